@@ -1,0 +1,99 @@
+/**
+ * Runtime configuration, validated with zod from the Worker's env (vars + secrets).
+ * A wrong or missing production setting raises one ConfigError naming the setting;
+ * the Worker turns it into a 500 envelope (code `config_invalid`) and one log line.
+ */
+import { z } from 'zod';
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
+
+const base64Key = optionalSecret.refine(
+  (value) => value === undefined || decodedLength(value) === 32,
+  'must be 32 bytes, base64-encoded (generate with: openssl rand -base64 32)',
+);
+
+const ConfigSchema = z
+  .object({
+    APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    EDITION: z.enum(['hosted', 'self-hosted']).default('self-hosted'),
+    APP_URL: z.url({ message: 'must be an absolute URL such as https://app.example.com' }),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    ENCRYPTION_KEY: base64Key,
+    SESSION_SECRET: optionalSecret.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 characters'),
+    ANTHROPIC_API_KEY: optionalSecret,
+    ANTHROPIC_BASE_URL: optionalSecret.pipe(z.url().optional()),
+    STRIPE_SECRET_KEY: optionalSecret,
+    STRIPE_WEBHOOK_SECRET: optionalSecret,
+    STRIPE_API_BASE: optionalSecret.pipe(z.url().optional()),
+    CLERK_SECRET_KEY: optionalSecret,
+    CLERK_PUBLISHABLE_KEY: optionalSecret,
+    CLERK_JWT_KEY: optionalSecret,
+    CLERK_WEBHOOK_SECRET: optionalSecret,
+  })
+  .superRefine((config, ctx) => {
+    const require = (key: keyof typeof config, why: string) => {
+      if (config[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `is required ${why}` });
+    };
+    if (config.APP_ENV === 'production') {
+      require('ENCRYPTION_KEY', 'in production (wrangler secret put ENCRYPTION_KEY)');
+      require('SESSION_SECRET', 'in production (wrangler secret put SESSION_SECRET)');
+      if (config.EDITION === 'hosted') {
+        require('STRIPE_SECRET_KEY', 'for the hosted edition in production');
+        require('STRIPE_WEBHOOK_SECRET', 'for the hosted edition in production');
+      }
+    }
+    if (config.STRIPE_SECRET_KEY) require('STRIPE_WEBHOOK_SECRET', 'when STRIPE_SECRET_KEY is set');
+    if (config.CLERK_SECRET_KEY) require('CLERK_JWT_KEY', 'when CLERK_SECRET_KEY is set (networkless verification)');
+  });
+
+export type AppConfig = z.infer<typeof ConfigSchema> & {
+  /** Billing and plan limits apply (hosted edition) or not (self-hosted). */
+  billingEnabled: boolean;
+  /** Secret-derived material is a development fallback, not a real secret. */
+  usingDevSecrets: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly setting: string, readonly problem: string) {
+    super(`Invalid configuration: ${setting} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Fixed, public fallbacks so local start and tests need no secrets; refused in production.
+const DEV_ENCRYPTION_KEY = 'ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=';
+const DEV_SESSION_SECRET = 'dev-only-session-secret-not-for-production-use';
+
+const cache = new WeakMap<object, AppConfig>();
+
+/** Parses and caches the config for one env object; throws ConfigError on the first problem. */
+export function loadConfig(env: object): AppConfig {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(issue.path.join('.') || 'config', issue.message);
+  }
+  const usingDevSecrets = !parsed.data.ENCRYPTION_KEY || !parsed.data.SESSION_SECRET;
+  const config: AppConfig = {
+    ...parsed.data,
+    ENCRYPTION_KEY: parsed.data.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
+    SESSION_SECRET: parsed.data.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    billingEnabled: parsed.data.EDITION === 'hosted',
+    usingDevSecrets,
+  };
+  cache.set(env, config);
+  return config;
+}
+
+function decodedLength(value: string): number {
+  try {
+    return atob(value).length;
+  } catch {
+    return -1;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The one plans config (DESIGN §7). The pricing table, admission limits and edge rate
+ * limits all read from here.
+ */
+export const PLAN_IDS = ['free', 'starter', 'pro', 'enterprise', 'self_hosted'] as const;
+export type PlanId = (typeof PLAN_IDS)[number];
+
+export interface PlanLimits {
+  /** Active (non-archived, non-paused) agents. */
+  agents: number;
+  agentMinutesPerMonth: number;
+  concurrentRuns: number;
+  apiRequestsPerMinute: number;
+  /** Tasks waiting in `queued` at once. */
+  queueDepth: number;
+}
+
+export interface Plan {
+  id: PlanId;
+  name: string;
+  /** Monthly price in US dollars; null means "talk to us". */
+  priceUsd: number | null;
+  tagline: string;
+  limits: PlanLimits;
+  /** Shown on the public pricing table. */
+  public: boolean;
+  highlights: string[];
+}
+
+const UNLIMITED = Number.POSITIVE_INFINITY;
+
+export const PLANS: Record<PlanId, Plan> = {
+  free: {
+    id: 'free',
+    name: 'Free',
+    priceUsd: 0,
+    tagline: 'Meet your team and try real work.',
+    limits: { agents: 3, agentMinutesPerMonth: 60, concurrentRuns: 1, apiRequestsPerMinute: 60, queueDepth: 20 },
+    public: true,
+    highlights: ['Live office and activity feed', 'Public API with scoped keys', 'Community support'],
+  },
+  starter: {
+    id: 'starter',
+    name: 'Starter',
+    priceUsd: 49,
+    tagline: 'A small team working every day.',
+    limits: { agents: 5, agentMinutesPerMonth: 1_000, concurrentRuns: 2, apiRequestsPerMinute: 300, queueDepth: 200 },
+    public: true,
+    highlights: ['The full default team of five', 'Schedules and approvals', 'Bring your own Anthropic key', '14-day free trial, no card'],
+  },
+  pro: {
+    id: 'pro',
+    name: 'Pro',
+    priceUsd: 149,
+    tagline: 'Departments of agents, in parallel.',
+    limits: { agents: 20, agentMinutesPerMonth: 10_000, concurrentRuns: 5, apiRequestsPerMinute: 1_200, queueDepth: 2_000 },
+    public: true,
+    highlights: ['Up to 20 agents', 'Five runs at once', 'Usage-based overage', 'Priority support'],
+  },
+  enterprise: {
+    id: 'enterprise',
+    name: 'Enterprise',
+    priceUsd: null,
+    tagline: 'Your limits, your contract.',
+    limits: { agents: 200, agentMinutesPerMonth: 250_000, concurrentRuns: 50, apiRequestsPerMinute: 10_000, queueDepth: 50_000 },
+    public: true,
+    highlights: ['Custom limits', 'SSO through Clerk', 'Audit log export', 'Dedicated support'],
+  },
+  self_hosted: {
+    id: 'self_hosted',
+    name: 'Self-hosted',
+    priceUsd: 0,
+    tagline: 'Free on your own Cloudflare account.',
+    limits: {
+      agents: UNLIMITED,
+      agentMinutesPerMonth: UNLIMITED,
+      concurrentRuns: 10,
+      apiRequestsPerMinute: 6_000,
+      queueDepth: 100_000,
+    },
+    public: false,
+    highlights: ['Billing off, no plan limits', 'Your data in your account', 'Same code as the hosted product'],
+  },
+};
+
+export const TRIAL_DAYS = 14;
+/** The plan a new hosted org trials. */
+export const TRIAL_PLAN: PlanId = 'starter';
+
+export function getPlan(id: PlanId): Plan {
+  return PLANS[id];
+}
+
+export function publicPlans(): Plan[] {
+  return PLAN_IDS.map((id) => PLANS[id]).filter((plan) => plan.public);
+}
+
+export function formatLimit(value: number): string {
+  return Number.isFinite(value) ? value.toLocaleString('en-US') : 'Unlimited';
+}

@@ -1,0 +1,17 @@
+/**
+ * Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declared here, all
+ * optional (local start needs none). See .dev.vars.example and core/config.ts.
+ */
+interface __BaseEnv_Env {
+  ENCRYPTION_KEY?: string;
+  SESSION_SECRET?: string;
+  ANTHROPIC_API_KEY?: string;
+  ANTHROPIC_BASE_URL?: string;
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_API_BASE?: string;
+  CLERK_SECRET_KEY?: string;
+  CLERK_PUBLISHABLE_KEY?: string;
+  CLERK_JWT_KEY?: string;
+  CLERK_WEBHOOK_SECRET?: string;
+}

@@ -1,0 +1,74 @@
+/**
+ * The Hono app: request id → logs → security headers → config → body limits → routes.
+ * /v1 (public API), /api (dashboard), /webhooks; everything else goes to Remix.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { ApiError } from '../core/errors';
+import { withConfig } from './middleware/config';
+import { handleError, methodNotAllowedEnvelope, notFoundEnvelope } from './middleware/error-handler';
+import { requireJsonBody } from './middleware/json-body';
+import { requestLog } from './middleware/request-log';
+import { remix } from './remix';
+import { v1 } from './routes/v1';
+import type { AppEnv } from './types';
+
+/** Largest JSON body the API accepts; task descriptions are far smaller. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export const app = new Hono<AppEnv>();
+
+app.use(requestId());
+app.use(requestLog());
+app.use(
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      // Remix inlines its hydration data and route manifest.
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'", 'ws:', 'wss:'],
+      fontSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    strictTransportSecurity: 'max-age=63072000; includeSubDomains',
+    referrerPolicy: 'strict-origin-when-cross-origin',
+    crossOriginEmbedderPolicy: false,
+  }),
+);
+app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedEnvelope }));
+app.use(withConfig());
+
+for (const prefix of ['/v1/*', '/api/*', '/webhooks/*']) {
+  app.use(
+    prefix,
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`, {
+          max_bytes: MAX_BODY_BYTES,
+        });
+      },
+    }),
+  );
+}
+app.use('/v1/*', requireJsonBody());
+app.use('/api/*', requireJsonBody());
+
+app.route('/v1', v1);
+
+// Unknown API paths get the JSON envelope, never a Remix HTML page.
+app.all('/v1/*', notFoundEnvelope);
+app.all('/api/*', notFoundEnvelope);
+app.all('/webhooks/*', notFoundEnvelope);
+app.all('*', remix);
+
+app.notFound(notFoundEnvelope);
+app.onError(handleError);
