@@ -62,7 +62,7 @@ for (const prefix of ['/v1/*', '/api/*', '/webhooks/*']) {
 app.use('/v1/*', requireJsonBody());
 app.use('/api/*', requireJsonBody());
 
-app.route('/v1', v1);
+app.route('/', v1);
 
 // Unknown API paths get the JSON envelope, never a Remix HTML page.
 app.all('/v1/*', notFoundEnvelope);

@@ -2,7 +2,8 @@
 import { createApiApp } from '../openapi';
 import { health } from './health';
 
-export const v1 = createApiApp();
+// basePath (not a mount prefix) so the generated document lists full paths (/v1/health).
+export const v1 = createApiApp().basePath('/v1');
 
 v1.route('/', health);
 

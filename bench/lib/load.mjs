@@ -1,0 +1,48 @@
+/** Drive a server with autocannon: a discarded warm-up, then the measured run. */
+import autocannon from 'autocannon';
+
+/**
+ * @typedef {object} LoadResult
+ * @property {number} requestsPerSec mean of autocannon's per-second samples
+ * @property {number} latencyP50Ms
+ * @property {number} latencyP99Ms
+ * @property {number} latencyMeanMs
+ * @property {number} total completed requests
+ * @property {number} ok2xx
+ * @property {number} non2xx
+ * @property {number} errors connection errors (includes timeouts)
+ * @property {number} timeouts
+ * @property {Record<string, number>} statusCodes
+ */
+
+/**
+ * @param {{ url: string, connections: number, duration: number }} options
+ * @returns {Promise<LoadResult>}
+ */
+export async function load({ url, connections, duration }) {
+  if (!url.startsWith('http://127.0.0.1:')) throw new Error(`bench only targets 127.0.0.1, not ${url}`);
+  const result = await autocannon({ url, connections, duration, timeout: 10 });
+  return {
+    requestsPerSec: result.requests.average,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMeanMs: result.latency.average,
+    total: result['2xx'] + result.non2xx,
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count])),
+  };
+}
+
+/**
+ * Warm up (result kept only for its error counts), then measure.
+ * @param {{ url: string, connections: number, duration: number, warmup: number }} options
+ * @returns {Promise<{ warmup: LoadResult | null, measured: LoadResult }>}
+ */
+export async function warmAndLoad({ url, connections, duration, warmup }) {
+  const warm = warmup > 0 ? await load({ url, connections, duration: warmup }) : null;
+  const measured = await load({ url, connections, duration });
+  return { warmup: warm, measured };
+}

@@ -1,0 +1,202 @@
+/**
+ * Start and stop `wrangler dev` for benchmarks: one process group per server, so stopping it
+ * also stops workerd (killing only the npx pid leaves workerd running).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 90_000;
+const READY_POLL_MS = 250;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Process groups still running; killed on exit, SIGINT and SIGTERM. */
+const liveGroups = new Set();
+let handlersInstalled = false;
+
+function killGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: the group is already gone
+  }
+}
+
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function installExitHandlers() {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  // 'exit' handlers must be synchronous, so no grace period: SIGKILL.
+  process.on('exit', () => {
+    for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+  });
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+    process.on(signal, () => {
+      console.error(`\nbench: ${signal}, stopping ${liveGroups.size} wrangler process group(s)`);
+      for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+      liveGroups.clear();
+      process.exit(130);
+    });
+  }
+}
+
+/** Environment for child tools: Node 22 from node_modules/.bin first, no network, no telemetry. */
+export function toolEnv(extra = {}) {
+  return {
+    ...process.env,
+    PATH: `${path.join(REPO_ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    WRANGLER_SEND_METRICS: 'false',
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+/** @param {string} prefix */
+export function makeTempDir(prefix) {
+  return mkdtempSync(path.join(tmpdir(), `bench-${prefix}-`));
+}
+
+/**
+ * Run a command to completion from the repo root; throws with its output when it fails.
+ * @param {string} command
+ * @param {string[]} args
+ */
+export function runTool(command, args) {
+  const result = spawnSync(command, args, { cwd: REPO_ROOT, env: toolEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** Build the Remix app once if the Worker's import of it would fail. */
+export function ensureBuild() {
+  if (existsSync(path.join(REPO_ROOT, 'build', 'server', 'index.js'))) return;
+  console.log('bench: build/server/index.js missing, running remix vite:build');
+  runTool('npx', ['remix', 'vite:build']);
+}
+
+/**
+ * Apply the app's D1 migrations to a local persist dir.
+ * @param {string} persistTo
+ */
+export function applyMigrations(persistTo) {
+  runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+}
+
+/**
+ * Resolves true when something accepts TCP connections on host:port.
+ * @param {number} port
+ */
+function portInUse(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: HOST, port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function tail(file, lines = 40) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * Start `wrangler dev` from the repo root in its own process group and wait until
+ * `readyPath` answers 200.
+ *
+ * @param {object} options
+ * @param {string} [options.config] wrangler config path relative to the repo root (default: wrangler.toml)
+ * @param {number} options.port 127.0.0.1 port to listen on
+ * @param {string} [options.persistTo] local persistence dir (default: a fresh temp dir, removed on stop)
+ * @param {string} [options.readyPath] path that must answer 200 (default: '/')
+ * @param {number} [options.inspectorPort] devtools port (default: port + 50, keeps clear of 9229)
+ * @returns {Promise<{ url: string, logFile: string, stop: () => Promise<void> }>}
+ */
+export async function startWrangler({ config, port, persistTo, readyPath = '/', inspectorPort = port + 50 }) {
+  installExitHandlers();
+  if (await portInUse(port)) throw new Error(`port ${port} is already in use; pick another (BENCH_PORT)`);
+
+  const workDir = makeTempDir(`wrangler-${port}`);
+  const persistDir = persistTo ?? path.join(workDir, 'state');
+  const logFile = path.join(workDir, 'wrangler.log');
+  const logFd = openSync(logFile, 'a');
+
+  const args = ['wrangler', 'dev', '--port', String(port), '--ip', HOST, '--inspector-port', String(inspectorPort), '--persist-to', persistDir, '--show-interactive-dev-session=false'];
+  if (config) args.push('--config', config);
+
+  // detached: the child calls setsid(), so its pid is the process group id of wrangler + workerd.
+  // Output goes to a file: an unread pipe would fill and stall the server under load.
+  const child = spawn('npx', args, { cwd: REPO_ROOT, env: toolEnv(), detached: true, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  const pgid = /** @type {number} */ (child.pid);
+  liveGroups.add(pgid);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+
+  const url = `http://${HOST}:${port}`;
+
+  async function stop() {
+    if (!liveGroups.has(pgid)) return;
+    killGroup(pgid, 'SIGTERM');
+    for (let waited = 0; waited < STOP_TIMEOUT_MS && groupAlive(pgid); waited += 100) await sleep(100);
+    if (groupAlive(pgid)) killGroup(pgid, 'SIGKILL');
+    for (let waited = 0; waited < 2000 && groupAlive(pgid); waited += 100) await sleep(100);
+    liveGroups.delete(pgid);
+    // A caller-supplied persistTo belongs to the caller; our own work dir (log, default state) goes.
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastStatus = 'no answer';
+  while (Date.now() < deadline) {
+    if (exited) break;
+    try {
+      const response = await fetch(url + readyPath, { signal: AbortSignal.timeout(5000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return { url, logFile, stop };
+      lastStatus = `HTTP ${response.status}`;
+    } catch (error) {
+      lastStatus = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(READY_POLL_MS);
+  }
+
+  const log = tail(logFile);
+  killGroup(pgid, 'SIGKILL');
+  liveGroups.delete(pgid);
+  throw new Error(
+    `wrangler dev ${config ?? 'wrangler.toml'} on port ${port} ${exited ? 'exited' : 'was not ready'} (${readyPath}: ${lastStatus}). Log ${logFile}:\n${log}`,
+  );
+}

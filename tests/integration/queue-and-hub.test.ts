@@ -1,0 +1,138 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  evictDurableObject,
+  getQueueResult,
+} from 'cloudflare:test';
+import { describe, expect, it, vi } from 'vitest';
+import { getOrgHub } from '../../core/org-hub-client';
+import worker from '../../worker/index';
+
+/** Awaits an RPC call expected to fail and returns its error text (RPC promises are thenables, not Promises). */
+async function rpcError(call: () => PromiseLike<unknown>): Promise<string> {
+  try {
+    await call();
+  } catch (error) {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+  throw new Error('expected the RPC call to fail');
+}
+
+const orgId = () => `org_${crypto.randomUUID()}`;
+const runMessage = (org: string, taskId = `tsk_${crypto.randomUUID()}`, attempt = 1) => ({
+  kind: 'run_task' as const,
+  orgId: org,
+  taskId,
+  attempt,
+  enqueuedAt: Date.now(),
+});
+
+describe('agent-runs queue consumer', () => {
+  it('routes each valid message to its org hub and acks it; acks (drops) a malformed one', async () => {
+    const org = orgId();
+    const valid = runMessage(org);
+    const batch = createMessageBatch('agent-runs', [
+      { id: 'm1', timestamp: Date.now(), attempts: 1, body: valid },
+      { id: 'm2', timestamp: Date.now(), attempts: 1, body: { kind: 'run_task', orgId: '' } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(['m1', 'm2']);
+    expect(result.retryMessages).toEqual([]);
+    const events = await getOrgHub(env, { orgId: org }).eventsSince(org, 0);
+    expect(events.map((e) => e.type)).toEqual(['run.delivered']);
+    expect(events[0]!.data).toMatchObject({ task_id: valid.taskId, attempt: 1 });
+  });
+
+  it('treats a redelivered (task, attempt) as a duplicate', async () => {
+    const org = orgId();
+    const message = runMessage(org);
+    const hub = getOrgHub(env, { orgId: org });
+    expect(await hub.deliverRun(message)).toEqual({ outcome: 'accepted' });
+    expect(await hub.deliverRun(message)).toEqual({ outcome: 'duplicate' });
+    expect(await hub.deliverRun({ ...message, attempt: 2 })).toEqual({ outcome: 'accepted' });
+    expect((await hub.eventsSince(org, 0)).length).toBe(2);
+  });
+
+  it('retries with backoff when the hub call fails', async () => {
+    const org = orgId();
+    const hub = getOrgHub(env, { orgId: org });
+    // Bind the object to another org: the hub refuses the delivery, so the consumer must retry.
+    await hub.publish(`${org}-other`, 'test.bound', {});
+    const batch = createMessageBatch('agent-runs', [{ id: 'm1', timestamp: Date.now(), attempts: 3, body: runMessage(org) }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m1']);
+  });
+
+  it('records dead letters with their reason', async () => {
+    const org = orgId();
+    const message = runMessage(org);
+    const batch = createMessageBatch('agent-runs-dlq', [{ id: 'd1', timestamp: Date.now(), attempts: 6, body: message }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['d1']);
+    const events = await getOrgHub(env, { orgId: org }).eventsSince(org, 0);
+    expect(events).toMatchObject([{ type: 'run.dead_lettered', data: { task_id: message.taskId, reason: 'gave up after 6 deliveries' } }]);
+  });
+
+  it('delivers through the real Queue binding end to end', async () => {
+    const org = orgId();
+    const message = runMessage(org);
+    await env.AGENT_RUNS.send(message);
+    const hub = getOrgHub(env, { orgId: org });
+    await vi.waitFor(
+      async () => {
+        const events = await hub.eventsSince(org, 0);
+        expect(events.map((e) => e.data.task_id)).toEqual([message.taskId]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+});
+
+describe('OrgHub', () => {
+  it('keeps its sequence across eviction, with no gaps', async () => {
+    const org = orgId();
+    const hub = getOrgHub(env, { orgId: org });
+    const first = await hub.publish(org, 'test.one', { n: 1 });
+    await evictDurableObject(hub);
+    const second = await hub.publish(org, 'test.two', { n: 2 });
+    expect([first.seq, second.seq]).toEqual([1, 2]);
+    const replay = await hub.eventsSince(org, 1);
+    expect(replay.map((e) => e.type)).toEqual(['test.two']);
+  });
+
+  it('refuses to serve a second org', async () => {
+    const org = orgId();
+    const hub = getOrgHub(env, { orgId: org });
+    await hub.publish(org, 'test.one', {});
+    expect(await rpcError(() => hub.publish('org_someone_else', 'test.two', {}))).toMatch(/called for org_someone_else/);
+  });
+
+  it('validates RPC arguments', async () => {
+    const org = orgId();
+    const hub = getOrgHub(env, { orgId: org });
+    expect(await rpcError(() => hub.deliverRun({ kind: 'run_task', orgId: org }))).toMatch(/ZodError|invalid/i);
+    expect(await rpcError(() => hub.publish(org, '', {}))).toMatch(/ZodError|invalid/i);
+  });
+});
+
+describe('scheduled sweep', () => {
+  it('deletes expired sessions and keeps live ones', async () => {
+    const userId = `usr_${crypto.randomUUID()}`;
+    await env.DB.prepare(`INSERT INTO users (id, email, name) VALUES (?, ?, 'Sweep Test')`).bind(userId, `${userId}@example.com`).run();
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)`).bind(`expired-${userId}`, userId, Date.now() - 1000),
+      env.DB.prepare(`INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)`).bind(`live-${userId}`, userId, Date.now() + 60_000),
+    ]);
+    await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env, createExecutionContext());
+    const { results } = await env.DB.prepare(`SELECT id FROM sessions WHERE user_id = ?`).bind(userId).all<{ id: string }>();
+    expect(results.map((row) => row.id)).toEqual([`live-${userId}`]);
+  });
+});

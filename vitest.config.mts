@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// Integration tests run inside workerd with the real bindings of wrangler.toml (D1, KV,
+// Durable Objects, Queues). Migrations are read here and applied in tests/integration/setup.ts.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(__dirname, 'migrations'));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations, APP_ENV: 'test' },
+        },
+      }),
+    ],
+    test: {
+      include: ['tests/integration/**/*.test.ts'],
+      setupFiles: ['./tests/integration/setup.ts'],
+      testTimeout: 30_000,
+      deps: {
+        optimizer: {
+          ssr: {
+            enabled: true,
+            include: ['@remix-run/cloudflare', '@remix-run/server-runtime', 'react', 'react-dom', 'react-dom/server', 'stripe', '@anthropic-ai/sdk', '@clerk/backend'],
+          },
+        },
+      },
+    },
+  };
+});
