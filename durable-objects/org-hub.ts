@@ -6,6 +6,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { z } from 'zod';
+import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
 import { RunTaskMessage } from '../core/queue-messages';
 import { migrateOrgHubStorage } from './org-hub-storage';
@@ -16,7 +17,7 @@ const EVENT_LOG_LIMIT = 5_000;
 export interface HubEvent {
   seq: number;
   type: string;
-  data: Record<string, unknown>;
+  data: JsonObject;
   at: number;
 }
 
@@ -26,7 +27,7 @@ export interface RunDeliveryResult {
 }
 
 const OrgIdArg = z.string().min(1).max(64);
-const EventArgs = z.object({ type: z.string().min(1).max(64), data: z.record(z.string(), z.unknown()) });
+const EventArgs = z.object({ type: z.string().min(1).max(64), data: z.record(z.string(), z.json()) });
 
 export class OrgHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -51,10 +52,10 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   /** Appends an event to the org's log with the next sequence number. */
-  async publish(orgId: string, type: string, data: Record<string, unknown>): Promise<HubEvent> {
+  async publish(orgId: string, type: string, data: JsonObject): Promise<HubEvent> {
     this.bindOrg(OrgIdArg.parse(orgId));
     const args = EventArgs.parse({ type, data });
-    return this.appendEvent(args.type, args.data);
+    return this.appendEvent(args.type, args.data as JsonObject);
   }
 
   /** Events after `since`, oldest first (the replay log). */
@@ -74,7 +75,7 @@ export class OrgHub extends DurableObject<Env> {
    * A delivery from the agent-runs queue. At-least-once: a (task, attempt) pair already
    * seen is acknowledged as a duplicate and does nothing.
    */
-  async deliverRun(body: unknown): Promise<RunDeliveryResult> {
+  async deliverRun(body: RunTaskMessage): Promise<RunDeliveryResult> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
     const seen = this.sql
@@ -92,7 +93,7 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   /** A message that exhausted its retries: recorded so the failure is visible and explained. */
-  async recordDeadLetter(body: unknown, reason: string): Promise<void> {
+  async recordDeadLetter(body: RunTaskMessage, reason: string): Promise<void> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
     this.sql.exec(`INSERT INTO dead_letters (body, reason, received_at) VALUES (?, ?, ?)`, JSON.stringify(message), reason, Date.now());
@@ -100,7 +101,7 @@ export class OrgHub extends DurableObject<Env> {
     log.warn('run_dead_lettered', { org_id: message.orgId, task_id: message.taskId, attempt: message.attempt, reason });
   }
 
-  private appendEvent(type: string, data: Record<string, unknown>): HubEvent {
+  private appendEvent(type: string, data: JsonObject): HubEvent {
     const event: HubEvent = { seq: this.lastSeq + 1, type, data, at: Date.now() };
     this.sql.exec(`INSERT INTO events (seq, type, data, created_at) VALUES (?, ?, ?, ?)`, event.seq, type, JSON.stringify(data), event.at);
     this.lastSeq = event.seq;

@@ -4,7 +4,7 @@ import { getDb } from '../core/db/client';
 import { invitations, sessions } from '../core/db/schema';
 import { log } from '../core/log';
 
-export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const db = getDb(env);
   const now = Date.now();
   const [expiredSessions, expiredInvitations] = await db.batch([

@@ -8,6 +8,7 @@ import {
 } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import { getOrgHub } from '../../core/org-hub-client';
+import type { RunTaskMessage } from '../../core/queue-messages';
 import worker from '../../worker/index';
 
 /** Awaits an RPC call expected to fail and returns its error text (RPC promises are thenables, not Promises). */
@@ -33,7 +34,7 @@ describe('agent-runs queue consumer', () => {
   it('routes each valid message to its org hub and acks it; acks (drops) a malformed one', async () => {
     const org = orgId();
     const valid = runMessage(org);
-    const batch = createMessageBatch('agent-runs', [
+    const batch = createMessageBatch<unknown>('agent-runs', [
       { id: 'm1', timestamp: Date.now(), attempts: 1, body: valid },
       { id: 'm2', timestamp: Date.now(), attempts: 1, body: { kind: 'run_task', orgId: '' } },
     ]);
@@ -62,7 +63,7 @@ describe('agent-runs queue consumer', () => {
     const hub = getOrgHub(env, { orgId: org });
     // Bind the object to another org: the hub refuses the delivery, so the consumer must retry.
     await hub.publish(`${org}-other`, 'test.bound', {});
-    const batch = createMessageBatch('agent-runs', [{ id: 'm1', timestamp: Date.now(), attempts: 3, body: runMessage(org) }]);
+    const batch = createMessageBatch<unknown>('agent-runs', [{ id: 'm1', timestamp: Date.now(), attempts: 3, body: runMessage(org) }]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
@@ -73,7 +74,7 @@ describe('agent-runs queue consumer', () => {
   it('records dead letters with their reason', async () => {
     const org = orgId();
     const message = runMessage(org);
-    const batch = createMessageBatch('agent-runs-dlq', [{ id: 'd1', timestamp: Date.now(), attempts: 6, body: message }]);
+    const batch = createMessageBatch<unknown>('agent-runs-dlq', [{ id: 'd1', timestamp: Date.now(), attempts: 6, body: message }]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['d1']);
@@ -118,7 +119,7 @@ describe('OrgHub', () => {
   it('validates RPC arguments', async () => {
     const org = orgId();
     const hub = getOrgHub(env, { orgId: org });
-    expect(await rpcError(() => hub.deliverRun({ kind: 'run_task', orgId: org }))).toMatch(/ZodError|invalid/i);
+    expect(await rpcError(() => hub.deliverRun({ kind: 'run_task', orgId: org } as unknown as RunTaskMessage))).toMatch(/ZodError|invalid/i);
     expect(await rpcError(() => hub.publish(org, '', {}))).toMatch(/ZodError|invalid/i);
   });
 });

@@ -1,0 +1,74 @@
+/**
+ * The org-scoped data layer: the only door to tenant tables. It is built from an
+ * authenticated OrgContext (or, inside an OrgHub, from the org the object serves) and adds
+ * `organization_id = ?` to every read and write itself, so a caller cannot forget it.
+ * tests/unit/tenant-scope.test.ts scans the code and fails when a tenant table is queried
+ * anywhere else.
+ */
+import { and, count, eq, type SQL } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { OrgContext } from '../tenant';
+import type { Db } from './client';
+import { TENANT_TABLES } from './schema';
+
+export type TenantTable = (typeof TENANT_TABLES)[keyof typeof TENANT_TABLES];
+type Insert<T extends TenantTable> = Omit<T['$inferInsert'], 'organizationId'>;
+type Update<T extends TenantTable> = Partial<Omit<T['$inferInsert'], 'organizationId' | 'id'>>;
+
+export class OrgScope {
+  constructor(
+    private readonly db: Db,
+    readonly orgId: string,
+  ) {}
+
+  /** `organization_id = orgId AND …conditions`. */
+  where(table: TenantTable, ...conditions: Array<SQL | undefined>): SQL {
+    return and(eq(table.organizationId, this.orgId), ...conditions)!;
+  }
+
+  /** A select over one tenant table with the org filter applied; chain orderBy/limit/joins. */
+  select<T extends TenantTable>(table: T, ...conditions: Array<SQL | undefined>) {
+    return this.db.select().from(table).where(this.where(table, ...conditions)).$dynamic();
+  }
+
+  /** Like `select`, picking fields (and joining other tables of the same org). */
+  selectFields<F extends Parameters<Db['select']>[0] & object, T extends TenantTable>(fields: F, table: T, ...conditions: Array<SQL | undefined>) {
+    return this.db.select(fields).from(table).where(this.where(table, ...conditions)).$dynamic();
+  }
+
+  async first<T extends TenantTable>(table: T, ...conditions: Array<SQL | undefined>): Promise<T['$inferSelect'] | undefined> {
+    const rows = await this.select(table, ...conditions).limit(1);
+    return rows[0] as T['$inferSelect'] | undefined;
+  }
+
+  async count(table: TenantTable, ...conditions: Array<SQL | undefined>): Promise<number> {
+    const rows = await this.db.select({ n: count() }).from(table).where(this.where(table, ...conditions));
+    return rows[0]?.n ?? 0;
+  }
+
+  insert<T extends TenantTable>(table: T, values: Insert<T> | Insert<T>[]) {
+    const withOrg = (row: Insert<T>) => ({ ...row, organizationId: this.orgId }) as T['$inferInsert'];
+    const rows = Array.isArray(values) ? values.map(withOrg) : [withOrg(values)];
+    return this.db.insert(table).values(rows as never);
+  }
+
+  update<T extends TenantTable>(table: T, set: Update<T>, ...conditions: Array<SQL | undefined>) {
+    return this.db
+      .update(table)
+      .set(set as never)
+      .where(this.where(table, ...conditions));
+  }
+
+  delete(table: TenantTable, ...conditions: Array<SQL | undefined>) {
+    return this.db.delete(table).where(this.where(table, ...conditions));
+  }
+
+  /** D1 has no interactive transactions: related writes go in one batch (all or nothing). */
+  batch<U extends BatchItem<'sqlite'>, T extends Readonly<[U, ...U[]]>>(queries: T) {
+    return this.db.batch(queries);
+  }
+}
+
+export function orgScope(db: Db, ctx: Pick<OrgContext, 'orgId'>): OrgScope {
+  return new OrgScope(db, ctx.orgId);
+}
