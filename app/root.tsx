@@ -1,5 +1,9 @@
-import type { LinksFunction } from '@remix-run/cloudflare';
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from '@remix-run/react';
+import type { LinksFunction, MetaFunction } from '@remix-run/cloudflare';
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from '@remix-run/react';
+import { ButtonLink } from './components/Button';
+import { Container } from './components/Container';
+import { SiteLayout } from './components/SiteLayout';
+import { pageMeta } from './lib/meta';
 import stylesheet from './tailwind.css?url';
 
 export const links: LinksFunction = () => [
@@ -7,12 +11,27 @@ export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
 
+// Routes export their own meta; this covers error pages, where only the root's meta runs.
+export const meta: MetaFunction = ({ error }) => {
+  if (!error) {
+    return pageMeta({ title: 'Generic Corp', description: 'Run a team of named AI agents and watch them work in real time.' });
+  }
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return pageMeta({
+    title: notFound ? 'Page not found · Generic Corp' : 'Something went wrong · Generic Corp',
+    description: notFound ? 'This page does not exist.' : 'An unexpected error occurred.',
+    noIndex: true,
+  });
+};
+
 export function Layout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#ffffff" media="(prefers-color-scheme: light)" />
+        <meta name="theme-color" content="#020617" media="(prefers-color-scheme: dark)" />
         <Meta />
         <Links />
       </head>
@@ -27,4 +46,34 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   return <Outlet />;
+}
+
+/** Friendly 404 and error pages inside the site chrome; never shows a stack trace. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return (
+    <SiteLayout>
+      <Container width="narrow" className="py-24 text-center sm:py-32">
+        <p className="font-mono text-sm font-semibold text-accent-ink">{status}</p>
+        <h1 className="mt-3 text-4xl font-semibold tracking-tight text-balance text-ink sm:text-5xl">
+          {notFound ? 'This page does not exist' : 'Something went wrong'}
+        </h1>
+        <p className="mx-auto mt-5 max-w-md text-lg leading-relaxed text-ink-muted">
+          {notFound
+            ? 'The link may be broken, or the page may have moved. Your agents are fine.'
+            : 'We could not show this page. Please try again in a moment; if it keeps happening, let us know.'}
+        </p>
+        <div className="mt-10 flex flex-col justify-center gap-3 sm:flex-row">
+          <ButtonLink to="/" size="lg">
+            Back to home
+          </ButtonLink>
+          <ButtonLink to={notFound ? '/docs/api' : 'mailto:hello@genericcorp.io'} variant="secondary" size="lg">
+            {notFound ? 'Read the docs' : 'Contact support'}
+          </ButtonLink>
+        </div>
+      </Container>
+    </SiteLayout>
+  );
 }

@@ -3,8 +3,7 @@
  * The ratio says how much the app's stack (Hono middleware, config, D1 + KV + OrgHub checks,
  * request logs) costs over the bare workerd floor on the same machine.
  */
-import { rmSync } from 'node:fs';
-import { applyMigrations, makeTempDir, startWrangler } from './lib/server.mjs';
+import { applyMigrations, makeTempDir, removeTempDir, startWrangler } from './lib/server.mjs';
 import { warmAndLoad } from './lib/load.mjs';
 import { formatNumber, formatRatio, formatTable, median, ratio } from './lib/stats.mjs';
 
@@ -30,7 +29,7 @@ function variants(settings) {
           url: server.url,
           async stop() {
             await server.stop();
-            rmSync(persistTo, { recursive: true, force: true });
+            removeTempDir(persistTo);
           },
         };
       },

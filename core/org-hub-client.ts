@@ -5,11 +5,11 @@
 import type { OrgHub } from '../durable-objects/org-hub';
 import type { OrgContext } from './tenant';
 
-export function getOrgHub(env: Env, ctx: Pick<OrgContext, 'orgId'>): DurableObjectStub<OrgHub> {
+export function getOrgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId'>): DurableObjectStub<OrgHub> {
   return env.ORG_HUB.get(env.ORG_HUB.idFromName(ctx.orgId));
 }
 
 /** The health check's own object: a real round trip that touches no tenant. */
-export function getHealthProbeHub(env: Env): DurableObjectStub<OrgHub> {
+export function getHealthProbeHub(env: Pick<Env, 'ORG_HUB'>): DurableObjectStub<OrgHub> {
   return env.ORG_HUB.get(env.ORG_HUB.idFromName('__health__'));
 }

@@ -2,11 +2,17 @@
  * Organizations: creation (with the owner membership and the default team), lookup by slug
  * for a member, and the plan a new org starts on.
  */
-import { and, eq, isNull, like } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, like, lt } from 'drizzle-orm';
+import { auditInsert } from './audit';
+import { evictOrgKeysFromCache } from './auth/api-keys';
 import type { AppConfig } from './config';
 import type { Db } from './db/client';
 import { orgScope } from './db/scoped';
-import { agents, memberships, organizations, type Role } from './db/schema';
+import { agents, apiKeys, memberships, organizations, type Role } from './db/schema';
+import { ApiError } from './errors';
+import { getOrgHub } from './org-hub-client';
+import { requirePermission } from './permissions';
+import type { OrgContext } from './tenant';
 import { DEFAULT_TEAM } from './default-team';
 import { newId } from './ids';
 import { TRIAL_DAYS, TRIAL_PLAN } from './plans';
@@ -40,12 +46,11 @@ export function initialPlan(config: Pick<AppConfig, 'billingEnabled'>, now = Dat
   return { plan: TRIAL_PLAN, subscriptionStatus: 'trialing' as const, trialEndsAt: now + TRIAL_DAYS * 24 * 3600 * 1000 };
 }
 
-/** Creates the org, the owner's membership and the default team of five in one batch. */
-export async function createOrganization(
-  db: Db,
-  config: Pick<AppConfig, 'billingEnabled'>,
-  input: CreateOrganizationInput,
-): Promise<Organization> {
+/**
+ * The writes that create an org, the owner's membership and the default team of five, for the
+ * caller to run in one batch (with the user row at signup), so no half-made org can exist.
+ */
+export async function organizationInserts(db: Db, config: Pick<AppConfig, 'billingEnabled'>, input: CreateOrganizationInput) {
   const now = Date.now();
   const orgId = newId('org', now);
   const slug = await freeSlug(db, slugify(input.slug ?? input.name));
@@ -65,11 +70,10 @@ export async function createOrganization(
     updatedAt: now,
   };
   const agentIds = new Map(DEFAULT_TEAM.map((agent) => [agent.slug, newId('agt', now)]));
-  const scope = orgScope(db, { orgId });
-  await db.batch([
+  const statements = [
     db.insert(organizations).values(org),
     db.insert(memberships).values({ id: newId('mem', now), organizationId: orgId, userId: input.ownerUserId, role: 'owner' }),
-    scope.insert(
+    orgScope(db, { orgId }).insert(
       agents,
       DEFAULT_TEAM.map((template) => ({
         id: agentIds.get(template.slug)!,
@@ -88,7 +92,13 @@ export async function createOrganization(
         deskY: template.desk.y,
       })),
     ),
-  ]);
+  ] as const;
+  return { org, statements };
+}
+
+export async function createOrganization(db: Db, config: Pick<AppConfig, 'billingEnabled'>, input: CreateOrganizationInput): Promise<Organization> {
+  const { org, statements } = await organizationInserts(db, config, input);
+  await db.batch(statements);
   return org;
 }
 
@@ -116,4 +126,54 @@ export async function listMemberships(db: Db, userId: string): Promise<OrgMember
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(and(eq(memberships.userId, userId), isNull(organizations.deletedAt)))
     .orderBy(memberships.createdAt);
+}
+
+/** Renames an org or changes its slug (admin). */
+export async function updateOrganization(
+  db: Db,
+  ctx: OrgContext,
+  input: { name?: string; slug?: string },
+  ip: string | null,
+): Promise<Organization> {
+  requirePermission(ctx.role, 'org:update');
+  if (input.slug) {
+    if (RESERVED_SLUGS.has(input.slug)) throw new ApiError('conflict', 'That slug is reserved.', [{ field: 'slug', message: 'Reserved.' }]);
+    const [taken] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, input.slug)).limit(1);
+    if (taken && taken.id !== ctx.orgId) throw new ApiError('conflict', 'That slug is taken.', [{ field: 'slug', message: 'Taken.' }]);
+  }
+  const [updated] = await db.batch([
+    db
+      .update(organizations)
+      .set({ ...(input.name ? { name: input.name } : {}), ...(input.slug ? { slug: input.slug } : {}), updatedAt: Date.now() })
+      .where(eq(organizations.id, ctx.orgId))
+      .returning(),
+    auditInsert(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'org.updated', target: { type: 'organization', id: ctx.orgId }, ip, metadata: input }),
+  ]);
+  return updated[0]!;
+}
+
+/**
+ * Deletes an org (owner only; refused while runs are active). The org is marked deleted at
+ * once (it disappears everywhere), its keys stop working, its OrgHub storage is cleared,
+ * and the cron sweep purges its rows.
+ */
+export async function deleteOrganization(db: Db, env: Pick<Env, 'ORG_HUB' | 'KV'>, ctx: OrgContext, ip: string | null): Promise<void> {
+  requirePermission(ctx.role, 'org:delete');
+  const hub = getOrgHub(env, ctx);
+  const active = await hub.activeRunCount();
+  if (active > 0) throw new ApiError('conflict', `${active} agent run(s) are still active. Cancel them or wait for them to finish, then delete.`);
+  const now = Date.now();
+  await db.batch([
+    db.update(organizations).set({ deletedAt: now, updatedAt: now }).where(eq(organizations.id, ctx.orgId)),
+    db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.organizationId, ctx.orgId), isNull(apiKeys.revokedAt))),
+    auditInsert(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'org.deleted', target: { type: 'organization', id: ctx.orgId }, ip }),
+  ]);
+  await evictOrgKeysFromCache(db, env.KV, ctx.orgId);
+  await hub.purge(ctx.orgId);
+}
+
+/** Orgs marked deleted more than `graceMs` ago: removed for good (rows cascade). */
+export async function purgeDeletedOrganizations(db: Db, graceMs: number): Promise<number> {
+  const result = await db.delete(organizations).where(and(isNotNull(organizations.deletedAt), lt(organizations.deletedAt, Date.now() - graceMs)));
+  return result.meta.changes;
 }

@@ -51,6 +51,21 @@ export class OrgHub extends DurableObject<Env> {
     return { ok: true, seq: this.lastSeq, at: Date.now() };
   }
 
+  /** Runs in progress (a later issue's runner fills this); org deletion waits for zero. */
+  async activeRunCount(): Promise<number> {
+    return 0;
+  }
+
+  /** Clears every piece of this org's live state (org deletion). */
+  async purge(orgId: string): Promise<void> {
+    this.bindOrg(OrgIdArg.parse(orgId));
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    migrateOrgHubStorage(this.sql);
+    this.lastSeq = 0;
+    this.orgId = null;
+  }
+
   /** Appends an event to the org's log with the next sequence number. */
   async publish(orgId: string, type: string, data: JsonObject): Promise<HubEvent> {
     this.bindOrg(OrgIdArg.parse(orgId));

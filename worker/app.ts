@@ -8,12 +8,17 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ApiError } from '../core/errors';
+import { authenticate } from './middleware/auth';
 import { withConfig } from './middleware/config';
 import { handleError, methodNotAllowedEnvelope, notFoundEnvelope } from './middleware/error-handler';
 import { requireJsonBody } from './middleware/json-body';
 import { requestLog } from './middleware/request-log';
+import { sameOriginMutations } from './middleware/same-origin';
 import { remix } from './remix';
+import { authRoutes } from './routes/auth';
+import { orgRoutes } from './routes/orgs';
 import { v1 } from './routes/v1';
+import { webhooks } from './routes/webhooks';
 import type { AppEnv } from './types';
 
 /** Largest JSON body the API accepts; task descriptions are far smaller. */
@@ -61,8 +66,13 @@ for (const prefix of ['/v1/*', '/api/*', '/webhooks/*']) {
 }
 app.use('/v1/*', requireJsonBody());
 app.use('/api/*', requireJsonBody());
+app.use(sameOriginMutations());
+app.use('/api/*', authenticate());
 
 app.route('/', v1);
+app.route('/api', authRoutes);
+app.route('/api', orgRoutes);
+app.route('/webhooks', webhooks);
 
 // Unknown API paths get the JSON envelope, never a Remix HTML page.
 app.all('/v1/*', notFoundEnvelope);

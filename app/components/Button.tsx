@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react';
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
 
-type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'inverse';
+type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'inverse' | 'inverseOutline';
 type ButtonSize = 'sm' | 'md' | 'lg';
 
 const base =
@@ -13,6 +13,7 @@ const variants: Record<ButtonVariant, string> = {
   ghost: 'text-ink-muted hover:bg-page-alt hover:text-ink',
   // For use on brand-coloured backgrounds.
   inverse: 'bg-white text-brand-700 shadow-sm hover:bg-brand-50',
+  inverseOutline: 'bg-white/10 text-white ring-1 ring-white/30 ring-inset hover:bg-white/20',
 };
 
 const sizes: Record<ButtonSize, string> = {

@@ -19,7 +19,7 @@ export function CallToAction({ title, description }: { title: string; descriptio
             <ButtonLink to="/signup" variant="inverse" size="lg">
               Start free
             </ButtonLink>
-            <ButtonLink to="/demo" size="lg" className="bg-white/10 text-white ring-1 ring-white/25 ring-inset hover:bg-white/20">
+            <ButtonLink to="/demo" variant="inverseOutline" size="lg">
               Try the live demo
             </ButtonLink>
           </div>

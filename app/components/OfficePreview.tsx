@@ -17,8 +17,8 @@ interface SceneAgent {
 }
 
 const SCENE: Record<string, SceneAgent> = {
-  marcus: { status: 'idle', says: 'Sable, can you take PR #42?', bubbleShift: 24 },
-  sable: { status: 'working', says: 'On it. Reading the diff…', bubbleShift: -10 },
+  marcus: { status: 'idle', says: 'Sable, can you take PR #42?', bubbleShift: 55 },
+  sable: { status: 'working', says: 'On it. Reading the diff…', bubbleShift: 34 },
 };
 
 const HALF_TILE_W = 44;
@@ -26,7 +26,7 @@ const HALF_TILE_H = 22;
 const WALL_HEIGHT = 96;
 const FLOOR_THICKNESS = 10;
 /** Floor extent in grid units; desks sit at (x + 0.5, y + 0.5). */
-const FLOOR = { x0: -0.5, x1: 5.5, y0: -0.6, y1: 3.6 };
+const FLOOR = { x0: -0.45, x1: 5.5, y0: -0.6, y1: 3.3 };
 const DESK = { width: 0.78, depth: 0.5, height: 17 };
 
 type Point = readonly [number, number];
@@ -92,31 +92,29 @@ function Walls() {
     const z = board.top - 14 - row * 14;
     return { color, corners: [iso(x, y0, z), iso(x + 0.3, y0, z), iso(x + 0.3, y0, z - 9), iso(x, y0, z - 9)] as Point[] };
   });
-  const window = { from: 0.2, to: 2.4, bottom: 38, top: 80 };
+  const pane = { from: 0.2, to: 2.4, bottom: 38, top: 80 };
   return (
     <g>
       <polygon points={points(iso(x0, y0), iso(x0, y1), iso(x0, y1, WALL_HEIGHT), iso(x0, y0, WALL_HEIGHT))} className="fill-(--office-wall-left) stroke-(--office-wall-line)" />
       <polygon points={points(iso(x0, y0), iso(x1, y0), iso(x1, y0, WALL_HEIGHT), iso(x0, y0, WALL_HEIGHT))} className="fill-(--office-wall-right) stroke-(--office-wall-line)" />
       {/* Window on the left wall. */}
       <polygon
-        points={points(iso(x0, window.from, window.bottom), iso(x0, window.to, window.bottom), iso(x0, window.to, window.top), iso(x0, window.from, window.top))}
-        fill="#bae6fd"
-        stroke="#94a3b8"
+        points={points(iso(x0, pane.from, pane.bottom), iso(x0, pane.to, pane.bottom), iso(x0, pane.to, pane.top), iso(x0, pane.from, pane.top))}
+        className="fill-(--office-window) stroke-(--office-frame)"
         strokeWidth="2"
       />
       <line
-        x1={round(iso(x0, (window.from + window.to) / 2, window.bottom)[0])}
-        y1={round(iso(x0, (window.from + window.to) / 2, window.bottom)[1])}
-        x2={round(iso(x0, (window.from + window.to) / 2, window.top)[0])}
-        y2={round(iso(x0, (window.from + window.to) / 2, window.top)[1])}
-        stroke="#94a3b8"
+        x1={round(iso(x0, (pane.from + pane.to) / 2, pane.bottom)[0])}
+        y1={round(iso(x0, (pane.from + pane.to) / 2, pane.bottom)[1])}
+        x2={round(iso(x0, (pane.from + pane.to) / 2, pane.top)[0])}
+        y2={round(iso(x0, (pane.from + pane.to) / 2, pane.top)[1])}
+        className="stroke-(--office-frame)"
         strokeWidth="2"
       />
       {/* Task board on the right wall. */}
       <polygon
         points={points(iso(board.from, y0, board.bottom), iso(board.to, y0, board.bottom), iso(board.to, y0, board.top), iso(board.from, y0, board.top))}
-        fill="#ffffff"
-        stroke="#94a3b8"
+        className="fill-(--office-board) stroke-(--office-frame)"
         strokeWidth="2"
       />
       {stickies.map((sticky, index) => (
@@ -141,19 +139,20 @@ function Plant({ x, y }: { x: number; y: number }) {
 /** Where an agent's head is drawn, for the status ring and the speech bubble. */
 function headPosition(agent: AgentTemplate): Point {
   const [sx, sy] = iso(agent.desk.x + 0.5 - 0.42, agent.desk.y + 0.5 - 0.32);
-  return [sx, sy - 44];
+  return [round(sx), round(sy - 44)];
 }
 
 function Workstation({ agent }: { agent: AgentTemplate }) {
   const status = SCENE[agent.slug]?.status ?? 'idle';
   const cx = agent.desk.x + 0.5;
   const cy = agent.desk.y + 0.5;
-  const [bodyX, bodyY] = iso(cx - 0.42, cy - 0.32);
+  const [bodyX, bodyY] = iso(cx - 0.42, cy - 0.32).map(round) as [number, number];
   const [headX, headY] = headPosition(agent);
-  const monitor = { x0: cx + 0.02, x1: cx + 0.36, y: cy - 0.02, bottom: DESK.height + 4, top: DESK.height + 24 };
+  const monitor = { x0: cx + 0.02, x1: cx + 0.36, y: cy - 0.06, bottom: DESK.height + 6, top: DESK.height + 25 };
+  const stand = { x: (monitor.x0 + monitor.x1) / 2 };
   const frontY = iso(cx + DESK.width / 2, cy + DESK.depth / 2)[1];
   const [centerX] = iso(cx, cy);
-  const labelWidth = agent.name.length * 6.6 + 18;
+  const labelWidth = agent.name.length * 7 + 28;
   return (
     <g>
       {/* Chair back, body and head, seated behind the desk. */}
@@ -180,23 +179,32 @@ function Workstation({ agent }: { agent: AgentTemplate }) {
         left="fill-(--office-desk-left)"
         right="fill-(--office-desk-right)"
       />
-      {/* Monitor, seen from behind, and its stand. */}
+      {/* Monitor, seen from behind, on a short stand; a working agent's screen glows. */}
       <polygon
-        points={points(iso(monitor.x0, monitor.y, monitor.bottom), iso(monitor.x1, monitor.y, monitor.bottom), iso(monitor.x1, monitor.y, monitor.top), iso(monitor.x0, monitor.y, monitor.top))}
-        className="fill-(--office-screen)"
+        points={points(iso(stand.x - 0.03, monitor.y, DESK.height), iso(stand.x + 0.03, monitor.y, DESK.height), iso(stand.x + 0.03, monitor.y, monitor.bottom + 2), iso(stand.x - 0.03, monitor.y, monitor.bottom + 2))}
+        fill="#64748b"
       />
       {status === 'working' ? (
         <polygon
-          points={points(iso(monitor.x0, monitor.y, monitor.top), iso(monitor.x1, monitor.y, monitor.top), iso(monitor.x1, monitor.y, monitor.top - 2.5), iso(monitor.x0, monitor.y, monitor.top - 2.5))}
-          className="fill-(--office-working-ring)"
+          points={points(iso(monitor.x0 - 0.05, monitor.y, monitor.bottom - 3), iso(monitor.x1 + 0.05, monitor.y, monitor.bottom - 3), iso(monitor.x1 + 0.05, monitor.y, monitor.top + 4), iso(monitor.x0 - 0.05, monitor.y, monitor.top + 4))}
+          className="office-working-pulse fill-(--office-working-ring)"
+          opacity="0.35"
         />
       ) : null}
+      <polygon
+        points={points(iso(monitor.x1, monitor.y, monitor.bottom), iso(monitor.x1, monitor.y + 0.05, monitor.bottom), iso(monitor.x1, monitor.y + 0.05, monitor.top), iso(monitor.x1, monitor.y, monitor.top))}
+        fill="#1e293b"
+      />
+      <polygon
+        points={points(iso(monitor.x0, monitor.y + 0.05, monitor.bottom), iso(monitor.x1, monitor.y + 0.05, monitor.bottom), iso(monitor.x1, monitor.y + 0.05, monitor.top), iso(monitor.x0, monitor.y + 0.05, monitor.top))}
+        className="fill-(--office-screen)"
+      />
 
       {/* Name tag in front of the desk. */}
-      <g transform={`translate(${round(centerX)} ${round(frontY + 16)})`}>
-        <rect x={round(-labelWidth / 2)} y="-10" width={round(labelWidth)} height="20" rx="10" className="fill-(--office-label) stroke-(--office-label-line)" />
-        <circle cx={round(-labelWidth / 2 + 10)} cy="0" r="3" fill={agent.avatarColor} />
-        <text x="5" y="4" textAnchor="middle" fontSize="11" fontWeight="600" className="fill-(--office-label-ink)">
+      <g transform={`translate(${round(centerX - labelWidth / 2)} ${round(frontY + 16)})`}>
+        <rect x="0" y="-10" width={round(labelWidth)} height="20" rx="10" className="fill-(--office-label) stroke-(--office-label-line)" />
+        <circle cx="11" cy="0" r="3" fill={agent.avatarColor} />
+        <text x="19" y="4" fontSize="11" fontWeight="600" className="fill-(--office-label-ink)">
           {agent.name}
         </text>
       </g>
@@ -206,7 +214,7 @@ function Workstation({ agent }: { agent: AgentTemplate }) {
 
 function SpeechBubble({ agent, text, shift = 0 }: { agent: AgentTemplate; text: string; shift?: number }) {
   const [headX, headY] = headPosition(agent);
-  const width = Math.round(text.length * 6.1 + 24);
+  const width = Math.round(text.length * 6.5 + 22);
   const height = 28;
   const left = headX - width / 2 + shift;
   const bottom = headY - 24;

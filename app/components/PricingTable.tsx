@@ -9,7 +9,7 @@ import { CheckIcon } from './CheckIcon';
 export function PricingTable({ plans = publicPlans() }: { plans?: Plan[] }) {
   return (
     <div>
-      <ul className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
+      <ul className="grid grid-cols-1 gap-5 sm:grid-cols-2 lg:grid-cols-4">
         {plans.map((plan) => (
           <PlanCard key={plan.id} plan={plan} featured={plan.id === MOST_POPULAR_PLAN} />
         ))}
@@ -46,16 +46,18 @@ function PlanCard({ plan, featured }: { plan: Plan; featured: boolean }) {
         {cta.label}
       </ButtonLink>
 
-      <dl className="mt-6 space-y-2.5 border-t border-line pt-6 text-sm">
-        {LIMIT_ROWS.map((row) => (
-          <div key={row.key} className="flex items-baseline justify-between gap-3">
-            <dt className="text-ink-muted">{row.label}</dt>
-            <dd className="font-medium text-ink tabular-nums">{formatLimit(plan.limits[row.key])}</dd>
-          </div>
-        ))}
-      </dl>
+      <ul aria-label={`${plan.name} limits`} className="mt-6 space-y-2.5 border-t border-line pt-6 text-sm text-ink-muted">
+        {LIMIT_ROWS.map((row) => {
+          const value = plan.limits[row.key];
+          return (
+            <li key={row.key}>
+              <span className="font-semibold text-ink tabular-nums">{formatLimit(value)}</span> {value === 1 ? row.one : row.many}
+            </li>
+          );
+        })}
+      </ul>
 
-      <ul className="mt-6 space-y-2.5 border-t border-line pt-6 text-sm">
+      <ul aria-label={`${plan.name} highlights`} className="mt-6 space-y-2.5 border-t border-line pt-6 text-sm">
         {plan.highlights.map((highlight) => (
           <li key={highlight} className="flex gap-2.5 text-ink-muted">
             <CheckIcon className="mt-0.5 size-4 shrink-0 text-brand-600" />

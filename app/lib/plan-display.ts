@@ -2,11 +2,12 @@
 import type { Plan, PlanId, PlanLimits } from '../../core/plans';
 import { PLANS, TRIAL_DAYS, TRIAL_PLAN } from '../../core/plans';
 
-export const LIMIT_ROWS: ReadonlyArray<{ key: keyof PlanLimits; label: string }> = [
-  { key: 'agents', label: 'Agents' },
-  { key: 'agentMinutesPerMonth', label: 'Agent-minutes / month' },
-  { key: 'concurrentRuns', label: 'Concurrent runs' },
-  { key: 'apiRequestsPerMinute', label: 'API requests / min' },
+/** The limits a plan card lists, worded to follow the number ("5 agents", "1 concurrent run"). */
+export const LIMIT_ROWS: ReadonlyArray<{ key: keyof PlanLimits; one: string; many: string }> = [
+  { key: 'agents', one: 'agent', many: 'agents' },
+  { key: 'agentMinutesPerMonth', one: 'agent-minute/mo', many: 'agent-minutes/mo' },
+  { key: 'concurrentRuns', one: 'concurrent run', many: 'concurrent runs' },
+  { key: 'apiRequestsPerMinute', one: 'API request/min', many: 'API requests/min' },
 ];
 
 export const MOST_POPULAR_PLAN: PlanId = 'starter';

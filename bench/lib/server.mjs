@@ -18,6 +18,8 @@ const STOP_TIMEOUT_MS = 10_000;
 
 /** Process groups still running; killed on exit, SIGINT and SIGTERM. */
 const liveGroups = new Set();
+/** Temp dirs from makeTempDir not yet removed; removed on exit too. */
+const tempDirs = new Set();
 let handlersInstalled = false;
 
 function killGroup(pgid, signal) {
@@ -44,6 +46,7 @@ function installExitHandlers() {
   // 'exit' handlers must be synchronous, so no grace period: SIGKILL.
   process.on('exit', () => {
     for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
   for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
     process.on(signal, () => {
@@ -67,9 +70,21 @@ export function toolEnv(extra = {}) {
   };
 }
 
-/** @param {string} prefix */
+/**
+ * A fresh dir under the OS temp dir, removed by removeTempDir or when the process exits.
+ * @param {string} prefix
+ */
 export function makeTempDir(prefix) {
-  return mkdtempSync(path.join(tmpdir(), `bench-${prefix}-`));
+  installExitHandlers();
+  const dir = mkdtempSync(path.join(tmpdir(), `bench-${prefix}-`));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** @param {string} dir */
+export function removeTempDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
 }
 
 /**
@@ -175,7 +190,7 @@ export async function startWrangler({ config, port, persistTo, readyPath = '/', 
     for (let waited = 0; waited < 2000 && groupAlive(pgid); waited += 100) await sleep(100);
     liveGroups.delete(pgid);
     // A caller-supplied persistTo belongs to the caller; our own work dir (log, default state) goes.
-    rmSync(workDir, { recursive: true, force: true });
+    removeTempDir(workDir);
   }
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -196,6 +211,7 @@ export async function startWrangler({ config, port, persistTo, readyPath = '/', 
   const log = tail(logFile);
   killGroup(pgid, 'SIGKILL');
   liveGroups.delete(pgid);
+  tempDirs.delete(workDir); // keep the log for a look after the failure
   throw new Error(
     `wrangler dev ${config ?? 'wrangler.toml'} on port ${port} ${exited ? 'exited' : 'was not ready'} (${readyPath}: ${lastStatus}). Log ${logFile}:\n${log}`,
   );

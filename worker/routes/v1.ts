@@ -1,12 +1,22 @@
 /** The public API under /v1 (DESIGN §8). Each resource is a sub-app mounted here. */
+import { every } from 'hono/combine';
+import { matchedRoutes } from 'hono/route';
+import { authenticate, requireOrg } from '../middleware/auth';
+import { apiRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
 import { health } from './health';
+import { orgApi } from './org';
 
 // basePath (not a mount prefix) so the generated document lists full paths (/v1/health).
 export const v1 = createApiApp().basePath('/v1');
 
 v1.route('/', health);
 
+v1.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'An API key: `Authorization: Bearer gc_sk_…`. A signed-in dashboard session may call with `X-Organization: <slug>` instead.',
+});
 v1.doc31('/openapi.json', (c) => ({
   openapi: '3.1.0',
   info: {
@@ -16,3 +26,11 @@ v1.doc31('/openapi.json', (c) => ({
   },
   servers: [{ url: new URL(c.req.url).origin, description: 'This deployment' }],
 }));
+
+// Everything registered below is tenant API: identify, resolve the org, then rate-limit per key.
+// An unknown path or method skips this, so it gets its 404/405 rather than a 401.
+v1.use('*', async (c, next) => {
+  if (!matchedRoutes(c).some((route) => route.method !== 'ALL')) return next();
+  return every(authenticate(), requireOrg(), apiRateLimit())(c, next);
+});
+v1.route('/', orgApi);

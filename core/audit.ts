@@ -1,0 +1,71 @@
+/** The audit log: sign-ins, failed sign-ins, member, role, key and org changes. */
+import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from './db/client';
+import { auditLog, memberships } from './db/schema';
+import { newId } from './ids';
+import type { Actor } from './tenant';
+
+export type AuditAction =
+  | 'auth.signed_up'
+  | 'auth.signed_in'
+  | 'auth.sign_in_failed'
+  | 'auth.signed_out'
+  | 'auth.other_sessions_revoked'
+  | 'org.created'
+  | 'org.updated'
+  | 'org.deleted'
+  | 'member.invited'
+  | 'member.invitation_revoked'
+  | 'member.joined'
+  | 'member.role_changed'
+  | 'member.removed'
+  | 'member.left'
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'credentials.updated';
+
+export interface AuditEntry {
+  organizationId: string | null;
+  actor: Actor | { type: 'system'; id: null };
+  action: AuditAction;
+  target?: { type: string; id: string };
+  ip?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export function auditInsert(db: Db, entry: AuditEntry) {
+  return db.insert(auditLog).values({
+    id: newId('aud'),
+    organizationId: entry.organizationId,
+    actorType: entry.actor.type,
+    actorId: entry.actor.id,
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    ip: entry.ip ?? null,
+    metadata: entry.metadata ?? null,
+  });
+}
+
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await auditInsert(db, entry);
+}
+
+/** The org's own entries plus its members' sign-ins and failed sign-ins, newest first. */
+export async function listAudit(db: Db, orgId: string, opts: { limit: number; before?: string }) {
+  const memberIds = db.select({ id: memberships.userId }).from(memberships).where(eq(memberships.organizationId, orgId));
+  return db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        or(
+          eq(auditLog.organizationId, orgId),
+          and(isNull(auditLog.organizationId), or(inArray(auditLog.actorId, memberIds), inArray(auditLog.targetId, memberIds))),
+        ),
+        opts.before ? lt(auditLog.id, opts.before) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(opts.limit);
+}

@@ -1,0 +1,110 @@
+/**
+ * Edge rate limits over KV (DESIGN §7): fixed windows, counted in the isolate and written to
+ * KV at most once a second per counter (KV's limit for one key). Each isolate adds its own
+ * increments to the shared count when it flushes, so several isolates converge on the total;
+ * between flushes an isolate sees only its own traffic plus the last value it read, so the
+ * limit is approximate by nature. bench/rate-limit-accuracy.mjs measures how approximate.
+ * Billing-grade quotas are exact, in the org's Durable Object, not here.
+ */
+export interface RateLimitRule {
+  /** Requests allowed per window. */
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Unix seconds when the window resets. */
+  resetAt: number;
+  retryAfterSeconds: number;
+}
+
+interface Counter {
+  windowStart: number;
+  /** Count in KV when this isolate last read or wrote it. */
+  shared: number;
+  /** Increments this isolate has not written yet. */
+  pending: number;
+  lastFlush: number;
+  flushing: Promise<void> | null;
+}
+
+const FLUSH_INTERVAL_MS = 1_000;
+const MAX_COUNTERS = 10_000;
+
+export class KvRateLimiter {
+  private readonly counters = new Map<string, Counter>();
+
+  constructor(private readonly kv: KVNamespace) {}
+
+  /**
+   * Counts one request against `bucket` and decides. `defer` receives the KV write so the
+   * caller can run it after the response (waitUntil).
+   */
+  async hit(bucket: string, rule: RateLimitRule, defer: (work: Promise<unknown>) => void, now = Date.now()): Promise<RateLimitDecision> {
+    const windowMs = rule.windowSeconds * 1000;
+    const windowStart = Math.floor(now / windowMs) * windowMs;
+    const kvKey = `rl:${bucket}:${windowStart}`;
+    let counter = this.counters.get(kvKey);
+    if (!counter) {
+      const stored = Number((await this.kv.get(kvKey)) ?? 0);
+      counter = { windowStart, shared: Number.isFinite(stored) ? stored : 0, pending: 0, lastFlush: now, flushing: null };
+      this.remember(kvKey, counter);
+    }
+    const resetAt = Math.ceil((windowStart + windowMs) / 1000);
+    const used = counter.shared + counter.pending;
+    if (used >= rule.limit) {
+      return { allowed: false, limit: rule.limit, remaining: 0, resetAt, retryAfterSeconds: Math.max(1, resetAt - Math.floor(now / 1000)) };
+    }
+    counter.pending += 1;
+    if (now - counter.lastFlush >= FLUSH_INTERVAL_MS && !counter.flushing) defer(this.flush(kvKey, counter, rule, now));
+    return { allowed: true, limit: rule.limit, remaining: Math.max(0, rule.limit - used - 1), resetAt, retryAfterSeconds: 0 };
+  }
+
+  /** Writes pending increments: re-read, add ours, write (last writer wins between isolates). */
+  private flush(kvKey: string, counter: Counter, rule: RateLimitRule, now: number): Promise<void> {
+    counter.lastFlush = now;
+    const pending = counter.pending;
+    counter.pending = 0;
+    counter.flushing = (async () => {
+      try {
+        const stored = Number((await this.kv.get(kvKey)) ?? 0);
+        const total = (Number.isFinite(stored) ? stored : 0) + pending;
+        await this.kv.put(kvKey, String(total), { expirationTtl: Math.max(60, rule.windowSeconds * 2) });
+        counter.shared = Math.max(counter.shared + pending, total);
+      } catch {
+        counter.pending += pending; // try again on the next flush
+      } finally {
+        counter.flushing = null;
+      }
+    })();
+    return counter.flushing;
+  }
+
+  /** Pending increments of every counter (end of a benchmark, or tests). */
+  async flushAll(): Promise<void> {
+    await Promise.all(
+      [...this.counters.entries()].map(([key, counter]) =>
+        counter.pending > 0 ? this.flush(key, counter, { limit: 0, windowSeconds: 60 }, Date.now()) : counter.flushing,
+      ),
+    );
+  }
+
+  private remember(key: string, counter: Counter) {
+    if (this.counters.size >= MAX_COUNTERS) {
+      for (const [oldKey, old] of this.counters) if (old.windowStart < counter.windowStart) this.counters.delete(oldKey);
+      if (this.counters.size >= MAX_COUNTERS) this.counters.clear();
+    }
+    this.counters.set(key, counter);
+  }
+}
+
+/** Limits for unauthenticated auth endpoints (per IP, per email). */
+export const AUTH_RATE_LIMITS = {
+  loginPerIp: { limit: 30, windowSeconds: 60 },
+  loginPerEmail: { limit: 10, windowSeconds: 300 },
+  signupPerIp: { limit: 10, windowSeconds: 600 },
+  invitationPerIp: { limit: 30, windowSeconds: 600 },
+} as const satisfies Record<string, RateLimitRule>;

@@ -1,0 +1,81 @@
+import { SELF } from 'cloudflare:test';
+
+export const ORIGIN = 'https://app.test';
+
+export interface CallOptions {
+  method?: string;
+  body?: unknown;
+  cookie?: string;
+  key?: string;
+  org?: string;
+  ip?: string;
+  origin?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** A JSON call to the Worker, as a browser (cookie + same Origin) or an API client (key). */
+export async function call(path: string, options: CallOptions = {}) {
+  const headers: Record<string, string> = {
+    'CF-Connecting-IP': options.ip ?? randomIp(),
+    ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    ...(options.cookie ? { Cookie: options.cookie } : {}),
+    ...(options.key ? { Authorization: `Bearer ${options.key}` } : {}),
+    ...(options.org ? { 'X-Organization': options.org } : {}),
+    ...(options.origin === null ? {} : { Origin: options.origin ?? ORIGIN }),
+    ...options.headers,
+  };
+  const res = await SELF.fetch(`${ORIGIN}${path}`, {
+    method: options.method ?? (options.body !== undefined ? 'POST' : 'GET'),
+    headers,
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    redirect: 'manual',
+  });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { res, status: res.status, json, text };
+}
+
+export function randomIp(): string {
+  const b = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${b[0]}.${b[1]}.${b[2]}`;
+}
+
+export function uniqueEmail(tag = 'user'): string {
+  return `${tag}-${crypto.randomUUID()}@example.com`;
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** Signs a new user up with their own org; returns the session cookie and the org slug. */
+export async function signUp(options: { email?: string; name?: string; orgName?: string; invitationToken?: string } = {}) {
+  const email = options.email ?? uniqueEmail();
+  const { res, status, json } = await call('/api/auth/signup', {
+    body: {
+      email,
+      password: PASSWORD,
+      name: options.name ?? 'Test User',
+      ...(options.invitationToken ? { invitation_token: options.invitationToken } : { organization_name: options.orgName ?? `Org ${crypto.randomUUID().slice(0, 8)}` }),
+    },
+  });
+  if (status !== 201) throw new Error(`signup failed: ${status} ${JSON.stringify(json)}`);
+  return { email, cookie: sessionCookie(res), user: json.user as { id: string; email: string }, org: json.organization as { id: string; slug: string } };
+}
+
+export function sessionCookie(res: Response): string {
+  const header = res.headers.get('set-cookie') ?? '';
+  const match = /gc_session=([^;]+)/.exec(header);
+  if (!match) throw new Error(`no session cookie in: ${header}`);
+  return `gc_session=${match[1]}`;
+}
+
+/** Creates an API key in the org (as an admin/owner cookie) and returns the secret. */
+export async function createKey(cookie: string, slug: string, body: Record<string, unknown> = { name: 'test key' }) {
+  const { status, json } = await call(`/api/orgs/${slug}/keys`, { cookie, body });
+  if (status !== 201) throw new Error(`key creation failed: ${status} ${JSON.stringify(json)}`);
+  return json as { id: string; key: string; prefix: string; scopes: string[] };
+}
