@@ -25,12 +25,12 @@ export function ApiRequestSnippet() {
         className="overflow-x-auto px-4 py-4 font-mono text-[13px] leading-6 text-slate-200 sm:px-5"
       >
         <code>
-          <span className="text-slate-500 select-none">$ </span>
+          <span className="text-slate-400 select-none">$ </span>
           <span className="text-sky-300">curl</span> -X POST https://genericcorp.io/v1/tasks \{'\n'}
           {'    '}-H <span className="text-emerald-300">"Authorization: Bearer gc_sk_..."</span> \{'\n'}
           {'    '}-d <span className="text-amber-200">{`'{"agent":"sable","description":"Review PR #42"}'`}</span>
           {'\n\n'}
-          <span className="text-slate-500">{'# 201 Created'}</span>
+          <span className="text-slate-400">{'# 201 Created'}</span>
           {'\n'}
           {'{\n'}
           {'  '}<span className="text-sky-300">"id"</span>: <span className="text-amber-200">"tsk_8f2c1e"</span>,{'\n'}

@@ -13,13 +13,14 @@ import { PRICING_FAQ } from '../content/faq';
 import { pageMeta } from '../lib/meta';
 import { formatPrice, TRIAL_NOTE } from '../lib/plan-display';
 
-const paidPlanSummary = publicPlans()
-  .filter((plan) => plan.priceUsd !== 0)
-  .map((plan) => {
-    const price = formatPrice(plan);
-    return price.period ? `${plan.name} (${price.amount}${price.period})` : plan.name;
-  })
-  .join(', ');
+const paidPlanSummary = new Intl.ListFormat('en', { type: 'conjunction' }).format(
+  publicPlans()
+    .filter((plan) => plan.priceUsd !== 0)
+    .map((plan) => {
+      const price = formatPrice(plan);
+      return price.period ? `${plan.name} (${price.amount}${price.period})` : plan.name;
+    }),
+);
 
 export const meta: MetaFunction = () =>
   pageMeta({

@@ -1,0 +1,189 @@
+/**
+ * Tenant isolation and role matrices over every route the Worker registers. A new route
+ * without an entry here fails the first test: classify it before it ships.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Role } from '../../core/db/schema';
+import { app } from '../../worker/app';
+import { call, createKey, signUp, uniqueEmail } from './helpers';
+
+interface Fixture {
+  slug: string;
+  orgId: string;
+  ownerId: string;
+  /** A member other than the actor, for member routes. */
+  targetUserId: string;
+  keyId: string;
+  invitationId: string;
+  invitationToken: string;
+  ownerCookie: string;
+}
+
+type Fill = (f: Fixture) => { path: string; body?: unknown };
+
+interface TenantRoute {
+  kind: 'tenant';
+  /** Lowest role allowed (function-level check). */
+  minRole: Role;
+  request: Fill;
+  /** /v1 routes are also reachable with an API key of the org. */
+  apiKey?: boolean;
+}
+interface OpenRoute {
+  kind: 'public' | 'self';
+  why: string;
+}
+type Entry = TenantRoute | OpenRoute;
+
+const orgPath = (suffix = ''): Fill => (f) => ({ path: `/api/orgs/${f.slug}${suffix}` });
+
+const MATRIX: Record<string, Entry> = {
+  'GET /v1/health': { kind: 'public', why: 'health check, no tenant data' },
+  'GET /v1/openapi.json': { kind: 'public', why: 'API description' },
+  'GET /v1/org': { kind: 'tenant', minRole: 'viewer', request: () => ({ path: '/v1/org' }), apiKey: true },
+  'POST /api/auth/signup': { kind: 'public', why: 'creates a new user and org' },
+  'POST /api/auth/login': { kind: 'public', why: 'authenticates' },
+  'POST /api/auth/logout': { kind: 'self', why: 'ends the caller’s own session' },
+  'GET /api/me': { kind: 'self', why: 'the caller’s own user and memberships' },
+  'GET /api/me/sessions': { kind: 'self', why: 'the caller’s own sessions' },
+  'DELETE /api/me/sessions': { kind: 'self', why: 'the caller’s own sessions' },
+  'DELETE /api/me/sessions/:id': { kind: 'self', why: 'filtered by the caller’s user id' },
+  'GET /api/orgs': { kind: 'self', why: 'the caller’s own memberships' },
+  'POST /api/orgs': { kind: 'self', why: 'creates a new org owned by the caller' },
+  'POST /api/invitations/:token/accept': { kind: 'self', why: 'only for the invited email; tested in members-and-keys' },
+  'POST /webhooks/clerk': { kind: 'public', why: 'signature-verified webhook' },
+  'GET /api/orgs/:slug': { kind: 'tenant', minRole: 'viewer', request: orgPath() },
+  'PATCH /api/orgs/:slug': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}`, body: { name: 'Changed' } }) },
+  'DELETE /api/orgs/:slug': { kind: 'tenant', minRole: 'owner', request: orgPath() },
+  'GET /api/orgs/:slug/members': { kind: 'tenant', minRole: 'viewer', request: orgPath('/members') },
+  'PATCH /api/orgs/:slug/members/:userId': {
+    kind: 'tenant',
+    minRole: 'admin',
+    request: (f) => ({ path: `/api/orgs/${f.slug}/members/${f.targetUserId}`, body: { role: 'viewer' } }),
+  },
+  'DELETE /api/orgs/:slug/members/:userId': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/members/${f.targetUserId}` }) },
+  'GET /api/orgs/:slug/invitations': { kind: 'tenant', minRole: 'viewer', request: orgPath('/invitations') },
+  'POST /api/orgs/:slug/invitations': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/invitations`, body: { email: uniqueEmail(), role: 'member' } }) },
+  'DELETE /api/orgs/:slug/invitations/:id': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/invitations/${f.invitationId}` }) },
+  'GET /api/orgs/:slug/keys': { kind: 'tenant', minRole: 'admin', request: orgPath('/keys') },
+  'POST /api/orgs/:slug/keys': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/keys`, body: { name: 'matrix' } }) },
+  'DELETE /api/orgs/:slug/keys/:id': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/keys/${f.keyId}` }) },
+  'GET /api/orgs/:slug/audit': { kind: 'tenant', minRole: 'admin', request: orgPath('/audit') },
+};
+
+const ROLES: Role[] = ['viewer', 'member', 'admin', 'owner'];
+const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+
+function registeredRoutes(): string[] {
+  const seen = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL' || !/^\/(v1|api|webhooks)\//.test(route.path)) continue;
+    seen.add(`${route.method} ${route.path}`);
+  }
+  return [...seen].sort();
+}
+
+async function invite(ownerCookie: string, slug: string, role: Role) {
+  const email = uniqueEmail(role);
+  const res = await call(`/api/orgs/${slug}/invitations`, { cookie: ownerCookie, body: { email, role } });
+  return { email, token: res.json.token as string, id: res.json.id as string };
+}
+
+/** An org with an owner, a second member (target), a key and a pending invitation. */
+async function buildFixture(): Promise<Fixture> {
+  const owner = await signUp();
+  const target = await invite(owner.cookie, owner.org.slug, 'member');
+  const targetUser = await signUp({ email: target.email, invitationToken: target.token });
+  const key = await createKey(owner.cookie, owner.org.slug);
+  const pending = await invite(owner.cookie, owner.org.slug, 'viewer');
+  return {
+    slug: owner.org.slug,
+    orgId: owner.org.id,
+    ownerId: owner.user.id,
+    targetUserId: targetUser.user.id,
+    keyId: key.id,
+    invitationId: pending.id,
+    invitationToken: pending.token,
+    ownerCookie: owner.cookie,
+  };
+}
+
+async function actorWithRole(fixture: Fixture, role: Role): Promise<string> {
+  if (role === 'owner') return fixture.ownerCookie;
+  const inv = await invite(fixture.ownerCookie, fixture.slug, role);
+  return (await signUp({ email: inv.email, invitationToken: inv.token })).cookie;
+}
+
+function methodOf(routeKey: string) {
+  return routeKey.split(' ')[0]!;
+}
+
+describe('route coverage', () => {
+  it('every registered route has an isolation entry', () => {
+    const missing = registeredRoutes().filter((route) => !(route in MATRIX));
+    expect(missing, 'add these routes to MATRIX in tests/integration/isolation-matrix.test.ts').toEqual([]);
+    const stale = Object.keys(MATRIX).filter((route) => !registeredRoutes().includes(route));
+    expect(stale, 'MATRIX entries for routes that no longer exist').toEqual([]);
+  });
+});
+
+describe('tenant isolation: org B acting on org A', () => {
+  const tenantRoutes = Object.entries(MATRIX).filter((entry): entry is [string, TenantRoute] => entry[1].kind === 'tenant');
+
+  for (const [routeKey, entry] of tenantRoutes) {
+    it(`${routeKey} → 404 with nothing of org A`, async () => {
+      const a = await buildFixture();
+      const b = await signUp();
+      const bKey = await createKey(b.cookie, b.org.slug, { name: 'b', scopes: ['org:read', 'agents:read', 'agents:write', 'tasks:read', 'tasks:write'] });
+      const { path, body } = entry.request(a);
+      const method = methodOf(routeKey);
+      const leaked = [a.orgId, a.slug, a.ownerId, a.targetUserId, a.keyId, a.invitationId];
+
+      if (path.startsWith('/v1/')) {
+        // By session: B's user names A's org → 404.
+        const bySession = await call(path, { method, body, cookie: b.cookie, org: a.slug });
+        expect(bySession.status).toBe(404);
+        for (const value of leaked) expect(bySession.text).not.toContain(value);
+        // By key: B's key always means B's org; nothing of A comes back.
+        const byKey = await call(path, { method, body, key: bKey.key });
+        expect(byKey.status).not.toBe(500);
+        for (const value of leaked) expect(byKey.text).not.toContain(value);
+      } else {
+        const bySession = await call(path, { method, body, cookie: b.cookie });
+        expect(bySession.status).toBe(404);
+        expect(bySession.json.error.code).toBe('not_found');
+        for (const value of leaked) expect(bySession.text).not.toContain(value);
+        // A key is not a dashboard credential.
+        const byKey = await call(path, { method, body, key: bKey.key });
+        expect([401, 404]).toContain(byKey.status);
+        for (const value of leaked) expect(byKey.text).not.toContain(value);
+      }
+      // Org A is untouched.
+      const check = await call(`/api/orgs/${a.slug}/members`, { cookie: a.ownerCookie });
+      expect(check.status).toBe(200);
+      expect(check.json.data).toHaveLength(2);
+    });
+  }
+});
+
+describe('role matrix', () => {
+  const tenantRoutes = Object.entries(MATRIX).filter((entry): entry is [string, TenantRoute] => entry[1].kind === 'tenant');
+
+  for (const [routeKey, entry] of tenantRoutes) {
+    for (const role of ROLES) {
+      const allowed = RANK[role] >= RANK[entry.minRole];
+      it(`${routeKey} as ${role} → ${allowed ? 'allowed' : '403'}`, async () => {
+        const fixture = await buildFixture();
+        const cookie = await actorWithRole(fixture, role);
+        const { path, body } = entry.request(fixture);
+        const res = await call(path, { method: methodOf(routeKey), body, cookie, org: path.startsWith('/v1/') ? fixture.slug : undefined });
+        if (allowed) {
+          expect(res.status, JSON.stringify(res.json)).toBeLessThan(300);
+        } else {
+          expect(res.status).toBe(403);
+          expect(res.json.error.code).toBe('forbidden');
+        }
+      });
+    }
+  }
+});
