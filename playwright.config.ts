@@ -26,6 +26,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/v1/health`,
     reuseExistingServer: false,
     timeout: 120_000,
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
     stdout: 'ignore',
     stderr: 'pipe',
   },

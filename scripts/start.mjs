@@ -60,12 +60,11 @@ const seed = JSON.parse(seedOutput.trim().split('\n').pop() ?? '{}');
 const dev = spawn(
   path.join(bin, 'wrangler'),
   ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--var', `APP_URL:${url}`, '--log-level', 'warn'],
-  { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true },
+  // Same process group as this script: Ctrl+C, or a test runner stopping the group, stops workerd too.
+  { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
 );
 const stop = () => {
-  try {
-    process.kill(-dev.pid, 'SIGTERM');
-  } catch {}
+  if (dev.exitCode === null) dev.kill('SIGTERM');
 };
 process.on('SIGINT', () => (stop(), process.exit(130)));
 process.on('SIGTERM', () => (stop(), process.exit(143)));
