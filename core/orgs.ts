@@ -73,7 +73,7 @@ export async function organizationInserts(db: Db, config: Pick<AppConfig, 'billi
   const statements = [
     db.insert(organizations).values(org),
     db.insert(memberships).values({ id: newId('mem', now), organizationId: orgId, userId: input.ownerUserId, role: 'owner' }),
-    orgScope(db, { orgId }).insert(
+    orgScope(db, { orgId }).insertRows(
       agents,
       DEFAULT_TEAM.map((template) => ({
         id: agentIds.get(template.slug)!,

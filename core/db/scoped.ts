@@ -46,20 +46,20 @@ export class OrgScope {
     return rows[0]?.n ?? 0;
   }
 
-  insert<T extends TenantTable>(table: T, values: Insert<T> | Insert<T>[]) {
+  insertRows<T extends TenantTable>(table: T, values: Insert<T> | Insert<T>[]) {
     const withOrg = (row: Insert<T>) => ({ ...row, organizationId: this.orgId }) as T['$inferInsert'];
     const rows = Array.isArray(values) ? values.map(withOrg) : [withOrg(values)];
     return this.db.insert(table).values(rows as never);
   }
 
-  update<T extends TenantTable>(table: T, set: Update<T>, ...conditions: Array<SQL | undefined>) {
+  updateRows<T extends TenantTable>(table: T, set: Update<T>, ...conditions: Array<SQL | undefined>) {
     return this.db
       .update(table)
       .set(set as never)
       .where(this.where(table, ...conditions));
   }
 
-  delete(table: TenantTable, ...conditions: Array<SQL | undefined>) {
+  deleteRows(table: TenantTable, ...conditions: Array<SQL | undefined>) {
     return this.db.delete(table).where(this.where(table, ...conditions));
   }
 

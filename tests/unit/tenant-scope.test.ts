@@ -1,0 +1,67 @@
+/**
+ * The org-scoped data layer is the only door to tenant tables. This scans the source and
+ * fails when a tenant table is queried anywhere else: through drizzle builders, the
+ * relational query API, or raw SQL.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getTableName } from 'drizzle-orm';
+import { TENANT_TABLES } from '../../core/db/schema';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SCANNED_DIRS = ['worker', 'core', 'app', 'durable-objects', 'scripts'];
+/** Files allowed to touch tenant tables directly: the layer itself and the schema. */
+const ALLOWED = new Set(['core/db/scoped.ts', 'core/db/schema.ts']);
+
+const tableSymbols = Object.keys(TENANT_TABLES);
+const tableSqlNames = Object.values(TENANT_TABLES).map((table) => getTableName(table));
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...sourceFiles(full));
+    else if (/\.(ts|tsx)$/.test(entry) && !/\.test\.tsx?$/.test(entry) && !entry.endsWith('.d.ts')) out.push(full);
+  }
+  return out;
+}
+
+/** Every place in `source` that reaches a tenant table without the scoped layer. */
+export function findUnscopedAccess(source: string): string[] {
+  const found: string[] = [];
+  const symbols = tableSymbols.join('|');
+  const builder = new RegExp(`\\.(from|insert|update|delete|innerJoin|leftJoin|rightJoin|fullJoin)\\(\\s*(${symbols})\\b`, 'g');
+  const relational = new RegExp(`\\.query\\.(${symbols})\\b`, 'g');
+  const rawSql = new RegExp(`\\b(FROM|INTO|UPDATE|JOIN)\\s+["'\`]?(${tableSqlNames.join('|')})\\b`, 'gi');
+  for (const pattern of [builder, relational]) for (const match of source.matchAll(pattern)) found.push(match[0]);
+  // Raw SQL only counts inside prepare()/exec() strings; prose in comments mentioning "from tasks" is fine.
+  for (const call of source.matchAll(/\.(prepare|exec)\(\s*(`[^`]*`|'[^']*'|"[^"]*")/g)) {
+    for (const match of call[2]!.matchAll(rawSql)) found.push(match[0]);
+  }
+  return found;
+}
+
+describe('tenant tables are reached only through the org-scoped data layer', () => {
+  it('the scanner catches each kind of unscoped access', () => {
+    expect(findUnscopedAccess('db.select().from(tasks).where(eq(tasks.id, id))')).toEqual(['.from(tasks']);
+    expect(findUnscopedAccess('db.update(agents).set({})')).toEqual(['.update(agents']);
+    expect(findUnscopedAccess('db.query.tasks.findMany()')).toEqual(['.query.tasks']);
+    expect(findUnscopedAccess('x.innerJoin(agents, eq(a, b))')).toEqual(['.innerJoin(agents']);
+    expect(findUnscopedAccess('env.DB.prepare(`SELECT * FROM tasks WHERE id = ?`)')).toEqual(['FROM tasks']);
+    expect(findUnscopedAccess('scope.select(tasks, eq(tasks.id, id))')).toEqual([]);
+    expect(findUnscopedAccess('db.select().from(users)')).toEqual([]);
+  });
+
+  it('no source file outside core/db/scoped.ts queries a tenant table directly', () => {
+    const violations: string[] = [];
+    for (const dir of SCANNED_DIRS) {
+      for (const file of sourceFiles(path.join(ROOT, dir))) {
+        const relative = path.relative(ROOT, file);
+        if (ALLOWED.has(relative)) continue;
+        for (const hit of findUnscopedAccess(readFileSync(file, 'utf8'))) violations.push(`${relative}: ${hit}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});
