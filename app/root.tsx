@@ -1,15 +1,23 @@
-import type { LinksFunction, MetaFunction } from '@remix-run/cloudflare';
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/cloudflare';
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from '@remix-run/react';
 import { ButtonLink } from './components/Button';
 import { Container } from './components/Container';
 import { SiteLayout } from './components/SiteLayout';
 import { pageMeta } from './lib/meta';
+import { getOptionalUser, refreshedSessionHeaders } from './lib/session.server';
 import stylesheet from './tailwind.css?url';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
+
+/** Who is signed in, for the site header; one D1 query, shared with the route's own loaders. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const signedIn = await getOptionalUser(request, context.cloudflare.env);
+  const user = signedIn ? { name: signedIn.user.name, email: signedIn.user.email } : null;
+  return data({ user }, { headers: refreshedSessionHeaders(signedIn) });
+}
 
 // Routes export their own meta; this covers error pages, where only the root's meta runs.
 export const meta: MetaFunction = ({ error }) => {

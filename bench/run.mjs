@@ -4,6 +4,8 @@
  *
  * Settings (env): BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3), BENCH_CONNECTIONS (10),
  * BENCH_ROUNDS (3), BENCH_PORT first port of the range a benchmark may use (8910).
+ * rate-limit-accuracy also reads BENCH_RL_PLANS, BENCH_RL_CONCURRENCY, BENCH_RL_ISOLATES,
+ * BENCH_RL_STEADY_SECONDS (bench/README.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +13,10 @@ import path from 'node:path';
 import { REPO_ROOT, ensureBuild, runTool } from './lib/server.mjs';
 
 /** Every benchmark; each module exports name, description and run(settings, log). */
-const BENCHMARKS = [{ name: 'health-vs-hello', load: () => import('./health-vs-hello.mjs') }];
+const BENCHMARKS = [
+  { name: 'health-vs-hello', load: () => import('./health-vs-hello.mjs') },
+  { name: 'rate-limit-accuracy', load: () => import('./rate-limit-accuracy.mjs') },
+];
 
 /**
  * @typedef {object} Settings

@@ -25,6 +25,12 @@ const MIGRATIONS: readonly string[] = [
      reason TEXT NOT NULL,
      received_at INTEGER NOT NULL
    )`,
+  // Runs in progress in this instance; rows left after a restart are orphans for the watchdog.
+  `CREATE TABLE IF NOT EXISTS active_runs (
+     task_id TEXT PRIMARY KEY,
+     attempt INTEGER NOT NULL,
+     started_at INTEGER NOT NULL
+   )`,
 ];
 
 export function migrateOrgHubStorage(sql: SqlStorage): void {

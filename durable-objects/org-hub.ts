@@ -1,15 +1,22 @@
 /**
  * OrgHub: one Durable Object per organization (named by org id). The single writer of its
- * org's live state: event sequencing, run deliveries, and (in later work) admission, the
- * WebSocket hub and the agent runner. Called through typed RPC on a stub from
- * `core/org-hub-client.ts`, never through fetch plumbing.
+ * org's live state: every task and agent transition runs here, one at a time, and gets the
+ * org's next event sequence number. It admits tasks to the agent-runs queue, runs them when
+ * the queue hands them back, and wakes on alarms for schedules, retries and the watchdog.
+ * Called through typed RPC on a stub from `core/org-hub-client.ts`; methods that can refuse
+ * return an RpcResult so the caller gets the same error envelope.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { z } from 'zod';
+import { AgentInput, AgentPatch } from '../core/agents';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
 import { RunTaskMessage } from '../core/queue-messages';
+import { capture, type RpcResult } from '../core/rpc-result';
+import { ScheduleInput, SchedulePatch } from '../core/schedules';
+import { TaskInput, TaskPatch } from '../core/tasks';
 import { migrateOrgHubStorage } from './org-hub-storage';
+import { type EngineActor, TaskEngine } from './task-engine';
 
 /** How many events the replay log keeps. */
 const EVENT_LOG_LIMIT = 5_000;
@@ -22,17 +29,27 @@ export interface HubEvent {
 }
 
 export interface RunDeliveryResult {
-  /** `duplicate`: this (task, attempt) was already handled; the delivery is acknowledged. */
-  outcome: 'accepted' | 'duplicate';
+  /** `duplicate`: this (task, attempt) was already delivered; `stale`: the task moved on. */
+  outcome: 'ran' | 'duplicate' | 'stale';
 }
 
 const OrgIdArg = z.string().min(1).max(64);
+const IdArg = z.string().min(1).max(64);
+const ActorArg = z.discriminatedUnion('type', [
+  z.object({ type: z.enum(['user', 'api_key', 'agent', 'schedule']), id: z.string().min(1).max(64) }),
+  z.object({ type: z.literal('system'), id: z.null() }),
+]);
 const EventArgs = z.object({ type: z.string().min(1).max(64), data: z.record(z.string(), z.json()) });
+const IdempotencyArg = z.object({ key: z.string().min(1).max(255), hash: z.string().min(1).max(128) }).nullable();
+const MessageArg = z.object({ agent: z.string().min(1).max(64), body: z.string().trim().min(1).max(16_000), thread_id: z.string().max(64).nullable().optional() });
 
 export class OrgHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private orgId: string | null = null;
   private lastSeq = 0;
+  private engineInstance: TaskEngine | null = null;
+  /** Tail of the exclusive-section chain: transitions run one after another. */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -42,8 +59,13 @@ export class OrgHub extends DurableObject<Env> {
       migrateOrgHubStorage(this.sql);
       this.orgId = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'org_id'`).toArray()[0]?.value ?? null;
       this.lastSeq = this.sql.exec<{ seq: number | null }>(`SELECT MAX(seq) AS seq FROM events`).one().seq ?? 0;
+      // Runs recorded as active belong to a previous instance: wake the watchdog for them.
+      const orphans = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM active_runs`).one().n;
+      if (orphans > 0) await ctx.storage.setAlarm(Date.now() + 100);
     });
   }
+
+  // ─── Platform ────────────────────────────────────────────────────────────────────────
 
   /** Health round trip: proves the object starts, its storage answers and RPC works. */
   async ping(): Promise<{ ok: true; seq: number; at: number }> {
@@ -51,9 +73,8 @@ export class OrgHub extends DurableObject<Env> {
     return { ok: true, seq: this.lastSeq, at: Date.now() };
   }
 
-  /** Runs in progress (a later issue's runner fills this); org deletion waits for zero. */
   async activeRunCount(): Promise<number> {
-    return 0;
+    return this.engineInstance?.activeRunCount() ?? 0;
   }
 
   /** Clears every piece of this org's live state (org deletion). */
@@ -64,6 +85,7 @@ export class OrgHub extends DurableObject<Env> {
     migrateOrgHubStorage(this.sql);
     this.lastSeq = 0;
     this.orgId = null;
+    this.engineInstance = null;
   }
 
   /** Appends an event to the org's log with the next sequence number. */
@@ -86,34 +108,137 @@ export class OrgHub extends DurableObject<Env> {
     return rows.map((row) => ({ seq: row.seq, type: row.type, data: JSON.parse(row.data), at: row.created_at }));
   }
 
+  // ─── Agents ──────────────────────────────────────────────────────────────────────────
+
+  async createAgent(orgId: string, actor: EngineActor, input: AgentInput) {
+    return this.run(orgId, () => this.engine.createAgent(ActorArg.parse(actor), AgentInput.parse(input)));
+  }
+
+  async updateAgent(orgId: string, actor: EngineActor, ref: string, patch: AgentPatch) {
+    return this.run(orgId, () => this.engine.updateAgent(ActorArg.parse(actor), IdArg.parse(ref), AgentPatch.parse(patch)));
+  }
+
+  async deleteAgent(orgId: string, actor: EngineActor, ref: string) {
+    return this.run(orgId, () => this.engine.deleteAgent(ActorArg.parse(actor), IdArg.parse(ref)));
+  }
+
+  /** After a plan change: pauses agents over the new limit (billing calls this). */
+  async enforceAgentLimit(orgId: string) {
+    return this.run(orgId, () => this.engine.enforceAgentLimit({ type: 'system', id: null }));
+  }
+
+  // ─── Tasks ───────────────────────────────────────────────────────────────────────────
+
+  async createTask(orgId: string, actor: EngineActor, input: TaskInput, idempotency: { key: string; hash: string } | null) {
+    return this.run(orgId, () => this.engine.createTask(ActorArg.parse(actor), TaskInput.parse(input), IdempotencyArg.parse(idempotency)));
+  }
+
+  async updateTask(orgId: string, actor: EngineActor, id: string, patch: TaskPatch) {
+    return this.run(orgId, () => this.engine.updateTask(ActorArg.parse(actor), IdArg.parse(id), TaskPatch.parse(patch)));
+  }
+
+  async cancelTask(orgId: string, actor: EngineActor, id: string) {
+    return this.run(orgId, () => this.engine.cancelTask(ActorArg.parse(actor), IdArg.parse(id)));
+  }
+
+  async retryTask(orgId: string, actor: EngineActor, id: string) {
+    return this.run(orgId, () => this.engine.retryTask(ActorArg.parse(actor), IdArg.parse(id)));
+  }
+
+  async postMessage(orgId: string, actor: EngineActor, input: { agent: string; body: string; thread_id?: string | null }) {
+    return this.run(orgId, () => this.engine.postMessage(ActorArg.parse(actor), MessageArg.parse(input)));
+  }
+
+  // ─── Schedules ───────────────────────────────────────────────────────────────────────
+
+  async createSchedule(orgId: string, actor: EngineActor, input: ScheduleInput) {
+    return this.run(orgId, () => this.engine.createSchedule(ActorArg.parse(actor), ScheduleInput.parse(input)));
+  }
+
+  async updateSchedule(orgId: string, actor: EngineActor, id: string, patch: SchedulePatch) {
+    return this.run(orgId, () => this.engine.updateSchedule(ActorArg.parse(actor), IdArg.parse(id), SchedulePatch.parse(patch)));
+  }
+
+  async deleteSchedule(orgId: string, actor: EngineActor, id: string) {
+    return this.run(orgId, () => this.engine.deleteSchedule(ActorArg.parse(actor), IdArg.parse(id)).then(() => ({ deleted: true })));
+  }
+
+  // ─── Runs ────────────────────────────────────────────────────────────────────────────
+
   /**
-   * A delivery from the agent-runs queue. At-least-once: a (task, attempt) pair already
-   * seen is acknowledged as a duplicate and does nothing.
+   * A delivery from the agent-runs queue. At-least-once: a (task, attempt) already delivered
+   * is a duplicate and does nothing; a task that moved on (cancelled, re-queued) is stale.
+   * Otherwise the run executes here and this returns when it has finished.
    */
   async deliverRun(body: RunTaskMessage): Promise<RunDeliveryResult> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
-    const seen = this.sql
-      .exec(`SELECT 1 FROM run_deliveries WHERE task_id = ? AND attempt = ?`, message.taskId, message.attempt)
-      .toArray();
+    const seen = this.sql.exec(`SELECT 1 FROM run_deliveries WHERE task_id = ? AND attempt = ?`, message.taskId, message.attempt).toArray();
     if (seen.length > 0) return { outcome: 'duplicate' };
-    this.sql.exec(
-      `INSERT INTO run_deliveries (task_id, attempt, status, received_at) VALUES (?, ?, 'received', ?)`,
-      message.taskId,
-      message.attempt,
-      Date.now(),
-    );
-    this.appendEvent('run.delivered', { task_id: message.taskId, attempt: message.attempt });
-    return { outcome: 'accepted' };
+    this.sql.exec(`INSERT INTO run_deliveries (task_id, attempt, status, received_at) VALUES (?, ?, 'received', ?)`, message.taskId, message.attempt, Date.now());
+    const started = await this.exclusive(() => this.engine.startRun(message));
+    if (!started) return { outcome: 'stale' };
+    await this.engine.executeRun(started.task, started.runId, started.abort);
+    return { outcome: 'ran' };
   }
 
-  /** A message that exhausted its retries: recorded so the failure is visible and explained. */
+  /** A message that exhausted its retries: the task fails with the reason. */
   async recordDeadLetter(body: RunTaskMessage, reason: string): Promise<void> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
     this.sql.exec(`INSERT INTO dead_letters (body, reason, received_at) VALUES (?, ?, ?)`, JSON.stringify(message), reason, Date.now());
-    this.appendEvent('run.dead_lettered', { task_id: message.taskId, attempt: message.attempt, reason });
     log.warn('run_dead_lettered', { org_id: message.orgId, task_id: message.taskId, attempt: message.attempt, reason });
+    await this.exclusive(() => this.engine.deadLetter(message, z.string().max(500).parse(reason)));
+  }
+
+  /** Watchdog, due schedules, delayed retries and scheduled tasks. Idempotent. */
+  override async alarm(): Promise<void> {
+    if (!this.orgId) return;
+    await this.exclusive(async () => {
+      const orphans = this.sql.exec<{ task_id: string }>(`SELECT task_id FROM active_runs`).toArray().map((row) => row.task_id);
+      const { requeued, resent } = await this.engine.watchdog(orphans);
+      const scheduled = await this.engine.runDueSchedules();
+      await this.engine.admit();
+      if (requeued || resent || scheduled) log.info('org_alarm', { org_id: this.orgId, requeued, resent, scheduled });
+    });
+  }
+
+  // ─── Internals ───────────────────────────────────────────────────────────────────────
+
+  private get engine(): TaskEngine {
+    if (!this.orgId) throw new Error('OrgHub is not bound to an org yet');
+    this.engineInstance ??= new TaskEngine({
+      orgId: this.orgId,
+      env: this.env,
+      emit: (type, data) => this.appendEvent(type, data).seq,
+      exclusive: (work) => this.exclusive(work),
+      setAlarmAt: async (at) => {
+        const current = await this.ctx.storage.getAlarm();
+        if (current === null || at < current || current < Date.now()) await this.ctx.storage.setAlarm(at);
+      },
+      markRunActive: (taskId, attempt) => {
+        this.sql.exec(`INSERT OR REPLACE INTO active_runs (task_id, attempt, started_at) VALUES (?, ?, ?)`, taskId, attempt, Date.now());
+      },
+      markRunEnded: (taskId) => {
+        this.sql.exec(`DELETE FROM active_runs WHERE task_id = ?`, taskId);
+      },
+    });
+    return this.engineInstance;
+  }
+
+  /**
+   * One transition at a time. D1 calls are external I/O, so without this other RPCs would
+   * interleave at every await. Sections must not call exclusive() again (it would wait on itself).
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private run<T>(orgId: string, work: () => Promise<T>): Promise<RpcResult<T>> {
+    this.bindOrg(OrgIdArg.parse(orgId));
+    return this.exclusive(() => capture(work));
   }
 
   private appendEvent(type: string, data: JsonObject): HubEvent {

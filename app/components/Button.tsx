@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react';
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
 
-type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'inverse' | 'inverseOutline';
+type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'danger' | 'inverse' | 'inverseOutline';
 type ButtonSize = 'sm' | 'md' | 'lg';
 
 const base =
@@ -11,6 +11,7 @@ const variants: Record<ButtonVariant, string> = {
   primary: 'bg-brand-600 text-white shadow-sm hover:bg-brand-700 active:bg-brand-800',
   secondary: 'border border-line-strong bg-card text-ink shadow-sm hover:bg-page-alt hover:border-ink-faint/50',
   ghost: 'text-ink-muted hover:bg-page-alt hover:text-ink',
+  danger: 'bg-red-600 text-white shadow-sm hover:bg-red-700 active:bg-red-800',
   // For use on brand-coloured backgrounds.
   inverse: 'bg-white text-brand-700 shadow-sm hover:bg-brand-50',
   inverseOutline: 'bg-white/10 text-white ring-1 ring-white/30 ring-inset hover:bg-white/20',

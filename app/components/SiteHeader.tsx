@@ -1,4 +1,5 @@
 import { Link, NavLink, useLocation } from '@remix-run/react';
+import { useOptionalUser } from '../lib/root-data';
 import { ButtonLink } from './Button';
 import { Container } from './Container';
 import { Logo } from './Logo';
@@ -14,6 +15,7 @@ const navLinkClasses = ({ isActive }: { isActive: boolean }) =>
 
 export function SiteHeader() {
   const location = useLocation();
+  const user = useOptionalUser();
   return (
     <header className="sticky top-0 z-40 border-b border-line/80 bg-page/85 backdrop-blur supports-[backdrop-filter]:bg-page/70">
       <Container className="flex h-16 items-center justify-between gap-4">
@@ -33,12 +35,20 @@ export function SiteHeader() {
         </div>
 
         <div className="hidden items-center gap-2 md:flex">
-          <ButtonLink to="/login" variant="ghost" size="sm">
-            Log in
-          </ButtonLink>
-          <ButtonLink to="/signup" size="sm">
-            Start free
-          </ButtonLink>
+          {user ? (
+            <ButtonLink to="/orgs" size="sm">
+              Dashboard
+            </ButtonLink>
+          ) : (
+            <>
+              <ButtonLink to="/login" variant="ghost" size="sm">
+                Log in
+              </ButtonLink>
+              <ButtonLink to="/signup" size="sm">
+                Start free
+              </ButtonLink>
+            </>
+          )}
         </div>
 
         {/* A <details> menu works without JavaScript; the key remounts it (closed) after each navigation. */}
@@ -62,14 +72,16 @@ export function SiteHeader() {
                     </Link>
                   </li>
                 ))}
-                <li>
-                  <Link to="/login" className="block rounded-lg px-3 py-3 text-base font-medium text-ink hover:bg-page-alt">
-                    Log in
-                  </Link>
-                </li>
+                {user ? null : (
+                  <li>
+                    <Link to="/login" className="block rounded-lg px-3 py-3 text-base font-medium text-ink hover:bg-page-alt">
+                      Log in
+                    </Link>
+                  </li>
+                )}
               </ul>
-              <ButtonLink to="/signup" size="lg" className="mt-3 w-full">
-                Start free
+              <ButtonLink to={user ? '/orgs' : '/signup'} size="lg" className="mt-3 w-full">
+                {user ? 'Dashboard' : 'Start free'}
               </ButtonLink>
             </Container>
           </nav>

@@ -155,9 +155,10 @@ function tail(file, lines = 40) {
  * @param {string} [options.persistTo] local persistence dir (default: a fresh temp dir, removed on stop)
  * @param {string} [options.readyPath] path that must answer 200 (default: '/')
  * @param {number} [options.inspectorPort] devtools port (default: port + 50, keeps clear of 9229)
+ * @param {Record<string, string>} [options.vars] `--var NAME:VALUE` overrides (e.g. APP_URL)
  * @returns {Promise<{ url: string, logFile: string, stop: () => Promise<void> }>}
  */
-export async function startWrangler({ config, port, persistTo, readyPath = '/', inspectorPort = port + 50 }) {
+export async function startWrangler({ config, port, persistTo, readyPath = '/', inspectorPort = port + 50, vars = {} }) {
   installExitHandlers();
   if (await portInUse(port)) throw new Error(`port ${port} is already in use; pick another (BENCH_PORT)`);
 
@@ -168,6 +169,7 @@ export async function startWrangler({ config, port, persistTo, readyPath = '/', 
 
   const args = ['wrangler', 'dev', '--port', String(port), '--ip', HOST, '--inspector-port', String(inspectorPort), '--persist-to', persistDir, '--show-interactive-dev-session=false'];
   if (config) args.push('--config', config);
+  for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`);
 
   // detached: the child calls setsid(), so its pid is the process group id of wrangler + workerd.
   // Output goes to a file: an unread pipe would fill and stall the server under load.

@@ -299,7 +299,7 @@ export const messages = sqliteTable(
     threadId: text('thread_id')
       .notNull()
       .references(() => threads.id, { onDelete: 'cascade' }),
-    senderType: text('sender_type', { enum: ['user', 'agent', 'system'] }).notNull(),
+    senderType: text('sender_type', { enum: ['user', 'api_key', 'agent', 'system'] }).notNull(),
     senderId: text('sender_id'),
     recipientType: text('recipient_type', { enum: ['user', 'agent', 'humans', 'all', 'external'] }).notNull(),
     recipientId: text('recipient_id'),

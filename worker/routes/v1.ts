@@ -5,7 +5,12 @@ import { authenticate, requireOrg } from '../middleware/auth';
 import { apiRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
 import { health } from './health';
+import { activityRoutes } from './activity';
+import { agentRoutes } from './agents';
+import { messageRoutes } from './messages';
 import { orgApi } from './org';
+import { scheduleRoutes } from './schedules';
+import { taskRoutes } from './tasks';
 
 // basePath (not a mount prefix) so the generated document lists full paths (/v1/health).
 export const v1 = createApiApp().basePath('/v1');
@@ -34,3 +39,8 @@ v1.use('*', async (c, next) => {
   return every(authenticate(), requireOrg(), apiRateLimit())(c, next);
 });
 v1.route('/', orgApi);
+v1.route('/', agentRoutes);
+v1.route('/', taskRoutes);
+v1.route('/', scheduleRoutes);
+v1.route('/', messageRoutes);
+v1.route('/', activityRoutes);

@@ -1,0 +1,61 @@
+import { useLocation } from '@remix-run/react';
+import { type ReactNode, useEffect, useRef } from 'react';
+
+/**
+ * A menu or panel that opens from a button: a native <details>, so it works with the
+ * keyboard (Enter/Space on the summary, Tab through the panel) and without JavaScript.
+ * With JavaScript it also closes on Escape, on a click outside and after navigating.
+ */
+export function Disclosure({
+  summary,
+  summaryLabel,
+  summaryClassName = '',
+  panelClassName = '',
+  className = 'relative',
+  children,
+}: {
+  summary: ReactNode;
+  /** Accessible name for the summary when its content is only an icon or is ambiguous. */
+  summaryLabel?: string;
+  summaryClassName?: string;
+  panelClassName?: string;
+  /** Classes of the <details>; `relative` by default so the panel can be positioned under it. */
+  className?: string;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  const location = useLocation();
+
+  useEffect(() => {
+    if (ref.current) ref.current.open = false;
+  }, [location.key]);
+
+  useEffect(() => {
+    const details = ref.current;
+    if (!details) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (details.open && !details.contains(event.target as Node)) details.open = false;
+    };
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && details.open) {
+        details.open = false;
+        details.querySelector('summary')?.focus();
+      }
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    details.addEventListener('keydown', onKeyDown);
+    return () => {
+      document.removeEventListener('pointerdown', onPointerDown);
+      details.removeEventListener('keydown', onKeyDown);
+    };
+  }, []);
+
+  return (
+    <details ref={ref} className={`group ${className}`}>
+      <summary aria-label={summaryLabel} className={`list-none ${summaryClassName}`}>
+        {summary}
+      </summary>
+      <div className={panelClassName}>{children}</div>
+    </details>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * The UI's login, signup and invitation forms are limited like their JSON twins
+ * (worker/routes/auth.ts): same KV limiter, same buckets, same rules, so both faces draw on
+ * one count per IP and per email (shared through KV; approximate by nature, DESIGN §7).
+ */
+import type { AppLoadContext } from '@remix-run/cloudflare';
+import { ApiError } from '../../core/errors';
+import { AUTH_RATE_LIMITS, KvRateLimiter, type RateLimitRule } from '../../core/rate-limit';
+import { normalizeEmail } from '../../core/users';
+
+// One limiter per isolate and KV binding: its in-memory counters batch the KV writes.
+const limiters = new WeakMap<KVNamespace, KvRateLimiter>();
+
+function limiterFor(kv: KVNamespace): KvRateLimiter {
+  let limiter = limiters.get(kv);
+  if (!limiter) limiters.set(kv, (limiter = new KvRateLimiter(kv)));
+  return limiter;
+}
+
+export const authLimits = {
+  loginPerIp: (ip: string) => ({ bucket: `login:ip:${ip}`, rule: AUTH_RATE_LIMITS.loginPerIp }),
+  loginPerEmail: (email: string) => ({ bucket: `login:email:${normalizeEmail(email)}`, rule: AUTH_RATE_LIMITS.loginPerEmail }),
+  signupPerIp: (ip: string) => ({ bucket: `signup:ip:${ip}`, rule: AUTH_RATE_LIMITS.signupPerIp }),
+  invitationPerIp: (ip: string) => ({ bucket: `invitation:ip:${ip}`, rule: AUTH_RATE_LIMITS.invitationPerIp }),
+} as const;
+
+/** Counts one attempt; throws a 429 ApiError ("Too many attempts…") when over the limit. */
+export async function enforceRateLimit(context: AppLoadContext, limit: { bucket: string; rule: RateLimitRule }): Promise<void> {
+  const { env, ctx } = context.cloudflare;
+  const decision = await limiterFor(env.KV).hit(limit.bucket, limit.rule, (work) => ctx.waitUntil(work));
+  if (!decision.allowed) {
+    throw new ApiError('rate_limited', `Too many attempts, try again in ${decision.retryAfterSeconds} s.`, { limit: decision.limit, reset_at: decision.resetAt }, {
+      'Retry-After': String(decision.retryAfterSeconds),
+    });
+  }
+}

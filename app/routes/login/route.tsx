@@ -1,0 +1,78 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useRef } from 'react';
+import { logIn } from '../../../core/auth/service';
+import { getDb } from '../../../core/db/client';
+import { LoginInput } from '../../../core/validation';
+import { AuthLayout, TextLink } from '../../components/AuthLayout';
+import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import { failureFromError, parseForm, text } from '../../lib/forms.server';
+import { pageMeta } from '../../lib/meta';
+import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
+import { clientIp, requestMeta } from '../../lib/request.server';
+import { getOptionalUser, safeRedirectPath, sessionCookie } from '../../lib/session.server';
+
+export const meta: MetaFunction = () => pageMeta({ title: 'Log in · Generic Corp', description: 'Log in to your Generic Corp dashboard.', noIndex: true });
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const requested = new URL(request.url).searchParams.get('redirectTo');
+  const redirectTo = safeRedirectPath(requested);
+  if (await getOptionalUser(request, context.cloudflare.env)) throw redirect(redirectTo);
+  return { redirectTo: requested ? redirectTo : null };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const values = { email: text(form, 'email') };
+  const redirectTo = safeRedirectPath(form.get('redirectTo'));
+  try {
+    await enforceRateLimit(context, authLimits.loginPerIp(clientIp(request)));
+    const parsed = parseForm(LoginInput, { email: values.email, password: text(form, 'password') });
+    if (!parsed.ok) return { ...parsed.failure, values };
+    await enforceRateLimit(context, authLimits.loginPerEmail(parsed.data.email));
+    const { token } = await logIn(getDb(context.cloudflare.env), parsed.data, requestMeta(request));
+    return redirect(redirectTo, { headers: { 'Set-Cookie': sessionCookie(token) } });
+  } catch (error) {
+    return { ...failureFromError(error), values };
+  }
+}
+
+export default function Login() {
+  const { redirectTo } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const pending = useIsSubmitting();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, result);
+  const errors = result?.fieldErrors ?? {};
+
+  return (
+    <AuthLayout
+      title="Log in to Generic Corp"
+      description="Welcome back. Your team kept the lights on."
+      footer={
+        <>
+          New to Generic Corp? <TextLink to="/signup">Create an account</TextLink>
+        </>
+      }
+    >
+      <Form ref={formRef} method="post" noValidate className="space-y-5">
+        {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
+        <FormAlert message={result?.formError} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          inputMode="email"
+          required
+          defaultValue={result?.values.email}
+          error={errors.email}
+        />
+        <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
+        <SubmitButton pending={pending} pendingLabel="Logging in…" size="lg" className="w-full">
+          Log in
+        </SubmitButton>
+      </Form>
+    </AuthLayout>
+  );
+}

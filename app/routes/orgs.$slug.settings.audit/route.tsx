@@ -1,0 +1,213 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
+import { Link, useFetcher, useLoaderData, useLocation } from '@remix-run/react';
+import { useEffect, useState } from 'react';
+import { getDb } from '../../../core/db/client';
+import { ApiError } from '../../../core/errors';
+import { listMembers } from '../../../core/members';
+import { listAuditPage } from '../../../core/org-admin';
+import { buttonClasses } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { Spinner } from '../../components/Form';
+import { Icon } from '../../components/Icon';
+import { EmptyState } from '../../components/PageHeader';
+import { formatDateTime, isoDateTime } from '../../lib/format';
+import { pageMeta } from '../../lib/meta';
+import { requireOrgMember } from '../../lib/session.server';
+
+export const meta: MetaFunction = () => pageMeta({ title: 'Audit log · Generic Corp', description: 'Who did what, and when.', noIndex: true });
+
+const PAGE_SIZE = 25;
+
+const ACTIONS: Record<string, string> = {
+  'auth.signed_up': 'Signed up',
+  'auth.signed_in': 'Signed in',
+  'auth.sign_in_failed': 'Failed sign-in',
+  'auth.signed_out': 'Signed out',
+  'auth.other_sessions_revoked': 'Signed out other sessions',
+  'org.created': 'Created the organization',
+  'org.updated': 'Updated the organization',
+  'org.deleted': 'Deleted the organization',
+  'member.invited': 'Invited a member',
+  'member.invitation_revoked': 'Revoked an invitation',
+  'member.joined': 'Joined',
+  'member.role_changed': 'Changed a role',
+  'member.removed': 'Removed a member',
+  'member.left': 'Left the organization',
+  'api_key.created': 'Created an API key',
+  'api_key.revoked': 'Revoked an API key',
+  'credentials.updated': 'Updated credentials',
+};
+
+const str = (value: unknown) => (typeof value === 'string' ? value : null);
+
+/** A short human note from an entry's metadata ("viewer → admin", "ana@example.com as viewer"). */
+function detailOf(action: string, metadata: Record<string, unknown> | null): string | null {
+  if (!metadata) return null;
+  switch (action) {
+    case 'member.role_changed':
+      return `${str(metadata.from) ?? '?'} → ${str(metadata.to) ?? '?'}`;
+    case 'member.invited':
+      return `${str(metadata.email) ?? ''} as ${str(metadata.role) ?? '?'}`;
+    case 'member.joined':
+      return str(metadata.role) ? `as ${str(metadata.role)}` : null;
+    case 'api_key.created':
+      return str(metadata.name);
+    case 'org.updated':
+      return [str(metadata.name) && `name “${str(metadata.name)}”`, str(metadata.slug) && `slug ${str(metadata.slug)}`].filter(Boolean).join(', ') || null;
+    case 'auth.other_sessions_revoked':
+      return typeof metadata.ended === 'number' ? `${metadata.ended} ended` : null;
+    default:
+      return null;
+  }
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const env = context.cloudflare.env;
+  const db = getDb(env);
+  const member = await requireOrgMember(request, env, params.slug);
+  const cursor = new URL(request.url).searchParams.get('cursor')?.slice(0, 64) || undefined;
+  try {
+    const [page, members] = await Promise.all([listAuditPage(db, member.ctx, { limit: PAGE_SIZE, cursor }), listMembers(db, member.ctx)]);
+    const names = new Map(members.map((m) => [m.user_id, m.name]));
+    const person = (id: string | null) => (id ? (names.get(id) ?? 'Former member') : 'Unknown');
+    const entries = page.entries.map((entry) => ({
+      id: entry.id,
+      createdAt: entry.createdAt,
+      action: entry.action,
+      label: ACTIONS[entry.action] ?? entry.action,
+      detail: detailOf(entry.action, entry.metadata),
+      actor: entry.actorType === 'user' ? person(entry.actorId) : entry.actorType === 'api_key' ? 'API key' : 'System',
+      target:
+        entry.targetType === 'user'
+          ? person(entry.targetId)
+          : entry.targetType === 'api_key'
+            ? `API key ${entry.targetId?.slice(-6) ?? ''}`
+            : entry.targetType === 'invitation'
+              ? 'Invitation'
+              : entry.targetType === 'organization'
+                ? 'Organization'
+                : null,
+      ip: entry.ip,
+    }));
+    return { forbidden: null, entries, nextCursor: page.nextCursor, cursor: cursor ?? null };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return { forbidden: error.message, entries: [], nextCursor: null, cursor: null };
+    throw error;
+  }
+}
+
+type Entry = ReturnType<typeof useLoaderData<typeof loader>>['entries'][number];
+
+function AuditRows({ entries }: { entries: Entry[] }) {
+  return (
+    <>
+      {entries.map((entry) => (
+        <tr key={entry.id} className="align-top">
+          <td className="px-5 py-3 whitespace-nowrap text-ink-muted">
+            <time dateTime={isoDateTime(entry.createdAt)}>{formatDateTime(entry.createdAt)}</time>
+          </td>
+          <td className="px-5 py-3 font-medium whitespace-nowrap text-ink">{entry.actor}</td>
+          <td className="px-5 py-3">
+            <span className="text-ink">{entry.label}</span>
+            <span className="block font-mono text-[11px] text-ink-faint">{entry.action}</span>
+            {entry.detail ? <span className="block text-xs text-ink-muted">{entry.detail}</span> : null}
+          </td>
+          <td className="px-5 py-3 text-ink-muted">{entry.target ?? '—'}</td>
+          <td className="px-5 py-3 font-mono text-xs text-ink-muted">{entry.ip ?? '—'}</td>
+        </tr>
+      ))}
+    </>
+  );
+}
+
+export default function AuditLog() {
+  const data = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const fetcher = useFetcher<typeof loader>();
+  const [more, setMore] = useState<Entry[]>([]);
+  const [nextCursor, setNextCursor] = useState(data.nextCursor);
+
+  // Fresh loader data (navigation, revalidation) starts the list over.
+  useEffect(() => {
+    setMore([]);
+    setNextCursor(data.nextCursor);
+  }, [data]);
+
+  useEffect(() => {
+    if (fetcher.state !== 'idle' || !fetcher.data) return;
+    const page = fetcher.data;
+    setMore((previous) => [...previous, ...page.entries]);
+    setNextCursor(page.nextCursor);
+  }, [fetcher.state, fetcher.data]);
+
+  if (data.forbidden) {
+    return (
+      <EmptyState title="The audit log is for admins" icon={<Icon name="info" />}>
+        {data.forbidden}
+      </EmptyState>
+    );
+  }
+
+  const loadMoreHref = nextCursor ? `${location.pathname}?${new URLSearchParams({ cursor: nextCursor })}` : null;
+  const loading = fetcher.state !== 'idle';
+
+  return (
+    <div className="space-y-4">
+      <p className="text-sm text-ink-muted">
+        Changes to this organization, its members and keys, and its members’ sign-ins. Newest first; times in UTC.
+        {data.cursor ? (
+          <>
+            {' '}
+            <Link to={location.pathname} className="font-medium text-accent-ink hover:underline">
+              Back to newest
+            </Link>
+          </>
+        ) : null}
+      </p>
+      <Card className="overflow-hidden">
+        <div role="region" aria-label="Audit log" tabIndex={0} className="overflow-x-auto">
+          <table className="w-full min-w-[760px] text-left text-sm">
+            <thead className="border-b border-line bg-page-alt text-xs text-ink-faint">
+              <tr>
+                <th scope="col" className="px-5 py-3 font-medium">Time</th>
+                <th scope="col" className="px-5 py-3 font-medium">Actor</th>
+                <th scope="col" className="px-5 py-3 font-medium">Action</th>
+                <th scope="col" className="px-5 py-3 font-medium">Target</th>
+                <th scope="col" className="px-5 py-3 font-medium">IP</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-line">
+              {data.entries.length === 0 ? (
+                <tr>
+                  <td colSpan={5} className="px-5 py-10 text-center text-ink-muted">
+                    Nothing recorded yet.
+                  </td>
+                </tr>
+              ) : (
+                <AuditRows entries={[...data.entries, ...more]} />
+              )}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+      {loadMoreHref ? (
+        <div className="flex justify-center">
+          <Link
+            to={loadMoreHref}
+            className={buttonClasses({ variant: 'secondary' })}
+            aria-disabled={loading || undefined}
+            onClick={(event) => {
+              event.preventDefault();
+              if (!loading && nextCursor) fetcher.load(loadMoreHref);
+            }}
+          >
+            {loading ? <Spinner /> : null}
+            {loading ? 'Loading…' : 'Load more'}
+          </Link>
+        </div>
+      ) : data.entries.length > 0 ? (
+        <p className="text-center text-xs text-ink-faint">That is everything.</p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import type { LoaderFunctionArgs } from '@remix-run/cloudflare';
+import { NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { can } from '../../../core/permissions';
+import { PageHeader } from '../../components/PageHeader';
+import { requireOrgMember } from '../../lib/session.server';
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const member = await requireOrgMember(request, context.cloudflare.env, params.slug);
+  return {
+    slug: member.organization.slug,
+    // Tabs a role cannot use are hidden; the pages and core still refuse them.
+    showKeys: can(member.role, 'keys:manage'),
+    showAudit: can(member.role, 'audit:read'),
+  };
+}
+
+export default function SettingsLayout() {
+  const { slug, showKeys, showAudit } = useLoaderData<typeof loader>();
+  const base = `/orgs/${slug}/settings`;
+  const tabs = [
+    { to: `${base}/general`, label: 'General' },
+    { to: `${base}/members`, label: 'Members' },
+    ...(showKeys ? [{ to: `${base}/keys`, label: 'API keys' }] : []),
+    { to: `${base}/sessions`, label: 'Sessions' },
+    ...(showAudit ? [{ to: `${base}/audit`, label: 'Audit log' }] : []),
+  ];
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Settings" description="Your organization, its members and keys, and your own sessions." />
+      <nav aria-label="Settings" className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0">
+        <ul className="flex gap-1">
+          {tabs.map((tab) => (
+            <li key={tab.to}>
+              <NavLink
+                to={tab.to}
+                className={({ isActive }) =>
+                  `-mb-px inline-flex h-10 items-center border-b-2 px-3 text-sm font-medium whitespace-nowrap transition-colors ${
+                    isActive ? 'border-brand-600 text-ink' : 'border-transparent text-ink-muted hover:border-line-strong hover:text-ink'
+                  }`
+                }
+              >
+                {tab.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Outlet />
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useRef } from 'react';
+import { signUp } from '../../../core/auth/service';
+import { loadConfig } from '../../../core/config';
+import { getDb } from '../../../core/db/client';
+import { findInvitationByToken } from '../../../core/members';
+import { SignupInput } from '../../../core/validation';
+import { AuthLayout, TextLink } from '../../components/AuthLayout';
+import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import { withArticle } from '../../lib/format';
+import { failureFromError, optionalText, parseForm, text } from '../../lib/forms.server';
+import { pageMeta } from '../../lib/meta';
+import { TRIAL_NOTE } from '../../lib/plan-display';
+import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
+import { clientIp, requestMeta } from '../../lib/request.server';
+import { getOptionalUser, sessionCookie } from '../../lib/session.server';
+
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Create your account · Generic Corp', description: 'Sign up and meet your team of AI agents.' });
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const env = context.cloudflare.env;
+  const token = new URL(request.url).searchParams.get('invitation');
+  if (await getOptionalUser(request, env)) throw redirect(token ? `/invitations/${encodeURIComponent(token)}` : '/orgs');
+  if (!token) return { invitation: null, invitationInvalid: false };
+  const invitation = await findInvitationByToken(getDb(env), token);
+  return {
+    invitation: invitation ? { token, email: invitation.email, role: invitation.role, organizationName: invitation.organization.name } : null,
+    invitationInvalid: !invitation,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const env = context.cloudflare.env;
+  const form = await request.formData();
+  const invitationToken = optionalText(form, 'invitation_token');
+  const values = { email: text(form, 'email'), name: text(form, 'name'), organization_name: text(form, 'organization_name') };
+  try {
+    await enforceRateLimit(context, authLimits.signupPerIp(clientIp(request)));
+    const parsed = parseForm(SignupInput, {
+      email: values.email,
+      password: text(form, 'password'),
+      name: values.name,
+      ...(invitationToken ? { invitation_token: invitationToken } : { organization_name: values.organization_name }),
+    });
+    if (!parsed.ok) return { ...parsed.failure, values };
+    const signedIn = await signUp(getDb(env), loadConfig(env), parsed.data, requestMeta(request));
+    return redirect(`/orgs/${signedIn.organization.slug}`, { headers: { 'Set-Cookie': sessionCookie(signedIn.token) } });
+  } catch (error) {
+    return { ...failureFromError(error), values };
+  }
+}
+
+export default function Signup() {
+  const { invitation, invitationInvalid } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const pending = useIsSubmitting();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, result);
+  const errors = result?.fieldErrors ?? {};
+
+  return (
+    <AuthLayout
+      eyebrow={invitation ? 'You are invited' : TRIAL_NOTE}
+      title={invitation ? `Join ${invitation.organizationName}` : 'Create your account'}
+      description={
+        invitation
+          ? `Create your account to join as ${withArticle(invitation.role)}.`
+          : 'Sign up, name your organization, and meet your team of five agents.'
+      }
+      footer={
+        <>
+          Already have an account?{' '}
+          <TextLink to={invitation ? `/login?${new URLSearchParams({ redirectTo: `/invitations/${invitation.token}` })}` : '/login'}>Log in</TextLink>
+        </>
+      }
+    >
+      <Form ref={formRef} method="post" noValidate className="space-y-5">
+        {invitationInvalid ? (
+          <FormAlert tone="info" message="That invitation link is no longer valid (it may have expired or been used). You can still create an account with your own organization." />
+        ) : null}
+        {invitation ? <input type="hidden" name="invitation_token" value={invitation.token} /> : null}
+        <FormAlert message={result?.formError} />
+        <TextField label="Your name" name="name" autoComplete="name" required defaultValue={result?.values.name} error={errors.name} />
+        <TextField
+          label="Work email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          inputMode="email"
+          required
+          defaultValue={result?.values.email ?? invitation?.email}
+          readOnly={Boolean(invitation)}
+          hint={invitation ? 'The invitation was sent to this address.' : undefined}
+          error={errors.email ?? errors.invitation_token}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          hint="At least 10 characters."
+          error={errors.password}
+        />
+        {invitation ? null : (
+          <TextField
+            label="Organization name"
+            name="organization_name"
+            autoComplete="organization"
+            required
+            placeholder="Acme Inc"
+            defaultValue={result?.values.organization_name}
+            hint="Your team and its agents live here. You can rename it later."
+            error={errors.organization_name}
+          />
+        )}
+        <SubmitButton pending={pending} pendingLabel="Creating your account…" size="lg" className="w-full">
+          {invitation ? `Create account and join` : 'Create account'}
+        </SubmitButton>
+      </Form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * Agents: input rules, the API shape, and reads through the org-scoped layer. Writes go
+ * through the org's OrgHub (the single writer), which calls the `*Statements` helpers here.
+ */
+import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { z } from 'zod';
+import type { OrgScope } from './db/scoped';
+import { AGENT_STATUSES, agents } from './db/schema';
+import { CORE_TOOLS } from './default-team';
+import { ApiError } from './errors';
+import { slugField } from './validation';
+
+export type Agent = typeof agents.$inferSelect;
+
+export const ALL_TOOLS = [...CORE_TOOLS, 'draft_external'] as const;
+
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a hex colour such as #6366f1.');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const AgentInput = z.strictObject({
+  slug: slugField.optional(),
+  name: text(60),
+  role: text(100),
+  department: text(60).default('General'),
+  level: text(40).default('Senior'),
+  personality: text(4_000),
+  model: z.string().trim().min(1).max(100).nullable().optional(),
+  manager: z.string().trim().min(1).max(64).nullable().optional(),
+  tool_permissions: z.array(z.enum(ALL_TOOLS)).max(ALL_TOOLS.length).optional(),
+  avatar_color: hexColor.optional(),
+  desk: z.strictObject({ x: z.number().int().min(0).max(50), y: z.number().int().min(0).max(50) }).optional(),
+});
+export type AgentInput = z.infer<typeof AgentInput>;
+
+export const AgentPatch = z
+  .strictObject({
+    name: text(60).optional(),
+    role: text(100).optional(),
+    department: text(60).optional(),
+    level: text(40).optional(),
+    personality: text(4_000).optional(),
+    model: z.string().trim().min(1).max(100).nullable().optional(),
+    manager: z.string().trim().min(1).max(64).nullable().optional(),
+    tool_permissions: z.array(z.enum(ALL_TOOLS)).max(ALL_TOOLS.length).optional(),
+    avatar_color: hexColor.optional(),
+    desk: z.strictObject({ x: z.number().int().min(0).max(50), y: z.number().int().min(0).max(50) }).optional(),
+    status: z.enum(['idle', 'paused'], { error: 'Set status to "paused" or back to "idle".' }).optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'Send at least one field to change.' });
+export type AgentPatch = z.infer<typeof AgentPatch>;
+
+export const AgentStatusFilter = z.enum(AGENT_STATUSES);
+
+export function agentView(agent: Agent) {
+  return {
+    id: agent.id,
+    slug: agent.slug,
+    name: agent.name,
+    role: agent.role,
+    department: agent.department,
+    level: agent.level,
+    personality: agent.personality,
+    model: agent.model,
+    status: agent.status,
+    manager_id: agent.managerId,
+    tool_permissions: agent.toolPermissions,
+    avatar_color: agent.avatarColor,
+    desk: { x: agent.deskX, y: agent.deskY },
+    archived: agent.archivedAt !== null,
+    created_at: new Date(agent.createdAt).toISOString(),
+    updated_at: new Date(agent.updatedAt).toISOString(),
+  };
+}
+
+/** Agents by slug or id (DESIGN §8: `"agent": "sable"`). Archived agents are not addressable. */
+export async function findAgent(scope: OrgScope, ref: string): Promise<Agent | undefined> {
+  return scope.first(agents, or(eq(agents.slug, ref.toLowerCase()), eq(agents.id, ref)), isNull(agents.archivedAt));
+}
+
+export async function requireAgent(scope: OrgScope, ref: string, field = 'agent'): Promise<Agent> {
+  const agent = await findAgent(scope, ref);
+  if (!agent) throw new ApiError('not_found', 'No such agent in this organization.', [{ field, message: 'Unknown agent.' }]);
+  return agent;
+}
+
+export async function listAgents(scope: OrgScope, filter: { status?: z.infer<typeof AgentStatusFilter>; includeArchived?: boolean } = {}) {
+  return scope
+    .select(agents, filter.includeArchived ? undefined : isNull(agents.archivedAt), filter.status ? eq(agents.status, filter.status) : undefined)
+    .orderBy(asc(agents.createdAt), asc(agents.id));
+}
+
+/** Active agents count against the plan: not archived and not paused. */
+export async function countActiveAgents(scope: OrgScope): Promise<number> {
+  const rows = await scope.select(agents, isNull(agents.archivedAt));
+  return rows.filter((agent) => agent.status !== 'paused').length;
+}
+
+/** True when making `managerId` the manager of `agentId` would put a cycle in the org tree. */
+export async function wouldCreateManagerCycle(scope: OrgScope, agentId: string, managerId: string): Promise<boolean> {
+  const all = await scope.selectFields({ id: agents.id, managerId: agents.managerId }, agents);
+  const managerOf = new Map(all.map((row) => [row.id, row.managerId]));
+  let cursor: string | null | undefined = managerId;
+  for (let hops = 0; cursor && hops <= all.length; hops++) {
+    if (cursor === agentId) return true;
+    cursor = managerOf.get(cursor);
+  }
+  return false;
+}
+
+export async function resolveManager(scope: OrgScope, ref: string | null | undefined): Promise<string | null | undefined> {
+  if (ref === undefined) return undefined;
+  if (ref === null) return null;
+  const manager = await findAgent(scope, ref);
+  if (!manager) throw new ApiError('not_found', 'No such agent in this organization to be the manager.', [{ field: 'manager', message: 'Unknown agent.' }]);
+  return manager.id;
+}
+
+export function agentSlugTaken(scope: OrgScope, slug: string) {
+  return scope.first(agents, and(eq(agents.slug, slug)));
+}

@@ -1,0 +1,111 @@
+/**
+ * The simulated model: a deterministic local provider that drives the same tool-use loop as
+ * Claude, so the local start, the demo and the tests show real behaviour with no key. It
+ * plans, reports progress, delegates when the task names a teammate (`@slug` or "ask
+ * <Name>"), and finishes with a result built from the task and its dependencies' results.
+ *
+ * Directives in a task description make failure paths reproducible (documented in the API
+ * docs): `[simulate:fail]` fails every attempt, `[simulate:fail-once]` fails the first,
+ * `[simulate:think=MS]` waits MS before each turn (≤ 5000).
+ */
+import type { AssistantBlock, ModelProvider, ModelRequest, ModelResponse, ToolResultBlock } from './types';
+
+export interface SimulatedTeammate {
+  slug: string;
+  name: string;
+}
+
+export interface SimulatedContext {
+  agentName: string;
+  taskTitle: string;
+  description: string;
+  attempt: number;
+  teammates: SimulatedTeammate[];
+  /** Results of completed dependencies (delegated work comes back here). */
+  dependencyResults: Array<{ agentName: string; title: string; result: string }>;
+  canDelegate: boolean;
+}
+
+export const SIMULATED_MODEL_ID = 'simulated-1';
+
+const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
+
+export class SimulatedModel implements ModelProvider {
+  readonly kind = 'simulated' as const;
+  readonly model = SIMULATED_MODEL_ID;
+
+  constructor(private readonly context: SimulatedContext) {}
+
+  async createMessage(request: ModelRequest): Promise<ModelResponse> {
+    const think = /\[simulate:think=(\d+)\]/.exec(this.context.description);
+    if (think) await sleep(Math.min(5_000, Number(think[1])), request.signal);
+    if (request.signal.aborted) throw new DOMException('The run was cancelled.', 'AbortError');
+    if (/\[simulate:fail\]/.test(this.context.description) || (/\[simulate:fail-once\]/.test(this.context.description) && this.context.attempt === 1)) {
+      throw new Error('Simulated model failure (requested by [simulate:fail] in the task).');
+    }
+    const turn = request.messages.filter((m) => m.role === 'assistant').length;
+    const lastResults = lastToolResults(request);
+    const content = this.respond(turn, lastResults);
+    const input = estimateTokens(request.system) + estimateTokens(JSON.stringify(request.messages));
+    const output = estimateTokens(JSON.stringify(content));
+    return { content, stopReason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn', usage: { inputTokens: input, outputTokens: output } };
+  }
+
+  private respond(turn: number, lastResults: ToolResultBlock[]): AssistantBlock[] {
+    const { agentName, taskTitle, dependencyResults } = this.context;
+    if (turn === 0) {
+      return [
+        { type: 'thinking', thinking: `Reading "${taskTitle}". ${dependencyResults.length ? `${dependencyResults.length} result(s) from teammates to build on.` : 'Working out the steps.'}` },
+        { type: 'text', text: `On it. Plan: understand the ask, do the work, report back.` },
+        toolUse(turn, 'update_progress', { progress: 25, note: 'Planned the work.' }),
+      ];
+    }
+    const delegateTo = this.delegationTarget();
+    if (turn === 1 && delegateTo && dependencyResults.length === 0) {
+      return [
+        { type: 'text', text: `${delegateTo.name} is best placed for part of this; handing it over.` },
+        toolUse(turn, 'delegate_task', {
+          agent: delegateTo.slug,
+          title: `Help ${agentName}: ${taskTitle}`.slice(0, 200),
+          description: `${agentName} asked for your part of: ${this.context.description.replace(/\[simulate:[^\]]*\]/g, '').trim()}`.slice(0, 4_000),
+        }),
+      ];
+    }
+    // A tool error (bad input) is answered by finishing plainly rather than repeating it.
+    if (turn === 1 && !lastResults.some((r) => r.is_error)) return [toolUse(turn, 'update_progress', { progress: 75, note: 'Drafting the result.' })];
+    return [
+      { type: 'text', text: 'Done. Writing up the result.' },
+      toolUse(turn, 'finish_task', { status: 'completed', result: this.result() }),
+    ];
+  }
+
+  private delegationTarget(): SimulatedTeammate | undefined {
+    if (!this.context.canDelegate) return undefined;
+    const text = this.context.description.toLowerCase();
+    return this.context.teammates.find((mate) => text.includes(`@${mate.slug}`) || text.includes(`ask ${mate.name.toLowerCase()}`));
+  }
+
+  private result(): string {
+    const { agentName, taskTitle, dependencyResults } = this.context;
+    const lines = [`${agentName} completed "${taskTitle}" (simulated model).`];
+    for (const dep of dependencyResults) lines.push(`Built on ${dep.agentName}'s result for "${dep.title}": ${dep.result.slice(0, 300)}`);
+    return lines.join('\n');
+  }
+}
+
+function toolUse(turn: number, name: string, input: unknown): AssistantBlock {
+  return { type: 'tool_use', id: `toolu_sim_${turn}_${name}`, name, input };
+}
+
+function lastToolResults(request: ModelRequest): ToolResultBlock[] {
+  const last = request.messages[request.messages.length - 1];
+  if (!last || last.role !== 'user' || typeof last.content === 'string') return [];
+  return last.content.filter((block): block is ToolResultBlock => block.type === 'tool_result');
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}

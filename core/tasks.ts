@@ -1,0 +1,212 @@
+/**
+ * Tasks: input rules, the API shape (DESIGN §8), and reads through the org-scoped layer.
+ * Every write goes through the org's OrgHub (durable-objects/task-engine.ts).
+ */
+import { asc, desc, eq, inArray, like, lt, or } from 'drizzle-orm';
+import { z } from 'zod';
+import type { OrgScope } from './db/scoped';
+import { agentRuns, agents, TASK_PRIORITIES, TASK_STATUSES, taskDependencies, tasks } from './db/schema';
+import { ApiError } from './errors';
+
+export type Task = typeof tasks.$inferSelect;
+export type AgentRun = typeof agentRuns.$inferSelect;
+
+export const MAX_DESCRIPTION = 16_000;
+export const MAX_DEPENDENCIES = 50;
+export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const;
+export const PRIORITY_RANK: Record<(typeof TASK_PRIORITIES)[number], number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+const metadataField = z
+  .record(z.string().max(64), z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()]))
+  .refine((value) => Object.keys(value).length <= 20, 'At most 20 metadata keys.')
+  .optional();
+
+export const TaskInput = z.strictObject({
+  agent: z.string({ error: 'Name the agent (slug or id), e.g. "sable".' }).trim().min(1).max(64),
+  description: z
+    .string({ error: 'Describe the task.' })
+    .trim()
+    .min(1, 'Describe the task.')
+    .max(MAX_DESCRIPTION, `Descriptions are at most ${MAX_DESCRIPTION.toLocaleString('en-US')} characters.`),
+  title: z.string().trim().min(1).max(200).optional(),
+  priority: z.enum(TASK_PRIORITIES, { error: `Priority is one of: ${TASK_PRIORITIES.join(', ')}.` }).default('normal'),
+  depends_on: z.array(z.string().min(1).max(64)).max(MAX_DEPENDENCIES).default([]),
+  parent_id: z.string().min(1).max(64).nullable().optional(),
+  scheduled_for: z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time.' }).nullable().optional(),
+  max_attempts: z.number().int().min(1).max(10).default(3),
+  metadata: metadataField,
+});
+export type TaskInput = z.infer<typeof TaskInput>;
+
+export const TaskPatch = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200).optional(),
+    description: z.string().trim().min(1).max(MAX_DESCRIPTION).optional(),
+    priority: z.enum(TASK_PRIORITIES).optional(),
+    depends_on: z.array(z.string().min(1).max(64)).max(MAX_DEPENDENCIES).optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'Send at least one field to change.' });
+export type TaskPatch = z.infer<typeof TaskPatch>;
+
+export const TaskListQuery = z.strictObject({
+  status: z.enum(TASK_STATUSES).optional(),
+  agent: z.string().max(64).optional(),
+  priority: z.enum(TASK_PRIORITIES).optional(),
+  q: z.string().trim().max(200).optional(),
+  parent_id: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(64).optional(),
+});
+export type TaskListQuery = z.infer<typeof TaskListQuery>;
+
+/** A title from the description when none is given: its first line, shortened. */
+export function titleFrom(description: string): string {
+  const line = description.split('\n')[0]!.trim();
+  return line.length <= 80 ? line : `${line.slice(0, 77).trimEnd()}…`;
+}
+
+export async function requestHash(input: unknown): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(input)));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export type AgentRef = { id: string; slug: string; name: string };
+
+export function taskView(task: Task, agent: AgentRef, dependsOn: string[]) {
+  return {
+    id: task.id,
+    agent,
+    title: task.title,
+    description: task.description,
+    status: task.status,
+    priority: task.priority,
+    progress: task.progress,
+    depends_on: dependsOn,
+    parent_id: task.parentId,
+    result: task.result,
+    error: task.error,
+    attempts: task.attempts,
+    max_attempts: task.maxAttempts,
+    creator: { type: task.creatorType, id: task.creatorId },
+    metadata: task.metadata ?? {},
+    scheduled_for: iso(task.scheduledFor),
+    created_at: iso(task.createdAt),
+    updated_at: iso(task.updatedAt),
+    queued_at: iso(task.queuedAt),
+    started_at: iso(task.startedAt),
+    completed_at: iso(task.completedAt),
+    usage: {
+      agent_ms: task.agentMs,
+      input_tokens: task.inputTokens,
+      output_tokens: task.outputTokens,
+      cost_usd: task.costMicroUsd / 1_000_000,
+    },
+  };
+}
+export type TaskView = ReturnType<typeof taskView>;
+
+export function runView(run: AgentRun) {
+  return {
+    id: run.id,
+    task_id: run.taskId,
+    agent_id: run.agentId,
+    attempt: run.attempt,
+    provider: run.provider,
+    simulated: run.provider === 'simulated',
+    model: run.model,
+    outcome: run.outcome,
+    turns: run.turns,
+    error: run.error,
+    started_at: iso(run.startedAt),
+    ended_at: iso(run.endedAt),
+    usage: { agent_ms: run.agentMs, input_tokens: run.inputTokens, output_tokens: run.outputTokens, cost_usd: run.costMicroUsd / 1_000_000 },
+  };
+}
+
+/** Tasks with their agent and dependency ids, in API shape. */
+export async function viewTasks(scope: OrgScope, rows: Task[]): Promise<TaskView[]> {
+  if (rows.length === 0) return [];
+  const agentIds = [...new Set(rows.map((t) => t.agentId))];
+  const taskIds = rows.map((t) => t.id);
+  const [agentRows, deps] = await Promise.all([
+    scope.selectFields({ id: agents.id, slug: agents.slug, name: agents.name }, agents, inArray(agents.id, agentIds)),
+    scope.selectFields({ taskId: taskDependencies.taskId, dependsOnId: taskDependencies.dependsOnId }, taskDependencies, inArray(taskDependencies.taskId, taskIds)),
+  ]);
+  const agentById = new Map(agentRows.map((a) => [a.id, a]));
+  const depsByTask = new Map<string, string[]>();
+  for (const dep of deps) depsByTask.set(dep.taskId, [...(depsByTask.get(dep.taskId) ?? []), dep.dependsOnId]);
+  return rows.map((task) => taskView(task, agentById.get(task.agentId) ?? { id: task.agentId, slug: 'unknown', name: 'Unknown' }, depsByTask.get(task.id)?.sort() ?? []));
+}
+
+export async function getTask(scope: OrgScope, id: string): Promise<Task> {
+  const task = await scope.first(tasks, eq(tasks.id, id));
+  if (!task) throw new ApiError('not_found', 'No such task.');
+  return task;
+}
+
+export async function listTasks(scope: OrgScope, query: TaskListQuery) {
+  let agentId: string | undefined;
+  if (query.agent) {
+    const agent = await scope.first(agents, or(eq(agents.slug, query.agent.toLowerCase()), eq(agents.id, query.agent)));
+    if (!agent) return { data: [], next_cursor: null };
+    agentId = agent.id;
+  }
+  const pattern = query.q ? `%${query.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%` : undefined;
+  const rows = await scope
+    .select(
+      tasks,
+      query.status ? eq(tasks.status, query.status) : undefined,
+      agentId ? eq(tasks.agentId, agentId) : undefined,
+      query.priority ? eq(tasks.priority, query.priority) : undefined,
+      query.parent_id ? eq(tasks.parentId, query.parent_id) : undefined,
+      pattern ? or(like(tasks.title, pattern), like(tasks.description, pattern)) : undefined,
+      query.cursor ? lt(tasks.id, query.cursor) : undefined,
+    )
+    .orderBy(desc(tasks.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  return { data: await viewTasks(scope, page), next_cursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+}
+
+/** A task with what the detail page needs: dependencies, children and runs. */
+export async function getTaskDetail(scope: OrgScope, id: string) {
+  const task = await getTask(scope, id);
+  const [[view], children, runs, dependents] = await Promise.all([
+    viewTasks(scope, [task]),
+    scope.select(tasks, eq(tasks.parentId, id)).orderBy(asc(tasks.id)),
+    scope.select(agentRuns, eq(agentRuns.taskId, id)).orderBy(asc(agentRuns.attempt)),
+    scope.selectFields({ taskId: taskDependencies.taskId }, taskDependencies, eq(taskDependencies.dependsOnId, id)),
+  ]);
+  const depRows = view!.depends_on.length ? await scope.select(tasks, inArray(tasks.id, view!.depends_on)) : [];
+  return {
+    ...view!,
+    dependencies: (await viewTasks(scope, depRows)).map(summary),
+    dependents: dependents.map((d) => d.taskId),
+    children: (await viewTasks(scope, children)).map(summary),
+    runs: runs.map(runView),
+  };
+}
+
+function summary(task: TaskView) {
+  return { id: task.id, title: task.title, status: task.status, agent: task.agent, result: task.result };
+}
+
+/** All ancestors in the dependency graph of `taskIds` reach `target`? Used to refuse cycles. */
+export async function dependsTransitively(scope: OrgScope, from: string[], target: string): Promise<boolean> {
+  const seen = new Set<string>();
+  let frontier = from;
+  while (frontier.length > 0) {
+    if (frontier.includes(target)) return true;
+    frontier.forEach((id) => seen.add(id));
+    const next = await scope.selectFields({ id: taskDependencies.dependsOnId }, taskDependencies, inArray(taskDependencies.taskId, frontier));
+    frontier = [...new Set(next.map((row) => row.id))].filter((id) => !seen.has(id));
+  }
+  return false;
+}
+
+export function isFinal(status: Task['status']): boolean {
+  return (FINAL_STATUSES as readonly string[]).includes(status);
+}
+

@@ -1,0 +1,54 @@
+/**
+ * An org's team of agents as the dashboard lists it: through the org-scoped layer, archived
+ * agents left out, ordered like the org tree (each manager before the people who report to them).
+ */
+import { isNull } from 'drizzle-orm';
+import type { Db } from './db/client';
+import { orgScope } from './db/scoped';
+import { agents, type AgentStatus } from './db/schema';
+import { requirePermission } from './permissions';
+import type { OrgContext } from './tenant';
+
+export interface TeamMember {
+  id: string;
+  slug: string;
+  name: string;
+  role: string;
+  department: string;
+  level: string;
+  status: AgentStatus;
+  avatarColor: string;
+  managerId: string | null;
+}
+
+function toMember(row: typeof agents.$inferSelect): TeamMember {
+  const { id, slug, name, role, department, level, status, avatarColor, managerId } = row;
+  return { id, slug, name, role, department, level, status, avatarColor, managerId };
+}
+
+export async function listTeam(db: Db, ctx: OrgContext): Promise<TeamMember[]> {
+  requirePermission(ctx.role, 'agents:read');
+  const rows = await orgScope(db, ctx).select(agents, isNull(agents.archivedAt));
+  const byManager = new Map<string | null, typeof rows>();
+  const ids = new Set(rows.map((row) => row.id));
+  for (const row of rows) {
+    // A manager who was archived leaves their reports at the top level.
+    const manager = row.managerId && ids.has(row.managerId) ? row.managerId : null;
+    byManager.set(manager, [...(byManager.get(manager) ?? []), row]);
+  }
+  const ordered: TeamMember[] = [];
+  const visit = (managerId: string | null) => {
+    const reports = (byManager.get(managerId) ?? []).sort((a, b) => a.name.localeCompare(b.name));
+    for (const row of reports) {
+      ordered.push(toMember(row));
+      visit(row.id);
+    }
+  };
+  visit(null);
+  // Rows caught in a manager cycle are unreachable from the top; list them last rather than lose them.
+  if (ordered.length < rows.length) {
+    const seen = new Set(ordered.map((member) => member.id));
+    for (const row of rows) if (!seen.has(row.id)) ordered.push(toMember(row));
+  }
+  return ordered;
+}

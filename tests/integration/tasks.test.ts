@@ -1,0 +1,346 @@
+import { abortAllDurableObjects, env, runDurableObjectAlarm } from 'cloudflare:test';
+import { describe, expect, it, vi } from 'vitest';
+import { getOrgHub } from '../../core/org-hub-client';
+import { call, createKey, signUp } from './helpers';
+
+async function setup(scopes = ['org:read', 'agents:read', 'agents:write', 'tasks:read', 'tasks:write', 'schedules:read', 'schedules:write', 'messages:read', 'messages:write', 'activity:read', 'usage:read']) {
+  const owner = await signUp();
+  const { key } = await createKey(owner.cookie, owner.org.slug, { name: 'engine', scopes });
+  return { ...owner, key };
+}
+
+async function waitForStatus(key: string, id: string, status: string | string[], timeout = 15_000) {
+  const wanted = Array.isArray(status) ? status : [status];
+  let last: any;
+  await vi.waitFor(
+    async () => {
+      last = (await call(`/v1/tasks/${id}`, { key })).json;
+      expect(wanted).toContain(last.status);
+    },
+    { timeout, interval: 100 },
+  );
+  return last;
+}
+
+describe('tasks through the real queue and OrgHub', () => {
+  it('a task to Sable goes queued → running → completed with a trace, usage and activity', async () => {
+    const { key } = await setup();
+    const created = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Review PR #42' } });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ agent: { slug: 'sable', name: 'Sable' }, title: 'Review PR #42', status: expect.stringMatching(/pending|queued/), priority: 'normal', depends_on: [], parent_id: null });
+    const done = await waitForStatus(key, created.json.id, 'completed');
+    expect(done.result).toContain('Sable completed');
+    expect(done.progress).toBe(100);
+    expect(done.attempts).toBe(1);
+    expect(done.started_at).not.toBeNull();
+    expect(done.completed_at).not.toBeNull();
+    expect(done.usage.agent_ms).toBeGreaterThanOrEqual(0);
+    expect(done.usage.input_tokens).toBeGreaterThan(0);
+    expect(done.runs).toHaveLength(1);
+    expect(done.runs[0]).toMatchObject({ attempt: 1, provider: 'simulated', simulated: true, outcome: 'completed' });
+
+    const steps = await call(`/v1/runs/${done.runs[0].id}/steps`, { key });
+    const kinds = steps.json.data.map((s: { type: string; tool_name: string | null }) => `${s.type}${s.tool_name ? `:${s.tool_name}` : ''}`);
+    expect(kinds).toContain('tool_use:update_progress');
+    expect(kinds).toContain('tool_use:finish_task');
+
+    const activity = await call('/v1/activity?limit=100', { key });
+    const types = activity.json.data.map((a: { type: string }) => a.type);
+    expect(types).toEqual(expect.arrayContaining(['task.created', 'task.updated', 'agent.status']));
+    const sable = await call('/v1/agents/sable', { key });
+    expect(sable.json.status).toBe('idle');
+    const usage = await call('/v1/usage', { key });
+    expect(usage.json.runs).toBeGreaterThanOrEqual(1);
+  });
+
+  it('delegation: Marcus hands part to Yuki; the child runs first, then the parent completes with its result', async () => {
+    const { key } = await setup();
+    const created = await call('/v1/tasks', { key, body: { agent: 'marcus', description: 'Plan the launch; ask Yuki for the capacity review' } });
+    const parent = await waitForStatus(key, created.json.id, 'completed', 20_000);
+    expect(parent.children).toHaveLength(1);
+    const child = parent.children[0];
+    expect(child.agent.slug).toBe('yuki');
+    expect(child.status).toBe('completed');
+    expect(parent.depends_on).toEqual([child.id]);
+    expect(parent.result).toContain("Built on Yuki's result");
+    const childTask = (await call(`/v1/tasks/${child.id}`, { key })).json;
+    expect(childTask.parent_id).toBe(parent.id);
+    expect(Date.parse(childTask.completed_at)).toBeLessThanOrEqual(Date.parse(parent.completed_at));
+    expect(parent.runs.map((r: { outcome: string }) => r.outcome)).toEqual(['blocked', 'completed']);
+  });
+
+  it('dependencies: a task waits for its dependency, and is blocked when it fails, then unblocks on retry', async () => {
+    const { key } = await setup();
+    const first = await call('/v1/tasks', { key, body: { agent: 'graham', description: 'Pull the numbers [simulate:fail]', max_attempts: 1 } });
+    const second = await call('/v1/tasks', { key, body: { agent: 'devonte', description: 'Build the chart', depends_on: [first.json.id] } });
+    expect(second.status).toBe(201);
+    const failed = await waitForStatus(key, first.json.id, 'failed');
+    expect(failed.error).toMatch(/Simulated model failure/);
+    const blocked = await waitForStatus(key, second.json.id, 'blocked');
+    expect(blocked.error).toContain(first.json.id);
+
+    // Retrying the dependency: it fails again (the directive is still there) — change it first.
+    const retried = await call(`/v1/tasks/${first.json.id}/retry`, { key, method: 'POST' });
+    expect(retried.status).toBe(200);
+    expect(['pending', 'queued', 'running', 'failed']).toContain(retried.json.status);
+  });
+
+  it('retries a failed first attempt with backoff and completes on the second', async () => {
+    const { key, org } = await setup();
+    const created = await call('/v1/tasks', { key, body: { agent: 'yuki', description: 'Flaky check [simulate:fail-once]' } });
+    await vi.waitFor(async () => {
+      const task = (await call(`/v1/tasks/${created.json.id}`, { key })).json;
+      expect(task.runs.length).toBe(1);
+      expect(task.runs[0].outcome).toBe('failed');
+      expect(task.status).toBe('pending');
+      expect(task.scheduled_for).not.toBeNull();
+    }, { timeout: 10_000, interval: 100 });
+    // The backoff is seconds long: run the hub's alarm as if the time had come.
+    await env.DB.prepare(`UPDATE tasks SET scheduled_for = ? WHERE id = ?`).bind(Date.now() - 1, created.json.id).run();
+    await runDurableObjectAlarm(getOrgHub(env, { orgId: org.id }));
+    const done = await waitForStatus(key, created.json.id, 'completed');
+    expect(done.attempts).toBe(2);
+    expect(done.runs.map((r: { outcome: string }) => r.outcome)).toEqual(['failed', 'completed']);
+  });
+
+  it('cancel stops a running task; a completed task cannot be cancelled; retry queues it again', async () => {
+    const { key } = await setup();
+    const slow = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Slow review [simulate:think=400]' } });
+    await waitForStatus(key, slow.json.id, 'running');
+    const cancelled = await call(`/v1/tasks/${slow.json.id}/cancel`, { key, method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json.status).toBe('cancelled');
+    await vi.waitFor(async () => {
+      const task = (await call(`/v1/tasks/${slow.json.id}`, { key })).json;
+      expect(task.status).toBe('cancelled');
+      expect(task.runs[0]?.outcome).toBe('cancelled');
+    }, { timeout: 10_000, interval: 100 });
+    const again = await call(`/v1/tasks/${slow.json.id}/cancel`, { key, method: 'POST' });
+    expect(again.status).toBe(409);
+
+    const quick = await call('/v1/tasks', { key, body: { agent: 'devonte', description: 'Quick fix' } });
+    await waitForStatus(key, quick.json.id, 'completed');
+    expect((await call(`/v1/tasks/${quick.json.id}/cancel`, { key, method: 'POST' })).status).toBe(409);
+    const retry = await call(`/v1/tasks/${slow.json.id}/retry`, { key, method: 'POST' });
+    expect(retry.status).toBe(200);
+    await waitForStatus(key, slow.json.id, 'completed');
+  });
+
+  it('one running task per agent: a second task for the same agent waits its turn', async () => {
+    const { key } = await setup();
+    const a = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'First [simulate:think=150]' } });
+    const b = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Second' } });
+    await waitForStatus(key, a.json.id, 'running');
+    expect((await call(`/v1/tasks/${b.json.id}`, { key })).json.status).toBe('pending');
+    const doneB = await waitForStatus(key, b.json.id, 'completed');
+    const doneA = (await call(`/v1/tasks/${a.json.id}`, { key })).json;
+    expect(Date.parse(doneB.started_at)).toBeGreaterThanOrEqual(Date.parse(doneA.completed_at));
+  });
+
+  it('Idempotency-Key: same key and body → the same task; another body → 409', async () => {
+    const { key } = await setup();
+    const headers = { 'Idempotency-Key': `idem-${crypto.randomUUID()}` };
+    const first = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Once only' }, headers });
+    const second = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Once only' }, headers });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    expect(second.res.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.json.id).toBe(first.json.id);
+    const conflict = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Something else' }, headers });
+    expect(conflict.status).toBe(409);
+    const list = await call('/v1/tasks?q=Once%20only', { key });
+    expect(list.json.data).toHaveLength(1);
+  });
+
+  it('lists with filters and cursor pagination', async () => {
+    const { key } = await setup();
+    for (let i = 0; i < 5; i++) await call('/v1/tasks', { key, body: { agent: i % 2 ? 'yuki' : 'graham', description: `Report ${i}`, priority: i === 0 ? 'urgent' : 'low', scheduled_for: new Date(Date.now() + 3600_000).toISOString() } });
+    const page1 = await call('/v1/tasks?limit=2', { key });
+    expect(page1.json.data).toHaveLength(2);
+    expect(page1.json.next_cursor).toBeTruthy();
+    const page2 = await call(`/v1/tasks?limit=2&cursor=${page1.json.next_cursor}`, { key });
+    const page3 = await call(`/v1/tasks?limit=2&cursor=${page2.json.next_cursor}`, { key });
+    const ids = [...page1.json.data, ...page2.json.data, ...page3.json.data].map((t: { id: string }) => t.id);
+    expect(new Set(ids).size).toBe(5);
+    expect(page3.json.next_cursor).toBeNull();
+    expect((await call('/v1/tasks?agent=yuki', { key })).json.data).toHaveLength(2);
+    expect((await call('/v1/tasks?priority=urgent', { key })).json.data).toHaveLength(1);
+    expect((await call('/v1/tasks?status=pending', { key })).json.data).toHaveLength(5);
+    expect((await call('/v1/tasks?q=Report%203', { key })).json.data).toHaveLength(1);
+  });
+});
+
+describe('bad input on tasks (nothing half-written)', () => {
+  async function taskCount(orgId: string) {
+    return (await env.DB.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE organization_id = ?`).bind(orgId).first<{ n: number }>())!.n;
+  }
+
+  it('unknown agent, paused agent, foreign ids, oversize, invalid priority, past scheduled_for', async () => {
+    const { key, org, cookie } = await setup();
+    const other = await setup();
+    const foreign = await call('/v1/tasks', { key: other.key, body: { agent: 'sable', description: 'Theirs', scheduled_for: new Date(Date.now() + 3600_000).toISOString() } });
+
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ agent: 'nobody', description: 'x' }, 404, 'agent'],
+      [{ agent: 'sable', description: 'x', depends_on: [foreign.json.id] }, 404, 'depends_on'],
+      [{ agent: 'sable', description: 'x', parent_id: foreign.json.id }, 404, 'parent_id'],
+      [{ agent: 'sable', description: 'x'.repeat(16_001) }, 400, 'description'],
+      [{ agent: 'sable', description: 'x', priority: 'asap' }, 400, 'priority'],
+      [{ agent: 'sable', description: 'x', scheduled_for: '2020-01-01T00:00:00Z' }, 400, 'scheduled_for'],
+      [{ agent: 'sable' }, 400, 'description'],
+      [{ agent: 'sable', description: 'x', owner: 'me' }, 400, '(body)'],
+    ];
+    for (const [body, status, field] of cases) {
+      const before = await taskCount(org.id);
+      const res = await call('/v1/tasks', { key, body });
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+      expect(res.json.error.request_id).toBeTruthy();
+      expect(JSON.stringify(res.json.error.details ?? [])).toContain(field);
+      expect(res.text).not.toContain(other.org.id);
+      expect(await taskCount(org.id)).toBe(before);
+    }
+
+    await call('/v1/agents/graham', { key, method: 'PATCH', body: { status: 'paused' } });
+    const paused = await call('/v1/tasks', { key, body: { agent: 'graham', description: 'x' } });
+    expect(paused.status).toBe(409);
+    expect(paused.json.error.message).toMatch(/paused/);
+    expect(cookie).toBeTruthy();
+  });
+
+  it('refuses dependency cycles', async () => {
+    const { key } = await setup();
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    const a = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'A', scheduled_for: later } });
+    const b = await call('/v1/tasks', { key, body: { agent: 'yuki', description: 'B', depends_on: [a.json.id] } });
+    const cycle = await call(`/v1/tasks/${a.json.id}`, { key, method: 'PATCH', body: { depends_on: [b.json.id] } });
+    expect(cycle.status).toBe(409);
+    expect(cycle.json.error.message).toMatch(/cycle/i);
+    const self = await call(`/v1/tasks/${a.json.id}`, { key, method: 'PATCH', body: { depends_on: [a.json.id] } });
+    expect(self.status).toBe(409);
+  });
+});
+
+describe('agents', () => {
+  it('creates, updates, refuses manager cycles, archives an agent with history, and enforces the plan count', async () => {
+    const { key, org } = await setup();
+    // Starter trial in the hosted edition is 5; this edition is self-hosted (unlimited), so set Free (3).
+    const created = await call('/v1/agents', { key, body: { name: 'Nova', role: 'Designer', personality: 'Thoughtful and visual.', manager: 'devonte' } });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ slug: 'nova', name: 'Nova', status: 'idle' });
+    const cycle = await call('/v1/agents/devonte', { key, method: 'PATCH', body: { manager: 'nova' } });
+    expect(cycle.status).toBe(409);
+    expect((await call('/v1/agents/nova', { key, method: 'PATCH', body: { role: 'Lead Designer' } })).json.role).toBe('Lead Designer');
+    const dup = await call('/v1/agents', { key, body: { name: 'Nova', role: 'x', personality: 'y' } });
+    expect(dup.status).toBe(409);
+
+    const task = await call('/v1/tasks', { key, body: { agent: 'nova', description: 'Sketch the logo' } });
+    await waitForStatus(key, task.json.id, 'completed');
+    const removed = await call('/v1/agents/nova', { key, method: 'DELETE' });
+    expect(removed.json).toEqual({ archived: true });
+    expect((await call('/v1/agents/nova', { key })).status).toBe(404);
+    expect((await call(`/v1/tasks/${task.json.id}`, { key })).json.agent.slug).toBe('nova');
+
+    await env.DB.prepare(`UPDATE organizations SET plan = 'free' WHERE id = ?`).bind(org.id).run();
+    await getOrgHub(env, { orgId: org.id }).enforceAgentLimit(org.id);
+    const list = await call('/v1/agents', { key });
+    const paused = list.json.data.filter((a: { status: string }) => a.status === 'paused');
+    expect(paused).toHaveLength(2);
+    const over = await call('/v1/agents', { key, body: { name: 'Extra', role: 'x', personality: 'y' } });
+    expect(over.status).toBe(402);
+    expect(over.json.error.details).toMatchObject({ limit: 3, upgrade_url: '/pricing' });
+    expect((await call('/v1/agents?include_archived=true', { key })).json.data.length).toBe(6);
+  });
+
+  it('viewer sessions read but cannot write; keys need the scope', async () => {
+    const { key } = await setup(['agents:read', 'tasks:read']);
+    expect((await call('/v1/agents', { key })).status).toBe(200);
+    expect((await call('/v1/tasks', { key, body: { agent: 'sable', description: 'x' } })).status).toBe(403);
+  });
+});
+
+describe('reliability', () => {
+  it('a duplicate delivery never runs a task twice', async () => {
+    const { key, org } = await setup();
+    const created = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Only once' } });
+    const done = await waitForStatus(key, created.json.id, 'completed');
+    const hub = getOrgHub(env, { orgId: org.id });
+    const again = await hub.deliverRun({ kind: 'run_task', orgId: org.id, taskId: done.id, attempt: 1, enqueuedAt: Date.now() });
+    expect(again.outcome).toBe('duplicate');
+    const runs = await env.DB.prepare(`SELECT COUNT(*) AS n FROM agent_runs WHERE task_id = ?`).bind(done.id).first<{ n: number }>();
+    expect(runs!.n).toBe(1);
+  });
+
+  it('the watchdog re-queues a run orphaned by a Durable Object crash, and it completes', async () => {
+    const { key, org } = await setup();
+    const created = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Long one [simulate:think=1500]' } });
+    await waitForStatus(key, created.json.id, 'running');
+    const hub = getOrgHub(env, { orgId: org.id });
+    // Kill the object mid-run (in-flight calls fail); the next instance finds the orphan.
+    await abortAllDurableObjects();
+    await hub.ping();
+    await runDurableObjectAlarm(hub);
+    const task = await vi.waitFor(async () => {
+      const t = (await call(`/v1/tasks/${created.json.id}`, { key })).json;
+      expect(t.runs[0].outcome).toBe('failed');
+      return t;
+    }, { timeout: 10_000, interval: 100 });
+    expect(task.runs[0].error).toMatch(/interrupted/);
+    await env.DB.prepare(`UPDATE tasks SET scheduled_for = ? WHERE id = ?`).bind(Date.now() - 1, created.json.id).run();
+    await runDurableObjectAlarm(hub);
+    const done = await waitForStatus(key, created.json.id, 'completed', 20_000);
+    expect(done.attempts).toBe(2);
+  });
+
+  it('a dead-lettered delivery fails the task with the reason', async () => {
+    const { key, org } = await setup();
+    const created = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Will be lost', scheduled_for: new Date(Date.now() + 3600_000).toISOString() } });
+    // Simulate admission without a delivery: mark queued, then the DLQ reports it.
+    await env.DB.prepare(`UPDATE tasks SET status = 'queued', attempts = 1 WHERE id = ?`).bind(created.json.id).run();
+    await getOrgHub(env, { orgId: org.id }).recordDeadLetter({ kind: 'run_task', orgId: org.id, taskId: created.json.id, attempt: 1, enqueuedAt: Date.now() }, 'gave up after 6 deliveries');
+    const task = (await call(`/v1/tasks/${created.json.id}`, { key })).json;
+    expect(task.status).toBe('failed');
+    expect(task.error).toMatch(/could not be delivered: gave up after 6 deliveries/);
+  });
+});
+
+describe('schedules', () => {
+  it('validates cron and time zone, and the alarm creates the task once per tick', async () => {
+    const { key, org } = await setup();
+    expect((await call('/v1/schedules', { key, body: { name: 'Bad', cron: 'every day', task: { agent: 'yuki', description: 'x' } } })).status).toBe(400);
+    expect((await call('/v1/schedules', { key, body: { name: 'Bad', cron: '0 9 * * *', timezone: 'Mars/Olympus', task: { agent: 'yuki', description: 'x' } } })).status).toBe(400);
+    const created = await call('/v1/schedules', { key, body: { name: 'Morning check', cron: '0 9 * * 1-5', timezone: 'Europe/Paris', task: { agent: 'yuki', description: 'Check the dashboards' } } });
+    expect(created.status).toBe(201);
+    expect(created.json.next_run_at).not.toBeNull();
+    // Make it due now, then fire the alarm twice: one task only.
+    const tick = Date.now() - 1000;
+    await env.DB.prepare(`UPDATE schedules SET next_run_at = ? WHERE id = ?`).bind(tick, created.json.id).run();
+    const hub = getOrgHub(env, { orgId: org.id });
+    await runDurableObjectAlarm(hub);
+    await env.DB.prepare(`UPDATE schedules SET next_run_at = ? WHERE id = ?`).bind(tick, created.json.id).run();
+    await runDurableObjectAlarm(hub);
+    const tasks = await call('/v1/tasks?agent=yuki', { key });
+    expect(tasks.json.data.filter((t: { metadata: { schedule_id?: string } }) => t.metadata.schedule_id === created.json.id)).toHaveLength(1);
+    const after = (await call('/v1/schedules', { key })).json.data[0];
+    expect(Date.parse(after.next_run_at)).toBeGreaterThan(Date.now());
+    expect(after.last_run_at).not.toBeNull();
+    expect((await call(`/v1/schedules/${created.json.id}`, { key, method: 'PATCH', body: { enabled: false } })).json.enabled).toBe(false);
+    expect((await call(`/v1/schedules/${created.json.id}`, { key, method: 'DELETE' })).status).toBe(204);
+  });
+});
+
+describe('messages', () => {
+  it('a message to an agent becomes a task and the reply lands in the thread', async () => {
+    const { key } = await setup();
+    const sent = await call('/v1/messages', { key, body: { agent: 'sable', body: 'Can you look at the flaky test?' } });
+    expect(sent.status).toBe(201);
+    await waitForStatus(key, sent.json.task.id, 'completed');
+    const thread = await vi.waitFor(async () => {
+      const t = (await call(`/v1/threads/${sent.json.thread_id}`, { key })).json;
+      expect(t.messages).toHaveLength(2);
+      return t;
+    }, { timeout: 5_000, interval: 100 });
+    expect(thread.messages[0]).toMatchObject({ sender: { type: 'api_key' }, body: 'Can you look at the flaky test?' });
+    expect(thread.messages[1].sender.type).toBe('agent');
+    expect(thread.messages[1].body).toContain('Sable completed');
+  });
+});

@@ -1,0 +1,75 @@
+/** Agents: `/v1/agents`, addressed by slug or id. Writes go through the OrgHub (plan limits are exact there). */
+import { createRoute, z } from '@hono/zod-openapi';
+import { AgentInput, AgentPatch, AgentStatusFilter, agentView, listAgents, requireAgent } from '../../core/agents';
+import { unwrap } from '../../core/rpc-result';
+import { requireScope } from '../middleware/auth';
+import { createApiApp } from '../openapi';
+import { errorResponses } from '../schemas/common';
+import { AgentSchema, list } from '../schemas/resources';
+import { tenant } from '../tenant';
+
+const AgentParam = z.object({ agent: z.string().min(1).max(64).openapi({ param: { name: 'agent', in: 'path' }, example: 'sable' }) });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+export const agentRoutes = createApiApp()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/agents',
+      tags: ['agents'],
+      summary: 'List agents',
+      security: [{ bearer: [] }],
+      middleware: requireScope('agents:read'),
+      request: { query: z.strictObject({ status: AgentStatusFilter.optional(), include_archived: z.enum(['true', 'false']).optional() }) },
+      responses: { 200: json(list(AgentSchema), 'The team'), ...errorResponses(400, 401, 403, 429) },
+    }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('agents:read');
+      const query = c.req.valid('query');
+      const rows = await listAgents(t.scope, { status: query.status, includeArchived: query.include_archived === 'true' });
+      return c.json({ data: rows.map(agentView), next_cursor: null }, 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'post', path: '/agents', tags: ['agents'], summary: 'Create an agent (within the plan’s agent count)', security: [{ bearer: [] }], middleware: requireScope('agents:write'), request: { body: body(AgentInput) }, responses: { 201: json(AgentSchema, 'Created'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) } }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('agents:write');
+      return c.json(unwrap(await t.hub.createAgent(t.ctx.orgId, t.actor, c.req.valid('json'))), 201);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'get', path: '/agents/{agent}', tags: ['agents'], summary: 'One agent', security: [{ bearer: [] }], middleware: requireScope('agents:read'), request: { params: AgentParam }, responses: { 200: json(AgentSchema, 'The agent'), ...errorResponses(401, 403, 404, 429) } }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('agents:read');
+      return c.json(agentView(await requireAgent(t.scope, c.req.valid('param').agent)), 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'patch', path: '/agents/{agent}', tags: ['agents'], summary: 'Change an agent (config, manager, pause/resume)', security: [{ bearer: [] }], middleware: requireScope('agents:write'), request: { params: AgentParam, body: body(AgentPatch) }, responses: { 200: json(AgentSchema, 'Updated'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) } }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('agents:write');
+      return c.json(unwrap(await t.hub.updateAgent(t.ctx.orgId, t.actor, c.req.valid('param').agent, c.req.valid('json'))), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/agents/{agent}',
+      tags: ['agents'],
+      summary: 'Delete an agent; one with history is archived instead',
+      security: [{ bearer: [] }],
+      middleware: requireScope('agents:write'),
+      request: { params: AgentParam },
+      responses: { 200: json(z.object({ archived: z.boolean() }), 'Deleted or archived'), ...errorResponses(401, 403, 404, 409, 429) },
+    }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('agents:write');
+      return c.json(unwrap(await t.hub.deleteAgent(t.ctx.orgId, t.actor, c.req.valid('param').agent)), 200);
+    },
+  );

@@ -1,0 +1,95 @@
+/** Messages and threads: a human's message to an agent becomes a task; the reply lands in the thread. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { asc, desc, eq, lt } from 'drizzle-orm';
+import { messages, threads } from '../../core/db/schema';
+import { ApiError } from '../../core/errors';
+import { type RpcResult, unwrap } from '../../core/rpc-result';
+import type { TaskView } from '../../core/tasks';
+import { requireScope } from '../middleware/auth';
+import { createApiApp } from '../openapi';
+import { errorResponses } from '../schemas/common';
+import { list, MessageSchema, TaskSchema } from '../schemas/resources';
+import { tenant } from '../tenant';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const MessageInput = z.strictObject({
+  agent: z.string().trim().min(1).max(64).openapi({ example: 'sable' }),
+  body: z.string().trim().min(1, 'Write a message.').max(16_000),
+  thread_id: z.string().max(64).nullable().optional(),
+});
+
+function messageView(row: typeof messages.$inferSelect) {
+  return {
+    id: row.id,
+    thread_id: row.threadId,
+    sender: { type: row.senderType, id: row.senderId },
+    recipient: { type: row.recipientType, id: row.recipientId },
+    type: row.type,
+    body: row.body,
+    task_id: row.taskId,
+    created_at: new Date(row.createdAt).toISOString(),
+  };
+}
+
+export const messageRoutes = createApiApp()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/messages',
+      tags: ['messages'],
+      summary: 'Recent messages across threads, newest first',
+      security: [{ bearer: [] }],
+      middleware: requireScope('messages:read'),
+      request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(64).optional() }) },
+      responses: { 200: json(list(MessageSchema), 'Messages'), ...errorResponses(400, 401, 403, 429) },
+    }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('tasks:read');
+      const { limit, cursor } = c.req.valid('query');
+      const rows = await t.scope.select(messages, cursor ? lt(messages.id, cursor) : undefined).orderBy(desc(messages.id)).limit(limit + 1);
+      const page = rows.slice(0, limit);
+      return c.json({ data: page.map(messageView), next_cursor: rows.length > limit ? page[page.length - 1]!.id : null }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/messages',
+      tags: ['messages'],
+      summary: 'Message an agent: stored in a thread and given to the agent as a task',
+      security: [{ bearer: [] }],
+      middleware: requireScope('messages:write'),
+      request: { body: { required: true, content: { 'application/json': { schema: MessageInput } } } },
+      responses: { 201: json(z.object({ thread_id: z.string(), message_id: z.string(), task: TaskSchema }), 'Sent'), ...errorResponses(400, 401, 403, 404, 429) },
+    }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('tasks:write');
+      const sent = unwrap((await t.hub.postMessage(t.ctx.orgId, t.actor, c.req.valid('json'))) as RpcResult<{ thread_id: string; message_id: string; task: TaskView }>);
+      return c.json(sent, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/threads/{id}',
+      tags: ['messages'],
+      summary: 'A thread and its messages, oldest first',
+      security: [{ bearer: [] }],
+      middleware: requireScope('messages:read'),
+      request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      responses: {
+        200: json(z.object({ id: z.string(), subject: z.string(), kind: z.string(), created_at: z.string(), messages: z.array(MessageSchema) }), 'The thread'),
+        ...errorResponses(401, 403, 404, 429),
+      },
+    }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('tasks:read');
+      const thread = await t.scope.first(threads, eq(threads.id, c.req.valid('param').id));
+      if (!thread) throw new ApiError('not_found', 'No such thread.');
+      const rows = await t.scope.select(messages, eq(messages.threadId, thread.id)).orderBy(asc(messages.id)).limit(500);
+      return c.json({ id: thread.id, subject: thread.subject, kind: thread.kind, created_at: new Date(thread.createdAt).toISOString(), messages: rows.map(messageView) }, 200);
+    },
+  );

@@ -1,0 +1,50 @@
+/** Schedules: `/v1/schedules` (cron + time zone + task template); the OrgHub's alarm runs them. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { unwrap } from '../../core/rpc-result';
+import { getSchedule, listSchedules, ScheduleInput, SchedulePatch, scheduleView } from '../../core/schedules';
+import { requireScope } from '../middleware/auth';
+import { createApiApp } from '../openapi';
+import { errorResponses } from '../schemas/common';
+import { list, ScheduleSchema } from '../schemas/resources';
+import { tenant } from '../tenant';
+
+const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+export const scheduleRoutes = createApiApp()
+  .openapi(
+    createRoute({ method: 'get', path: '/schedules', tags: ['schedules'], summary: 'List schedules', security: [{ bearer: [] }], middleware: requireScope('schedules:read'), responses: { 200: json(list(ScheduleSchema), 'Schedules'), ...errorResponses(401, 403, 429) } }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('tasks:read');
+      return c.json({ data: (await listSchedules(t.scope)).map(scheduleView), next_cursor: null }, 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'post', path: '/schedules', tags: ['schedules'], summary: 'Create a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { body: body(ScheduleInput) }, responses: { 201: json(ScheduleSchema, 'Created'), ...errorResponses(400, 401, 403, 404, 429) } }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('tasks:write');
+      return c.json(unwrap(await t.hub.createSchedule(t.ctx.orgId, t.actor, c.req.valid('json'))), 201);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'patch', path: '/schedules/{id}', tags: ['schedules'], summary: 'Change a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { params: IdParam, body: body(SchedulePatch) }, responses: { 200: json(ScheduleSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 429) } }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('tasks:write');
+      await getSchedule(t.scope, c.req.valid('param').id);
+      return c.json(unwrap(await t.hub.updateSchedule(t.ctx.orgId, t.actor, c.req.valid('param').id, c.req.valid('json'))), 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'delete', path: '/schedules/{id}', tags: ['schedules'], summary: 'Delete a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 429) } }),
+    async (c) => {
+      const t = tenant(c);
+      await getSchedule(t.scope, c.req.valid('param').id);
+      t.require('tasks:write');
+      unwrap(await t.hub.deleteSchedule(t.ctx.orgId, t.actor, c.req.valid('param').id));
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,119 @@
+/** OpenAPI response schemas of the public API's resources (DESIGN §8 shapes). */
+import { z } from '@hono/zod-openapi';
+
+const usage = z.object({ agent_ms: z.number(), input_tokens: z.number(), output_tokens: z.number(), cost_usd: z.number() });
+const agentRef = z.object({ id: z.string(), slug: z.string(), name: z.string() });
+
+export const TaskSchema = z
+  .object({
+    id: z.string().openapi({ example: 'tsk_01jd9k3m4n5p6q7r8s9t0v1w2x' }),
+    agent: agentRef,
+    title: z.string(),
+    description: z.string(),
+    status: z.enum(['pending', 'queued', 'running', 'awaiting_approval', 'blocked', 'completed', 'failed', 'cancelled']),
+    priority: z.enum(['low', 'normal', 'high', 'urgent']),
+    progress: z.number(),
+    depends_on: z.array(z.string()),
+    parent_id: z.string().nullable(),
+    result: z.string().nullable(),
+    error: z.string().nullable(),
+    attempts: z.number(),
+    max_attempts: z.number(),
+    creator: z.object({ type: z.string(), id: z.string().nullable() }),
+    metadata: z.record(z.string(), z.unknown()),
+    scheduled_for: z.string().nullable(),
+    created_at: z.string().nullable(),
+    updated_at: z.string().nullable(),
+    queued_at: z.string().nullable(),
+    started_at: z.string().nullable(),
+    completed_at: z.string().nullable(),
+    usage,
+  })
+  .openapi('Task');
+
+const taskSummary = z.object({ id: z.string(), title: z.string(), status: z.string(), agent: agentRef, result: z.string().nullable() });
+
+export const RunSchema = z
+  .object({
+    id: z.string(),
+    task_id: z.string(),
+    agent_id: z.string(),
+    attempt: z.number(),
+    provider: z.enum(['simulated', 'anthropic']),
+    simulated: z.boolean(),
+    model: z.string(),
+    outcome: z.string(),
+    turns: z.number(),
+    error: z.string().nullable(),
+    started_at: z.string().nullable(),
+    ended_at: z.string().nullable(),
+    usage,
+  })
+  .openapi('Run');
+
+export const TaskDetailSchema = TaskSchema.extend({
+  dependencies: z.array(taskSummary),
+  dependents: z.array(z.string()),
+  children: z.array(taskSummary),
+  runs: z.array(RunSchema),
+}).openapi('TaskDetail');
+
+export const RunStepSchema = z
+  .object({ seq: z.number(), chunk: z.number(), type: z.enum(['thinking', 'text', 'tool_use', 'tool_result']), tool_name: z.string().nullable(), content: z.string(), created_at: z.string() })
+  .openapi('RunStep');
+
+export const AgentSchema = z
+  .object({
+    id: z.string().openapi({ example: 'agt_01jd9k3m4n5p6q7r8s9t0v1w2x' }),
+    slug: z.string().openapi({ example: 'sable' }),
+    name: z.string().openapi({ example: 'Sable' }),
+    role: z.string(),
+    department: z.string(),
+    level: z.string(),
+    personality: z.string(),
+    model: z.string().nullable(),
+    status: z.enum(['idle', 'working', 'blocked', 'offline', 'paused']),
+    manager_id: z.string().nullable(),
+    tool_permissions: z.array(z.string()),
+    avatar_color: z.string(),
+    desk: z.object({ x: z.number(), y: z.number() }),
+    archived: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Agent');
+
+export const ScheduleSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    cron: z.string().openapi({ example: '0 9 * * 1-5' }),
+    timezone: z.string().openapi({ example: 'Europe/Paris' }),
+    enabled: z.boolean(),
+    task: z.object({ agent_id: z.string(), title: z.string(), description: z.string(), priority: z.string() }),
+    next_run_at: z.string().nullable(),
+    last_run_at: z.string().nullable(),
+    failure_count: z.number(),
+    last_error: z.string().nullable(),
+    created_at: z.string().nullable(),
+  })
+  .openapi('Schedule');
+
+export const MessageSchema = z
+  .object({
+    id: z.string(),
+    thread_id: z.string(),
+    sender: z.object({ type: z.string(), id: z.string().nullable() }),
+    recipient: z.object({ type: z.string(), id: z.string().nullable() }),
+    type: z.string(),
+    body: z.string(),
+    task_id: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi('Message');
+
+export const ActivitySchema = z
+  .object({ id: z.string(), seq: z.number().nullable(), type: z.string(), actor: z.object({ type: z.string(), id: z.string().nullable() }), subject: z.object({ type: z.string().nullable(), id: z.string().nullable() }), data: z.record(z.string(), z.unknown()), created_at: z.string() })
+  .openapi('Activity');
+
+export const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
