@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { logIn, logOut, type RequestMeta, signUp } from '../../core/auth/service';
-import { deleteOtherSessions, deleteSessionById, listSessions, SESSION_COOKIE, sessionCookieOptions } from '../../core/auth/sessions';
-import { recordAudit } from '../../core/audit';
+import { deleteSessionById, listSessions, SESSION_COOKIE, sessionCookieOptions } from '../../core/auth/sessions';
+import { signOutOtherSessions } from '../../core/org-admin';
 import { getDb } from '../../core/db/client';
 import { ApiError } from '../../core/errors';
 import { listMemberships } from '../../core/orgs';
@@ -66,9 +66,7 @@ export const authRoutes = new Hono<AppEnv>()
   .delete('/me/sessions', requireUser(), async (c) => {
     const auth = c.get('auth');
     if (auth?.kind !== 'session' || !auth.session) throw new ApiError('unauthorized', 'Sign in with a session first.');
-    const db = getDb(c.env);
-    const ended = await deleteOtherSessions(db, auth.user.id, auth.session.id);
-    await recordAudit(db, { organizationId: null, actor: { type: 'user', id: auth.user.id }, action: 'auth.other_sessions_revoked', ip: clientIp(c), metadata: { ended } });
+    const ended = await signOutOtherSessions(getDb(c.env), auth.user.id, auth.session.id, clientIp(c));
     return c.json({ ended });
   })
   .delete('/me/sessions/:id', requireUser(), validate('param', z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) })), async (c) => {

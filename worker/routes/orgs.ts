@@ -4,15 +4,13 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { API_KEY_SCOPES, createApiKey, DEFAULT_SCOPES, listApiKeys, revokeApiKey } from '../../core/auth/api-keys';
-import { auditInsert, listAudit, recordAudit } from '../../core/audit';
 import { getDb } from '../../core/db/client';
 import { ApiError } from '../../core/errors';
 import { acceptInvitation, changeMemberRole, createInvitation, listInvitations, listMembers, removeMember, revokeInvitation } from '../../core/members';
-import { createOrganization, deleteOrganization, findMembershipBySlug, listMemberships, updateOrganization } from '../../core/orgs';
-import { requirePermission } from '../../core/permissions';
+import { CreateKeyInput, CreateOrgInput, createOrganizationAs, InviteInput, issueApiKey, listAuditPage, listOrgApiKeys, revokeOrgApiKey, UpdateOrgInput } from '../../core/org-admin';
+import { deleteOrganization, findMembershipBySlug, listMemberships, updateOrganization } from '../../core/orgs';
 import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
-import { emailField, nameField, roleField, slugField } from '../../core/validation';
+import { roleField } from '../../core/validation';
 import { requireUser } from '../middleware/auth';
 import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
 import type { AppEnv } from '../types';
@@ -44,22 +42,8 @@ function userId(c: Context<AppEnv>): string {
   return auth.user.id;
 }
 
-const CreateOrgInput = z.strictObject({ name: nameField('an organization name'), slug: slugField.optional() });
-const UpdateOrgInput = z
-  .strictObject({ name: nameField('an organization name').optional(), slug: slugField.optional() })
-  .refine((input) => input.name !== undefined || input.slug !== undefined, { message: 'Send a name or a slug to change.' });
 const MemberParam = SlugParam.extend({ userId: z.string().min(1).max(64) });
 const ChangeRoleInput = z.strictObject({ role: roleField });
-const InviteInput = z.strictObject({ email: emailField, role: roleField.default('member') });
-const CreateKeyInput = z.strictObject({
-  name: nameField('a key name', 80),
-  scopes: z.array(z.enum(API_KEY_SCOPES, { error: `Scopes are: ${API_KEY_SCOPES.join(', ')}.` })).min(1).max(API_KEY_SCOPES.length).optional(),
-  expires_at: z.iso
-    .datetime({ offset: true, error: 'Use an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z.' })
-    .refine((value) => Date.parse(value) > Date.now(), 'The expiry must be in the future.')
-    .optional()
-    .nullable(),
-});
 const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(64).optional() });
 
 export const orgRoutes = new Hono<AppEnv>()
@@ -71,11 +55,7 @@ export const orgRoutes = new Hono<AppEnv>()
     return c.json({ data: memberships.map((m) => organizationView(m.organization, m.role)), next_cursor: null });
   })
   .post('/orgs', validate('json', CreateOrgInput), async (c) => {
-    const db = getDb(c.env);
-    const input = c.req.valid('json');
-    const owner = userId(c);
-    const org = await createOrganization(db, c.get('config'), { name: input.name, slug: input.slug, ownerUserId: owner });
-    await recordAudit(db, { organizationId: org.id, actor: { type: 'user', id: owner }, action: 'org.created', target: { type: 'organization', id: org.id }, ip: clientIp(c) });
+    const org = await createOrganizationAs(getDb(c.env), c.get('config'), userId(c), c.req.valid('json'), clientIp(c));
     return c.json(organizationView(org, 'owner'), 201);
   })
   .use('/orgs/:slug/*', orgFromSlug())
@@ -128,46 +108,22 @@ export const orgRoutes = new Hono<AppEnv>()
     return c.json({ organization: organizationView(invitation.organization, invitation.role), role: invitation.role });
   })
   .get('/orgs/:slug/keys', async (c) => {
-    const { ctx } = c.get('org');
-    requirePermission(ctx.role, 'keys:manage');
-    const rows = await listApiKeys(getDb(c.env), ctx.orgId);
+    const rows = await listOrgApiKeys(getDb(c.env), c.get('org').ctx);
     return c.json({ data: rows.map((row) => apiKeyView(row.key, { name: row.createdByName, email: row.createdByEmail })), next_cursor: null });
   })
   .post('/orgs/:slug/keys', validate('json', CreateKeyInput), async (c) => {
-    const { ctx } = c.get('org');
-    requirePermission(ctx.role, 'keys:manage');
-    const input = c.req.valid('json');
-    const db = getDb(c.env);
-    const { key, record } = await createApiKey(db, {
-      organizationId: ctx.orgId,
-      name: input.name,
-      scopes: input.scopes ?? DEFAULT_SCOPES,
-      createdBy: userId(c),
-      expiresAt: input.expires_at ? Date.parse(input.expires_at) : null,
-    });
-    await db.batch([auditInsert(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'api_key.created', target: { type: 'api_key', id: record.id }, ip: clientIp(c), metadata: { name: record.name, scopes: record.scopes } })]);
+    const { key, record } = await issueApiKey(getDb(c.env), c.get('org').ctx, c.req.valid('json'), clientIp(c));
     // The secret is in this response only; we keep its hash.
     return c.json({ ...apiKeyView(record), key }, 201);
   })
   .delete('/orgs/:slug/keys/:id', validate('param', SlugParam.extend({ id: z.string().min(1).max(64) })), async (c) => {
-    const { ctx } = c.get('org');
-    const db = getDb(c.env);
-    const keys = await listApiKeys(db, ctx.orgId);
-    const target = keys.find((row) => row.key.id === c.req.valid('param').id);
-    if (!target) throw new ApiError('not_found', 'No such API key.');
-    requirePermission(ctx.role, 'keys:manage');
-    await revokeApiKey(db, c.env.KV, ctx.orgId, target.key.id);
-    await recordAudit(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'api_key.revoked', target: { type: 'api_key', id: target.key.id }, ip: clientIp(c) });
+    await revokeOrgApiKey(getDb(c.env), c.env.KV, c.get('org').ctx, c.req.valid('param').id, clientIp(c));
     return c.body(null, 204);
   })
   .get('/orgs/:slug/audit', validate('query', AuditQuery), async (c) => {
-    const { ctx } = c.get('org');
-    requirePermission(ctx.role, 'audit:read');
-    const { limit, cursor } = c.req.valid('query');
-    const rows = await listAudit(getDb(c.env), ctx.orgId, { limit: limit + 1, before: cursor });
-    const page = rows.slice(0, limit);
+    const { entries, nextCursor } = await listAuditPage(getDb(c.env), c.get('org').ctx, c.req.valid('query'));
     return c.json({
-      data: page.map((row) => ({
+      data: entries.map((row) => ({
         id: row.id,
         action: row.action,
         actor: { type: row.actorType, id: row.actorId },
@@ -176,6 +132,6 @@ export const orgRoutes = new Hono<AppEnv>()
         metadata: row.metadata,
         created_at: isoTime(row.createdAt),
       })),
-      next_cursor: rows.length > limit ? page[page.length - 1]!.id : null,
+      next_cursor: nextCursor,
     });
   });
