@@ -16,6 +16,7 @@ import { REPO_ROOT, ensureBuild, runTool } from './lib/server.mjs';
 const BENCHMARKS = [
   { name: 'health-vs-hello', load: () => import('./health-vs-hello.mjs') },
   { name: 'rate-limit-accuracy', load: () => import('./rate-limit-accuracy.mjs') },
+  { name: 'engine', load: () => import('./engine.mjs') },
 ];
 
 /**

@@ -7,11 +7,12 @@
  */
 import { z } from 'zod';
 import { API_KEY_SCOPES, type ApiKey, createApiKey, DEFAULT_SCOPES, listApiKeys, revokeApiKey } from './auth/api-keys';
-import { deleteOtherSessions } from './auth/sessions';
+import { deleteOtherSessions, listSessions } from './auth/sessions';
 import { listAudit, recordAudit } from './audit';
 import type { AppConfig } from './config';
 import type { Db } from './db/client';
 import { ApiError } from './errors';
+import { closeKeyConnections, closeSessionConnections } from './live-connections';
 import { createOrganization, type Organization } from './orgs';
 import { requirePermission } from './permissions';
 import type { OrgContext } from './tenant';
@@ -86,12 +87,13 @@ export async function issueApiKey(db: Db, ctx: OrgContext, input: CreateKeyInput
 }
 
 /** Revokes a live key of this org (admin): not found first, then the role check. */
-export async function revokeOrgApiKey(db: Db, kv: KVNamespace, ctx: OrgContext, keyId: string, ip: string | null): Promise<ApiKey> {
+export async function revokeOrgApiKey(db: Db, env: Pick<Env, 'KV' | 'ORG_HUB'>, ctx: OrgContext, keyId: string, ip: string | null): Promise<ApiKey> {
   const live = await listApiKeys(db, ctx.orgId);
   if (!live.some((row) => row.key.id === keyId)) throw new ApiError('not_found', 'No such API key.');
   requirePermission(ctx.role, 'keys:manage');
-  const revoked = await revokeApiKey(db, kv, ctx.orgId, keyId);
+  const revoked = await revokeApiKey(db, env.KV, ctx.orgId, keyId);
   if (!revoked) throw new ApiError('not_found', 'No such API key.');
+  await closeKeyConnections(env, ctx.orgId, keyId);
   await recordAudit(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'api_key.revoked', target: { type: 'api_key', id: keyId }, ip });
   return revoked;
 }
@@ -105,8 +107,10 @@ export async function listAuditPage(db: Db, ctx: OrgContext, opts: { limit: numb
 }
 
 /** Ends every session of the user but the current one and records it; returns how many ended. */
-export async function signOutOtherSessions(db: Db, userId: string, currentSessionId: string, ip: string | null): Promise<number> {
+export async function signOutOtherSessions(db: Db, env: Pick<Env, 'ORG_HUB'>, userId: string, currentSessionId: string, ip: string | null): Promise<number> {
+  const others = (await listSessions(db, userId)).filter((s) => s.id !== currentSessionId);
   const ended = await deleteOtherSessions(db, userId, currentSessionId);
+  await closeSessionConnections(db, env, userId, others);
   await recordAudit(db, { organizationId: null, actor: { type: 'user', id: userId }, action: 'auth.other_sessions_revoked', ip, metadata: { ended } });
   return ended;
 }

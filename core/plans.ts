@@ -13,6 +13,8 @@ export interface PlanLimits {
   apiRequestsPerMinute: number;
   /** Tasks waiting in `queued` at once. */
   queueDepth: number;
+  /** Open live connections (WebSocket and SSE) per org. */
+  liveConnections: number;
 }
 
 export interface Plan {
@@ -35,7 +37,7 @@ export const PLANS: Record<PlanId, Plan> = {
     name: 'Free',
     priceUsd: 0,
     tagline: 'Meet your team and try real work.',
-    limits: { agents: 3, agentMinutesPerMonth: 60, concurrentRuns: 1, apiRequestsPerMinute: 60, queueDepth: 20 },
+    limits: { agents: 3, agentMinutesPerMonth: 60, concurrentRuns: 1, apiRequestsPerMinute: 60, queueDepth: 20, liveConnections: 10 },
     public: true,
     highlights: ['Live office and activity feed', 'Public API with scoped keys', 'Community support'],
   },
@@ -44,7 +46,7 @@ export const PLANS: Record<PlanId, Plan> = {
     name: 'Starter',
     priceUsd: 49,
     tagline: 'A small team working every day.',
-    limits: { agents: 5, agentMinutesPerMonth: 1_000, concurrentRuns: 2, apiRequestsPerMinute: 300, queueDepth: 200 },
+    limits: { agents: 5, agentMinutesPerMonth: 1_000, concurrentRuns: 2, apiRequestsPerMinute: 300, queueDepth: 200, liveConnections: 50 },
     public: true,
     highlights: ['The full default team of five', 'Schedules and approvals', 'Bring your own Anthropic key', '14-day free trial, no card'],
   },
@@ -53,7 +55,7 @@ export const PLANS: Record<PlanId, Plan> = {
     name: 'Pro',
     priceUsd: 149,
     tagline: 'Departments of agents, in parallel.',
-    limits: { agents: 20, agentMinutesPerMonth: 10_000, concurrentRuns: 5, apiRequestsPerMinute: 1_200, queueDepth: 2_000 },
+    limits: { agents: 20, agentMinutesPerMonth: 10_000, concurrentRuns: 5, apiRequestsPerMinute: 1_200, queueDepth: 2_000, liveConnections: 500 },
     public: true,
     highlights: ['Up to 20 agents', 'Five runs at once', 'Usage-based overage', 'Priority support'],
   },
@@ -62,7 +64,7 @@ export const PLANS: Record<PlanId, Plan> = {
     name: 'Enterprise',
     priceUsd: null,
     tagline: 'Your limits, your contract.',
-    limits: { agents: 200, agentMinutesPerMonth: 250_000, concurrentRuns: 50, apiRequestsPerMinute: 10_000, queueDepth: 50_000 },
+    limits: { agents: 200, agentMinutesPerMonth: 250_000, concurrentRuns: 50, apiRequestsPerMinute: 10_000, queueDepth: 50_000, liveConnections: 5_000 },
     public: true,
     highlights: ['Custom limits', 'SSO through Clerk', 'Audit log export', 'Dedicated support'],
   },
@@ -77,6 +79,7 @@ export const PLANS: Record<PlanId, Plan> = {
       concurrentRuns: 10,
       apiRequestsPerMinute: 6_000,
       queueDepth: 100_000,
+      liveConnections: 2_000,
     },
     public: false,
     highlights: ['Billing off, no plan limits', 'Your data in your account', 'Same code as the hosted product'],

@@ -15,6 +15,7 @@ import { RunTaskMessage } from '../core/queue-messages';
 import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
 import { TaskInput, TaskPatch } from '../core/tasks';
+import { LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
 import { migrateOrgHubStorage } from './org-hub-storage';
 import { type EngineActor, TaskEngine } from './task-engine';
 
@@ -50,10 +51,18 @@ export class OrgHub extends DurableObject<Env> {
   private engineInstance: TaskEngine | null = null;
   /** Tail of the exclusive-section chain: transitions run one after another. */
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly live: LiveHub;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.live = new LiveHub({
+      ctx,
+      appendEvent: (type, data) => this.appendEvent(type, data),
+      eventsAfter: (since, limit) => this.readEvents(since, limit),
+      oldestSeq: () => this.sql.exec<{ seq: number | null }>(`SELECT MIN(seq) AS seq FROM events`).one().seq ?? this.lastSeq + 1,
+      lastSeq: () => this.lastSeq,
+    });
     // State is rebuilt from storage on every start, including after eviction.
     void ctx.blockConcurrencyWhile(async () => {
       migrateOrgHubStorage(this.sql);
@@ -80,6 +89,7 @@ export class OrgHub extends DurableObject<Env> {
   /** Clears every piece of this org's live state (org deletion). */
   async purge(orgId: string): Promise<void> {
     this.bindOrg(OrgIdArg.parse(orgId));
+    for (const ws of this.ctx.getWebSockets()) ws.close(4003, 'The organization was deleted.');
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     migrateOrgHubStorage(this.sql);
@@ -98,14 +108,68 @@ export class OrgHub extends DurableObject<Env> {
   /** Events after `since`, oldest first (the replay log). */
   async eventsSince(orgId: string, since: number, limit = 500): Promise<HubEvent[]> {
     this.bindOrg(OrgIdArg.parse(orgId));
-    const rows = this.sql
-      .exec<{ seq: number; type: string; data: string; created_at: number }>(
-        `SELECT seq, type, data, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
-        z.number().int().min(0).parse(since),
-        z.number().int().min(1).max(5_000).parse(limit),
-      )
-      .toArray();
-    return rows.map((row) => ({ seq: row.seq, type: row.type, data: JSON.parse(row.data), at: row.created_at }));
+    return this.readEvents(z.number().int().min(0).parse(since), z.number().int().min(1).max(5_000).parse(limit));
+  }
+
+  // ─── Live connections ────────────────────────────────────────────────────────────────
+
+  /**
+   * `/live` (WebSocket upgrade) and `/sse?task=` (Server-Sent Events), forwarded by the Worker
+   * after it authenticated the caller; identity arrives in `x-gc-*` headers only the Worker sets.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const header = (name: string) => request.headers.get(`x-gc-${name}`);
+    const args = LiveConnectArgs.safeParse({
+      orgId: header('org'),
+      principalType: header('principal-type'),
+      principalId: header('principal-id'),
+      principalName: header('principal-name') ?? '',
+      credential: header('credential'),
+      since: url.searchParams.get('since') || null,
+      maxSockets: header('max-sockets'),
+    });
+    if (!args.success) return new Response('Bad live request', { status: 400 });
+    this.bindOrg(args.data.orgId);
+    if (url.pathname === '/live') {
+      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
+      const response = this.live.accept(args.data);
+      await this.scheduleSweep();
+      return response;
+    }
+    if (url.pathname === '/sse') {
+      const taskId = IdArg.parse(url.searchParams.get('task'));
+      return this.live.openSse(taskId, args.data.since, args.data.maxSockets);
+    }
+    return new Response('Not found', { status: 404 });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.live.onMessage(ws, message);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.live.onClose(ws, code, reason);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.live.onClose(ws, 1011, 'socket error');
+  }
+
+  /** Closes the live connections of a revoked key or an ended session at once. */
+  async disconnect(orgId: string, credential: string, reason: string): Promise<number> {
+    this.bindOrg(OrgIdArg.parse(orgId));
+    return this.live.disconnect(z.string().min(1).max(200).parse(credential), z.string().max(120).parse(reason));
+  }
+
+  async liveConnectionCount(): Promise<number> {
+    return this.live.socketCount();
+  }
+
+  private async scheduleSweep() {
+    const current = await this.ctx.storage.getAlarm();
+    const at = Date.now() + LIVE_LIMITS.idleMs / 2;
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   // ─── Agents ──────────────────────────────────────────────────────────────────────────
@@ -194,6 +258,8 @@ export class OrgHub extends DurableObject<Env> {
   /** Watchdog, due schedules, delayed retries and scheduled tasks. Idempotent. */
   override async alarm(): Promise<void> {
     if (!this.orgId) return;
+    this.live.closeIdle();
+    if (this.ctx.getWebSockets().length > 0) await this.scheduleSweep();
     await this.exclusive(async () => {
       const orphans = this.sql.exec<{ task_id: string }>(`SELECT task_id FROM active_runs`).toArray().map((row) => row.task_id);
       const { requeued, resent } = await this.engine.watchdog(orphans);
@@ -211,6 +277,8 @@ export class OrgHub extends DurableObject<Env> {
       orgId: this.orgId,
       env: this.env,
       emit: (type, data) => this.appendEvent(type, data).seq,
+      emitStep: (step) => this.live.queueStep(step),
+      flushSteps: () => this.live.flushSteps(),
       exclusive: (work) => this.exclusive(work),
       setAlarmAt: async (at) => {
         const current = await this.ctx.storage.getAlarm();
@@ -246,7 +314,15 @@ export class OrgHub extends DurableObject<Env> {
     this.sql.exec(`INSERT INTO events (seq, type, data, created_at) VALUES (?, ?, ?, ?)`, event.seq, type, JSON.stringify(data), event.at);
     this.lastSeq = event.seq;
     if (event.seq % 100 === 0) this.sql.exec(`DELETE FROM events WHERE seq <= ?`, event.seq - EVENT_LOG_LIMIT);
+    this.live.broadcast(event);
     return event;
+  }
+
+  private readEvents(since: number, limit: number): HubEvent[] {
+    const rows = this.sql
+      .exec<{ seq: number; type: string; data: string; created_at: number }>(`SELECT seq, type, data, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, since, limit)
+      .toArray();
+    return rows.map((row) => ({ seq: row.seq, type: row.type, data: JSON.parse(row.data), at: row.created_at }));
   }
 
   /** An object serves exactly one org; a call for another org is a programming error. */

@@ -35,6 +35,9 @@ export interface EngineHost {
   orgId: string;
   env: Env;
   emit(type: string, data: JsonObject): number;
+  /** A run step for the live hub: coalesced into `run.step` events every ~75 ms. */
+  emitStep(step: JsonObject): void;
+  flushSteps(): void;
   /** Runs `work` with no other transition of this org in between. */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   setAlarmAt(at: number): Promise<void>;
@@ -566,7 +569,7 @@ export class TaskEngine {
         onStep: async (step) => {
           const seq = ++stepSeq;
           steps.push({ ...step, seq });
-          this.host.emit('run.step', { task_id: task.id, run_id: runId, seq, type: step.type, tool_name: step.toolName, content: step.content.slice(0, 4_000) });
+          this.host.emitStep({ task_id: task.id, run_id: runId, seq, type: step.type, tool_name: step.toolName, content: step.content.slice(0, 4_000) });
           if (steps.length - flushed >= 20) await flushSteps();
         },
       });
@@ -612,6 +615,8 @@ export class TaskEngine {
     result: { outcome: 'completed' | 'failed' | 'blocked' | 'waiting' | 'cancelled' | 'timed_out'; result: string | null; error: string | null; turns: number; inputTokens: number; outputTokens: number; agentMs: number; provider: string },
   ) {
     const scope = this.scope;
+    // Steps of this run go out before its final status.
+    this.host.flushSteps();
     this.runs.delete(taskId);
     this.runAgents.delete(taskId);
     this.host.markRunEnded(taskId);

@@ -3,7 +3,7 @@
  * aria-describedby, and one look for inputs, selects and checkboxes.
  */
 import { useNavigation } from '@remix-run/react';
-import { type InputHTMLAttributes, type ReactNode, type RefObject, type SelectHTMLAttributes, useEffect, useId } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type RefObject, type SelectHTMLAttributes, type TextareaHTMLAttributes, useEffect, useId } from 'react';
 import { Button } from './Button';
 import { Icon } from './Icon';
 
@@ -55,6 +55,28 @@ export function TextField({ label, error, hint, hideLabel, className = '', ...in
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(hint, error, hintId, errorId)}
         className={`${inputClasses} h-10 ${hideLabel ? '' : 'mt-1.5'}`}
+      />
+      <FieldMessages hintId={hintId} errorId={errorId} hint={hint} error={error} />
+    </div>
+  );
+}
+
+export function TextAreaField({ label, error, hint, hideLabel, className = '', ...textarea }: FieldChrome & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className={hideLabel ? 'sr-only' : 'block text-sm font-medium text-ink'}>
+        {label}
+      </label>
+      <textarea
+        id={id}
+        rows={4}
+        {...textarea}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(hint, error, hintId, errorId)}
+        className={`${inputClasses} py-2 leading-relaxed ${hideLabel ? '' : 'mt-1.5'}`}
       />
       <FieldMessages hintId={hintId} errorId={errorId} hint={hint} error={error} />
     </div>

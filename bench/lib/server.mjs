@@ -156,7 +156,7 @@ function tail(file, lines = 40) {
  * @param {string} [options.readyPath] path that must answer 200 (default: '/')
  * @param {number} [options.inspectorPort] devtools port (default: port + 50, keeps clear of 9229)
  * @param {Record<string, string>} [options.vars] `--var NAME:VALUE` overrides (e.g. APP_URL)
- * @returns {Promise<{ url: string, logFile: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, logFile: string, stop: (options?: { hard?: boolean }) => Promise<void> }>}
  */
 export async function startWrangler({ config, port, persistTo, readyPath = '/', inspectorPort = port + 50, vars = {} }) {
   installExitHandlers();
@@ -184,9 +184,10 @@ export async function startWrangler({ config, port, persistTo, readyPath = '/', 
 
   const url = `http://${HOST}:${port}`;
 
-  async function stop() {
+  /** @param {{ hard?: boolean }} [options] hard: SIGKILL at once, like a crash (no graceful shutdown) */
+  async function stop({ hard = false } = {}) {
     if (!liveGroups.has(pgid)) return;
-    killGroup(pgid, 'SIGTERM');
+    killGroup(pgid, hard ? 'SIGKILL' : 'SIGTERM');
     for (let waited = 0; waited < STOP_TIMEOUT_MS && groupAlive(pgid); waited += 100) await sleep(100);
     if (groupAlive(pgid)) killGroup(pgid, 'SIGKILL');
     for (let waited = 0; waited < 2000 && groupAlive(pgid); waited += 100) await sleep(100);

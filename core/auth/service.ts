@@ -9,6 +9,7 @@ import type { Db } from '../db/client';
 import { users } from '../db/schema';
 import { ApiError } from '../errors';
 import { newId } from '../ids';
+import { closeSessionConnections } from '../live-connections';
 import { findInvitationByToken, invitationAcceptStatements } from '../members';
 import { type Organization, organizationInserts } from '../orgs';
 import { findUserByEmail, normalizeEmail } from '../users';
@@ -86,7 +87,8 @@ export async function logIn(db: Db, input: LoginInput, meta: RequestMeta): Promi
   return { user: { id: user.id, email: user.email, name: user.name }, token };
 }
 
-export async function logOut(db: Db, token: string | null, userId: string | null, meta: RequestMeta): Promise<void> {
+export async function logOut(db: Db, env: Pick<Env, 'ORG_HUB'>, token: string | null, userId: string | null, meta: RequestMeta): Promise<void> {
   if (token) await deleteSession(db, token);
+  if (token && userId) await closeSessionConnections(db, env, userId, [{ token }]);
   if (userId) await recordAudit(db, { organizationId: null, actor: { type: 'user', id: userId }, action: 'auth.signed_out', ip: meta.ip });
 }

@@ -51,6 +51,8 @@ const MATRIX: Record<string, Entry> = {
   'GET /v1/health': { kind: 'public', why: 'health check, no tenant data' },
   'GET /v1/openapi.json': { kind: 'public', why: 'API description' },
   'GET /v1/org': v1('viewer', () => ({ path: '/v1/org' })),
+  'GET /v1/live': { kind: 'self', why: 'WebSocket upgrade: org isolation, Origin, scope and 404 for foreign orgs are tested in live.test.ts' },
+  'GET /v1/tasks/:id/stream': { kind: 'self', why: 'an open event stream: foreign task 404 is tested in live.test.ts' },
   'GET /v1/agents': v1('viewer', () => ({ path: '/v1/agents' })),
   'POST /v1/agents': v1('member', () => ({ path: '/v1/agents', body: { name: `Agent ${crypto.randomUUID().slice(0, 6)}`, role: 'Tester', personality: 'Careful.' } })),
   'GET /v1/agents/:agent': v1('viewer', (f) => ({ path: `/v1/agents/${f.agentId}` })),

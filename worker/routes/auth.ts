@@ -4,6 +4,7 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { logIn, logOut, type RequestMeta, signUp } from '../../core/auth/service';
 import { deleteSessionById, listSessions, SESSION_COOKIE, sessionCookieOptions } from '../../core/auth/sessions';
+import { closeSessionConnections } from '../../core/live-connections';
 import { signOutOtherSessions } from '../../core/org-admin';
 import { getDb } from '../../core/db/client';
 import { ApiError } from '../../core/errors';
@@ -44,7 +45,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/auth/logout', async (c) => {
     const auth = c.get('auth');
     const session = auth?.kind === 'session' ? auth : null;
-    await logOut(getDb(c.env), session?.token ?? null, session?.user.id ?? null, requestMeta(c));
+    await logOut(getDb(c.env), c.env, session?.token ?? null, session?.user.id ?? null, requestMeta(c));
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
     return c.body(null, 204);
   })
@@ -66,13 +67,15 @@ export const authRoutes = new Hono<AppEnv>()
   .delete('/me/sessions', requireUser(), async (c) => {
     const auth = c.get('auth');
     if (auth?.kind !== 'session' || !auth.session) throw new ApiError('unauthorized', 'Sign in with a session first.');
-    const ended = await signOutOtherSessions(getDb(c.env), auth.user.id, auth.session.id, clientIp(c));
+    const ended = await signOutOtherSessions(getDb(c.env), c.env, auth.user.id, auth.session.id, clientIp(c));
     return c.json({ ended });
   })
   .delete('/me/sessions/:id', requireUser(), validate('param', z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) })), async (c) => {
     const auth = c.get('auth');
     if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
-    const deleted = await deleteSessionById(getDb(c.env), auth.user.id, c.req.valid('param').id);
+    const db = getDb(c.env);
+    const deleted = await deleteSessionById(db, auth.user.id, c.req.valid('param').id);
     if (!deleted) throw new ApiError('not_found', 'No such session.');
+    await closeSessionConnections(db, c.env, auth.user.id, [{ id: c.req.valid('param').id }]);
     return c.body(null, 204);
   });

@@ -117,7 +117,7 @@ export const orgRoutes = new Hono<AppEnv>()
     return c.json({ ...apiKeyView(record), key }, 201);
   })
   .delete('/orgs/:slug/keys/:id', validate('param', SlugParam.extend({ id: z.string().min(1).max(64) })), async (c) => {
-    await revokeOrgApiKey(getDb(c.env), c.env.KV, c.get('org').ctx, c.req.valid('param').id, clientIp(c));
+    await revokeOrgApiKey(getDb(c.env), c.env, c.get('org').ctx, c.req.valid('param').id, clientIp(c));
     return c.body(null, 204);
   })
   .get('/orgs/:slug/audit', validate('query', AuditQuery), async (c) => {

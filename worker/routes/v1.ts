@@ -5,6 +5,7 @@ import { authenticate, requireOrg } from '../middleware/auth';
 import { apiRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
 import { health } from './health';
+import { liveSocketRoute, taskStreamRoute } from './live';
 import { activityRoutes } from './activity';
 import { agentRoutes } from './agents';
 import { messageRoutes } from './messages';
@@ -16,6 +17,7 @@ import { taskRoutes } from './tasks';
 export const v1 = createApiApp().basePath('/v1');
 
 v1.route('/', health);
+v1.route('/', liveSocketRoute);
 
 v1.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
   type: 'http',
@@ -44,3 +46,4 @@ v1.route('/', taskRoutes);
 v1.route('/', scheduleRoutes);
 v1.route('/', messageRoutes);
 v1.route('/', activityRoutes);
+v1.route('/', taskStreamRoute);

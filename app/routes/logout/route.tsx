@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const signedIn = await getOptionalUser(request, context.cloudflare.env);
   const form = await request.formData();
-  await logOut(getDb(context.cloudflare.env), signedIn?.token ?? null, signedIn?.user.id ?? null, requestMeta(request));
+  await logOut(getDb(context.cloudflare.env), context.cloudflare.env, signedIn?.token ?? null, signedIn?.user.id ?? null, requestMeta(request));
   return redirect(safeRedirectPath(form.get('redirectTo'), '/'), { headers: { 'Set-Cookie': clearedSessionCookie() } });
 }
 

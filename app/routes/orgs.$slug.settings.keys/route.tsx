@@ -64,7 +64,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return { ok: true as const, intent, created: { key, name: record.name, prefix: record.prefix } };
     }
     if (intent === 'revoke') {
-      const revoked = await revokeOrgApiKey(db, env.KV, member.ctx, text(form, 'keyId'), ip);
+      const revoked = await revokeOrgApiKey(db, env, member.ctx, text(form, 'keyId'), ip);
       return { ok: true as const, intent, message: `Revoked “${revoked.name}” (${revoked.prefix}…). Requests with it are refused from now on.` };
     }
     return formFailure(intent, 'Unknown action.');

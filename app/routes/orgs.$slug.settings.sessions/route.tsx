@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { deleteSessionById, listSessions } from '../../../core/auth/sessions';
 import { getDb } from '../../../core/db/client';
+import { closeSessionConnections } from '../../../core/live-connections';
 import { signOutOtherSessions } from '../../../core/org-admin';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { FormAlert, SubmitButton, useIsSubmitting } from '../../components/Form';
@@ -39,13 +40,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = text(form, 'intent');
   try {
     if (intent === 'sign-out-others') {
-      const ended = await signOutOtherSessions(db, member.user.id, member.session.id, clientIp(request));
+      const ended = await signOutOtherSessions(db, env, member.user.id, member.session.id, clientIp(request));
       return { ok: true as const, intent, message: ended === 0 ? 'There were no other sessions.' : `Signed out ${ended} other ${ended === 1 ? 'session' : 'sessions'}.` };
     }
     if (intent === 'sign-out-session') {
       const sessionId = text(form, 'sessionId');
       if (sessionId === member.session.id) return formFailure(intent, 'To end this session, sign out.');
       const ended = await deleteSessionById(db, member.user.id, sessionId);
+      if (ended) await closeSessionConnections(db, env, member.user.id, [{ id: sessionId }]);
       return ended ? { ok: true as const, intent, message: 'Session signed out.' } : formFailure(intent, 'That session has already ended.');
     }
     return formFailure(intent, 'Unknown action.');

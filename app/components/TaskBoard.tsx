@@ -1,0 +1,261 @@
+/**
+ * The task board: a kanban by status and a list (table), sharing one card model and the same
+ * keyboard-operable actions (change priority, cancel). The actions post to the tasks route
+ * through fetchers, so the board never navigates away.
+ */
+import { Link, useFetcher } from '@remix-run/react';
+import { TASK_PRIORITIES, type TaskPriority, type TaskStatus } from '../../core/db/schema';
+import { formatDateTime, isoDateTime, relativeTime } from '../lib/format';
+import { AgentAvatar } from './AgentAvatar';
+import { inputClasses } from './Form';
+import { PriorityBadge, ProgressBar, SimulatedBadge, TaskStatusBadge, taskStatusLabel } from './StatusBadge';
+
+export interface BoardTask {
+  id: string;
+  title: string;
+  status: TaskStatus;
+  priority: TaskPriority;
+  progress: number;
+  agent: { slug: string; name: string; color: string };
+  createdAt: number;
+  simulated: boolean;
+  dependsOn: number;
+  delegated: boolean;
+  error: string | null;
+}
+
+export const BOARD_COLUMNS: TaskStatus[] = ['pending', 'queued', 'running', 'awaiting_approval', 'blocked', 'completed', 'failed', 'cancelled'];
+/** Columns always shown: where work waits and happens. The others fold to a slim rail when empty. */
+const ALWAYS_OPEN: TaskStatus[] = ['pending', 'queued', 'running'];
+const FINAL: TaskStatus[] = ['completed', 'failed', 'cancelled'];
+
+export const isFinalStatus = (status: TaskStatus) => FINAL.includes(status);
+
+interface ActionResult {
+  ok: boolean;
+  formError?: string | null;
+}
+
+/** Priority as a select that saves on change (optimistic); a badge when it cannot change. */
+function PrioritySelect({ task, canWrite, compact = false }: { task: BoardTask; canWrite: boolean; compact?: boolean }) {
+  const fetcher = useFetcher<ActionResult>({ key: `priority-${task.id}` });
+  if (!canWrite || isFinalStatus(task.status)) return <PriorityBadge priority={task.priority} />;
+  const pending = fetcher.formData?.get('priority');
+  const value = (typeof pending === 'string' ? pending : task.priority) as TaskPriority;
+  const id = `priority-${task.id}${compact ? '-list' : ''}`;
+  return (
+    <fetcher.Form method="post" className="inline-flex items-center">
+      <input type="hidden" name="intent" value="priority" />
+      <input type="hidden" name="taskId" value={task.id} />
+      <label htmlFor={id} className="sr-only">
+        Priority of “{task.title}”
+      </label>
+      <select
+        id={id}
+        name="priority"
+        value={value}
+        onChange={(event) => fetcher.submit(event.currentTarget.form)}
+        className={`${inputClasses} h-7 w-auto py-0 pr-7 pl-2 text-xs capitalize`}
+      >
+        {[...TASK_PRIORITIES].reverse().map((priority) => (
+          <option key={priority} value={priority}>
+            {priority}
+          </option>
+        ))}
+      </select>
+      {fetcher.data && !fetcher.data.ok && fetcher.state === 'idle' ? (
+        <span role="alert" className="ml-2 text-xs text-red-600 dark:text-red-400">
+          {fetcher.data.formError}
+        </span>
+      ) : null}
+    </fetcher.Form>
+  );
+}
+
+function CancelButton({ task }: { task: BoardTask }) {
+  const fetcher = useFetcher<ActionResult>({ key: `cancel-${task.id}` });
+  const busy = fetcher.state !== 'idle';
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value="cancel" />
+      <input type="hidden" name="taskId" value={task.id} />
+      <button
+        type="submit"
+        disabled={busy}
+        aria-label={`Cancel “${task.title}”`}
+        className="rounded-md px-2 py-1 text-xs font-medium text-ink-muted hover:bg-page-alt hover:text-red-700 dark:hover:text-red-400"
+      >
+        {busy ? 'Cancelling…' : 'Cancel'}
+      </button>
+      {fetcher.data && !fetcher.data.ok && fetcher.state === 'idle' ? (
+        <span role="alert" className="block text-xs text-red-600 dark:text-red-400">
+          {fetcher.data.formError}
+        </span>
+      ) : null}
+    </fetcher.Form>
+  );
+}
+
+function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string; canWrite: boolean; now: number }) {
+  const showProgress = task.status === 'running' || (task.progress > 0 && !isFinalStatus(task.status));
+  return (
+    <article aria-label={task.title} className="rounded-xl border border-line bg-card p-3 shadow-card transition-shadow hover:shadow-lift">
+      <div className="flex items-start gap-2">
+        <h3 className="min-w-0 flex-1 text-sm leading-snug font-medium text-ink">
+          <Link to={`${base}/tasks/${task.id}`} className="rounded hover:text-accent-ink hover:underline">
+            {task.title}
+          </Link>
+        </h3>
+      </div>
+      <div className="mt-2 flex flex-wrap items-center gap-1.5">
+        <span className="inline-flex min-w-0 items-center gap-1.5 text-xs text-ink-muted">
+          <span aria-hidden="true" className="size-4 shrink-0 rounded-full" style={{ backgroundColor: task.agent.color }} />
+          <span className="truncate">{task.agent.name}</span>
+        </span>
+        {task.simulated ? <SimulatedBadge /> : null}
+        {task.delegated ? (
+          <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] text-ink-faint ring-1 ring-line ring-inset">Delegated</span>
+        ) : null}
+        {task.dependsOn > 0 ? (
+          <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] text-ink-faint ring-1 ring-line ring-inset">
+            {task.dependsOn} {task.dependsOn === 1 ? 'dependency' : 'dependencies'}
+          </span>
+        ) : null}
+      </div>
+      {showProgress ? <ProgressBar value={task.progress} label={`Progress of “${task.title}”`} className="mt-3" /> : null}
+      {task.error && (task.status === 'failed' || task.status === 'blocked') ? (
+        <p className="mt-2 line-clamp-2 text-xs text-ink-muted">{task.error}</p>
+      ) : null}
+      <div className="mt-3 flex items-center justify-between gap-2">
+        <PrioritySelect task={task} canWrite={canWrite} />
+        <div className="flex items-center gap-1">
+          <time dateTime={isoDateTime(task.createdAt)} title={formatDateTime(task.createdAt)} className="text-[11px] text-ink-faint">
+            {relativeTime(task.createdAt, now)}
+          </time>
+          {canWrite && !isFinalStatus(task.status) ? <CancelButton task={task} /> : null}
+        </div>
+      </div>
+    </article>
+  );
+}
+
+export function TaskKanban({ tasks, base, canWrite, now }: { tasks: BoardTask[]; base: string; canWrite: boolean; now: number }) {
+  const byStatus = new Map<TaskStatus, BoardTask[]>(BOARD_COLUMNS.map((status) => [status, []]));
+  for (const task of tasks) byStatus.get(task.status)?.push(task);
+  return (
+    <div role="region" aria-label="Task board" tabIndex={0} className="-mx-4 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
+      <div className="flex min-w-max items-start gap-3">
+        {BOARD_COLUMNS.map((status) => {
+          const items = byStatus.get(status)!;
+          const headingId = `column-${status}`;
+          if (items.length === 0 && !ALWAYS_OPEN.includes(status)) {
+            return (
+              <section
+                key={status}
+                aria-label={`${taskStatusLabel(status)}: no tasks`}
+                className="flex w-11 shrink-0 flex-col items-center gap-2 self-stretch rounded-2xl border border-dashed border-line bg-page-alt/60 py-3"
+              >
+                <span className="text-[11px] font-semibold text-ink-faint tabular-nums" aria-hidden="true">
+                  0
+                </span>
+                <span aria-hidden="true" className="text-xs font-medium whitespace-nowrap text-ink-faint [writing-mode:vertical-rl]">
+                  {taskStatusLabel(status)}
+                </span>
+              </section>
+            );
+          }
+          return (
+            <section key={status} aria-labelledby={headingId} className="flex w-[17rem] shrink-0 flex-col rounded-2xl border border-line bg-page-alt/60 sm:w-72">
+              <header className="flex items-center justify-between gap-2 px-3 pt-3 pb-2">
+                <h2 id={headingId} className="text-sm font-semibold text-ink">
+                  <TaskStatusBadge status={status} />
+                </h2>
+                <span className="rounded-full bg-card px-2 py-0.5 text-xs font-medium text-ink-muted tabular-nums ring-1 ring-line ring-inset">
+                  {items.length}
+                  <span className="sr-only"> tasks</span>
+                </span>
+              </header>
+              {items.length === 0 ? (
+                <p className="mx-3 mb-3 rounded-xl border border-dashed border-line-strong px-3 py-6 text-center text-xs text-ink-faint">Nothing {taskStatusLabel(status).toLowerCase()}</p>
+              ) : (
+                <ul className="space-y-2 px-2 pb-2">
+                  {items.map((task) => (
+                    <li key={task.id}>
+                      <TaskCard task={task} base={base} canWrite={canWrite} now={now} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+export function TaskTable({ tasks, base, canWrite, now }: { tasks: BoardTask[]; base: string; canWrite: boolean; now: number }) {
+  return (
+    <div className="overflow-hidden rounded-2xl border border-line bg-card shadow-card">
+      <div role="region" aria-label="Tasks" tabIndex={0} className="overflow-x-auto">
+        <table className="w-full min-w-[760px] text-left text-sm">
+          <thead className="border-b border-line bg-page-alt text-xs font-medium text-ink-faint">
+            <tr>
+              <th scope="col" className="px-4 py-3 font-medium">Task</th>
+              <th scope="col" className="px-4 py-3 font-medium">Agent</th>
+              <th scope="col" className="px-4 py-3 font-medium">Status</th>
+              <th scope="col" className="px-4 py-3 font-medium">Priority</th>
+              <th scope="col" className="px-4 py-3 font-medium">Progress</th>
+              <th scope="col" className="px-4 py-3 font-medium">Created</th>
+              {canWrite ? (
+                <th scope="col" className="px-4 py-3 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-line">
+            {tasks.map((task) => (
+              <tr key={task.id} className="align-middle">
+                <td className="max-w-[22rem] px-4 py-3">
+                  <Link to={`${base}/tasks/${task.id}`} className="font-medium text-ink hover:text-accent-ink hover:underline">
+                    {task.title}
+                  </Link>
+                  {task.simulated ? (
+                    <span className="ml-2 align-middle">
+                      <SimulatedBadge />
+                    </span>
+                  ) : null}
+                </td>
+                <td className="px-4 py-3">
+                  <Link to={`${base}/agents/${task.agent.slug}`} className="inline-flex items-center gap-2 text-ink-muted hover:text-ink">
+                    <AgentAvatar name={task.agent.name} color={task.agent.color} size="sm" />
+                    {task.agent.name}
+                  </Link>
+                </td>
+                <td className="px-4 py-3">
+                  <TaskStatusBadge status={task.status} />
+                </td>
+                <td className="px-4 py-3">
+                  <PrioritySelect task={task} canWrite={canWrite} compact />
+                </td>
+                <td className="w-36 px-4 py-3">
+                  <div className="flex items-center gap-2">
+                    <ProgressBar value={task.progress} label={`Progress of “${task.title}”`} className="w-20" />
+                    <span className="text-xs text-ink-faint tabular-nums">{task.progress}%</span>
+                  </div>
+                </td>
+                <td className="px-4 py-3 whitespace-nowrap text-ink-muted">
+                  <time dateTime={isoDateTime(task.createdAt)} title={formatDateTime(task.createdAt)}>
+                    {relativeTime(task.createdAt, now)}
+                  </time>
+                </td>
+                {canWrite ? <td className="px-4 py-3 text-right">{!isFinalStatus(task.status) ? <CancelButton task={task} /> : null}</td> : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * Ending a credential ends its live connections at once: the org hubs close the WebSockets
+ * and streams opened with a revoked key or an ended session (tagged with the credential).
+ */
+import { sha256Hex } from './auth/tokens';
+import type { Db } from './db/client';
+import { getOrgHub } from './org-hub-client';
+import { listMemberships } from './orgs';
+
+export const liveCredential = {
+  apiKey: (keyId: string) => `api_key:${keyId}`,
+  session: (sessionId: string) => `session:${sessionId}`,
+  clerk: (userId: string) => `clerk:${userId}`,
+};
+
+export async function closeKeyConnections(env: Pick<Env, 'ORG_HUB'>, orgId: string, keyId: string): Promise<void> {
+  await getOrgHub(env, { orgId }).disconnect(orgId, liveCredential.apiKey(keyId), 'API key revoked');
+}
+
+/** Sessions are identified by id (the stored hash) or by the raw cookie token. */
+export async function closeSessionConnections(db: Db, env: Pick<Env, 'ORG_HUB'>, userId: string, sessions: Array<{ id: string } | { token: string }>): Promise<void> {
+  if (!sessions.length) return;
+  const ids = await Promise.all(sessions.map(async (s) => ('id' in s ? s.id : sha256Hex(s.token))));
+  const memberships = await listMemberships(db, userId);
+  await Promise.all(
+    memberships.flatMap((m) => ids.map((id) => getOrgHub(env, { orgId: m.organization.id }).disconnect(m.organization.id, liveCredential.session(id), 'Signed out'))),
+  );
+}
