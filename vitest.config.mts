@@ -8,16 +8,19 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, 'migrations'));
   return {
     plugins: [
-      cloudflareTest({
+      cloudflareTest(({ inject }) => ({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, APP_ENV: 'test' },
+          // The fake Anthropic server (tests/fakes) stands in for the real API; no platform
+          // key is set, so only orgs given their own key in a test use it.
+          bindings: { TEST_MIGRATIONS: migrations, APP_ENV: 'test', LOG_LEVEL: 'warn', ANTHROPIC_BASE_URL: inject('anthropicBaseUrl') },
         },
-      }),
+      })),
     ],
     test: {
       include: ['tests/integration/**/*.test.ts'],
       setupFiles: ['./tests/integration/setup.ts'],
+      globalSetup: ['./tests/fakes/global-setup.ts'],
       testTimeout: 30_000,
       deps: {
         optimizer: {

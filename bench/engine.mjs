@@ -164,9 +164,54 @@ async function createTasks(url, specs, concurrency) {
   return out;
 }
 
+/**
+ * One POST /v1/tasks. With `spec.idempotencyKey`, a connection error or 5xx (the server being
+ * killed and restarted) is retried with the same key for up to ~90 s: a task the dead process
+ * had already created comes back as a replay (200), so the client neither loses nor doubles it.
+ */
 async function createOne(url, spec) {
-  const res = await call(url, 'POST', '/v1/tasks', { key: spec.tenant.key(), body: { agent: spec.agent, description: spec.description, max_attempts: spec.maxAttempts ?? 3 } });
-  return { spec, id: res.status === 201 ? res.json.id : null, initialStatus: res.json?.status ?? null, error: res.status === 201 ? null : res.error, sentAt: res.firstSentAt, acceptedAt: res.receivedAt };
+  const headers = spec.idempotencyKey ? { 'idempotency-key': spec.idempotencyKey } : {};
+  const body = { agent: spec.agent, description: spec.description, max_attempts: spec.maxAttempts ?? 3 };
+  const firstSentAt = Date.now();
+  let res;
+  let tries = 0;
+  for (; tries < 60; tries += 1) {
+    res = await call(url, 'POST', '/v1/tasks', { key: spec.tenant.key(), body, headers });
+    if (!spec.idempotencyKey || (res.status !== 0 && res.status < 500)) break;
+    await sleep(1500);
+  }
+  const ok = res.status === 201 || (res.status === 200 && spec.idempotencyKey);
+  return { spec, id: ok ? res.json.id : null, initialStatus: res.json?.status ?? null, error: ok ? null : res.error, sentAt: firstSentAt, acceptedAt: res.receivedAt, tries: tries + 1, replayed: res.status === 200 };
+}
+
+/** Log files of the running servers: a 5xx is explained from them. */
+const serverLogs = new Set();
+/** 5xx answers seen while reading (retried), with the server's log lines for their request id. */
+const readErrors = [];
+
+function explain(res) {
+  const id = res.json?.error?.request_id;
+  const lines = [];
+  if (id) {
+    for (const file of serverLogs) {
+      try {
+        for (const line of readFileSync(file, 'utf8').split('\n')) if (line.includes(id) && lines.length < 5) lines.push(line.slice(0, 600));
+      } catch {}
+    }
+  }
+  return { status: res.status, error: res.error?.slice(0, 200), log: lines };
+}
+
+/** A GET retried on 5xx or a connection error (3 tries, 1 s apart). */
+async function read(url, route, key) {
+  let res;
+  for (let tries = 0; tries < 3; tries += 1) {
+    res = await call(url, 'GET', route, { key });
+    if (res.status !== 0 && res.status < 500) return res;
+    if (readErrors.length < 50) readErrors.push({ route, ...explain(res) });
+    await sleep(1000);
+  }
+  return res;
 }
 
 /** Every task of a tenant (newest first), paging /v1/tasks; bounded to 200 pages. */
@@ -174,7 +219,7 @@ async function listAll(url, tenant) {
   const all = [];
   let cursor = null;
   for (let page = 0; page < 200; page += 1) {
-    const res = await call(url, 'GET', `/v1/tasks?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key: tenant.key() });
+    const res = await read(url, `/v1/tasks?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, tenant.key());
     if (res.status !== 200) throw new Error(`list tasks ${tenant.slug}: ${res.error}`);
     all.push(...res.json.data);
     cursor = res.json.next_cursor;
@@ -204,7 +249,13 @@ async function waitForFinal(url, tenants, created, timeoutMs, log, label, pollMs
   let last = null;
   let lastLog = 0;
   for (let polls = 0; polls < 10_000 && Date.now() - start < timeoutMs; polls += 1) {
-    last = await snapshot(url, tenants, created);
+    try {
+      last = await snapshot(url, tenants, created);
+    } catch (error) {
+      log(`    ${label}: poll failed (${error instanceof Error ? error.message.slice(0, 200) : error}); retrying`);
+      await sleep(pollMs);
+      continue;
+    }
     if (last.terminal === last.total) return { ...last, timedOut: false };
     if (Date.now() - lastLog > 10_000) {
       log(`    ${label}: ${formatCounts(last.counts)} (${formatNumber((Date.now() - start) / 1000, 0)} s)`);
@@ -300,7 +351,7 @@ async function throughput(url, label, tenants, perTenant, options, log) {
   const lastCompletion = Math.max(...completed.map(({ t }) => ms(t.completed_at)));
   const runMs = completed.map(({ t }) => ms(t.completed_at) - ms(t.started_at));
   const spanMs = lastCompletion - firstSent;
-  const e2e = completed.map(({ c, t }) => ms(t.completed_at) - c.acceptedAt);
+  const e2e = completed.map(({ t }) => ms(t.completed_at) - ms(t.created_at));
   const perOrg = tenants.map((tenant) => {
     const mine = completed.filter(({ c }) => c.spec.tenant === tenant);
     const first = Math.min(...created.filter((c) => c.spec.tenant === tenant).map((c) => c.sentAt));
@@ -325,6 +376,7 @@ async function throughput(url, label, tenants, perTenant, options, log) {
     drainSeconds: (lastCompletion - lastAccepted) / 1000,
     postMs: dist(ok.map((c) => c.acceptedAt - c.sentAt)),
     runMs: dist(runMs),
+    /** created_at → completed_at (both server clock). */
     createToCompleteMs: dist(e2e),
     /** Mean runs in flight over the span: sum of run times / span. */
     meanRunsInFlight: runMs.reduce((a, b) => a + b, 0) / spanMs,
@@ -416,12 +468,14 @@ async function failure(settings, options, log) {
   try {
     applyMigrations(persistTo);
     server = await startWrangler({ port, inspectorPort, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+    serverLogs.add(server.logFile);
     const { url } = server;
     const tenant = await createTenant(url, 'failure', options.agents);
+    const runTag = Date.now().toString(36);
     const failEvery = options.failPercent > 0 ? Math.round(100 / options.failPercent) : 0;
     const specs = Array.from({ length: options.failTasks }, (_, i) => {
       const failOnce = failEvery > 0 && (i + 1) % failEvery === 0;
-      return { tenant, agent: tenant.agents[i % tenant.agents.length], maxAttempts: 3, failOnce, description: `Reliability task ${i + 1}: summarise item ${i + 1}.${failOnce ? ' [simulate:fail-once]' : ''}` };
+      return { tenant, agent: tenant.agents[i % tenant.agents.length], maxAttempts: 3, failOnce, idempotencyKey: `bench-engine-${runTag}-${i + 1}`, description: `Reliability task ${i + 1}: summarise item ${i + 1}.${failOnce ? ' [simulate:fail-once]' : ''}` };
     });
     const failOnceCount = specs.filter((s) => s.failOnce).length;
     log(`  failure: creating ${specs.length} tasks over ${tenant.agents.length} agents (${failOnceCount} with [simulate:fail-once], max_attempts 3)`);
@@ -439,7 +493,13 @@ async function failure(settings, options, log) {
     for (let polls = 0; polls < 5000 && !restart && Date.now() < deadline; polls += 1) {
       await sleep(1000);
       // Before creation ends, count completions from a listing of every task in the org.
-      const all = await listAll(url, tenant);
+      let all;
+      try {
+        all = await listAll(url, tenant);
+      } catch (error) {
+        log(`    failure: poll failed (${error instanceof Error ? error.message.slice(0, 200) : error}); retrying`);
+        continue;
+      }
       const counts = {};
       for (const t of all) counts[t.status] = (counts[t.status] ?? 0) + 1;
       if ((counts.completed ?? 0) >= restartAt) {
@@ -451,6 +511,7 @@ async function failure(settings, options, log) {
         log(`  failure: ${counts.completed ?? 0} completed, ${counts.running ?? 0} running, ${counts.queued ?? 0} queued, ${counts.pending ?? 0} pending (${creationDone ? 'creation done' : 'creation still running'}): SIGKILL wrangler dev`);
         server = null;
         server = await startWrangler({ port, inspectorPort, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+        serverLogs.add(server.logFile);
         const upAt = Date.now();
         log(`  failure: restarted on the same persist dir in ${formatNumber((upAt - killedAt) / 1000)} s`);
         restart = { atCompleted: counts.completed ?? 0, countsBeforeKill: counts, creationDoneBeforeKill: creationDone, killedAt: new Date(killedAt).toISOString(), downMs: downAt - killedAt, restartMs: upAt - killedAt, upAt };
@@ -460,6 +521,9 @@ async function failure(settings, options, log) {
     const created = await creating;
     const ok = created.filter((c) => c.id);
     const createErrors = created.filter((c) => !c.id);
+    const createRetried = created.filter((c) => c.tries > 1).length;
+    const createReplayed = created.filter((c) => c.replayed).length;
+    log(`  failure: ${ok.length}/${created.length} created; ${createRetried} POSTs retried across the restart, ${createReplayed} of them replayed (created before the kill)`);
     if (createErrors.length) log(`  failure: ${createErrors.length} creates failed (e.g. ${createErrors[0].error}) — ${restart.creationDoneBeforeKill ? '' : 'some were in flight at the kill'}`);
 
     const url2 = server.url;
@@ -475,7 +539,7 @@ async function failure(settings, options, log) {
         for (;;) {
           const i = next++;
           if (i >= ok.length) return;
-          const res = await call(url2, 'GET', `/v1/tasks/${ok[i].id}`, { key: tenant.key() });
+          const res = await read(url2, `/v1/tasks/${ok[i].id}`, tenant.key());
           details[i] = { c: ok[i], t: res.status === 200 ? res.json : null, error: res.error };
         }
       }),
@@ -496,6 +560,11 @@ async function failure(settings, options, log) {
       created: ok.length,
       createErrorCount: createErrors.length,
       createErrors: [...new Set(createErrors.map((c) => c.error))].slice(0, 5),
+      createRetried,
+      createReplayed,
+      duplicateTaskIds: ok.length - new Set(ok.map((c) => c.id)).size,
+      /** Tasks the org holds (every task listed); more than `created` = a create the client never heard of. */
+      orgTasks: final.byId.size,
       restart: { ...restart, upAt: undefined },
       finalCounts: final.counts,
       timedOut: final.timedOut,
@@ -620,6 +689,7 @@ export async function run(settings, log) {
       applyMigrations(persistTo);
       const bootStart = Date.now();
       server = await startWrangler({ port, inspectorPort: settings.port + 80, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+      serverLogs.add(server.logFile);
       log(`  wrangler dev ready on ${server.url} in ${fmt((Date.now() - bootStart) / 1000)} s`);
       const { url } = server;
 
@@ -643,7 +713,7 @@ export async function run(settings, log) {
     }
   }
   if (options.scenarios.includes('failure')) json.results.failure = await failure(settings, options, log);
-  json.results.client = counters;
+  json.results.client = { ...counters, readErrors };
 
   // ─── Tables ────────────────────────────────────────────────────────────────────────────
   const tables = [];
@@ -694,6 +764,8 @@ export async function run(settings, log) {
           ['check', 'value'],
           [
             ['completed', `${fl.completed}/${fl.created}${fl.timedOut ? ' (!) timed out' : ''}`],
+            ['POSTs retried over the restart / replayed', `${fl.createRetried} / ${fl.createReplayed}${fl.createErrorCount ? ` ((!) ${fl.createErrorCount} failed)` : ''}`],
+            ['tasks in the org / created by the bench', `${fl.orgTasks} / ${fl.created}`],
             ['lost (not completed)', String(fl.lost)],
             ['duplicated (>1 completed run)', String(fl.duplicated)],
             ['runs ≠ attempts', String(fl.runsNotEqualAttempts)],

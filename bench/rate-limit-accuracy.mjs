@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { applyMigrations, makeTempDir, removeTempDir, runTool, startWrangler } from './lib/server.mjs';
+import { applyMigrations, makeTempDir, removeTempDir, runTool, snapshotWorker, startWrangler } from './lib/server.mjs';
 import { formatNumber, formatRatio, formatTable, ratio } from './lib/stats.mjs';
 
 export const name = 'rate-limit-accuracy';
@@ -117,7 +117,7 @@ async function postJson(url, path, body, cookie) {
 }
 
 /** Signs up a user + org on `url`, sets its plan in D1, creates two API keys (burst + probe). */
-async function createTenant(url, persistTo, plan, tag) {
+async function createTenant(url, config, persistTo, plan, tag) {
   const { response, json } = await postJson(url, '/api/auth/signup', {
     email: `bench-${tag}-${Date.now()}@example.com`,
     password: 'bench-password-123',
@@ -131,7 +131,7 @@ async function createTenant(url, persistTo, plan, tag) {
   if (!/^[a-z0-9-]+$/.test(slug)) throw new Error(`unexpected slug ${slug}`);
   // Before any /v1 call: the key cache in KV keeps what it read.
   if (plan !== 'self_hosted') {
-    runTool('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--command', `UPDATE organizations SET plan='${plan}' WHERE slug='${slug}'`]);
+    runTool('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--config', config, '--persist-to', persistTo, '--command', `UPDATE organizations SET plan='${plan}' WHERE slug='${slug}'`]);
   }
   const burstKey = (await postJson(url, `/api/orgs/${slug}/keys`, { name: 'bench' }, cookie)).json;
   const probeKey = (await postJson(url, `/api/orgs/${slug}/keys`, { name: 'bench-probe' }, cookie)).json;
@@ -144,7 +144,7 @@ async function createTenant(url, persistTo, plan, tag) {
  * flushes 2 to KV), then the first hit on each other server reads KV and reports
  * remaining = limit - 3 if the KV is shared, limit - 1 if not.
  */
-async function probe(urls, persistTo, probeKey, limit, log) {
+async function probe(urls, config, persistTo, probeKey, limit, log) {
   await fitInWindow(20_000, log);
   const first = await hitV1(urls[0], probeKey.key, 0);
   await sleep(1200);
@@ -154,7 +154,7 @@ async function probe(urls, persistTo, probeKey, limit, log) {
   if (urls.length > 1) {
     for (let tries = 0; tries < 10; tries += 1) {
       await sleep(500);
-      flushed = kvCounts(persistTo, probeKey.id);
+      flushed = kvCounts(config, persistTo, probeKey.id);
       if (Object.values(flushed).includes(2)) break;
     }
   }
@@ -169,11 +169,11 @@ async function probe(urls, persistTo, probeKey, limit, log) {
 }
 
 /** The counts the isolates flushed to KV for a key, by KV key, read with the wrangler CLI. */
-function kvCounts(persistTo, keyId) {
+function kvCounts(config, persistTo, keyId) {
   try {
-    const list = JSON.parse(runTool('npx', ['wrangler', 'kv', 'key', 'list', '--binding', 'KV', '--local', '--persist-to', persistTo, '--prefix', `rl:key:${keyId}:`]));
+    const list = JSON.parse(runTool('npx', ['wrangler', 'kv', 'key', 'list', '--binding', 'KV', '--local', '--config', config, '--persist-to', persistTo, '--prefix', `rl:key:${keyId}:`]));
     return Object.fromEntries(
-      list.map((entry) => [entry.name, Number(runTool('npx', ['wrangler', 'kv', 'key', 'get', entry.name, '--binding', 'KV', '--local', '--persist-to', persistTo, '--text']).trim())]),
+      list.map((entry) => [entry.name, Number(runTool('npx', ['wrangler', 'kv', 'key', 'get', entry.name, '--binding', 'KV', '--local', '--config', config, '--persist-to', persistTo, '--text']).trim())]),
     );
   } catch (error) {
     return { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
@@ -237,23 +237,23 @@ function summarize(results, limit) {
  * @param {ReturnType<typeof readOptions>} options
  * @param {(line: string) => void} log
  */
-async function runScenario(scenario, settings, options, log) {
+async function runScenario(scenario, config, settings, options, log) {
   const limit = PLAN_LIMITS[scenario.plan];
   const basePort = settings.port + 20; // ports +20..+29, inspectors +70..+79
   const persistTo = makeTempDir('rl');
   const servers = [];
   try {
-    applyMigrations(persistTo);
+    applyMigrations(persistTo, config);
     const startedAt = Date.now();
     // One at a time: K processes booting on 2 cores at once is slower than in turn.
     for (let i = 0; i < scenario.isolates; i += 1) {
       const port = basePort + i;
-      servers.push(await startWrangler({ port, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } }));
+      servers.push(await startWrangler({ config, port, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } }));
     }
     const readyMs = Date.now() - startedAt;
     const urls = servers.map((s) => s.url);
-    const tenant = await createTenant(urls[0], persistTo, scenario.plan, `${scenario.plan}-${scenario.isolates}-${scenario.mode}`);
-    const probeResult = await probe(urls, persistTo, tenant.probeKey, limit, log);
+    const tenant = await createTenant(urls[0], config, persistTo, scenario.plan, `${scenario.plan}-${scenario.isolates}-${scenario.mode}`);
+    const probeResult = await probe(urls, config, persistTo, tenant.probeKey, limit, log);
     if (probeResult.kvShared === false) {
       throw new Error(
         `the ${scenario.isolates} wrangler dev processes do not share KV (probe remaining ${probeResult.othersRemaining.join(',')}, expected ${limit - 3}; ` +
@@ -261,9 +261,8 @@ async function runScenario(scenario, settings, options, log) {
       );
     }
 
-    // wrangler dev rebuilds and restarts the Worker when a watched file changes (another
-    // `remix vite:build` in the repo, say): a restart drops the in-memory counters, so such a
-    // run is flagged (its figures include the restart's effect).
+    // A restart of a Worker drops its in-memory counters. The snapshot config is not rebuilt
+    // by changes in the repo, but a reload seen in a log is still flagged.
     const logOffsets = servers.map((server) => logSize(server.logFile));
     let results;
     let sent;
@@ -281,7 +280,7 @@ async function runScenario(scenario, settings, options, log) {
     await sleep(1500); // let waitUntil flushes land before reading KV
     const reloads = servers.map((server, i) => (logSince(server.logFile, logOffsets[i]).match(/Reloading local server|Build failed/g) ?? []).length);
     const reloaded = reloads.some((n) => n > 0);
-    const kv = kvCounts(persistTo, tenant.burstKey.id);
+    const kv = kvCounts(config, persistTo, tenant.burstKey.id);
     const summary = summarize(results, limit);
     log(
       `  ${scenario.label.padEnd(34)} limit ${String(limit).padStart(4)}  sent ${String(sent).padStart(4)}  allowed ${String(summary.allowed).padStart(4)}  ` +
@@ -321,8 +320,10 @@ export async function run(settings, log) {
     { label: `${plan}: ${K} isolates, steady ${options.steadySeconds} s`, plan, isolates: K, mode: 'steady' },
   ]);
 
+  // One frozen bundle for every run, so a rebuild in the repo meanwhile cannot restart a Worker.
+  const config = await snapshotWorker('rl');
   const results = [];
-  for (const scenario of scenarios) results.push(await runScenario(scenario, settings, options, log));
+  for (const scenario of scenarios) results.push(await runScenario(scenario, config, settings, options, log));
 
   const table = formatTable(
     ['scenario', 'limit', 'sent', 'allowed', '429s', 'errors', 'allowed/limit', 'secs', 'allowed per isolate'],

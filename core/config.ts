@@ -15,6 +15,12 @@ const base64Key = optionalSecret.refine(
   'must be 32 bytes, base64-encoded (generate with: openssl rand -base64 32)',
 );
 
+/** A key version from a var or secret: a whole number ≥ 1 (vars may arrive as strings). */
+const keyVersion = z.preprocess(
+  (value) => (value === undefined || value === null || (typeof value === 'string' && value.trim() === '') ? undefined : Number(value)),
+  z.number({ error: 'must be a whole number of 1 or more' }).int('must be a whole number of 1 or more').min(1, 'must be a whole number of 1 or more').optional(),
+);
+
 const ConfigSchema = z
   .object({
     APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -22,6 +28,10 @@ const ConfigSchema = z
     APP_URL: z.url({ message: 'must be an absolute URL such as https://app.example.com' }),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     ENCRYPTION_KEY: base64Key,
+    /** Rotation (docs: README "Bring your own key"): new secrets are sealed with the current version. */
+    ENCRYPTION_KEY_VERSION: keyVersion,
+    ENCRYPTION_KEY_PREVIOUS: base64Key,
+    ENCRYPTION_KEY_PREVIOUS_VERSION: keyVersion,
     SESSION_SECRET: optionalSecret.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 characters'),
     ANTHROPIC_API_KEY: optionalSecret,
     ANTHROPIC_BASE_URL: optionalSecret.pipe(z.url().optional()),
@@ -45,11 +55,25 @@ const ConfigSchema = z
         require('STRIPE_WEBHOOK_SECRET', 'for the hosted edition in production');
       }
     }
+    if (config.ENCRYPTION_KEY_PREVIOUS) {
+      require('ENCRYPTION_KEY', 'when ENCRYPTION_KEY_PREVIOUS is set (the new key)');
+      const current = config.ENCRYPTION_KEY_VERSION ?? 1;
+      const previous = config.ENCRYPTION_KEY_PREVIOUS_VERSION ?? current - 1;
+      if (previous < 1) {
+        ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY_VERSION'], message: 'must be 2 or more when ENCRYPTION_KEY_PREVIOUS is set (the new key takes the next version)' });
+      } else if (previous === current) {
+        ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY_PREVIOUS_VERSION'], message: 'must differ from ENCRYPTION_KEY_VERSION' });
+      }
+    }
     if (config.STRIPE_SECRET_KEY) require('STRIPE_WEBHOOK_SECRET', 'when STRIPE_SECRET_KEY is set');
     if (config.CLERK_SECRET_KEY) require('CLERK_JWT_KEY', 'when CLERK_SECRET_KEY is set (networkless verification)');
   });
 
-export type AppConfig = z.infer<typeof ConfigSchema> & {
+export type AppConfig = Omit<z.infer<typeof ConfigSchema>, 'ENCRYPTION_KEY_VERSION' | 'ENCRYPTION_KEY_PREVIOUS_VERSION'> & {
+  /** Version of ENCRYPTION_KEY stored with each ciphertext (default 1). */
+  ENCRYPTION_KEY_VERSION: number;
+  /** Version of ENCRYPTION_KEY_PREVIOUS (default: one below the current); undefined without it. */
+  ENCRYPTION_KEY_PREVIOUS_VERSION: number | undefined;
   /** Billing and plan limits apply (hosted edition) or not (self-hosted). */
   billingEnabled: boolean;
   /** Secret-derived material is a development fallback, not a real secret. */
@@ -82,6 +106,10 @@ export function loadConfig(env: object): AppConfig {
   const config: AppConfig = {
     ...parsed.data,
     ENCRYPTION_KEY: parsed.data.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
+    ENCRYPTION_KEY_VERSION: parsed.data.ENCRYPTION_KEY_VERSION ?? 1,
+    ENCRYPTION_KEY_PREVIOUS_VERSION: parsed.data.ENCRYPTION_KEY_PREVIOUS
+      ? (parsed.data.ENCRYPTION_KEY_PREVIOUS_VERSION ?? (parsed.data.ENCRYPTION_KEY_VERSION ?? 1) - 1)
+      : undefined,
     SESSION_SECRET: parsed.data.SESSION_SECRET ?? DEV_SESSION_SECRET,
     billingEnabled: parsed.data.EDITION === 'hosted',
     usingDevSecrets,

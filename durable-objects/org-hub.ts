@@ -213,6 +213,12 @@ export class OrgHub extends DurableObject<Env> {
     return this.run(orgId, () => this.engine.postMessage(ActorArg.parse(actor), MessageArg.parse(input)));
   }
 
+  async decideApproval(orgId: string, actor: EngineActor, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
+    return this.run(orgId, () =>
+      this.engine.decideApproval(ActorArg.parse(actor), IdArg.parse(approvalId), z.enum(['approved', 'rejected']).parse(decision), z.string().max(1_000).nullable().parse(note)),
+    );
+  }
+
   // ─── Schedules ───────────────────────────────────────────────────────────────────────
 
   async createSchedule(orgId: string, actor: EngineActor, input: ScheduleInput) {
@@ -242,7 +248,7 @@ export class OrgHub extends DurableObject<Env> {
     this.sql.exec(`INSERT INTO run_deliveries (task_id, attempt, status, received_at) VALUES (?, ?, 'received', ?)`, message.taskId, message.attempt, Date.now());
     const started = await this.exclusive(() => this.engine.startRun(message));
     if (!started) return { outcome: 'stale' };
-    await this.engine.executeRun(started.task, started.runId, started.abort);
+    await this.engine.executeRun(started.task, started.runId, started.abort, started.choice);
     return { outcome: 'ran' };
   }
 

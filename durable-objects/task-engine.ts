@@ -9,7 +9,7 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { type AgentInput, type AgentPatch, agentView, countActiveAgents, findAgent, requireAgent, resolveManager, wouldCreateManagerCycle } from '../core/agents';
 import { getDb } from '../core/db/client';
 import { type OrgScope, orgScope } from '../core/db/scoped';
-import { activityLog, agentRuns, agents, messages, organizations, runSteps, schedules, taskDependencies, tasks, threads, usagePeriods } from '../core/db/schema';
+import { activityLog, agentNotes, agentRuns, agents, messages, organizations, runSteps, schedules, taskDependencies, tasks, threads, usagePeriods } from '../core/db/schema';
 import { DEFAULT_TEAM } from '../core/default-team';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
@@ -18,7 +18,13 @@ import { log } from '../core/log';
 import { getPlan, type PlanId } from '../core/plans';
 import type { RunTaskMessage } from '../core/queue-messages';
 import { type RunStep, runAgentLoop, type ToolHandler } from '../core/runtime/run-loop';
-import { SimulatedModel } from '../core/runtime/simulated-model';
+import { AnthropicProvider } from '../core/runtime/anthropic-provider';
+import { costMicroUsd, DEFAULT_MODEL } from '../core/runtime/pricing';
+import { SIMULATED_MODEL_ID, SimulatedModel } from '../core/runtime/simulated-model';
+import type { ModelProvider } from '../core/runtime/types';
+import { loadConfig } from '../core/config';
+import { resolveAnthropicKey } from '../core/credentials';
+import { agentToolEffects, approvalsOf } from './agent-tool-effects';
 import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
 import { coreTools } from '../core/runtime/tools';
 import { nextRun, type Schedule, type ScheduleInput, type SchedulePatch, scheduleView } from '../core/schedules';
@@ -63,6 +69,14 @@ function monthPeriod(now: number) {
 interface ActiveRun {
   runId: string;
   abort: AbortController;
+}
+
+/** Which model a run uses: the org's own key, else the platform key, else the simulated model. */
+interface ProviderChoice {
+  kind: 'anthropic' | 'simulated';
+  model: string;
+  apiKey: string | null;
+  keySource: 'org' | 'platform' | null;
 }
 
 export class TaskEngine {
@@ -494,7 +508,7 @@ export class TaskEngine {
   // ─── Runs ────────────────────────────────────────────────────────────────────────────
 
   /** Claims a queued task for a delivered (task, attempt): running, a run row, agent working. */
-  async startRun(message: RunTaskMessage): Promise<{ task: Task; runId: string; abort: AbortController } | null> {
+  async startRun(message: RunTaskMessage): Promise<{ task: Task; runId: string; abort: AbortController; choice: ProviderChoice } | null> {
     const scope = this.scope;
     const task = await scope.first(tasks, eq(tasks.id, message.taskId));
     if (!task || task.status !== 'queued' || task.attempts !== message.attempt) return null;
@@ -502,10 +516,10 @@ export class TaskEngine {
     if (!agent) return null;
     const now = Date.now();
     const runId = newId('run', now);
-    const provider = 'simulated' as const;
+    const choice = await this.chooseProvider(agent);
     await scope.batch([
       scope.updateRows(tasks, { status: 'running', startedAt: task.startedAt ?? now, updatedAt: now }, eq(tasks.id, task.id)),
-      scope.insertRows(agentRuns, { id: runId, taskId: task.id, agentId: agent.id, attempt: message.attempt, provider, model: 'simulated-1', outcome: 'running', startedAt: now }),
+      scope.insertRows(agentRuns, { id: runId, taskId: task.id, agentId: agent.id, attempt: message.attempt, provider: choice.kind, model: choice.model, outcome: 'running', startedAt: now }),
       scope.updateRows(agents, { status: 'working', updatedAt: now }, eq(agents.id, agent.id)),
       this.record('agent.status', { type: 'system', id: null }, { type: 'agent', id: agent.id }, { agent_id: agent.id, slug: agent.slug, status: 'working', task_id: task.id }),
     ]);
@@ -513,12 +527,20 @@ export class TaskEngine {
     this.runs.set(task.id, { runId, abort });
     this.runAgents.set(task.id, agent.id);
     this.host.markRunActive(task.id, message.attempt);
-    await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'started', run_id: runId });
-    return { task: { ...task, status: 'running' }, runId, abort };
+    await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'started', run_id: runId, provider: choice.kind, model: choice.model });
+    return { task: { ...task, status: 'running' }, runId, abort, choice };
+  }
+
+  private async chooseProvider(agent: typeof agents.$inferSelect): Promise<ProviderChoice> {
+    const config = loadConfig(this.host.env);
+    const key = await resolveAnthropicKey(this.db, config, this.host.orgId, agent.id);
+    if (!key) return { kind: 'simulated', model: SIMULATED_MODEL_ID, apiKey: null, keySource: null };
+    const [org] = await this.db.select({ defaultModel: organizations.defaultModel }).from(organizations).where(eq(organizations.id, this.host.orgId)).limit(1);
+    return { kind: 'anthropic', model: agent.model ?? org?.defaultModel ?? DEFAULT_MODEL, apiKey: key.apiKey, keySource: key.source };
   }
 
   /** Runs the agent loop for a started task (outside the exclusive section), then finalizes. */
-  async executeRun(task: Task, runId: string, abort: AbortController): Promise<void> {
+  async executeRun(task: Task, runId: string, abort: AbortController, choice: ProviderChoice): Promise<void> {
     const scope = this.scope;
     const started = Date.now();
     const agent = (await scope.first(agents, eq(agents.id, task.agentId)))!;
@@ -527,19 +549,16 @@ export class TaskEngine {
     const depTasks = deps.length ? await scope.select(tasks, inArray(tasks.id, deps.map((d) => d.id))) : [];
     const parent = task.parentId ? await scope.first(tasks, eq(tasks.id, task.parentId)) : undefined;
     const nameOf = (id: string) => roster.find((a) => a.id === id)?.name ?? 'a teammate';
-    const dependencyResults = depTasks.map((d) => ({ agentName: nameOf(d.agentId), title: d.title, result: d.result ?? `(${d.status})` }));
-    const provider = new SimulatedModel({
-      agentName: agent.name,
-      taskTitle: task.title,
-      description: task.description,
-      attempt: task.attempts,
-      teammates: roster.filter((a) => a.id !== agent.id && a.status !== 'paused').map((a) => ({ slug: a.slug, name: a.name })),
-      dependencyResults,
-      canDelegate: agent.toolPermissions.includes('delegate_task') && (await this.delegationDepth(task)) < MAX_DELEGATION_DEPTH,
-    });
+    const [org] = await this.db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, this.host.orgId)).limit(1);
+    const [unread, notes, recent, decided] = await Promise.all([
+      scope.select(messages, eq(messages.recipientType, 'agent'), eq(messages.recipientId, agent.id), isNull(messages.readAt)).orderBy(messages.id).limit(10),
+      scope.select(agentNotes, eq(agentNotes.agentId, agent.id)).orderBy(agentNotes.key).limit(50),
+      scope.select(activityLog).orderBy(sql`${activityLog.id} DESC`).limit(15),
+      approvalsOf(scope, task.id),
+    ]);
 
-    const steps: Array<RunStep & { seq: number }> = [];
     let stepSeq = 0;
+    const steps: Array<RunStep & { seq: number }> = [];
     let flushed = 0;
     const flushSteps = async () => {
       const pending = steps.slice(flushed);
@@ -547,6 +566,23 @@ export class TaskEngine {
       const rows = pending.flatMap((step) => chunk(step.content).map((content, index) => ({ id: newId('stp'), runId, seq: step.seq, chunk: index, type: step.type, toolName: step.toolName, content })));
       for (let i = 0; i < rows.length; i += 20) await scope.insertRows(runSteps, rows.slice(i, i + 20));
     };
+    const provider: ModelProvider =
+      choice.kind === 'anthropic' && choice.apiKey
+        ? new AnthropicProvider({
+            apiKey: choice.apiKey,
+            model: choice.model,
+            baseURL: loadConfig(this.host.env).ANTHROPIC_BASE_URL,
+            onTextDelta: (delta) => this.host.emitStep({ task_id: task.id, run_id: runId, seq: stepSeq + 1, type: 'text_delta', tool_name: null, content: delta }),
+          })
+        : new SimulatedModel({
+            agentName: agent.name,
+            taskTitle: task.title,
+            description: task.description,
+            attempt: task.attempts,
+            teammates: roster.filter((a) => a.id !== agent.id && a.status !== 'paused').map((a) => ({ slug: a.slug, name: a.name })),
+            dependencyResults: depTasks.map((d) => ({ agentName: nameOf(d.agentId), title: d.title, result: d.result ?? `(${d.status})` })),
+            canDelegate: agent.toolPermissions.includes('delegate_task') && (await this.delegationDepth(task)) < MAX_DELEGATION_DEPTH,
+          });
     const tools = coreTools({
       agent,
       task,
@@ -557,28 +593,67 @@ export class TaskEngine {
           await this.publishTask('task.updated', task.id, { type: 'agent', id: agent.id }, { change: 'progress', ...(note ? { note } : {}) });
         }),
       delegate: (input) => this.host.exclusive(() => this.delegate(agent.id, task, input)),
+      ...agentToolEffects({ scope, exclusive: (work) => this.host.exclusive(work), record: (type, actor, subject, data) => this.record(type, actor, subject, data) }, agent, task),
     });
-    let result;
-    try {
-      result = await runAgentLoop({
-        provider,
-        system: buildSystemPrompt({ agent, roster, orgName: null }),
-        prompt: buildTaskPrompt({ task, parent, dependencies: depTasks.map((d) => ({ ...d, agentName: nameOf(d.agentId) })) }),
-        tools: filterTools(tools, agent.toolPermissions),
-        signal: abort.signal,
-        onStep: async (step) => {
-          const seq = ++stepSeq;
-          steps.push({ ...step, seq });
-          this.host.emitStep({ task_id: task.id, run_id: runId, seq, type: step.type, tool_name: step.toolName, content: step.content.slice(0, 4_000) });
-          if (steps.length - flushed >= 20) await flushSteps();
-        },
-      });
-    } catch (error) {
-      result = { outcome: 'failed' as const, result: null, error: error instanceof Error ? error.message : String(error), turns: stepSeq ? 1 : 0, inputTokens: 0, outputTokens: 0 };
-    }
+    const result = await runAgentLoop({
+      provider,
+      system: buildSystemPrompt({
+        agent,
+        roster,
+        orgName: org?.name ?? null,
+        notes: notes.map((n) => ({ key: n.key, content: n.content })),
+        recentActivity: recent.map((a) => `${a.type} ${a.subjectType ?? ''} ${(a.data as { task?: { title?: string } } | null)?.task?.title ?? ''}`.trim()),
+        unreadMessages: unread.map((m) => ({ from: m.senderType === 'agent' ? nameOf(m.senderId ?? '') : 'a human', body: m.body })),
+      }),
+      prompt: buildTaskPrompt({
+        task,
+        parent,
+        dependencies: depTasks.map((d) => ({ ...d, agentName: nameOf(d.agentId) })),
+        approvals: decided.map((m) => ({ id: m.id, status: m.approvalStatus ?? 'pending', draft: m.body })),
+      }),
+      tools: filterTools(tools, agent.toolPermissions),
+      signal: abort.signal,
+      onStep: async (step) => {
+        const seq = ++stepSeq;
+        steps.push({ ...step, seq });
+        this.host.emitStep({ task_id: task.id, run_id: runId, seq, type: step.type, tool_name: step.toolName, content: step.content.slice(0, 4_000) });
+        if (steps.length - flushed >= 20) await flushSteps();
+      },
+    });
     await flushSteps();
     const agentMs = Date.now() - started;
-    await this.host.exclusive(() => this.finishRun(task.id, runId, agent.id, { ...result, agentMs, provider: provider.kind }));
+    await this.host.exclusive(() =>
+      this.finishRun(task.id, runId, agent.id, { ...result, agentMs, provider: provider.kind, costMicroUsd: costMicroUsd(provider.model, result.inputTokens, result.outputTokens) }),
+    );
+  }
+
+  /** A human approves or rejects an agent's external draft; the task continues or ends. */
+  async decideApproval(actor: EngineActor, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
+    const scope = this.scope;
+    const draft = await scope.first(messages, eq(messages.id, approvalId), eq(messages.type, 'external_draft'));
+    if (!draft) throw new ApiError('not_found', 'No such approval.');
+    if (draft.approvalStatus !== 'pending') throw new ApiError('conflict', `This draft was already ${draft.approvalStatus}.`);
+    const now = Date.now();
+    await scope.batch([
+      scope.updateRows(messages, { approvalStatus: decision, decidedBy: actor.id, decidedAt: now }, eq(messages.id, draft.id)),
+      this.record('approval.decided', actor, { type: 'message', id: draft.id }, { approval_id: draft.id, task_id: draft.taskId, decision, note }),
+    ]);
+    if (draft.taskId) {
+      const task = await scope.first(tasks, eq(tasks.id, draft.taskId));
+      const stillWaiting = await scope.count(messages, eq(messages.taskId, draft.taskId), eq(messages.type, 'external_draft'), eq(messages.approvalStatus, 'pending'));
+      if (task?.status === 'awaiting_approval' && stillWaiting === 0) {
+        const next =
+          decision === 'approved'
+            ? { status: 'pending' as const, maxAttempts: task.maxAttempts + 1 }
+            : { status: 'failed' as const, error: `The external draft was rejected${note ? `: ${note}` : '.'}`, completedAt: now };
+        await scope.batch([scope.updateRows(tasks, { ...next, updatedAt: now }, eq(tasks.id, task.id))]);
+        await this.publishTask('task.updated', task.id, actor, { change: decision === 'approved' ? 'approval_granted' : 'approval_rejected' });
+        if (decision === 'rejected') await this.blockDependents(task.id, `Dependency ${task.id} failed.`, actor);
+        await this.admit();
+      }
+    }
+    const decidedRow = (await scope.first(messages, eq(messages.id, draft.id)))!;
+    return { id: decidedRow.id, status: decision as string, task_id: decidedRow.taskId, decided_at: new Date(now).toISOString() };
   }
 
   private async delegationDepth(task: Task): Promise<number> {
@@ -612,7 +687,17 @@ export class TaskEngine {
     taskId: string,
     runId: string,
     agentId: string,
-    result: { outcome: 'completed' | 'failed' | 'blocked' | 'waiting' | 'cancelled' | 'timed_out'; result: string | null; error: string | null; turns: number; inputTokens: number; outputTokens: number; agentMs: number; provider: string },
+    result: {
+      outcome: 'completed' | 'failed' | 'blocked' | 'waiting' | 'awaiting_approval' | 'cancelled' | 'timed_out';
+      result: string | null;
+      error: string | null;
+      turns: number;
+      inputTokens: number;
+      outputTokens: number;
+      agentMs: number;
+      provider: string;
+      costMicroUsd: number;
+    },
   ) {
     const scope = this.scope;
     // Steps of this run go out before its final status.
@@ -632,19 +717,23 @@ export class TaskEngine {
     else if (result.outcome === 'waiting') {
       next = { status: 'pending', maxAttempts: task.maxAttempts + 1 };
       change = 'waiting_on_delegation';
+    } else if (result.outcome === 'awaiting_approval') {
+      next = { status: 'awaiting_approval' };
+      change = 'awaiting_approval';
     } else if (task.attempts < task.maxAttempts) {
       next = { status: 'pending', error: result.error, scheduledFor: now + retryBackoffMs(task.attempts) };
       change = 'retry_scheduled';
     } else next = { status: 'failed', error: result.error ?? 'The run failed.', completedAt: now };
 
     const runOutcome = cancelled ? 'cancelled' : result.outcome === 'waiting' ? 'blocked' : result.outcome;
+    const cost = result.costMicroUsd;
     const period = monthPeriod(now);
     const agent = await scope.first(agents, eq(agents.id, agentId));
     const agentStatus = agent?.status === 'paused' ? 'paused' : 'idle';
     await scope.batch([
       scope.updateRows(
         agentRuns,
-        { outcome: runOutcome, turns: result.turns, inputTokens: result.inputTokens, outputTokens: result.outputTokens, agentMs: result.agentMs, error: result.error, endedAt: now },
+        { outcome: runOutcome, turns: result.turns, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costMicroUsd: cost, agentMs: result.agentMs, error: result.error, endedAt: now },
         eq(agentRuns.id, runId),
       ),
       scope.updateRows(
@@ -654,12 +743,13 @@ export class TaskEngine {
           inputTokens: sql`${tasks.inputTokens} + ${result.inputTokens}`,
           outputTokens: sql`${tasks.outputTokens} + ${result.outputTokens}`,
           agentMs: sql`${tasks.agentMs} + ${result.agentMs}`,
+          costMicroUsd: sql`${tasks.costMicroUsd} + ${cost}`,
           updatedAt: now,
         } as never,
         eq(tasks.id, taskId),
       ),
       scope
-        .insertRows(usagePeriods, { id: newId('use', now), periodStart: period.start, periodEnd: period.end, agentMs: result.agentMs, runs: 1, inputTokens: result.inputTokens, outputTokens: result.outputTokens })
+        .insertRows(usagePeriods, { id: newId('use', now), periodStart: period.start, periodEnd: period.end, agentMs: result.agentMs, runs: 1, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costMicroUsd: cost })
         .onConflictDoUpdate({
           target: [usagePeriods.organizationId, usagePeriods.periodStart],
           set: {
@@ -667,6 +757,7 @@ export class TaskEngine {
             runs: sql`${usagePeriods.runs} + 1`,
             inputTokens: sql`${usagePeriods.inputTokens} + ${result.inputTokens}`,
             outputTokens: sql`${usagePeriods.outputTokens} + ${result.outputTokens}`,
+            costMicroUsd: sql`${usagePeriods.costMicroUsd} + ${cost}`,
             updatedAt: now,
           },
         }),
@@ -674,7 +765,7 @@ export class TaskEngine {
       this.record('agent.status', { type: 'system', id: null }, { type: 'agent', id: agentId }, { agent_id: agentId, slug: agent?.slug ?? '', status: agentStatus }),
     ]);
     const view = await this.publishTask('task.updated', taskId, { type: 'agent', id: agentId }, { change, run_id: runId, run_outcome: runOutcome });
-    this.host.emit('usage.updated', { period_start: new Date(period.start).toISOString(), agent_ms: result.agentMs, task_id: taskId });
+    this.host.emit('usage.updated', { period_start: new Date(period.start).toISOString(), agent_ms: result.agentMs, input_tokens: result.inputTokens, output_tokens: result.outputTokens, cost_usd: cost / 1_000_000, task_id: taskId });
 
     if (view.status === 'completed') {
       await this.replyInThread(task, view.result ?? '');
@@ -713,7 +804,8 @@ export class TaskEngine {
         inputTokens: 0,
         outputTokens: 0,
         agentMs: 0,
-        provider: 'simulated',
+        provider: run?.provider ?? 'simulated',
+        costMicroUsd: 0,
       });
       requeued += 1;
     }

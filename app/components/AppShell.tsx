@@ -30,8 +30,10 @@ function navItems(slug: string): NavItem[] {
   const base = `/orgs/${slug}`;
   return [
     { to: base, label: 'Overview', icon: 'overview', end: true },
+    { to: `${base}/tasks`, label: 'Tasks', icon: 'tasks' },
     { to: `${base}/agents`, label: 'Agents', icon: 'agents' },
-    { to: `${base}/tasks`, label: 'Tasks', icon: 'tasks', soon: true },
+    { to: `${base}/messages`, label: 'Messages', icon: 'messages' },
+    { to: `${base}/schedules`, label: 'Schedules', icon: 'clock' },
     { to: `${base}/settings`, label: 'Settings', icon: 'settings' },
   ];
 }

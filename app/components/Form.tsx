@@ -160,10 +160,14 @@ export function FormAlert({ message, tone = 'error', className = '' }: { message
 export function useFocusFirstError(formRef: RefObject<HTMLFormElement | null>, result: { ok: boolean } | null | undefined) {
   useEffect(() => {
     if (!result || result.ok) return;
-    const form = formRef.current;
-    const target = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('[role="alert"]');
-    target?.focus();
+    focusFirstProblem(formRef.current);
   }, [formRef, result]);
+}
+
+/** Focuses the form's first invalid field, else its alert. */
+export function focusFirstProblem(form: HTMLFormElement | null | undefined) {
+  const target = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('[role="alert"]');
+  target?.focus();
 }
 
 /** True while this page's POST (optionally: the one with this `intent`) is in flight. */

@@ -2,7 +2,7 @@ import { useFetcher } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { TASK_PRIORITIES } from '../../core/db/schema';
 import { Dialog } from './Dialog';
-import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField } from './Form';
+import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, focusFirstProblem } from './Form';
 import { taskStatusLabel } from './StatusBadge';
 import type { TaskStatus } from '../../core/db/schema';
 
@@ -66,7 +66,7 @@ export function NewTaskDialog({
       onCreated(result.task);
       onClose();
     } else if (!result.ok) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], [role="alert"]')?.focus();
+      focusFirstProblem(formRef.current);
     }
   }, [result, onCreated, onClose]);
 

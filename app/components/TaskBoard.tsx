@@ -143,7 +143,7 @@ export function TaskKanban({ tasks, base, canWrite, now }: { tasks: BoardTask[];
   const byStatus = new Map<TaskStatus, BoardTask[]>(BOARD_COLUMNS.map((status) => [status, []]));
   for (const task of tasks) byStatus.get(task.status)?.push(task);
   return (
-    <div role="region" aria-label="Task board" tabIndex={0} className="-mx-4 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
+    <div role="region" aria-label="Task board" tabIndex={0} className="relative -mx-4 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
       <div className="flex min-w-max items-start gap-3">
         {BOARD_COLUMNS.map((status) => {
           const items = byStatus.get(status)!;
@@ -165,7 +165,7 @@ export function TaskKanban({ tasks, base, canWrite, now }: { tasks: BoardTask[];
             );
           }
           return (
-            <section key={status} aria-labelledby={headingId} className="flex w-[17rem] shrink-0 flex-col rounded-2xl border border-line bg-page-alt/60 sm:w-72">
+            <section key={status} aria-labelledby={headingId} className="flex w-[17rem] shrink-0 flex-col rounded-2xl border border-line bg-page-alt/60 sm:w-64">
               <header className="flex items-center justify-between gap-2 px-3 pt-3 pb-2">
                 <h2 id={headingId} className="text-sm font-semibold text-ink">
                   <TaskStatusBadge status={status} />
@@ -197,7 +197,7 @@ export function TaskKanban({ tasks, base, canWrite, now }: { tasks: BoardTask[];
 export function TaskTable({ tasks, base, canWrite, now }: { tasks: BoardTask[]; base: string; canWrite: boolean; now: number }) {
   return (
     <div className="overflow-hidden rounded-2xl border border-line bg-card shadow-card">
-      <div role="region" aria-label="Tasks" tabIndex={0} className="overflow-x-auto">
+      <div role="region" aria-label="Tasks" tabIndex={0} className="relative overflow-x-auto">
         <table className="w-full min-w-[760px] text-left text-sm">
           <thead className="border-b border-line bg-page-alt text-xs font-medium text-ink-faint">
             <tr>

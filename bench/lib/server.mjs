@@ -3,7 +3,7 @@
  * also stops workerd (killing only the npx pid leaves workerd running).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -110,9 +110,48 @@ export function ensureBuild() {
 /**
  * Apply the app's D1 migrations to a local persist dir.
  * @param {string} persistTo
+ * @param {string} [config] wrangler config (default: wrangler.toml)
  */
-export function applyMigrations(persistTo) {
-  runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+export function applyMigrations(persistTo, config) {
+  runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo, ...(config ? ['--config', config] : [])]);
+}
+
+/**
+ * A frozen copy of the app Worker for runs that must not be restarted midway: `wrangler dev`
+ * on wrangler.toml rebuilds and restarts the Worker (dropping in-memory state) whenever a
+ * watched file changes, e.g. when someone runs `remix vite:build` during the run. This bundles
+ * the Worker once (`wrangler deploy --dry-run --outdir`), copies build/client, and writes a
+ * config next to them: the repo's wrangler.toml with `main` on the bundle, `no_bundle = true`
+ * and the assets dir on the copy (same bindings, ids, migrations). Removed on exit.
+ * @param {string} prefix
+ * @returns {Promise<string>} absolute path of the snapshot's wrangler.toml
+ */
+export async function snapshotWorker(prefix) {
+  // A build in progress elsewhere empties build/: wait for a settled one before copying it.
+  const serverFile = path.join(REPO_ROOT, 'build', 'server', 'index.js');
+  const clientDir = path.join(REPO_ROOT, 'build', 'client');
+  for (let waited = 0; waited < 60_000; waited += 1000) {
+    if (existsSync(serverFile) && existsSync(clientDir) && Date.now() - statSync(serverFile).mtimeMs > 3000) break;
+    await sleep(1000);
+  }
+  ensureBuild();
+  const dir = makeTempDir(`${prefix}-worker`);
+  runTool('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', path.join(dir, 'dist')]);
+  cpSync(clientDir, path.join(dir, 'client'), { recursive: true });
+  const source = readFileSync(path.join(REPO_ROOT, 'wrangler.toml'), 'utf8');
+  const replacements = [
+    [/^main = .*$/m, 'main = "dist/index.js"\nno_bundle = true'],
+    [/^directory = .*$/m, 'directory = "client"'],
+    [/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(path.join(REPO_ROOT, 'migrations'))}`],
+  ];
+  let config = source;
+  for (const [pattern, replacement] of replacements) {
+    if (!pattern.test(config)) throw new Error(`snapshotWorker: wrangler.toml has no line matching ${pattern}`);
+    config = config.replace(pattern, replacement);
+  }
+  const file = path.join(dir, 'wrangler.toml');
+  writeFileSync(file, config);
+  return file;
 }
 
 /**
@@ -150,7 +189,7 @@ function tail(file, lines = 40) {
  * `readyPath` answers 200.
  *
  * @param {object} options
- * @param {string} [options.config] wrangler config path relative to the repo root (default: wrangler.toml)
+ * @param {string} [options.config] wrangler config path, absolute or relative to the repo root (default: wrangler.toml)
  * @param {number} options.port 127.0.0.1 port to listen on
  * @param {string} [options.persistTo] local persistence dir (default: a fresh temp dir, removed on stop)
  * @param {string} [options.readyPath] path that must answer 200 (default: '/')

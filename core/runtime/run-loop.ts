@@ -22,6 +22,8 @@ export interface ToolOutcome {
   finish?: { status: 'completed' | 'failed' | 'blocked'; result: string };
   /** The run pauses: the task waits (for delegated work) and resumes in a later run. */
   yieldRun?: boolean;
+  /** The run pauses until a human approves or rejects what the agent drafted. */
+  awaitApproval?: boolean;
 }
 
 export interface ToolHandler<Input = unknown> {
@@ -50,7 +52,7 @@ export const DEFAULT_BUDGETS: RunBudgets = {
 export const MAX_TOOL_RESULT_CHARS = 8_000;
 
 export interface LoopResult {
-  outcome: 'completed' | 'failed' | 'blocked' | 'waiting' | 'cancelled' | 'timed_out';
+  outcome: 'completed' | 'failed' | 'blocked' | 'waiting' | 'awaiting_approval' | 'cancelled' | 'timed_out';
   result: string | null;
   error: string | null;
   turns: number;
@@ -103,7 +105,8 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
           await sleep(error.retryAfterMs * 2 ** retry);
           continue;
         }
-        throw error;
+        // Usage so far is kept: the tokens were spent even though the run failed.
+        return end('failed', null, error instanceof Error ? error.message : String(error));
       }
     }
     totals.turns += 1;
@@ -114,6 +117,7 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
     const results: ToolResultBlock[] = [];
     let finish: ToolOutcome['finish'];
     let yieldRun = false;
+    let awaitApproval = false;
     for (const block of response.content) {
       if (block.type === 'thinking') await options.onStep({ type: 'thinking', toolName: null, content: block.thinking });
       else if (block.type === 'text') await options.onStep({ type: 'text', toolName: null, content: block.text });
@@ -125,9 +129,11 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
         results.push({ type: 'tool_result', tool_use_id: block.id, content, ...(outcome.isError ? { is_error: true } : {}) });
         if (outcome.finish) finish = outcome.finish;
         if (outcome.yieldRun) yieldRun = true;
+        if (outcome.awaitApproval) awaitApproval = true;
       }
     }
     if (finish) return end(finish.status, finish.result, finish.status === 'failed' ? finish.result : null);
+    if (awaitApproval) return end('awaiting_approval', null, null);
     if (yieldRun) return end('waiting', null, null);
     if (response.stopReason === 'refusal') return end('failed', null, 'The model declined this task.');
     if (results.length === 0) {

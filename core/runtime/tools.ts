@@ -18,6 +18,13 @@ export interface CoreToolContext {
   roster: AgentRow[];
   progress(progress: number, note: string | undefined): Promise<void>;
   delegate(input: { agent: string; title?: string; description: string; priority?: TaskRow['priority'] }): Promise<ToolOutcome>;
+  sendMessage(input: { to: string; body: string }): Promise<ToolOutcome>;
+  readMessages(): Promise<ToolOutcome>;
+  listTasks(input: { status?: TaskRow['status']; agent?: string }): Promise<ToolOutcome>;
+  getTask(input: { id: string }): Promise<ToolOutcome>;
+  remember(input: { key: string; content: string }): Promise<ToolOutcome>;
+  recall(input: { key?: string }): Promise<ToolOutcome>;
+  draftExternal(input: { channel: 'email' | 'post'; to: string; subject?: string; body: string }): Promise<ToolOutcome>;
 }
 
 function tool<S extends z.ZodType>(name: string, description: string, schema: S, run: (input: z.infer<S>) => Promise<ToolOutcome>): ToolHandler<z.infer<S>> {
@@ -31,6 +38,23 @@ const UpdateProgress = z.strictObject({
 const FinishTask = z.strictObject({
   status: z.enum(['completed', 'blocked', 'failed']).describe('completed: done; blocked: cannot continue without help; failed: cannot be done.'),
   result: z.string().min(1).max(20_000).describe('The result, or why it is blocked or failed.'),
+});
+const SendMessage = z.strictObject({
+  to: z.string().min(1).max(64).describe('A teammate\'s slug, or "humans" for the people of your organization.'),
+  body: z.string().min(1).max(4_000),
+});
+const ListTasks = z.strictObject({
+  status: z.enum(['pending', 'queued', 'running', 'awaiting_approval', 'blocked', 'completed', 'failed', 'cancelled']).optional(),
+  agent: z.string().min(1).max(64).optional().describe('A teammate\'s slug.'),
+});
+const GetTask = z.strictObject({ id: z.string().min(1).max(64) });
+const Remember = z.strictObject({ key: z.string().min(1).max(64).describe('A short name for the note.'), content: z.string().min(1).max(4_000) });
+const Recall = z.strictObject({ key: z.string().min(1).max(64).optional().describe('Omit to list your notes.') });
+const DraftExternal = z.strictObject({
+  channel: z.enum(['email', 'post']),
+  to: z.string().min(1).max(320).describe('Recipient address, or where the post goes.'),
+  subject: z.string().max(200).optional(),
+  body: z.string().min(1).max(10_000),
 });
 const DelegateTask = z.strictObject({
   agent: z.string().min(1).max(64).describe('Slug of the teammate, e.g. "yuki".'),
@@ -54,6 +78,18 @@ export function coreTools(ctx: CoreToolContext): Record<string, ToolHandler<any>
       'Give part of the work to a teammate as a new task. Your task waits for theirs and resumes with their result.',
       DelegateTask,
       (input) => ctx.delegate(input),
+    ),
+    send_message: tool('send_message', 'Send a message to a teammate or to the humans of your organization.', SendMessage, (input) => ctx.sendMessage(input)),
+    read_messages: tool('read_messages', 'Read your unread messages (they are marked read).', z.strictObject({}), () => ctx.readMessages()),
+    list_tasks: tool('list_tasks', 'List recent tasks of your organization, optionally by status or teammate.', ListTasks, (input) => ctx.listTasks(input)),
+    get_task: tool('get_task', 'Read one task of your organization by id, with its result.', GetTask, (input) => ctx.getTask(input)),
+    remember: tool('remember', 'Save a note for your future runs (replaces a note with the same key).', Remember, (input) => ctx.remember(input)),
+    recall: tool('recall', 'Read one of your notes by key, or list them all.', Recall, (input) => ctx.recall(input)),
+    draft_external: tool(
+      'draft_external',
+      'Draft an email or post addressed outside the organization. A human must approve it; your task waits and resumes with their decision.',
+      DraftExternal,
+      (input) => ctx.draftExternal(input),
     ),
     list_agents: tool('list_agents', 'List your teammates: slug, name, role and status.', z.strictObject({}), async () => ({
       content: ctx.roster.map((a) => `${a.slug}: ${a.name}, ${a.role} (${a.status})`).join('\n'),

@@ -22,6 +22,7 @@ interface Fixture {
   agentId: string;
   spareAgentId: string;
   taskId: string;
+  approvalId: string;
   scheduleId: string;
   threadId: string;
   runId: string;
@@ -74,6 +75,13 @@ const MATRIX: Record<string, Entry> = {
   'POST /v1/messages': v1('member', (f) => ({ path: '/v1/messages', body: { agent: f.agentId, body: 'Hello from the matrix', thread_id: f.threadId } })),
   'GET /v1/threads/:id': v1('viewer', (f) => ({ path: `/v1/threads/${f.threadId}` })),
   'GET /v1/activity': v1('viewer', () => ({ path: '/v1/activity' })),
+  'GET /v1/approvals': v1('viewer', () => ({ path: '/v1/approvals' })),
+  'POST /v1/approvals/:id/approve': v1('member', (f) => ({ path: `/v1/approvals/${f.approvalId}/approve` })),
+  'POST /v1/approvals/:id/reject': v1('member', (f) => ({ path: `/v1/approvals/${f.approvalId}/reject` })),
+  'GET /api/orgs/:slug/credentials': { kind: 'tenant', minRole: 'admin', request: orgPath('/credentials') },
+  'PUT /api/orgs/:slug/credentials': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/credentials`, body: { anthropic_api_key: `sk-ant-matrix-${crypto.randomUUID()}` } }) },
+  'DELETE /api/orgs/:slug/credentials': { kind: 'tenant', minRole: 'admin', request: orgPath('/credentials') },
+  'POST /api/orgs/:slug/credentials/test': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/credentials/test`, body: {} }) },
   'GET /v1/usage': v1('viewer', () => ({ path: '/v1/usage' })),
   'POST /api/auth/signup': { kind: 'public', why: 'creates a new user and org' },
   'POST /api/auth/login': { kind: 'public', why: 'authenticates' },
@@ -137,14 +145,17 @@ async function buildFixture(): Promise<Fixture> {
   const schedule = await call('/v1/schedules', { key: key.key, body: { name: 'Fixture', cron: '0 9 * * *', task: { agent: 'sable', description: 'x' } } });
   const threadId = `thr_${crypto.randomUUID()}`;
   const runId = `run_${crypto.randomUUID()}`;
+  const approvalId = `msg_${crypto.randomUUID()}`;
   await env.DB.batch([
     env.DB.prepare(`INSERT INTO threads (id, organization_id, subject, kind) VALUES (?, ?, 'Fixture', 'human_agent')`).bind(threadId, owner.org.id),
+    env.DB.prepare(`INSERT INTO messages (id, organization_id, thread_id, sender_type, sender_id, recipient_type, type, body, task_id, approval_status) VALUES (?, ?, ?, 'agent', ?, 'external', 'external_draft', 'Draft', ?, 'pending')`).bind(approvalId, owner.org.id, threadId, agentId, task.json.id),
     env.DB.prepare(`INSERT INTO agent_runs (id, organization_id, task_id, agent_id, attempt, provider, model, outcome, started_at) VALUES (?, ?, ?, ?, 1, 'simulated', 'simulated-1', 'failed', ?)`).bind(runId, owner.org.id, task.json.id, agentId, Date.now()),
   ]);
   return {
     agentId,
     spareAgentId,
     taskId: task.json.id,
+    approvalId,
     scheduleId: schedule.json.id,
     threadId,
     runId,
@@ -188,7 +199,7 @@ describe('tenant isolation: org B acting on org A', () => {
       const bKey = await createKey(b.cookie, b.org.slug, { name: 'b', scopes: API_KEY_SCOPES as unknown as string[] });
       const { path, body } = entry.request(a);
       const method = methodOf(routeKey);
-      const leaked = [a.orgId, a.slug, a.ownerId, a.targetUserId, a.keyId, a.invitationId, a.agentId, a.taskId, a.scheduleId, a.threadId, a.runId];
+      const leaked = [a.orgId, a.slug, a.ownerId, a.targetUserId, a.keyId, a.invitationId, a.agentId, a.taskId, a.approvalId, a.scheduleId, a.threadId, a.runId];
 
       if (path.startsWith('/v1/')) {
         // By session: B's user names A's org → 404.
@@ -198,7 +209,7 @@ describe('tenant isolation: org B acting on org A', () => {
         // By key: B's key always means B's org; A's ids are 404 there, and nothing of A comes back.
         const byKey = await call(path, { method, body, key: bKey.key });
         expect(byKey.status).toBeLessThan(500);
-        if (/\/(agt|tsk|sch|thr|run)_/.test(path)) expect(byKey.status).toBe(404);
+        if (/\/(agt|tsk|sch|thr|run|msg)_/.test(path)) expect(byKey.status).toBe(404);
         for (const value of leaked) expect(byKey.text).not.toContain(value);
       } else {
         const bySession = await call(path, { method, body, cookie: b.cookie });

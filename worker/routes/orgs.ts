@@ -1,14 +1,26 @@
 /**
  * Org management for signed-in users (dashboard API): orgs, members, invitations, API keys,
- * audit. The org comes from the slug *and* the caller's membership: not a member → 404.
+ * audit, the model key (bring your own Anthropic key). The org comes from the slug *and* the caller's membership: not a member → 404.
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
+import {
+  allowedAgentsField,
+  anthropicKeyField,
+  deleteAnthropicKey,
+  getCredentialStatus,
+  KEY_TEST_RATE_LIMIT,
+  keyTestBucket,
+  platformFallback,
+  setAnthropicKey,
+  testOrgAnthropicKey,
+} from '../../core/credentials';
 import { getDb } from '../../core/db/client';
 import { ApiError } from '../../core/errors';
 import { acceptInvitation, changeMemberRole, createInvitation, listInvitations, listMembers, removeMember, revokeInvitation } from '../../core/members';
 import { CreateKeyInput, CreateOrgInput, createOrganizationAs, InviteInput, issueApiKey, listAuditPage, listOrgApiKeys, revokeOrgApiKey, UpdateOrgInput } from '../../core/org-admin';
 import { deleteOrganization, findMembershipBySlug, listMemberships, updateOrganization } from '../../core/orgs';
+import { requirePermission } from '../../core/permissions';
 import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
 import { roleField } from '../../core/validation';
 import { requireUser } from '../middleware/auth';
@@ -44,6 +56,8 @@ function userId(c: Context<AppEnv>): string {
 
 const MemberParam = SlugParam.extend({ userId: z.string().min(1).max(64) });
 const ChangeRoleInput = z.strictObject({ role: roleField });
+const PutCredentialsInput = z.strictObject({ anthropic_api_key: anthropicKeyField, allowed_agents: allowedAgentsField });
+const TestCredentialsInput = z.strictObject({ anthropic_api_key: anthropicKeyField.optional() });
 const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(64).optional() });
 
 export const orgRoutes = new Hono<AppEnv>()
@@ -119,6 +133,28 @@ export const orgRoutes = new Hono<AppEnv>()
   .delete('/orgs/:slug/keys/:id', validate('param', SlugParam.extend({ id: z.string().min(1).max(64) })), async (c) => {
     await revokeOrgApiKey(getDb(c.env), c.env, c.get('org').ctx, c.req.valid('param').id, clientIp(c));
     return c.body(null, 204);
+  })
+  .get('/orgs/:slug/credentials', async (c) => {
+    const status = await getCredentialStatus(getDb(c.env), c.get('org').ctx);
+    return c.json({ ...status, fallback: platformFallback(c.get('config')) });
+  })
+  .put('/orgs/:slug/credentials', validate('json', PutCredentialsInput), async (c) => {
+    const body = c.req.valid('json');
+    const input = { api_key: body.anthropic_api_key, allowed_agents: body.allowed_agents };
+    const status = await setAnthropicKey(getDb(c.env), c.get('config'), c.get('org').ctx, input, clientIp(c));
+    // Only the last four characters come back; the key itself is sealed in D1.
+    return c.json({ ...status, fallback: platformFallback(c.get('config')) });
+  })
+  .delete('/orgs/:slug/credentials', async (c) => {
+    await deleteAnthropicKey(getDb(c.env), c.get('org').ctx, clientIp(c));
+    return c.body(null, 204);
+  })
+  .post('/orgs/:slug/credentials/test', validate('json', TestCredentialsInput), async (c) => {
+    const { ctx } = c.get('org');
+    requirePermission(ctx.role, 'credentials:manage');
+    await enforceRateLimit(c, keyTestBucket(ctx.orgId), KEY_TEST_RATE_LIMIT);
+    const result = await testOrgAnthropicKey(getDb(c.env), c.get('config'), ctx, c.req.valid('json').anthropic_api_key);
+    return c.json(result);
   })
   .get('/orgs/:slug/audit', validate('query', AuditQuery), async (c) => {
     const { entries, nextCursor } = await listAuditPage(getDb(c.env), c.get('org').ctx, c.req.valid('query'));

@@ -10,23 +10,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: member.organization.slug,
     // Tabs a role cannot use are hidden; the pages and core still refuse them.
     showKeys: can(member.role, 'keys:manage'),
+    showModel: can(member.role, 'credentials:manage'),
     showAudit: can(member.role, 'audit:read'),
   };
 }
 
 export default function SettingsLayout() {
-  const { slug, showKeys, showAudit } = useLoaderData<typeof loader>();
+  const { slug, showKeys, showModel, showAudit } = useLoaderData<typeof loader>();
   const base = `/orgs/${slug}/settings`;
   const tabs = [
     { to: `${base}/general`, label: 'General' },
     { to: `${base}/members`, label: 'Members' },
     ...(showKeys ? [{ to: `${base}/keys`, label: 'API keys' }] : []),
+    ...(showModel ? [{ to: `${base}/model`, label: 'Model key' }] : []),
     { to: `${base}/sessions`, label: 'Sessions' },
     ...(showAudit ? [{ to: `${base}/audit`, label: 'Audit log' }] : []),
   ];
   return (
     <div className="space-y-6">
-      <PageHeader title="Settings" description="Your organization, its members and keys, and your own sessions." />
+      <PageHeader title="Settings" description="Your organization, its members and keys, the model your agents use, and your own sessions." />
       <nav aria-label="Settings" className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0">
         <ul className="flex gap-1">
           {tabs.map((tab) => (

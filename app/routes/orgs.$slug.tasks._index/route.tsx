@@ -136,7 +136,7 @@ function ViewToggle({ view }: { view: 'board' | 'list' }) {
     </Link>
   );
   return (
-    <nav aria-label="Task view" className="inline-flex rounded-lg bg-page-alt p-1 ring-1 ring-line ring-inset">
+    <nav aria-label="Task view" className="inline-flex self-start rounded-lg bg-page-alt p-1 ring-1 ring-line ring-inset">
       {item('board', 'Board', 'board')}
       {item('list', 'List', 'list')}
     </nav>
@@ -160,12 +160,12 @@ function Filters({ action, filters, agents }: { action: string; filters: z.infer
         <Icon name="search" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-ink-faint" />
         <input id="task-search" type="search" name="q" defaultValue={filters.q ?? ''} placeholder="Search title or description" className={`${inputClasses} h-9 pl-9`} />
       </div>
-      <div className="grid grid-cols-3 gap-2 sm:flex">
+      <div className="grid grid-cols-2 gap-2 sm:flex">
         <label className="sr-only" htmlFor="filter-status">
           Status
         </label>
         <select id="filter-status" name="status" defaultValue={filters.status ?? ''} className={select}>
-          <option value="">All statuses</option>
+          <option value="">Any status</option>
           {TASK_STATUSES.map((status) => (
             <option key={status} value={status}>
               {taskStatusLabel(status)}
@@ -176,7 +176,7 @@ function Filters({ action, filters, agents }: { action: string; filters: z.infer
           Agent
         </label>
         <select id="filter-agent" name="agent" defaultValue={filters.agent ?? ''} className={select}>
-          <option value="">All agents</option>
+          <option value="">Any agent</option>
           {agents.map((agent) => (
             <option key={agent.slug} value={agent.slug}>
               {agent.name}
@@ -187,24 +187,22 @@ function Filters({ action, filters, agents }: { action: string; filters: z.infer
           Priority
         </label>
         <select id="filter-priority" name="priority" defaultValue={filters.priority ?? ''} className={select}>
-          <option value="">All priorities</option>
+          <option value="">Any priority</option>
           {[...TASK_PRIORITIES].reverse().map((priority) => (
             <option key={priority} value={priority}>
               {priority.charAt(0).toUpperCase() + priority.slice(1)}
             </option>
           ))}
         </select>
-      </div>
-      <div className="flex items-center gap-2">
         <Button type="submit" variant="secondary" size="sm">
           Apply
         </Button>
-        {active ? (
-          <Link to={`?view=${filters.view}`} className="rounded px-2 text-sm font-medium text-accent-ink hover:underline">
-            Clear filters
-          </Link>
-        ) : null}
       </div>
+      {active ? (
+        <Link to={`?view=${filters.view}`} className="self-start rounded px-2 text-sm font-medium text-accent-ink hover:underline sm:self-center">
+          Clear filters
+        </Link>
+      ) : null}
     </Form>
   );
 }

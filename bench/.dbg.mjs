@@ -1,0 +1,21 @@
+import { applyMigrations, makeTempDir, startWrangler } from './lib/server.mjs';
+import { readFileSync } from 'node:fs';
+const port = 8945;
+const persistTo = makeTempDir('dbg');
+applyMigrations(persistTo);
+const s = await startWrangler({ port, inspectorPort: 8995, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+const origin = `http://localhost:${port}`;
+let r = await fetch(s.url + '/api/auth/signup', { method: 'POST', headers: { origin, 'content-type': 'application/json', 'cf-connecting-ip': '10.1.1.1' }, body: JSON.stringify({ email: 'a@example.com', password: 'bench-password-123', name: 'A', organization_name: 'A' }) });
+const j = await r.json(); const cookie = r.headers.getSetCookie()[0].split(';')[0];
+r = await fetch(s.url + `/api/orgs/${j.organization.slug}/keys`, { method: 'POST', headers: { origin, cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'k', scopes: ['tasks:read', 'tasks:write', 'agents:read', 'agents:write'] }) });
+const key = (await r.json()).key;
+const h = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+for (let i = 0; i < 100; i++) { r = await fetch(s.url + '/v1/tasks', { method: 'POST', headers: h, body: JSON.stringify({ agent: 'sable', description: 'hello' }) }); await r.text(); }
+r = await fetch(s.url + '/v1/tasks?limit=100', { headers: h });
+console.log(r.status, (await r.text()).slice(0, 300));
+r = await fetch(s.url + '/v1/tasks?limit=99', { headers: h });
+console.log(r.status, (await r.text()).slice(0, 100));
+await new Promise((res) => setTimeout(res, 500));
+console.log(readFileSync(s.logFile, 'utf8').split('\n').filter((l) => /error|500|variables/i.test(l)).slice(0, 10).join('\n'));
+await s.stop();
+process.exit(0);

@@ -1,0 +1,156 @@
+/**
+ * The task board, task detail, agent pages and messages, driven like a person would: against
+ * the seeded demo org, whose runs use the simulated model (done in a second or two, unless a
+ * `[simulate:think=MS]` directive slows it down). Pages refresh themselves, so every wait is
+ * for text to appear, never a reload.
+ */
+import type { Page } from '@playwright/test';
+import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
+import { expect, test } from './fixtures';
+
+const BASE = `/orgs/${LOCAL_DEMO_ORG.slug}`;
+const unique = () => crypto.randomUUID().slice(0, 8);
+
+async function signIn(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page).toHaveURL(/\/login\?redirectTo=/);
+  await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
+  await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(path);
+}
+
+/** Opens "New task" on the board, fills it and creates the task; returns to the board. */
+async function createFromBoard(page: Page, agent: string, description: string) {
+  const opener = page.getByRole('button', { name: 'New task' });
+  await opener.click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Agent').selectOption(agent);
+  await dialog.getByLabel('Description').fill(description);
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog).toBeHidden();
+  // Closing the dialog gives focus back to what opened it.
+  await expect(opener).toBeFocused();
+}
+
+/** The status badge in the task detail's header (the timeline and runs repeat some words). */
+const headerStatus = (page: Page, status: string) => page.locator('main header').first().getByText(status, { exact: true });
+
+test('a task given from the board’s dialog is completed by Sable, and its detail shows the simulated run’s trace', async ({ page }) => {
+  await signIn(page, `${BASE}/tasks`);
+  const description = `Review PR #${unique()} and list the risks`;
+
+  // The dialog keeps its field errors, and Escape closes it.
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog.getByText('Describe the task.')).toBeVisible();
+  await expect(dialog.getByLabel('Description')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  await createFromBoard(page, 'sable', description);
+  await expect(page.getByRole('article', { name: description })).toBeVisible();
+  // The board refreshes itself: the card moves to "Completed" without a reload.
+  await expect(page.getByRole('region', { name: 'Completed' }).getByRole('article', { name: description })).toBeVisible({ timeout: 10_000 });
+
+  await page.getByRole('article', { name: description }).getByRole('link', { name: description }).click();
+  await expect(page).toHaveURL(new RegExp(`${BASE}/tasks/tsk_`));
+  await expect(page.getByRole('heading', { level: 1, name: description })).toBeVisible();
+  await expect(headerStatus(page, 'Completed')).toBeVisible();
+  await expect(page.getByText('Simulated model').first()).toBeVisible();
+  const trace = page.getByRole('list', { name: 'Trace of attempt 1' });
+  await expect(trace.getByText('update_progress').first()).toBeVisible();
+  await expect(trace.getByText('finish_task').first()).toBeVisible();
+  await expect(page.getByText('Result', { exact: true })).toBeVisible();
+});
+
+test('a task that asks Yuki is delegated: the detail shows Yuki’s child task, and both complete', async ({ page }) => {
+  await signIn(page, BASE);
+  const description = `Plan the launch of feature ${unique()} and ask Yuki about capacity`;
+
+  // The overview's quick form gives the task.
+  await page.getByLabel('Agent').selectOption('sable');
+  await page.getByLabel('What should they do?').fill(description);
+  await page.getByRole('button', { name: 'Give task' }).click();
+  await page.getByRole('status').getByRole('link', { name: description }).click();
+  await expect(page.getByRole('heading', { level: 1, name: description })).toBeVisible();
+
+  const delegated = page.getByRole('list', { name: 'Delegated tasks' });
+  await expect(delegated.getByText('Yuki', { exact: true })).toBeVisible({ timeout: 10_000 });
+  await expect(headerStatus(page, 'Completed')).toBeVisible({ timeout: 15_000 });
+  await expect(delegated.getByText('Completed', { exact: true })).toBeVisible();
+
+  // The child names its parent.
+  await delegated.getByRole('link').first().click();
+  await expect(page.getByRole('list', { name: 'Delegated from' }).getByRole('link', { name: description })).toBeVisible();
+  await expect(headerStatus(page, 'Completed')).toBeVisible();
+});
+
+test('a slow task is cancelled from its detail page, then Retry brings it to completion', async ({ page }) => {
+  test.setTimeout(60_000);
+  await signIn(page, `${BASE}/tasks`);
+  const description = `Migrate the billing tables ${unique()} [simulate:think=1500]`;
+  await createFromBoard(page, 'devonte', description);
+  await page.getByRole('status').getByRole('link', { name: description }).click();
+  await expect(page.getByRole('heading', { level: 1, name: description })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Cancel task' }).click();
+  await expect(headerStatus(page, 'Cancelled')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Cancel task' })).toBeHidden();
+
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(headerStatus(page, 'Cancelled')).toBeHidden();
+  await expect(headerStatus(page, 'Completed')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Retry' })).toBeHidden();
+});
+
+test('an agent’s role is changed on the agent page and stays saved', async ({ page }) => {
+  await signIn(page, `${BASE}/agents`);
+  await page.getByRole('list', { name: 'Agents' }).getByRole('link', { name: 'Graham', exact: true }).click();
+  await expect(page).toHaveURL(`${BASE}/agents/graham`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Graham' })).toBeVisible();
+
+  const role = `Analytics Engineer ${unique()}`;
+  const field = page.getByLabel('Role', { exact: true });
+  const original = await field.inputValue();
+  await field.fill(role);
+  await page.getByRole('button', { name: 'Save configuration' }).click();
+  await expect(page.getByText('Saved Graham’s configuration.')).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByLabel('Role', { exact: true })).toHaveValue(role);
+  await expect(page.locator('main header').first().getByText(role)).toBeVisible();
+
+  // Leave the demo org as it was.
+  await page.getByLabel('Role', { exact: true }).fill(original);
+  await page.getByRole('button', { name: 'Save configuration' }).click();
+  await expect(page.getByText('Saved Graham’s configuration.')).toBeVisible();
+});
+
+test('a message to an agent starts a thread, the reply appears in it, and a reply in the thread is answered too', async ({ page }) => {
+  test.setTimeout(45_000);
+  await signIn(page, `${BASE}/messages`);
+  const body = `Can you check why the nightly export ${unique()} was slow?`;
+  await page.getByLabel('To').selectOption('graham');
+  await page.getByLabel('Message', { exact: true }).fill(body);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page).toHaveURL(new RegExp(`${BASE}/messages/thr_`));
+
+  const messages = page.getByRole('list', { name: 'Messages' });
+  await expect(messages.getByText(body)).toBeVisible();
+  // Graham answers when his task completes; the thread refreshes itself.
+  const replies = messages.getByRole('listitem').filter({ hasText: 'simulated model' });
+  await expect(replies).toHaveCount(1, { timeout: 15_000 });
+
+  const followUp = `Thanks. And the one from ${unique()}?`;
+  await page.getByLabel('Reply to Graham').fill(followUp);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(messages.getByText(followUp)).toBeVisible();
+  await expect(page.getByLabel('Reply to Graham')).toHaveValue('');
+  await expect(replies).toHaveCount(2, { timeout: 15_000 });
+
+  // The thread is listed with the agent it is with.
+  await expect(page.getByRole('link', { name: /Graham/ }).filter({ hasText: body.slice(0, 30) })).toBeVisible();
+});
