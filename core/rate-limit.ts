@@ -27,6 +27,8 @@ interface Counter {
   shared: number;
   /** Increments this isolate has not written yet. */
   pending: number;
+  /** Increments being written right now (still counted until the write lands). */
+  inFlight: number;
   lastFlush: number;
   flushing: Promise<void> | null;
 }
@@ -36,6 +38,8 @@ const MAX_COUNTERS = 10_000;
 
 export class KvRateLimiter {
   private readonly counters = new Map<string, Counter>();
+  /** Concurrent first requests of a window share one KV read instead of racing to create counters. */
+  private readonly loading = new Map<string, Promise<Counter>>();
 
   constructor(private readonly kv: KVNamespace) {}
 
@@ -47,20 +51,32 @@ export class KvRateLimiter {
     const windowMs = rule.windowSeconds * 1000;
     const windowStart = Math.floor(now / windowMs) * windowMs;
     const kvKey = `rl:${bucket}:${windowStart}`;
-    let counter = this.counters.get(kvKey);
-    if (!counter) {
-      const stored = Number((await this.kv.get(kvKey)) ?? 0);
-      counter = { windowStart, shared: Number.isFinite(stored) ? stored : 0, pending: 0, lastFlush: now, flushing: null };
-      this.remember(kvKey, counter);
-    }
+    const counter = this.counters.get(kvKey) ?? (await this.load(kvKey, windowStart, now));
     const resetAt = Math.ceil((windowStart + windowMs) / 1000);
-    const used = counter.shared + counter.pending;
+    const used = counter.shared + counter.pending + counter.inFlight;
+    const due = now - counter.lastFlush >= FLUSH_INTERVAL_MS && !counter.flushing && counter.pending > 0;
     if (used >= rule.limit) {
+      // Denied requests still publish what this isolate admitted, so other isolates converge.
+      if (due) defer(this.flush(kvKey, counter, rule, now));
       return { allowed: false, limit: rule.limit, remaining: 0, resetAt, retryAfterSeconds: Math.max(1, resetAt - Math.floor(now / 1000)) };
     }
     counter.pending += 1;
-    if (now - counter.lastFlush >= FLUSH_INTERVAL_MS && !counter.flushing) defer(this.flush(kvKey, counter, rule, now));
+    if (due || (now - counter.lastFlush >= FLUSH_INTERVAL_MS && !counter.flushing)) defer(this.flush(kvKey, counter, rule, now));
     return { allowed: true, limit: rule.limit, remaining: Math.max(0, rule.limit - used - 1), resetAt, retryAfterSeconds: 0 };
+  }
+
+  private load(kvKey: string, windowStart: number, now: number): Promise<Counter> {
+    let loading = this.loading.get(kvKey);
+    if (!loading) {
+      loading = (async () => {
+        const stored = Number((await this.kv.get(kvKey)) ?? 0);
+        const counter: Counter = { windowStart, shared: Number.isFinite(stored) ? stored : 0, pending: 0, inFlight: 0, lastFlush: now, flushing: null };
+        this.remember(kvKey, counter);
+        return counter;
+      })().finally(() => this.loading.delete(kvKey));
+      this.loading.set(kvKey, loading);
+    }
+    return loading;
   }
 
   /** Writes pending increments: re-read, add ours, write (last writer wins between isolates). */
@@ -68,6 +84,7 @@ export class KvRateLimiter {
     counter.lastFlush = now;
     const pending = counter.pending;
     counter.pending = 0;
+    counter.inFlight = pending;
     counter.flushing = (async () => {
       try {
         const stored = Number((await this.kv.get(kvKey)) ?? 0);
@@ -77,6 +94,7 @@ export class KvRateLimiter {
       } catch {
         counter.pending += pending; // try again on the next flush
       } finally {
+        counter.inFlight = 0;
         counter.flushing = null;
       }
     })();
