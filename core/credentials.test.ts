@@ -32,9 +32,9 @@ describe('testAnthropicKey', () => {
     expect(request!.method).toBe('GET');
     expect(new URL(request!.url).origin + new URL(request!.url).pathname).toBe('http://fake-anthropic.test/v1/models');
     expect(new URL(request!.url).searchParams.get('limit')).toBe('1');
-    expect(request!.headers.get('x-api-key')).toBe(KEY);
-    expect(request!.headers.get('anthropic-version')).toBe('2023-06-01');
-    expect(request!.headers.get('authorization')).toBeNull();
+    // The SDK's own authentication, the same as the agent runtime uses.
+    expect(request!.headers.get('authorization')).toBe(`Bearer ${KEY}`);
+    expect(request!.headers.get('anthropic-version')).toBeTruthy();
   });
 
   it('defaults to api.anthropic.com', async () => {

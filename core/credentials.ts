@@ -25,7 +25,6 @@ import type { OrgContext } from './tenant';
 
 export const MODEL_PROVIDER = 'anthropic' as const;
 export const DEFAULT_ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
-export const ANTHROPIC_API_VERSION = '2023-06-01';
 
 /** Testing a key calls Anthropic from our Worker: bounded per org so it is no key-checking oracle. */
 export const KEY_TEST_RATE_LIMIT: RateLimitRule = { limit: 10, windowSeconds: 60 };
@@ -205,9 +204,8 @@ export async function testAnthropicKey(
     baseURL,
     maxRetries: 0,
     timeout: 10_000,
-    // This SDK release sends `Authorization: Bearer` and a newer API version by default; the
-    // documented API-key contract is `x-api-key` with `anthropic-version: 2023-06-01`.
-    defaultHeaders: { 'x-api-key': key, 'anthropic-version': ANTHROPIC_API_VERSION, Authorization: null },
+    // Same SDK defaults (auth header, API version) as the agent runtime's provider, so a key
+    // that passes this test is sent exactly the way runs will send it.
     // Bound so workerd's fetch keeps its `this` (an unbound global fetch throws "Illegal invocation").
     fetch: (input, init) => fetchImpl(input, init),
   });
