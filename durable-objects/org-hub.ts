@@ -248,7 +248,14 @@ export class OrgHub extends DurableObject<Env> {
     this.sql.exec(`INSERT INTO run_deliveries (task_id, attempt, status, received_at) VALUES (?, ?, 'received', ?)`, message.taskId, message.attempt, Date.now());
     const started = await this.exclusive(() => this.engine.startRun(message));
     if (!started) return { outcome: 'stale' };
-    await this.engine.executeRun(started.task, started.runId, started.abort, started.choice);
+    try {
+      await this.engine.executeRun(started.task, started.runId, started.abort, started.choice);
+    } catch (error) {
+      // An unexpected failure (not the model's: the loop handles those) must not leave the task
+      // "running" forever: fail this attempt so it is retried, or leave it to the watchdog.
+      log.error('run_crashed', { org_id: message.orgId, task_id: message.taskId, error: error instanceof Error ? error.message : String(error) });
+      await this.exclusive(() => this.engine.abandonRun(message.taskId, started.runId, error)).catch(() => undefined);
+    }
     return { outcome: 'ran' };
   }
 

@@ -787,6 +787,25 @@ export class TaskEngine {
     ]);
   }
 
+  /** Ends a run whose execution crashed outside the model loop; the watchdog covers the rest. */
+  async abandonRun(taskId: string, runId: string, error: unknown) {
+    const agentId = this.runAgents.get(taskId);
+    this.runs.delete(taskId);
+    this.runAgents.delete(taskId);
+    if (!agentId) return;
+    await this.finishRun(taskId, runId, agentId, {
+      outcome: 'failed',
+      result: null,
+      error: `The run stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+      turns: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      agentMs: 0,
+      provider: 'unknown',
+      costMicroUsd: 0,
+    });
+  }
+
   /** Watchdog: runs orphaned by a restart are re-queued; queued tasks whose message got lost are re-sent. */
   async watchdog(orphanedTaskIds: string[]): Promise<{ requeued: number; resent: number }> {
     const scope = this.scope;
