@@ -7,7 +7,7 @@ import { Logo } from './Logo';
 const NAV_LINKS = [
   { to: '/#features', label: 'Product' },
   { to: '/pricing', label: 'Pricing' },
-  { to: '/docs/api', label: 'Docs' },
+  { to: '/docs', label: 'Docs' },
 ] as const;
 
 const navLinkClasses = ({ isActive }: { isActive: boolean }) =>
@@ -25,7 +25,8 @@ export function SiteHeader() {
             <ul className="flex items-center gap-1">
               {NAV_LINKS.map((link) => (
                 <li key={link.to}>
-                  <NavLink to={link.to} className={navLinkClasses} end>
+                  {/* Docs stays highlighted on every docs page (/docs/api too). */}
+                  <NavLink to={link.to} className={navLinkClasses} end={link.to !== '/docs'}>
                     {link.label}
                   </NavLink>
                 </li>

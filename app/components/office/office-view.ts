@@ -64,7 +64,7 @@ export class OfficeView {
   ) {
     this.renderer = new OfficeRenderer(canvas, readPalette(stage));
     this.meter = options.debug ? createFrameMeter() : null;
-    if (this.meter) (window as unknown as { __officeFrameMeter?: FrameMeter }).__officeFrameMeter = this.meter;
+    if (this.meter) Object.assign(window, { __officeFrameMeter: this.meter, __officeState: state });
 
     this.cleanups.push(state.subscribe(() => this.requestFrame()));
 
@@ -111,7 +111,7 @@ export class OfficeView {
     cancelAnimationFrame(this.raf);
     clearTimeout(this.timer);
     for (const cleanup of this.cleanups) cleanup();
-    if (this.meter) delete (window as unknown as { __officeFrameMeter?: FrameMeter }).__officeFrameMeter;
+    if (this.meter) Object.assign(window, { __officeFrameMeter: undefined, __officeState: undefined });
   }
 
   setSelected(agentId: string | null) {
@@ -217,8 +217,11 @@ export class OfficeView {
     this.renderer.setSize(width, height, dpr);
     const layout = this.currentLayout();
     if (!layout) return;
-    if (!this.userMoved || previous.width === 0) {
+    if (!this.userMoved) {
       this.camera = fitCamera(layout.bounds, width, height);
+    } else if (previous.width === 0) {
+      // Shown again after the list view: keep the person's pan and zoom.
+      this.camera = clampCamera(this.camera, layout.bounds, width, height);
     } else {
       // Keep what was in the middle in the middle.
       this.camera = clampCamera(

@@ -1,16 +1,17 @@
 /**
- * Draws the office with the Canvas 2D API. Three passes per frame:
+ * Draws the office with the Canvas 2D API, back to front:
  *
- * 1. the room (walls, floor, grid), cached in a viewport-sized canvas;
- * 2. the people: seated figures, status rings, monitor glow (they animate, so drawn live);
- * 3. the furniture (desks, monitors, plants, name tags), cached in a second canvas and drawn
- *    over the people, which sit behind their desks. Desks sit on integer grid cells, so a
- *    figure never reaches in front of another agent's desk and one layer for all desks is right;
+ * 1. the room (walls, floor, grid): a cached viewport-sized canvas, one blit per frame;
+ * 2. each workstation in painter's order: the seated figure and its status ring (live: they
+ *    animate), then the desk and the monitor as pre-rendered sprites (one bitmap each, shared
+ *    by every desk), with the working glow between them; plants in the same order;
+ * 3. the name tags: a second cached canvas, on top so they stay readable;
  * 4. overlays in screen pixels: thought trails, speech bubbles, the tooltip.
  *
- * Cached layers are redrawn only when the camera, size, palette, roster or an agent's
- * offline/selected look changes; a frame while agents work is two blits plus a few dozen
- * small paths. The per-frame path reuses its buffers and strings: it allocates nothing.
+ * Cached bitmaps are redrawn only when the camera, size, palette or roster changes (name tags
+ * also when an agent goes offline or is selected); a frame while agents work is three blits
+ * plus 2 sprite blits and a few small paths per agent. The per-frame path reuses its buffers
+ * and strings: it allocates nothing.
  */
 import {
   type Camera,
@@ -26,7 +27,7 @@ import {
   WALL_HEIGHT,
 } from './geometry';
 import type { OfficePalette } from './palette';
-import { placeBubbles, RECT_STRIDE } from './placement';
+import { candidateOffsets, placeBubbles, RECT_STRIDE } from './placement';
 import { wrapText } from './text';
 import type { LiveAgent, OfficeAgentStatus, RingKind } from './types';
 
@@ -51,14 +52,20 @@ const FONT_TIP_SMALL = `500 11px ${FONT_FAMILY}`;
 const FONT_BADGE = `700 9px ${FONT_FAMILY}`;
 const FONT_DEBUG = `500 11px ui-monospace, SFMono-Regular, Menlo, monospace`;
 
-const BUBBLE = { maxWidth: 188, padX: 10, padY: 7, line: 16, head: 15, tail: 7 } as const;
+const THOUGHT = { maxWidth: 168, line: 14 } as const;
+const BUBBLE = { maxWidth: 184, maxLines: 2, padX: 10, padY: 7, line: 16, head: 15, tail: 7 } as const;
 const TIP = { width: 228, pad: 12 } as const;
 const EDGE = 6;
 /** At most this many bubbles and thought trails at once; the newest win, the list has the rest. */
 const MAX_BUBBLES = 6;
 const MAX_THOUGHTS = 4;
+/** How far a bubble or a thought trail may stray from its head to find a free spot (px). */
+const BUBBLE_MOVES = candidateOffsets({ side: 132, up: 96, step: 12 });
+const THOUGHT_MOVES = candidateOffsets({ side: 120, up: 40, down: 50, step: 10 });
 const SKIN = '#f1d3b3';
 const CHAIR = '#475569';
+/** A plant's three leaf clusters: dx, dy, colour. */
+const LEAVES: ReadonlyArray<number | string> = [-6, -26, '#34d399', 6, -28, '#10b981', 0, -38, '#059669'];
 const STICKIES = ['#a5b4fc', '#fcd34d', '#6ee7b7', '#f9a8d4', '#7dd3fc', '#fcd34d', '#a5b4fc'];
 
 const DASH_NONE: number[] = [];
@@ -71,6 +78,12 @@ const DASH_FOCUS = [5, 4];
 const STATUS_WORDS: Record<OfficeAgentStatus, string> = { idle: 'Idle', working: 'Working', blocked: 'Blocked', offline: 'Offline', paused: 'Paused' };
 
 type Ctx = CanvasRenderingContext2D;
+
+interface ThoughtCache {
+  lines: string[];
+  width: number;
+  gradient: CanvasGradient;
+}
 
 function roundRect(ctx: Ctx, x: number, y: number, w: number, h: number, r: number) {
   const radius = Math.min(r, w / 2, h / 2);
@@ -108,25 +121,31 @@ function createLayer(): { canvas: HTMLCanvasElement; ctx: Ctx } {
 export class OfficeRenderer {
   private readonly ctx: Ctx;
   private readonly room = createLayer();
-  private readonly furniture = createLayer();
+  private readonly tags = createLayer();
+  private readonly deskSprite = createLayer();
+  private readonly monitorSprite = createLayer();
   private roomValid = false;
-  private furnitureValid = false;
+  private tagsValid = false;
+  /** Device pixels per world unit the sprites were drawn at; 0 when they must be redrawn. */
+  private spriteScale = 0;
+  /** Seats and plants in painter's order: i ≥ 0 a seat, -1 and -2 the plants. */
+  private drawOrder = new Int32Array(0);
+  private plants: Array<{ x: number; y: number }> = [];
   private width = 0;
   private height = 0;
   private dpr = 1;
   private camera: Camera = { scale: 1, x: 0, y: 0 };
   private layout: OfficeLayout | null = null;
   private palette: OfficePalette;
-  /** What the furniture layer was drawn with, per seat: 1 offline, 2 selected. */
-  private furnitureLook = new Uint8Array(0);
+  /** What the name-tag layer was drawn with, per seat: 1 offline, 2 selected. */
+  private tagLook = new Uint8Array(0);
   // Per-frame scratch space for overlay placement, sized with the roster.
   private rects = new Float64Array(0);
-  private wantX = new Float64Array(0);
-  private wantY = new Float64Array(0);
+  private pinned = new Uint8Array(0);
   private itemSeat = new Int32Array(0);
   private headX = new Float64Array(0);
   private ringTop = new Float64Array(0);
-  private thoughtSlot = new Int32Array(0);
+  private bubbleSlot = new Int32Array(0);
   private picked = new Int32Array(0);
   private pickedTime = new Float64Array(0);
   private labelWidths: number[] = [];
@@ -152,7 +171,7 @@ export class OfficeRenderer {
     this.dpr = dpr;
     const pw = Math.max(1, Math.round(width * dpr));
     const ph = Math.max(1, Math.round(height * dpr));
-    for (const canvas of [this.canvas, this.room.canvas, this.furniture.canvas]) {
+    for (const canvas of [this.canvas, this.room.canvas, this.tags.canvas]) {
       canvas.width = pw;
       canvas.height = ph;
     }
@@ -167,16 +186,26 @@ export class OfficeRenderer {
 
   setLayout(layout: OfficeLayout) {
     this.layout = layout;
-    this.furnitureLook = new Uint8Array(layout.seats.length);
+    this.tagLook = new Uint8Array(layout.seats.length);
     const n = layout.seats.length;
-    const items = n + MAX_THOUGHTS + MAX_BUBBLES;
-    this.rects = new Float64Array(items * RECT_STRIDE);
-    this.wantX = new Float64Array(items);
-    this.wantY = new Float64Array(items);
-    this.itemSeat = new Int32Array(items);
+    const { x0, x1, y0, y1 } = layout.floor;
+    // Plants in two corners, as on the landing page.
+    this.plants = [
+      { x: x0 + 0.45, y: y1 - 0.5 },
+      { x: x1 - 0.4, y: y0 + 0.45 },
+    ];
+    const items = [
+      ...layout.order.map((i) => ({ depth: layout.seats[i]!.cx + layout.seats[i]!.cy, id: i })),
+      ...this.plants.map((plant, k) => ({ depth: plant.x + plant.y, id: -1 - k })),
+    ].sort((a, b) => a.depth - b.depth);
+    this.drawOrder = Int32Array.from(items.map((item) => item.id));
+    const slots = n + MAX_THOUGHTS + MAX_BUBBLES;
+    this.rects = new Float64Array(slots * RECT_STRIDE);
+    this.pinned = new Uint8Array(slots);
+    this.itemSeat = new Int32Array(slots);
     this.headX = new Float64Array(n);
     this.ringTop = new Float64Array(n);
-    this.thoughtSlot = new Int32Array(n);
+    this.bubbleSlot = new Int32Array(n);
     this.picked = new Int32Array(Math.max(MAX_THOUGHTS, MAX_BUBBLES));
     this.pickedTime = new Float64Array(Math.max(MAX_THOUGHTS, MAX_BUBBLES));
     this.labelWidths = [];
@@ -186,12 +215,13 @@ export class OfficeRenderer {
 
   setPalette(palette: OfficePalette) {
     this.palette = palette;
+    this.spriteScale = 0;
     this.invalidate();
   }
 
   invalidate() {
     this.roomValid = false;
-    this.furnitureValid = false;
+    this.tagsValid = false;
   }
 
   /** One frame. `agents[i]` belongs to `layout.seats[i]` (both in the store's order). */
@@ -200,16 +230,17 @@ export class OfficeRenderer {
     if (!layout || this.width === 0 || this.height === 0) return;
     const count = Math.min(agents.length, layout.seats.length);
 
-    // Does the furniture layer still show each agent's offline/selected look?
+    // Does the name-tag layer still show each agent's offline/selected look?
     for (let i = 0; i < count; i++) {
       const look = (agents[i]!.status === 'offline' ? 1 : 0) | (agents[i]!.id === ui.selectedId ? 2 : 0);
-      if (this.furnitureLook[i] !== look) {
-        this.furnitureLook[i] = look;
-        this.furnitureValid = false;
+      if (this.tagLook[i] !== look) {
+        this.tagLook[i] = look;
+        this.tagsValid = false;
       }
     }
     if (!this.roomValid) this.drawRoom();
-    if (!this.furnitureValid) this.drawFurniture(agents, count);
+    if (!this.tagsValid) this.drawTags(agents, count);
+    if (this.spriteScale !== dpr * camera.scale) this.drawSprites();
 
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
@@ -217,20 +248,64 @@ export class OfficeRenderer {
 
     const s = camera.scale;
     ctx.setTransform(dpr * s, 0, 0, dpr * s, dpr * camera.x, dpr * camera.y);
+    ctx.lineJoin = 'round';
     for (let i = 0; i < count; i++) {
       const id = agents[i]!.id;
       if (id === ui.selectedId || id === ui.hoverId || id === ui.focusId) this.drawTile(layout.seats[i]!, id === ui.selectedId, id === ui.focusId);
     }
     const animate = !ui.reducedMotion;
-    for (let k = 0; k < layout.order.length; k++) {
-      const i = layout.order[k]!;
+    for (let k = 0; k < this.drawOrder.length; k++) {
+      const i = this.drawOrder[k]!;
+      if (i < 0) {
+        this.drawPlant(ctx, this.plants[-1 - i]!);
+        continue;
+      }
       if (i >= count) continue;
-      this.drawPerson(layout.seats[i]!, agents[i]!, now, animate);
+      const seat = layout.seats[i]!;
+      const agent = agents[i]!;
+      this.drawPerson(seat, agent, now, animate);
+      this.blitSprite(this.deskSprite.canvas, seat);
+      if (agent.status === 'working') this.drawGlow(seat, now, animate);
+      this.blitSprite(this.monitorSprite.canvas, seat);
+      if (agent.status === 'offline') this.drawScreenOff(seat);
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this.furniture.canvas, 0, 0);
+    ctx.drawImage(this.tags.canvas, 0, 0);
 
     this.drawOverlays(agents, count, now, ui);
+  }
+
+  /** Sprites have the desk centre at this offset (world px) from their top-left corner. */
+  private static readonly SPRITE_ORIGIN = { x: 32, y: 50, w: 64, h: 68 };
+
+  /** Draws a desk sprite at a seat, snapped to device pixels, then restores the world transform. */
+  private blitSprite(sprite: HTMLCanvasElement, seat: Seat) {
+    const { ctx, dpr, camera } = this;
+    const k = this.spriteScale;
+    const origin = OfficeRenderer.SPRITE_ORIGIN;
+    const x = Math.round((isoX(seat.cx, seat.cy) * camera.scale + camera.x) * dpr - origin.x * k);
+    const y = Math.round((isoY(seat.cx, seat.cy) * camera.scale + camera.y) * dpr - origin.y * k);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(sprite, x, y);
+    ctx.setTransform(dpr * camera.scale, 0, 0, dpr * camera.scale, dpr * camera.x, dpr * camera.y);
+  }
+
+  /** One desk and one monitor, at the current zoom: every workstation is the same picture. */
+  private drawSprites() {
+    const k = this.dpr * this.camera.scale;
+    const origin = OfficeRenderer.SPRITE_ORIGIN;
+    for (const { canvas, ctx } of [this.deskSprite, this.monitorSprite]) {
+      canvas.width = Math.ceil(origin.w * k);
+      canvas.height = Math.ceil(origin.h * k);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      // Desk centre at the origin, in grid units relative to it.
+      ctx.setTransform(k, 0, 0, k, origin.x * k, origin.y * k);
+      ctx.lineJoin = 'round';
+    }
+    this.drawDesk(this.deskSprite.ctx);
+    this.drawMonitor(this.monitorSprite.ctx);
+    this.spriteScale = k;
   }
 
   // ─── Cached layers ─────────────────────────────────────────────────────────────────────
@@ -316,27 +391,26 @@ export class OfficeRenderer {
     this.roomValid = true;
   }
 
-  private drawFurniture(agents: readonly LiveAgent[], count: number) {
-    const { ctx } = this.furniture;
+  private drawTags(agents: readonly LiveAgent[], count: number) {
+    const { ctx } = this.tags;
     const layout = this.layout!;
-    const { x0, x1, y0, y1 } = layout.floor;
     this.worldTransform(ctx);
-    // Plants in two corners, as on the landing page; they stand in the painter's order too.
-    const plants = [
-      { x: x0 + 0.45, y: y1 - 0.5 },
-      { x: x1 - 0.4, y: y0 + 0.45 },
-    ];
-    const items = [
-      ...layout.order.filter((i) => i < count).map((i) => ({ depth: layout.seats[i]!.depth + 1, seat: i })),
-      ...plants.map((plant, n) => ({ depth: plant.x + plant.y, seat: -1 - n })),
-    ].sort((a, b) => a.depth - b.depth);
-    for (const item of items) {
-      if (item.seat < 0) this.drawPlant(ctx, plants[-1 - item.seat]!);
-      else this.drawDesk(ctx, layout.seats[item.seat]!, agents[item.seat]!);
-    }
+    // Name tags that would overlap one already placed are left out (the tooltip and the list
+    // still name everyone): the selected agent's first, then in the page's order.
     ctx.font = FONT_LABEL;
-    for (let i = 0; i < count; i++) this.drawNameTag(ctx, layout.seats[i]!, agents[i]!, this.furnitureLook[i]! & 2 ? true : false);
-    this.furnitureValid = true;
+    const placed: Array<[number, number, number, number]> = [];
+    const selected = this.tagLook.findIndex((look) => (look & 2) !== 0);
+    const queue = Array.from({ length: count }, (_, i) => i);
+    if (selected >= 0 && selected < count) queue.unshift(...queue.splice(selected, 1));
+    for (const i of queue) {
+      const seat = layout.seats[i]!;
+      const width = (this.labelWidths[i] ??= ctx.measureText(agents[i]!.name).width + 28);
+      const box: [number, number, number, number] = [seat.labelX - width / 2 - 1, seat.labelY - 10, seat.labelX + width / 2 + 1, seat.labelY + 10];
+      if (placed.some(([x0, y0, x1, y1]) => box[0] < x1 && x0 < box[2] && box[1] < y1 && y0 < box[3])) continue;
+      placed.push(box);
+      this.drawNameTag(ctx, seat, agents[i]!, i === selected);
+    }
+    this.tagsValid = true;
   }
 
   private drawPlant(ctx: Ctx, at: { x: number; y: number }) {
@@ -353,22 +427,17 @@ export class OfficeRenderer {
     ctx.lineWidth = 1;
     ctx.strokeStyle = '#94a3b8';
     ctx.stroke();
-    const leaves: Array<[number, number, string]> = [
-      [-6, -26, '#34d399'],
-      [6, -28, '#10b981'],
-      [0, -38, '#059669'],
-    ];
-    for (const [dx, dy, color] of leaves) {
-      circle(ctx, sx + dx, sy + dy, 9);
-      ctx.fillStyle = color;
+    for (let n = 0; n < LEAVES.length; n += 3) {
+      circle(ctx, sx + (LEAVES[n] as number), sy + (LEAVES[n + 1] as number), 9);
+      ctx.fillStyle = LEAVES[n + 2] as string;
       ctx.fill();
     }
   }
 
-  private drawDesk(ctx: Ctx, seat: Seat, agent: LiveAgent) {
+  /** The desk box around grid point (0, 0) (the sprite's origin). */
+  private drawDesk(ctx: Ctx) {
     const p = this.palette;
-    const { cx, cy } = seat;
-    const [ax, bx, ay, by, h] = [cx - DESK.width / 2, cx + DESK.width / 2, cy - DESK.depth / 2, cy + DESK.depth / 2, DESK.height];
+    const [ax, bx, ay, by, h] = [-DESK.width / 2, DESK.width / 2, -DESK.depth / 2, DESK.depth / 2, DESK.height];
     quad(ctx, ax, by, h, bx, by, h, bx, by, 0, ax, by, 0);
     ctx.fillStyle = p.deskLeft;
     ctx.fill();
@@ -381,11 +450,15 @@ export class OfficeRenderer {
     ctx.lineWidth = 1;
     ctx.strokeStyle = p.deskRight;
     ctx.stroke();
+  }
 
-    // Monitor on a short stand, seen from behind.
-    const m0 = cx + MONITOR.x0;
-    const m1 = cx + MONITOR.x1;
-    const my = cy + MONITOR.y;
+  /** The monitor on its short stand, seen from behind, relative to the desk centre (0, 0). */
+  private drawMonitor(ctx: Ctx) {
+    const p = this.palette;
+    const h = DESK.height;
+    const m0 = MONITOR.x0;
+    const m1 = MONITOR.x1;
+    const my = MONITOR.y;
     const stand = (m0 + m1) / 2;
     quad(ctx, stand - 0.03, my, h, stand + 0.03, my, h, stand + 0.03, my, MONITOR.bottom + 2, stand - 0.03, my, MONITOR.bottom + 2);
     ctx.fillStyle = '#64748b';
@@ -396,19 +469,24 @@ export class OfficeRenderer {
     quad(ctx, m0, my + 0.05, MONITOR.bottom, m1, my + 0.05, MONITOR.bottom, m1, my + 0.05, MONITOR.top, m0, my + 0.05, MONITOR.top);
     ctx.fillStyle = p.screen;
     ctx.fill();
-    if (agent.status === 'offline') {
-      // A dark, switched-off screen back.
-      ctx.globalAlpha = 0.35;
-      ctx.fillStyle = '#0f172a';
-      ctx.fill();
-      ctx.globalAlpha = 1;
-    }
+  }
+
+  /** An offline agent's monitor: switched off, darker. */
+  private drawScreenOff(seat: Seat) {
+    const { ctx } = this;
+    const m0 = seat.cx + MONITOR.x0;
+    const m1 = seat.cx + MONITOR.x1;
+    const my = seat.cy + MONITOR.y + 0.05;
+    quad(ctx, m0, my, MONITOR.bottom, m1, my, MONITOR.bottom, m1, my, MONITOR.top, m0, my, MONITOR.top);
+    ctx.globalAlpha = 0.45;
+    ctx.fillStyle = '#0f172a';
+    ctx.fill();
+    ctx.globalAlpha = 1;
   }
 
   private drawNameTag(ctx: Ctx, seat: Seat, agent: LiveAgent, selected: boolean) {
     const p = this.palette;
-    const index = seat.index;
-    const width = (this.labelWidths[index] ??= ctx.measureText(agent.name).width + 28);
+    const width = this.labelWidths[seat.index]!;
     const x = seat.labelX - width / 2;
     const y = seat.labelY;
     ctx.globalAlpha = agent.status === 'offline' ? 0.6 : 1;
@@ -457,7 +535,6 @@ export class OfficeRenderer {
 
   private drawPerson(seat: Seat, agent: LiveAgent, now: number, animate: boolean) {
     const { ctx } = this;
-    const p = this.palette;
     const working = agent.status === 'working';
     // Each agent gets its own phase, so a busy office does not bob in unison.
     const phase = seat.index * 1.7;
@@ -496,19 +573,22 @@ export class OfficeRenderer {
 
     this.drawRing(agent.ring, bx, hy, now, animate, seat.index);
     ctx.globalAlpha = 1;
+  }
 
-    if (working) {
-      // The screen's light spilling around the monitor, pulsing like the ring.
-      const pulse = animate ? 0.22 + 0.16 * (0.5 + 0.5 * Math.sin(now / 320 + phase)) : 0.32;
-      const m0 = seat.cx + MONITOR.x0 - 0.09;
-      const m1 = seat.cx + MONITOR.x1 + 0.09;
-      const my = seat.cy + MONITOR.y;
-      quad(ctx, m0, my, MONITOR.bottom - 5, m1, my, MONITOR.bottom - 5, m1, my, MONITOR.top + 6, m0, my, MONITOR.top + 6);
-      ctx.globalAlpha = pulse;
-      ctx.fillStyle = p.rings.working;
-      ctx.fill();
-      ctx.globalAlpha = 1;
-    }
+  /** The screen's light spilling around a working agent's monitor, pulsing like the ring. */
+  private drawGlow(seat: Seat, now: number, animate: boolean) {
+    const { ctx } = this;
+    const p = this.palette;
+    const phase = seat.index * 1.7;
+    const pulse = animate ? 0.22 + 0.16 * (0.5 + 0.5 * Math.sin(now / 320 + phase)) : 0.32;
+    const m0 = seat.cx + MONITOR.x0 - 0.09;
+    const m1 = seat.cx + MONITOR.x1 + 0.09;
+    const my = seat.cy + MONITOR.y;
+    quad(ctx, m0, my, MONITOR.bottom - 5, m1, my, MONITOR.bottom - 5, m1, my, MONITOR.top + 6, m0, my, MONITOR.top + 6);
+    ctx.globalAlpha = pulse;
+    ctx.fillStyle = p.rings.working;
+    ctx.fill();
+    ctx.globalAlpha = 1;
   }
 
   private drawRing(ring: RingKind, x: number, y: number, now: number, animate: boolean, index: number) {
@@ -595,11 +675,11 @@ export class OfficeRenderer {
     const p = this.palette;
     const s = camera.scale;
     // Overlays follow the zoom a little, staying readable when zoomed out.
-    const o = Math.min(1.15, Math.max(0.85, s));
+    const o = Math.min(1.15, Math.max(width < 520 ? 0.75 : 0.85, s));
     const animate = !ui.reducedMotion;
 
     // Every head is an obstacle: a bubble may not hide another agent.
-    const headBox = (RING_RADIUS + 4) * s;
+    const headBox = (RING_RADIUS + 2) * s;
     for (let i = 0; i < count; i++) {
       const seat = layout.seats[i]!;
       const agent = agents[i]!;
@@ -613,81 +693,72 @@ export class OfficeRenderer {
       rects[r + 1] = hy - headBox;
       rects[r + 2] = headBox * 2;
       rects[r + 3] = headBox * 2;
-      this.thoughtSlot[i] = -1;
+      this.bubbleSlot[i] = -1;
     }
 
-    // Thought trails: the most recent few, each right above its agent's head.
-    const thoughts = this.pickRecent(agents, count, ui, false, MAX_THOUGHTS);
+    // Speech bubbles first: the most recent few (alerts, and the hovered, focused or selected
+    // agent's, ahead of the rest), each as close above its head as the others allow.
+    const bubbleStart = count;
     let item = count;
-    for (let n = 0; n < thoughts; n++) {
-      const i = this.picked[n]!;
-      const agent = agents[i]!;
-      const cache = this.thoughtCache(agent);
-      const w = (cache.width + 18) * o;
-      const h = 20 * o;
-      const r = item * RECT_STRIDE;
-      rects[r] = this.headX[i]! - 14 * o;
-      rects[r + 1] = this.ringTop[i]! - 12 * o - h;
-      rects[r + 2] = w;
-      rects[r + 3] = h;
-      this.wantX[item] = rects[r]!;
-      this.wantY[item] = rects[r + 1]!;
-      this.itemSeat[item] = i;
-      this.thoughtSlot[i] = item;
-      item++;
-    }
-    placeBubbles(rects, count, item, width, height, EDGE);
-    for (let t = count; t < item; t++) {
-      // Pushed far from its head it would only confuse: leave it out (the list has it).
-      if (Math.abs(rects[t * RECT_STRIDE]! - this.wantX[t]!) > 70 || Math.abs(rects[t * RECT_STRIDE + 1]! - this.wantY[t]!) > 36) {
-        rects[t * RECT_STRIDE + 2] = 0;
-        this.thoughtSlot[this.itemSeat[t]!] = -1;
-      }
-    }
-
-    // Speech bubbles: the most recent few (the hovered, focused or selected agent's always).
-    const bubbleStart = item;
     const bubbles = this.pickRecent(agents, count, ui, true, MAX_BUBBLES);
     for (let n = 0; n < bubbles; n++) {
       const i = this.picked[n]!;
       const agent = agents[i]!;
       const bubble = agent.bubble!;
       if (!bubble.lines) this.wrapBubble(agent);
-      const slot = this.thoughtSlot[i]!;
-      const anchor = slot >= 0 ? rects[slot * RECT_STRIDE + 1]! : this.ringTop[i]!;
-      const w = (Math.max(bubble.linesWidth, bubble.toName ? this.headerWidth(bubble.toName) : 0) + BUBBLE.padX * 2) * o;
+      const w = (bubble.linesWidth + BUBBLE.padX * 2) * o;
       const h = (bubble.lines!.length * BUBBLE.line + (bubble.toName ? BUBBLE.head : 0) + BUBBLE.padY * 2) * o;
       const r = item * RECT_STRIDE;
       rects[r] = this.headX[i]! - w / 2;
-      rects[r + 1] = anchor - BUBBLE.tail * o - h - 2;
+      rects[r + 1] = this.ringTop[i]! - BUBBLE.tail * o - h - 2;
       rects[r + 2] = w;
       rects[r + 3] = h;
-      this.wantX[item] = rects[r]!;
-      this.wantY[item] = rects[r + 1]!;
+      this.itemSeat[item] = i;
+      this.pinned[item] = agent.id === ui.hoverId || agent.id === ui.focusId || agent.id === ui.selectedId ? 1 : 0;
+      this.bubbleSlot[i] = item;
+      item++;
+    }
+    // Where there is no free spot near its head a bubble may cover another head, and failing
+    // that it is left out (the list has it).
+    placeBubbles(rects, bubbleStart, item, width, height, BUBBLE_MOVES, this.pinned, count, EDGE);
+
+    // Then thought trails, for agents not already speaking: the freshest few.
+    const thoughtStart = item;
+    const thoughts = this.pickRecent(agents, count, ui, false, MAX_THOUGHTS);
+    for (let n = 0; n < thoughts; n++) {
+      const i = this.picked[n]!;
+      const slot = this.bubbleSlot[i]!;
+      if (slot >= 0 && rects[slot * RECT_STRIDE + 2]! > 0) continue;
+      const agent = agents[i]!;
+      const cache = this.thoughtCache(agent);
+      const w = (cache.width + 20) * o;
+      const h = (cache.lines.length * THOUGHT.line + 8) * o;
+      const r = item * RECT_STRIDE;
+      rects[r] = this.headX[i]! - 14 * o;
+      rects[r + 1] = this.ringTop[i]! - 12 * o - h;
+      rects[r + 2] = w;
+      rects[r + 3] = h;
       this.itemSeat[item] = i;
       item++;
     }
-    placeBubbles(rects, bubbleStart, item, width, height, EDGE);
-    for (let b = bubbleStart; b < item; b++) {
-      const id = agents[this.itemSeat[b]!]!.id;
-      const pinned = id === ui.hoverId || id === ui.focusId || id === ui.selectedId;
-      if (!pinned && Math.hypot(rects[b * RECT_STRIDE]! - this.wantX[b]!, rects[b * RECT_STRIDE + 1]! - this.wantY[b]!) > 90) rects[b * RECT_STRIDE + 2] = 0;
-    }
+    placeBubbles(rects, thoughtStart, item, width, height, THOUGHT_MOVES, null, 0, EDGE);
 
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    for (let b = bubbleStart; b < item; b++) {
+    for (let b = bubbleStart; b < thoughtStart; b++) {
       if (rects[b * RECT_STRIDE + 2]! <= 0) continue;
       const agent = agents[this.itemSeat[b]!]!;
       const target = agent.bubble!.toAgentId ? layout.byId.get(agent.bubble!.toAgentId) : undefined;
       if (target) this.drawArc(layout.seats[this.itemSeat[b]!]!, target, agent.bubbleAlpha);
     }
-    for (let t = count; t < bubbleStart; t++) {
+    for (let t = thoughtStart; t < item; t++) {
       if (rects[t * RECT_STRIDE + 2]! > 0) this.drawThought(agents[this.itemSeat[t]!]!, t * RECT_STRIDE, this.headX[this.itemSeat[t]!]!, this.ringTop[this.itemSeat[t]!]!, o);
     }
-    for (let b = bubbleStart; b < item; b++) {
-      if (rects[b * RECT_STRIDE + 2]! <= 0) continue;
-      const i = this.itemSeat[b]!;
-      this.drawBubble(agents[i]!, b * RECT_STRIDE, this.headX[i]!, this.ringTop[i]!, o);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let b = bubbleStart; b < thoughtStart; b++) {
+        if (rects[b * RECT_STRIDE + 2]! <= 0) continue;
+        const i = this.itemSeat[b]!;
+        this.drawBubble(agents[i]!, b * RECT_STRIDE, this.headX[i]!, this.ringTop[i]!, o, pass === 0);
+      }
     }
 
     const tipId = ui.hoverId ?? ui.focusId;
@@ -718,7 +789,8 @@ export class OfficeRenderer {
       let time: number;
       if (bubbles) {
         if (!agent.bubble || agent.bubbleAlpha <= 0) continue;
-        time = agent.bubble.bornAt;
+        // Alerts (approval needed, failures) outrank chatter, whatever their age.
+        time = agent.bubble.bornAt + (agent.bubble.kind === 'alert' ? 1e12 : 0);
       } else {
         if (!agent.thought || agent.thoughtAlpha <= 0) continue;
         time = agent.thought.expiresAt;
@@ -738,18 +810,25 @@ export class OfficeRenderer {
     return picked;
   }
 
-  private thoughtCache(agent: LiveAgent): { width: number; gradient: CanvasGradient } {
+  private thoughtCache(agent: LiveAgent): ThoughtCache {
     const thought = agent.thought!;
-    let cache = thought.cache as { width: number; gradient: CanvasGradient } | null;
+    let cache = thought.cache as ThoughtCache | null;
     if (!cache) {
       const { ctx } = this;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.font = thought.kind === 'thinking' ? FONT_THINKING : FONT_THOUGHT;
-      const textWidth = ctx.measureText(thought.text).width;
-      // Older words fade into the pill: the trail reads as a stream.
-      const gradient = ctx.createLinearGradient(9, 0, 9 + Math.min(textWidth, 110), 0);
+      const measure = (text: string) => ctx.measureText(text).width;
+      // Two short lines read better than one long one; the cut keeps the newest words.
+      const lines = wrapText(thought.text, THOUGHT.maxWidth, measure, 10);
+      while (lines.length > 2) lines.shift();
+      if (lines.length === 2 && !lines[0]!.startsWith('…')) lines[0] = `…${lines[0]}`;
+      let width = 0;
+      for (const line of lines) width = Math.max(width, measure(line));
+      // Older words fade into the pill: the first line fades in from the left.
+      const gradient = ctx.createLinearGradient(10, 0, 10 + Math.min(width, 90), 0);
       gradient.addColorStop(0, this.palette.bubble);
       gradient.addColorStop(1, this.palette.inkMuted);
-      cache = { width: textWidth, gradient };
+      cache = { lines, width, gradient };
       thought.cache = cache;
     }
     return cache;
@@ -778,17 +857,20 @@ export class OfficeRenderer {
       ctx.fill();
       ctx.stroke();
     }
-    roundRect(ctx, x, y, w, h, h / 2);
+    roundRect(ctx, x, y, w, h, 10 * o);
     ctx.globalAlpha = agent.thoughtAlpha * 0.94;
     ctx.fill();
     ctx.globalAlpha = agent.thoughtAlpha;
     ctx.stroke();
     ctx.setTransform(dpr * o, 0, 0, dpr * o, dpr * x, dpr * y);
     ctx.font = thought.kind === 'thinking' ? FONT_THINKING : FONT_THOUGHT;
-    ctx.fillStyle = cache.gradient;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'alphabetic';
-    ctx.fillText(thought.text, 9, 14);
+    const lines = cache.lines;
+    for (let n = 0; n < lines.length; n++) {
+      ctx.fillStyle = n === 0 && lines[0]!.startsWith('…') ? cache.gradient : p.inkMuted;
+      ctx.fillText(lines[n]!, 10, 4 + THOUGHT.line * (n + 1) - 3);
+    }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.globalAlpha = 1;
   }
@@ -799,15 +881,14 @@ export class OfficeRenderer {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.font = FONT_BUBBLE;
     const measure = (text: string) => ctx.measureText(text).width;
-    bubble.lines = wrapText(bubble.text, BUBBLE.maxWidth, measure, 3);
+    bubble.lines = wrapText(bubble.text, BUBBLE.maxWidth, measure, BUBBLE.maxLines);
     let widest = 0;
     for (const line of bubble.lines) widest = Math.max(widest, measure(line));
+    if (bubble.toName) {
+      ctx.font = FONT_BUBBLE_HEAD;
+      widest = Math.max(widest, measure(bubble.toName) + 14);
+    }
     bubble.linesWidth = Math.ceil(widest);
-  }
-
-  private headerWidth(name: string): number {
-    this.ctx.font = FONT_BUBBLE_HEAD;
-    return this.ctx.measureText(name).width + 14;
   }
 
   private drawArc(from: Seat, to: Seat, alpha: number) {
@@ -833,7 +914,8 @@ export class OfficeRenderer {
     ctx.globalAlpha = 1;
   }
 
-  private drawBubble(agent: LiveAgent, r: number, hx: number, ringTop: number, o: number) {
+  /** A bubble in two passes: every stem first (`stem`), then every bubble over them. */
+  private drawBubble(agent: LiveAgent, r: number, hx: number, ringTop: number, o: number, stem: boolean) {
     const { ctx, dpr } = this;
     const p = this.palette;
     const bubble = agent.bubble!;
@@ -849,13 +931,21 @@ export class OfficeRenderer {
     // A tail when the bubble sits just above the head; a thin stem when it had to move away.
     const tailX = Math.max(x + 12 * o, Math.min(x + w - 12 * o, hx));
     const gap = ringTop - bottom;
-    if (gap > BUBBLE.tail * o + 4 || hx < x || hx > x + w) {
-      ctx.beginPath();
-      ctx.moveTo(tailX, bottom);
-      ctx.lineTo(hx, ringTop - 2);
-      ctx.lineWidth = 1.2;
-      ctx.strokeStyle = accent === p.bubbleLine ? p.frame : accent;
-      ctx.stroke();
+    const attached = gap >= 0 && gap <= BUBBLE.tail * o + 4 && hx >= x && hx <= x + w;
+    if (stem) {
+      if (!attached) {
+        ctx.beginPath();
+        ctx.moveTo(tailX, bottom > ringTop ? y : bottom);
+        ctx.lineTo(hx, ringTop - 2);
+        ctx.lineWidth = 1.2;
+        ctx.strokeStyle = accent === p.bubbleLine ? p.frame : accent;
+        ctx.stroke();
+        circle(ctx, hx, ringTop - 2, 2);
+        ctx.fillStyle = ctx.strokeStyle;
+        ctx.fill();
+      }
+      ctx.globalAlpha = 1;
+      return;
     }
     ctx.shadowColor = p.shadow;
     ctx.shadowBlur = 8 * dpr;
@@ -869,7 +959,7 @@ export class OfficeRenderer {
     ctx.lineWidth = accent === p.bubbleLine ? 1 : 1.5;
     ctx.strokeStyle = accent;
     ctx.stroke();
-    if (gap >= 0 && gap <= BUBBLE.tail * o + 4 && hx >= x && hx <= x + w) {
+    if (attached) {
       ctx.beginPath();
       ctx.moveTo(tailX - 6 * o, bottom - 0.5);
       ctx.lineTo(tailX, bottom + BUBBLE.tail * o);

@@ -209,7 +209,7 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
   const fromProps = new Map<string, PropMemory>();
   const streams = new Map<string, StreamMemory>();
   /** task id → the agent it belongs to, with what we last heard of it. */
-  const tasks = new Map<string, { agentId: string; title: string; progress: number; status: string }>();
+  const knownTasks = new Map<string, { agentId: string; title: string; progress: number; status: string }>();
   const listeners = new Set<() => void>();
   let lastSeq = -Infinity;
   let version = 0;
@@ -226,8 +226,8 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
   }
 
   function rememberTask(id: string, agentId: string, title: string, progress: number, status: string) {
-    if (!tasks.has(id) && tasks.size >= TASK_MEMORY) tasks.delete(tasks.keys().next().value as string);
-    tasks.set(id, { agentId, title, progress, status });
+    if (!knownTasks.has(id) && knownTasks.size >= TASK_MEMORY) knownTasks.delete(knownTasks.keys().next().value as string);
+    knownTasks.set(id, { agentId, title, progress, status });
   }
 
   function say(agent: LiveAgent, kind: BubbleKind, rawText: string, to: LiveAgent | null = null): boolean {
@@ -363,7 +363,7 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
       }
       fromProps.set(item.id, memory);
       bySlug.set(agent.slug, agent);
-      if (agent.task) rememberTask(agent.task.id, agent.id, agent.task.title, agent.task.progress, tasks.get(agent.task.id)?.status ?? 'running');
+      if (agent.task) rememberTask(agent.task.id, agent.id, agent.task.title, agent.task.progress, knownTasks.get(agent.task.id)?.status ?? 'running');
       if (list[next.length] !== agent) roster = true;
       next.push(agent);
     }
@@ -388,7 +388,7 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
   function agentForTask(taskId: unknown): LiveAgent | undefined {
     const id = string(taskId);
     if (!id) return undefined;
-    const known = tasks.get(id);
+    const known = knownTasks.get(id);
     return known ? byId.get(known.agentId) : undefined;
   }
 
@@ -401,7 +401,7 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
     const title = string(task.title) ?? 'Untitled task';
     const progress = progressOf(task.progress);
     const status = string(task.status) ?? 'pending';
-    const previous = tasks.get(id);
+    const previous = knownTasks.get(id);
     rememberTask(id, agent.id, title, progress, status);
     const change = string(data.change);
     let touched = false;
@@ -521,7 +521,7 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
         if (!agent || !status) return false;
         const taskId = string(data.task_id);
         if (taskId) {
-          const known = tasks.get(taskId);
+          const known = knownTasks.get(taskId);
           if (!known || known.agentId === agent.id) rememberTask(taskId, agent.id, known?.title ?? '', known?.progress ?? 0, known?.status ?? 'running');
           if (agent.task?.id !== taskId && known?.title) agent.task = { id: taskId, title: known.title, progress: known.progress };
         }

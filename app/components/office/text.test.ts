@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { placeBubbles } from './placement';
+import { candidateOffsets, placeBubbles } from './placement';
+
+const moves = candidateOffsets({ side: 200, up: 120, step: 10 });
 import { clipText, tailText, wrapText } from './text';
 
 // A monospace "font": every character is 6 px wide.
@@ -53,18 +55,33 @@ describe('placeBubbles', () => {
 
   it('keeps bubbles inside the canvas', () => {
     const rects = new Float64Array([-50, -20, 120, 40, 760, 480, 120, 40]);
-    placeBubbles(rects, 2, 800, 500, 6);
+    placeBubbles(rects, 0, 2, 800, 500, moves, null, 6);
     expect([rects[0], rects[1]]).toEqual([6, 6]);
     expect([rects[4], rects[5]]).toEqual([800 - 6 - 120, 500 - 6 - 40]);
   });
 
   it('moves overlapping bubbles apart when there is room', () => {
     const rects = new Float64Array([300, 200, 120, 40, 330, 210, 120, 40, 320, 205, 120, 40]);
-    placeBubbles(rects, 3, 800, 500);
+    placeBubbles(rects, 0, 3, 800, 500, moves);
     expect(overlap(rects, 0, 1)).toBe(false);
     expect(overlap(rects, 0, 2)).toBe(false);
     expect(overlap(rects, 1, 2)).toBe(false);
     // The first keeps its place.
     expect([rects[0], rects[1]]).toEqual([300, 200]);
+  });
+
+  it('steers around obstacles it does not move, and ignores empty rects', () => {
+    // A head at (300, 200) and a bubble that wants to sit on it.
+    const rects = new Float64Array([300, 200, 36, 36, 0, 0, 0, 0, 280, 190, 120, 40]);
+    placeBubbles(rects, 2, 3, 800, 500, moves);
+    expect([rects[0], rects[1]]).toEqual([300, 200]);
+    expect(overlap(rects, 0, 2)).toBe(false);
+  });
+
+  it('leaves out a rect with no free spot within reach, unless it is pinned', () => {
+    const wall = new Float64Array([0, 0, 800, 500, 300, 200, 120, 40, 300, 200, 120, 40]);
+    placeBubbles(wall, 1, 3, 800, 500, moves, new Uint8Array([0, 0, 1]));
+    expect(wall[4 + 2]).toBe(0);
+    expect(wall[8 + 2]).toBe(120);
   });
 });

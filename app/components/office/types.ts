@@ -52,7 +52,7 @@ export interface OfficeBubble {
   expiresAt: number;
   /** Wrapped lines, filled in by the renderer once (measuring needs a canvas). */
   lines: string[] | null;
-  /** Width of the widest wrapped line, with `lines`. */
+  /** Width of the widest wrapped line (or of the "→ name" header), with `lines`. */
   linesWidth: number;
 }
 

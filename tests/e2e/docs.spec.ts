@@ -1,0 +1,116 @@
+/**
+ * The public docs: the quickstart (static) and the API reference, which the browser renders
+ * from the same-origin OpenAPI document; expectations about operations come from that document.
+ */
+import { LOCAL_DEMO_USER } from '../../core/seed';
+import { expect, test } from './fixtures';
+
+interface Spec {
+  paths: Record<string, Record<string, { summary?: string; tags?: string[] }>>;
+}
+
+const anchor = (method: string, path: string) => `${method}-${path}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+test('the quickstart shows how to give a task with curl', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/docs');
+  await expect(page).toHaveTitle(/Quickstart/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Quickstart' })).toBeVisible();
+  await expect(page.locator('meta[name="description"]')).toHaveAttribute('content', /POST \/v1\/tasks/);
+  await expect(page.getByText(LOCAL_DEMO_USER.email).first()).toBeVisible();
+
+  const createTask = page.getByRole('figure', { name: 'Give Sable a task' });
+  await expect(createTask).toContainText('curl -X POST "$GC_URL/v1/tasks"');
+  await expect(createTask).toContainText('Authorization: Bearer $GC_API_KEY');
+  await expect(createTask).toContainText('Idempotency-Key: review-pr-42');
+  await createTask.getByRole('button', { name: 'Copy' }).click();
+  await expect(createTask.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('curl -X POST "$GC_URL/v1/tasks"');
+
+  // The table of contents links to anchors in the page.
+  await page.getByRole('navigation', { name: 'On this page' }).getByRole('link', { name: 'Live WebSocket' }).click();
+  await expect(page).toHaveURL(/\/docs#live$/);
+  await expect(page.getByRole('heading', { name: 'Everything, live (WebSocket)' })).toBeInViewport();
+  await expect(page.getByText('?since=<last seq>').first()).toBeVisible();
+});
+
+test('the site header and footer link to the docs', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Docs' }).click();
+  await expect(page).toHaveURL(/\/docs$/);
+  await page.getByRole('contentinfo').getByRole('link', { name: 'API reference' }).click();
+  await expect(page).toHaveURL(/\/docs\/api$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'API reference' })).toBeVisible();
+});
+
+test('the API reference lists the operations of the OpenAPI document, filterable', async ({ page, request }) => {
+  const spec = (await (await request.get('/v1/openapi.json')).json()) as Spec;
+  await page.goto('/docs/api');
+  await expect(page).toHaveTitle(/API reference/);
+
+  for (const [method, path] of [
+    ['post', '/v1/tasks'],
+    ['get', '/v1/health'],
+  ] as const) {
+    const summary = spec.paths[path]?.[method]?.summary ?? '';
+    expect(summary).not.toBe('');
+    const operation = page.locator(`#${anchor(method, path)}`);
+    await expect(operation.getByRole('heading', { name: summary })).toBeVisible();
+    await expect(operation).toContainText(method.toUpperCase());
+    await expect(operation).toContainText(path);
+    await expect(operation.getByRole('figure', { name: 'curl' })).toContainText(`${path}"`);
+  }
+  // The request body's schema, resolved and marked, and a runnable example.
+  const createTask = page.locator(`#${anchor('post', '/v1/tasks')}`);
+  await expect(createTask).toContainText('required');
+  await expect(createTask.getByRole('figure', { name: 'curl' })).toContainText('"agent":"sable"');
+
+  const approvals = Object.entries(spec.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([, op]) => op.tags?.includes('approvals'))
+      .map(([method]) => anchor(method, path)),
+  );
+  expect(approvals.length).toBeGreaterThan(0);
+  const operations = page.locator('article[id]');
+  expect(await operations.count()).toBeGreaterThan(approvals.length);
+
+  // "/" jumps to the filter from anywhere on the page.
+  await page.locator('body').press('/');
+  const search = page.getByRole('searchbox', { name: 'Filter operations' });
+  await expect(search).toBeFocused();
+  await search.fill('approvals');
+  await expect(operations).toHaveCount(approvals.length);
+  expect((await operations.evaluateAll((els) => els.map((el) => el.id))).sort()).toEqual([...approvals].sort());
+  await expect(page.getByText(`${approvals.length} of`)).toBeVisible();
+
+  await search.press('Escape');
+  await expect(search).toHaveValue('');
+  expect(await operations.count()).toBeGreaterThan(approvals.length);
+});
+
+test('an operation can be deep-linked', async ({ page }) => {
+  await page.goto(`/docs/api#${anchor('get', '/v1/tasks/{id}/stream')}`);
+  const stream = page.locator(`#${anchor('get', '/v1/tasks/{id}/stream')}`);
+  await expect(stream).toBeInViewport();
+  await expect(stream.getByRole('figure', { name: 'curl' })).toContainText('curl -N');
+});
+
+test('the API reference says so when the document cannot be read, and retries', async ({ page }) => {
+  await page.route('**/v1/openapi.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"not": "an OpenAPI document"}' }));
+  await page.goto('/docs/api');
+  await expect(page.getByRole('alert')).toContainText('We could not load the API description');
+  await page.unroute('**/v1/openapi.json');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.locator(`#${anchor('get', '/v1/health')}`)).toBeVisible();
+});
+
+test('the docs fit a phone-sized screen', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  for (const path of ['/docs', '/docs/api']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    if (path === '/docs/api') await expect(page.locator('article[id]').first()).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+});
