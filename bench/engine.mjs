@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { applyMigrations, makeTempDir, removeTempDir, startWrangler } from './lib/server.mjs';
+import { applyMigrations, makeTempDir, removeTempDir, runTool, snapshotWorker, startWrangler } from './lib/server.mjs';
 import { formatNumber, formatTable, percentile } from './lib/stats.mjs';
 
 export const name = 'engine';
@@ -214,12 +214,18 @@ async function read(url, route, key) {
   return res;
 }
 
+/**
+ * Page size for GET /v1/tasks. Not 100: a full page of 100 answers 500, because viewTasks'
+ * `task_id IN (…100 ids…)` plus the org id is 101 bound parameters, over D1's 100 per query.
+ */
+const PAGE = 99;
+
 /** Every task of a tenant (newest first), paging /v1/tasks; bounded to 200 pages. */
 async function listAll(url, tenant) {
   const all = [];
   let cursor = null;
   for (let page = 0; page < 200; page += 1) {
-    const res = await read(url, `/v1/tasks?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, tenant.key());
+    const res = await read(url, `/v1/tasks?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, tenant.key());
     if (res.status !== 200) throw new Error(`list tasks ${tenant.slug}: ${res.error}`);
     all.push(...res.json.data);
     cursor = res.json.next_cursor;
@@ -290,7 +296,7 @@ function readLog(server) {
 
 /** What the worker logged that matters here: queue batches, alarms, retries, errors. */
 function logSummary(text) {
-  const summary = { queueBatches: 0, queueMessages: 0, queueAcked: 0, queueBatchMs: [], orgAlarms: 0, requeued: 0, resent: 0, queueRetries: 0, deadLettered: 0, sendFailed: 0, errorLines: [] };
+  const summary = { reloads: (text.match(/Reloading local server/g) ?? []).length, queueBatches: 0, queueMessages: 0, queueAcked: 0, queueBatchMs: [], orgAlarms: 0, requeued: 0, resent: 0, queueRetries: 0, deadLettered: 0, sendFailed: 0, errorLines: [] };
   for (const line of text.split('\n')) {
     const q = /QUEUE agent-runs (\d+)\/(\d+)(?: \((\d+)ms\))?/.exec(line);
     if (q) {
@@ -459,15 +465,15 @@ async function hubState(persistTo, taskIds) {
 }
 
 /** Many tasks, some failing once, and the whole `wrangler dev` killed when ~half are complete. */
-async function failure(settings, options, log) {
+async function failure(config, settings, options, log) {
   const port = settings.port + 31;
   const inspectorPort = settings.port + 81;
   const persistTo = makeTempDir('engine-fail');
   const logs = [];
   let server = null;
   try {
-    applyMigrations(persistTo);
-    server = await startWrangler({ port, inspectorPort, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+    applyMigrations(persistTo, config);
+    server = await startWrangler({ config, port, inspectorPort, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
     serverLogs.add(server.logFile);
     const { url } = server;
     const tenant = await createTenant(url, 'failure', options.agents);
@@ -489,6 +495,7 @@ async function failure(settings, options, log) {
     });
     const restartAt = Math.ceil((options.failTasks * options.restartAtPercent) / 100);
     let restart = null;
+    let lastProgress = Date.now();
     const deadline = Date.now() + options.failTimeoutSeconds * 1000 + 300_000;
     for (let polls = 0; polls < 5000 && !restart && Date.now() < deadline; polls += 1) {
       await sleep(1000);
@@ -502,6 +509,10 @@ async function failure(settings, options, log) {
       }
       const counts = {};
       for (const t of all) counts[t.status] = (counts[t.status] ?? 0) + 1;
+      if (Date.now() - lastProgress > 10_000) {
+        log(`    failure: ${formatCounts(counts)} (${formatNumber((Date.now() - createStart) / 1000, 0)} s, waiting for ${restartAt} completed)`);
+        lastProgress = Date.now();
+      }
       if ((counts.completed ?? 0) >= restartAt) {
         const before = readLog(server);
         logs.push({ process: 1, ...logSummary(before) });
@@ -510,7 +521,7 @@ async function failure(settings, options, log) {
         const downAt = Date.now();
         log(`  failure: ${counts.completed ?? 0} completed, ${counts.running ?? 0} running, ${counts.queued ?? 0} queued, ${counts.pending ?? 0} pending (${creationDone ? 'creation done' : 'creation still running'}): SIGKILL wrangler dev`);
         server = null;
-        server = await startWrangler({ port, inspectorPort, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+        server = await startWrangler({ config, port, inspectorPort, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
         serverLogs.add(server.logFile);
         const upAt = Date.now();
         log(`  failure: restarted on the same persist dir in ${formatNumber((upAt - killedAt) / 1000)} s`);
@@ -680,15 +691,22 @@ export async function run(settings, log) {
   const json = { options, results: {} };
   const rows = [];
   const fmt = (v, d = 1) => formatNumber(v, d);
+  // A frozen bundle of the Worker: edits or a `remix vite:build` in the repo during the run
+  // would otherwise make `wrangler dev` reload the Worker (a restart nobody asked for).
+  const config = await snapshotWorker('engine');
+  try {
+    // What was measured: the snapshot bundles the working tree, uncommitted engine edits included.
+    json.uncommittedEngineFiles = runTool('git', ['status', '--porcelain', '--', 'durable-objects', 'core', 'worker']).split('\n').filter(Boolean);
+  } catch {}
 
   if (options.scenarios.includes('throughput') || options.scenarios.includes('admission')) {
     const port = settings.port + 30;
     const persistTo = makeTempDir('engine');
     let server = null;
     try {
-      applyMigrations(persistTo);
+      applyMigrations(persistTo, config);
       const bootStart = Date.now();
-      server = await startWrangler({ port, inspectorPort: settings.port + 80, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+      server = await startWrangler({ config, port, inspectorPort: settings.port + 80, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
       serverLogs.add(server.logFile);
       log(`  wrangler dev ready on ${server.url} in ${fmt((Date.now() - bootStart) / 1000)} s`);
       const { url } = server;
@@ -712,7 +730,7 @@ export async function run(settings, log) {
       removeTempDir(persistTo);
     }
   }
-  if (options.scenarios.includes('failure')) json.results.failure = await failure(settings, options, log);
+  if (options.scenarios.includes('failure')) json.results.failure = await failure(config, settings, options, log);
   json.results.client = { ...counters, readErrors };
 
   // ─── Tables ────────────────────────────────────────────────────────────────────────────
@@ -786,5 +804,5 @@ export async function run(settings, log) {
         (fl.stuckCount ? `\n(!) ${fl.stuckCount} task(s) not completed: ${fl.stuck.slice(0, 5).map((s) => `${s.id} ${s.status} attempts ${s.attempts}, runs [${s.runs.map((r) => r.outcome).join(',')}]${s.hubDeliveries?.length ? `, hub run_deliveries attempts [${s.hubDeliveries.map((d) => d.attempt).join(',')}]` : ''}`).join('; ')}` : ''),
     );
   }
-  return { table: tables.join('\n\n'), json: { options, ...json.results } };
+  return { table: tables.join('\n\n'), json: { options, uncommittedEngineFiles: json.uncommittedEngineFiles, ...json.results } };
 }

@@ -17,6 +17,9 @@ const BENCHMARKS = [
   { name: 'health-vs-hello', load: () => import('./health-vs-hello.mjs') },
   { name: 'rate-limit-accuracy', load: () => import('./rate-limit-accuracy.mjs') },
   { name: 'engine', load: () => import('./engine.mjs') },
+  { name: 'live-hub', load: () => import('./live-hub.mjs') },
+  // `npm run bench -- overhead` also selects it.
+  { name: 'run-overhead', aliases: ['overhead'], load: () => import('./run-overhead.mjs') },
 ];
 
 /**
@@ -69,7 +72,7 @@ function environment() {
 
 async function main() {
   const wanted = process.argv[2];
-  const selected = wanted ? BENCHMARKS.filter((b) => b.name === wanted || b.name.startsWith(wanted)) : BENCHMARKS;
+  const selected = wanted ? BENCHMARKS.filter((b) => [b.name, ...(b.aliases ?? [])].some((n) => n.startsWith(wanted))) : BENCHMARKS;
   if (selected.length === 0) {
     console.error(`bench: no benchmark matches "${wanted}". Known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
     process.exit(1);
