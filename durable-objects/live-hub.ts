@@ -55,6 +55,7 @@ export const LIVE_LIMITS = {
   idleMs: 10 * 60_000,
   /** Run-step deltas are batched this long before they become one event. */
   coalesceMs: 75,
+  presenceDebounceMs: 250,
 };
 
 const ClientFrame = z.discriminatedUnion('type', [
@@ -252,19 +253,44 @@ export class LiveHub {
     return this.host.ctx.getWebSockets().length + this.sse.size;
   }
 
+  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private leaving = new Set<WebSocket>();
+
+  /**
+   * Who is watching, sent to every socket. Ephemeral: not in the replay log and without a
+   * sequence number (it describes now, not history), and coalesced so a wave of connections
+   * costs one frame per socket rather than one per connection.
+   */
   private publishPresence(...leaving: WebSocket[]) {
-    const viewers = new Map<string, { id: string; type: string; name: string; connections: number; pages: string[] }>();
-    for (const ws of this.host.ctx.getWebSockets()) {
-      if (leaving.includes(ws)) continue;
-      const a = ws.deserializeAttachment() as SocketAttachment | null;
-      if (!a) continue;
-      const key = `${a.principalType}:${a.principalId}`;
-      const viewer = viewers.get(key) ?? { id: a.principalId, type: a.principalType, name: a.principalName, connections: 0, pages: [] };
-      viewer.connections += 1;
-      if (a.page && !viewer.pages.includes(a.page)) viewer.pages.push(a.page);
-      viewers.set(key, viewer);
-    }
-    this.host.appendEvent('presence', { viewers: [...viewers.values()].map((v) => ({ id: v.id, type: v.type, name: v.name, connections: v.connections, pages: v.pages.join(',') })) });
+    for (const ws of leaving) this.leaving.add(ws);
+    this.presenceTimer ??= setTimeout(() => {
+      this.presenceTimer = null;
+      const gone = this.leaving;
+      this.leaving = new Set();
+      const viewers = new Map<string, { id: string; type: string; name: string; connections: number; pages: string[] }>();
+      const sockets = this.host.ctx.getWebSockets().filter((ws) => !gone.has(ws));
+      for (const ws of sockets) {
+        const a = ws.deserializeAttachment() as SocketAttachment | null;
+        if (!a) continue;
+        const key = `${a.principalType}:${a.principalId}`;
+        const viewer = viewers.get(key) ?? { id: a.principalId, type: a.principalType, name: a.principalName, connections: 0, pages: [] };
+        viewer.connections += 1;
+        if (a.page && !viewer.pages.includes(a.page)) viewer.pages.push(a.page);
+        viewers.set(key, viewer);
+      }
+      const text = JSON.stringify({
+        type: 'presence',
+        at: new Date().toISOString(),
+        data: { viewers: [...viewers.values()].map((v) => ({ id: v.id, type: v.type, name: v.name, connections: v.connections, pages: v.pages.join(',') })) },
+      });
+      for (const ws of sockets) {
+        try {
+          ws.send(text);
+        } catch {
+          // closing
+        }
+      }
+    }, LIVE_LIMITS.presenceDebounceMs);
   }
 
   // ─── Server-Sent Events for one task ─────────────────────────────────────────────────

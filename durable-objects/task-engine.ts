@@ -8,7 +8,7 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { type AgentInput, type AgentPatch, agentView, countActiveAgents, findAgent, requireAgent, resolveManager, wouldCreateManagerCycle } from '../core/agents';
 import { getDb } from '../core/db/client';
-import { type OrgScope, orgScope } from '../core/db/scoped';
+import { OrgScope, orgScope } from '../core/db/scoped';
 import { activityLog, agentNotes, agentRuns, agents, messages, organizations, runSteps, schedules, taskDependencies, tasks, threads, usagePeriods } from '../core/db/schema';
 import { DEFAULT_TEAM } from '../core/default-team';
 import { ApiError } from '../core/errors';
@@ -89,8 +89,22 @@ export class TaskEngine {
     return getDb(this.host.env);
   }
 
+  /** Events of the transition being written; published only once its batch has committed. */
+  private pendingEvents: Array<{ type: string; data: JsonObject }> = [];
+
   private get scope(): OrgScope {
-    return orgScope(this.db, { orgId: this.host.orgId });
+    return new PublishingScope(
+      this.db,
+      this.host.orgId,
+      () => {
+        const events = this.pendingEvents;
+        this.pendingEvents = [];
+        for (const event of events) this.host.emit(event.type, event.data);
+      },
+      () => {
+        this.pendingEvents = [];
+      },
+    );
   }
 
   activeRunCount(): number {
@@ -106,12 +120,16 @@ export class TaskEngine {
     return getPlan(this.planCache.plan);
   }
 
-  /** Activity row + event with the next sequence number; returned for the caller's batch. */
+  /**
+   * The activity row of a transition, for the caller's batch; its event (with the org's next
+   * sequence number) goes out to live clients only after that batch commits, so nobody sees a
+   * change that did not happen.
+   */
   private record(type: string, actor: EngineActor, subject: { type: string; id: string }, data: JsonObject) {
-    const seq = this.host.emit(type, data);
-    return this.scope.insertRows(activityLog, {
+    this.pendingEvents.push({ type, data });
+    return orgScope(this.db, { orgId: this.host.orgId }).insertRows(activityLog, {
       id: newId('act'),
-      seq,
+      seq: null,
       type,
       actorType: actor.type,
       actorId: actor.id,
@@ -130,7 +148,7 @@ export class TaskEngine {
   private async publishTask(type: 'task.created' | 'task.updated', id: string, actor: EngineActor, extra: JsonObject = {}) {
     const view = await this.taskView(id);
     const data = { task: view as unknown as JsonObject[string], ...extra } as JsonObject;
-    await this.record(type, actor, { type: 'task', id }, data);
+    await this.scope.batch([this.record(type, actor, { type: 'task', id }, data)]);
     return view;
   }
 
@@ -976,6 +994,29 @@ export class TaskEngine {
     });
     await scope.updateRows(messages, { taskId: task.id }, eq(messages.id, messageId));
     return { thread_id: threadId, message_id: messageId, task };
+  }
+}
+
+/** The org-scoped layer, plus: a successful batch publishes the events recorded for it. */
+class PublishingScope extends OrgScope {
+  constructor(
+    db: ReturnType<typeof getDb>,
+    orgId: string,
+    private readonly onCommitted: () => void,
+    private readonly onFailed: () => void,
+  ) {
+    super(db, orgId);
+  }
+
+  override async batch<U extends Parameters<OrgScope['batch']>[0][number], T extends Readonly<[U, ...U[]]>>(queries: T) {
+    try {
+      const result = await super.batch(queries);
+      this.onCommitted();
+      return result;
+    } catch (error) {
+      this.onFailed();
+      throw error;
+    }
   }
 }
 
