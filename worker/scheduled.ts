@@ -1,8 +1,12 @@
-/** Cron sweeps: expired sessions and invitations now; demo expiry and usage reporting later. */
+/** Cron sweeps: expired sessions and invitations, and organizations deleted long enough ago. */
 import { lt } from 'drizzle-orm';
 import { getDb } from '../core/db/client';
 import { invitations, sessions } from '../core/db/schema';
 import { log } from '../core/log';
+import { purgeDeletedOrganizations } from '../core/orgs';
+
+/** A deleted org stays restorable by support this long before its rows are purged. */
+export const DELETED_ORG_GRACE_MS = 7 * 24 * 3600 * 1000;
 
 export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const db = getDb(env);
@@ -11,9 +15,11 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
     db.delete(sessions).where(lt(sessions.expiresAt, now)),
     db.delete(invitations).where(lt(invitations.expiresAt, now - 30 * 24 * 3600 * 1000)),
   ]);
+  const purgedOrganizations = await purgeDeletedOrganizations(db, DELETED_ORG_GRACE_MS);
   log.info('sweep', {
     cron: controller.cron,
     expired_sessions: expiredSessions.meta.changes,
     expired_invitations: expiredInvitations.meta.changes,
+    purged_organizations: purgedOrganizations,
   });
 }

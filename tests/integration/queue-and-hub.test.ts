@@ -117,4 +117,19 @@ describe('scheduled sweep', () => {
     const { results } = await env.DB.prepare(`SELECT id FROM sessions WHERE user_id = ?`).bind(userId).all<{ id: string }>();
     expect(results.map((row) => row.id)).toEqual([`live-${userId}`]);
   });
+
+  it('purges organizations deleted more than the grace period ago, with their rows', async () => {
+    const recent = `org_${crypto.randomUUID()}`;
+    const old = `org_${crypto.randomUUID()}`;
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO organizations (id, name, slug, deleted_at) VALUES (?, 'Old', ?, ?)`).bind(old, `old-${old.slice(4, 12)}`, Date.now() - 8 * 24 * 3600 * 1000),
+      env.DB.prepare(`INSERT INTO organizations (id, name, slug, deleted_at) VALUES (?, 'Recent', ?, ?)`).bind(recent, `recent-${recent.slice(4, 12)}`, Date.now() - 1000),
+      env.DB.prepare(`INSERT INTO agents (id, organization_id, slug, name, role, department, level, personality, tool_permissions, avatar_color) VALUES (?, ?, 'a', 'A', 'r', 'd', 'l', 'p', '[]', '#000000')`).bind(`agt_${old}`, old),
+    ]);
+    await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env, createExecutionContext());
+    const left = await env.DB.prepare(`SELECT id FROM organizations WHERE id IN (?, ?)`).bind(old, recent).all<{ id: string }>();
+    expect(left.results.map((r) => r.id)).toEqual([recent]);
+    const agents = await env.DB.prepare(`SELECT COUNT(*) AS n FROM agents WHERE organization_id = ?`).bind(old).first<{ n: number }>();
+    expect(agents!.n).toBe(0);
+  });
 });
