@@ -53,6 +53,8 @@ function readOptions() {
     restartAtPercent: int('BENCH_ENGINE_RESTART_AT', 50, 0, 100),
     timeoutSeconds: int('BENCH_ENGINE_TIMEOUT', 300, 10, 3600),
     failTimeoutSeconds: int('BENCH_ENGINE_FAIL_TIMEOUT', 420, 30, 3600),
+    // > QUEUED_RESEND_AFTER_MS (120 s) + the watchdog's 60 s: the watchdog has had its chance.
+    stallSeconds: int('BENCH_ENGINE_STALL', 240, 30, 3600),
   };
 }
 
@@ -250,10 +252,12 @@ async function snapshot(url, tenants, created) {
 }
 
 /** Polls until every created task is final or `timeoutMs` passes. */
-async function waitForFinal(url, tenants, created, timeoutMs, log, label, pollMs = 1500) {
+async function waitForFinal(url, tenants, created, timeoutMs, log, label, pollMs = 1500, stallMs = Infinity) {
   const start = Date.now();
   let last = null;
   let lastLog = 0;
+  let signature = '';
+  let changedAt = Date.now();
   for (let polls = 0; polls < 10_000 && Date.now() - start < timeoutMs; polls += 1) {
     try {
       last = await snapshot(url, tenants, created);
@@ -262,7 +266,15 @@ async function waitForFinal(url, tenants, created, timeoutMs, log, label, pollMs
       await sleep(pollMs);
       continue;
     }
-    if (last.terminal === last.total) return { ...last, timedOut: false };
+    if (last.terminal === last.total) return { ...last, timedOut: false, stalled: false };
+    const now = formatCounts(last.counts);
+    if (now !== signature) {
+      signature = now;
+      changedAt = Date.now();
+    } else if (Date.now() - changedAt > stallMs) {
+      log(`    ${label}: no change for ${formatNumber(stallMs / 1000, 0)} s (${now}): giving up`);
+      return { ...last, timedOut: true, stalled: true };
+    }
     if (Date.now() - lastLog > 10_000) {
       log(`    ${label}: ${formatCounts(last.counts)} (${formatNumber((Date.now() - start) / 1000, 0)} s)`);
       lastLog = Date.now();
@@ -270,7 +282,7 @@ async function waitForFinal(url, tenants, created, timeoutMs, log, label, pollMs
     await sleep(pollMs);
   }
   last = await snapshot(url, tenants, created);
-  return { ...last, timedOut: last.terminal !== last.total };
+  return { ...last, timedOut: last.terminal !== last.total, stalled: false };
 }
 
 const formatCounts = (counts) =>
@@ -427,6 +439,7 @@ async function admission(url, tenant, options, log) {
     senderLagMs: sendLagMs,
     waitedForAgent,
     acceptedToStartedMs: dist(started.map(({ c, t }) => ms(t.started_at) - c.acceptedAt)),
+    createdToStartedMs: dist(started.map(({ t }) => ms(t.started_at) - ms(t.created_at))),
     createdToQueuedMs: dist(started.map(({ t }) => ms(t.queued_at) - ms(t.created_at))),
     queuedToStartedMs: dist(started.map(({ t }) => ms(t.started_at) - ms(t.queued_at))),
     postMs: dist(rows.map(({ c }) => c.acceptedAt - c.sentAt)),
@@ -444,11 +457,19 @@ async function hubState(persistTo, taskIds) {
   } catch (error) {
     return { error: `node:sqlite unavailable (${error instanceof Error ? error.message : error})` };
   }
-  const out = { files: 0, deliveries: {}, activeRuns: [], deadLetters: 0 };
+  const out = { files: 0, deliveries: {}, activeRuns: [], deadLetters: 0, alarms: [] };
+  const iso = (ns) => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.sqlite'))) {
     const db = new DatabaseSync(path.join(dir, file), { readOnly: true });
     try {
+      // workerd keeps the namespace's pending alarms in metadata.sqlite (_cf_ALARM, ns since epoch).
       const tables = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all().map((r) => r.name));
+      if (tables.has('_cf_ALARM')) {
+        const stmt = db.prepare(`SELECT * FROM _cf_ALARM`);
+        stmt.setReadBigInts(true);
+        for (const row of stmt.all()) out.alarms.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? (v > 10n ** 15n ? iso(v) : Number(v)) : v])));
+        continue;
+      }
       if (!tables.has('run_deliveries')) continue;
       out.files += 1;
       for (const id of taskIds) {
@@ -538,7 +559,7 @@ async function failure(config, settings, options, log) {
     if (createErrors.length) log(`  failure: ${createErrors.length} creates failed (e.g. ${createErrors[0].error}) — ${restart.creationDoneBeforeKill ? '' : 'some were in flight at the kill'}`);
 
     const url2 = server.url;
-    const final = await waitForFinal(url2, [tenant], created, Math.max(10_000, options.failTimeoutSeconds * 1000 - (Date.now() - restart.upAt)), log, 'failure', 3000);
+    const final = await waitForFinal(url2, [tenant], created, Math.max(10_000, options.failTimeoutSeconds * 1000 - (Date.now() - restart.upAt)), log, 'failure', 3000, options.stallSeconds * 1000);
     const settledAt = Date.now();
     log(`  failure: ${final.timedOut ? 'TIMED OUT' : 'all final'}: ${formatCounts(final.counts)}; reading every task and its runs`);
 
@@ -562,9 +583,10 @@ async function failure(config, settings, options, log) {
     await server.stop();
     server = null;
     const hub = stuckIds.length || analysis.openRuns ? await hubState(persistTo, stuckIds) : null;
-    if (hub && analysis.stuck.length) for (const s of analysis.stuck) s.hubDeliveries = hub.deliveries?.[s.id] ?? [];
+    if (hub) diagnose(analysis, hub);
 
-    const lastCompletion = Math.max(...details.filter((d) => d.t?.status === 'completed').map((d) => ms(d.t.completed_at)));
+    const afterRestart = details.filter((d) => d.t?.status === 'completed').map((d) => ms(d.t.completed_at)).filter((t) => t > restart.upAt - restart.restartMs);
+    const lastCompletion = afterRestart.length ? Math.max(...afterRestart) : Number.NaN;
     return {
       tasks: specs.length,
       failOnce: failOnceCount,
@@ -579,16 +601,47 @@ async function failure(config, settings, options, log) {
       restart: { ...restart, upAt: undefined },
       finalCounts: final.counts,
       timedOut: final.timedOut,
+      stalled: final.stalled,
       totalSeconds: (settledAt - createStart) / 1000,
       recoverySeconds: (lastCompletion - restart.upAt) / 1000,
       ...analysis,
-      hubState: hub ? { files: hub.files, activeRuns: hub.activeRuns, deadLetters: hub.deadLetters, error: hub.error } : null,
+      stuckAll: undefined,
+      hubState: hub ? { files: hub.files, activeRuns: hub.activeRuns, deadLetters: hub.deadLetters, pendingAlarms: hub.alarms, error: hub.error } : null,
       serverLogs: logs,
     };
   } finally {
     if (server) await server.stop();
     removeTempDir(persistTo);
   }
+}
+
+/**
+ * Why each unfinished task is where it is, from its runs and the OrgHub's run_deliveries:
+ * - delivered, never started: the hub recorded the (task, attempt) delivery, but no run exists for
+ *   that attempt; every re-delivery is then dropped as a duplicate.
+ * - queued, no delivery: the queue message was lost; the watchdog re-sends it after 2 minutes.
+ * - pending behind a stuck task: its agent (one task at a time) is held by a stuck queued task.
+ */
+function diagnose(analysis, hub) {
+  const stuckAgents = new Set();
+  for (const s of analysis.stuckAll) {
+    s.hubDeliveries = hub.deliveries?.[s.id] ?? [];
+    const delivered = s.hubDeliveries.some((d) => d.attempt === s.attempts);
+    const ran = s.runs.some((r) => r.attempt === s.attempts);
+    if (s.status === 'queued' && delivered && !ran) s.diagnosis = 'delivered, never started (re-deliveries dropped as duplicates)';
+    else if (s.status === 'queued' && !delivered) s.diagnosis = 'queued, message not delivered';
+    else if (s.status === 'running') s.diagnosis = 'running, no live run';
+    if (s.status === 'queued' || s.status === 'running') stuckAgents.add(s.agent);
+  }
+  for (const s of analysis.stuckAll) {
+    if (s.diagnosis) continue;
+    s.diagnosis = s.status === 'pending' && stuckAgents.has(s.agent) ? 'pending, its agent is held by a stuck task' : `${s.status}`;
+  }
+  const byDiagnosis = {};
+  for (const s of analysis.stuckAll) byDiagnosis[s.diagnosis] = (byDiagnosis[s.diagnosis] ?? 0) + 1;
+  analysis.stuckByDiagnosis = byDiagnosis;
+  // Examples: the stuck queued/running ones first, then a few of the others.
+  analysis.stuck = [...analysis.stuckAll.filter((s) => s.status !== 'pending'), ...analysis.stuckAll.filter((s) => s.status === 'pending')].slice(0, 25);
 }
 
 function analyseFailure(details) {
@@ -642,6 +695,7 @@ function analyseFailure(details) {
     if (t.status !== 'completed') {
       stuck.push({
         id: t.id,
+        agent: t.agent?.slug,
         status: t.status,
         attempts: t.attempts,
         max_attempts: t.max_attempts,
@@ -676,6 +730,7 @@ function analyseFailure(details) {
     openRuns,
     failOnceNotRetried: failOnceNotRetried.length,
     stuck: stuck.slice(0, 25),
+    stuckAll: stuck,
     stuckCount: stuck.length,
   };
 }
@@ -764,7 +819,8 @@ export async function run(settings, log) {
         formatTable(
           ['interval', 'n', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
           [
-            ['POST accepted → started_at', ad.acceptedToStartedMs],
+            ['POST answered → started_at', ad.acceptedToStartedMs],
+            ['created_at → started_at', ad.createdToStartedMs],
             ['  created_at → queued_at', ad.createdToQueuedMs],
             ['  queued_at → started_at', ad.queuedToStartedMs],
             ['POST round trip', ad.postMs],
@@ -797,11 +853,21 @@ export async function run(settings, log) {
             ['fail-once tasks not retried', String(fl.failOnceNotRetried)],
             ['at kill: running / queued / pending', `${fl.restart.countsBeforeKill.running ?? 0} / ${fl.restart.countsBeforeKill.queued ?? 0} / ${fl.restart.countsBeforeKill.pending ?? 0}`],
             ['watchdog after restart: requeued / resent', `${logs[1]?.requeued ?? 0} / ${logs[1]?.resent ?? 0} (${logs[1]?.orgAlarms ?? 0} alarm logs)`],
-            ['restart → last completion', `${fmt(fl.recoverySeconds)} s`],
+            ['restart → last completion', Number.isFinite(fl.recoverySeconds) ? `${fmt(fl.recoverySeconds)} s` : 'no completion after the restart'],
+            ['OrgHub alarm pending at the end', fl.hubState ? (fl.hubState.pendingAlarms?.length ? fl.hubState.pendingAlarms.map((a) => a.scheduled_time ?? JSON.stringify(a)).join(', ') : 'none') : 'not read (all completed)'],
             ['total (create → all final)', `${fmt(fl.totalSeconds)} s`],
           ],
         ) +
-        (fl.stuckCount ? `\n(!) ${fl.stuckCount} task(s) not completed: ${fl.stuck.slice(0, 5).map((s) => `${s.id} ${s.status} attempts ${s.attempts}, runs [${s.runs.map((r) => r.outcome).join(',')}]${s.hubDeliveries?.length ? `, hub run_deliveries attempts [${s.hubDeliveries.map((d) => d.attempt).join(',')}]` : ''}`).join('; ')}` : ''),
+        (fl.stuckCount
+          ? `\n(!) ${fl.stuckCount} task(s) not completed${fl.stalled ? ` (no progress for ${options.stallSeconds} s)` : ''}:\n` +
+            Object.entries(fl.stuckByDiagnosis ?? {})
+              .map(([why, n]) => `    ${n} × ${why}`)
+              .join('\n') +
+            `\n    e.g. ${fl.stuck
+              .slice(0, 3)
+              .map((s) => `${s.id} (${s.agent}) ${s.status} attempt ${s.attempts}, runs [${s.runs.map((r) => `${r.attempt}:${r.outcome}`).join(',')}], hub run_deliveries [${(s.hubDeliveries ?? []).map((d) => `${d.attempt}@${d.received_at.slice(11, 19)}`).join(',')}], queued_at ${s.queued_at?.slice(11, 19)}`)
+              .join('; ')}`
+          : ''),
     );
   }
   return { table: tables.join('\n\n'), json: { options, uncommittedEngineFiles: json.uncommittedEngineFiles, ...json.results } };

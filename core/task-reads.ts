@@ -36,7 +36,10 @@ const summaryFields = { id: tasks.id, title: tasks.title, status: tasks.status, 
 
 /** Tasks that have not ended, newest first: what a new task can depend on. */
 export async function listOpenTasks(scope: OrgScope, limit = 100): Promise<TaskSummary[]> {
-  const rows = await scope.selectFields(summaryFields, tasks, inArray(tasks.status, [...OPEN_STATUSES])).orderBy(desc(tasks.id)).limit(limit);
+  const rows = await scope
+    .selectFields(summaryFields, tasks, inArray(tasks.status, [...OPEN_STATUSES]))
+    .orderBy(desc(tasks.id))
+    .limit(limit);
   return summarize(scope, rows);
 }
 
@@ -70,10 +73,7 @@ export interface TraceStep {
 export async function listRunTraces(scope: OrgScope, runIds: string[]): Promise<Record<string, TraceStep[]>> {
   const out: Record<string, TraceStep[]> = Object.fromEntries(runIds.map((id) => [id, []]));
   if (runIds.length === 0) return out;
-  const rows = await scope
-    .select(runSteps, inArray(runSteps.runId, runIds))
-    .orderBy(asc(runSteps.runId), asc(runSteps.seq), asc(runSteps.chunk))
-    .limit(5_000);
+  const rows = await scope.select(runSteps, inArray(runSteps.runId, runIds)).orderBy(asc(runSteps.runId), asc(runSteps.seq), asc(runSteps.chunk)).limit(5_000);
   for (const row of rows) {
     const steps = (out[row.runId] ??= []);
     const last = steps[steps.length - 1];
@@ -120,7 +120,12 @@ export async function agentUsage(scope: OrgScope, agentId: string): Promise<Agen
 export async function currentTaskOf(scope: OrgScope, agentIds: string[]): Promise<Map<string, { id: string; title: string; progress: number }>> {
   if (agentIds.length === 0) return new Map();
   const rows = await scope
-    .selectFields({ id: tasks.id, title: tasks.title, progress: tasks.progress, agentId: tasks.agentId }, tasks, eq(tasks.status, 'running'), inArray(tasks.agentId, agentIds))
+    .selectFields(
+      { id: tasks.id, title: tasks.title, progress: tasks.progress, agentId: tasks.agentId },
+      tasks,
+      eq(tasks.status, 'running'),
+      inArray(tasks.agentId, agentIds),
+    )
     .orderBy(desc(tasks.startedAt));
   const out = new Map<string, { id: string; title: string; progress: number }>();
   for (const row of rows) if (!out.has(row.agentId)) out.set(row.agentId, { id: row.id, title: row.title, progress: row.progress });

@@ -3,7 +3,7 @@
  * one is with and its latest message, and one thread with its messages. Writes (a human's
  * message, which becomes a task, and the agent's reply) happen in the OrgHub.
  */
-import { asc, desc, eq, inArray, lt } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { OrgScope } from './db/scoped';
 import { messages, threads } from './db/schema';
 import { ApiError } from './errors';
@@ -53,36 +53,45 @@ function agentOf(rows: Message[]): string | null {
   return rows.find((row) => row.senderType === 'agent')?.senderId ?? null;
 }
 
-/** Threads, most recently active first, with their agent and latest message. */
-export async function listThreads(scope: OrgScope, options: { limit?: number; cursor?: string } = {}): Promise<{ data: ThreadSummary[]; nextCursor: string | null }> {
+/** The most recently active threads, with their agent, latest message and message count. */
+export async function listThreads(scope: OrgScope, options: { limit?: number } = {}): Promise<ThreadSummary[]> {
   const limit = Math.min(Math.max(options.limit ?? 30, 1), 100);
-  // Ordered by id (creation) so the cursor is stable; updatedAt sorts the page itself.
-  const rows = await scope
-    .select(threads, options.cursor ? lt(threads.id, options.cursor) : undefined)
-    .orderBy(desc(threads.id))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  if (page.length === 0) return { data: [], nextCursor: null };
-  const all = await scope.select(messages, inArray(messages.threadId, page.map((t) => t.id))).orderBy(asc(messages.id));
-  const byThread = new Map<string, Message[]>();
-  for (const row of all) byThread.set(row.threadId, [...(byThread.get(row.threadId) ?? []), row]);
-  const data = page
-    .map((thread) => {
-      const rowsOf = byThread.get(thread.id) ?? [];
-      const last = rowsOf[rowsOf.length - 1];
-      return {
-        id: thread.id,
-        subject: thread.subject,
-        kind: thread.kind,
-        agentId: agentOf(rowsOf),
-        lastMessage: last ? messageEntry(last) : null,
-        messageCount: rowsOf.length,
-        createdAt: thread.createdAt,
-        updatedAt: thread.updatedAt,
-      };
-    })
-    .sort((a, b) => b.updatedAt - a.updatedAt);
-  return { data, nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+  const page = await scope.select(threads).orderBy(desc(threads.updatedAt), desc(threads.id)).limit(limit);
+  if (page.length === 0) return [];
+  const ids = page.map((thread) => thread.id);
+  // Per thread: its newest message id, its size, and the agent a person wrote to (one query each, however long the threads).
+  const [stats, recipients] = await Promise.all([
+    scope
+      .selectFields({ threadId: messages.threadId, lastId: sql<string>`max(${messages.id})`, count: sql<number>`count(*)` }, messages, inArray(messages.threadId, ids))
+      .groupBy(messages.threadId),
+    scope
+      .selectFields(
+        { threadId: messages.threadId, agentId: sql<string | null>`min(${messages.recipientId})` },
+        messages,
+        inArray(messages.threadId, ids),
+        eq(messages.recipientType, 'agent'),
+      )
+      .groupBy(messages.threadId),
+  ]);
+  const lastIds = stats.map((row) => row.lastId).filter(Boolean);
+  const lastRows = lastIds.length ? await scope.select(messages, inArray(messages.id, lastIds)) : [];
+  const lastById = new Map(lastRows.map((row) => [row.id, row]));
+  const statsOf = new Map(stats.map((row) => [row.threadId, row]));
+  const agentOfThread = new Map(recipients.map((row) => [row.threadId, row.agentId]));
+  return page.map((thread) => {
+    const stat = statsOf.get(thread.id);
+    const last = stat ? lastById.get(stat.lastId) : undefined;
+    return {
+      id: thread.id,
+      subject: thread.subject,
+      kind: thread.kind,
+      agentId: agentOfThread.get(thread.id) ?? (last?.senderType === 'agent' ? last.senderId : null),
+      lastMessage: last ? messageEntry(last) : null,
+      messageCount: Number(stat?.count ?? 0),
+      createdAt: thread.createdAt,
+      updatedAt: thread.updatedAt,
+    };
+  });
 }
 
 /** One thread and its messages, oldest first; another org's thread is a 404. */

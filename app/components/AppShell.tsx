@@ -4,6 +4,8 @@ import type { Role } from '../../core/db/schema';
 import { getPlan, type PlanId } from '../../core/plans';
 import { Disclosure } from './Disclosure';
 import { Icon, type IconName } from './Icon';
+import { LiveProvider } from '../lib/live';
+import { LiveStatus } from './LiveStatus';
 import { LogoMark } from './Logo';
 
 export interface ShellOrg {
@@ -189,6 +191,7 @@ function UserMenu({ user, slug }: { user: ShellUser; slug: string }) {
  */
 export function AppShell({ user, org, orgs, children }: { user: ShellUser; org: ShellOrg; orgs: ShellOrg[]; children: ReactNode }) {
   return (
+    <LiveProvider orgSlug={org.slug}>
     <div className="min-h-dvh bg-page-alt">
       <a
         href="#main"
@@ -211,6 +214,9 @@ export function AppShell({ user, org, orgs, children }: { user: ShellUser; org: 
         <nav aria-label="Dashboard" className="mt-5 flex-1 overflow-y-auto px-3">
           <NavList slug={org.slug} />
         </nav>
+        <div className="border-t border-line px-5 py-3">
+          <LiveStatus selfName={user.name} />
+        </div>
         <div className="border-t border-line p-3">
           <UserMenu user={user} slug={org.slug} />
         </div>
@@ -224,6 +230,7 @@ export function AppShell({ user, org, orgs, children }: { user: ShellUser; org: 
         <div className="min-w-0 flex-1">
           <OrgSwitcher current={org} orgs={orgs} />
         </div>
+        <LiveStatus selfName={user.name} />
         <Disclosure
           summaryLabel="Menu"
           summaryClassName="flex size-10 cursor-pointer items-center justify-center rounded-lg text-ink hover:bg-page-alt"
@@ -266,5 +273,6 @@ export function AppShell({ user, org, orgs, children }: { user: ShellUser; org: 
         </main>
       </div>
     </div>
+    </LiveProvider>
   );
 }

@@ -71,7 +71,13 @@ export function NewTaskDialog({
   }, [result, onCreated, onClose]);
 
   return (
-    <Dialog open={open} onClose={onClose} title="New task" description="Hand work to an agent. It is queued at once unless it waits for other tasks or a start time." size="lg">
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="New task"
+      description="Hand work to an agent. It is queued at once unless it waits for other tasks or a start time."
+      size="lg"
+    >
       <fetcher.Form ref={formRef} method="post" noValidate className="space-y-5">
         <input type="hidden" name="intent" value="create" />
         <input type="hidden" name="tz_offset" value={offset} />

@@ -123,7 +123,9 @@ export function RunCard({ run, open }: { run: RunSummary; open: boolean }) {
         {run.error ? <p className="mt-3 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">{run.error}</p> : null}
         <h4 className="mt-4 text-xs font-semibold tracking-wide text-ink-faint uppercase">Trace</h4>
         {run.steps.length === 0 ? (
-          <p className="mt-2 text-sm text-ink-muted">{run.outcome === 'running' ? 'The agent is starting; steps appear here as it works.' : 'This run recorded no steps.'}</p>
+          <p className="mt-2 text-sm text-ink-muted">
+            {run.outcome === 'running' ? 'The agent is starting; steps appear here as it works.' : 'This run recorded no steps.'}
+          </p>
         ) : (
           <ol aria-label={`Trace of attempt ${run.attempt}`} className="mt-3 space-y-4 border-l border-line pl-0 [&>li]:-ml-[5px]">
             {run.steps.map((step) => (

@@ -25,7 +25,7 @@ export interface BoardTask {
 }
 
 export const BOARD_COLUMNS: TaskStatus[] = ['pending', 'queued', 'running', 'awaiting_approval', 'blocked', 'completed', 'failed', 'cancelled'];
-/** Columns always shown: where work waits and happens. The others fold to a slim rail when empty. */
+/** Columns shown even when empty (from `sm` up): where work waits and happens. */
 const ALWAYS_OPEN: TaskStatus[] = ['pending', 'queued', 'running'];
 const FINAL: TaskStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -113,9 +113,7 @@ function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string
           <span className="truncate">{task.agent.name}</span>
         </span>
         {task.simulated ? <SimulatedBadge /> : null}
-        {task.delegated ? (
-          <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] text-ink-faint ring-1 ring-line ring-inset">Delegated</span>
-        ) : null}
+        {task.delegated ? <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] text-ink-faint ring-1 ring-line ring-inset">Delegated</span> : null}
         {task.dependsOn > 0 ? (
           <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] text-ink-faint ring-1 ring-line ring-inset">
             {task.dependsOn} {task.dependsOn === 1 ? 'dependency' : 'dependencies'}
@@ -123,13 +121,11 @@ function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string
         ) : null}
       </div>
       {showProgress ? <ProgressBar value={task.progress} label={`Progress of “${task.title}”`} className="mt-3" /> : null}
-      {task.error && (task.status === 'failed' || task.status === 'blocked') ? (
-        <p className="mt-2 line-clamp-2 text-xs text-ink-muted">{task.error}</p>
-      ) : null}
+      {task.error && (task.status === 'failed' || task.status === 'blocked') ? <p className="mt-2 line-clamp-2 text-xs text-ink-muted">{task.error}</p> : null}
       <div className="mt-3 flex items-center justify-between gap-2">
         <PrioritySelect task={task} canWrite={canWrite} />
         <div className="flex items-center gap-1">
-          <time dateTime={isoDateTime(task.createdAt)} title={formatDateTime(task.createdAt)} className="text-[11px] text-ink-faint">
+          <time dateTime={isoDateTime(task.createdAt)} title={formatDateTime(task.createdAt)} className="text-[11px] whitespace-nowrap text-ink-faint">
             {relativeTime(task.createdAt, now)}
           </time>
           {canWrite && !isFinalStatus(task.status) ? <CancelButton task={task} /> : null}
@@ -142,18 +138,20 @@ function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string
 export function TaskKanban({ tasks, base, canWrite, now }: { tasks: BoardTask[]; base: string; canWrite: boolean; now: number }) {
   const byStatus = new Map<TaskStatus, BoardTask[]>(BOARD_COLUMNS.map((status) => [status, []]));
   for (const task of tasks) byStatus.get(task.status)?.push(task);
+  const empty = BOARD_COLUMNS.filter((status) => byStatus.get(status)!.length === 0).map(taskStatusLabel);
   return (
-    <div role="region" aria-label="Task board" tabIndex={0} className="relative -mx-4 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
-      <div className="flex min-w-max items-start gap-3">
-        {BOARD_COLUMNS.map((status) => {
-          const items = byStatus.get(status)!;
-          const headingId = `column-${status}`;
-          if (items.length === 0 && !ALWAYS_OPEN.includes(status)) {
-            return (
+    <div>
+      {empty.length > 0 ? <p className="mb-3 text-xs text-ink-faint sm:hidden">No tasks {empty.join(', ').toLowerCase()}.</p> : null}
+      <div role="region" aria-label="Task board" tabIndex={0} className="relative -mx-4 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
+        <div className="flex min-w-max items-start gap-3">
+          {BOARD_COLUMNS.map((status) => {
+            const items = byStatus.get(status)!;
+            const headingId = `column-${status}`;
+            const rail = (
               <section
-                key={status}
+                key={`${status}-rail`}
                 aria-label={`${taskStatusLabel(status)}: no tasks`}
-                className="flex w-11 shrink-0 flex-col items-center gap-2 self-stretch rounded-2xl border border-dashed border-line bg-page-alt/60 py-3"
+                className="hidden w-11 shrink-0 flex-col items-center gap-2 self-stretch rounded-2xl border border-dashed border-line bg-page-alt/60 py-3 sm:flex"
               >
                 <span className="text-[11px] font-semibold text-ink-faint tabular-nums" aria-hidden="true">
                   0
@@ -163,32 +161,42 @@ export function TaskKanban({ tasks, base, canWrite, now }: { tasks: BoardTask[];
                 </span>
               </section>
             );
-          }
-          return (
-            <section key={status} aria-labelledby={headingId} className="flex w-[17rem] shrink-0 flex-col rounded-2xl border border-line bg-page-alt/60 sm:w-64">
-              <header className="flex items-center justify-between gap-2 px-3 pt-3 pb-2">
-                <h2 id={headingId} className="text-sm font-semibold text-ink">
-                  <TaskStatusBadge status={status} />
-                </h2>
-                <span className="rounded-full bg-card px-2 py-0.5 text-xs font-medium text-ink-muted tabular-nums ring-1 ring-line ring-inset">
-                  {items.length}
-                  <span className="sr-only"> tasks</span>
-                </span>
-              </header>
-              {items.length === 0 ? (
-                <p className="mx-3 mb-3 rounded-xl border border-dashed border-line-strong px-3 py-6 text-center text-xs text-ink-faint">Nothing {taskStatusLabel(status).toLowerCase()}</p>
-              ) : (
-                <ul className="space-y-2 px-2 pb-2">
-                  {items.map((task) => (
-                    <li key={task.id}>
-                      <TaskCard task={task} base={base} canWrite={canWrite} now={now} />
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
-          );
-        })}
+            // Empty columns fold to a slim rail (on phones they are only named above the board);
+            // where work waits and runs stays open from `sm` up.
+            if (items.length === 0 && !ALWAYS_OPEN.includes(status)) return rail;
+            const column = (
+              <section
+                key={status}
+                aria-labelledby={headingId}
+                className={`w-[17rem] shrink-0 flex-col rounded-2xl border border-line bg-page-alt/60 sm:w-64 ${items.length === 0 ? 'hidden sm:flex' : 'flex'}`}
+              >
+                <header className="flex items-center justify-between gap-2 px-3 pt-3 pb-2">
+                  <h2 id={headingId} className="text-sm font-semibold text-ink">
+                    <TaskStatusBadge status={status} />
+                  </h2>
+                  <span className="rounded-full bg-card px-2 py-0.5 text-xs font-medium text-ink-muted tabular-nums ring-1 ring-line ring-inset">
+                    {items.length}
+                    <span className="sr-only"> tasks</span>
+                  </span>
+                </header>
+                {items.length === 0 ? (
+                  <p className="mx-3 mb-3 rounded-xl border border-dashed border-line-strong px-3 py-6 text-center text-xs text-ink-faint">
+                    Nothing {taskStatusLabel(status).toLowerCase()}
+                  </p>
+                ) : (
+                  <ul className="space-y-2 px-2 pb-2">
+                    {items.map((task) => (
+                      <li key={task.id}>
+                        <TaskCard task={task} base={base} canWrite={canWrite} now={now} />
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+            );
+            return column;
+          })}
+        </div>
       </div>
     </div>
   );
@@ -201,12 +209,24 @@ export function TaskTable({ tasks, base, canWrite, now }: { tasks: BoardTask[]; 
         <table className="w-full min-w-[760px] text-left text-sm">
           <thead className="border-b border-line bg-page-alt text-xs font-medium text-ink-faint">
             <tr>
-              <th scope="col" className="px-4 py-3 font-medium">Task</th>
-              <th scope="col" className="px-4 py-3 font-medium">Agent</th>
-              <th scope="col" className="px-4 py-3 font-medium">Status</th>
-              <th scope="col" className="px-4 py-3 font-medium">Priority</th>
-              <th scope="col" className="px-4 py-3 font-medium">Progress</th>
-              <th scope="col" className="px-4 py-3 font-medium">Created</th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Task
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Agent
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Status
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Priority
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Progress
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Created
+              </th>
               {canWrite ? (
                 <th scope="col" className="px-4 py-3 font-medium">
                   <span className="sr-only">Actions</span>

@@ -56,7 +56,7 @@ function actorName(entry: ActivityEntry, names: Names): { name: string; color: s
     const agent = names.agents.get(id);
     return { name: agent?.name ?? 'An agent', color: agent?.color ?? null };
   }
-  if (type === 'user' && id) return { name: id === names.selfId ? 'You' : (names.users.get(id) ?? 'A teammate'), color: null };
+  if (type === 'user' && id) return { name: id === names.selfId ? 'You' : names.users.get(id) ?? 'A teammate', color: null };
   if (type === 'api_key') return { name: 'An API key', color: null };
   if (type === 'schedule') return { name: 'A schedule', color: null };
   return { name: 'Generic Corp', color: null };
@@ -94,7 +94,12 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
     const agent = (agentId ? names.agents.get(agentId) : undefined) ?? task.agent;
     const agentName = agent?.name ?? 'The agent';
     const agentAvatar = { name: agentName, color: (agentId ? names.agents.get(agentId)?.color : null) ?? null };
-    const byAgent = (verb: string, tone: FeedTone, after: FeedPart[] = []): FeedItem => ({ ...base, avatar: agentAvatar, tone, parts: [actorPart(agentName), text(` ${verb} `), link, ...after] });
+    const byAgent = (verb: string, tone: FeedTone, after: FeedPart[] = []): FeedItem => ({
+      ...base,
+      avatar: agentAvatar,
+      tone,
+      parts: [actorPart(agentName), text(` ${verb} `), link, ...after],
+    });
     switch (entry.data.change) {
       case 'started':
         return byAgent('started', 'start');

@@ -32,9 +32,14 @@ export function parseNewTask(form: FormData, intent: string) {
   return parseForm(TaskInput, input, intent);
 }
 
-export function parseTaskPatch(form: FormData, intent: string, fields: Array<'title' | 'description' | 'priority'>) {
-  const patch: Record<string, string> = {};
+export function parseTaskPatch(form: FormData, intent: string, fields: Array<'title' | 'description' | 'priority' | 'depends_on'>) {
+  const patch: Record<string, string | string[]> = {};
   for (const field of fields) {
+    if (field === 'depends_on') {
+      // Checkboxes send nothing when none is ticked: the marker says the list was on the form.
+      if (form.has('depends_on_shown')) patch.depends_on = form.getAll('depends_on').map(String).filter(Boolean);
+      continue;
+    }
     const value = optionalText(form, field);
     if (value !== undefined) patch[field] = value;
   }

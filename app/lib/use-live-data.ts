@@ -1,4 +1,4 @@
-import { useNavigation, useRevalidator } from '@remix-run/react';
+import { useActionData, useLocation, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 
 /**
@@ -21,7 +21,9 @@ export function useLiveRevalidation(intervalMs = 2000): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const refresh = () => {
-      if (document.visibilityState === 'visible' && !latest.current.busy) latest.current.revalidator.revalidate();
+      if (document.visibilityState !== 'visible' || latest.current.busy) return;
+      // A click that navigates meanwhile aborts this refresh; that is expected, not an error.
+      void Promise.resolve(latest.current.revalidator.revalidate()).catch(() => {});
     };
     const schedule = () => {
       clearTimeout(timer);
@@ -42,4 +44,18 @@ export function useLiveRevalidation(intervalMs = 2000): void {
       document.removeEventListener('visibilitychange', onVisibilityChange);
     };
   }, [intervalMs]);
+}
+
+/**
+ * `useActionData` that survives live refreshes. Remix drops a route's action data whenever its
+ * loaders are revalidated outside a submission, so a form's errors or "Saved." would vanish
+ * within one refresh. This keeps the last result until the user navigates elsewhere (a new
+ * location), exactly as it behaves on a page that is not live.
+ */
+export function useLiveActionData<T>(): ReturnType<typeof useActionData<T>> {
+  const actionData = useActionData<T>();
+  const { key } = useLocation();
+  const kept = useRef<{ key: string; data: typeof actionData } | null>(null);
+  if (actionData != null) kept.current = { key, data: actionData };
+  return actionData ?? (kept.current?.key === key ? kept.current.data : undefined);
 }

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData } from '@remix-run/react';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { listRecentActivity } from '../../../core/activity-feed';
 import { listAgents } from '../../../core/agents';
@@ -13,7 +13,7 @@ import { listTeam } from '../../../core/team';
 import { ActivityFeed } from '../../components/ActivityFeed';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
-import { FormAlert, SelectField, SubmitButton, TextAreaField, useIsSubmitting, focusFirstProblem } from '../../components/Form';
+import { FormAlert, SelectField, SubmitButton, TextAreaField, focusFirstProblem, useIsSubmitting } from '../../components/Form';
 import { Icon, type IconName } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -23,7 +23,7 @@ import { pageMeta } from '../../lib/meta';
 import { hubFor, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { parseNewTask } from '../../lib/task-form.server';
-import { useLiveRevalidation } from '../../lib/use-live-data';
+import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: `${data?.org.name ?? 'Overview'} · Generic Corp`, description: 'Your team of agents at a glance.', noIndex: true });
@@ -39,7 +39,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       scope,
       team.map((agent) => agent.id),
     ),
-    listRecentActivity(scope, { limit: 120 }),
+    listRecentActivity(scope, { limit: 80 }),
     listAgents(scope, { includeArchived: true }),
     listMembers(db, member.ctx),
   ]);
@@ -84,7 +84,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 function GiveTask({ team, base }: { team: Array<{ slug: string; name: string; role: string; status: string }>; base: string }) {
-  const result = useActionData<typeof action>();
+  const result = useLiveActionData<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   const sending = useIsSubmitting('give-task');
   const failure = result && !result.ok ? result : null;

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useRef } from 'react';
 import { ALL_TOOLS, listAgents, requireAgent } from '../../../core/agents';
 import { ApiError } from '../../../core/errors';
@@ -20,7 +20,7 @@ import { failureFromError, formFailure, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor, orNotFound, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
-import { useLiveRevalidation } from '../../lib/use-live-data';
+import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: `${data?.agent.name ?? 'Agent'} · Generic Corp`, description: 'An agent: status, work and configuration.', noIndex: true });
@@ -51,7 +51,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     agentUsage(scope, agent.id),
     listAgents(scope),
   ]);
-  const simulated = await simulatedTaskIds(scope, history.data.map((task) => task.id));
+  const simulated = await simulatedTaskIds(
+    scope,
+    history.data.map((task) => task.id),
+  );
   const manager = agent.managerId ? roster.find((a) => a.id === agent.managerId) : undefined;
   return {
     slug: member.organization.slug,
@@ -129,7 +132,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function AgentDetail() {
   const { slug, now, canWrite, agent, currentTask, reports, history, usage, managers, tools } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useLiveActionData<typeof action>();
   useLiveRevalidation();
   const [searchParams] = useSearchParams();
   const base = `/orgs/${slug}`;
@@ -184,7 +187,11 @@ export default function AgentDetail() {
               title={hasHistory ? `Archive ${agent.name}?` : `Delete ${agent.name}?`}
               description={
                 hasHistory
-                  ? `${agent.name} has ${usage.tasks} task${usage.tasks === 1 ? '' : 's'} in the history, so they are archived rather than deleted: past tasks, runs and messages stay readable, and ${agent.name} leaves the team and takes no new work. Their reports move up to ${agent.managerName ?? 'the top of the chart'}.`
+                  ? `${agent.name} has ${usage.tasks} task${
+                      usage.tasks === 1 ? '' : 's'
+                    } in the history, so they are archived rather than deleted: past tasks, runs and messages stay readable, and ${
+                      agent.name
+                    } leaves the team and takes no new work. Their reports move up to ${agent.managerName ?? 'the top of the chart'}.`
                   : `${agent.name} has no history, so they are deleted for good. Their reports move up to ${agent.managerName ?? 'the top of the chart'}.`
               }
               confirmLabel={hasHistory ? 'Archive agent' : 'Delete agent'}
@@ -255,7 +262,11 @@ export default function AgentDetail() {
           </section>
 
           {canWrite ? (
-            <Panel id="config-heading" title="Configuration" description="How the agent appears and works. The personality is written into its system prompt on every run.">
+            <Panel
+              id="config-heading"
+              title="Configuration"
+              description="How the agent appears and works. The personality is written into its system prompt on every run."
+            >
               <Form key={formKey} ref={configRef} method="post" noValidate className="space-y-5">
                 <FormAlert message={configFailure?.formError} />
                 <div className="grid gap-5 sm:grid-cols-2">
@@ -296,7 +307,9 @@ export default function AgentDetail() {
                       />
                     ))}
                   </div>
-                  {configFailure?.fieldErrors.tool_permissions ? <p className="mt-2 text-sm text-red-600 dark:text-red-400">{configFailure.fieldErrors.tool_permissions}</p> : null}
+                  {configFailure?.fieldErrors.tool_permissions ? (
+                    <p className="mt-2 text-sm text-red-600 dark:text-red-400">{configFailure.fieldErrors.tool_permissions}</p>
+                  ) : null}
                 </fieldset>
                 <div className="grid gap-5 sm:grid-cols-3">
                   <div>
@@ -311,9 +324,20 @@ export default function AgentDetail() {
                       aria-invalid={configFailure?.fieldErrors.avatar_color ? true : undefined}
                       className="mt-1.5 h-10 w-full cursor-pointer rounded-lg border border-line-strong bg-card p-1"
                     />
-                    {configFailure?.fieldErrors.avatar_color ? <p className="mt-1.5 text-sm text-red-600 dark:text-red-400">{configFailure.fieldErrors.avatar_color}</p> : null}
+                    {configFailure?.fieldErrors.avatar_color ? (
+                      <p className="mt-1.5 text-sm text-red-600 dark:text-red-400">{configFailure.fieldErrors.avatar_color}</p>
+                    ) : null}
                   </div>
-                  <TextField label="Desk column (x)" name="desk_x" type="number" min={0} max={50} defaultValue={agent.desk.x} error={configFailure?.fieldErrors.desk} hint="Where they sit in the office, 0–50." />
+                  <TextField
+                    label="Desk column (x)"
+                    name="desk_x"
+                    type="number"
+                    min={0}
+                    max={50}
+                    defaultValue={agent.desk.x}
+                    error={configFailure?.fieldErrors.desk}
+                    hint="Where they sit in the office, 0–50."
+                  />
                   <TextField label="Desk row (y)" name="desk_y" type="number" min={0} max={50} defaultValue={agent.desk.y} />
                 </div>
                 <div className="flex justify-end">
@@ -397,7 +421,10 @@ export default function AgentDetail() {
                     <ul className="mt-1 flex flex-wrap gap-2">
                       {reports.map((r) => (
                         <li key={r.slug}>
-                          <Link to={`${base}/agents/${r.slug}`} className="inline-flex items-center gap-1.5 rounded-full bg-page-alt px-2 py-0.5 text-xs font-medium text-ink ring-1 ring-line ring-inset hover:bg-card">
+                          <Link
+                            to={`${base}/agents/${r.slug}`}
+                            className="inline-flex items-center gap-1.5 rounded-full bg-page-alt px-2 py-0.5 text-xs font-medium text-ink ring-1 ring-line ring-inset hover:bg-card"
+                          >
                             <span aria-hidden="true" className="size-2.5 rounded-full" style={{ backgroundColor: r.color }} />
                             {r.name}
                           </Link>

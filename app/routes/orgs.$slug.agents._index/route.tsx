@@ -29,7 +29,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   const team = await listTeam(getDb(env), member.ctx);
-  const current = await currentTaskOf(scopeFor(env, member), team.map((agent) => agent.id));
+  const current = await currentTaskOf(
+    scopeFor(env, member),
+    team.map((agent) => agent.id),
+  );
   return {
     slug: member.organization.slug,
     team: team.map((agent) => ({ ...agent, currentTask: current.get(agent.id) ?? null })),
@@ -108,7 +111,13 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
     if (failure) focusFirstProblem(formRef.current);
   }, [failure]);
   return (
-    <Dialog open={open} onClose={onClose} title="New agent" description="Agents are data: a name, a role, a personality that shapes how they work, and a place in the org chart." size="lg">
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="New agent"
+      description="Agents are data: a name, a role, a personality that shapes how they work, and a place in the org chart."
+      size="lg"
+    >
       <fetcher.Form ref={formRef} method="post" noValidate className="space-y-5">
         <input type="hidden" name="intent" value="create" />
         <FormAlert
@@ -203,7 +212,9 @@ export default function Agents() {
       {removed ? (
         <FormAlert
           tone="success"
-          message={searchParams.get('archived') === '1' ? `${removed} was archived: their tasks and history stay, and they no longer take work.` : `${removed} was removed.`}
+          message={
+            searchParams.get('archived') === '1' ? `${removed} was archived: their tasks and history stay, and they no longer take work.` : `${removed} was removed.`
+          }
         />
       ) : null}
 
@@ -238,7 +249,10 @@ export default function Agents() {
                   {agent.currentTask ? (
                     <div>
                       <p className="text-xs text-ink-faint">Working on</p>
-                      <Link to={`${base}/tasks/${agent.currentTask.id}`} className="mt-0.5 block truncate text-sm font-medium text-ink hover:text-accent-ink hover:underline">
+                      <Link
+                        to={`${base}/tasks/${agent.currentTask.id}`}
+                        className="mt-0.5 block truncate text-sm font-medium text-ink hover:text-accent-ink hover:underline"
+                      >
                         {agent.currentTask.title}
                       </Link>
                       <ProgressBar value={agent.currentTask.progress} label={`Progress of ${agent.name}’s task`} className="mt-2" />

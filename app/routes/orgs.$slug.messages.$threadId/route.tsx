@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { listAgents } from '../../../core/agents';
 import { getDb } from '../../../core/db/client';
@@ -9,7 +9,7 @@ import { unwrap } from '../../../core/rpc-result';
 import { taskSummaries } from '../../../core/task-reads';
 import { getThread } from '../../../core/threads';
 import { AgentAvatar } from '../../components/AgentAvatar';
-import { FormAlert, inputClasses, SubmitButton, useIsSubmitting, focusFirstProblem } from '../../components/Form';
+import { FormAlert, SubmitButton, focusFirstProblem, inputClasses, useIsSubmitting } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { TaskStatusBadge } from '../../components/StatusBadge';
 import { formatDateTime, isoDateTime, relativeTime } from '../../lib/format';
@@ -18,6 +18,7 @@ import { MessageForm } from '../../lib/message-form.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor, orNotFound, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
+import { useLiveActionData } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: `${data?.thread.subject ?? 'Thread'} · Messages · Generic Corp`, description: 'A conversation with an agent.', noIndex: true });
@@ -56,14 +57,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         id: m.id,
         fromAgent,
         author: fromAgent
-          ? (sender?.name ?? 'Agent')
+          ? sender?.name ?? 'Agent'
           : m.sender.type === 'user'
-            ? m.sender.id === member.user.id
-              ? 'You'
-              : (userName.get(m.sender.id ?? '') ?? 'A teammate')
-            : m.sender.type === 'api_key'
-              ? 'API'
-              : 'Generic Corp',
+          ? m.sender.id === member.user.id
+            ? 'You'
+            : userName.get(m.sender.id ?? '') ?? 'A teammate'
+          : m.sender.type === 'api_key'
+          ? 'API'
+          : 'Generic Corp',
         color: sender?.avatarColor ?? null,
         body: m.body,
         createdAt: m.createdAt,
@@ -92,7 +93,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function ThreadPage() {
   const { slug, now, canWrite, thread, agent, working, messages } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useLiveActionData<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const sending = useIsSubmitting();

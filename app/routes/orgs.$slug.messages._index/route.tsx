@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@remix-run/cloudflare';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
 import { listAgents } from '../../../core/agents';
 import { can } from '../../../core/permissions';
@@ -11,6 +11,7 @@ import { failureFromError, parseForm, text } from '../../lib/forms.server';
 import { MessageForm } from '../../lib/message-form.server';
 import { hubFor, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
+import { useLiveActionData } from '../../lib/use-live-data';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -42,7 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function NewMessage() {
   const { canWrite, agents } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useLiveActionData<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, result);
   const sending = useIsSubmitting();
@@ -59,7 +60,13 @@ export default function NewMessage() {
     <Panel id="new-message" title="New message" description="Ask an agent something or hand them work in plain words. They answer here when their task is done.">
       <Form ref={formRef} method="post" noValidate className="space-y-5">
         <FormAlert message={result?.formError} />
-        <SelectField label="To" name="agent" defaultValue={result?.values.agent || agents.find((agent) => !agent.paused)?.slug} error={result?.fieldErrors.agent} className="sm:max-w-sm">
+        <SelectField
+          label="To"
+          name="agent"
+          defaultValue={result?.values.agent || agents.find((agent) => !agent.paused)?.slug}
+          error={result?.fieldErrors.agent}
+          className="sm:max-w-sm"
+        >
           {agents.map((agent) => (
             <option key={agent.slug} value={agent.slug}>
               {agent.name} · {agent.role}

@@ -24,7 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     slug: member.organization.slug,
     now: Date.now(),
-    threads: threads.data.map((thread) => {
+    threads: threads.map((thread) => {
       const agent = thread.agentId ? agentById.get(thread.agentId) : undefined;
       const last = thread.lastMessage;
       return {

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, useActionData, useFetcher, useLoaderData } from '@remix-run/react';
+import { Form, useFetcher, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { listAgents } from '../../../core/agents';
 import { TASK_PRIORITIES } from '../../../core/db/schema';
@@ -8,7 +8,7 @@ import { can, requirePermission } from '../../../core/permissions';
 import { unwrap } from '../../../core/rpc-result';
 import { listSchedules, ScheduleInput } from '../../../core/schedules';
 import { ConfirmAction } from '../../components/ConfirmAction';
-import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useIsSubmitting, focusFirstProblem } from '../../components/Form';
+import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, focusFirstProblem, useIsSubmitting } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { EmptyState, PageHeader, Panel } from '../../components/PageHeader';
 import { PriorityBadge } from '../../components/StatusBadge';
@@ -17,7 +17,7 @@ import { failureFromError, formFailure, optionalText, text } from '../../lib/for
 import { pageMeta } from '../../lib/meta';
 import { hubFor, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
-import { useLiveRevalidation } from '../../lib/use-live-data';
+import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
 export const meta: MetaFunction = () => pageMeta({ title: 'Schedules · Generic Corp', description: 'Recurring tasks for your agents.', noIndex: true });
 
@@ -141,7 +141,7 @@ function EnabledSwitch({ id, name, enabled }: { id: string; name: string; enable
 
 export default function Schedules() {
   const { now, canWrite, timeZones, agents, schedules } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useLiveActionData<typeof action>();
   useLiveRevalidation();
   const formRef = useRef<HTMLFormElement>(null);
   const creating = useIsSubmitting('create');
@@ -164,7 +164,10 @@ export default function Schedules() {
 
       {schedules.length === 0 ? (
         <EmptyState title="No schedules yet" icon={<Icon name="clock" />}>
-          <p>Have an agent do something every morning, every Monday or every hour{canWrite ? ': create a schedule below.' : '. A member of the organization can create one.'}</p>
+          <p>
+            Have an agent do something every morning, every Monday or every hour
+            {canWrite ? ': create a schedule below.' : '. A member of the organization can create one.'}
+          </p>
         </EmptyState>
       ) : (
         <section aria-labelledby="schedules-heading" className="rounded-2xl border border-line bg-card shadow-card">
@@ -255,7 +258,15 @@ export default function Schedules() {
           <Form ref={formRef} method="post" noValidate className="space-y-5">
             <FormAlert message={createFailure?.formError} />
             <div className="grid gap-5 sm:grid-cols-2">
-              <TextField label="Name" name="name" required autoComplete="off" placeholder="Morning standup notes" defaultValue={previous?.name} error={createFailure?.fieldErrors.name} />
+              <TextField
+                label="Name"
+                name="name"
+                required
+                autoComplete="off"
+                placeholder="Morning standup notes"
+                defaultValue={previous?.name}
+                error={createFailure?.fieldErrors.name}
+              />
               <SelectField label="Agent" name="agent" defaultValue={previous?.task.agent ?? agents[0]?.slug} error={createFailure?.fieldErrors.agent}>
                 {agents.map((agent) => (
                   <option key={agent.slug} value={agent.slug}>
@@ -279,7 +290,13 @@ export default function Schedules() {
                 }
                 error={createFailure?.fieldErrors.cron}
               />
-              <SelectField label="Time zone" name="timezone" defaultValue={previous?.timezone ?? 'UTC'} error={createFailure?.fieldErrors.timezone} hint="The cron expression is read in this zone.">
+              <SelectField
+                label="Time zone"
+                name="timezone"
+                defaultValue={previous?.timezone ?? 'UTC'}
+                error={createFailure?.fieldErrors.timezone}
+                hint="The cron expression is read in this zone."
+              >
                 {timeZones.map((zone) => (
                   <option key={zone} value={zone}>
                     {zone.replace(/_/g, ' ')}

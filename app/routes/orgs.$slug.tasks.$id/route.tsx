@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
 import { type ActivityEntry, listTaskActivity } from '../../../core/activity-feed';
 import { listAgents } from '../../../core/agents';
@@ -8,7 +8,7 @@ import { TASK_PRIORITIES, type TaskStatus } from '../../../core/db/schema';
 import { listMembers } from '../../../core/members';
 import { can, requirePermission } from '../../../core/permissions';
 import { unwrap } from '../../../core/rpc-result';
-import { listRunTraces, type TaskSummary, taskSummaries } from '../../../core/task-reads';
+import { listOpenTasks, listRunTraces, type TaskSummary, taskSummaries } from '../../../core/task-reads';
 import { getTaskDetail } from '../../../core/tasks';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
@@ -16,14 +16,14 @@ import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useFocu
 import { Icon } from '../../components/Icon';
 import { Panel } from '../../components/PageHeader';
 import { RunCard, type RunSummary } from '../../components/RunTrace';
-import { PriorityBadge, ProgressBar, SimulatedBadge, TaskStatusBadge } from '../../components/StatusBadge';
+import { PriorityBadge, ProgressBar, SimulatedBadge, TaskStatusBadge, taskStatusLabel } from '../../components/StatusBadge';
 import { formatDateTime, formatDuration, formatNumber, isoDateTime, relativeTime, toMs } from '../../lib/format';
 import { failureFromError, formFailure, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor, orNotFound, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { parseTaskPatch } from '../../lib/task-form.server';
-import { useLiveRevalidation } from '../../lib/use-live-data';
+import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: `${data?.task.title ?? 'Task'} · Generic Corp`, description: 'A task, its runs and their traces.', noIndex: true });
@@ -83,18 +83,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requirePermission(member.role, 'tasks:read');
   const scope = scopeFor(env, member);
   const task = await orNotFound(getTaskDetail(scope, params.id ?? ''));
-  const [dependents, parents, activity, traces, agentRows, members] = await Promise.all([
+  const [dependents, parents, activity, traces, agentRows, members, openTasks] = await Promise.all([
     taskSummaries(scope, task.dependents),
     task.parent_id ? taskSummaries(scope, [task.parent_id]) : Promise.resolve([] as TaskSummary[]),
     listTaskActivity(scope, task.id),
-    listRunTraces(scope, task.runs.map((run) => run.id)),
+    listRunTraces(
+      scope,
+      task.runs.map((run) => run.id),
+    ),
     listAgents(scope, { includeArchived: true }),
     listMembers(getDb(env), member.ctx),
+    listOpenTasks(scope, 100),
   ]);
   const agentById = new Map(agentRows.map((agent) => [agent.id, agent]));
   const userName = new Map(members.map((m) => [m.user_id, m.name]));
   const who = ({ actor }: { actor: { type: string; id: string | null } }) => {
-    if (actor.type === 'user' && actor.id) return actor.id === member.user.id ? 'you' : (userName.get(actor.id) ?? 'a teammate');
+    if (actor.type === 'user' && actor.id) return actor.id === member.user.id ? 'you' : userName.get(actor.id) ?? 'a teammate';
     if (actor.type === 'agent' && actor.id) return agentById.get(actor.id)?.name ?? 'an agent';
     if (actor.type === 'api_key') return 'an API key';
     if (actor.type === 'schedule') return 'a schedule';
@@ -127,7 +131,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       turns: run.turns,
       inputTokens: run.usage.input_tokens,
       outputTokens: run.usage.output_tokens,
-      durationMs: ended !== null && started !== null ? (run.usage.agent_ms || ended - started) : null,
+      durationMs: ended !== null && started !== null ? run.usage.agent_ms || ended - started : null,
       startedAt: started,
       error: run.error,
       steps: (traces[run.id] ?? []).map((step) => ({ seq: step.seq, type: step.type, toolName: step.toolName, content: step.content })),
@@ -141,6 +145,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     agent: { slug: t.agent.slug, name: t.agent.name, color: colorOf(t.agent.id) },
   });
   const childIds = new Set(task.children.map((child) => child.id));
+  // What the task may depend on when edited: its current dependencies, then other open tasks.
+  const dependencyOptions = [
+    ...task.dependencies.map((dep) => ({ id: dep.id, title: dep.title, status: dep.status, agentName: dep.agent.name, checked: true })),
+    ...openTasks
+      .filter((open) => open.id !== task.id && !task.depends_on.includes(open.id))
+      .map((open) => ({ id: open.id, title: open.title, status: open.status, agentName: open.agent.name, checked: false })),
+  ];
 
   return {
     slug: member.organization.slug,
@@ -172,6 +183,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     children: task.children.map(summary),
     timeline,
     runs,
+    dependencyOptions,
   };
 }
 
@@ -192,7 +204,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return { ok: true as const, intent, message: 'Queued again: a new attempt starts when an agent is free.' };
     }
     if (intent === 'edit' || intent === 'priority') {
-      const parsed = parseTaskPatch(form, intent, intent === 'edit' ? ['title', 'description', 'priority'] : ['priority']);
+      const parsed = parseTaskPatch(form, intent, intent === 'edit' ? ['title', 'description', 'priority', 'depends_on'] : ['priority']);
       if (!parsed.ok) return parsed.failure;
       unwrap(await hub.updateTask(orgId, actor, id, parsed.data));
       return { ok: true as const, intent, message: intent === 'edit' ? 'Saved.' : 'Priority changed.' };
@@ -237,8 +249,8 @@ function TaskLinkList({ items, base, empty, label, delegatedIds }: { items: Summ
 }
 
 export default function TaskDetail() {
-  const { slug, now, canWrite, task, dependsOn, dependents, parent, children, timeline, runs } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { slug, now, canWrite, task, dependsOn, dependents, parent, children, timeline, runs, dependencyOptions } = useLoaderData<typeof loader>();
+  const result = useLiveActionData<typeof action>();
   useLiveRevalidation();
   const base = `/orgs/${slug}`;
   const editRef = useRef<HTMLFormElement>(null);
@@ -338,7 +350,9 @@ export default function TaskDetail() {
               ) : null}
               {task.error ? (
                 <div className="rounded-2xl border border-red-200 bg-red-50/70 px-5 py-4 dark:border-red-900 dark:bg-red-950/40">
-                  <p className="text-xs font-semibold tracking-wide text-red-800 uppercase dark:text-red-300">{task.status === 'blocked' ? 'Why it is blocked' : 'Error'}</p>
+                  <p className="text-xs font-semibold tracking-wide text-red-800 uppercase dark:text-red-300">
+                    {task.status === 'blocked' ? 'Why it is blocked' : 'Error'}
+                  </p>
                   <p className="mt-1.5 text-sm leading-relaxed whitespace-pre-wrap text-ink">{task.error}</p>
                 </div>
               ) : null}
@@ -371,17 +385,66 @@ export default function TaskDetail() {
             <Panel
               id="edit-heading"
               title={editable ? 'Edit task' : 'Priority'}
-              description={editable ? 'Title, description and priority can change until the task starts.' : 'The task has started: only its priority can change now.'}
+              description={
+                editable ? 'Title, description, dependencies and priority can change until the task starts.' : 'The task has started: only its priority can change now.'
+              }
             >
               <Form ref={editRef} method="post" noValidate className="space-y-4">
                 <FormAlert message={editFailure?.formError} />
                 {editable ? (
                   <>
                     <TextField label="Title" name="title" defaultValue={task.title} error={editFailure?.fieldErrors.title} key={`title-${task.title}`} />
-                    <TextAreaField label="Description" name="description" rows={4} defaultValue={task.description} error={editFailure?.fieldErrors.description} key={`description-${task.description}`} />
+                    <TextAreaField
+                      label="Description"
+                      name="description"
+                      rows={4}
+                      defaultValue={task.description}
+                      error={editFailure?.fieldErrors.description}
+                      key={`description-${task.description}`}
+                    />
                   </>
                 ) : null}
-                <SelectField label="Priority" name="priority" defaultValue={task.priority} key={`priority-${task.priority}`} error={editFailure?.fieldErrors.priority} className="sm:max-w-xs">
+                {editable ? (
+                  <fieldset key={`deps-${dependsOn.map((dep) => dep.id).join(',')}`}>
+                    <input type="hidden" name="depends_on_shown" value="1" />
+                    <legend className="text-sm font-medium text-ink">Depends on</legend>
+                    <p className="mt-1 text-xs text-ink-faint">It starts only when all of these have completed. A task cannot end up waiting on itself.</p>
+                    {dependencyOptions.length === 0 ? (
+                      <p className="mt-2 text-sm text-ink-faint">No other open tasks.</p>
+                    ) : (
+                      <ul className="mt-2 max-h-44 space-y-1 overflow-y-auto rounded-lg border border-line-strong p-2">
+                        {dependencyOptions.map((option) => (
+                          <li key={option.id}>
+                            <label className="flex cursor-pointer items-start gap-2.5 rounded-md px-2 py-1.5 text-sm hover:bg-page-alt">
+                              <input
+                                type="checkbox"
+                                name="depends_on"
+                                value={option.id}
+                                defaultChecked={option.checked}
+                                className="mt-0.5 size-4 shrink-0 rounded border-line-strong accent-brand-600"
+                              />
+                              <span className="min-w-0">
+                                <span className="block truncate text-ink">{option.title}</span>
+                                <span className="block text-xs text-ink-faint">
+                                  {option.agentName} · {taskStatusLabel(option.status)}
+                                </span>
+                              </span>
+                            </label>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                    {editFailure?.fieldErrors.depends_on ? <p className="mt-1.5 text-sm text-red-600 dark:text-red-400">{editFailure.fieldErrors.depends_on}</p> : null}
+                  </fieldset>
+                ) : null}
+                <SelectField
+                  label="Priority"
+                  name="priority"
+                  defaultValue={task.priority}
+                  key={`priority-${task.priority}`}
+                  error={editFailure?.fieldErrors.priority}
+                  className="sm:max-w-xs"
+                >
                   {[...TASK_PRIORITIES].reverse().map((priority) => (
                     <option key={priority} value={priority}>
                       {priority.charAt(0).toUpperCase() + priority.slice(1)}
@@ -405,9 +468,9 @@ export default function TaskDetail() {
               {[
                 ['Started', task.startedAt ? formatDateTime(task.startedAt) : '—'],
                 ['Ended', task.completedAt ? formatDateTime(task.completedAt) : '—'],
-                ...(task.scheduledFor ? [['Starts at', formatDateTime(task.scheduledFor)]] : []),
-                ['Agent time', formatDuration(task.usage.agentMs)],
-                ['Tokens in / out', `${formatNumber(task.usage.inputTokens)} / ${formatNumber(task.usage.outputTokens)}`],
+                ...(task.scheduledFor && task.status === 'pending' ? [[task.attempts > 0 ? 'Next attempt' : 'Starts at', formatDateTime(task.scheduledFor)]] : []),
+                ['Agent time', runs.length ? formatDuration(task.usage.agentMs) : '—'],
+                ['Tokens in / out', runs.length ? `${formatNumber(task.usage.inputTokens)} / ${formatNumber(task.usage.outputTokens)}` : '—'],
                 ['Task id', task.id],
               ].map(([label, value]) => (
                 <div key={label} className="flex justify-between gap-3">

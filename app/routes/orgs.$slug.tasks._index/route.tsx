@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, Link, useLoaderData, useSearchParams, useSubmit } from '@remix-run/react';
+import { Form, Link, useLoaderData, useNavigate, useSearchParams } from '@remix-run/react';
 import { useCallback, useState } from 'react';
 import { z } from 'zod';
 import { listAgents } from '../../../core/agents';
@@ -58,7 +58,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     cursor = nextCursor;
   }
 
-  const [agentRows, simulated, openTasks] = await Promise.all([listAgents(scope), simulatedTaskIds(scope, views.map((task) => task.id)), listOpenTasks(scope, 100)]);
+  const [agentRows, simulated, openTasks] = await Promise.all([
+    listAgents(scope),
+    simulatedTaskIds(
+      scope,
+      views.map((task) => task.id),
+    ),
+    listOpenTasks(scope, 100),
+  ]);
   const colorOf = new Map(agentRows.map((agent) => [agent.id, agent.avatarColor]));
   const tasks: BoardTask[] = views.map((task) => ({
     id: task.id,
@@ -144,14 +151,31 @@ function ViewToggle({ view }: { view: 'board' | 'list' }) {
 }
 
 function Filters({ action, filters, agents }: { action: string; filters: z.infer<typeof BoardParams>; agents: Array<{ slug: string; name: string }> }) {
-  const submit = useSubmit();
+  const navigate = useNavigate();
   const active = Boolean(filters.status || filters.agent || filters.priority || filters.q);
   const select = `${inputClasses} h-9 w-full pr-8 sm:w-auto`;
+  // With JavaScript, filters apply without the blank ones in the URL; without, the GET form works as is.
+  const apply = (form: HTMLFormElement) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of new FormData(form)) if (typeof value === 'string' && value.trim() !== '') params.set(name, value.trim());
+    navigate(`${action}?${params}`, { replace: true, preventScrollReset: true });
+  };
   return (
-    <Form method="get" action={action} role="search" aria-label="Filter tasks" className="flex flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-center" onChange={(event) => {
-      // Selects apply at once; the text box applies on Enter or with the button.
-      if ((event.target as HTMLElement).tagName === 'SELECT') submit(event.currentTarget, { preventScrollReset: true, replace: true });
-    }}>
+    <Form
+      method="get"
+      action={action}
+      role="search"
+      aria-label="Filter tasks"
+      className="flex flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-center"
+      onSubmit={(event) => {
+        event.preventDefault();
+        apply(event.currentTarget);
+      }}
+      onChange={(event) => {
+        // Selects apply at once; the text box applies on Enter or with the button.
+        if ((event.target as HTMLElement).tagName === 'SELECT') apply(event.currentTarget);
+      }}
+    >
       <input type="hidden" name="view" value={filters.view} />
       <div className="relative sm:w-64">
         <label htmlFor="task-search" className="sr-only">
@@ -162,7 +186,7 @@ function Filters({ action, filters, agents }: { action: string; filters: z.infer
       </div>
       <div className="grid grid-cols-2 gap-2 sm:flex">
         <label className="sr-only" htmlFor="filter-status">
-          Status
+          Filter by status
         </label>
         <select id="filter-status" name="status" defaultValue={filters.status ?? ''} className={select}>
           <option value="">Any status</option>
@@ -173,7 +197,7 @@ function Filters({ action, filters, agents }: { action: string; filters: z.infer
           ))}
         </select>
         <label className="sr-only" htmlFor="filter-agent">
-          Agent
+          Filter by agent
         </label>
         <select id="filter-agent" name="agent" defaultValue={filters.agent ?? ''} className={select}>
           <option value="">Any agent</option>
@@ -184,7 +208,7 @@ function Filters({ action, filters, agents }: { action: string; filters: z.infer
           ))}
         </select>
         <label className="sr-only" htmlFor="filter-priority">
-          Priority
+          Filter by priority
         </label>
         <select id="filter-priority" name="priority" defaultValue={filters.priority ?? ''} className={select}>
           <option value="">Any priority</option>
@@ -297,9 +321,7 @@ export default function Tasks() {
         </div>
       ) : null}
 
-      {canWrite ? (
-        <NewTaskDialog open={dialogOpen} onClose={closeDialog} agents={agents} openTasks={openTasks} onCreated={setCreated} />
-      ) : null}
+      {canWrite ? <NewTaskDialog open={dialogOpen} onClose={closeDialog} agents={agents} openTasks={openTasks} onCreated={setCreated} /> : null}
     </div>
   );
 }
