@@ -35,6 +35,7 @@ function navItems(slug: string): NavItem[] {
     { to: `${base}/tasks`, label: 'Tasks', icon: 'tasks' },
     { to: `${base}/agents`, label: 'Agents', icon: 'agents' },
     { to: `${base}/messages`, label: 'Messages', icon: 'messages' },
+    { to: `${base}/approvals`, label: 'Approvals', icon: 'check' },
     { to: `${base}/schedules`, label: 'Schedules', icon: 'clock' },
     { to: `${base}/settings`, label: 'Settings', icon: 'settings' },
   ];

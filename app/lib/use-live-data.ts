@@ -1,40 +1,99 @@
 import { useActionData, useLocation, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
+import { useLive } from './live';
+
+/** Events that only animate (steps, presence) do not change what loaders return. */
+const NO_REFETCH = new Set(['run.step', 'presence']);
 
 /**
  * Keeps the page's loader data live. Every dashboard page that shows state the OrgHub changes
  * (tasks, agents, messages, schedules, activity) calls this one hook, so how "live" works is
- * decided here alone: today it re-runs the route's loaders every `intervalMs` while the tab
- * is visible (and at once when it becomes visible again); later it can revalidate on the
- * org WebSocket's events instead, without touching the pages.
+ * decided here alone: while the org's WebSocket (LiveProvider) is open, the route's loaders
+ * re-run shortly after each state-changing event (coalesced, so a burst costs one refetch)
+ * and after a `resync`; while it is connecting or down, they re-run every `intervalMs` as a
+ * fallback, and at once when the tab becomes visible again.
  *
  * It never revalidates while a form is being submitted or a page is loading: Remix
- * revalidates after every action anyway, and a poll racing a submission would only waste work.
+ * revalidates after every action anyway, and a refresh racing a submission would only waste work.
  */
-export function useLiveRevalidation(intervalMs = 2000): void {
+export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
   const revalidator = useRevalidator();
   const navigation = useNavigation();
-  // The latest values, read by the long-lived timer without restarting it on every render.
+  const live = useLive();
+  // The latest values, read by long-lived timers without restarting them on every render.
   const latest = useRef({ revalidator, busy: false });
   latest.current = { revalidator, busy: navigation.state !== 'idle' || revalidator.state !== 'idle' };
+  const connected = live?.state === 'open';
 
+  // Event-driven refresh while the socket is open.
   useEffect(() => {
+    if (!live) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const refresh = () => {
-      if (document.visibilityState !== 'visible' || latest.current.busy) return;
-      // A click that navigates meanwhile aborts this refresh; that is expected, not an error.
-      void Promise.resolve(latest.current.revalidator.revalidate()).catch(() => {});
+    let missed = false;
+    const flush = () => {
+      timer = undefined;
+      if (!navigator.onLine) {
+        // A refetch now would fail and replace the page with an error: wait for the network.
+        missed = true;
+        return;
+      }
+      if (latest.current.busy) {
+        // Try again once the page is idle, so a change during a submission is not lost.
+        missed = true;
+        timer = setTimeout(flush, coalesceMs);
+        return;
+      }
+      missed = false;
+      latest.current.revalidator.revalidate();
+    };
+    const unsubscribe = live.subscribe((frame) => {
+      if (NO_REFETCH.has(frame.type) || timer) return;
+      timer = setTimeout(flush, missed ? 0 : coalesceMs);
+    });
+    const onOnline = () => {
+      if (missed && !timer) timer = setTimeout(flush, 0);
+    };
+    window.addEventListener('online', onOnline);
+    return () => {
+      unsubscribe();
+      window.removeEventListener('online', onOnline);
+      clearTimeout(timer);
+    };
+  }, [live, coalesceMs]);
+
+  // A resync (or a reconnect after missing events) means: refetch everything now.
+  const resyncs = live?.resyncCount ?? 0;
+  useEffect(() => {
+    if (resyncs > 0 && !latest.current.busy) latest.current.revalidator.revalidate();
+  }, [resyncs]);
+  const wasConnected = useRef(connected);
+  useEffect(() => {
+    // Back after a drop: events missed were replayed, but refetch anyway in case of a resync race.
+    if (connected && !wasConnected.current && !latest.current.busy) latest.current.revalidator.revalidate();
+    wasConnected.current = connected;
+  }, [connected]);
+
+  // Polling fallback while the socket is not open.
+  useEffect(() => {
+    if (connected) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refresh = async () => {
+      if (document.visibilityState !== 'visible' || latest.current.busy || !navigator.onLine) return;
+      // While the socket is down the server may be too: a failed revalidation would replace the
+      // page with an error, so only refetch when the Worker answers.
+      const reachable = await fetch('/v1/health', { cache: 'no-store' }).then((res) => res.ok, () => false);
+      if (reachable && !latest.current.busy) latest.current.revalidator.revalidate();
     };
     const schedule = () => {
       clearTimeout(timer);
       if (document.visibilityState !== 'visible') return;
       timer = setTimeout(() => {
-        refresh();
+        void refresh();
         schedule();
       }, intervalMs);
     };
     const onVisibilityChange = () => {
-      if (document.visibilityState === 'visible') refresh();
+      if (document.visibilityState === 'visible') void refresh();
       schedule();
     };
     schedule();
@@ -43,7 +102,7 @@ export function useLiveRevalidation(intervalMs = 2000): void {
       clearTimeout(timer);
       document.removeEventListener('visibilitychange', onVisibilityChange);
     };
-  }, [intervalMs]);
+  }, [intervalMs, connected]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData, useNavigate } from '@remix-run/react';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { listRecentActivity } from '../../../core/activity-feed';
 import { listAgents } from '../../../core/agents';
@@ -15,6 +15,7 @@ import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
 import { FormAlert, SelectField, SubmitButton, TextAreaField, focusFirstProblem, useIsSubmitting } from '../../components/Form';
 import { Icon, type IconName } from '../../components/Icon';
+import { Office, type OfficeSubscribe } from '../../components/office';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { describeActivity, type FeedItem, isFeedWorthy } from '../../lib/activity';
@@ -23,6 +24,7 @@ import { pageMeta } from '../../lib/meta';
 import { hubFor, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { parseNewTask } from '../../lib/task-form.server';
+import { useLive } from '../../lib/live';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -57,6 +59,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     org: { slug: member.organization.slug, name: member.organization.name },
     firstName: member.user.name.split(/\s+/)[0] ?? member.user.name,
     team: team.map((agent) => ({ ...agent, currentTask: current.get(agent.id)?.title ?? null })),
+    office: everyone
+      .filter((agent) => agent.archivedAt === null)
+      .map((agent) => ({
+        id: agent.id,
+        slug: agent.slug,
+        name: agent.name,
+        role: agent.role,
+        status: agent.status,
+        avatar_color: agent.avatarColor,
+        desk: { x: agent.deskX, y: agent.deskY },
+        current_task: current.get(agent.id) ?? null,
+      })),
     feed,
     now: Date.now(),
     canWrite: can(member.role, 'tasks:write'),
@@ -169,14 +183,35 @@ function NextStep({ icon, title, description, to, status }: { icon: IconName; ti
 }
 
 export default function Overview() {
-  const { org, firstName, team, feed, now, canWrite, canManageKeys, canManageMembers } = useLoaderData<typeof loader>();
+  const { org, firstName, team, office, feed, now, canWrite, canManageKeys, canManageMembers } = useLoaderData<typeof loader>();
   useLiveRevalidation();
+  const live = useLive();
+  const navigate = useNavigate();
   const working = team.filter((agent) => agent.status === 'working').length;
   const base = `/orgs/${org.slug}`;
 
   return (
     <div className="space-y-8">
       <PageHeader eyebrow={org.name} title={`Welcome, ${firstName}`} description="Your team of agents and what to do next." />
+
+      <Card as="section" aria-labelledby="office-heading" className="min-w-0 overflow-hidden">
+        <div className="flex items-center justify-between gap-3 border-b border-line px-5 py-4 sm:px-6">
+          <div>
+            <h2 id="office-heading" className="text-base font-semibold text-ink">
+              The office
+            </h2>
+            <p className="text-sm text-ink-muted">Your agents at their desks, live. Click one to open it.</p>
+          </div>
+        </div>
+        <Office
+          agents={office}
+          subscribe={live ? (live.subscribe as unknown as OfficeSubscribe) : undefined}
+          onSelectAgent={(agentId) => {
+            const agent = office.find((a) => a.id === agentId);
+            if (agent) navigate(`/orgs/${org.slug}/agents/${agent.slug}`);
+          }}
+        />
+      </Card>
 
       <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_360px]">
         <div className="min-w-0 space-y-6">
@@ -214,9 +249,6 @@ export default function Overview() {
                 ))}
               </ul>
             )}
-            <p className="border-t border-line px-5 py-3 text-xs text-ink-faint sm:px-6">
-              The live office view, with agents at their desks in real time, is coming soon.
-            </p>
           </Card>
 
           <Card as="section" className="min-w-0">

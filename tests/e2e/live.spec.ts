@@ -1,0 +1,74 @@
+/**
+ * Live across tabs: two browser contexts of the same org see each other's changes over the
+ * org WebSocket (not a poll: the fallback poll only runs while the socket is down), and a
+ * page that lost its connection catches up when it comes back.
+ */
+import type { Browser, BrowserContext } from '@playwright/test';
+import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
+import { expect, test } from './fixtures';
+
+const BASE = `/orgs/${LOCAL_DEMO_ORG.slug}`;
+type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
+let session: Session | undefined;
+
+test.beforeAll(async ({ browser }, testInfo) => {
+  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
+  await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(new RegExp(`/orgs`));
+  session = await context.storageState();
+  await context.close();
+});
+
+async function openContext(browser: Browser, baseURL: string | undefined) {
+  const context = await browser.newContext({ baseURL, storageState: session });
+  return { context, page: await context.newPage() };
+}
+
+/** Creates a task as the other tab would, through the public API with the session. */
+async function createTask(context: BrowserContext, body: Record<string, unknown>) {
+  const res = await context.request.post('/v1/tasks', { headers: { 'X-Organization': LOCAL_DEMO_ORG.slug }, data: body });
+  expect(res.status()).toBe(201);
+  return (await res.json()) as { id: string; title: string };
+}
+
+test('a task created in one tab appears in the other’s board and office within seconds', async ({ browser }, testInfo) => {
+  const a = await openContext(browser, testInfo.project.use.baseURL);
+  const b = await openContext(browser, testInfo.project.use.baseURL);
+  await b.page.goto(`${BASE}/tasks`);
+  await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible();
+
+  const title = `Live board check ${crypto.randomUUID().slice(0, 6)}`;
+  const started = Date.now();
+  await createTask(a.context, { agent: 'devonte', title, description: 'Visible everywhere [simulate:think=1500]' });
+  await expect(b.page.getByText(title).first()).toBeVisible({ timeout: 3_000 });
+  testInfo.annotations.push({ type: 'board latency ms', description: String(Date.now() - started) });
+
+  await b.page.goto(BASE);
+  await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible();
+  const officeTitle = `Live office check ${crypto.randomUUID().slice(0, 6)}`;
+  await createTask(a.context, { agent: 'graham', title: officeTitle, description: 'Watch me work [simulate:think=1500]' });
+  await expect(b.page.getByRole('img', { name: /Graham working/i })).toBeVisible({ timeout: 5_000 });
+  await a.context.close();
+  await b.context.close();
+});
+
+test('after a lost connection the page catches up', async ({ browser }, testInfo) => {
+  const a = await openContext(browser, testInfo.project.use.baseURL);
+  const b = await openContext(browser, testInfo.project.use.baseURL);
+  await b.page.goto(`${BASE}/tasks`);
+  await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible();
+
+  await b.context.setOffline(true);
+  const title = `Missed while offline ${crypto.randomUUID().slice(0, 6)}`;
+  await createTask(a.context, { agent: 'yuki', title, description: 'Happened while you were away', scheduled_for: new Date(Date.now() + 3600_000).toISOString() });
+  await b.page.waitForTimeout(500);
+  await b.context.setOffline(false);
+  await expect(b.page.getByText(title).first()).toBeVisible({ timeout: 20_000 });
+  await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible({ timeout: 20_000 });
+  await a.context.close();
+  await b.context.close();
+});
