@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { listAgents } from '../../../core/agents';
 import { getDb } from '../../../core/db/client';
 import { listMembers } from '../../../core/members';
@@ -18,6 +18,7 @@ import { MessageForm } from '../../lib/message-form.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor, orNotFound, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
+import { useLiveEvents } from '../../lib/live';
 import { useLiveActionData } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -91,6 +92,30 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
+/**
+ * The reply as it streams: run steps for the thread's open task(s) arrive over the org socket
+ * (text deltas from Claude, whole text blocks from the simulated model, tool calls).
+ */
+function useStreamingReply(taskIds: string[]): string {
+  const [text, setText] = useState('');
+  const ids = taskIds.join(',');
+  useEffect(() => setText(''), [ids]);
+  useLiveEvents((frame) => {
+    if (frame.type !== 'run.step' || !ids.split(',').includes(frame.data?.task_id)) return;
+    const steps = (frame.data?.steps ?? []) as Array<{ type: string; tool_name: string | null; content: string }>;
+    setText((current) => {
+      let next = current;
+      for (const step of steps) {
+        if (step.type === 'text_delta') next += step.content;
+        else if (step.type === 'text') next = next.endsWith(step.content) ? next : `${next}${next ? '\n' : ''}${step.content}`;
+        else if (step.type === 'tool_use' && step.tool_name && step.tool_name !== 'finish_task') next = `${next}${next ? '\n' : ''}· ${step.tool_name.replace(/_/g, ' ')}`;
+      }
+      return next.slice(-1_500);
+    });
+  });
+  return text;
+}
+
 export default function ThreadPage() {
   const { slug, now, canWrite, thread, agent, working, messages } = useLoaderData<typeof loader>();
   const result = useLiveActionData<typeof action>();
@@ -99,6 +124,7 @@ export default function ThreadPage() {
   const sending = useIsSubmitting();
   const failure = result && !result.ok ? result : null;
   const base = `/orgs/${slug}`;
+  const streaming = useStreamingReply(working.map((task) => task.id));
 
   useEffect(() => {
     if (result?.ok) formRef.current?.reset();
@@ -110,7 +136,7 @@ export default function ThreadPage() {
   useEffect(() => {
     const list = listRef.current;
     if (list) list.scrollTop = list.scrollHeight;
-  }, [count]);
+  }, [count, streaming]);
 
   return (
     <section aria-labelledby="thread-heading" className="flex min-h-[60vh] flex-col rounded-2xl border border-line bg-card shadow-card">
@@ -174,7 +200,7 @@ export default function ThreadPage() {
                 <span className="size-1.5 animate-bounce rounded-full bg-ink-faint [animation-delay:-0.15s]" />
                 <span className="size-1.5 animate-bounce rounded-full bg-ink-faint" />
               </span>
-              {agent.name} is working on it
+              {streaming ? <span className="whitespace-pre-wrap text-ink">{streaming}</span> : `${agent.name} is working on it`}
             </p>
           </li>
         ) : null}
