@@ -41,7 +41,7 @@ async function createFromBoard(page: Page, agent: string, description: string) {
   await opener.click();
   const dialog = page.getByRole('dialog', { name: 'New task' });
   await expect(dialog).toBeVisible();
-  await dialog.getByLabel('Agent').selectOption(agent);
+  await dialog.getByLabel('Agent', { exact: true }).selectOption(agent);
   await dialog.getByLabel('Description').fill(description);
   await dialog.getByRole('button', { name: 'Create task' }).click();
   await expect(dialog).toBeHidden();
@@ -86,7 +86,7 @@ test('a task that asks Yuki is delegated: the detail shows Yuki’s child task, 
   const description = `Plan the launch of feature ${unique()} and ask Yuki about capacity`;
 
   // The overview's quick form gives the task.
-  await page.getByLabel('Agent').selectOption('sable');
+  await page.getByLabel('Agent', { exact: true }).selectOption('sable');
   await page.getByLabel('What should they do?').fill(description);
   await page.getByRole('button', { name: 'Give task' }).click();
   await page.getByRole('status').getByRole('link', { name: description }).click();
