@@ -5,11 +5,10 @@ import { activityLog, usagePeriods } from '../../core/db/schema';
 import { getPlan, type PlanId } from '../../core/plans';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
-import { errorResponses } from '../schemas/common';
+import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { ActivitySchema, list } from '../schemas/resources';
 import { tenant } from '../tenant';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const limitOrNull = (value: number) => (Number.isFinite(value) ? value : null);
 
 export const activityRoutes = createApiApp()
@@ -22,7 +21,7 @@ export const activityRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('activity:read'),
       request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(64).optional() }) },
-      responses: { 200: json(list(ActivitySchema), 'Activity'), ...errorResponses(400, 401, 403, 429) },
+      responses: { 200: jsonResponse(list(ActivitySchema), 'Activity'), ...errorResponses(400, 401, 403, 429) },
     }),
     async (c) => {
       const t = tenant(c);
@@ -48,7 +47,7 @@ export const activityRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('usage:read'),
       responses: {
-        200: json(
+        200: jsonResponse(
           z.object({
             period_start: z.string(),
             period_end: z.string(),

@@ -4,13 +4,11 @@ import { AgentInput, AgentPatch, AgentStatusFilter, agentView, listAgents, requi
 import { unwrap } from '../../core/rpc-result';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
-import { errorResponses } from '../schemas/common';
+import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { AgentSchema, list } from '../schemas/resources';
 import { tenant } from '../tenant';
 
 const AgentParam = z.object({ agent: z.string().min(1).max(64).openapi({ param: { name: 'agent', in: 'path' }, example: 'sable' }) });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
 export const agentRoutes = createApiApp()
   .openapi(
@@ -22,7 +20,7 @@ export const agentRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('agents:read'),
       request: { query: z.strictObject({ status: AgentStatusFilter.optional(), include_archived: z.enum(['true', 'false']).optional() }) },
-      responses: { 200: json(list(AgentSchema), 'The team'), ...errorResponses(400, 401, 403, 429) },
+      responses: { 200: jsonResponse(list(AgentSchema), 'The team'), ...errorResponses(400, 401, 403, 429) },
     }),
     async (c) => {
       const t = tenant(c);
@@ -33,7 +31,7 @@ export const agentRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/agents', tags: ['agents'], summary: 'Create an agent (within the plan’s agent count)', security: [{ bearer: [] }], middleware: requireScope('agents:write'), request: { body: body(AgentInput) }, responses: { 201: json(AgentSchema, 'Created'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) } }),
+    createRoute({ method: 'post', path: '/agents', tags: ['agents'], summary: 'Create an agent (within the plan’s agent count)', security: [{ bearer: [] }], middleware: requireScope('agents:write'), request: { body: jsonBody(AgentInput) }, responses: { 201: jsonResponse(AgentSchema, 'Created'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('agents:write');
@@ -41,7 +39,7 @@ export const agentRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/agents/{agent}', tags: ['agents'], summary: 'One agent', security: [{ bearer: [] }], middleware: requireScope('agents:read'), request: { params: AgentParam }, responses: { 200: json(AgentSchema, 'The agent'), ...errorResponses(401, 403, 404, 429) } }),
+    createRoute({ method: 'get', path: '/agents/{agent}', tags: ['agents'], summary: 'One agent', security: [{ bearer: [] }], middleware: requireScope('agents:read'), request: { params: AgentParam }, responses: { 200: jsonResponse(AgentSchema, 'The agent'), ...errorResponses(401, 403, 404, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('agents:read');
@@ -49,7 +47,7 @@ export const agentRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/agents/{agent}', tags: ['agents'], summary: 'Change an agent (config, manager, pause/resume)', security: [{ bearer: [] }], middleware: requireScope('agents:write'), request: { params: AgentParam, body: body(AgentPatch) }, responses: { 200: json(AgentSchema, 'Updated'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) } }),
+    createRoute({ method: 'patch', path: '/agents/{agent}', tags: ['agents'], summary: 'Change an agent (config, manager, pause/resume)', security: [{ bearer: [] }], middleware: requireScope('agents:write'), request: { params: AgentParam, body: jsonBody(AgentPatch) }, responses: { 200: jsonResponse(AgentSchema, 'Updated'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('agents:write');
@@ -65,7 +63,7 @@ export const agentRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('agents:write'),
       request: { params: AgentParam },
-      responses: { 200: json(z.object({ archived: z.boolean() }), 'Deleted or archived'), ...errorResponses(401, 403, 404, 409, 429) },
+      responses: { 200: jsonResponse(z.object({ archived: z.boolean() }), 'Deleted or archived'), ...errorResponses(401, 403, 404, 409, 429) },
     }),
     async (c) => {
       const t = tenant(c);

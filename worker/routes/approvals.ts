@@ -5,7 +5,7 @@ import { agents, messages, tasks } from '../../core/db/schema';
 import { unwrap } from '../../core/rpc-result';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
-import { errorResponses } from '../schemas/common';
+import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { tenant } from '../tenant';
 
 const ApprovalSchema = z
@@ -22,7 +22,6 @@ const ApprovalSchema = z
 const DecisionResult = z.object({ id: z.string(), status: z.string(), task_id: z.string().nullable(), decided_at: z.string() });
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 const DecisionBody = z.strictObject({ note: z.string().trim().max(1_000).optional() });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 function decideRoute(decision: 'approve' | 'reject') {
   return createRoute({
@@ -33,7 +32,7 @@ function decideRoute(decision: 'approve' | 'reject') {
     security: [{ bearer: [] }],
     middleware: requireScope('approvals:write'),
     request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: DecisionBody } } } },
-    responses: { 200: json(DecisionResult, 'Decided'), ...errorResponses(400, 401, 403, 404, 409, 429) },
+    responses: { 200: jsonResponse(DecisionResult, 'Decided'), ...errorResponses(400, 401, 403, 404, 409, 429) },
   });
 }
 
@@ -47,7 +46,7 @@ export const approvalRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('tasks:read'),
       request: { query: z.strictObject({ status: z.enum(['pending', 'approved', 'rejected']).default('pending') }) },
-      responses: { 200: json(z.object({ data: z.array(ApprovalSchema), next_cursor: z.string().nullable() }), 'Approvals'), ...errorResponses(400, 401, 403, 429) },
+      responses: { 200: jsonResponse(z.object({ data: z.array(ApprovalSchema), next_cursor: z.string().nullable() }), 'Approvals'), ...errorResponses(400, 401, 403, 429) },
     }),
     async (c) => {
       const t = tenant(c);

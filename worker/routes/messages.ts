@@ -7,11 +7,10 @@ import { type RpcResult, unwrap } from '../../core/rpc-result';
 import type { TaskView } from '../../core/tasks';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
-import { errorResponses } from '../schemas/common';
+import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { list, MessageSchema, TaskSchema } from '../schemas/resources';
 import { tenant } from '../tenant';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const MessageInput = z.strictObject({
   agent: z.string().trim().min(1).max(64).openapi({ example: 'sable' }),
   body: z.string().trim().min(1, 'Write a message.').max(16_000),
@@ -41,7 +40,7 @@ export const messageRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('messages:read'),
       request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(64).optional() }) },
-      responses: { 200: json(list(MessageSchema), 'Messages'), ...errorResponses(400, 401, 403, 429) },
+      responses: { 200: jsonResponse(list(MessageSchema), 'Messages'), ...errorResponses(400, 401, 403, 429) },
     }),
     async (c) => {
       const t = tenant(c);
@@ -61,7 +60,7 @@ export const messageRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('messages:write'),
       request: { body: { required: true, content: { 'application/json': { schema: MessageInput } } } },
-      responses: { 201: json(z.object({ thread_id: z.string(), message_id: z.string(), task: TaskSchema }), 'Sent'), ...errorResponses(400, 401, 403, 404, 429) },
+      responses: { 201: jsonResponse(z.object({ thread_id: z.string(), message_id: z.string(), task: TaskSchema }), 'Sent'), ...errorResponses(400, 401, 403, 404, 429) },
     }),
     async (c) => {
       const t = tenant(c);
@@ -80,7 +79,7 @@ export const messageRoutes = createApiApp()
       middleware: requireScope('messages:read'),
       request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
       responses: {
-        200: json(z.object({ id: z.string(), subject: z.string(), kind: z.string(), created_at: z.string(), messages: z.array(MessageSchema) }), 'The thread'),
+        200: jsonResponse(z.object({ id: z.string(), subject: z.string(), kind: z.string(), created_at: z.string(), messages: z.array(MessageSchema) }), 'The thread'),
         ...errorResponses(401, 403, 404, 429),
       },
     }),

@@ -4,17 +4,15 @@ import { unwrap } from '../../core/rpc-result';
 import { getSchedule, listSchedules, ScheduleInput, SchedulePatch, scheduleView } from '../../core/schedules';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
-import { errorResponses } from '../schemas/common';
+import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { list, ScheduleSchema } from '../schemas/resources';
 import { tenant } from '../tenant';
 
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
 export const scheduleRoutes = createApiApp()
   .openapi(
-    createRoute({ method: 'get', path: '/schedules', tags: ['schedules'], summary: 'List schedules', security: [{ bearer: [] }], middleware: requireScope('schedules:read'), responses: { 200: json(list(ScheduleSchema), 'Schedules'), ...errorResponses(401, 403, 429) } }),
+    createRoute({ method: 'get', path: '/schedules', tags: ['schedules'], summary: 'List schedules', security: [{ bearer: [] }], middleware: requireScope('schedules:read'), responses: { 200: jsonResponse(list(ScheduleSchema), 'Schedules'), ...errorResponses(401, 403, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
@@ -22,7 +20,7 @@ export const scheduleRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/schedules', tags: ['schedules'], summary: 'Create a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { body: body(ScheduleInput) }, responses: { 201: json(ScheduleSchema, 'Created'), ...errorResponses(400, 401, 403, 404, 429) } }),
+    createRoute({ method: 'post', path: '/schedules', tags: ['schedules'], summary: 'Create a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { body: jsonBody(ScheduleInput) }, responses: { 201: jsonResponse(ScheduleSchema, 'Created'), ...errorResponses(400, 401, 403, 404, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
@@ -30,7 +28,7 @@ export const scheduleRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/schedules/{id}', tags: ['schedules'], summary: 'Change a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { params: IdParam, body: body(SchedulePatch) }, responses: { 200: json(ScheduleSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 429) } }),
+    createRoute({ method: 'patch', path: '/schedules/{id}', tags: ['schedules'], summary: 'Change a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { params: IdParam, body: jsonBody(SchedulePatch) }, responses: { 200: jsonResponse(ScheduleSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');

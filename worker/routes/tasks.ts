@@ -7,19 +7,17 @@ import { type RpcResult, unwrap } from '../../core/rpc-result';
 import { getTask, getTaskDetail, listTasks, requestHash, runView, TaskInput, TaskListQuery, TaskPatch, type TaskView } from '../../core/tasks';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
-import { errorResponses } from '../schemas/common';
+import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { list, RunSchema, RunStepSchema, TaskDetailSchema, TaskSchema } from '../schemas/resources';
 import { tenant } from '../tenant';
 
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'tsk_01jd9k3m4n5p6q7r8s9t0v1w2x' }) });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const read = requireScope('tasks:read');
 const write = requireScope('tasks:write');
 
 export const taskRoutes = createApiApp()
   .openapi(
-    createRoute({ method: 'get', path: '/tasks', tags: ['tasks'], summary: 'List tasks', security: [{ bearer: [] }], middleware: read, request: { query: TaskListQuery }, responses: { 200: json(list(TaskSchema), 'A page of tasks, newest first'), ...errorResponses(400, 401, 403, 429) } }),
+    createRoute({ method: 'get', path: '/tasks', tags: ['tasks'], summary: 'List tasks', security: [{ bearer: [] }], middleware: read, request: { query: TaskListQuery }, responses: { 200: jsonResponse(list(TaskSchema), 'A page of tasks, newest first'), ...errorResponses(400, 401, 403, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
@@ -35,8 +33,8 @@ export const taskRoutes = createApiApp()
       description: 'Send `Idempotency-Key` to retry safely: the same key and body return the same task; another body with the same key is a 409.',
       security: [{ bearer: [] }],
       middleware: write,
-      request: { body: body(TaskInput), headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }) },
-      responses: { 201: json(TaskSchema, 'Created'), 200: json(TaskSchema, 'Replayed: this Idempotency-Key already created this task'), ...errorResponses(400, 401, 402, 403, 404, 409, 413, 415, 429) },
+      request: { body: jsonBody(TaskInput), headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }) },
+      responses: { 201: jsonResponse(TaskSchema, 'Created'), 200: jsonResponse(TaskSchema, 'Replayed: this Idempotency-Key already created this task'), ...errorResponses(400, 401, 402, 403, 404, 409, 413, 415, 429) },
     }),
     async (c) => {
       const t = tenant(c);
@@ -52,7 +50,7 @@ export const taskRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/tasks/{id}', tags: ['tasks'], summary: 'A task with its dependencies, children and runs', security: [{ bearer: [] }], middleware: read, request: { params: IdParam }, responses: { 200: json(TaskDetailSchema, 'The task'), ...errorResponses(401, 403, 404, 429) } }),
+    createRoute({ method: 'get', path: '/tasks/{id}', tags: ['tasks'], summary: 'A task with its dependencies, children and runs', security: [{ bearer: [] }], middleware: read, request: { params: IdParam }, responses: { 200: jsonResponse(TaskDetailSchema, 'The task'), ...errorResponses(401, 403, 404, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
@@ -60,7 +58,7 @@ export const taskRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/tasks/{id}', tags: ['tasks'], summary: 'Change priority (any time before it ends) or title, description and dependencies (before it starts)', security: [{ bearer: [] }], middleware: write, request: { params: IdParam, body: body(TaskPatch) }, responses: { 200: json(TaskSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 409, 429) } }),
+    createRoute({ method: 'patch', path: '/tasks/{id}', tags: ['tasks'], summary: 'Change priority (any time before it ends) or title, description and dependencies (before it starts)', security: [{ bearer: [] }], middleware: write, request: { params: IdParam, body: jsonBody(TaskPatch) }, responses: { 200: jsonResponse(TaskSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 409, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
@@ -68,7 +66,7 @@ export const taskRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/tasks/{id}/cancel', tags: ['tasks'], summary: 'Cancel a task that has not ended (a running run is stopped)', security: [{ bearer: [] }], middleware: write, request: { params: IdParam }, responses: { 200: json(TaskSchema, 'Cancelled'), ...errorResponses(401, 403, 404, 409, 429) } }),
+    createRoute({ method: 'post', path: '/tasks/{id}/cancel', tags: ['tasks'], summary: 'Cancel a task that has not ended (a running run is stopped)', security: [{ bearer: [] }], middleware: write, request: { params: IdParam }, responses: { 200: jsonResponse(TaskSchema, 'Cancelled'), ...errorResponses(401, 403, 404, 409, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
@@ -76,7 +74,7 @@ export const taskRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/tasks/{id}/retry', tags: ['tasks'], summary: 'Queue a failed or cancelled task again', security: [{ bearer: [] }], middleware: write, request: { params: IdParam }, responses: { 200: json(TaskSchema, 'Pending again'), ...errorResponses(401, 403, 404, 409, 429) } }),
+    createRoute({ method: 'post', path: '/tasks/{id}/retry', tags: ['tasks'], summary: 'Queue a failed or cancelled task again', security: [{ bearer: [] }], middleware: write, request: { params: IdParam }, responses: { 200: jsonResponse(TaskSchema, 'Pending again'), ...errorResponses(401, 403, 404, 409, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
@@ -84,7 +82,7 @@ export const taskRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/tasks/{id}/runs', tags: ['tasks'], summary: 'The runs (attempts) of a task', security: [{ bearer: [] }], middleware: read, request: { params: IdParam }, responses: { 200: json(list(RunSchema), 'Runs, oldest first'), ...errorResponses(401, 403, 404, 429) } }),
+    createRoute({ method: 'get', path: '/tasks/{id}/runs', tags: ['tasks'], summary: 'The runs (attempts) of a task', security: [{ bearer: [] }], middleware: read, request: { params: IdParam }, responses: { 200: jsonResponse(list(RunSchema), 'Runs, oldest first'), ...errorResponses(401, 403, 404, 429) } }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
@@ -102,7 +100,7 @@ export const taskRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: read,
       request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 200: json(list(RunStepSchema), 'Steps, in order'), ...errorResponses(401, 403, 404, 429) },
+      responses: { 200: jsonResponse(list(RunStepSchema), 'Steps, in order'), ...errorResponses(401, 403, 404, 429) },
     }),
     async (c) => {
       const t = tenant(c);
