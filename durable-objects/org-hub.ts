@@ -245,9 +245,12 @@ export class OrgHub extends DurableObject<Env> {
     this.bindOrg(message.orgId);
     const seen = this.sql.exec(`SELECT 1 FROM run_deliveries WHERE task_id = ? AND attempt = ?`, message.taskId, message.attempt).toArray();
     if (seen.length > 0) return { outcome: 'duplicate' };
-    this.sql.exec(`INSERT INTO run_deliveries (task_id, attempt, status, received_at) VALUES (?, ?, 'received', ?)`, message.taskId, message.attempt, Date.now());
+    // startRun claims the task only if it is still `queued` at this attempt (that check is what
+    // makes a run happen once). The delivery is remembered only after a claim, so a message
+    // that arrived just before a crash is still runnable when the queue or the watchdog resends it.
     const started = await this.exclusive(() => this.engine.startRun(message));
     if (!started) return { outcome: 'stale' };
+    this.sql.exec(`INSERT OR IGNORE INTO run_deliveries (task_id, attempt, status, received_at) VALUES (?, ?, 'started', ?)`, message.taskId, message.attempt, Date.now());
     try {
       await this.engine.executeRun(started.task, started.runId, started.abort, started.choice);
     } catch (error) {

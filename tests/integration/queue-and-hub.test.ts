@@ -45,13 +45,13 @@ describe('agent-runs queue consumer', () => {
     expect(result.retryMessages).toEqual([]);
   });
 
-  it('treats a redelivered (task, attempt) as a duplicate', async () => {
+  it('a delivery for a task that is not queued at that attempt is stale and runs nothing', async () => {
     const org = orgId();
     const message = runMessage(org);
     const hub = getOrgHub(env, { orgId: org });
-    // No such task in D1: the first delivery is stale (nothing to run), the second a duplicate.
+    // No such task in D1: nothing to claim, however often it is delivered.
     expect(await hub.deliverRun(message)).toEqual({ outcome: 'stale' });
-    expect(await hub.deliverRun(message)).toEqual({ outcome: 'duplicate' });
+    expect(await hub.deliverRun(message)).toEqual({ outcome: 'stale' });
     expect(await hub.deliverRun({ ...message, attempt: 2 })).toEqual({ outcome: 'stale' });
   });
 

@@ -291,6 +291,17 @@ describe('reliability', () => {
     expect(done.attempts).toBe(2);
   });
 
+  it('a queued task whose message was lost is re-sent by the watchdog and runs once', async () => {
+    const { key, org } = await setup();
+    const created = await call('/v1/tasks', { key, body: { agent: 'yuki', description: 'Lost in transit', scheduled_for: new Date(Date.now() + 3600_000).toISOString() } });
+    // Admitted, but the message never reached the hub (consumed by a process that crashed).
+    await env.DB.prepare(`UPDATE tasks SET status = 'queued', attempts = 1, queued_at = ?, scheduled_for = NULL WHERE id = ?`).bind(Date.now() - 5 * 60_000, created.json.id).run();
+    await runDurableObjectAlarm(getOrgHub(env, { orgId: org.id }));
+    const done = await waitForStatus(key, created.json.id, 'completed');
+    expect(done.runs).toHaveLength(1);
+    expect(done.attempts).toBe(1);
+  });
+
   it('a dead-lettered delivery fails the task with the reason', async () => {
     const { key, org } = await setup();
     const created = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Will be lost', scheduled_for: new Date(Date.now() + 3600_000).toISOString() } });
