@@ -621,6 +621,8 @@ async function failure(config, settings, options, log) {
  *   that attempt; every re-delivery is then dropped as a duplicate.
  * - queued, no delivery: the queue message was lost; the watchdog re-sends it after 2 minutes.
  * - pending behind a stuck task: its agent (one task at a time) is held by a stuck queued task.
+ * - pending beyond the candidate window: its agent is free, but admit() reads only the 200 oldest
+ *   pending tasks and they all belong to held agents.
  */
 function diagnose(analysis, hub) {
   const stuckAgents = new Set();
@@ -633,9 +635,17 @@ function diagnose(analysis, hub) {
     else if (s.status === 'running') s.diagnosis = 'running, no live run';
     if (s.status === 'queued' || s.status === 'running') stuckAgents.add(s.agent);
   }
+  // admit() looks at the first 200 pending tasks (priority, then id) and skips busy agents: a
+  // free agent's task further down the list is never reached while those 200 are all blocked.
+  const pendingById = analysis.stuckAll.filter((s) => s.status === 'pending').sort((a, b) => (a.id < b.id ? -1 : 1));
+  pendingById.forEach((s, rank) => {
+    s.pendingRank = rank;
+  });
   for (const s of analysis.stuckAll) {
     if (s.diagnosis) continue;
-    s.diagnosis = s.status === 'pending' && stuckAgents.has(s.agent) ? 'pending, its agent is held by a stuck task' : `${s.status}`;
+    if (s.status === 'pending' && stuckAgents.has(s.agent)) s.diagnosis = 'pending, its agent is held by a stuck task';
+    else if (s.status === 'pending' && s.pendingRank >= 200) s.diagnosis = "pending, agent free but beyond admit()'s 200 candidates (all of them for held agents)";
+    else s.diagnosis = s.status;
   }
   const byDiagnosis = {};
   for (const s of analysis.stuckAll) byDiagnosis[s.diagnosis] = (byDiagnosis[s.diagnosis] ?? 0) + 1;

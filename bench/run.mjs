@@ -5,7 +5,7 @@
  * Settings (env): BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3), BENCH_CONNECTIONS (10),
  * BENCH_ROUNDS (3), BENCH_PORT first port of the range a benchmark may use (8910).
  * rate-limit-accuracy also reads BENCH_RL_PLANS, BENCH_RL_CONCURRENCY, BENCH_RL_ISOLATES,
- * BENCH_RL_STEADY_SECONDS (bench/README.md).
+ * BENCH_RL_STEADY_SECONDS; engine reads BENCH_ENGINE_* (sizes, rates, timeouts; bench/README.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
