@@ -125,14 +125,24 @@ export function runView(run: AgentRun) {
   };
 }
 
+/** D1 binds at most 100 parameters per statement: `IN (…)` lists go in chunks below that. */
+const MAX_IN_LIST = 90;
+export async function inChunks<T>(ids: string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += MAX_IN_LIST) out.push(...(await query(ids.slice(i, i + MAX_IN_LIST))));
+  return out;
+}
+
 /** Tasks with their agent and dependency ids, in API shape. */
 export async function viewTasks(scope: OrgScope, rows: Task[]): Promise<TaskView[]> {
   if (rows.length === 0) return [];
   const agentIds = [...new Set(rows.map((t) => t.agentId))];
   const taskIds = rows.map((t) => t.id);
   const [agentRows, deps] = await Promise.all([
-    scope.selectFields({ id: agents.id, slug: agents.slug, name: agents.name }, agents, inArray(agents.id, agentIds)),
-    scope.selectFields({ taskId: taskDependencies.taskId, dependsOnId: taskDependencies.dependsOnId }, taskDependencies, inArray(taskDependencies.taskId, taskIds)),
+    inChunks(agentIds, (ids) => scope.selectFields({ id: agents.id, slug: agents.slug, name: agents.name }, agents, inArray(agents.id, ids))),
+    inChunks(taskIds, (ids) =>
+      scope.selectFields({ taskId: taskDependencies.taskId, dependsOnId: taskDependencies.dependsOnId }, taskDependencies, inArray(taskDependencies.taskId, ids)),
+    ),
   ]);
   const agentById = new Map(agentRows.map((a) => [a.id, a]));
   const depsByTask = new Map<string, string[]>();

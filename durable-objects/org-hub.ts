@@ -281,6 +281,7 @@ export class OrgHub extends DurableObject<Env> {
       const { requeued, resent } = await this.engine.watchdog(orphans);
       const scheduled = await this.engine.runDueSchedules();
       await this.engine.admit();
+      await this.engine.scheduleNextAlarm();
       if (requeued || resent || scheduled) log.info('org_alarm', { org_id: this.orgId, requeued, resent, scheduled });
     });
   }

@@ -5,7 +5,7 @@
  * is exact: dependencies satisfied, one task per agent at a time, concurrent runs and queue
  * depth per plan, agent-minute quota left; priority order, then age.
  */
-import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import { type AgentInput, type AgentPatch, agentView, countActiveAgents, findAgent, requireAgent, resolveManager, wouldCreateManagerCycle } from '../core/agents';
 import { getDb } from '../core/db/client';
 import { OrgScope, orgScope } from '../core/db/scoped';
@@ -463,15 +463,22 @@ export class TaskEngine {
     const now = Date.now();
     const occupying = await scope.selectFields({ id: tasks.id, agentId: tasks.agentId }, tasks, inArray(tasks.status, ['queued', 'running']));
     let slots = plan.limits.concurrentRuns - occupying.length;
-    if (slots <= 0) return 0;
+    // Every exit re-arms the alarm: the watchdog must keep running while tasks are in flight.
+    if (slots <= 0) return (await this.scheduleNextAlarm(), 0);
     if (Number.isFinite(plan.limits.agentMinutesPerMonth)) {
       const period = monthPeriod(now);
       const usage = await scope.first(usagePeriods, eq(usagePeriods.periodStart, period.start));
-      if ((usage?.agentMs ?? 0) >= plan.limits.agentMinutesPerMonth * 60_000) return 0;
+      if ((usage?.agentMs ?? 0) >= plan.limits.agentMinutesPerMonth * 60_000) return (await this.scheduleNextAlarm(), 0);
     }
     const busy = new Set(occupying.map((t) => t.agentId));
+    // Busy agents' tasks are left out in SQL, so a backlog for one agent cannot hide the others'.
     const candidates = await scope
-      .select(tasks, eq(tasks.status, 'pending'), or(isNull(tasks.scheduledFor), lte(tasks.scheduledFor, now)))
+      .select(
+        tasks,
+        eq(tasks.status, 'pending'),
+        or(isNull(tasks.scheduledFor), lte(tasks.scheduledFor, now)),
+        busy.size ? notInArray(tasks.agentId, [...busy]) : undefined,
+      )
       .orderBy(sql`CASE ${tasks.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END`, asc(tasks.id))
       .limit(200);
     const agentRows = candidates.length ? await scope.selectFields({ id: agents.id, status: agents.status, archivedAt: agents.archivedAt }, agents, inArray(agents.id, [...new Set(candidates.map((c) => c.agentId))])) : [];

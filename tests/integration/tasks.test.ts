@@ -170,6 +170,18 @@ describe('tasks through the real queue and OrgHub', () => {
   });
 });
 
+describe('large pages', () => {
+  it('lists a full page of 100 tasks (D1 binds at most 100 parameters per statement)', async () => {
+    const { key } = await setup();
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    for (let i = 0; i < 101; i++) await call('/v1/tasks', { key, body: { agent: ['sable', 'yuki', 'graham'][i % 3], description: `Bulk ${i}`, scheduled_for: later } });
+    const page = await call('/v1/tasks?limit=100', { key });
+    expect(page.status).toBe(200);
+    expect(page.json.data).toHaveLength(100);
+    expect(page.json.next_cursor).toBeTruthy();
+  });
+});
+
 describe('bad input on tasks (nothing half-written)', () => {
   async function taskCount(orgId: string) {
     return (await env.DB.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE organization_id = ?`).bind(orgId).first<{ n: number }>())!.n;
