@@ -2,6 +2,17 @@ import { useActionData, useLocation, useNavigation, useRevalidator } from '@remi
 import { useEffect, useRef } from 'react';
 import { useLive } from './live';
 
+/**
+ * Revalidates only when the Worker answers: around a network loss a failed refetch would
+ * replace the whole page with an error. Resolves to whether it revalidated.
+ */
+async function revalidateWhenReachable(revalidate: () => void): Promise<boolean> {
+  if (!navigator.onLine) return false;
+  const reachable = await fetch('/v1/health', { cache: 'no-store' }).then((res) => res.ok, () => false);
+  if (reachable) revalidate();
+  return reachable;
+}
+
 /** Events that only animate (steps, presence) do not change what loaders return. */
 const NO_REFETCH = new Set(['run.step', 'presence']);
 
@@ -44,7 +55,13 @@ export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
         return;
       }
       missed = false;
-      latest.current.revalidator.revalidate();
+      // Coming back from a network loss, the socket can deliver before HTTP works again.
+      void revalidateWhenReachable(() => latest.current.revalidator.revalidate()).then((done) => {
+        if (!done) {
+          missed = true;
+          timer ??= setTimeout(flush, 1_000);
+        }
+      });
     };
     const unsubscribe = live.subscribe((frame) => {
       if (NO_REFETCH.has(frame.type) || timer) return;
@@ -64,12 +81,12 @@ export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
   // A resync (or a reconnect after missing events) means: refetch everything now.
   const resyncs = live?.resyncCount ?? 0;
   useEffect(() => {
-    if (resyncs > 0 && !latest.current.busy) latest.current.revalidator.revalidate();
+    if (resyncs > 0 && !latest.current.busy) void revalidateWhenReachable(() => latest.current.revalidator.revalidate());
   }, [resyncs]);
   const wasConnected = useRef(connected);
   useEffect(() => {
     // Back after a drop: events missed were replayed, but refetch anyway in case of a resync race.
-    if (connected && !wasConnected.current && !latest.current.busy) latest.current.revalidator.revalidate();
+    if (connected && !wasConnected.current && !latest.current.busy) void revalidateWhenReachable(() => latest.current.revalidator.revalidate());
     wasConnected.current = connected;
   }, [connected]);
 
@@ -78,11 +95,9 @@ export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
     if (connected) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const refresh = async () => {
-      if (document.visibilityState !== 'visible' || latest.current.busy || !navigator.onLine) return;
-      // While the socket is down the server may be too: a failed revalidation would replace the
-      // page with an error, so only refetch when the Worker answers.
-      const reachable = await fetch('/v1/health', { cache: 'no-store' }).then((res) => res.ok, () => false);
-      if (reachable && !latest.current.busy) latest.current.revalidator.revalidate();
+      if (document.visibilityState !== 'visible' || latest.current.busy) return;
+      // While the socket is down the server may be too.
+      await revalidateWhenReachable(() => !latest.current.busy && latest.current.revalidator.revalidate());
     };
     const schedule = () => {
       clearTimeout(timer);
