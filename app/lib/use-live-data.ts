@@ -84,9 +84,14 @@ export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
     if (resyncs > 0 && !latest.current.busy) void revalidateWhenReachable(() => latest.current.revalidator.revalidate());
   }, [resyncs]);
   const wasConnected = useRef(connected);
+  const everConnected = useRef(false);
   useEffect(() => {
-    // Back after a drop: events missed were replayed, but refetch anyway in case of a resync race.
-    if (connected && !wasConnected.current && !latest.current.busy) void revalidateWhenReachable(() => latest.current.revalidator.revalidate());
+    // Back after a drop (not the first connection: the page's data is fresh then): refetch,
+    // since what changed while the socket was down may be older than the replay reaches.
+    if (connected && !wasConnected.current && everConnected.current && !latest.current.busy) {
+      void revalidateWhenReachable(() => latest.current.revalidator.revalidate());
+    }
+    if (connected) everConnected.current = true;
     wasConnected.current = connected;
   }, [connected]);
 
