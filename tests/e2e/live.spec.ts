@@ -61,6 +61,8 @@ test('after a lost connection the page catches up', async ({ browser }, testInfo
   const b = await openContext(browser, testInfo.project.use.baseURL);
   await b.page.goto(`${BASE}/tasks`);
   await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible();
+  // Lose the network between requests (not in the middle of a page load).
+  await b.page.waitForLoadState('networkidle');
 
   await b.context.setOffline(true);
   const title = `Missed while offline ${crypto.randomUUID().slice(0, 6)}`;
