@@ -13,7 +13,12 @@ export default defineConfig(async () => {
         miniflare: {
           // The fake Anthropic server (tests/fakes) stands in for the real API; no platform
           // key is set, so only orgs given their own key in a test use it.
-          bindings: { TEST_MIGRATIONS: migrations, APP_ENV: 'test', LOG_LEVEL: 'warn', ANTHROPIC_BASE_URL: inject('anthropicBaseUrl') },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            APP_ENV: 'test',
+            LOG_LEVEL: 'warn',
+            ANTHROPIC_BASE_URL: inject('anthropicBaseUrl'),
+          },
         },
       })),
     ],
@@ -26,7 +31,16 @@ export default defineConfig(async () => {
         optimizer: {
           ssr: {
             enabled: true,
-            include: ['@remix-run/cloudflare', '@remix-run/server-runtime', 'react', 'react-dom', 'react-dom/server', 'stripe', '@anthropic-ai/sdk', '@clerk/backend'],
+            include: [
+              '@remix-run/cloudflare',
+              '@remix-run/server-runtime',
+              'react',
+              'react-dom',
+              'react-dom/server',
+              'stripe',
+              '@anthropic-ai/sdk',
+              '@clerk/backend',
+            ],
           },
         },
       },

@@ -15,13 +15,17 @@ export default async function handleRequest(
   const controller = new AbortController();
   const timeout = setTimeout(() => controller.abort(), ABORT_DELAY_MS);
   let status = responseStatusCode;
-  const body = await renderToReadableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />, {
-    signal: controller.signal,
-    onError(error: unknown) {
-      if (!controller.signal.aborted) console.error(JSON.stringify({ level: 'error', msg: 'render_failed', error: String(error) }));
-      status = 500;
+  const body = await renderToReadableStream(
+    <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+    {
+      signal: controller.signal,
+      onError(error: unknown) {
+        if (!controller.signal.aborted)
+          console.error(JSON.stringify({ level: 'error', msg: 'render_failed', error: String(error) }));
+        status = 500;
+      },
     },
-  });
+  );
   body.allReady.then(() => clearTimeout(timeout));
   // Crawlers get the whole document at once; people get it streamed.
   if (isbot(request.headers.get('user-agent') || '')) await body.allReady;

@@ -22,7 +22,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 // Routes export their own meta; this covers error pages, where only the root's meta runs.
 export const meta: MetaFunction = ({ error }) => {
   if (!error) {
-    return pageMeta({ title: 'Generic Corp', description: 'Run a team of named AI agents and watch them work in real time.' });
+    return pageMeta({
+      title: 'Generic Corp',
+      description: 'Run a team of named AI agents and watch them work in real time.',
+    });
   }
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   return pageMeta({

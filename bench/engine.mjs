@@ -18,7 +18,8 @@ import { applyMigrations, makeTempDir, removeTempDir, runTool, snapshotWorker, s
 import { formatNumber, formatTable, percentile } from './lib/stats.mjs';
 
 export const name = 'engine';
-export const description = 'task engine through the real Queue and OrgHub: throughput (1 and M orgs), admission latency, no loss/duplication across a wrangler dev kill';
+export const description =
+  'task engine through the real Queue and OrgHub: throughput (1 and M orgs), admission latency, no loss/duplication across a wrangler dev kill';
 
 /** @typedef {import('./run.mjs').Settings} Settings */
 
@@ -34,11 +35,17 @@ function readOptions() {
     const raw = process.env[key];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${key}=${raw}: expected an integer in ${min}..${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`${key}=${raw}: expected an integer in ${min}..${max}`);
     return value;
   };
-  const scenarios = (process.env.BENCH_ENGINE_SCENARIOS || 'throughput,admission,failure').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const s of scenarios) if (!['throughput', 'admission', 'failure'].includes(s)) throw new Error(`BENCH_ENGINE_SCENARIOS: unknown "${s}" (throughput, admission, failure)`);
+  const scenarios = (process.env.BENCH_ENGINE_SCENARIOS || 'throughput,admission,failure')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of scenarios)
+    if (!['throughput', 'admission', 'failure'].includes(s))
+      throw new Error(`BENCH_ENGINE_SCENARIOS: unknown "${s}" (throughput, admission, failure)`);
   return {
     scenarios,
     agents: int('BENCH_ENGINE_AGENTS', 10, 1, 50),
@@ -76,11 +83,23 @@ async function call(url, method, route, { key, body, headers = {}, timeoutMs = 6
     let response;
     let text;
     try {
-      response = await fetch(url + route, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(url + route, {
+        method,
+        headers: h,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       text = await response.text();
     } catch (error) {
       counters.networkErrors += 1;
-      return { status: 0, json: null, error: error instanceof Error ? error.message : String(error), firstSentAt, receivedAt: Date.now(), headers: null };
+      return {
+        status: 0,
+        json: null,
+        error: error instanceof Error ? error.message : String(error),
+        firstSentAt,
+        receivedAt: Date.now(),
+        headers: null,
+      };
     }
     if (response.status === 429 && tries < 5) {
       counters.rateLimited += 1;
@@ -92,7 +111,14 @@ async function call(url, method, route, { key, body, headers = {}, timeoutMs = 6
     try {
       json = JSON.parse(text);
     } catch {}
-    return { status: response.status, json, error: response.ok ? undefined : `HTTP ${response.status}: ${text.slice(0, 300)}`, firstSentAt, receivedAt: Date.now(), headers: response.headers };
+    return {
+      status: response.status,
+      json,
+      error: response.ok ? undefined : `HTTP ${response.status}: ${text.slice(0, 300)}`,
+      firstSentAt,
+      receivedAt: Date.now(),
+      headers: response.headers,
+    };
   }
 }
 
@@ -116,7 +142,12 @@ async function createTenant(url, tag, agentCount) {
   const origin = url.replace('127.0.0.1', 'localhost');
   const signup = must(
     await call(url, 'POST', '/api/auth/signup', {
-      body: { email: `bench-engine-${tag}-${Date.now()}@example.com`, password: PASSWORD, name: 'Bench', organization_name: `Engine ${tag}` },
+      body: {
+        email: `bench-engine-${tag}-${Date.now()}@example.com`,
+        password: PASSWORD,
+        name: 'Bench',
+        organization_name: `Engine ${tag}`,
+      },
       headers: { origin, 'cf-connecting-ip': nextIp() },
     }),
     201,
@@ -129,7 +160,14 @@ async function createTenant(url, tag, agentCount) {
   const plan = signup.json.organization.plan ?? 'unknown';
   const keys = [];
   for (let k = 0; k < 2; k += 1) {
-    const res = must(await call(url, 'POST', `/api/orgs/${slug}/keys`, { body: { name: `bench-${k}`, scopes: SCOPES }, headers: { origin, cookie } }), 201, `key for ${slug}`);
+    const res = must(
+      await call(url, 'POST', `/api/orgs/${slug}/keys`, {
+        body: { name: `bench-${k}`, scopes: SCOPES },
+        headers: { origin, cookie },
+      }),
+      201,
+      `key for ${slug}`,
+    );
     keys.push(res.json.key);
   }
   const agents = [];
@@ -137,7 +175,12 @@ async function createTenant(url, tag, agentCount) {
     const res = must(
       await call(url, 'POST', '/v1/agents', {
         key: keys[0],
-        body: { slug: `bench-${a}`, name: `Bench ${a}`, role: 'Benchmark worker', personality: 'Works through benchmark tasks quickly and reports back.' },
+        body: {
+          slug: `bench-${a}`,
+          name: `Bench ${a}`,
+          role: 'Benchmark worker',
+          personality: 'Works through benchmark tasks quickly and reports back.',
+        },
       }),
       201,
       `agent ${a} in ${slug}`,
@@ -183,7 +226,16 @@ async function createOne(url, spec) {
     await sleep(1500);
   }
   const ok = res.status === 201 || (res.status === 200 && spec.idempotencyKey);
-  return { spec, id: ok ? res.json.id : null, initialStatus: res.json?.status ?? null, error: ok ? null : res.error, sentAt: firstSentAt, acceptedAt: res.receivedAt, tries: tries + 1, replayed: res.status === 200 };
+  return {
+    spec,
+    id: ok ? res.json.id : null,
+    initialStatus: res.json?.status ?? null,
+    error: ok ? null : res.error,
+    sentAt: firstSentAt,
+    acceptedAt: res.receivedAt,
+    tries: tries + 1,
+    replayed: res.status === 200,
+  };
 }
 
 /** Log files of the running servers: a 5xx is explained from them. */
@@ -197,7 +249,8 @@ function explain(res) {
   if (id) {
     for (const file of serverLogs) {
       try {
-        for (const line of readFileSync(file, 'utf8').split('\n')) if (line.includes(id) && lines.length < 5) lines.push(line.slice(0, 600));
+        for (const line of readFileSync(file, 'utf8').split('\n'))
+          if (line.includes(id) && lines.length < 5) lines.push(line.slice(0, 600));
       } catch {}
     }
   }
@@ -227,7 +280,11 @@ async function listAll(url, tenant) {
   const all = [];
   let cursor = null;
   for (let page = 0; page < 200; page += 1) {
-    const res = await read(url, `/v1/tasks?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, tenant.key());
+    const res = await read(
+      url,
+      `/v1/tasks?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      tenant.key(),
+    );
     if (res.status !== 200) throw new Error(`list tasks ${tenant.slug}: ${res.error}`);
     all.push(...res.json.data);
     cursor = res.json.next_cursor;
@@ -293,7 +350,14 @@ const formatCounts = (counts) =>
 const ms = (iso) => (iso ? Date.parse(iso) : Number.NaN);
 const dist = (values) => {
   const v = values.filter(Number.isFinite);
-  return { n: v.length, p50: percentile(v, 50), p90: percentile(v, 90), p99: percentile(v, 99), max: v.length ? Math.max(...v) : Number.NaN, min: v.length ? Math.min(...v) : Number.NaN };
+  return {
+    n: v.length,
+    p50: percentile(v, 50),
+    p90: percentile(v, 90),
+    p99: percentile(v, 99),
+    max: v.length ? Math.max(...v) : Number.NaN,
+    min: v.length ? Math.min(...v) : Number.NaN,
+  };
 };
 
 // ─── Server logs ─────────────────────────────────────────────────────────────────────────
@@ -308,7 +372,20 @@ function readLog(server) {
 
 /** What the worker logged that matters here: queue batches, alarms, retries, errors. */
 function logSummary(text) {
-  const summary = { reloads: (text.match(/Reloading local server/g) ?? []).length, queueBatches: 0, queueMessages: 0, queueAcked: 0, queueBatchMs: [], orgAlarms: 0, requeued: 0, resent: 0, queueRetries: 0, deadLettered: 0, sendFailed: 0, errorLines: [] };
+  const summary = {
+    reloads: (text.match(/Reloading local server/g) ?? []).length,
+    queueBatches: 0,
+    queueMessages: 0,
+    queueAcked: 0,
+    queueBatchMs: [],
+    orgAlarms: 0,
+    requeued: 0,
+    resent: 0,
+    queueRetries: 0,
+    deadLettered: 0,
+    sendFailed: 0,
+    errorLines: [],
+  };
   for (const line of text.split('\n')) {
     const q = /QUEUE agent-runs (\d+)\/(\d+)(?: \((\d+)ms\))?/.exec(line);
     if (q) {
@@ -355,14 +432,21 @@ async function throughput(url, label, tenants, perTenant, options, log) {
   // Interleave tenants so every org gets work from the start; agents round-robin inside a tenant.
   const specs = [];
   for (let i = 0; i < perTenant; i += 1) {
-    for (const tenant of tenants) specs.push({ tenant, agent: tenant.agents[i % tenant.agents.length], description: `Benchmark task ${i + 1} for ${tenant.tag}: summarise item ${i + 1}.` });
+    for (const tenant of tenants)
+      specs.push({
+        tenant,
+        agent: tenant.agents[i % tenant.agents.length],
+        description: `Benchmark task ${i + 1} for ${tenant.tag}: summarise item ${i + 1}.`,
+      });
   }
   log(`  ${label}: creating ${specs.length} tasks (${tenants.length} org(s), ${options.concurrency} POSTs in flight)`);
   const created = await createTasks(url, specs, options.concurrency);
   const ok = created.filter((c) => c.id);
   const firstSent = Math.min(...created.map((c) => c.sentAt));
   const lastAccepted = Math.max(...ok.map((c) => c.acceptedAt));
-  log(`  ${label}: ${ok.length}/${specs.length} created in ${formatNumber((lastAccepted - firstSent) / 1000)} s; waiting for completion`);
+  log(
+    `  ${label}: ${ok.length}/${specs.length} created in ${formatNumber((lastAccepted - firstSent) / 1000)} s; waiting for completion`,
+  );
   const final = await waitForFinal(url, tenants, created, options.timeoutSeconds * 1000, log, label);
   const tasks = ok.map((c) => ({ c, t: final.byId.get(c.id) }));
   const completed = tasks.filter(({ t }) => t?.status === 'completed');
@@ -406,13 +490,21 @@ async function throughput(url, label, tenants, perTenant, options, log) {
 async function admission(url, tenant, options, log) {
   const total = options.rate * options.rateSeconds;
   const interval = 1000 / options.rate;
-  log(`  admission: ${total} tasks at ${options.rate}/s over ${options.rateSeconds} s, round-robin over ${tenant.agents.length} agents`);
+  log(
+    `  admission: ${total} tasks at ${options.rate}/s over ${options.rateSeconds} s, round-robin over ${tenant.agents.length} agents`,
+  );
   const start = Date.now();
   const pending = [];
   for (let i = 0; i < total; i += 1) {
     const wait = start + i * interval - Date.now();
     if (wait > 0) await sleep(wait);
-    pending.push(createOne(url, { tenant, agent: tenant.agents[i % tenant.agents.length], description: `Admission probe ${i + 1}: summarise item ${i + 1}.` }));
+    pending.push(
+      createOne(url, {
+        tenant,
+        agent: tenant.agents[i % tenant.agents.length],
+        description: `Admission probe ${i + 1}: summarise item ${i + 1}.`,
+      }),
+    );
   }
   const created = await Promise.all(pending);
   const sendLagMs = Date.now() - start - options.rateSeconds * 1000;
@@ -463,20 +555,45 @@ async function hubState(persistTo, taskIds) {
     const db = new DatabaseSync(path.join(dir, file), { readOnly: true });
     try {
       // workerd keeps the namespace's pending alarms in metadata.sqlite (_cf_ALARM, ns since epoch).
-      const tables = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all().map((r) => r.name));
+      const tables = new Set(
+        db
+          .prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+          .all()
+          .map((r) => r.name),
+      );
       if (tables.has('_cf_ALARM')) {
         const stmt = db.prepare(`SELECT * FROM _cf_ALARM`);
         stmt.setReadBigInts(true);
-        for (const row of stmt.all()) out.alarms.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? (v > 10n ** 15n ? iso(v) : Number(v)) : v])));
+        for (const row of stmt.all())
+          out.alarms.push(
+            Object.fromEntries(
+              Object.entries(row).map(([k, v]) => [
+                k,
+                typeof v === 'bigint' ? (v > 10n ** 15n ? iso(v) : Number(v)) : v,
+              ]),
+            ),
+          );
         continue;
       }
       if (!tables.has('run_deliveries')) continue;
       out.files += 1;
       for (const id of taskIds) {
-        const rows = db.prepare(`SELECT attempt, status, received_at FROM run_deliveries WHERE task_id = ? ORDER BY attempt`).all(id);
-        if (rows.length) out.deliveries[id] = rows.map((r) => ({ attempt: r.attempt, status: r.status, received_at: new Date(Number(r.received_at)).toISOString() }));
+        const rows = db
+          .prepare(`SELECT attempt, status, received_at FROM run_deliveries WHERE task_id = ? ORDER BY attempt`)
+          .all(id);
+        if (rows.length)
+          out.deliveries[id] = rows.map((r) => ({
+            attempt: r.attempt,
+            status: r.status,
+            received_at: new Date(Number(r.received_at)).toISOString(),
+          }));
       }
-      out.activeRuns.push(...db.prepare(`SELECT task_id, attempt, started_at FROM active_runs`).all().map((r) => ({ ...r, started_at: new Date(Number(r.started_at)).toISOString() })));
+      out.activeRuns.push(
+        ...db
+          .prepare(`SELECT task_id, attempt, started_at FROM active_runs`)
+          .all()
+          .map((r) => ({ ...r, started_at: new Date(Number(r.started_at)).toISOString() })),
+      );
       out.deadLetters += Number(db.prepare(`SELECT COUNT(*) AS n FROM dead_letters`).get().n);
     } finally {
       db.close();
@@ -494,7 +611,14 @@ async function failure(config, settings, options, log) {
   let server = null;
   try {
     applyMigrations(persistTo, config);
-    server = await startWrangler({ config, port, inspectorPort, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+    server = await startWrangler({
+      config,
+      port,
+      inspectorPort,
+      persistTo,
+      readyPath: '/v1/health',
+      vars: { APP_URL: `http://localhost:${port}` },
+    });
     serverLogs.add(server.logFile);
     const { url } = server;
     const tenant = await createTenant(url, 'failure', options.agents);
@@ -502,10 +626,19 @@ async function failure(config, settings, options, log) {
     const failEvery = options.failPercent > 0 ? Math.round(100 / options.failPercent) : 0;
     const specs = Array.from({ length: options.failTasks }, (_, i) => {
       const failOnce = failEvery > 0 && (i + 1) % failEvery === 0;
-      return { tenant, agent: tenant.agents[i % tenant.agents.length], maxAttempts: 3, failOnce, idempotencyKey: `bench-engine-${runTag}-${i + 1}`, description: `Reliability task ${i + 1}: summarise item ${i + 1}.${failOnce ? ' [simulate:fail-once]' : ''}` };
+      return {
+        tenant,
+        agent: tenant.agents[i % tenant.agents.length],
+        maxAttempts: 3,
+        failOnce,
+        idempotencyKey: `bench-engine-${runTag}-${i + 1}`,
+        description: `Reliability task ${i + 1}: summarise item ${i + 1}.${failOnce ? ' [simulate:fail-once]' : ''}`,
+      };
     });
     const failOnceCount = specs.filter((s) => s.failOnce).length;
-    log(`  failure: creating ${specs.length} tasks over ${tenant.agents.length} agents (${failOnceCount} with [simulate:fail-once], max_attempts 3)`);
+    log(
+      `  failure: creating ${specs.length} tasks over ${tenant.agents.length} agents (${failOnceCount} with [simulate:fail-once], max_attempts 3)`,
+    );
 
     // Create in the background and poll meanwhile: the restart may come before creation ends.
     const createStart = Date.now();
@@ -531,7 +664,9 @@ async function failure(config, settings, options, log) {
       const counts = {};
       for (const t of all) counts[t.status] = (counts[t.status] ?? 0) + 1;
       if (Date.now() - lastProgress > 10_000) {
-        log(`    failure: ${formatCounts(counts)} (${formatNumber((Date.now() - createStart) / 1000, 0)} s, waiting for ${restartAt} completed)`);
+        log(
+          `    failure: ${formatCounts(counts)} (${formatNumber((Date.now() - createStart) / 1000, 0)} s, waiting for ${restartAt} completed)`,
+        );
         lastProgress = Date.now();
       }
       if ((counts.completed ?? 0) >= restartAt) {
@@ -540,13 +675,30 @@ async function failure(config, settings, options, log) {
         const killedAt = Date.now();
         await server.stop({ hard: true });
         const downAt = Date.now();
-        log(`  failure: ${counts.completed ?? 0} completed, ${counts.running ?? 0} running, ${counts.queued ?? 0} queued, ${counts.pending ?? 0} pending (${creationDone ? 'creation done' : 'creation still running'}): SIGKILL wrangler dev`);
+        log(
+          `  failure: ${counts.completed ?? 0} completed, ${counts.running ?? 0} running, ${counts.queued ?? 0} queued, ${counts.pending ?? 0} pending (${creationDone ? 'creation done' : 'creation still running'}): SIGKILL wrangler dev`,
+        );
         server = null;
-        server = await startWrangler({ config, port, inspectorPort, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+        server = await startWrangler({
+          config,
+          port,
+          inspectorPort,
+          persistTo,
+          readyPath: '/v1/health',
+          vars: { APP_URL: `http://localhost:${port}` },
+        });
         serverLogs.add(server.logFile);
         const upAt = Date.now();
         log(`  failure: restarted on the same persist dir in ${formatNumber((upAt - killedAt) / 1000)} s`);
-        restart = { atCompleted: counts.completed ?? 0, countsBeforeKill: counts, creationDoneBeforeKill: creationDone, killedAt: new Date(killedAt).toISOString(), downMs: downAt - killedAt, restartMs: upAt - killedAt, upAt };
+        restart = {
+          atCompleted: counts.completed ?? 0,
+          countsBeforeKill: counts,
+          creationDoneBeforeKill: creationDone,
+          killedAt: new Date(killedAt).toISOString(),
+          downMs: downAt - killedAt,
+          restartMs: upAt - killedAt,
+          upAt,
+        };
       }
     }
     if (!restart) throw new Error('failure: never reached the restart point');
@@ -555,13 +707,29 @@ async function failure(config, settings, options, log) {
     const createErrors = created.filter((c) => !c.id);
     const createRetried = created.filter((c) => c.tries > 1).length;
     const createReplayed = created.filter((c) => c.replayed).length;
-    log(`  failure: ${ok.length}/${created.length} created; ${createRetried} POSTs retried across the restart, ${createReplayed} of them replayed (created before the kill)`);
-    if (createErrors.length) log(`  failure: ${createErrors.length} creates failed (e.g. ${createErrors[0].error}) — ${restart.creationDoneBeforeKill ? '' : 'some were in flight at the kill'}`);
+    log(
+      `  failure: ${ok.length}/${created.length} created; ${createRetried} POSTs retried across the restart, ${createReplayed} of them replayed (created before the kill)`,
+    );
+    if (createErrors.length)
+      log(
+        `  failure: ${createErrors.length} creates failed (e.g. ${createErrors[0].error}) — ${restart.creationDoneBeforeKill ? '' : 'some were in flight at the kill'}`,
+      );
 
     const url2 = server.url;
-    const final = await waitForFinal(url2, [tenant], created, Math.max(10_000, options.failTimeoutSeconds * 1000 - (Date.now() - restart.upAt)), log, 'failure', 3000, options.stallSeconds * 1000);
+    const final = await waitForFinal(
+      url2,
+      [tenant],
+      created,
+      Math.max(10_000, options.failTimeoutSeconds * 1000 - (Date.now() - restart.upAt)),
+      log,
+      'failure',
+      3000,
+      options.stallSeconds * 1000,
+    );
     const settledAt = Date.now();
-    log(`  failure: ${final.timedOut ? 'TIMED OUT' : 'all final'}: ${formatCounts(final.counts)}; reading every task and its runs`);
+    log(
+      `  failure: ${final.timedOut ? 'TIMED OUT' : 'all final'}: ${formatCounts(final.counts)}; reading every task and its runs`,
+    );
 
     // Every task with its runs.
     const details = new Array(ok.length);
@@ -585,7 +753,10 @@ async function failure(config, settings, options, log) {
     const hub = stuckIds.length || analysis.openRuns ? await hubState(persistTo, stuckIds) : null;
     if (hub) diagnose(analysis, hub);
 
-    const afterRestart = details.filter((d) => d.t?.status === 'completed').map((d) => ms(d.t.completed_at)).filter((t) => t > restart.upAt - restart.restartMs);
+    const afterRestart = details
+      .filter((d) => d.t?.status === 'completed')
+      .map((d) => ms(d.t.completed_at))
+      .filter((t) => t > restart.upAt - restart.restartMs);
     const lastCompletion = afterRestart.length ? Math.max(...afterRestart) : Number.NaN;
     return {
       tasks: specs.length,
@@ -606,7 +777,15 @@ async function failure(config, settings, options, log) {
       recoverySeconds: (lastCompletion - restart.upAt) / 1000,
       ...analysis,
       stuckAll: undefined,
-      hubState: hub ? { files: hub.files, activeRuns: hub.activeRuns, deadLetters: hub.deadLetters, pendingAlarms: hub.alarms, error: hub.error } : null,
+      hubState: hub
+        ? {
+            files: hub.files,
+            activeRuns: hub.activeRuns,
+            deadLetters: hub.deadLetters,
+            pendingAlarms: hub.alarms,
+            error: hub.error,
+          }
+        : null,
       serverLogs: logs,
     };
   } finally {
@@ -630,7 +809,8 @@ function diagnose(analysis, hub) {
     s.hubDeliveries = hub.deliveries?.[s.id] ?? [];
     const delivered = s.hubDeliveries.some((d) => d.attempt === s.attempts);
     const ran = s.runs.some((r) => r.attempt === s.attempts);
-    if (s.status === 'queued' && delivered && !ran) s.diagnosis = 'delivered, never started (re-deliveries dropped as duplicates)';
+    if (s.status === 'queued' && delivered && !ran)
+      s.diagnosis = 'delivered, never started (re-deliveries dropped as duplicates)';
     else if (s.status === 'queued' && !delivered) s.diagnosis = 'queued, message not delivered';
     else if (s.status === 'running') s.diagnosis = 'running, no live run';
     if (s.status === 'queued' || s.status === 'running') stuckAgents.add(s.agent);
@@ -644,14 +824,18 @@ function diagnose(analysis, hub) {
   for (const s of analysis.stuckAll) {
     if (s.diagnosis) continue;
     if (s.status === 'pending' && stuckAgents.has(s.agent)) s.diagnosis = 'pending, its agent is held by a stuck task';
-    else if (s.status === 'pending' && s.pendingRank >= 200) s.diagnosis = "pending, agent free but beyond admit()'s 200 candidates (all of them for held agents)";
+    else if (s.status === 'pending' && s.pendingRank >= 200)
+      s.diagnosis = "pending, agent free but beyond admit()'s 200 candidates (all of them for held agents)";
     else s.diagnosis = s.status;
   }
   const byDiagnosis = {};
   for (const s of analysis.stuckAll) byDiagnosis[s.diagnosis] = (byDiagnosis[s.diagnosis] ?? 0) + 1;
   analysis.stuckByDiagnosis = byDiagnosis;
   // Examples: the stuck queued/running ones first, then a few of the others.
-  analysis.stuck = [...analysis.stuckAll.filter((s) => s.status !== 'pending'), ...analysis.stuckAll.filter((s) => s.status === 'pending')].slice(0, 25);
+  analysis.stuck = [
+    ...analysis.stuckAll.filter((s) => s.status !== 'pending'),
+    ...analysis.stuckAll.filter((s) => s.status === 'pending'),
+  ].slice(0, 25);
 }
 
 function analyseFailure(details) {
@@ -690,7 +874,13 @@ function analyseFailure(details) {
     }
     if (runs.length !== t.attempts) {
       runsMismatch += 1;
-      if (mismatches.length < 10) mismatches.push({ id: t.id, status: t.status, attempts: t.attempts, runs: runs.map((r) => ({ attempt: r.attempt, outcome: r.outcome, error: r.error })) });
+      if (mismatches.length < 10)
+        mismatches.push({
+          id: t.id,
+          status: t.status,
+          attempts: t.attempts,
+          runs: runs.map((r) => ({ attempt: r.attempt, outcome: r.outcome, error: r.error })),
+        });
     }
     if (t.attempts > 1) {
       retried += 1;
@@ -715,7 +905,14 @@ function analyseFailure(details) {
         queued_at: t.queued_at,
         started_at: t.started_at,
         updated_at: t.updated_at,
-        runs: runs.map((r) => ({ id: r.id, attempt: r.attempt, outcome: r.outcome, error: r.error, started_at: r.started_at, ended_at: r.ended_at })),
+        runs: runs.map((r) => ({
+          id: r.id,
+          attempt: r.attempt,
+          outcome: r.outcome,
+          error: r.error,
+          started_at: r.started_at,
+          ended_at: r.ended_at,
+        })),
       });
     }
   }
@@ -754,14 +951,16 @@ function analyseFailure(details) {
 export async function run(settings, log) {
   const options = readOptions();
   const json = { options, results: {} };
-  const rows = [];
+  const _rows = [];
   const fmt = (v, d = 1) => formatNumber(v, d);
   // A frozen bundle of the Worker: edits or a `remix vite:build` in the repo during the run
   // would otherwise make `wrangler dev` reload the Worker (a restart nobody asked for).
   const config = await snapshotWorker('engine');
   try {
     // What was measured: the snapshot bundles the working tree, uncommitted engine edits included.
-    json.uncommittedEngineFiles = runTool('git', ['status', '--porcelain', '--', 'durable-objects', 'core', 'worker']).split('\n').filter(Boolean);
+    json.uncommittedEngineFiles = runTool('git', ['status', '--porcelain', '--', 'durable-objects', 'core', 'worker'])
+      .split('\n')
+      .filter(Boolean);
   } catch {}
 
   if (options.scenarios.includes('throughput') || options.scenarios.includes('admission')) {
@@ -771,7 +970,14 @@ export async function run(settings, log) {
     try {
       applyMigrations(persistTo, config);
       const bootStart = Date.now();
-      server = await startWrangler({ config, port, inspectorPort: settings.port + 80, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } });
+      server = await startWrangler({
+        config,
+        port,
+        inspectorPort: settings.port + 80,
+        persistTo,
+        readyPath: '/v1/health',
+        vars: { APP_URL: `http://localhost:${port}` },
+      });
       serverLogs.add(server.logFile);
       log(`  wrangler dev ready on ${server.url} in ${fmt((Date.now() - bootStart) / 1000)} s`);
       const { url } = server;
@@ -779,11 +985,25 @@ export async function run(settings, log) {
       if (options.scenarios.includes('throughput')) {
         const one = await createTenant(url, 'one', options.agents);
         log(`  org ${one.slug}: plan ${one.plan}, ${one.agents.length} bench agents`);
-        json.results.throughputOneOrg = await throughput(url, `1 org × ${options.tasks}`, [one], options.tasks, options, log);
+        json.results.throughputOneOrg = await throughput(
+          url,
+          `1 org × ${options.tasks}`,
+          [one],
+          options.tasks,
+          options,
+          log,
+        );
         const many = [];
         for (let o = 0; o < options.orgs; o += 1) many.push(await createTenant(url, `many-${o + 1}`, options.agents));
         log(`  ${many.length} orgs ready (${options.agents} bench agents each)`);
-        json.results.throughputManyOrgs = await throughput(url, `${options.orgs} orgs × ${options.orgTasks}`, many, options.orgTasks, options, log);
+        json.results.throughputManyOrgs = await throughput(
+          url,
+          `${options.orgs} orgs × ${options.orgTasks}`,
+          many,
+          options.orgTasks,
+          options,
+          log,
+        );
       }
       if (options.scenarios.includes('admission')) {
         const tenant = await createTenant(url, 'admission', options.agents);
@@ -805,7 +1025,19 @@ export async function run(settings, log) {
     tables.push(
       'Throughput (simulated model, zero think time; first create → last completion)\n' +
         formatTable(
-          ['scenario', 'tasks', 'completed', 'created/s', 'completed/s', 'span s', 'drain s', 'run p50 ms', 'create→done p50/p99 s', 'runs in flight', 'POST p50/p99 ms'],
+          [
+            'scenario',
+            'tasks',
+            'completed',
+            'created/s',
+            'completed/s',
+            'span s',
+            'drain s',
+            'run p50 ms',
+            'create→done p50/p99 s',
+            'runs in flight',
+            'POST p50/p99 ms',
+          ],
           tp.map((r) => [
             r.label + (r.timedOut ? ' (!) timed out' : ''),
             String(r.created),
@@ -848,7 +1080,10 @@ export async function run(settings, log) {
           ['check', 'value'],
           [
             ['completed', `${fl.completed}/${fl.created}${fl.timedOut ? ' (!) timed out' : ''}`],
-            ['POSTs retried over the restart / replayed', `${fl.createRetried} / ${fl.createReplayed}${fl.createErrorCount ? ` ((!) ${fl.createErrorCount} failed)` : ''}`],
+            [
+              'POSTs retried over the restart / replayed',
+              `${fl.createRetried} / ${fl.createReplayed}${fl.createErrorCount ? ` ((!) ${fl.createErrorCount} failed)` : ''}`,
+            ],
             ['tasks in the org / created by the bench', `${fl.orgTasks} / ${fl.created}`],
             ['lost (not completed)', String(fl.lost)],
             ['duplicated (>1 completed run)', String(fl.duplicated)],
@@ -861,10 +1096,26 @@ export async function run(settings, log) {
             ['runs interrupted by the restart', String(fl.interruptedRuns)],
             ['runs left "running"', String(fl.openRuns)],
             ['fail-once tasks not retried', String(fl.failOnceNotRetried)],
-            ['at kill: running / queued / pending', `${fl.restart.countsBeforeKill.running ?? 0} / ${fl.restart.countsBeforeKill.queued ?? 0} / ${fl.restart.countsBeforeKill.pending ?? 0}`],
-            ['watchdog after restart: requeued / resent', `${logs[1]?.requeued ?? 0} / ${logs[1]?.resent ?? 0} (${logs[1]?.orgAlarms ?? 0} alarm logs)`],
-            ['restart → last completion', Number.isFinite(fl.recoverySeconds) ? `${fmt(fl.recoverySeconds)} s` : 'no completion after the restart'],
-            ['OrgHub alarm pending at the end', fl.hubState ? (fl.hubState.pendingAlarms?.length ? fl.hubState.pendingAlarms.map((a) => a.scheduled_time ?? JSON.stringify(a)).join(', ') : 'none') : 'not read (all completed)'],
+            [
+              'at kill: running / queued / pending',
+              `${fl.restart.countsBeforeKill.running ?? 0} / ${fl.restart.countsBeforeKill.queued ?? 0} / ${fl.restart.countsBeforeKill.pending ?? 0}`,
+            ],
+            [
+              'watchdog after restart: requeued / resent',
+              `${logs[1]?.requeued ?? 0} / ${logs[1]?.resent ?? 0} (${logs[1]?.orgAlarms ?? 0} alarm logs)`,
+            ],
+            [
+              'restart → last completion',
+              Number.isFinite(fl.recoverySeconds) ? `${fmt(fl.recoverySeconds)} s` : 'no completion after the restart',
+            ],
+            [
+              'OrgHub alarm pending at the end',
+              fl.hubState
+                ? fl.hubState.pendingAlarms?.length
+                  ? fl.hubState.pendingAlarms.map((a) => a.scheduled_time ?? JSON.stringify(a)).join(', ')
+                  : 'none'
+                : 'not read (all completed)',
+            ],
             ['total (create → all final)', `${fmt(fl.totalSeconds)} s`],
           ],
         ) +
@@ -875,10 +1126,16 @@ export async function run(settings, log) {
               .join('\n') +
             `\n    e.g. ${fl.stuck
               .slice(0, 3)
-              .map((s) => `${s.id} (${s.agent}) ${s.status} attempt ${s.attempts}, runs [${s.runs.map((r) => `${r.attempt}:${r.outcome}`).join(',')}], hub run_deliveries [${(s.hubDeliveries ?? []).map((d) => `${d.attempt}@${d.received_at.slice(11, 19)}`).join(',')}], queued_at ${s.queued_at?.slice(11, 19)}`)
+              .map(
+                (s) =>
+                  `${s.id} (${s.agent}) ${s.status} attempt ${s.attempts}, runs [${s.runs.map((r) => `${r.attempt}:${r.outcome}`).join(',')}], hub run_deliveries [${(s.hubDeliveries ?? []).map((d) => `${d.attempt}@${d.received_at.slice(11, 19)}`).join(',')}], queued_at ${s.queued_at?.slice(11, 19)}`,
+              )
               .join('; ')}`
           : ''),
     );
   }
-  return { table: tables.join('\n\n'), json: { options, uncommittedEngineFiles: json.uncommittedEngineFiles, ...json.results } };
+  return {
+    table: tables.join('\n\n'),
+    json: { options, uncommittedEngineFiles: json.uncommittedEngineFiles, ...json.results },
+  };
 }

@@ -76,7 +76,12 @@ export async function run(settings, log) {
       const readyMs = Date.now() - startedAt;
       let result;
       try {
-        result = await warmAndLoad({ url: server.url + variant.path, connections: settings.connections, duration: settings.duration, warmup: settings.warmup });
+        result = await warmAndLoad({
+          url: server.url + variant.path,
+          connections: settings.connections,
+          duration: settings.duration,
+          warmup: settings.warmup,
+        });
       } finally {
         await server.stop();
       }
@@ -107,13 +112,27 @@ export async function run(settings, log) {
     latencyP99: ratio(app.latencyP99Ms, hello.latencyP99Ms),
   };
 
-  const row = (label, s) => [label, formatNumber(s.requestsPerSec), formatNumber(s.latencyP50Ms, 2), formatNumber(s.latencyP99Ms, 2), String(s.non2xx), String(s.errors)];
+  const row = (label, s) => [
+    label,
+    formatNumber(s.requestsPerSec),
+    formatNumber(s.latencyP50Ms, 2),
+    formatNumber(s.latencyP99Ms, 2),
+    String(s.non2xx),
+    String(s.errors),
+  ];
   const table = formatTable(
     [`median of ${settings.rounds} rounds`, 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
     [
       row(all.app.label, app),
       row(all.hello.label, hello),
-      ['app / hello', formatRatio(ratios.throughput), formatRatio(ratios.latencyP50), formatRatio(ratios.latencyP99), '', ''],
+      [
+        'app / hello',
+        formatRatio(ratios.throughput),
+        formatRatio(ratios.latencyP50),
+        formatRatio(ratios.latencyP99),
+        '',
+        '',
+      ],
     ],
   );
 

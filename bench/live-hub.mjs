@@ -17,7 +17,8 @@ import { applyMigrations, makeTempDir, removeTempDir, snapshotWorker, startWrang
 import { formatNumber, formatRatio, formatTable, percentile, ratio } from './lib/stats.mjs';
 
 export const name = 'live-hub';
-export const description = 'org WebSocket hub fan-out: delivery latency, exactly-once in order, memory per connection at N clients, vs a minimal broadcast DO; resume with ?since';
+export const description =
+  'org WebSocket hub fan-out: delivery latency, exactly-once in order, memory per connection at N clients, vs a minimal broadcast DO; resume with ?since';
 
 /** @typedef {import('./run.mjs').Settings} Settings */
 
@@ -34,11 +35,16 @@ function readOptions() {
     const raw = process.env[key];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${key}=${raw}: expected an integer in ${min}..${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`${key}=${raw}: expected an integer in ${min}..${max}`);
     return value;
   };
   const sizes = (process.env.BENCH_LIVE_CLIENTS || '100,1000').split(',').map((s) => Number(s.trim()));
-  for (const n of sizes) if (!Number.isInteger(n) || n < 1 || n > 1900) throw new Error(`BENCH_LIVE_CLIENTS: "${n}" is not an integer in 1..1900 (self_hosted allows 2000 sockets per org)`);
+  for (const n of sizes)
+    if (!Number.isInteger(n) || n < 1 || n > 1900)
+      throw new Error(
+        `BENCH_LIVE_CLIENTS: "${n}" is not an integer in 1..1900 (self_hosted allows 2000 sockets per org)`,
+      );
   return {
     sizes,
     rate: int('BENCH_LIVE_RATE', 20, 1, 100),
@@ -93,13 +99,23 @@ function workerdMemory(port) {
   const proxy = all.find((p) => isWorkerd(p) && p.cmdline.includes(`--socket-addr=entry=127.0.0.1:${port}`));
   if (!proxy) return { runtimeKb: Number.NaN, proxyKb: Number.NaN, runtimePids: [], proxyPid: null };
   const runtime = all.filter((p) => isWorkerd(p) && p.pgid === proxy.pgid && p.pid !== proxy.pid);
-  return { runtimeKb: runtime.reduce((sum, p) => sum + rssKb(p.pid), 0) || Number.NaN, proxyKb: rssKb(proxy.pid), runtimePids: runtime.map((p) => p.pid), proxyPid: proxy.pid };
+  return {
+    runtimeKb: runtime.reduce((sum, p) => sum + rssKb(p.pid), 0) || Number.NaN,
+    proxyKb: rssKb(proxy.pid),
+    runtimePids: runtime.map((p) => p.pid),
+    proxyPid: proxy.pid,
+  };
 }
 
 // ─── HTTP ────────────────────────────────────────────────────────────────────────────────
 
 async function postJson(url, route, body, headers = {}) {
-  const response = await fetch(url + route, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(url + route, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await response.text();
   let json = null;
   try {
@@ -117,7 +133,12 @@ async function createTenant(url, tag) {
   const signup = await postJson(
     url,
     '/api/auth/signup',
-    { email: `bench-live-${tag}-${Date.now()}@example.com`, password: PASSWORD, name: 'Bench', organization_name: `Live ${tag}` },
+    {
+      email: `bench-live-${tag}-${Date.now()}@example.com`,
+      password: PASSWORD,
+      name: 'Bench',
+      organization_name: `Live ${tag}`,
+    },
     { origin, 'cf-connecting-ip': `10.88.${(ipCounter >> 8) & 255}.${ipCounter & 255}` },
   );
   if (signup.status !== 201) throw new Error(`signup ${tag}: HTTP ${signup.status} ${signup.text.slice(0, 300)}`);
@@ -127,8 +148,16 @@ async function createTenant(url, tag) {
   const slug = signup.json.organization.slug;
   const plan = signup.json.organization.plan ?? 'unknown';
   const keys = {};
-  for (const [name, scopes] of [['sockets', SOCKET_SCOPES], ['publisher', PUBLISH_SCOPES]]) {
-    const res = await postJson(url, `/api/orgs/${slug}/keys`, { name: `bench-live-${name}`, scopes }, { origin, cookie });
+  for (const [name, scopes] of [
+    ['sockets', SOCKET_SCOPES],
+    ['publisher', PUBLISH_SCOPES],
+  ]) {
+    const res = await postJson(
+      url,
+      `/api/orgs/${slug}/keys`,
+      { name: `bench-live-${name}`, scopes },
+      { origin, cookie },
+    );
     if (res.status !== 201) throw new Error(`key for ${slug}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
     keys[name] = res.json.key;
   }
@@ -157,15 +186,25 @@ async function appTarget(url, port, tag) {
     port,
     tenant,
     measuredType: 'task.created',
-    socket: (since) => ({ url: `${ws}/v1/live${since === null ? '' : `?since=${since}`}`, headers: { authorization: `Bearer ${tenant.keys.sockets}` } }),
+    socket: (since) => ({
+      url: `${ws}/v1/live${since === null ? '' : `?since=${since}`}`,
+      headers: { authorization: `Bearer ${tenant.keys.sockets}` },
+    }),
     async publish(i) {
       const res = await postJson(
         url,
         '/v1/tasks',
-        { agent: AGENT, description: `Live hub benchmark event ${i}`, scheduled_for: new Date(Date.now() + 3_600_000).toISOString(), metadata: { bench_i: i } },
+        {
+          agent: AGENT,
+          description: `Live hub benchmark event ${i}`,
+          scheduled_for: new Date(Date.now() + 3_600_000).toISOString(),
+          metadata: { bench_i: i },
+        },
         { authorization: `Bearer ${tenant.keys.publisher}` },
       );
-      return res.status === 201 ? { status: res.status, id: res.json.id } : { status: res.status, id: null, error: res.text.slice(0, 200) };
+      return res.status === 201
+        ? { status: res.status, id: res.json.id }
+        : { status: res.status, id: null, error: res.text.slice(0, 200) };
     },
     idOf: (frame) => frame?.data?.task?.id ?? null,
   };
@@ -182,8 +221,14 @@ function echoTarget(url, port, room, padBytes = 0) {
     socket: () => ({ url: `${ws}/ws?room=${room}`, headers: {} }),
     async publish(i) {
       const id = `${room}-${i}`;
-      const res = await postJson(url, `/publish?room=${room}`, padBytes > 0 ? { id, i, pad: 'x'.repeat(padBytes) } : { id, i });
-      return res.status === 201 ? { status: res.status, id } : { status: res.status, id: null, error: res.text.slice(0, 200) };
+      const res = await postJson(
+        url,
+        `/publish?room=${room}`,
+        padBytes > 0 ? { id, i, pad: 'x'.repeat(padBytes) } : { id, i },
+      );
+      return res.status === 201
+        ? { status: res.status, id }
+        : { status: res.status, id: null, error: res.text.slice(0, 200) };
     },
     idOf: (frame) => frame?.data?.id ?? null,
     async stats() {
@@ -282,7 +327,8 @@ class LiveClient {
             finish();
           } else if (frame.type === 'pong') this.pongs += 1;
           else if (frame.type === 'resync') this.resyncs.push(frame);
-          else if (typeof frame.seq === 'number') this.onEvent(now, frame.seq, frame.type, frame.at, JSON.stringify(frame));
+          else if (typeof frame.seq === 'number')
+            this.onEvent(now, frame.seq, frame.type, frame.at, JSON.stringify(frame));
           else this.errors.push(`unexpected frame ${head.slice(0, 80)}`);
           return;
         }
@@ -414,13 +460,22 @@ async function waitFor(done, ms, step = 100) {
  * and resuming some clients halfway), drain, check every client, close.
  * @param {Target} target
  */
-async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = options.rate, idleSeconds = options.idleSeconds, quietAfter = true } = {}) {
+async function runOnce(
+  target,
+  n,
+  options,
+  log,
+  { label, resumeDrop = 0, rate = options.rate, idleSeconds = options.idleSeconds, quietAfter = true } = {},
+) {
   // Warm-up: the object exists, its code paths ran, a few sockets came and went.
   for (let i = 0; i < 3; i += 1) {
     const res = await target.publish(-1 - i);
     if (res.status !== 201) throw new Error(`${label}: warm-up publish HTTP ${res.status} ${res.error ?? ''}`);
   }
-  const warm = Array.from({ length: 5 }, (_, i) => new LiveClient(i, newCollector(target.measuredType), options.deflate));
+  const warm = Array.from(
+    { length: 5 },
+    (_, i) => new LiveClient(i, newCollector(target.measuredType), options.deflate),
+  );
   const warmFailures = await connectAll(warm, target, 5, Date.now() + 60_000);
   if (warmFailures.length) throw new Error(`${label}: warm-up sockets failed: ${JSON.stringify(warmFailures[0])}`);
   for (const c of warm) c.close();
@@ -434,7 +489,8 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
   const connectStart = Date.now();
   const connectFailures = await connectAll(clients, target, options.connectConcurrency, Date.now() + 180_000);
   const connectMs = Date.now() - connectStart;
-  if (connectFailures.length) log(`    ${connectFailures.length} connect failure(s), first: ${JSON.stringify(connectFailures[0])}`);
+  if (connectFailures.length)
+    log(`    ${connectFailures.length} connect failure(s), first: ${JSON.stringify(connectFailures[0])}`);
   const connected = clients.filter((c) => c.hello !== null);
   // Presence events from the connects settle: every client has the newest seq.
   const settled = await waitFor(() => connected.every((c) => c.lastSeq >= collector.maxSeq), 30_000);
@@ -460,7 +516,12 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
   const total = Math.max(1, Math.round(rate * options.seconds));
   const interval = (options.seconds * 1000) / total;
   const loadStart = os.loadavg()[0];
-  const cpuStart = { runtime: cpuTicksOf(target.port, 'runtime'), proxy: cpuTicksOf(target.port, 'proxy'), client: process.cpuUsage(), at: Date.now() };
+  const cpuStart = {
+    runtime: cpuTicksOf(target.port, 'runtime'),
+    proxy: cpuTicksOf(target.port, 'proxy'),
+    client: process.cpuUsage(),
+    at: Date.now(),
+  };
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const sent = [];
@@ -473,7 +534,8 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
     const due = publishStart + i * interval;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
-    if (resumeDrop > 0 && i === Math.floor(total / 2)) resume = dropAndResume(connected.slice(0, resumeDrop), target, log, label);
+    if (resumeDrop > 0 && i === Math.floor(total / 2))
+      resume = dropAndResume(connected.slice(0, resumeDrop), target, log, label);
     if (inFlight >= options.maxInFlight) {
       skippedForInFlight += 1;
       continue;
@@ -485,7 +547,9 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
       target
         .publish(i)
         .then((res) => Object.assign(record, res))
-        .catch((error) => Object.assign(record, { status: 0, error: error instanceof Error ? error.message : String(error) }))
+        .catch((error) =>
+          Object.assign(record, { status: 0, error: error instanceof Error ? error.message : String(error) }),
+        )
         .finally(() => {
           record.ms = Date.now() - record.sentAt;
           inFlight -= 1;
@@ -497,10 +561,16 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
   const resumeInfo = resume ? await resume : null;
   const ok = sent.filter((r) => r.status === 201);
   const publishErrors = sent.filter((r) => r.status !== 201);
-  if (publishErrors.length) log(`    ${publishErrors.length} publish error(s), first: ${publishErrors[0].status} ${publishErrors[0].error ?? ''}`);
+  if (publishErrors.length)
+    log(
+      `    ${publishErrors.length} publish error(s), first: ${publishErrors[0].status} ${publishErrors[0].error ?? ''}`,
+    );
 
   // Drain: every published event seen by someone, and every client at the newest seq.
-  const drained = await waitFor(() => collector.first.size >= ok.length && connected.every((c) => c.lastSeq >= collector.maxSeq), options.drainSeconds * 1000);
+  const drained = await waitFor(
+    () => collector.first.size >= ok.length && connected.every((c) => c.lastSeq >= collector.maxSeq),
+    options.drainSeconds * 1000,
+  );
   loopDelay.disable();
   const cpuSeconds = (Date.now() - cpuStart.at) / 1000;
   const clientCpu = process.cpuUsage(cpuStart.client);
@@ -570,7 +640,16 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
     outOfOrder += order;
     missing += miss;
     if ((dup || order || miss || c.resyncs.length || c.errors.length) && badClients.length < 10) {
-      badClients.push({ client: c.index, firstHello: c.firstHello, received: c.seqs.length, missing: miss, duplicates: dup, outOfOrder: order, resyncs: c.resyncs.length, errors: c.errors.slice(0, 3) });
+      badClients.push({
+        client: c.index,
+        firstHello: c.firstHello,
+        received: c.seqs.length,
+        missing: miss,
+        duplicates: dup,
+        outOfOrder: order,
+        resyncs: c.resyncs.length,
+        errors: c.errors.slice(0, 3),
+      });
     }
   }
 
@@ -600,7 +679,29 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
     bytesDuringConnect: bytesAtConnect,
     eventsAppendedDuringConnect: Math.max(0, seqBeforePublish - Math.min(...connected.map((c) => c.firstHello))),
     pongs,
-    published: { targetRate: rate, planned: total, achievedRate: ok.length / options.seconds, sent: sent.length, ok: ok.length, errors: publishErrors.length, skippedForInFlight, publishMs, postP50Ms: percentile(ok.map((r) => r.ms), 50), postP99Ms: percentile(ok.map((r) => r.ms), 99), lateP99Ms: percentile(sent.map((r) => r.lateMs), 99), errorSamples: publishErrors.slice(0, 3).map((r) => `${r.status} ${r.error ?? ''}`) },
+    published: {
+      targetRate: rate,
+      planned: total,
+      achievedRate: ok.length / options.seconds,
+      sent: sent.length,
+      ok: ok.length,
+      errors: publishErrors.length,
+      skippedForInFlight,
+      publishMs,
+      postP50Ms: percentile(
+        ok.map((r) => r.ms),
+        50,
+      ),
+      postP99Ms: percentile(
+        ok.map((r) => r.ms),
+        99,
+      ),
+      lateP99Ms: percentile(
+        sent.map((r) => r.lateMs),
+        99,
+      ),
+      errorSamples: publishErrors.slice(0, 3).map((r) => `${r.status} ${r.error ?? ''}`),
+    },
     drained,
     unseenPublished,
     endSeq,
@@ -618,8 +719,20 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
       clientErrors: connected.reduce((sum, c) => sum + c.errors.length, 0),
       badClients,
     },
-    latencyMs: { samples: lat.length, p50: percentile(lat, 50), p90: percentile(lat, 90), p99: percentile(lat, 99), max: maxOf(lat), min: -maxOf(lat.map((v) => -v)) },
-    publisherLatencyMs: { samples: publisherLatencies.length, p50: percentile(publisherLatencies, 50), p99: percentile(publisherLatencies, 99), max: maxOf(publisherLatencies) },
+    latencyMs: {
+      samples: lat.length,
+      p50: percentile(lat, 50),
+      p90: percentile(lat, 90),
+      p99: percentile(lat, 99),
+      max: maxOf(lat),
+      min: -maxOf(lat.map((v) => -v)),
+    },
+    publisherLatencyMs: {
+      samples: publisherLatencies.length,
+      p50: percentile(publisherLatencies, 50),
+      p99: percentile(publisherLatencies, 99),
+      max: maxOf(publisherLatencies),
+    },
     cpu,
     measuredFrameBytes: collector.measuredFrames ? collector.measuredBytes / collector.measuredFrames : Number.NaN,
     framesTotal: collector.frames,
@@ -639,13 +752,17 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
     allClosed,
     quietBeforeMs,
     quietAfterCloseMs,
-    firstEventLatencies: ok.slice(0, 5).map((r) => (r.seq !== undefined ? collector.first.get(r.seq).at - r.sentAt : null)),
+    firstEventLatencies: ok
+      .slice(0, 5)
+      .map((r) => (r.seq !== undefined ? collector.first.get(r.seq).at - r.sentAt : null)),
   };
   log(
     `    ${label}: ${ok.length}/${sent.length} events in ${formatNumber(publishMs / 1000)} s; delivered ${deliveredMeasured}/${expectedMeasured} published, ${deliveredAll}/${expectedAll} all; ` +
       `dup ${duplicates} order ${outOfOrder} missing ${missing}; at→recv p50 ${formatNumber(result.latencyMs.p50)} p99 ${formatNumber(result.latencyMs.p99)} ms; ` +
       `POST→first p50 ${formatNumber(result.publisherLatencyMs.p50)} p99 ${formatNumber(result.publisherLatencyMs.p99)} ms; ${formatNumber(result.memory.runtimeKbPerConnection)} KB/conn; closed in ${formatNumber(closeMs / 1000)} s, server busy ${quietAfterCloseMs === null ? 'n/a' : formatNumber(quietAfterCloseMs / 1000)} s after; CPU % of a core: runtime ${formatNumber(cpu.runtimePct, 0)}, proxy ${formatNumber(cpu.proxyPct, 0)}, client ${formatNumber(cpu.clientPct, 0)} (loop delay p99 ${formatNumber(cpu.clientLoopDelayP99Ms)} ms); load average ${cpu.loadAverage.map((v) => formatNumber(v)).join('→')}` +
-      (statsAfter ? `; echo DO starts ${statsBeforeIdle.starts} before idle, ${statsAfter.starts} after (more = it hibernated and woke)` : ''),
+      (statsAfter
+        ? `; echo DO starts ${statsBeforeIdle.starts} before idle, ${statsAfter.starts} after (more = it hibernated and woke)`
+        : ''),
   );
   for (const bad of badClients.slice(0, 3)) log(`      client ${JSON.stringify(bad)}`);
   return result;
@@ -653,7 +770,12 @@ async function runOnce(target, n, options, log, { label, resumeDrop = 0, rate = 
 
 /** Drops `clients` (no close frame), waits a moment, reconnects each with ?since=<last seq it saw>. */
 async function dropAndResume(clients, target, log, label) {
-  const dropped = clients.map((c) => ({ client: c, lastSeqAtDrop: c.lastSeq, receivedAtDrop: c.seqs.length, replayedBefore: c.replayed }));
+  const dropped = clients.map((c) => ({
+    client: c,
+    lastSeqAtDrop: c.lastSeq,
+    receivedAtDrop: c.seqs.length,
+    replayedBefore: c.replayed,
+  }));
   const droppedAt = Date.now();
   for (const c of clients) c.drop();
   await waitFor(() => clients.every((c) => c.closed), 5000);
@@ -669,7 +791,9 @@ async function dropAndResume(clients, target, log, label) {
     }),
   );
   const gap = dropped.map((d) => d.client.hello - d.lastSeqAtDrop);
-  log(`    ${label}: dropped ${clients.length} clients, reconnected with ?since after ${formatNumber((Date.now() - droppedAt) / 1000)} s; they missed ${Math.min(...gap)}..${Math.max(...gap)} events meanwhile`);
+  log(
+    `    ${label}: dropped ${clients.length} clients, reconnected with ?since after ${formatNumber((Date.now() - droppedAt) / 1000)} s; they missed ${Math.min(...gap)}..${Math.max(...gap)} events meanwhile`,
+  );
   return { dropped, failures, droppedAt };
 }
 
@@ -689,9 +813,27 @@ function evaluateResume(info, endSeq, measuredSeqs, publishedOk) {
     for (const seq of measuredSeqs) if ((seen.get(seq) ?? 0) > 0) measured += 1;
     let ordered = true;
     for (let i = 1; i < c.seqs.length; i += 1) if (c.seqs[i] <= c.seqs[i - 1]) ordered = false;
-    return { client: c.index, since: d.lastSeqAtDrop, replayed: c.replayed - d.replayedBefore, missing, duplicates, ordered, measured, resyncs: c.resyncs.length, reconnected: c.connects >= 2 };
+    return {
+      client: c.index,
+      since: d.lastSeqAtDrop,
+      replayed: c.replayed - d.replayedBefore,
+      missing,
+      duplicates,
+      ordered,
+      measured,
+      resyncs: c.resyncs.length,
+      reconnected: c.connects >= 2,
+    };
   });
-  const ok = perClient.every((p) => p.reconnected && p.missing === 0 && p.duplicates === 0 && p.ordered && p.measured === publishedOk && p.resyncs === 0);
+  const ok = perClient.every(
+    (p) =>
+      p.reconnected &&
+      p.missing === 0 &&
+      p.duplicates === 0 &&
+      p.ordered &&
+      p.measured === publishedOk &&
+      p.resyncs === 0,
+  );
   return {
     dropped: perClient.length,
     reconnectFailures: info.failures,
@@ -729,13 +871,28 @@ export async function run(settings, log) {
   const serverErrors = [];
   try {
     applyMigrations(persistTo, config);
-    const app = await startWrangler({ config, port: appPort, inspectorPort: settings.port + 42, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${appPort}` } });
+    const app = await startWrangler({
+      config,
+      port: appPort,
+      inspectorPort: settings.port + 42,
+      persistTo,
+      readyPath: '/v1/health',
+      vars: { APP_URL: `http://localhost:${appPort}` },
+    });
     servers.push(app);
-    const echo = await startWrangler({ config: 'bench/echo-do/wrangler.toml', port: echoPort, inspectorPort: settings.port + 43, readyPath: '/' });
+    const echo = await startWrangler({
+      config: 'bench/echo-do/wrangler.toml',
+      port: echoPort,
+      inspectorPort: settings.port + 43,
+      readyPath: '/',
+    });
     servers.push(echo);
     const procs = { app: workerdMemory(appPort), echo: workerdMemory(echoPort) };
-    log(`  workerd: app runtime ${procs.app.runtimePids.join(',')} proxy ${procs.app.proxyPid}; echo runtime ${procs.echo.runtimePids.join(',')} proxy ${procs.echo.proxyPid}`);
-    if (!procs.app.runtimePids.length || !procs.echo.runtimePids.length) throw new Error('could not find the workerd runtime processes of the wrangler dev servers');
+    log(
+      `  workerd: app runtime ${procs.app.runtimePids.join(',')} proxy ${procs.app.proxyPid}; echo runtime ${procs.echo.runtimePids.join(',')} proxy ${procs.echo.proxyPid}`,
+    );
+    if (!procs.app.runtimePids.length || !procs.echo.runtimePids.length)
+      throw new Error('could not find the workerd runtime processes of the wrangler dev servers');
 
     // Per N: the app, then the echo DO with the same clients, the app's achieved event rate
     // (BENCH_LIVE_MATCH_RATE) and frames padded to the app's size, so both fan out the same load.
@@ -750,15 +907,27 @@ export async function run(settings, log) {
       // The echo frame wraps the POSTed body in {"seq","type","at","data"}: ~75 bytes of its own.
       const pad = Math.max(0, Math.round((appRun.measuredFrameBytes || 0) - 110));
       const last = index === options.sizes.length - 1 && !(index === 0 && options.resumeClients > 0);
-      runs.push(await runOnce(echoTarget(echo.url, echoPort, `room-${n}-${Date.now()}`, pad), n, options, log, { label: `echo N=${n}`, rate: echoRate, quietAfter: !last }));
+      runs.push(
+        await runOnce(echoTarget(echo.url, echoPort, `room-${n}-${Date.now()}`, pad), n, options, log, {
+          label: `echo N=${n}`,
+          rate: echoRate,
+          quietAfter: !last,
+        }),
+      );
       if (index === 0 && options.resumeClients > 0) {
         const resumeT = await appTarget(app.url, appPort, 'resume');
-        resume = await runOnce(resumeT, options.resumeClients, options, log, { label: `resume N=${options.resumeClients}`, resumeDrop: Math.min(options.resumeDrop, options.resumeClients), idleSeconds: 0, quietAfter: options.sizes.length > 1 });
+        resume = await runOnce(resumeT, options.resumeClients, options, log, {
+          label: `resume N=${options.resumeClients}`,
+          resumeDrop: Math.min(options.resumeDrop, options.resumeClients),
+          idleSeconds: 0,
+          quietAfter: options.sizes.length > 1,
+        });
       }
     }
     for (const server of servers) {
       try {
-        for (const line of readFileSync(server.logFile, 'utf8').split('\n')) if (/error|exception|uncaught/i.test(line) && serverErrors.length < 20) serverErrors.push(line.slice(0, 400));
+        for (const line of readFileSync(server.logFile, 'utf8').split('\n'))
+          if (/error|exception|uncaught/i.test(line) && serverErrors.length < 20) serverErrors.push(line.slice(0, 400));
       } catch {}
     }
     if (serverErrors.length) log(`  server log errors: ${serverErrors.length}, first: ${serverErrors[0]}`);
@@ -770,7 +939,26 @@ export async function run(settings, log) {
   const ms = (v) => formatNumber(v, 0);
   const pct = (r) => `${formatNumber(100 * r, 2)}%`;
   const table = formatTable(
-    ['run', 'clients', 'connect s', 'events (ev/s)', 'frame B', 'delivered/expected', 'dup', 'gaps', 'order', 'at→recv p50', 'p99', 'max', 'POST→1st p50', 'p99', 'RSS MB before→N→after', 'KB/conn', 'proxy KB/conn', 'CPU% rt/proxy/client'],
+    [
+      'run',
+      'clients',
+      'connect s',
+      'events (ev/s)',
+      'frame B',
+      'delivered/expected',
+      'dup',
+      'gaps',
+      'order',
+      'at→recv p50',
+      'p99',
+      'max',
+      'POST→1st p50',
+      'p99',
+      'RSS MB before→N→after',
+      'KB/conn',
+      'proxy KB/conn',
+      'CPU% rt/proxy/client',
+    ],
     runs.map((r) => [
       r.label,
       `${r.connected}/${r.clients}`,
@@ -807,7 +995,16 @@ export async function run(settings, log) {
     };
   });
   const ratioTable = formatTable(
-    ['app/echo', 'p50', 'p99', 'KB/conn', 'ev/s app/echo', 'connect s app/echo', 'close s app/echo', 'frames during connect app/echo'],
+    [
+      'app/echo',
+      'p50',
+      'p99',
+      'KB/conn',
+      'ev/s app/echo',
+      'connect s app/echo',
+      'close s app/echo',
+      'frames during connect app/echo',
+    ],
     comparisons.map((c) => [
       `N=${c.clients}`,
       formatRatio(c.p50),
@@ -827,15 +1024,30 @@ export async function run(settings, log) {
       `dropped clients got ${r.measuredDelivered}/${r.measuredExpected} published events, missing ${r.missing}, duplicates ${r.duplicates}, ordered ${r.allOrdered}, replayed ${r.replayedTotal} frames; ` +
       `all ${resume.connected} clients: ${resume.delivery.allEventsDelivered}/${resume.delivery.allEventsExpected} events, dup ${resume.delivery.duplicates}, gaps ${resume.delivery.missing}; at→recv p50 ${ms(resume.latencyMs.p50)} p99 ${ms(resume.latencyMs.p99)} ms`;
   }
-  const failed = [...runs, ...(resume ? [resume] : [])].filter((r) => r.delivery.measuredRatio !== 1 || r.delivery.duplicates || r.delivery.missing || r.delivery.outOfOrder || r.connected !== r.clients);
+  const failed = [...runs, ...(resume ? [resume] : [])].filter(
+    (r) =>
+      r.delivery.measuredRatio !== 1 ||
+      r.delivery.duplicates ||
+      r.delivery.missing ||
+      r.delivery.outOfOrder ||
+      r.connected !== r.clients,
+  );
   const notes = [
-    'at→recv: Date.now() on receipt − the frame\'s `at` (stamped in the DO when the event is appended), every client, live frames only; POST→1st: publisher sent → first client receipt.',
+    "at→recv: Date.now() on receipt − the frame's `at` (stamped in the DO when the event is appended), every client, live frames only; POST→1st: publisher sent → first client receipt.",
     `events: published/planned (achieved events/s); an event due while ${options.maxInFlight} POSTs are unanswered is skipped. echo runs at the app's achieved rate${options.matchRate ? '' : ' (off: BENCH_LIVE_MATCH_RATE=0)'} with frames padded to the app's size (frame B).`,
-    'KB/conn: (workerd runtime RSS with N sockets open, 2 s after the last connect) − (RSS before) over N; proxy = wrangler\'s dev-proxy workerd. Local workerd, not production.',
+    "KB/conn: (workerd runtime RSS with N sockets open, 2 s after the last connect) − (RSS before) over N; proxy = wrangler's dev-proxy workerd. Local workerd, not production.",
   ];
-  if (failed.length) notes.push(`(!) not 100% / gaps / duplicates / connect failures in: ${failed.map((r) => r.label).join(', ')}`);
+  if (failed.length)
+    notes.push(`(!) not 100% / gaps / duplicates / connect failures in: ${failed.map((r) => r.label).join(', ')}`);
   return {
     table: `${table}\n\n${ratioTable}\n\n${resumeLine}\n\n${notes.join('\n')}`,
-    json: { options, runs, comparisons, resume, serverErrors, ok: failed.length === 0 && (!resume || resume.resume.ok) },
+    json: {
+      options,
+      runs,
+      comparisons,
+      resume,
+      serverErrors,
+      ok: failed.length === 0 && (!resume || resume.resume.ok),
+    },
   };
 }

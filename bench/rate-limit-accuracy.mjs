@@ -11,7 +11,8 @@ import { applyMigrations, makeTempDir, removeTempDir, runTool, snapshotWorker, s
 import { formatNumber, formatRatio, formatTable, ratio } from './lib/stats.mjs';
 
 export const name = 'rate-limit-accuracy';
-export const description = 'requests a key gets through GET /v1/org in one minute window vs its plan limit; 1 and K wrangler dev isolates on one KV';
+export const description =
+  'requests a key gets through GET /v1/org in one minute window vs its plan limit; 1 and K wrangler dev isolates on one KV';
 
 /** @typedef {import('./run.mjs').Settings} Settings */
 
@@ -24,11 +25,17 @@ function readOptions() {
     const raw = process.env[key];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${key}=${raw}: expected an integer in ${min}..${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`${key}=${raw}: expected an integer in ${min}..${max}`);
     return value;
   };
-  const plans = (process.env.BENCH_RL_PLANS || 'free,starter').split(',').map((p) => p.trim()).filter(Boolean);
-  for (const plan of plans) if (!(plan in PLAN_LIMITS)) throw new Error(`BENCH_RL_PLANS: unknown plan "${plan}" (${Object.keys(PLAN_LIMITS).join(', ')})`);
+  const plans = (process.env.BENCH_RL_PLANS || 'free,starter')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const plan of plans)
+    if (!(plan in PLAN_LIMITS))
+      throw new Error(`BENCH_RL_PLANS: unknown plan "${plan}" (${Object.keys(PLAN_LIMITS).join(', ')})`);
   return {
     plans,
     concurrency: int('BENCH_RL_CONCURRENCY', 20, 1, 500),
@@ -52,20 +59,31 @@ function headerNumber(response, header) {
 async function hitV1(url, key, server) {
   const started = Date.now();
   try {
-    const response = await fetch(`${url}/v1/org`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(20_000) });
+    const response = await fetch(`${url}/v1/org`, {
+      headers: { authorization: `Bearer ${key}` },
+      signal: AbortSignal.timeout(20_000),
+    });
     const body = await response.text();
     return {
       server,
       status: response.status,
       at: started,
-      ...(response.status === 200 || response.status === 429 ? {} : { error: `HTTP ${response.status}: ${body.slice(0, 200)}` }),
+      ...(response.status === 200 || response.status === 429
+        ? {}
+        : { error: `HTTP ${response.status}: ${body.slice(0, 200)}` }),
       ms: Date.now() - started,
       limit: headerNumber(response, 'x-ratelimit-limit'),
       remaining: headerNumber(response, 'x-ratelimit-remaining'),
       reset: response.headers.get('x-ratelimit-reset'),
     };
   } catch (error) {
-    return { server, status: 0, at: started, ms: Date.now() - started, error: error instanceof Error ? error.message : String(error) };
+    return {
+      server,
+      status: 0,
+      at: started,
+      ms: Date.now() - started,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
@@ -110,7 +128,12 @@ async function fitInWindow(needMs, log) {
 async function postJson(url, path, body, cookie) {
   const headers = { 'content-type': 'application/json', origin: url.replace('127.0.0.1', 'localhost') };
   if (cookie) headers.cookie = cookie;
-  const response = await fetch(url + path, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+  const response = await fetch(url + path, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(20_000),
+  });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`POST ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
   return { response, json: JSON.parse(text) };
@@ -131,7 +154,19 @@ async function createTenant(url, config, persistTo, plan, tag) {
   if (!/^[a-z0-9-]+$/.test(slug)) throw new Error(`unexpected slug ${slug}`);
   // Before any /v1 call: the key cache in KV keeps what it read.
   if (plan !== 'self_hosted') {
-    runTool('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--config', config, '--persist-to', persistTo, '--command', `UPDATE organizations SET plan='${plan}' WHERE slug='${slug}'`]);
+    runTool('npx', [
+      'wrangler',
+      'd1',
+      'execute',
+      'DB',
+      '--local',
+      '--config',
+      config,
+      '--persist-to',
+      persistTo,
+      '--command',
+      `UPDATE organizations SET plan='${plan}' WHERE slug='${slug}'`,
+    ]);
   }
   const burstKey = (await postJson(url, `/api/orgs/${slug}/keys`, { name: 'bench' }, cookie)).json;
   const probeKey = (await postJson(url, `/api/orgs/${slug}/keys`, { name: 'bench-probe' }, cookie)).json;
@@ -163,17 +198,61 @@ async function probe(urls, config, persistTo, probeKey, limit, log) {
   const all = [first, second, ...others];
   const bad = all.find((r) => r.status !== 200);
   if (bad) throw new Error(`probe: HTTP ${bad.status} ${bad.error ?? ''} from server ${bad.server}`);
-  if (all.some((r) => r.limit !== limit)) throw new Error(`probe: X-RateLimit-Limit ${all.map((r) => r.limit).join(',')}, expected ${limit} (plan not applied?)`);
+  if (all.some((r) => r.limit !== limit))
+    throw new Error(
+      `probe: X-RateLimit-Limit ${all.map((r) => r.limit).join(',')}, expected ${limit} (plan not applied?)`,
+    );
   const shared = others.map((r) => r.remaining === limit - 3);
-  return { limitHeader: first.limit, secondRemaining: second.remaining, kvAfterFlush: flushed, othersRemaining: others.map((r) => r.remaining), kvShared: others.length === 0 ? null : shared.every(Boolean) };
+  return {
+    limitHeader: first.limit,
+    secondRemaining: second.remaining,
+    kvAfterFlush: flushed,
+    othersRemaining: others.map((r) => r.remaining),
+    kvShared: others.length === 0 ? null : shared.every(Boolean),
+  };
 }
 
 /** The counts the isolates flushed to KV for a key, by KV key, read with the wrangler CLI. */
 function kvCounts(config, persistTo, keyId) {
   try {
-    const list = JSON.parse(runTool('npx', ['wrangler', 'kv', 'key', 'list', '--binding', 'KV', '--local', '--config', config, '--persist-to', persistTo, '--prefix', `rl:key:${keyId}:`]));
+    const list = JSON.parse(
+      runTool('npx', [
+        'wrangler',
+        'kv',
+        'key',
+        'list',
+        '--binding',
+        'KV',
+        '--local',
+        '--config',
+        config,
+        '--persist-to',
+        persistTo,
+        '--prefix',
+        `rl:key:${keyId}:`,
+      ]),
+    );
     return Object.fromEntries(
-      list.map((entry) => [entry.name, Number(runTool('npx', ['wrangler', 'kv', 'key', 'get', entry.name, '--binding', 'KV', '--local', '--config', config, '--persist-to', persistTo, '--text']).trim())]),
+      list.map((entry) => [
+        entry.name,
+        Number(
+          runTool('npx', [
+            'wrangler',
+            'kv',
+            'key',
+            'get',
+            entry.name,
+            '--binding',
+            'KV',
+            '--local',
+            '--config',
+            config,
+            '--persist-to',
+            persistTo,
+            '--text',
+          ]).trim(),
+        ),
+      ]),
     );
   } catch (error) {
     return { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
@@ -207,7 +286,8 @@ function errorLines(servers) {
       text = readFileSync(server.logFile, 'utf8');
     } catch {}
     for (const line of text.split('\n')) {
-      if (/error|exception|sqlite|busy|locked/i.test(line) && !/"status":\s*(200|429)\b/.test(line)) lines.push(`server ${i}: ${line.slice(0, 400)}`);
+      if (/error|exception|sqlite|busy|locked/i.test(line) && !/"status":\s*(200|429)\b/.test(line))
+        lines.push(`server ${i}: ${line.slice(0, 400)}`);
     }
   });
   return [...new Set(lines)].slice(0, 20);
@@ -228,7 +308,17 @@ function summarize(results, limit) {
   const statusCodes = {};
   for (const r of results) statusCodes[r.status] = (statusCodes[r.status] ?? 0) + 1;
   const errorSamples = [...new Set(results.filter((r) => r.error).map((r) => r.error))].slice(0, 3);
-  return { sent: results.length, allowed, limited, errors, ratio: ratio(allowed, limit), perServer, windows, statusCodes, errorSamples };
+  return {
+    sent: results.length,
+    allowed,
+    limited,
+    errors,
+    ratio: ratio(allowed, limit),
+    perServer,
+    windows,
+    statusCodes,
+    errorSamples,
+  };
 }
 
 /**
@@ -248,11 +338,25 @@ async function runScenario(scenario, config, settings, options, log) {
     // One at a time: K processes booting on 2 cores at once is slower than in turn.
     for (let i = 0; i < scenario.isolates; i += 1) {
       const port = basePort + i;
-      servers.push(await startWrangler({ config, port, persistTo, readyPath: '/v1/health', vars: { APP_URL: `http://localhost:${port}` } }));
+      servers.push(
+        await startWrangler({
+          config,
+          port,
+          persistTo,
+          readyPath: '/v1/health',
+          vars: { APP_URL: `http://localhost:${port}` },
+        }),
+      );
     }
     const readyMs = Date.now() - startedAt;
     const urls = servers.map((s) => s.url);
-    const tenant = await createTenant(urls[0], config, persistTo, scenario.plan, `${scenario.plan}-${scenario.isolates}-${scenario.mode}`);
+    const tenant = await createTenant(
+      urls[0],
+      config,
+      persistTo,
+      scenario.plan,
+      `${scenario.plan}-${scenario.isolates}-${scenario.mode}`,
+    );
     const probeResult = await probe(urls, config, persistTo, tenant.probeKey, limit, log);
     if (probeResult.kvShared === false) {
       throw new Error(
@@ -278,14 +382,19 @@ async function runScenario(scenario, config, settings, options, log) {
     }
     const durationMs = Date.now() - measureStart;
     await sleep(1500); // let waitUntil flushes land before reading KV
-    const reloads = servers.map((server, i) => (logSince(server.logFile, logOffsets[i]).match(/Reloading local server|Build failed/g) ?? []).length);
+    const reloads = servers.map(
+      (server, i) =>
+        (logSince(server.logFile, logOffsets[i]).match(/Reloading local server|Build failed/g) ?? []).length,
+    );
     const reloaded = reloads.some((n) => n > 0);
     const kv = kvCounts(config, persistTo, tenant.burstKey.id);
     const summary = summarize(results, limit);
     log(
       `  ${scenario.label.padEnd(34)} limit ${String(limit).padStart(4)}  sent ${String(sent).padStart(4)}  allowed ${String(summary.allowed).padStart(4)}  ` +
         `429 ${String(summary.limited).padStart(4)}  errors ${summary.errors}  ${formatRatio(summary.ratio)}  in ${formatNumber(durationMs / 1000)} s  ` +
-        `per isolate ${Object.values(summary.perServer).map((s) => s.allowed).join('/')}  KV ${JSON.stringify(Object.values(kv))}` +
+        `per isolate ${Object.values(summary.perServer)
+          .map((s) => s.allowed)
+          .join('/')}  KV ${JSON.stringify(Object.values(kv))}` +
         (summary.windows.length > 1 ? `  WARNING: ${summary.windows.length} windows` : '') +
         (reloaded ? `  WARNING: wrangler reloaded the Worker during the run (${reloads.join('/')})` : ''),
     );
@@ -297,8 +406,21 @@ async function runScenario(scenario, config, settings, options, log) {
     }
     // [ms from the first request, server, status, X-RateLimit-Remaining] per response, in send order.
     const t0 = Math.min(...results.map((r) => r.at));
-    const timeline = [...results].sort((a, b) => a.at - b.at).map((r) => [r.at - t0, r.server, r.status, r.remaining ?? null]);
-    return { ...scenario, limit, readyMs, durationMs, probe: probeResult, kvCounts: kv, reloaded, ...summary, serverErrors, timeline };
+    const timeline = [...results]
+      .sort((a, b) => a.at - b.at)
+      .map((r) => [r.at - t0, r.server, r.status, r.remaining ?? null]);
+    return {
+      ...scenario,
+      limit,
+      readyMs,
+      durationMs,
+      probe: probeResult,
+      kvCounts: kv,
+      reloaded,
+      ...summary,
+      serverErrors,
+      timeline,
+    };
   } finally {
     for (const server of servers.reverse()) await server.stop();
     removeTempDir(persistTo);
@@ -311,7 +433,9 @@ async function runScenario(scenario, config, settings, options, log) {
  */
 export async function run(settings, log) {
   const options = readOptions();
-  log(`  plans ${options.plans.join(', ')}; burst = 3×limit at concurrency ${options.concurrency}; steady = 2×limit over ${options.steadySeconds} s; K = ${options.isolates}`);
+  log(
+    `  plans ${options.plans.join(', ')}; burst = 3×limit at concurrency ${options.concurrency}; steady = 2×limit over ${options.steadySeconds} s; K = ${options.isolates}`,
+  );
   const K = options.isolates;
   const scenarios = options.plans.flatMap((plan) => [
     { label: `${plan}: 1 isolate, burst`, plan, isolates: 1, mode: 'burst' },
@@ -328,7 +452,9 @@ export async function run(settings, log) {
   const table = formatTable(
     ['scenario', 'limit', 'sent', 'allowed', '429s', 'errors', 'allowed/limit', 'secs', 'allowed per isolate'],
     results.map((r) => [
-      r.label + (r.windows.length > 1 ? ` (!) ${r.windows.length} windows` : '') + (r.reloaded ? ' (!) Worker reloaded' : ''),
+      r.label +
+        (r.windows.length > 1 ? ` (!) ${r.windows.length} windows` : '') +
+        (r.reloaded ? ' (!) Worker reloaded' : ''),
       String(r.limit),
       String(r.sent),
       String(r.allowed),
@@ -336,7 +462,9 @@ export async function run(settings, log) {
       String(r.errors),
       formatRatio(r.ratio),
       formatNumber(r.durationMs / 1000),
-      Object.values(r.perServer).map((s) => s.allowed).join(' / '),
+      Object.values(r.perServer)
+        .map((s) => s.allowed)
+        .join(' / '),
     ]),
   );
   const kvShared = results.filter((r) => r.isolates > 1).every((r) => r.probe.kvShared);

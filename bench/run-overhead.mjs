@@ -18,7 +18,8 @@ import { startFakeAnthropicProcess, startModelProxy } from './lib/model-proxy.mj
 import { formatNumber, formatTable, percentile } from './lib/stats.mjs';
 
 export const name = 'run-overhead';
-export const description = 'per-run platform overhead outside the model calls (fake Anthropic + timed delay proxy): overhead per run and per turn, model time, admission, end-to-end';
+export const description =
+  'per-run platform overhead outside the model calls (fake Anthropic + timed delay proxy): overhead per run and per turn, model time, admission, end-to-end';
 
 const SCOPES = ['tasks:read', 'tasks:write', 'agents:read', 'agents:write'];
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -29,13 +30,16 @@ function readOptions() {
     const raw = process.env[key];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${key}=${raw}: expected an integer in ${min}..${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`${key}=${raw}: expected an integer in ${min}..${max}`);
     return value;
   };
   const list = (key, fallback, min, max) => {
     const raw = process.env[key] || fallback;
     const values = raw.split(',').map((s) => Number(s.trim()));
-    for (const v of values) if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${key}=${raw}: expected integers in ${min}..${max}, comma-separated`);
+    for (const v of values)
+      if (!Number.isInteger(v) || v < min || v > max)
+        throw new Error(`${key}=${raw}: expected integers in ${min}..${max}, comma-separated`);
     return values;
   };
   return {
@@ -59,7 +63,12 @@ async function call(url, method, route, { key, body, headers = {} } = {}) {
     let response;
     let text;
     try {
-      response = await fetch(url + route, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+      response = await fetch(url + route, {
+        method,
+        headers: h,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
       text = await response.text();
     } catch (error) {
       if (tries < 3) {
@@ -76,7 +85,12 @@ async function call(url, method, route, { key, body, headers = {} } = {}) {
     try {
       json = JSON.parse(text);
     } catch {}
-    return { status: response.status, json, error: response.ok ? undefined : `HTTP ${response.status}: ${text.slice(0, 300)}`, headers: response.headers };
+    return {
+      status: response.status,
+      json,
+      error: response.ok ? undefined : `HTTP ${response.status}: ${text.slice(0, 300)}`,
+      headers: response.headers,
+    };
   }
 }
 
@@ -90,8 +104,16 @@ async function createTenant(url, agentCount) {
   const origin = url.replace('127.0.0.1', 'localhost');
   const signup = must(
     await call(url, 'POST', '/api/auth/signup', {
-      body: { email: `bench-overhead-${Date.now()}@example.com`, password: 'bench-password-123', name: 'Bench', organization_name: 'Overhead bench' },
-      headers: { origin, 'cf-connecting-ip': `10.78.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}` },
+      body: {
+        email: `bench-overhead-${Date.now()}@example.com`,
+        password: 'bench-password-123',
+        name: 'Bench',
+        organization_name: 'Overhead bench',
+      },
+      headers: {
+        origin,
+        'cf-connecting-ip': `10.78.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`,
+      },
     }),
     201,
     'signup',
@@ -100,11 +122,26 @@ async function createTenant(url, agentCount) {
   if (!session) throw new Error('signup: no gc_session cookie');
   const cookie = session.split(';')[0];
   const slug = signup.json.organization.slug;
-  const key = must(await call(url, 'POST', `/api/orgs/${slug}/keys`, { body: { name: 'bench-overhead', scopes: SCOPES }, headers: { origin, cookie } }), 201, 'api key').json.key;
+  const key = must(
+    await call(url, 'POST', `/api/orgs/${slug}/keys`, {
+      body: { name: 'bench-overhead', scopes: SCOPES },
+      headers: { origin, cookie },
+    }),
+    201,
+    'api key',
+  ).json.key;
   const agents = [];
   for (let a = 1; a <= agentCount; a += 1) {
     const res = must(
-      await call(url, 'POST', '/v1/agents', { key, body: { slug: `overhead-${a}`, name: `Overhead ${a}`, role: 'Benchmark worker', personality: 'Works through benchmark tasks quickly and reports back.' } }),
+      await call(url, 'POST', '/v1/agents', {
+        key,
+        body: {
+          slug: `overhead-${a}`,
+          name: `Overhead ${a}`,
+          role: 'Benchmark worker',
+          personality: 'Works through benchmark tasks quickly and reports back.',
+        },
+      }),
       201,
       `agent ${a}`,
     );
@@ -123,7 +160,10 @@ const ms = (iso) => (iso ? Date.parse(iso) : Number.NaN);
  */
 async function oneRun(url, tenant, agent, label, callsByTask, timeoutMs, pollMs) {
   const sentAt = Date.now();
-  const created = await call(url, 'POST', '/v1/tasks', { key: tenant.key, body: { agent, description: `Bench run ${label} [fake:loop]` } });
+  const created = await call(url, 'POST', '/v1/tasks', {
+    key: tenant.key,
+    body: { agent, description: `Bench run ${label} [fake:loop]` },
+  });
   const acceptedAt = Date.now();
   if (created.status !== 201) return { label, error: `create: ${created.error}` };
   const id = created.json.id;
@@ -181,13 +221,34 @@ async function oneRun(url, tenant, agent, label, callsByTask, timeoutMs, pollMs)
     endToEndMs: ms(detail.completed_at) - sentAt,
     createdToCompletedMs: ms(detail.completed_at) - ms(detail.created_at),
     postRequestMs: acceptedAt - sentAt,
-    calls: calls.map((c) => ({ turn: c.turn, delayMs: c.delayMs, atMs: c.receivedAt - started, durationMs: c.endedAt - c.receivedAt, upstreamMs: c.endedAt - c.forwardedAt })),
-    times: { sentAt, createdAt: detail.created_at, queuedAt: detail.queued_at, startedAt: runRow?.started_at, endedAt: runRow?.ended_at, completedAt: detail.completed_at },
+    calls: calls.map((c) => ({
+      turn: c.turn,
+      delayMs: c.delayMs,
+      atMs: c.receivedAt - started,
+      durationMs: c.endedAt - c.receivedAt,
+      upstreamMs: c.endedAt - c.forwardedAt,
+    })),
+    times: {
+      sentAt,
+      createdAt: detail.created_at,
+      queuedAt: detail.queued_at,
+      startedAt: runRow?.started_at,
+      endedAt: runRow?.ended_at,
+      completedAt: detail.completed_at,
+    },
   };
 }
 
 /** `runs` tasks over `concurrency` agents, each agent's next task created when its last one is final. */
-async function phase(url, tenant, { delayMs, concurrency, runs, tag }, proxy, callsByTask, { taskTimeoutMs: timeoutMs, pollMs }, log) {
+async function phase(
+  url,
+  tenant,
+  { delayMs, concurrency, runs, tag },
+  proxy,
+  callsByTask,
+  { taskTimeoutMs: timeoutMs, pollMs },
+  log,
+) {
   proxy.setDelay(delayMs);
   const loadBefore = os.loadavg()[0];
   const out = [];
@@ -204,21 +265,56 @@ async function phase(url, tenant, { delayMs, concurrency, runs, tag }, proxy, ca
   );
   const seconds = (Date.now() - startedAt) / 1000;
   const failed = out.filter((r) => r.error || r.anomalies?.length);
-  log(`  ${tag}: ${out.length - failed.length}/${runs} clean runs in ${formatNumber(seconds)} s${failed.length ? `; ${failed.length} with problems: ${[...new Set(failed.map((r) => r.error ?? r.anomalies.join(', ')))].slice(0, 3).join(' | ')}` : ''}`);
+  log(
+    `  ${tag}: ${out.length - failed.length}/${runs} clean runs in ${formatNumber(seconds)} s${failed.length ? `; ${failed.length} with problems: ${[...new Set(failed.map((r) => r.error ?? r.anomalies.join(', ')))].slice(0, 3).join(' | ')}` : ''}`,
+  );
   return { delayMs, concurrency, runs, seconds, loadavg1: [loadBefore, os.loadavg()[0]], results: out };
 }
 
 const dist = (values) => {
   const v = values.filter(Number.isFinite);
-  return { n: v.length, p50: percentile(v, 50), p90: percentile(v, 90), p99: percentile(v, 99), min: v.length ? Math.min(...v) : Number.NaN, max: v.length ? Math.max(...v) : Number.NaN, mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN };
+  return {
+    n: v.length,
+    p50: percentile(v, 50),
+    p90: percentile(v, 90),
+    p99: percentile(v, 99),
+    min: v.length ? Math.min(...v) : Number.NaN,
+    max: v.length ? Math.max(...v) : Number.NaN,
+    mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN,
+  };
 };
 
-const METRICS = ['overheadMs', 'overheadPerTurnMs', 'totalMs', 'modelMs', 'preMs', 'betweenMs', 'postMs', 'agentMs', 'outsideAgentMs', 'admissionMs', 'createdToQueuedMs', 'queuedToStartedMs', 'endToEndMs', 'createdToCompletedMs', 'postRequestMs'];
+const METRICS = [
+  'overheadMs',
+  'overheadPerTurnMs',
+  'totalMs',
+  'modelMs',
+  'preMs',
+  'betweenMs',
+  'postMs',
+  'agentMs',
+  'outsideAgentMs',
+  'admissionMs',
+  'createdToQueuedMs',
+  'queuedToStartedMs',
+  'endToEndMs',
+  'createdToCompletedMs',
+  'postRequestMs',
+];
 
 function summarize(p) {
   const clean = p.results.filter((r) => !r.error && r.anomalies.length === 0);
   const stats = Object.fromEntries(METRICS.map((m) => [m, dist(clean.map((r) => r[m]))]));
-  return { delayMs: p.delayMs, concurrency: p.concurrency, runs: p.runs, clean: clean.length, problems: p.results.length - clean.length, seconds: p.seconds, loadavg1: p.loadavg1, stats };
+  return {
+    delayMs: p.delayMs,
+    concurrency: p.concurrency,
+    runs: p.runs,
+    clean: clean.length,
+    problems: p.results.length - clean.length,
+    seconds: p.seconds,
+    loadavg1: p.loadavg1,
+    stats,
+  };
 }
 
 /**
@@ -231,7 +327,14 @@ async function probeCosts(port, inspectorPort, proxy, callsByTask, log) {
   const persistTo = makeTempDir('overhead-probe');
   let probe = null;
   try {
-    probe = await startWrangler({ config: 'bench/overhead-probe/wrangler.toml', port, inspectorPort, persistTo, readyPath: '/d1?n=1', vars: { MODEL_BASE_URL: proxy.url } });
+    probe = await startWrangler({
+      config: 'bench/overhead-probe/wrangler.toml',
+      port,
+      inspectorPort,
+      persistTo,
+      readyPath: '/d1?n=1',
+      vars: { MODEL_BASE_URL: proxy.url },
+    });
     const get = async (route) => {
       const res = await fetch(probe.url + route, { signal: AbortSignal.timeout(120_000) });
       if (!res.ok) throw new Error(`probe ${route}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
@@ -249,11 +352,25 @@ async function probeCosts(port, inspectorPort, proxy, callsByTask, log) {
     const rows = model.calls.map((c) => {
       const seen = callsByTask.get(c.task)?.[0];
       const inWorker = c.endedAt - c.startedAt;
-      return { inWorkerMs: inWorker, atProxyMs: seen ? seen.endedAt - seen.receivedAt : Number.NaN, clientSideMs: seen ? inWorker - (seen.endedAt - seen.receivedAt) : Number.NaN };
+      return {
+        inWorkerMs: inWorker,
+        atProxyMs: seen ? seen.endedAt - seen.receivedAt : Number.NaN,
+        clientSideMs: seen ? inWorker - (seen.endedAt - seen.receivedAt) : Number.NaN,
+      };
     });
-    const sdk = { inWorkerMs: dist(rows.map((r) => r.inWorkerMs)), atProxyMs: dist(rows.map((r) => r.atProxyMs)), clientSideMs: dist(rows.map((r) => r.clientSideMs)) };
-    log(`  local D1 round trip (ms, p50/p99): ${Object.entries(d1).map(([k, d]) => `${k} ${formatNumber(d.p50, 1)}/${formatNumber(d.p99, 0)}`).join(', ')}`);
-    log(`  model call via AnthropicProvider at 0 ms delay (ms, p50/p99): in the Worker ${formatNumber(sdk.inWorkerMs.p50)}/${formatNumber(sdk.inWorkerMs.p99, 0)}, at the proxy ${formatNumber(sdk.atProxyMs.p50)}/${formatNumber(sdk.atProxyMs.p99, 0)}, client side ${formatNumber(sdk.clientSideMs.p50)}/${formatNumber(sdk.clientSideMs.p99, 0)}`);
+    const sdk = {
+      inWorkerMs: dist(rows.map((r) => r.inWorkerMs)),
+      atProxyMs: dist(rows.map((r) => r.atProxyMs)),
+      clientSideMs: dist(rows.map((r) => r.clientSideMs)),
+    };
+    log(
+      `  local D1 round trip (ms, p50/p99): ${Object.entries(d1)
+        .map(([k, d]) => `${k} ${formatNumber(d.p50, 1)}/${formatNumber(d.p99, 0)}`)
+        .join(', ')}`,
+    );
+    log(
+      `  model call via AnthropicProvider at 0 ms delay (ms, p50/p99): in the Worker ${formatNumber(sdk.inWorkerMs.p50)}/${formatNumber(sdk.inWorkerMs.p99, 0)}, at the proxy ${formatNumber(sdk.atProxyMs.p50)}/${formatNumber(sdk.atProxyMs.p99, 0)}, client side ${formatNumber(sdk.clientSideMs.p50)}/${formatNumber(sdk.clientSideMs.p99, 0)}`,
+    );
     return { d1, sdk };
   } catch (error) {
     log(`  overhead probe failed: ${error instanceof Error ? error.message.slice(0, 300) : error}`);
@@ -274,7 +391,9 @@ export async function run(_settings, log) {
   const appPort = options.port + 2;
   const inspectorPort = options.port + 3;
   const maxConcurrency = Math.max(...options.concurrency);
-  log(`  ports: fake ${fakePort}, proxy ${proxyPort}, wrangler dev ${appPort} (inspector ${inspectorPort}); ${options.runs} runs per phase, delays ${options.delays.join('/')} ms, concurrency ${options.concurrency.join('/')}`);
+  log(
+    `  ports: fake ${fakePort}, proxy ${proxyPort}, wrangler dev ${appPort} (inspector ${inspectorPort}); ${options.runs} runs per phase, delays ${options.delays.join('/')} ms, concurrency ${options.concurrency.join('/')}`,
+  );
 
   let fake = null;
   let proxy = null;
@@ -308,18 +427,52 @@ export async function run(_settings, log) {
     log(`  org ${tenant.slug} (plan ${tenant.plan}), ${tenant.agents.length} agents`);
 
     // Sanity: one run must use the fake through the proxy (provider anthropic, 2 calls, our key).
-    const probe = await phase(server.url, tenant, { delayMs: 0, concurrency: 1, runs: 1, tag: 'probe' }, proxy, callsByTask, options, log);
+    const probe = await phase(
+      server.url,
+      tenant,
+      { delayMs: 0, concurrency: 1, runs: 1, tag: 'probe' },
+      proxy,
+      callsByTask,
+      options,
+      log,
+    );
     const probeRun = probe.results[0];
-    if (probeRun.error || probeRun.anomalies.length) throw new Error(`probe run is not a clean 2-turn anthropic run: ${JSON.stringify({ error: probeRun.error, anomalies: probeRun.anomalies })}`);
+    if (probeRun.error || probeRun.anomalies.length)
+      throw new Error(
+        `probe run is not a clean 2-turn anthropic run: ${JSON.stringify({ error: probeRun.error, anomalies: probeRun.anomalies })}`,
+      );
     const fakeSeen = (await fake.requests()).filter((r) => r.firstUserText.includes(probeRun.id));
-    if (fakeSeen.length !== 2 || fakeSeen.some((r) => r.apiKey !== PLATFORM_KEY)) throw new Error(`the fake saw ${fakeSeen.length} calls for the probe (keys ${fakeSeen.map((r) => r.apiKey).join(',')})`);
+    if (fakeSeen.length !== 2 || fakeSeen.some((r) => r.apiKey !== PLATFORM_KEY))
+      throw new Error(
+        `the fake saw ${fakeSeen.length} calls for the probe (keys ${fakeSeen.map((r) => r.apiKey).join(',')})`,
+      );
 
-    const warmup = options.warmup ? await phase(server.url, tenant, { delayMs: 0, concurrency: 1, runs: options.warmup, tag: 'warmup' }, proxy, callsByTask, options, log) : null;
+    const warmup = options.warmup
+      ? await phase(
+          server.url,
+          tenant,
+          { delayMs: 0, concurrency: 1, runs: options.warmup, tag: 'warmup' },
+          proxy,
+          callsByTask,
+          options,
+          log,
+        )
+      : null;
 
     const phases = [];
     for (const delayMs of options.delays) {
       for (const concurrency of options.concurrency) {
-        phases.push(await phase(server.url, tenant, { delayMs, concurrency, runs: options.runs, tag: `d${delayMs}-c${concurrency}` }, proxy, callsByTask, options, log));
+        phases.push(
+          await phase(
+            server.url,
+            tenant,
+            { delayMs, concurrency, runs: options.runs, tag: `d${delayMs}-c${concurrency}` },
+            proxy,
+            callsByTask,
+            options,
+            log,
+          ),
+        );
       }
     }
 
@@ -329,16 +482,55 @@ export async function run(_settings, log) {
     const summaries = phases.map(summarize);
     await server.stop();
     server = null;
-    const unit = process.env.BENCH_OVERHEAD_PROBE === '0' ? null : await probeCosts(options.port + 4, options.port + 5, proxy, callsByTask, log);
+    const unit =
+      process.env.BENCH_OVERHEAD_PROBE === '0'
+        ? null
+        : await probeCosts(options.port + 4, options.port + 5, proxy, callsByTask, log);
 
     const f = (d) => (d.n ? `${formatNumber(d.p50, 0)} / ${formatNumber(d.p99, 0)}` : 'n/a');
     const main = formatTable(
-      ['model delay, runs at once', 'clean', 'overhead/run', 'overhead/turn', 'total run', 'model time', 'admission', 'end-to-end'],
-      summaries.map((s) => [`${s.delayMs} ms, ${s.concurrency}`, `${s.clean}/${s.runs}`, f(s.stats.overheadMs), f(s.stats.overheadPerTurnMs), f(s.stats.totalMs), f(s.stats.modelMs), f(s.stats.admissionMs), f(s.stats.endToEndMs)]),
+      [
+        'model delay, runs at once',
+        'clean',
+        'overhead/run',
+        'overhead/turn',
+        'total run',
+        'model time',
+        'admission',
+        'end-to-end',
+      ],
+      summaries.map((s) => [
+        `${s.delayMs} ms, ${s.concurrency}`,
+        `${s.clean}/${s.runs}`,
+        f(s.stats.overheadMs),
+        f(s.stats.overheadPerTurnMs),
+        f(s.stats.totalMs),
+        f(s.stats.modelMs),
+        f(s.stats.admissionMs),
+        f(s.stats.endToEndMs),
+      ]),
     );
     const split = formatTable(
-      ['model delay, runs at once', 'pre 1st call', 'between calls', 'after last call', 'total − agent_ms', 'created→queued', 'queued→started', 'POST'],
-      summaries.map((s) => [`${s.delayMs} ms, ${s.concurrency}`, f(s.stats.preMs), f(s.stats.betweenMs), f(s.stats.postMs), f(s.stats.outsideAgentMs), f(s.stats.createdToQueuedMs), f(s.stats.queuedToStartedMs), f(s.stats.postRequestMs)]),
+      [
+        'model delay, runs at once',
+        'pre 1st call',
+        'between calls',
+        'after last call',
+        'total − agent_ms',
+        'created→queued',
+        'queued→started',
+        'POST',
+      ],
+      summaries.map((s) => [
+        `${s.delayMs} ms, ${s.concurrency}`,
+        f(s.stats.preMs),
+        f(s.stats.betweenMs),
+        f(s.stats.postMs),
+        f(s.stats.outsideAgentMs),
+        f(s.stats.createdToQueuedMs),
+        f(s.stats.queuedToStartedMs),
+        f(s.stats.postRequestMs),
+      ]),
     );
     const d1Line =
       unit && !unit.error
@@ -356,7 +548,13 @@ export async function run(_settings, log) {
         unitCosts: unit,
         probe: probeRun,
         warmup: warmup?.results ?? [],
-        phases: phases.map((p) => ({ delayMs: p.delayMs, concurrency: p.concurrency, seconds: p.seconds, loadavg1: p.loadavg1, results: p.results })),
+        phases: phases.map((p) => ({
+          delayMs: p.delayMs,
+          concurrency: p.concurrency,
+          seconds: p.seconds,
+          loadavg1: p.loadavg1,
+          results: p.results,
+        })),
       },
     };
   } finally {

@@ -67,12 +67,21 @@ function environment() {
   try {
     commit = runTool('git', ['rev-parse', '--short', 'HEAD']).trim();
   } catch {}
-  return { node: process.version, wrangler, commit, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.release()}` };
+  return {
+    node: process.version,
+    wrangler,
+    commit,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    platform: `${os.platform()} ${os.release()}`,
+  };
 }
 
 async function main() {
   const wanted = process.argv[2];
-  const selected = wanted ? BENCHMARKS.filter((b) => [b.name, ...(b.aliases ?? [])].some((n) => n.startsWith(wanted))) : BENCHMARKS;
+  const selected = wanted
+    ? BENCHMARKS.filter((b) => [b.name, ...(b.aliases ?? [])].some((n) => n.startsWith(wanted)))
+    : BENCHMARKS;
   if (selected.length === 0) {
     console.error(`bench: no benchmark matches "${wanted}". Known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
     process.exit(1);
@@ -96,7 +105,10 @@ async function main() {
     const { table, json } = await benchmark.run(settings, (line) => console.log(line));
     console.log(`\n${table}`);
     const file = path.join(resultsDir, `${benchmark.name}.json`);
-    writeFileSync(file, `${JSON.stringify({ benchmark: benchmark.name, description: benchmark.description, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), settings, environment: env, ...json }, null, 2)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ benchmark: benchmark.name, description: benchmark.description, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), settings, environment: env, ...json }, null, 2)}\n`,
+    );
     console.log(`\nwrote ${path.relative(REPO_ROOT, file)}`);
   }
 }
@@ -104,7 +116,7 @@ async function main() {
 main().then(
   () => process.exit(0),
   (error) => {
-    console.error(`\nbench FAILED: ${error instanceof Error ? error.stack ?? error.message : error}`);
+    console.error(`\nbench FAILED: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
     // The 'exit' handler in lib/server.mjs kills any wrangler process group still running.
     process.exit(1);
   },

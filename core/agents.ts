@@ -79,13 +79,21 @@ export async function findAgent(scope: OrgScope, ref: string): Promise<Agent | u
 
 export async function requireAgent(scope: OrgScope, ref: string, field = 'agent'): Promise<Agent> {
   const agent = await findAgent(scope, ref);
-  if (!agent) throw new ApiError('not_found', 'No such agent in this organization.', [{ field, message: 'Unknown agent.' }]);
+  if (!agent)
+    throw new ApiError('not_found', 'No such agent in this organization.', [{ field, message: 'Unknown agent.' }]);
   return agent;
 }
 
-export async function listAgents(scope: OrgScope, filter: { status?: z.infer<typeof AgentStatusFilter>; includeArchived?: boolean } = {}) {
+export async function listAgents(
+  scope: OrgScope,
+  filter: { status?: z.infer<typeof AgentStatusFilter>; includeArchived?: boolean } = {},
+) {
   return scope
-    .select(agents, filter.includeArchived ? undefined : isNull(agents.archivedAt), filter.status ? eq(agents.status, filter.status) : undefined)
+    .select(
+      agents,
+      filter.includeArchived ? undefined : isNull(agents.archivedAt),
+      filter.status ? eq(agents.status, filter.status) : undefined,
+    )
     .orderBy(asc(agents.createdAt), asc(agents.id));
 }
 
@@ -107,11 +115,17 @@ export async function wouldCreateManagerCycle(scope: OrgScope, agentId: string, 
   return false;
 }
 
-export async function resolveManager(scope: OrgScope, ref: string | null | undefined): Promise<string | null | undefined> {
+export async function resolveManager(
+  scope: OrgScope,
+  ref: string | null | undefined,
+): Promise<string | null | undefined> {
   if (ref === undefined) return undefined;
   if (ref === null) return null;
   const manager = await findAgent(scope, ref);
-  if (!manager) throw new ApiError('not_found', 'No such agent in this organization to be the manager.', [{ field: 'manager', message: 'Unknown agent.' }]);
+  if (!manager)
+    throw new ApiError('not_found', 'No such agent in this organization to be the manager.', [
+      { field: 'manager', message: 'Unknown agent.' },
+    ]);
   return manager.id;
 }
 

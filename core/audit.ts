@@ -53,7 +53,10 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
 
 /** The org's own entries plus its members' sign-ins and failed sign-ins, newest first. */
 export async function listAudit(db: Db, orgId: string, opts: { limit: number; before?: string }) {
-  const memberIds = db.select({ id: memberships.userId }).from(memberships).where(eq(memberships.organizationId, orgId));
+  const memberIds = db
+    .select({ id: memberships.userId })
+    .from(memberships)
+    .where(eq(memberships.organizationId, orgId));
   return db
     .select()
     .from(auditLog)
@@ -61,7 +64,10 @@ export async function listAudit(db: Db, orgId: string, opts: { limit: number; be
       and(
         or(
           eq(auditLog.organizationId, orgId),
-          and(isNull(auditLog.organizationId), or(inArray(auditLog.actorId, memberIds), inArray(auditLog.targetId, memberIds))),
+          and(
+            isNull(auditLog.organizationId),
+            or(inArray(auditLog.actorId, memberIds), inArray(auditLog.targetId, memberIds)),
+          ),
         ),
         opts.before ? lt(auditLog.id, opts.before) : undefined,
       ),

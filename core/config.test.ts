@@ -14,7 +14,9 @@ describe('loadConfig', () => {
 
   it('names the missing setting in production', () => {
     expect(() => loadConfig({ ...base, APP_ENV: 'production' })).toThrowError(ConfigError);
-    expect(() => loadConfig({ ...base, APP_ENV: 'production' })).toThrowError(/ENCRYPTION_KEY is required in production/);
+    expect(() => loadConfig({ ...base, APP_ENV: 'production' })).toThrowError(
+      /ENCRYPTION_KEY is required in production/,
+    );
   });
 
   it('names a malformed setting', () => {

@@ -17,8 +17,15 @@ const base64Key = optionalSecret.refine(
 
 /** A key version from a var or secret: a whole number ≥ 1 (vars may arrive as strings). */
 const keyVersion = z.preprocess(
-  (value) => (value === undefined || value === null || (typeof value === 'string' && value.trim() === '') ? undefined : Number(value)),
-  z.number({ error: 'must be a whole number of 1 or more' }).int('must be a whole number of 1 or more').min(1, 'must be a whole number of 1 or more').optional(),
+  (value) =>
+    value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+      ? undefined
+      : Number(value),
+  z
+    .number({ error: 'must be a whole number of 1 or more' })
+    .int('must be a whole number of 1 or more')
+    .min(1, 'must be a whole number of 1 or more')
+    .optional(),
 );
 
 const ConfigSchema = z
@@ -32,7 +39,10 @@ const ConfigSchema = z
     ENCRYPTION_KEY_VERSION: keyVersion,
     ENCRYPTION_KEY_PREVIOUS: base64Key,
     ENCRYPTION_KEY_PREVIOUS_VERSION: keyVersion,
-    SESSION_SECRET: optionalSecret.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 characters'),
+    SESSION_SECRET: optionalSecret.refine(
+      (value) => value === undefined || value.length >= 32,
+      'must be at least 32 characters',
+    ),
     ANTHROPIC_API_KEY: optionalSecret,
     ANTHROPIC_BASE_URL: optionalSecret.pipe(z.url().optional()),
     STRIPE_SECRET_KEY: optionalSecret,
@@ -60,16 +70,27 @@ const ConfigSchema = z
       const current = config.ENCRYPTION_KEY_VERSION ?? 1;
       const previous = config.ENCRYPTION_KEY_PREVIOUS_VERSION ?? current - 1;
       if (previous < 1) {
-        ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY_VERSION'], message: 'must be 2 or more when ENCRYPTION_KEY_PREVIOUS is set (the new key takes the next version)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ENCRYPTION_KEY_VERSION'],
+          message: 'must be 2 or more when ENCRYPTION_KEY_PREVIOUS is set (the new key takes the next version)',
+        });
       } else if (previous === current) {
-        ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY_PREVIOUS_VERSION'], message: 'must differ from ENCRYPTION_KEY_VERSION' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ENCRYPTION_KEY_PREVIOUS_VERSION'],
+          message: 'must differ from ENCRYPTION_KEY_VERSION',
+        });
       }
     }
     if (config.STRIPE_SECRET_KEY) require('STRIPE_WEBHOOK_SECRET', 'when STRIPE_SECRET_KEY is set');
     if (config.CLERK_SECRET_KEY) require('CLERK_JWT_KEY', 'when CLERK_SECRET_KEY is set (networkless verification)');
   });
 
-export type AppConfig = Omit<z.infer<typeof ConfigSchema>, 'ENCRYPTION_KEY_VERSION' | 'ENCRYPTION_KEY_PREVIOUS_VERSION'> & {
+export type AppConfig = Omit<
+  z.infer<typeof ConfigSchema>,
+  'ENCRYPTION_KEY_VERSION' | 'ENCRYPTION_KEY_PREVIOUS_VERSION'
+> & {
   /** Version of ENCRYPTION_KEY stored with each ciphertext (default 1). */
   ENCRYPTION_KEY_VERSION: number;
   /** Version of ENCRYPTION_KEY_PREVIOUS (default: one below the current); undefined without it. */
@@ -81,7 +102,10 @@ export type AppConfig = Omit<z.infer<typeof ConfigSchema>, 'ENCRYPTION_KEY_VERSI
 };
 
 export class ConfigError extends Error {
-  constructor(readonly setting: string, readonly problem: string) {
+  constructor(
+    readonly setting: string,
+    readonly problem: string,
+  ) {
     super(`Invalid configuration: ${setting} ${problem}`);
     this.name = 'ConfigError';
   }

@@ -16,7 +16,10 @@ function fakeAnthropic(status: number, body: unknown = {}) {
   const impl = (async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
     seen.push({ url: request.url, headers: request.headers, method: request.method });
-    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'request-id': 'req_test' } });
+    return new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json', 'request-id': 'req_test' },
+    });
   }) as typeof fetch;
   return { impl, seen };
 }
@@ -25,7 +28,12 @@ const errorBody = (type: string) => ({ type: 'error', error: { type, message: `u
 
 describe('testAnthropicKey', () => {
   it('calls GET {base}/v1/models with the key and API version, once, and reports success', async () => {
-    const fake = fakeAnthropic(200, { data: [{ id: 'claude-test', type: 'model', display_name: 'Claude', created_at: '2025-01-01T00:00:00Z' }], has_more: false, first_id: 'claude-test', last_id: 'claude-test' });
+    const fake = fakeAnthropic(200, {
+      data: [{ id: 'claude-test', type: 'model', display_name: 'Claude', created_at: '2025-01-01T00:00:00Z' }],
+      has_more: false,
+      first_id: 'claude-test',
+      last_id: 'claude-test',
+    });
     const result = await testAnthropicKey({ ANTHROPIC_BASE_URL: 'http://fake-anthropic.test' }, KEY, fake.impl);
     expect(result).toEqual({ ok: true, status: 200, message: expect.stringContaining('works') });
     expect(fake.seen).toHaveLength(1);
@@ -66,7 +74,11 @@ describe('testAnthropicKey', () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch;
     const result = await testAnthropicKey({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' }, KEY, failing);
-    expect(result).toEqual({ ok: false, status: null, message: expect.stringContaining('Could not reach Anthropic at http://127.0.0.1:9') });
+    expect(result).toEqual({
+      ok: false,
+      status: null,
+      message: expect.stringContaining('Could not reach Anthropic at http://127.0.0.1:9'),
+    });
     expect(JSON.stringify(result)).not.toContain(KEY.slice(8));
   });
 
@@ -82,7 +94,10 @@ describe('testAnthropicKey', () => {
 describe('AnthropicKeyInput', () => {
   it('accepts sk-ant- keys (trimmed) and optional agent refs', () => {
     expect(AnthropicKeyInput.parse({ api_key: `  ${KEY}\n` })).toEqual({ api_key: KEY });
-    expect(AnthropicKeyInput.parse({ api_key: KEY, allowed_agents: ['sable', 'agt_123'] }).allowed_agents).toEqual(['sable', 'agt_123']);
+    expect(AnthropicKeyInput.parse({ api_key: KEY, allowed_agents: ['sable', 'agt_123'] }).allowed_agents).toEqual([
+      'sable',
+      'agt_123',
+    ]);
   });
 
   it('refuses other shapes with a message that does not repeat the value', () => {

@@ -12,7 +12,14 @@ import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditInsert } from './audit';
 import type { AppConfig } from './config';
-import { credentialAad, decryptSecret, DecryptionError, encryptSecret, type EncryptionConfig, needsReseal } from './crypto';
+import {
+  credentialAad,
+  decryptSecret,
+  DecryptionError,
+  encryptSecret,
+  type EncryptionConfig,
+  needsReseal,
+} from './crypto';
 import type { Db } from './db/client';
 import { orgScope } from './db/scoped';
 import { agents, credentials, users } from './db/schema';
@@ -39,11 +46,16 @@ export const anthropicKeyField = z
   .trim()
   .min(1, 'Paste your Anthropic API key.')
   .max(400, 'That is too long for an Anthropic API key.')
-  .regex(/^sk-ant-[A-Za-z0-9_-]{16,}$/, 'That does not look like an Anthropic API key: they start with “sk-ant-” and have no spaces.');
+  .regex(
+    /^sk-ant-[A-Za-z0-9_-]{16,}$/,
+    'That does not look like an Anthropic API key: they start with “sk-ant-” and have no spaces.',
+  );
 
 /** Agent slugs or ids; omitted, null or empty: every agent of the org may use the key. */
 export const allowedAgentsField = z
-  .array(z.string().trim().min(1, 'Name an agent by slug or id.').max(64), { error: 'Send a list of agent slugs or ids.' })
+  .array(z.string().trim().min(1, 'Name an agent by slug or id.').max(64), {
+    error: 'Send a list of agent slugs or ids.',
+  })
   .max(200, 'At most 200 agents.')
   .nullable()
   .optional();
@@ -75,7 +87,9 @@ export type ResolvedModelKey = { source: 'org' | 'platform'; apiKey: string };
 /** The org's key exists but cannot be opened (its encryption key version is gone): runs must fail loudly, not switch provider. */
 export class ModelKeyUnavailableError extends Error {
   constructor(readonly keyVersion: number) {
-    super(`The organization's model key cannot be decrypted (encryption key version ${keyVersion} is not configured). An admin must set the key again.`);
+    super(
+      `The organization's model key cannot be decrypted (encryption key version ${keyVersion} is not configured). An admin must set the key again.`,
+    );
     this.name = 'ModelKeyUnavailableError';
   }
 }
@@ -97,9 +111,21 @@ function sealedOf(row: typeof credentials.$inferSelect) {
 export async function getCredentialStatus(db: Db, ctx: OrgContext): Promise<CredentialStatus> {
   requirePermission(ctx.role, 'credentials:manage');
   const row = await findCredential(db, ctx.orgId);
-  if (!row) return { provider: MODEL_PROVIDER, configured: false, last4: null, key_version: null, allowed_agent_ids: null, updated_at: null, updated_by: null };
+  if (!row)
+    return {
+      provider: MODEL_PROVIDER,
+      configured: false,
+      last4: null,
+      key_version: null,
+      allowed_agent_ids: null,
+      updated_at: null,
+      updated_by: null,
+    };
   const setter = row.createdBy
-    ? await db.query.users.findFirst({ where: eq(users.id, row.createdBy), columns: { id: true, name: true, email: true } })
+    ? await db.query.users.findFirst({
+        where: eq(users.id, row.createdBy),
+        columns: { id: true, name: true, email: true },
+      })
     : undefined;
   return {
     provider: MODEL_PROVIDER,
@@ -113,10 +139,24 @@ export async function getCredentialStatus(db: Db, ctx: OrgContext): Promise<Cred
 }
 
 /** Resolves slugs or ids to agent ids of this org (not archived); unknown refs are a 400 naming each. */
-async function resolveAllowedAgents(db: Db, orgId: string, refs: string[] | null | undefined): Promise<string[] | null> {
+async function resolveAllowedAgents(
+  db: Db,
+  orgId: string,
+  refs: string[] | null | undefined,
+): Promise<string[] | null> {
   if (!refs || refs.length === 0) return null;
-  const found = await orgScope(db, { orgId })
-    .selectFields({ id: agents.id, slug: agents.slug }, agents, or(inArray(agents.id, refs), inArray(agents.slug, refs.map((ref) => ref.toLowerCase()))), isNull(agents.archivedAt));
+  const found = await orgScope(db, { orgId }).selectFields(
+    { id: agents.id, slug: agents.slug },
+    agents,
+    or(
+      inArray(agents.id, refs),
+      inArray(
+        agents.slug,
+        refs.map((ref) => ref.toLowerCase()),
+      ),
+    ),
+    isNull(agents.archivedAt),
+  );
   const ids: string[] = [];
   const issues: Array<{ field: string; message: string }> = [];
   refs.forEach((ref, index) => {
@@ -124,15 +164,23 @@ async function resolveAllowedAgents(db: Db, orgId: string, refs: string[] | null
     if (!agent) issues.push({ field: `allowed_agents.${index}`, message: `No agent “${ref}” in this organization.` });
     else if (!ids.includes(agent.id)) ids.push(agent.id);
   });
-  if (issues.length > 0) throw new ApiError('validation_failed', 'Some of the agents are not in this organization.', issues);
+  if (issues.length > 0)
+    throw new ApiError('validation_failed', 'Some of the agents are not in this organization.', issues);
   return ids;
 }
 
 /** Stores (or replaces) the org's Anthropic key, encrypted (admin). Returns the new status. */
-export async function setAnthropicKey(db: Db, config: EncryptionConfig, ctx: OrgContext, input: AnthropicKeyInput, ip: string | null): Promise<CredentialStatus> {
+export async function setAnthropicKey(
+  db: Db,
+  config: EncryptionConfig,
+  ctx: OrgContext,
+  input: AnthropicKeyInput,
+  ip: string | null,
+): Promise<CredentialStatus> {
   requirePermission(ctx.role, 'credentials:manage');
   const parsed = AnthropicKeyInput.safeParse(input);
-  if (!parsed.success) throw new ApiError('validation_failed', 'The key is not valid.', fieldIssues(parsed.error.issues));
+  if (!parsed.success)
+    throw new ApiError('validation_failed', 'The key is not valid.', fieldIssues(parsed.error.issues));
   const { api_key: apiKey, allowed_agents: refs } = parsed.data;
   const allowedAgentIds = await resolveAllowedAgents(db, ctx.orgId, refs);
 
@@ -142,7 +190,15 @@ export async function setAnthropicKey(db: Db, config: EncryptionConfig, ctx: Org
   const last4 = apiKey.slice(-4);
   const setBy = ctx.actor.type === 'user' ? ctx.actor.id : null;
   const now = Date.now();
-  const values = { ciphertext: sealed.ciphertext, iv: sealed.iv, keyVersion: sealed.keyVersion, last4, allowedAgentIds, createdBy: setBy, updatedAt: now };
+  const values = {
+    ciphertext: sealed.ciphertext,
+    iv: sealed.iv,
+    keyVersion: sealed.keyVersion,
+    last4,
+    allowedAgentIds,
+    createdBy: setBy,
+    updatedAt: now,
+  };
   const scope = orgScope(db, ctx);
   await scope.batch([
     // The unique (org, provider) index makes this one row per org, even when two admins race.
@@ -156,7 +212,13 @@ export async function setAnthropicKey(db: Db, config: EncryptionConfig, ctx: Org
       target: { type: 'credential', id },
       ip,
       // Never the key: only which provider, its last four and who may use it.
-      metadata: { provider: MODEL_PROVIDER, change: existing ? 'replaced' : 'set', last4, key_version: sealed.keyVersion, allowed_agent_ids: allowedAgentIds },
+      metadata: {
+        provider: MODEL_PROVIDER,
+        change: existing ? 'replaced' : 'set',
+        last4,
+        key_version: sealed.keyVersion,
+        allowed_agent_ids: allowedAgentIds,
+      },
     }),
   ]);
   return getCredentialStatus(db, ctx);
@@ -195,7 +257,11 @@ export async function testAnthropicKey(
   fetchImpl: typeof fetch = fetch,
 ): Promise<KeyTestResult> {
   if (!anthropicKeyField.safeParse(apiKey).success) {
-    return { ok: false, status: null, message: 'That does not look like an Anthropic API key: they start with “sk-ant-”.' };
+    return {
+      ok: false,
+      status: null,
+      message: 'That does not look like an Anthropic API key: they start with “sk-ant-”.',
+    };
   }
   const baseURL = config.ANTHROPIC_BASE_URL ?? DEFAULT_ANTHROPIC_BASE_URL;
   const key = apiKey.trim();
@@ -219,22 +285,57 @@ export async function testAnthropicKey(
 
 function keyTestFailure(error: unknown, baseURL: string): KeyTestResult {
   if (error instanceof APIConnectionTimeoutError) {
-    return { ok: false, status: null, message: `Anthropic did not answer within 10 seconds (${baseURL}). Try again shortly.` };
+    return {
+      ok: false,
+      status: null,
+      message: `Anthropic did not answer within 10 seconds (${baseURL}). Try again shortly.`,
+    };
   }
   if (error instanceof APIConnectionError) {
-    return { ok: false, status: null, message: `Could not reach Anthropic at ${baseURL}. Check the network (or ANTHROPIC_BASE_URL) and try again.` };
+    return {
+      ok: false,
+      status: null,
+      message: `Could not reach Anthropic at ${baseURL}. Check the network (or ANTHROPIC_BASE_URL) and try again.`,
+    };
   }
   if (error instanceof APIError && typeof error.status === 'number') {
     const status = error.status;
-    if (status === 401) return { ok: false, status, message: 'Anthropic rejected this key (401): it is wrong, revoked or disabled. Check it in the Anthropic Console.' };
-    if (status === 403) return { ok: false, status, message: 'Anthropic accepted the key but refused access (403): check the key’s workspace and permissions in the Anthropic Console.' };
-    if (status === 429) return { ok: false, status, message: 'Anthropic is rate limiting this key (429) right now, or its account is out of credit. Try again in a minute.' };
-    if (status >= 500) return { ok: false, status, message: `Anthropic is having trouble (${status}). The key may be fine; try again shortly.` };
+    if (status === 401)
+      return {
+        ok: false,
+        status,
+        message:
+          'Anthropic rejected this key (401): it is wrong, revoked or disabled. Check it in the Anthropic Console.',
+      };
+    if (status === 403)
+      return {
+        ok: false,
+        status,
+        message:
+          'Anthropic accepted the key but refused access (403): check the key’s workspace and permissions in the Anthropic Console.',
+      };
+    if (status === 429)
+      return {
+        ok: false,
+        status,
+        message:
+          'Anthropic is rate limiting this key (429) right now, or its account is out of credit. Try again in a minute.',
+      };
+    if (status >= 500)
+      return {
+        ok: false,
+        status,
+        message: `Anthropic is having trouble (${status}). The key may be fine; try again shortly.`,
+      };
     return { ok: false, status, message: `Anthropic answered ${status}; the key could not be confirmed.` };
   }
   // Never echo an unknown error's text: it is not ours to show and could carry request details.
   log.warn('credentials.test_failed', { error_name: error instanceof Error ? error.name : typeof error });
-  return { ok: false, status: null, message: 'The key could not be tested because of an unexpected error. Try again shortly.' };
+  return {
+    ok: false,
+    status: null,
+    message: 'The key could not be tested because of an unexpected error. Try again shortly.',
+  };
 }
 
 /**
@@ -282,7 +383,11 @@ export async function resolveAnthropicKey(
       apiKey = await decryptSecret(config, sealedOf(row), aad);
     } catch (error) {
       if (!(error instanceof DecryptionError)) throw error;
-      log.error('credentials.undecryptable', { organization_id: orgId, credential_id: row.id, key_version: row.keyVersion });
+      log.error('credentials.undecryptable', {
+        organization_id: orgId,
+        credential_id: row.id,
+        key_version: row.keyVersion,
+      });
       throw new ModelKeyUnavailableError(row.keyVersion);
     }
     if (needsReseal(config, row.keyVersion)) await reseal(db, config, orgId, row, apiKey);
@@ -292,7 +397,13 @@ export async function resolveAnthropicKey(
 }
 
 /** Lazy rotation: seal under the current version, only if nobody replaced the row meanwhile. Best effort. */
-async function reseal(db: Db, config: EncryptionConfig, orgId: string, row: typeof credentials.$inferSelect, apiKey: string): Promise<void> {
+async function reseal(
+  db: Db,
+  config: EncryptionConfig,
+  orgId: string,
+  row: typeof credentials.$inferSelect,
+  apiKey: string,
+): Promise<void> {
   try {
     const sealed = await encryptSecret(config, apiKey, credentialAad(orgId, MODEL_PROVIDER));
     await orgScope(db, { orgId }).updateRows(
@@ -301,6 +412,10 @@ async function reseal(db: Db, config: EncryptionConfig, orgId: string, row: type
       and(eq(credentials.id, row.id), eq(credentials.ciphertext, row.ciphertext)),
     );
   } catch (error) {
-    log.warn('credentials.reseal_failed', { organization_id: orgId, credential_id: row.id, error_name: error instanceof Error ? error.name : 'unknown' });
+    log.warn('credentials.reseal_failed', {
+      organization_id: orgId,
+      credential_id: row.id,
+      error_name: error instanceof Error ? error.name : 'unknown',
+    });
   }
 }

@@ -32,14 +32,20 @@ describe('encryptSecret / decryptSecret', () => {
 
   it('refuses a ciphertext moved to another org or provider (additional data)', async () => {
     const sealed = await encryptSecret(v1, secret, aad);
-    await expect(decryptSecret(v1, sealed, credentialAad('org_two', 'anthropic'))).rejects.toBeInstanceOf(DecryptionError);
+    await expect(decryptSecret(v1, sealed, credentialAad('org_two', 'anthropic'))).rejects.toBeInstanceOf(
+      DecryptionError,
+    );
     await expect(decryptSecret(v1, sealed, credentialAad('org_one', 'openai'))).rejects.toBeInstanceOf(DecryptionError);
   });
 
   it('refuses tampered ciphertext or IV, and the wrong key', async () => {
     const sealed = await encryptSecret(v1, secret, aad);
-    await expect(decryptSecret(v1, { ...sealed, ciphertext: flipFirstByte(sealed.ciphertext) }, aad)).rejects.toBeInstanceOf(DecryptionError);
-    await expect(decryptSecret(v1, { ...sealed, iv: flipFirstByte(sealed.iv) }, aad)).rejects.toBeInstanceOf(DecryptionError);
+    await expect(
+      decryptSecret(v1, { ...sealed, ciphertext: flipFirstByte(sealed.ciphertext) }, aad),
+    ).rejects.toBeInstanceOf(DecryptionError);
+    await expect(decryptSecret(v1, { ...sealed, iv: flipFirstByte(sealed.iv) }, aad)).rejects.toBeInstanceOf(
+      DecryptionError,
+    );
     const otherKey = loadConfig({ ...base, ENCRYPTION_KEY: keyB });
     await expect(decryptSecret(otherKey, sealed, aad)).rejects.toThrowError(/could not be decrypted/);
   });
@@ -73,17 +79,37 @@ describe('rotation settings', () => {
     expect(v1.ENCRYPTION_KEY_PREVIOUS_VERSION).toBeUndefined();
     expect(v2.ENCRYPTION_KEY_VERSION).toBe(2);
     expect(v2.ENCRYPTION_KEY_PREVIOUS_VERSION).toBe(1);
-    const explicit = loadConfig({ ...base, ENCRYPTION_KEY: keyB, ENCRYPTION_KEY_VERSION: '7', ENCRYPTION_KEY_PREVIOUS: keyA, ENCRYPTION_KEY_PREVIOUS_VERSION: '3' });
+    const explicit = loadConfig({
+      ...base,
+      ENCRYPTION_KEY: keyB,
+      ENCRYPTION_KEY_VERSION: '7',
+      ENCRYPTION_KEY_PREVIOUS: keyA,
+      ENCRYPTION_KEY_PREVIOUS_VERSION: '3',
+    });
     expect(explicit.ENCRYPTION_KEY_PREVIOUS_VERSION).toBe(3);
   });
 
   it('names a rotation that cannot work', () => {
-    expect(() => loadConfig({ ...base, ENCRYPTION_KEY: keyB, ENCRYPTION_KEY_PREVIOUS: keyA })).toThrowError(/ENCRYPTION_KEY_VERSION must be 2 or more/);
-    expect(() => loadConfig({ ...base, ENCRYPTION_KEY: keyB, ENCRYPTION_KEY_VERSION: 2, ENCRYPTION_KEY_PREVIOUS: keyA, ENCRYPTION_KEY_PREVIOUS_VERSION: 2 })).toThrowError(
-      /ENCRYPTION_KEY_PREVIOUS_VERSION must differ/,
+    expect(() => loadConfig({ ...base, ENCRYPTION_KEY: keyB, ENCRYPTION_KEY_PREVIOUS: keyA })).toThrowError(
+      /ENCRYPTION_KEY_VERSION must be 2 or more/,
     );
-    expect(() => loadConfig({ ...base, ENCRYPTION_KEY_VERSION: 2, ENCRYPTION_KEY_PREVIOUS: keyA })).toThrowError(/ENCRYPTION_KEY is required when ENCRYPTION_KEY_PREVIOUS/);
-    expect(() => loadConfig({ ...base, ENCRYPTION_KEY: keyB, ENCRYPTION_KEY_VERSION: 'two' })).toThrowError(/ENCRYPTION_KEY_VERSION must be a whole number/);
-    expect(() => loadConfig({ ...base, ENCRYPTION_KEY: keyB, ENCRYPTION_KEY_VERSION: 2, ENCRYPTION_KEY_PREVIOUS: 'c2hvcnQ=' })).toThrowError(/ENCRYPTION_KEY_PREVIOUS must be 32 bytes/);
+    expect(() =>
+      loadConfig({
+        ...base,
+        ENCRYPTION_KEY: keyB,
+        ENCRYPTION_KEY_VERSION: 2,
+        ENCRYPTION_KEY_PREVIOUS: keyA,
+        ENCRYPTION_KEY_PREVIOUS_VERSION: 2,
+      }),
+    ).toThrowError(/ENCRYPTION_KEY_PREVIOUS_VERSION must differ/);
+    expect(() => loadConfig({ ...base, ENCRYPTION_KEY_VERSION: 2, ENCRYPTION_KEY_PREVIOUS: keyA })).toThrowError(
+      /ENCRYPTION_KEY is required when ENCRYPTION_KEY_PREVIOUS/,
+    );
+    expect(() => loadConfig({ ...base, ENCRYPTION_KEY: keyB, ENCRYPTION_KEY_VERSION: 'two' })).toThrowError(
+      /ENCRYPTION_KEY_VERSION must be a whole number/,
+    );
+    expect(() =>
+      loadConfig({ ...base, ENCRYPTION_KEY: keyB, ENCRYPTION_KEY_VERSION: 2, ENCRYPTION_KEY_PREVIOUS: 'c2hvcnQ=' }),
+    ).toThrowError(/ENCRYPTION_KEY_PREVIOUS must be 32 bytes/);
   });
 });

@@ -8,7 +8,10 @@
  */
 import type { AppConfig } from './config';
 
-export type EncryptionConfig = Pick<AppConfig, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_VERSION' | 'ENCRYPTION_KEY_PREVIOUS' | 'ENCRYPTION_KEY_PREVIOUS_VERSION'>;
+export type EncryptionConfig = Pick<
+  AppConfig,
+  'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_VERSION' | 'ENCRYPTION_KEY_PREVIOUS' | 'ENCRYPTION_KEY_PREVIOUS_VERSION'
+>;
 
 export interface SealedSecret {
   /** Base64 of the AES-GCM output (ciphertext followed by the 16-byte tag). */
@@ -45,7 +48,8 @@ function importKey(base64: string): Promise<CryptoKey> {
 /** The key material for `version`, or undefined when this config does not carry it. */
 function keyForVersion(config: EncryptionConfig, version: number): string | undefined {
   if (version === config.ENCRYPTION_KEY_VERSION) return config.ENCRYPTION_KEY;
-  if (config.ENCRYPTION_KEY_PREVIOUS && version === config.ENCRYPTION_KEY_PREVIOUS_VERSION) return config.ENCRYPTION_KEY_PREVIOUS;
+  if (config.ENCRYPTION_KEY_PREVIOUS && version === config.ENCRYPTION_KEY_PREVIOUS_VERSION)
+    return config.ENCRYPTION_KEY_PREVIOUS;
   return undefined;
 }
 
@@ -60,16 +64,28 @@ export function needsReseal(config: EncryptionConfig, keyVersion: number): boole
 }
 
 /** Seals `plaintext` under the current key version. */
-export async function encryptSecret(config: EncryptionConfig, plaintext: string, additionalData: string): Promise<SealedSecret> {
+export async function encryptSecret(
+  config: EncryptionConfig,
+  plaintext: string,
+  additionalData: string,
+): Promise<SealedSecret> {
   if (!config.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY is not configured.');
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const key = await importKey(config.ENCRYPTION_KEY);
-  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8(additionalData) }, key, utf8(plaintext));
+  const sealed = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: utf8(additionalData) },
+    key,
+    utf8(plaintext),
+  );
   return { ciphertext: toBase64(new Uint8Array(sealed)), iv: toBase64(iv), keyVersion: config.ENCRYPTION_KEY_VERSION };
 }
 
 /** Opens a sealed secret with the key of its version; throws DecryptionError when it cannot. */
-export async function decryptSecret(config: EncryptionConfig, sealed: SealedSecret, additionalData: string): Promise<string> {
+export async function decryptSecret(
+  config: EncryptionConfig,
+  sealed: SealedSecret,
+  additionalData: string,
+): Promise<string> {
   const material = keyForVersion(config, sealed.keyVersion);
   if (!material) {
     throw new DecryptionError(
@@ -87,7 +103,10 @@ export async function decryptSecret(config: EncryptionConfig, sealed: SealedSecr
     return new TextDecoder().decode(opened);
   } catch {
     // WebCrypto says only "OperationError"; the causes are a wrong key, wrong owner or tampering.
-    throw new DecryptionError('The secret could not be decrypted: wrong key, wrong owner, or altered data.', sealed.keyVersion);
+    throw new DecryptionError(
+      'The secret could not be decrypted: wrong key, wrong owner, or altered data.',
+      sealed.keyVersion,
+    );
   }
 }
 

@@ -18,7 +18,18 @@ export interface AgentTemplate {
   toolPermissions: string[];
 }
 
-export const CORE_TOOLS = ['update_progress', 'finish_task', 'delegate_task', 'send_message', 'read_messages', 'list_tasks', 'get_task', 'list_agents', 'remember', 'recall'];
+export const CORE_TOOLS = [
+  'update_progress',
+  'finish_task',
+  'delegate_task',
+  'send_message',
+  'read_messages',
+  'list_tasks',
+  'get_task',
+  'list_agents',
+  'remember',
+  'recall',
+];
 
 export const DEFAULT_TEAM: readonly AgentTemplate[] = [
   {

@@ -54,7 +54,9 @@ export interface FieldIssue {
   message: string;
 }
 
-export function fieldIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): FieldIssue[] {
+export function fieldIssues(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+): FieldIssue[] {
   return issues.map((issue) => ({
     field: issue.path.map(String).join('.') || '(body)',
     message: issue.message,

@@ -5,8 +5,25 @@
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
 export type IdPrefix =
-  | 'usr' | 'org' | 'mem' | 'inv' | 'key' | 'aud' | 'agt' | 'tsk' | 'thr' | 'msg'
-  | 'act' | 'run' | 'stp' | 'sch' | 'crd' | 'use' | 'req' | 'not' | 'idm';
+  | 'usr'
+  | 'org'
+  | 'mem'
+  | 'inv'
+  | 'key'
+  | 'aud'
+  | 'agt'
+  | 'tsk'
+  | 'thr'
+  | 'msg'
+  | 'act'
+  | 'run'
+  | 'stp'
+  | 'sch'
+  | 'crd'
+  | 'use'
+  | 'req'
+  | 'not'
+  | 'idm';
 
 function encodeTime(ms: number): string {
   let out = '';

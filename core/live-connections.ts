@@ -18,11 +18,24 @@ export async function closeKeyConnections(env: Pick<Env, 'ORG_HUB'>, orgId: stri
 }
 
 /** Sessions are identified by id (the stored hash) or by the raw cookie token. */
-export async function closeSessionConnections(db: Db, env: Pick<Env, 'ORG_HUB'>, userId: string, sessions: Array<{ id: string } | { token: string }>): Promise<void> {
+export async function closeSessionConnections(
+  db: Db,
+  env: Pick<Env, 'ORG_HUB'>,
+  userId: string,
+  sessions: Array<{ id: string } | { token: string }>,
+): Promise<void> {
   if (!sessions.length) return;
   const ids = await Promise.all(sessions.map(async (s) => ('id' in s ? s.id : sha256Hex(s.token))));
   const memberships = await listMemberships(db, userId);
   await Promise.all(
-    memberships.flatMap((m) => ids.map((id) => getOrgHub(env, { orgId: m.organization.id }).disconnect(m.organization.id, liveCredential.session(id), 'Signed out'))),
+    memberships.flatMap((m) =>
+      ids.map((id) =>
+        getOrgHub(env, { orgId: m.organization.id }).disconnect(
+          m.organization.id,
+          liveCredential.session(id),
+          'Signed out',
+        ),
+      ),
+    ),
   );
 }

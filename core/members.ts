@@ -27,21 +27,40 @@ export interface Member {
 export async function listMembers(db: Db, ctx: OrgContext): Promise<Member[]> {
   requirePermission(ctx.role, 'members:read');
   const rows = await db
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, joinedAt: memberships.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organizationId, ctx.orgId))
     .orderBy(asc(memberships.createdAt));
-  return rows.map((row) => ({ user_id: row.userId, email: row.email, name: row.name, role: row.role, joined_at: row.joinedAt }));
+  return rows.map((row) => ({
+    user_id: row.userId,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    joined_at: row.joinedAt,
+  }));
 }
 
 async function membershipOf(db: Db, orgId: string, userId: string) {
-  const [row] = await db.select().from(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId))).limit(1);
+  const [row] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)))
+    .limit(1);
   return row;
 }
 
 async function ownerCount(db: Db, orgId: string): Promise<number> {
-  const rows = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.role, 'owner')));
+  const rows = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, orgId), eq(memberships.role, 'owner')));
   return rows.length;
 }
 
@@ -49,7 +68,13 @@ function actorId(ctx: OrgContext): string | null {
   return ctx.actor.type === 'system' ? null : ctx.actor.id;
 }
 
-export async function changeMemberRole(db: Db, ctx: OrgContext, userId: string, role: Role, ip: string | null): Promise<Member> {
+export async function changeMemberRole(
+  db: Db,
+  ctx: OrgContext,
+  userId: string,
+  role: Role,
+  ip: string | null,
+): Promise<Member> {
   const target = await membershipOf(db, ctx.orgId, userId);
   if (!target) throw new ApiError('not_found', 'No such member.');
   requirePermission(ctx.role, 'members:manage');
@@ -81,14 +106,26 @@ export async function removeMember(db: Db, ctx: OrgContext, userId: string, ip: 
   const leaving = actorId(ctx) === userId;
   if (!leaving) {
     requirePermission(ctx.role, 'members:manage');
-    if (target.role === 'owner' && ctx.role !== 'owner') throw new ApiError('forbidden', 'Only an owner can remove an owner.');
+    if (target.role === 'owner' && ctx.role !== 'owner')
+      throw new ApiError('forbidden', 'Only an owner can remove an owner.');
   }
   if (target.role === 'owner' && (await ownerCount(db, ctx.orgId)) <= 1) {
-    throw new ApiError('conflict', leaving ? 'You are the last owner: make someone else an owner, or delete the organization.' : 'The last owner cannot be removed.');
+    throw new ApiError(
+      'conflict',
+      leaving
+        ? 'You are the last owner: make someone else an owner, or delete the organization.'
+        : 'The last owner cannot be removed.',
+    );
   }
   await db.batch([
     db.delete(memberships).where(eq(memberships.id, target.id)),
-    auditInsert(db, { organizationId: ctx.orgId, actor: ctx.actor, action: leaving ? 'member.left' : 'member.removed', target: { type: 'user', id: userId }, ip }),
+    auditInsert(db, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: leaving ? 'member.left' : 'member.removed',
+      target: { type: 'user', id: userId },
+      ip,
+    }),
   ]);
 }
 
@@ -105,9 +142,21 @@ export async function listInvitations(db: Db, ctx: OrgContext): Promise<Invitati
   const rows = await db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.organizationId, ctx.orgId), isNull(invitations.acceptedAt), gt(invitations.expiresAt, Date.now())))
+    .where(
+      and(
+        eq(invitations.organizationId, ctx.orgId),
+        isNull(invitations.acceptedAt),
+        gt(invitations.expiresAt, Date.now()),
+      ),
+    )
     .orderBy(asc(invitations.createdAt));
-  return rows.map((row) => ({ id: row.id, email: row.email, role: row.role, expires_at: row.expiresAt, created_at: row.createdAt }));
+  return rows.map((row) => ({
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    expires_at: row.expiresAt,
+    created_at: row.createdAt,
+  }));
 }
 
 export async function createInvitation(
@@ -117,7 +166,8 @@ export async function createInvitation(
   ip: string | null,
 ): Promise<{ invitation: InvitationView; token: string }> {
   requirePermission(ctx.role, 'members:manage');
-  if (input.role === 'owner' && ctx.role !== 'owner') throw new ApiError('forbidden', 'Only an owner can invite an owner.');
+  if (input.role === 'owner' && ctx.role !== 'owner')
+    throw new ApiError('forbidden', 'Only an owner can invite an owner.');
   const email = input.email.trim().toLowerCase();
   const existingMember = await db
     .select({ id: memberships.id })
@@ -125,7 +175,10 @@ export async function createInvitation(
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.organizationId, ctx.orgId), eq(users.email, email)))
     .limit(1);
-  if (existingMember.length > 0) throw new ApiError('conflict', 'That person is already a member.', [{ field: 'email', message: 'Already a member.' }]);
+  if (existingMember.length > 0)
+    throw new ApiError('conflict', 'That person is already a member.', [
+      { field: 'email', message: 'Already a member.' },
+    ]);
 
   const token = randomToken(40);
   const now = Date.now();
@@ -143,24 +196,48 @@ export async function createInvitation(
   };
   await db.batch([
     // A new invitation for the same email replaces any pending one.
-    db.delete(invitations).where(and(eq(invitations.organizationId, ctx.orgId), eq(invitations.email, email), isNull(invitations.acceptedAt))),
+    db
+      .delete(invitations)
+      .where(
+        and(eq(invitations.organizationId, ctx.orgId), eq(invitations.email, email), isNull(invitations.acceptedAt)),
+      ),
     db.insert(invitations).values(row),
-    auditInsert(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'member.invited', target: { type: 'invitation', id: row.id }, ip, metadata: { email, role: input.role } }),
+    auditInsert(db, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: 'member.invited',
+      target: { type: 'invitation', id: row.id },
+      ip,
+      metadata: { email, role: input.role },
+    }),
   ]);
   return { invitation: { id: row.id, email, role: row.role, expires_at: row.expiresAt, created_at: now }, token };
 }
 
-export async function revokeInvitation(db: Db, ctx: OrgContext, invitationId: string, ip: string | null): Promise<void> {
+export async function revokeInvitation(
+  db: Db,
+  ctx: OrgContext,
+  invitationId: string,
+  ip: string | null,
+): Promise<void> {
   const [row] = await db
     .select({ id: invitations.id })
     .from(invitations)
-    .where(and(eq(invitations.organizationId, ctx.orgId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt)))
+    .where(
+      and(eq(invitations.organizationId, ctx.orgId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt)),
+    )
     .limit(1);
   if (!row) throw new ApiError('not_found', 'No such invitation.');
   requirePermission(ctx.role, 'members:manage');
   await db.batch([
     db.delete(invitations).where(eq(invitations.id, row.id)),
-    auditInsert(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'member.invitation_revoked', target: { type: 'invitation', id: row.id }, ip }),
+    auditInsert(db, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: 'member.invitation_revoked',
+      target: { type: 'invitation', id: row.id },
+      ip,
+    }),
   ]);
 }
 
@@ -175,13 +252,33 @@ export interface PendingInvitation {
 export async function findInvitationByToken(db: Db, token: string): Promise<PendingInvitation | undefined> {
   if (!/^[0-9A-Za-z]{40}$/.test(token)) return undefined;
   const [row] = await db
-    .select({ invitation: invitations, organization: { id: organizations.id, slug: organizations.slug, name: organizations.name, plan: organizations.plan } })
+    .select({
+      invitation: invitations,
+      organization: {
+        id: organizations.id,
+        slug: organizations.slug,
+        name: organizations.name,
+        plan: organizations.plan,
+      },
+    })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
-    .where(and(eq(invitations.tokenHash, await sha256Hex(token)), isNull(invitations.acceptedAt), gt(invitations.expiresAt, Date.now()), isNull(organizations.deletedAt)))
+    .where(
+      and(
+        eq(invitations.tokenHash, await sha256Hex(token)),
+        isNull(invitations.acceptedAt),
+        gt(invitations.expiresAt, Date.now()),
+        isNull(organizations.deletedAt),
+      ),
+    )
     .limit(1);
   if (!row) return undefined;
-  return { id: row.invitation.id, email: row.invitation.email, role: row.invitation.role, organization: row.organization };
+  return {
+    id: row.invitation.id,
+    email: row.invitation.email,
+    role: row.invitation.role,
+    organization: row.organization,
+  };
 }
 
 /** The writes that accept an invitation; the `acceptedAt IS NULL` guard makes it single-use. */
@@ -192,18 +289,33 @@ export function invitationAcceptStatements(db: Db, invitation: PendingInvitation
       .update(invitations)
       .set({ acceptedAt: now, acceptedBy: userId })
       .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt))),
-    db.insert(memberships).values({ id: newId('mem', now), organizationId: invitation.organization.id, userId, role: invitation.role }),
-    auditInsert(db, { organizationId: invitation.organization.id, actor: { type: 'user', id: userId }, action: 'member.joined', target: { type: 'invitation', id: invitation.id }, ip, metadata: { role: invitation.role } }),
+    db
+      .insert(memberships)
+      .values({ id: newId('mem', now), organizationId: invitation.organization.id, userId, role: invitation.role }),
+    auditInsert(db, {
+      organizationId: invitation.organization.id,
+      actor: { type: 'user', id: userId },
+      action: 'member.joined',
+      target: { type: 'invitation', id: invitation.id },
+      ip,
+      metadata: { role: invitation.role },
+    }),
   ] as const;
 }
 
 /** A signed-in user accepts an invitation addressed to their email. */
-export async function acceptInvitation(db: Db, token: string, user: { id: string; email: string }, ip: string | null): Promise<PendingInvitation> {
+export async function acceptInvitation(
+  db: Db,
+  token: string,
+  user: { id: string; email: string },
+  ip: string | null,
+): Promise<PendingInvitation> {
   const invitation = await findInvitationByToken(db, token);
   if (!invitation || invitation.email !== user.email.toLowerCase()) {
     throw new ApiError('not_found', 'This invitation is not valid for your account, or it has expired or been used.');
   }
-  if (await membershipOf(db, invitation.organization.id, user.id)) throw new ApiError('conflict', 'You are already a member of this organization.');
+  if (await membershipOf(db, invitation.organization.id, user.id))
+    throw new ApiError('conflict', 'You are already a member of this organization.');
   const [claimed] = await db.batch(invitationAcceptStatements(db, invitation, user.id, ip));
   if (claimed.meta.changes === 0) throw new ApiError('not_found', 'This invitation has already been used.');
   return invitation;

@@ -23,7 +23,9 @@ export type CreateOrgInput = z.infer<typeof CreateOrgInput>;
 
 export const UpdateOrgInput = z
   .strictObject({ name: nameField('an organization name').optional(), slug: slugField.optional() })
-  .refine((input) => input.name !== undefined || input.slug !== undefined, { message: 'Send a name or a slug to change.' });
+  .refine((input) => input.name !== undefined || input.slug !== undefined, {
+    message: 'Send a name or a slug to change.',
+  });
 
 export const InviteInput = z.strictObject({ email: emailField, role: roleField.default('member') });
 
@@ -55,7 +57,13 @@ export async function createOrganizationAs(
   ip: string | null,
 ): Promise<Organization> {
   const org = await createOrganization(db, config, { name: input.name, slug: input.slug, ownerUserId: userId });
-  await recordAudit(db, { organizationId: org.id, actor: { type: 'user', id: userId }, action: 'org.created', target: { type: 'organization', id: org.id }, ip });
+  await recordAudit(db, {
+    organizationId: org.id,
+    actor: { type: 'user', id: userId },
+    action: 'org.created',
+    target: { type: 'organization', id: org.id },
+    ip,
+  });
   return org;
 }
 
@@ -66,7 +74,12 @@ export async function listOrgApiKeys(db: Db, ctx: OrgContext) {
 }
 
 /** Issues a key (admin); the secret `key` is returned here once and never stored. */
-export async function issueApiKey(db: Db, ctx: OrgContext, input: CreateKeyInput, ip: string | null): Promise<{ key: string; record: ApiKey }> {
+export async function issueApiKey(
+  db: Db,
+  ctx: OrgContext,
+  input: CreateKeyInput,
+  ip: string | null,
+): Promise<{ key: string; record: ApiKey }> {
   requirePermission(ctx.role, 'keys:manage');
   const issued = await createApiKey(db, {
     organizationId: ctx.orgId,
@@ -87,14 +100,26 @@ export async function issueApiKey(db: Db, ctx: OrgContext, input: CreateKeyInput
 }
 
 /** Revokes a live key of this org (admin): not found first, then the role check. */
-export async function revokeOrgApiKey(db: Db, env: Pick<Env, 'KV' | 'ORG_HUB'>, ctx: OrgContext, keyId: string, ip: string | null): Promise<ApiKey> {
+export async function revokeOrgApiKey(
+  db: Db,
+  env: Pick<Env, 'KV' | 'ORG_HUB'>,
+  ctx: OrgContext,
+  keyId: string,
+  ip: string | null,
+): Promise<ApiKey> {
   const live = await listApiKeys(db, ctx.orgId);
   if (!live.some((row) => row.key.id === keyId)) throw new ApiError('not_found', 'No such API key.');
   requirePermission(ctx.role, 'keys:manage');
   const revoked = await revokeApiKey(db, env.KV, ctx.orgId, keyId);
   if (!revoked) throw new ApiError('not_found', 'No such API key.');
   await closeKeyConnections(env, ctx.orgId, keyId);
-  await recordAudit(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'api_key.revoked', target: { type: 'api_key', id: keyId }, ip });
+  await recordAudit(db, {
+    organizationId: ctx.orgId,
+    actor: ctx.actor,
+    action: 'api_key.revoked',
+    target: { type: 'api_key', id: keyId },
+    ip,
+  });
   return revoked;
 }
 
@@ -107,10 +132,22 @@ export async function listAuditPage(db: Db, ctx: OrgContext, opts: { limit: numb
 }
 
 /** Ends every session of the user but the current one and records it; returns how many ended. */
-export async function signOutOtherSessions(db: Db, env: Pick<Env, 'ORG_HUB'>, userId: string, currentSessionId: string, ip: string | null): Promise<number> {
+export async function signOutOtherSessions(
+  db: Db,
+  env: Pick<Env, 'ORG_HUB'>,
+  userId: string,
+  currentSessionId: string,
+  ip: string | null,
+): Promise<number> {
   const others = (await listSessions(db, userId)).filter((s) => s.id !== currentSessionId);
   const ended = await deleteOtherSessions(db, userId, currentSessionId);
   await closeSessionConnections(db, env, userId, others);
-  await recordAudit(db, { organizationId: null, actor: { type: 'user', id: userId }, action: 'auth.other_sessions_revoked', ip, metadata: { ended } });
+  await recordAudit(db, {
+    organizationId: null,
+    actor: { type: 'user', id: userId },
+    action: 'auth.other_sessions_revoked',
+    ip,
+    metadata: { ended },
+  });
   return ended;
 }

@@ -33,7 +33,12 @@ export interface CreateOrganizationInput {
 async function freeSlug(db: Db, base: string): Promise<string> {
   const candidate = RESERVED_SLUGS.has(base) ? `${base}-team` : base;
   const taken = new Set(
-    (await db.select({ slug: organizations.slug }).from(organizations).where(like(organizations.slug, `${candidate}%`))).map((row) => row.slug),
+    (
+      await db
+        .select({ slug: organizations.slug })
+        .from(organizations)
+        .where(like(organizations.slug, `${candidate}%`))
+    ).map((row) => row.slug),
   );
   if (!taken.has(candidate)) return candidate;
   for (let n = 2; n < 10_000; n++) if (!taken.has(`${candidate}-${n}`)) return `${candidate}-${n}`;
@@ -42,15 +47,24 @@ async function freeSlug(db: Db, base: string): Promise<string> {
 
 /** The plan and subscription state a new org starts with (DESIGN §7). */
 export function initialPlan(config: Pick<AppConfig, 'billingEnabled'>, now = Date.now()) {
-  if (!config.billingEnabled) return { plan: 'self_hosted' as const, subscriptionStatus: 'none' as const, trialEndsAt: null };
-  return { plan: TRIAL_PLAN, subscriptionStatus: 'trialing' as const, trialEndsAt: now + TRIAL_DAYS * 24 * 3600 * 1000 };
+  if (!config.billingEnabled)
+    return { plan: 'self_hosted' as const, subscriptionStatus: 'none' as const, trialEndsAt: null };
+  return {
+    plan: TRIAL_PLAN,
+    subscriptionStatus: 'trialing' as const,
+    trialEndsAt: now + TRIAL_DAYS * 24 * 3600 * 1000,
+  };
 }
 
 /**
  * The writes that create an org, the owner's membership and the default team of five, for the
  * caller to run in one batch (with the user row at signup), so no half-made org can exist.
  */
-export async function organizationInserts(db: Db, config: Pick<AppConfig, 'billingEnabled'>, input: CreateOrganizationInput) {
+export async function organizationInserts(
+  db: Db,
+  config: Pick<AppConfig, 'billingEnabled'>,
+  input: CreateOrganizationInput,
+) {
   const now = Date.now();
   const orgId = newId('org', now);
   const slug = await freeSlug(db, slugify(input.slug ?? input.name));
@@ -72,7 +86,9 @@ export async function organizationInserts(db: Db, config: Pick<AppConfig, 'billi
   const agentIds = new Map(DEFAULT_TEAM.map((agent) => [agent.slug, newId('agt', now)]));
   const statements = [
     db.insert(organizations).values(org),
-    db.insert(memberships).values({ id: newId('mem', now), organizationId: orgId, userId: input.ownerUserId, role: 'owner' }),
+    db
+      .insert(memberships)
+      .values({ id: newId('mem', now), organizationId: orgId, userId: input.ownerUserId, role: 'owner' }),
     orgScope(db, { orgId }).insertRows(
       agents,
       DEFAULT_TEAM.map((template) => ({
@@ -96,7 +112,11 @@ export async function organizationInserts(db: Db, config: Pick<AppConfig, 'billi
   return { org, statements };
 }
 
-export async function createOrganization(db: Db, config: Pick<AppConfig, 'billingEnabled'>, input: CreateOrganizationInput): Promise<Organization> {
+export async function createOrganization(
+  db: Db,
+  config: Pick<AppConfig, 'billingEnabled'>,
+  input: CreateOrganizationInput,
+): Promise<Organization> {
   const { org, statements } = await organizationInserts(db, config, input);
   await db.batch(statements);
   return org;
@@ -137,17 +157,34 @@ export async function updateOrganization(
 ): Promise<Organization> {
   requirePermission(ctx.role, 'org:update');
   if (input.slug) {
-    if (RESERVED_SLUGS.has(input.slug)) throw new ApiError('conflict', 'That slug is reserved.', [{ field: 'slug', message: 'Reserved.' }]);
-    const [taken] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, input.slug)).limit(1);
-    if (taken && taken.id !== ctx.orgId) throw new ApiError('conflict', 'That slug is taken.', [{ field: 'slug', message: 'Taken.' }]);
+    if (RESERVED_SLUGS.has(input.slug))
+      throw new ApiError('conflict', 'That slug is reserved.', [{ field: 'slug', message: 'Reserved.' }]);
+    const [taken] = await db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(eq(organizations.slug, input.slug))
+      .limit(1);
+    if (taken && taken.id !== ctx.orgId)
+      throw new ApiError('conflict', 'That slug is taken.', [{ field: 'slug', message: 'Taken.' }]);
   }
   const [updated] = await db.batch([
     db
       .update(organizations)
-      .set({ ...(input.name ? { name: input.name } : {}), ...(input.slug ? { slug: input.slug } : {}), updatedAt: Date.now() })
+      .set({
+        ...(input.name ? { name: input.name } : {}),
+        ...(input.slug ? { slug: input.slug } : {}),
+        updatedAt: Date.now(),
+      })
       .where(eq(organizations.id, ctx.orgId))
       .returning(),
-    auditInsert(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'org.updated', target: { type: 'organization', id: ctx.orgId }, ip, metadata: input }),
+    auditInsert(db, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: 'org.updated',
+      target: { type: 'organization', id: ctx.orgId },
+      ip,
+      metadata: input,
+    }),
   ]);
   return updated[0]!;
 }
@@ -157,16 +194,34 @@ export async function updateOrganization(
  * once (it disappears everywhere), its keys stop working, its OrgHub storage is cleared,
  * and the cron sweep purges its rows.
  */
-export async function deleteOrganization(db: Db, env: Pick<Env, 'ORG_HUB' | 'KV'>, ctx: OrgContext, ip: string | null): Promise<void> {
+export async function deleteOrganization(
+  db: Db,
+  env: Pick<Env, 'ORG_HUB' | 'KV'>,
+  ctx: OrgContext,
+  ip: string | null,
+): Promise<void> {
   requirePermission(ctx.role, 'org:delete');
   const hub = getOrgHub(env, ctx);
   const active = await hub.activeRunCount();
-  if (active > 0) throw new ApiError('conflict', `${active} agent run(s) are still active. Cancel them or wait for them to finish, then delete.`);
+  if (active > 0)
+    throw new ApiError(
+      'conflict',
+      `${active} agent run(s) are still active. Cancel them or wait for them to finish, then delete.`,
+    );
   const now = Date.now();
   await db.batch([
     db.update(organizations).set({ deletedAt: now, updatedAt: now }).where(eq(organizations.id, ctx.orgId)),
-    db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.organizationId, ctx.orgId), isNull(apiKeys.revokedAt))),
-    auditInsert(db, { organizationId: ctx.orgId, actor: ctx.actor, action: 'org.deleted', target: { type: 'organization', id: ctx.orgId }, ip }),
+    db
+      .update(apiKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(apiKeys.organizationId, ctx.orgId), isNull(apiKeys.revokedAt))),
+    auditInsert(db, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: 'org.deleted',
+      target: { type: 'organization', id: ctx.orgId },
+      ip,
+    }),
   ]);
   await evictOrgKeysFromCache(db, env.KV, ctx.orgId);
   await hub.purge(ctx.orgId);
@@ -174,6 +229,8 @@ export async function deleteOrganization(db: Db, env: Pick<Env, 'ORG_HUB' | 'KV'
 
 /** Orgs marked deleted more than `graceMs` ago: removed for good (rows cascade). */
 export async function purgeDeletedOrganizations(db: Db, graceMs: number): Promise<number> {
-  const result = await db.delete(organizations).where(and(isNotNull(organizations.deletedAt), lt(organizations.deletedAt, Date.now() - graceMs)));
+  const result = await db
+    .delete(organizations)
+    .where(and(isNotNull(organizations.deletedAt), lt(organizations.deletedAt, Date.now() - graceMs)));
   return result.meta.changes;
 }

@@ -36,8 +36,12 @@ export function can(role: Role, permission: Permission): boolean {
 /** Throws 403 when the role may not do this. Call after the object lookup (404 first). */
 export function requirePermission(role: Role, permission: Permission): void {
   if (!can(role, permission)) {
-    throw new ApiError('forbidden', `Your role (${role}) cannot do this; it needs ${PERMISSIONS[permission]} or above.`, {
-      required_role: PERMISSIONS[permission],
-    });
+    throw new ApiError(
+      'forbidden',
+      `Your role (${role}) cannot do this; it needs ${PERMISSIONS[permission]} or above.`,
+      {
+        required_role: PERMISSIONS[permission],
+      },
+    );
   }
 }

@@ -7,8 +7,12 @@ describe('queue messages', () => {
   });
 
   it('refuses malformed bodies', () => {
-    expect(AgentRunMessage.safeParse({ kind: 'run_task', orgId: 'org_1', taskId: 't', attempt: 0, enqueuedAt: 1 }).success).toBe(false);
+    expect(
+      AgentRunMessage.safeParse({ kind: 'run_task', orgId: 'org_1', taskId: 't', attempt: 0, enqueuedAt: 1 }).success,
+    ).toBe(false);
     expect(AgentRunMessage.safeParse({ kind: 'other' }).success).toBe(false);
-    expect(AgentRunMessage.safeParse({ kind: 'run_task', orgId: 'org_1', taskId: 't', attempt: 1, enqueuedAt: 1 }).success).toBe(true);
+    expect(
+      AgentRunMessage.safeParse({ kind: 'run_task', orgId: 'org_1', taskId: 't', attempt: 1, enqueuedAt: 1 }).success,
+    ).toBe(true);
   });
 });

@@ -8,8 +8,14 @@ function fakeKv(delayMs = 0) {
   return {
     store,
     kv: {
-      get: async (key: string) => (await wait(), store.get(key) ?? null),
-      put: async (key: string, value: string) => (await wait(), void store.set(key, value)),
+      get: async (key: string) => {
+        await wait();
+        return store.get(key) ?? null;
+      },
+      put: async (key: string, value: string) => {
+        await wait();
+        store.set(key, value);
+      },
     } as unknown as KVNamespace,
   };
 }
@@ -21,7 +27,9 @@ describe('KvRateLimiter', () => {
     const { kv } = fakeKv(5);
     const limiter = new KvRateLimiter(kv);
     const work: Promise<unknown>[] = [];
-    const decisions = await Promise.all(Array.from({ length: 25 }, () => limiter.hit('key:a', rule, (w) => work.push(w), 1_000_000)));
+    const decisions = await Promise.all(
+      Array.from({ length: 25 }, () => limiter.hit('key:a', rule, (w) => work.push(w), 1_000_000)),
+    );
     expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
     expect(decisions.filter((d) => !d.allowed).every((d) => d.retryAfterSeconds > 0 && d.remaining === 0)).toBe(true);
   });
@@ -33,7 +41,9 @@ describe('KvRateLimiter', () => {
     let t = 1_000_000;
     await limiter.hit('key:b', rule, (w) => work.push(w), t);
     t += 1_500; // the next hit triggers a flush
-    const decisions = await Promise.all(Array.from({ length: 15 }, () => limiter.hit('key:b', rule, (w) => work.push(w), t)));
+    const decisions = await Promise.all(
+      Array.from({ length: 15 }, () => limiter.hit('key:b', rule, (w) => work.push(w), t)),
+    );
     await Promise.all(work);
     expect(decisions.filter((d) => d.allowed)).toHaveLength(9);
     await limiter.flushAll();

@@ -47,7 +47,12 @@ export class KvRateLimiter {
    * Counts one request against `bucket` and decides. `defer` receives the KV write so the
    * caller can run it after the response (waitUntil).
    */
-  async hit(bucket: string, rule: RateLimitRule, defer: (work: Promise<unknown>) => void, now = Date.now()): Promise<RateLimitDecision> {
+  async hit(
+    bucket: string,
+    rule: RateLimitRule,
+    defer: (work: Promise<unknown>) => void,
+    now = Date.now(),
+  ): Promise<RateLimitDecision> {
     const windowMs = rule.windowSeconds * 1000;
     const windowStart = Math.floor(now / windowMs) * windowMs;
     const kvKey = `rl:${bucket}:${windowStart}`;
@@ -58,11 +63,24 @@ export class KvRateLimiter {
     if (used >= rule.limit) {
       // Denied requests still publish what this isolate admitted, so other isolates converge.
       if (due) defer(this.flush(kvKey, counter, rule, now));
-      return { allowed: false, limit: rule.limit, remaining: 0, resetAt, retryAfterSeconds: Math.max(1, resetAt - Math.floor(now / 1000)) };
+      return {
+        allowed: false,
+        limit: rule.limit,
+        remaining: 0,
+        resetAt,
+        retryAfterSeconds: Math.max(1, resetAt - Math.floor(now / 1000)),
+      };
     }
     counter.pending += 1;
-    if (due || (now - counter.lastFlush >= FLUSH_INTERVAL_MS && !counter.flushing)) defer(this.flush(kvKey, counter, rule, now));
-    return { allowed: true, limit: rule.limit, remaining: Math.max(0, rule.limit - used - 1), resetAt, retryAfterSeconds: 0 };
+    if (due || (now - counter.lastFlush >= FLUSH_INTERVAL_MS && !counter.flushing))
+      defer(this.flush(kvKey, counter, rule, now));
+    return {
+      allowed: true,
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - used - 1),
+      resetAt,
+      retryAfterSeconds: 0,
+    };
   }
 
   private load(kvKey: string, windowStart: number, now: number): Promise<Counter> {
@@ -70,7 +88,14 @@ export class KvRateLimiter {
     if (!loading) {
       loading = (async () => {
         const stored = Number((await this.kv.get(kvKey)) ?? 0);
-        const counter: Counter = { windowStart, shared: Number.isFinite(stored) ? stored : 0, pending: 0, inFlight: 0, lastFlush: now, flushing: null };
+        const counter: Counter = {
+          windowStart,
+          shared: Number.isFinite(stored) ? stored : 0,
+          pending: 0,
+          inFlight: 0,
+          lastFlush: now,
+          flushing: null,
+        };
         this.remember(kvKey, counter);
         return counter;
       })().finally(() => this.loading.delete(kvKey));
@@ -112,7 +137,8 @@ export class KvRateLimiter {
 
   private remember(key: string, counter: Counter) {
     if (this.counters.size >= MAX_COUNTERS) {
-      for (const [oldKey, old] of this.counters) if (old.windowStart < counter.windowStart) this.counters.delete(oldKey);
+      for (const [oldKey, old] of this.counters)
+        if (old.windowStart < counter.windowStart) this.counters.delete(oldKey);
       if (this.counters.size >= MAX_COUNTERS) this.counters.clear();
     }
     this.counters.set(key, counter);

@@ -5,14 +5,23 @@
 import { ApiError, type ErrorCode } from './errors';
 
 export type ErrorDetails = Array<{ field: string; message: string }> | Record<string, string | number | boolean | null>;
-export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; details?: ErrorDetails } };
+export type RpcResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: ErrorCode; message: string; details?: ErrorDetails } };
 
 export async function capture<T>(work: () => Promise<T>): Promise<RpcResult<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
     if (error instanceof ApiError) {
-      return { ok: false, error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details as ErrorDetails }) } };
+      return {
+        ok: false,
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details as ErrorDetails }),
+        },
+      };
     }
     throw error;
   }

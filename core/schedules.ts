@@ -38,7 +38,11 @@ const cronField = z
     }
   }, 'Not a valid cron expression (five fields: minute hour day-of-month month day-of-week, e.g. "0 9 * * 1-5").');
 
-const timezoneField = z.string().trim().max(64).refine(validTimezone, 'Not a known IANA time zone (e.g. "Europe/Paris").');
+const timezoneField = z
+  .string()
+  .trim()
+  .max(64)
+  .refine(validTimezone, 'Not a known IANA time zone (e.g. "Europe/Paris").');
 
 export const ScheduleInput = z.strictObject({
   name: z.string().trim().min(1).max(100),

@@ -14,4 +14,21 @@ export function slugify(input: string): string {
 }
 
 /** Words that would collide with app routes if used as an org slug. */
-export const RESERVED_SLUGS = new Set(['api', 'v1', 'app', 'admin', 'login', 'logout', 'signup', 'demo', 'docs', 'pricing', 'settings', 'new', 'webhooks', 'assets', 'orgs', 'invitations']);
+export const RESERVED_SLUGS = new Set([
+  'api',
+  'v1',
+  'app',
+  'admin',
+  'login',
+  'logout',
+  'signup',
+  'demo',
+  'docs',
+  'pricing',
+  'settings',
+  'new',
+  'webhooks',
+  'assets',
+  'orgs',
+  'invitations',
+]);

@@ -7,7 +7,13 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { OrgScope } from './db/scoped';
 import { agentRuns, agents, runSteps, tasks, type TaskStatus } from './db/schema';
 
-export const OPEN_STATUSES = ['pending', 'queued', 'running', 'awaiting_approval', 'blocked'] as const satisfies readonly TaskStatus[];
+export const OPEN_STATUSES = [
+  'pending',
+  'queued',
+  'running',
+  'awaiting_approval',
+  'blocked',
+] as const satisfies readonly TaskStatus[];
 
 export interface TaskSummary {
   id: string;
@@ -16,7 +22,10 @@ export interface TaskSummary {
   agent: { id: string; slug: string; name: string; avatarColor: string };
 }
 
-async function summarize(scope: OrgScope, rows: Array<{ id: string; title: string; status: TaskStatus; agentId: string }>): Promise<TaskSummary[]> {
+async function summarize(
+  scope: OrgScope,
+  rows: Array<{ id: string; title: string; status: TaskStatus; agentId: string }>,
+): Promise<TaskSummary[]> {
   if (rows.length === 0) return [];
   const agentRows = await scope.selectFields(
     { id: agents.id, slug: agents.slug, name: agents.name, avatarColor: agents.avatarColor },
@@ -56,7 +65,12 @@ export async function taskSummaries(scope: OrgScope, ids: string[]): Promise<Tas
 export async function simulatedTaskIds(scope: OrgScope, taskIds: string[]): Promise<Set<string>> {
   if (taskIds.length === 0) return new Set();
   const rows = await scope
-    .selectFields({ taskId: agentRuns.taskId }, agentRuns, inArray(agentRuns.taskId, taskIds), eq(agentRuns.provider, 'simulated'))
+    .selectFields(
+      { taskId: agentRuns.taskId },
+      agentRuns,
+      inArray(agentRuns.taskId, taskIds),
+      eq(agentRuns.provider, 'simulated'),
+    )
     .groupBy(agentRuns.taskId);
   return new Set(rows.map((row) => row.taskId));
 }
@@ -73,12 +87,22 @@ export interface TraceStep {
 export async function listRunTraces(scope: OrgScope, runIds: string[]): Promise<Record<string, TraceStep[]>> {
   const out: Record<string, TraceStep[]> = Object.fromEntries(runIds.map((id) => [id, []]));
   if (runIds.length === 0) return out;
-  const rows = await scope.select(runSteps, inArray(runSteps.runId, runIds)).orderBy(asc(runSteps.runId), asc(runSteps.seq), asc(runSteps.chunk)).limit(5_000);
+  const rows = await scope
+    .select(runSteps, inArray(runSteps.runId, runIds))
+    .orderBy(asc(runSteps.runId), asc(runSteps.seq), asc(runSteps.chunk))
+    .limit(5_000);
   for (const row of rows) {
     const steps = (out[row.runId] ??= []);
     const last = steps[steps.length - 1];
     if (last && last.seq === row.seq) last.content += row.content;
-    else steps.push({ seq: row.seq, type: row.type, toolName: row.toolName, content: row.content, createdAt: row.createdAt });
+    else
+      steps.push({
+        seq: row.seq,
+        type: row.type,
+        toolName: row.toolName,
+        content: row.content,
+        createdAt: row.createdAt,
+      });
   }
   return out;
 }
@@ -117,7 +141,10 @@ export async function agentUsage(scope: OrgScope, agentId: string): Promise<Agen
 }
 
 /** The task an agent is running now, if any. */
-export async function currentTaskOf(scope: OrgScope, agentIds: string[]): Promise<Map<string, { id: string; title: string; progress: number }>> {
+export async function currentTaskOf(
+  scope: OrgScope,
+  agentIds: string[],
+): Promise<Map<string, { id: string; title: string; progress: number }>> {
   if (agentIds.length === 0) return new Map();
   const rows = await scope
     .selectFields(
@@ -128,6 +155,7 @@ export async function currentTaskOf(scope: OrgScope, agentIds: string[]): Promis
     )
     .orderBy(desc(tasks.startedAt));
   const out = new Map<string, { id: string; title: string; progress: number }>();
-  for (const row of rows) if (!out.has(row.agentId)) out.set(row.agentId, { id: row.id, title: row.title, progress: row.progress });
+  for (const row of rows)
+    if (!out.has(row.agentId)) out.set(row.agentId, { id: row.id, title: row.title, progress: row.progress });
   return out;
 }

@@ -14,7 +14,12 @@ export type AgentRun = typeof agentRuns.$inferSelect;
 export const MAX_DESCRIPTION = 16_000;
 export const MAX_DEPENDENCIES = 50;
 export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const;
-export const PRIORITY_RANK: Record<(typeof TASK_PRIORITIES)[number], number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+export const PRIORITY_RANK: Record<(typeof TASK_PRIORITIES)[number], number> = {
+  urgent: 0,
+  high: 1,
+  normal: 2,
+  low: 3,
+};
 
 const metadataField = z
   .record(z.string().max(64), z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()]))
@@ -121,7 +126,12 @@ export function runView(run: AgentRun) {
     error: run.error,
     started_at: iso(run.startedAt),
     ended_at: iso(run.endedAt),
-    usage: { agent_ms: run.agentMs, input_tokens: run.inputTokens, output_tokens: run.outputTokens, cost_usd: run.costMicroUsd / 1_000_000 },
+    usage: {
+      agent_ms: run.agentMs,
+      input_tokens: run.inputTokens,
+      output_tokens: run.outputTokens,
+      cost_usd: run.costMicroUsd / 1_000_000,
+    },
   };
 }
 
@@ -139,15 +149,27 @@ export async function viewTasks(scope: OrgScope, rows: Task[]): Promise<TaskView
   const agentIds = [...new Set(rows.map((t) => t.agentId))];
   const taskIds = rows.map((t) => t.id);
   const [agentRows, deps] = await Promise.all([
-    inChunks(agentIds, (ids) => scope.selectFields({ id: agents.id, slug: agents.slug, name: agents.name }, agents, inArray(agents.id, ids))),
+    inChunks(agentIds, (ids) =>
+      scope.selectFields({ id: agents.id, slug: agents.slug, name: agents.name }, agents, inArray(agents.id, ids)),
+    ),
     inChunks(taskIds, (ids) =>
-      scope.selectFields({ taskId: taskDependencies.taskId, dependsOnId: taskDependencies.dependsOnId }, taskDependencies, inArray(taskDependencies.taskId, ids)),
+      scope.selectFields(
+        { taskId: taskDependencies.taskId, dependsOnId: taskDependencies.dependsOnId },
+        taskDependencies,
+        inArray(taskDependencies.taskId, ids),
+      ),
     ),
   ]);
   const agentById = new Map(agentRows.map((a) => [a.id, a]));
   const depsByTask = new Map<string, string[]>();
   for (const dep of deps) depsByTask.set(dep.taskId, [...(depsByTask.get(dep.taskId) ?? []), dep.dependsOnId]);
-  return rows.map((task) => taskView(task, agentById.get(task.agentId) ?? { id: task.agentId, slug: 'unknown', name: 'Unknown' }, depsByTask.get(task.id)?.sort() ?? []));
+  return rows.map((task) =>
+    taskView(
+      task,
+      agentById.get(task.agentId) ?? { id: task.agentId, slug: 'unknown', name: 'Unknown' },
+      depsByTask.get(task.id)?.sort() ?? [],
+    ),
+  );
 }
 
 export async function getTask(scope: OrgScope, id: string): Promise<Task> {
@@ -177,7 +199,10 @@ export async function listTasks(scope: OrgScope, query: TaskListQuery) {
     .orderBy(desc(tasks.id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
-  return { data: await viewTasks(scope, page), next_cursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+  return {
+    data: await viewTasks(scope, page),
+    next_cursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+  };
 }
 
 /** A task with what the detail page needs: dependencies, children and runs. */
@@ -209,8 +234,12 @@ export async function dependsTransitively(scope: OrgScope, from: string[], targe
   let frontier = from;
   while (frontier.length > 0) {
     if (frontier.includes(target)) return true;
-    frontier.forEach((id) => seen.add(id));
-    const next = await scope.selectFields({ id: taskDependencies.dependsOnId }, taskDependencies, inArray(taskDependencies.taskId, frontier));
+    for (const id of frontier) seen.add(id);
+    const next = await scope.selectFields(
+      { id: taskDependencies.dependsOnId },
+      taskDependencies,
+      inArray(taskDependencies.taskId, frontier),
+    );
     frontier = [...new Set(next.map((row) => row.id))].filter((id) => !seen.has(id));
   }
   return false;
@@ -219,4 +248,3 @@ export async function dependsTransitively(scope: OrgScope, from: string[], targe
 export function isFinal(status: Task['status']): boolean {
   return (FINAL_STATUSES as readonly string[]).includes(status);
 }
-

@@ -62,7 +62,11 @@ export async function listThreads(scope: OrgScope, options: { limit?: number } =
   // Per thread: its newest message id, its size, and the agent a person wrote to (one query each, however long the threads).
   const [stats, recipients] = await Promise.all([
     scope
-      .selectFields({ threadId: messages.threadId, lastId: sql<string>`max(${messages.id})`, count: sql<number>`count(*)` }, messages, inArray(messages.threadId, ids))
+      .selectFields(
+        { threadId: messages.threadId, lastId: sql<string>`max(${messages.id})`, count: sql<number>`count(*)` },
+        messages,
+        inArray(messages.threadId, ids),
+      )
       .groupBy(messages.threadId),
     scope
       .selectFields(

@@ -12,11 +12,18 @@ export function normalizeEmail(email: string): string {
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
-  const rows = await db.select().from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  const rows = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+    .limit(1);
   return rows[0];
 }
 
-export async function createUser(db: Db, input: { email: string; name: string; password: string | null; clerkUserId?: string }): Promise<User> {
+export async function createUser(
+  db: Db,
+  input: { email: string; name: string; password: string | null; clerkUserId?: string },
+): Promise<User> {
   const now = Date.now();
   const user: User = {
     id: newId('usr', now),

@@ -22,10 +22,19 @@ export interface EffectsHost {
   scope: OrgScope;
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   /** Writes an activity row and emits the event (returns the insert for a batch). */
-  record(type: string, actor: { type: 'agent'; id: string }, subject: { type: string; id: string }, data: JsonObject): ReturnType<OrgScope['insertRows']>;
+  record(
+    type: string,
+    actor: { type: 'agent'; id: string },
+    subject: { type: string; id: string },
+    data: JsonObject,
+  ): ReturnType<OrgScope['insertRows']>;
 }
 
-export function agentToolEffects(host: EffectsHost, agent: AgentRow, task: TaskRow): Omit<CoreToolContext, 'agent' | 'task' | 'roster' | 'progress' | 'delegate'> {
+export function agentToolEffects(
+  host: EffectsHost,
+  agent: AgentRow,
+  task: TaskRow,
+): Omit<CoreToolContext, 'agent' | 'task' | 'roster' | 'progress' | 'delegate'> {
   const { scope } = host;
   const actor = { type: 'agent' as const, id: agent.id };
 
@@ -63,19 +72,58 @@ export function agentToolEffects(host: EffectsHost, agent: AgentRow, task: TaskR
             taskId: task.id,
           }),
           scope.updateRows(threads, { updatedAt: Date.now() }, eq(threads.id, threadId)),
-          host.record('message.created', actor, { type: 'message', id }, { message_id: id, thread_id: threadId, sender_type: 'agent', sender_id: agent.id, recipient_id: recipient?.id ?? null, task_id: task.id, preview: body.slice(0, 140) }),
+          host.record(
+            'message.created',
+            actor,
+            { type: 'message', id },
+            {
+              message_id: id,
+              thread_id: threadId,
+              sender_type: 'agent',
+              sender_id: agent.id,
+              recipient_id: recipient?.id ?? null,
+              task_id: task.id,
+              preview: body.slice(0, 140),
+            },
+          ),
         ]);
         return { content: `Sent to ${recipient ? recipient.name : 'the humans'}.` };
       }),
 
     readMessages: () =>
       host.exclusive(async (): Promise<ToolOutcome> => {
-        const unread = await scope.select(messages, eq(messages.recipientType, 'agent'), eq(messages.recipientId, agent.id), isNull(messages.readAt)).orderBy(messages.id).limit(20);
+        const unread = await scope
+          .select(
+            messages,
+            eq(messages.recipientType, 'agent'),
+            eq(messages.recipientId, agent.id),
+            isNull(messages.readAt),
+          )
+          .orderBy(messages.id)
+          .limit(20);
         if (!unread.length) return { content: 'No unread messages.' };
-        await scope.updateRows(messages, { readAt: Date.now() }, inArray(messages.id, unread.map((m) => m.id)));
-        const senders = await scope.selectFields({ id: agents.id, name: agents.name }, agents, inArray(agents.id, unread.map((m) => m.senderId ?? '')));
+        await scope.updateRows(
+          messages,
+          { readAt: Date.now() },
+          inArray(
+            messages.id,
+            unread.map((m) => m.id),
+          ),
+        );
+        const senders = await scope.selectFields(
+          { id: agents.id, name: agents.name },
+          agents,
+          inArray(
+            agents.id,
+            unread.map((m) => m.senderId ?? ''),
+          ),
+        );
         const nameOf = (id: string | null) => senders.find((s) => s.id === id)?.name ?? 'a human';
-        return { content: unread.map((m) => `From ${m.senderType === 'agent' ? nameOf(m.senderId) : 'a human'}: ${m.body}`).join('\n---\n') };
+        return {
+          content: unread
+            .map((m) => `From ${m.senderType === 'agent' ? nameOf(m.senderId) : 'a human'}: ${m.body}`)
+            .join('\n---\n'),
+        };
       }),
 
     listTasks: async ({ status, agent: ref }): Promise<ToolOutcome> => {
@@ -93,7 +141,9 @@ export function agentToolEffects(host: EffectsHost, agent: AgentRow, task: TaskR
       const found = await scope.first(tasks, eq(tasks.id, id));
       // The same answer for "not yours" and "does not exist".
       if (!found) return { content: `No task ${id} in your organization.`, isError: true };
-      return { content: `${found.id} [${found.status}] ${found.title}\n${found.description.slice(0, 2_000)}${found.result ? `\nResult: ${found.result.slice(0, 2_000)}` : ''}` };
+      return {
+        content: `${found.id} [${found.status}] ${found.title}\n${found.description.slice(0, 2_000)}${found.result ? `\nResult: ${found.result.slice(0, 2_000)}` : ''}`,
+      };
     },
 
     remember: ({ key, content }) =>
@@ -102,7 +152,8 @@ export function agentToolEffects(host: EffectsHost, agent: AgentRow, task: TaskR
         if (!existing && (await scope.count(agentNotes, eq(agentNotes.agentId, agent.id))) >= MAX_NOTES_PER_AGENT) {
           return { content: `You have ${MAX_NOTES_PER_AGENT} notes; replace one (same key) instead.`, isError: true };
         }
-        if (existing) await scope.updateRows(agentNotes, { content, updatedAt: Date.now() }, eq(agentNotes.id, existing.id));
+        if (existing)
+          await scope.updateRows(agentNotes, { content, updatedAt: Date.now() }, eq(agentNotes.id, existing.id));
         else await scope.insertRows(agentNotes, { id: newId('not'), agentId: agent.id, key, content });
         return { content: `Saved note "${key}".` };
       }),
@@ -113,26 +164,52 @@ export function agentToolEffects(host: EffectsHost, agent: AgentRow, task: TaskR
         return note ? { content: note.content } : { content: `No note "${key}".`, isError: true };
       }
       const notes = await scope.select(agentNotes, eq(agentNotes.agentId, agent.id)).orderBy(agentNotes.key);
-      return { content: notes.length ? notes.map((n) => `${n.key}: ${n.content.slice(0, 200)}`).join('\n') : 'No notes yet.' };
+      return {
+        content: notes.length ? notes.map((n) => `${n.key}: ${n.content.slice(0, 200)}`).join('\n') : 'No notes yet.',
+      };
     },
 
     draftExternal: ({ channel, to, subject, body }) =>
       host.exclusive(async (): Promise<ToolOutcome> => {
         const threadId = await threadFor('human_agent', subject ?? task.title);
         const id = newId('msg');
-        const draft = [`Channel: ${channel}`, `To: ${to}`, subject ? `Subject: ${subject}` : null, '', body].filter((line) => line !== null).join('\n');
+        const draft = [`Channel: ${channel}`, `To: ${to}`, subject ? `Subject: ${subject}` : null, '', body]
+          .filter((line) => line !== null)
+          .join('\n');
         await scope.batch([
-          scope.insertRows(messages, { id, threadId, senderType: 'agent', senderId: agent.id, recipientType: 'external', recipientId: null, type: 'external_draft', body: draft, taskId: task.id, approvalStatus: 'pending' }),
-          host.record('approval.requested', actor, { type: 'message', id }, { approval_id: id, task_id: task.id, agent_id: agent.id, channel, to, subject: subject ?? null }),
+          scope.insertRows(messages, {
+            id,
+            threadId,
+            senderType: 'agent',
+            senderId: agent.id,
+            recipientType: 'external',
+            recipientId: null,
+            type: 'external_draft',
+            body: draft,
+            taskId: task.id,
+            approvalStatus: 'pending',
+          }),
+          host.record(
+            'approval.requested',
+            actor,
+            { type: 'message', id },
+            { approval_id: id, task_id: task.id, agent_id: agent.id, channel, to, subject: subject ?? null },
+          ),
         ]);
-        return { content: `Draft ${id} is waiting for a human's approval. Your task resumes when they decide.`, awaitApproval: true };
+        return {
+          content: `Draft ${id} is waiting for a human's approval. Your task resumes when they decide.`,
+          awaitApproval: true,
+        };
       }),
   };
 }
 
 /** Decided drafts of a task, for the next run's prompt. */
 export async function approvalsOf(scope: OrgScope, taskId: string) {
-  return scope.select(messages, eq(messages.taskId, taskId), eq(messages.type, 'external_draft'), or(eq(messages.approvalStatus, 'approved'), eq(messages.approvalStatus, 'rejected'))!);
+  return scope.select(
+    messages,
+    eq(messages.taskId, taskId),
+    eq(messages.type, 'external_draft'),
+    or(eq(messages.approvalStatus, 'approved'), eq(messages.approvalStatus, 'rejected'))!,
+  );
 }
-
-

@@ -116,7 +116,13 @@ export class LiveHub {
     server.serializeAttachment(attachment);
     // Everything below runs without an await: no event can slip between replay and live.
     this.flushSteps();
-    server.send(JSON.stringify({ type: 'hello', seq: this.host.lastSeq(), limits: { max_frame_bytes: LIVE_LIMITS.maxFrameBytes } }));
+    server.send(
+      JSON.stringify({
+        type: 'hello',
+        seq: this.host.lastSeq(),
+        limits: { max_frame_bytes: LIVE_LIMITS.maxFrameBytes },
+      }),
+    );
     if (args.since !== null) this.replay(server, args.since);
     this.publishPresence();
     return new Response(null, { status: 101, webSocket: client });
@@ -125,11 +131,19 @@ export class LiveHub {
   /** Sends every event after `since`, or `resync` when the log no longer reaches back that far. */
   private replay(ws: WebSocket, since: number) {
     if (since > this.host.lastSeq()) {
-      ws.send(JSON.stringify({ type: 'resync', seq: this.host.lastSeq(), reason: 'since is ahead of this org’s events' }));
+      ws.send(
+        JSON.stringify({ type: 'resync', seq: this.host.lastSeq(), reason: 'since is ahead of this org’s events' }),
+      );
       return;
     }
     if (since < this.host.oldestSeq() - 1) {
-      ws.send(JSON.stringify({ type: 'resync', seq: this.host.lastSeq(), reason: 'since is older than the replay log; refetch' }));
+      ws.send(
+        JSON.stringify({
+          type: 'resync',
+          seq: this.host.lastSeq(),
+          reason: 'since is older than the replay log; refetch',
+        }),
+      );
       return;
     }
     let cursor = since;
@@ -173,7 +187,9 @@ export class LiveHub {
       this.host.appendEvent('run.step', {
         task_id: first.task_id as string,
         run_id: first.run_id as string,
-        steps: steps.map(({ task_id: _t, run_id: _r, ...rest }) => rest as Record<string, string | number | boolean | null>),
+        steps: steps.map(
+          ({ task_id: _t, run_id: _r, ...rest }) => rest as Record<string, string | number | boolean | null>,
+        ),
       } as JsonObject);
     }
   }
@@ -196,15 +212,22 @@ export class LiveHub {
       ws.close(CLOSE.policy, 'Too many messages; slow down.');
       return;
     }
-    let parsed;
+    let parsed: ReturnType<typeof ClientFrame.safeParse> | null;
     try {
-      parsed = ClientFrame.safeParse(JSON.parse(typeof message === 'string' ? message : new TextDecoder().decode(message)));
+      parsed = ClientFrame.safeParse(
+        JSON.parse(typeof message === 'string' ? message : new TextDecoder().decode(message)),
+      );
     } catch {
       parsed = null;
     }
     if (!parsed?.success) {
       ws.serializeAttachment(attachment);
-      ws.send(JSON.stringify({ type: 'error', error: { code: 'bad_frame', message: 'Send JSON: {"type":"ping"} or {"type":"presence","page":"…"}.' } }));
+      ws.send(
+        JSON.stringify({
+          type: 'error',
+          error: { code: 'bad_frame', message: 'Send JSON: {"type":"ping"} or {"type":"presence","page":"…"}.' },
+        }),
+      );
       return;
     }
     if (parsed.data.type === 'ping') ws.send('{"type":"pong"}');
@@ -267,13 +290,22 @@ export class LiveHub {
       this.presenceTimer = null;
       const gone = this.leaving;
       this.leaving = new Set();
-      const viewers = new Map<string, { id: string; type: string; name: string; connections: number; pages: string[] }>();
+      const viewers = new Map<
+        string,
+        { id: string; type: string; name: string; connections: number; pages: string[] }
+      >();
       const sockets = this.host.ctx.getWebSockets().filter((ws) => !gone.has(ws));
       for (const ws of sockets) {
         const a = ws.deserializeAttachment() as SocketAttachment | null;
         if (!a) continue;
         const key = `${a.principalType}:${a.principalId}`;
-        const viewer = viewers.get(key) ?? { id: a.principalId, type: a.principalType, name: a.principalName, connections: 0, pages: [] };
+        const viewer = viewers.get(key) ?? {
+          id: a.principalId,
+          type: a.principalType,
+          name: a.principalName,
+          connections: 0,
+          pages: [],
+        };
         viewer.connections += 1;
         if (a.page && !viewer.pages.includes(a.page)) viewer.pages.push(a.page);
         viewers.set(key, viewer);
@@ -281,7 +313,15 @@ export class LiveHub {
       const text = JSON.stringify({
         type: 'presence',
         at: new Date().toISOString(),
-        data: { viewers: [...viewers.values()].map((v) => ({ id: v.id, type: v.type, name: v.name, connections: v.connections, pages: v.pages.join(',') })) },
+        data: {
+          viewers: [...viewers.values()].map((v) => ({
+            id: v.id,
+            type: v.type,
+            name: v.name,
+            connections: v.connections,
+            pages: v.pages.join(','),
+          })),
+        },
       });
       for (const ws of sockets) {
         try {
@@ -296,7 +336,8 @@ export class LiveHub {
   // ─── Server-Sent Events for one task ─────────────────────────────────────────────────
 
   openSse(taskId: string, since: number | null, maxSockets: number): Response {
-    if (this.socketCount() >= maxSockets) return new Response('Too many live connections for this plan.', { status: 429 });
+    if (this.socketCount() >= maxSockets)
+      return new Response('Too many live connections for this plan.', { status: 429 });
     const stream = new TransformStream<Uint8Array, Uint8Array>();
     const writer = stream.writable.getWriter();
     const client: SseClient = { taskId, writer };
@@ -314,7 +355,11 @@ export class LiveHub {
     }
     this.sse.add(client);
     return new Response(stream.readable, {
-      headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' },
+      headers: {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+      },
     });
   }
 

@@ -38,5 +38,8 @@ export function migrateOrgHubStorage(sql: SqlStorage): void {
   const row = sql.exec<{ applied: number }>(`SELECT applied FROM _schema WHERE id = 1`).toArray()[0];
   const applied = row?.applied ?? 0;
   for (let i = applied; i < MIGRATIONS.length; i++) sql.exec(MIGRATIONS[i]!);
-  sql.exec(`INSERT INTO _schema (id, applied) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET applied = excluded.applied`, MIGRATIONS.length);
+  sql.exec(
+    `INSERT INTO _schema (id, applied) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET applied = excluded.applied`,
+    MIGRATIONS.length,
+  );
 }

@@ -42,7 +42,11 @@ const ActorArg = z.discriminatedUnion('type', [
 ]);
 const EventArgs = z.object({ type: z.string().min(1).max(64), data: z.record(z.string(), z.json()) });
 const IdempotencyArg = z.object({ key: z.string().min(1).max(255), hash: z.string().min(1).max(128) }).nullable();
-const MessageArg = z.object({ agent: z.string().min(1).max(64), body: z.string().trim().min(1).max(16_000), thread_id: z.string().max(64).nullable().optional() });
+const MessageArg = z.object({
+  agent: z.string().min(1).max(64),
+  body: z.string().trim().min(1).max(16_000),
+  thread_id: z.string().max(64).nullable().optional(),
+});
 
 export class OrgHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -60,13 +64,15 @@ export class OrgHub extends DurableObject<Env> {
       ctx,
       appendEvent: (type, data) => this.appendEvent(type, data),
       eventsAfter: (since, limit) => this.readEvents(since, limit),
-      oldestSeq: () => this.sql.exec<{ seq: number | null }>(`SELECT MIN(seq) AS seq FROM events`).one().seq ?? this.lastSeq + 1,
+      oldestSeq: () =>
+        this.sql.exec<{ seq: number | null }>(`SELECT MIN(seq) AS seq FROM events`).one().seq ?? this.lastSeq + 1,
       lastSeq: () => this.lastSeq,
     });
     // State is rebuilt from storage on every start, including after eviction.
     void ctx.blockConcurrencyWhile(async () => {
       migrateOrgHubStorage(this.sql);
-      this.orgId = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'org_id'`).toArray()[0]?.value ?? null;
+      this.orgId =
+        this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'org_id'`).toArray()[0]?.value ?? null;
       this.lastSeq = this.sql.exec<{ seq: number | null }>(`SELECT MAX(seq) AS seq FROM events`).one().seq ?? 0;
       // Runs recorded as active belong to a previous instance: wake the watchdog for them.
       const orphans = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM active_runs`).one().n;
@@ -132,7 +138,8 @@ export class OrgHub extends DurableObject<Env> {
     if (!args.success) return new Response('Bad live request', { status: 400 });
     this.bindOrg(args.data.orgId);
     if (url.pathname === '/live') {
-      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
+      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
+        return new Response('Expected a WebSocket upgrade', { status: 426 });
       const response = this.live.accept(args.data);
       await this.scheduleSweep();
       return response;
@@ -179,7 +186,9 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   async updateAgent(orgId: string, actor: EngineActor, ref: string, patch: AgentPatch) {
-    return this.run(orgId, () => this.engine.updateAgent(ActorArg.parse(actor), IdArg.parse(ref), AgentPatch.parse(patch)));
+    return this.run(orgId, () =>
+      this.engine.updateAgent(ActorArg.parse(actor), IdArg.parse(ref), AgentPatch.parse(patch)),
+    );
   }
 
   async deleteAgent(orgId: string, actor: EngineActor, ref: string) {
@@ -193,12 +202,21 @@ export class OrgHub extends DurableObject<Env> {
 
   // ─── Tasks ───────────────────────────────────────────────────────────────────────────
 
-  async createTask(orgId: string, actor: EngineActor, input: TaskInput, idempotency: { key: string; hash: string } | null) {
-    return this.run(orgId, () => this.engine.createTask(ActorArg.parse(actor), TaskInput.parse(input), IdempotencyArg.parse(idempotency)));
+  async createTask(
+    orgId: string,
+    actor: EngineActor,
+    input: TaskInput,
+    idempotency: { key: string; hash: string } | null,
+  ) {
+    return this.run(orgId, () =>
+      this.engine.createTask(ActorArg.parse(actor), TaskInput.parse(input), IdempotencyArg.parse(idempotency)),
+    );
   }
 
   async updateTask(orgId: string, actor: EngineActor, id: string, patch: TaskPatch) {
-    return this.run(orgId, () => this.engine.updateTask(ActorArg.parse(actor), IdArg.parse(id), TaskPatch.parse(patch)));
+    return this.run(orgId, () =>
+      this.engine.updateTask(ActorArg.parse(actor), IdArg.parse(id), TaskPatch.parse(patch)),
+    );
   }
 
   async cancelTask(orgId: string, actor: EngineActor, id: string) {
@@ -209,13 +227,28 @@ export class OrgHub extends DurableObject<Env> {
     return this.run(orgId, () => this.engine.retryTask(ActorArg.parse(actor), IdArg.parse(id)));
   }
 
-  async postMessage(orgId: string, actor: EngineActor, input: { agent: string; body: string; thread_id?: string | null }) {
+  async postMessage(
+    orgId: string,
+    actor: EngineActor,
+    input: { agent: string; body: string; thread_id?: string | null },
+  ) {
     return this.run(orgId, () => this.engine.postMessage(ActorArg.parse(actor), MessageArg.parse(input)));
   }
 
-  async decideApproval(orgId: string, actor: EngineActor, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
+  async decideApproval(
+    orgId: string,
+    actor: EngineActor,
+    approvalId: string,
+    decision: 'approved' | 'rejected',
+    note: string | null,
+  ) {
     return this.run(orgId, () =>
-      this.engine.decideApproval(ActorArg.parse(actor), IdArg.parse(approvalId), z.enum(['approved', 'rejected']).parse(decision), z.string().max(1_000).nullable().parse(note)),
+      this.engine.decideApproval(
+        ActorArg.parse(actor),
+        IdArg.parse(approvalId),
+        z.enum(['approved', 'rejected']).parse(decision),
+        z.string().max(1_000).nullable().parse(note),
+      ),
     );
   }
 
@@ -226,11 +259,15 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   async updateSchedule(orgId: string, actor: EngineActor, id: string, patch: SchedulePatch) {
-    return this.run(orgId, () => this.engine.updateSchedule(ActorArg.parse(actor), IdArg.parse(id), SchedulePatch.parse(patch)));
+    return this.run(orgId, () =>
+      this.engine.updateSchedule(ActorArg.parse(actor), IdArg.parse(id), SchedulePatch.parse(patch)),
+    );
   }
 
   async deleteSchedule(orgId: string, actor: EngineActor, id: string) {
-    return this.run(orgId, () => this.engine.deleteSchedule(ActorArg.parse(actor), IdArg.parse(id)).then(() => ({ deleted: true })));
+    return this.run(orgId, () =>
+      this.engine.deleteSchedule(ActorArg.parse(actor), IdArg.parse(id)).then(() => ({ deleted: true })),
+    );
   }
 
   // ─── Runs ────────────────────────────────────────────────────────────────────────────
@@ -243,20 +280,31 @@ export class OrgHub extends DurableObject<Env> {
   async deliverRun(body: RunTaskMessage): Promise<RunDeliveryResult> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
-    const seen = this.sql.exec(`SELECT 1 FROM run_deliveries WHERE task_id = ? AND attempt = ?`, message.taskId, message.attempt).toArray();
+    const seen = this.sql
+      .exec(`SELECT 1 FROM run_deliveries WHERE task_id = ? AND attempt = ?`, message.taskId, message.attempt)
+      .toArray();
     if (seen.length > 0) return { outcome: 'duplicate' };
     // startRun claims the task only if it is still `queued` at this attempt (that check is what
     // makes a run happen once). The delivery is remembered only after a claim, so a message
     // that arrived just before a crash is still runnable when the queue or the watchdog resends it.
     const started = await this.exclusive(() => this.engine.startRun(message));
     if (!started) return { outcome: 'stale' };
-    this.sql.exec(`INSERT OR IGNORE INTO run_deliveries (task_id, attempt, status, received_at) VALUES (?, ?, 'started', ?)`, message.taskId, message.attempt, Date.now());
+    this.sql.exec(
+      `INSERT OR IGNORE INTO run_deliveries (task_id, attempt, status, received_at) VALUES (?, ?, 'started', ?)`,
+      message.taskId,
+      message.attempt,
+      Date.now(),
+    );
     try {
       await this.engine.executeRun(started.task, started.runId, started.abort, started.choice);
     } catch (error) {
       // An unexpected failure (not the model's: the loop handles those) must not leave the task
       // "running" forever: fail this attempt so it is retried, or leave it to the watchdog.
-      log.error('run_crashed', { org_id: message.orgId, task_id: message.taskId, error: error instanceof Error ? error.message : String(error) });
+      log.error('run_crashed', {
+        org_id: message.orgId,
+        task_id: message.taskId,
+        error: error instanceof Error ? error.message : String(error),
+      });
       await this.exclusive(() => this.engine.abandonRun(message.taskId, started.runId, error)).catch(() => undefined);
     }
     return { outcome: 'ran' };
@@ -266,7 +314,12 @@ export class OrgHub extends DurableObject<Env> {
   async recordDeadLetter(body: RunTaskMessage, reason: string): Promise<void> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
-    this.sql.exec(`INSERT INTO dead_letters (body, reason, received_at) VALUES (?, ?, ?)`, JSON.stringify(message), reason, Date.now());
+    this.sql.exec(
+      `INSERT INTO dead_letters (body, reason, received_at) VALUES (?, ?, ?)`,
+      JSON.stringify(message),
+      reason,
+      Date.now(),
+    );
     log.warn('run_dead_lettered', { org_id: message.orgId, task_id: message.taskId, attempt: message.attempt, reason });
     await this.exclusive(() => this.engine.deadLetter(message, z.string().max(500).parse(reason)));
   }
@@ -277,7 +330,10 @@ export class OrgHub extends DurableObject<Env> {
     this.live.closeIdle();
     if (this.ctx.getWebSockets().length > 0) await this.scheduleSweep();
     await this.exclusive(async () => {
-      const orphans = this.sql.exec<{ task_id: string }>(`SELECT task_id FROM active_runs`).toArray().map((row) => row.task_id);
+      const orphans = this.sql
+        .exec<{ task_id: string }>(`SELECT task_id FROM active_runs`)
+        .toArray()
+        .map((row) => row.task_id);
       const { requeued, resent } = await this.engine.watchdog(orphans);
       const scheduled = await this.engine.runDueSchedules();
       await this.engine.admit();
@@ -302,7 +358,12 @@ export class OrgHub extends DurableObject<Env> {
         if (current === null || at < current || current < Date.now()) await this.ctx.storage.setAlarm(at);
       },
       markRunActive: (taskId, attempt) => {
-        this.sql.exec(`INSERT OR REPLACE INTO active_runs (task_id, attempt, started_at) VALUES (?, ?, ?)`, taskId, attempt, Date.now());
+        this.sql.exec(
+          `INSERT OR REPLACE INTO active_runs (task_id, attempt, started_at) VALUES (?, ?, ?)`,
+          taskId,
+          attempt,
+          Date.now(),
+        );
       },
       markRunEnded: (taskId) => {
         this.sql.exec(`DELETE FROM active_runs WHERE task_id = ?`, taskId);
@@ -328,7 +389,13 @@ export class OrgHub extends DurableObject<Env> {
 
   private appendEvent(type: string, data: JsonObject): HubEvent {
     const event: HubEvent = { seq: this.lastSeq + 1, type, data, at: Date.now() };
-    this.sql.exec(`INSERT INTO events (seq, type, data, created_at) VALUES (?, ?, ?, ?)`, event.seq, type, JSON.stringify(data), event.at);
+    this.sql.exec(
+      `INSERT INTO events (seq, type, data, created_at) VALUES (?, ?, ?, ?)`,
+      event.seq,
+      type,
+      JSON.stringify(data),
+      event.at,
+    );
     this.lastSeq = event.seq;
     if (event.seq % 100 === 0) this.sql.exec(`DELETE FROM events WHERE seq <= ?`, event.seq - EVENT_LOG_LIMIT);
     this.live.broadcast(event);
@@ -337,7 +404,11 @@ export class OrgHub extends DurableObject<Env> {
 
   private readEvents(since: number, limit: number): HubEvent[] {
     const rows = this.sql
-      .exec<{ seq: number; type: string; data: string; created_at: number }>(`SELECT seq, type, data, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, since, limit)
+      .exec<{ seq: number; type: string; data: string; created_at: number }>(
+        `SELECT seq, type, data, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
+        since,
+        limit,
+      )
       .toArray();
     return rows.map((row) => ({ seq: row.seq, type: row.type, data: JSON.parse(row.data), at: row.created_at }));
   }

@@ -5,11 +5,33 @@
  * is exact: dependencies satisfied, one task per agent at a time, concurrent runs and queue
  * depth per plan, agent-minute quota left; priority order, then age.
  */
-import { and, asc, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
-import { type AgentInput, type AgentPatch, agentView, countActiveAgents, findAgent, requireAgent, resolveManager, wouldCreateManagerCycle } from '../core/agents';
+import { asc, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
+import {
+  type AgentInput,
+  type AgentPatch,
+  agentView,
+  countActiveAgents,
+  findAgent,
+  requireAgent,
+  resolveManager,
+  wouldCreateManagerCycle,
+} from '../core/agents';
 import { getDb } from '../core/db/client';
 import { OrgScope, orgScope } from '../core/db/scoped';
-import { activityLog, agentNotes, agentRuns, agents, messages, organizations, runSteps, schedules, taskDependencies, tasks, threads, usagePeriods } from '../core/db/schema';
+import {
+  activityLog,
+  agentNotes,
+  agentRuns,
+  agents,
+  messages,
+  organizations,
+  runSteps,
+  schedules,
+  taskDependencies,
+  tasks,
+  threads,
+  usagePeriods,
+} from '../core/db/schema';
 import { DEFAULT_TEAM } from '../core/default-team';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
@@ -17,7 +39,7 @@ import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
 import { getPlan, type PlanId } from '../core/plans';
 import type { RunTaskMessage } from '../core/queue-messages';
-import { type RunStep, runAgentLoop, type ToolHandler } from '../core/runtime/run-loop';
+import { type RunStep, runAgentLoop, type ToolSet } from '../core/runtime/run-loop';
 import { AnthropicProvider } from '../core/runtime/anthropic-provider';
 import { costMicroUsd, DEFAULT_MODEL } from '../core/runtime/pricing';
 import { SIMULATED_MODEL_ID, SimulatedModel } from '../core/runtime/simulated-model';
@@ -28,7 +50,16 @@ import { agentToolEffects, approvalsOf } from './agent-tool-effects';
 import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
 import { coreTools } from '../core/runtime/tools';
 import { nextRun, type Schedule, type ScheduleInput, type SchedulePatch, scheduleView } from '../core/schedules';
-import { dependsTransitively, isFinal, type Task, type TaskInput, type TaskPatch, type TaskView, titleFrom, viewTasks } from '../core/tasks';
+import {
+  dependsTransitively,
+  isFinal,
+  type Task,
+  type TaskInput,
+  type TaskPatch,
+  type TaskView,
+  titleFrom,
+  viewTasks,
+} from '../core/tasks';
 
 export type EngineActor =
   | { type: 'user'; id: string }
@@ -63,7 +94,10 @@ const WATCHDOG_INTERVAL_MS = 60_000;
 
 function monthPeriod(now: number) {
   const d = new Date(now);
-  return { start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
+  return {
+    start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+    end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+  };
 }
 
 interface ActiveRun {
@@ -114,7 +148,11 @@ export class TaskEngine {
   private async plan() {
     const now = Date.now();
     if (!this.planCache || now - this.planCache.at > 10_000) {
-      const [org] = await this.db.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, this.host.orgId)).limit(1);
+      const [org] = await this.db
+        .select({ plan: organizations.plan })
+        .from(organizations)
+        .where(eq(organizations.id, this.host.orgId))
+        .limit(1);
       this.planCache = { plan: (org?.plan ?? 'free') as PlanId, at: now };
     }
     return getPlan(this.planCache.plan);
@@ -145,7 +183,12 @@ export class TaskEngine {
     return (await viewTasks(this.scope, [task]))[0]!;
   }
 
-  private async publishTask(type: 'task.created' | 'task.updated', id: string, actor: EngineActor, extra: JsonObject = {}) {
+  private async publishTask(
+    type: 'task.created' | 'task.updated',
+    id: string,
+    actor: EngineActor,
+    extra: JsonObject = {},
+  ) {
     const view = await this.taskView(id);
     const data = { task: view as unknown as JsonObject[string], ...extra } as JsonObject;
     await this.scope.batch([this.record(type, actor, { type: 'task', id }, data)]);
@@ -159,14 +202,31 @@ export class TaskEngine {
     const plan = await this.plan();
     const active = await countActiveAgents(scope);
     if (active >= plan.limits.agents) {
-      throw new ApiError('payment_required', `Your ${plan.name} plan includes ${plan.limits.agents} active agents. Upgrade, or pause or archive an agent first.`, {
-        limit: plan.limits.agents,
-        upgrade_url: '/pricing',
-      });
+      throw new ApiError(
+        'payment_required',
+        `Your ${plan.name} plan includes ${plan.limits.agents} active agents. Upgrade, or pause or archive an agent first.`,
+        {
+          limit: plan.limits.agents,
+          upgrade_url: '/pricing',
+        },
+      );
     }
-    const slug = input.slug ?? input.name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
-    if (!slug || slug.length < 2) throw new ApiError('validation_failed', 'The request is not valid.', [{ field: 'slug', message: 'Give the agent a slug of 2+ letters or digits.' }]);
-    if (await scope.first(agents, eq(agents.slug, slug))) throw new ApiError('conflict', `An agent with slug "${slug}" already exists.`, [{ field: 'slug', message: 'Taken.' }]);
+    const slug =
+      input.slug ??
+      input.name
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 40);
+    if (!slug || slug.length < 2)
+      throw new ApiError('validation_failed', 'The request is not valid.', [
+        { field: 'slug', message: 'Give the agent a slug of 2+ letters or digits.' },
+      ]);
+    if (await scope.first(agents, eq(agents.slug, slug)))
+      throw new ApiError('conflict', `An agent with slug "${slug}" already exists.`, [
+        { field: 'slug', message: 'Taken.' },
+      ]);
     const managerId = await resolveManager(scope, input.manager);
     const id = newId('agt');
     const palette = DEFAULT_TEAM.map((a) => a.avatarColor);
@@ -198,15 +258,28 @@ export class TaskEngine {
     const agent = await requireAgent(scope, ref);
     const managerId = await resolveManager(scope, patch.manager);
     if (managerId && (managerId === agent.id || (await wouldCreateManagerCycle(scope, agent.id, managerId)))) {
-      throw new ApiError('conflict', 'That manager would make a cycle in the org tree.', [{ field: 'manager', message: 'Cycle.' }]);
+      throw new ApiError('conflict', 'That manager would make a cycle in the org tree.', [
+        { field: 'manager', message: 'Cycle.' },
+      ]);
     }
     if (patch.status === 'idle' && agent.status === 'paused') {
       const plan = await this.plan();
       if ((await countActiveAgents(scope)) >= plan.limits.agents) {
-        throw new ApiError('payment_required', `Your ${plan.name} plan includes ${plan.limits.agents} active agents. Upgrade to resume this one.`, { limit: plan.limits.agents, upgrade_url: '/pricing' });
+        throw new ApiError(
+          'payment_required',
+          `Your ${plan.name} plan includes ${plan.limits.agents} active agents. Upgrade to resume this one.`,
+          { limit: plan.limits.agents, upgrade_url: '/pricing' },
+        );
       }
     }
-    const status = patch.status === 'paused' ? 'paused' : patch.status === 'idle' && agent.status === 'paused' ? (this.agentBusy(agent.id) ? 'working' : 'idle') : undefined;
+    const status =
+      patch.status === 'paused'
+        ? 'paused'
+        : patch.status === 'idle' && agent.status === 'paused'
+          ? this.agentBusy(agent.id)
+            ? 'working'
+            : 'idle'
+          : undefined;
     await scope.batch([
       scope.updateRows(
         agents,
@@ -226,7 +299,12 @@ export class TaskEngine {
         },
         eq(agents.id, agent.id),
       ),
-      this.record(status ? 'agent.status' : 'agent.updated', actor, { type: 'agent', id: agent.id }, { agent_id: agent.id, slug: agent.slug, ...(status ? { status } : {}) }),
+      this.record(
+        status ? 'agent.status' : 'agent.updated',
+        actor,
+        { type: 'agent', id: agent.id },
+        { agent_id: agent.id, slug: agent.slug, ...(status ? { status } : {}) },
+      ),
     ]);
     if (status === 'idle') await this.admit();
     return agentView((await scope.first(agents, eq(agents.id, agent.id)))!);
@@ -236,16 +314,30 @@ export class TaskEngine {
   async deleteAgent(actor: EngineActor, ref: string): Promise<{ archived: boolean }> {
     const scope = this.scope;
     const agent = await requireAgent(scope, ref);
-    const open = await scope.count(tasks, eq(tasks.agentId, agent.id), inArray(tasks.status, ['pending', 'queued', 'running', 'awaiting_approval', 'blocked']));
-    if (open > 0) throw new ApiError('conflict', `${agent.name} has ${open} open task(s). Cancel or finish them first.`);
+    const open = await scope.count(
+      tasks,
+      eq(tasks.agentId, agent.id),
+      inArray(tasks.status, ['pending', 'queued', 'running', 'awaiting_approval', 'blocked']),
+    );
+    if (open > 0)
+      throw new ApiError('conflict', `${agent.name} has ${open} open task(s). Cancel or finish them first.`);
     const history = await scope.count(tasks, eq(tasks.agentId, agent.id));
     const reports = await scope.count(agents, eq(agents.managerId, agent.id));
     const statements = [
       scope.updateRows(agents, { managerId: agent.managerId }, eq(agents.managerId, agent.id)),
       history > 0
-        ? scope.updateRows(agents, { archivedAt: Date.now(), status: 'offline', updatedAt: Date.now() }, eq(agents.id, agent.id))
+        ? scope.updateRows(
+            agents,
+            { archivedAt: Date.now(), status: 'offline', updatedAt: Date.now() },
+            eq(agents.id, agent.id),
+          )
         : scope.deleteRows(agents, eq(agents.id, agent.id)),
-      this.record(history > 0 ? 'agent.archived' : 'agent.deleted', actor, { type: 'agent', id: agent.id }, { agent_id: agent.id, slug: agent.slug, reports_moved: reports }),
+      this.record(
+        history > 0 ? 'agent.archived' : 'agent.deleted',
+        actor,
+        { type: 'agent', id: agent.id },
+        { agent_id: agent.id, slug: agent.slug, reports_moved: reports },
+      ),
     ] as const;
     await scope.batch(statements);
     return { archived: history > 0 };
@@ -255,12 +347,19 @@ export class TaskEngine {
   async enforceAgentLimit(actor: EngineActor): Promise<string[]> {
     this.planCache = null;
     const plan = await this.plan();
-    const active = (await this.scope.select(agents, isNull(agents.archivedAt)).orderBy(asc(agents.createdAt))).filter((a) => a.status !== 'paused');
+    const active = (await this.scope.select(agents, isNull(agents.archivedAt)).orderBy(asc(agents.createdAt))).filter(
+      (a) => a.status !== 'paused',
+    );
     const over = active.slice(plan.limits.agents);
     for (const agent of over) {
       await this.scope.batch([
         this.scope.updateRows(agents, { status: 'paused', updatedAt: Date.now() }, eq(agents.id, agent.id)),
-        this.record('agent.status', actor, { type: 'agent', id: agent.id }, { agent_id: agent.id, slug: agent.slug, status: 'paused', reason: 'plan_limit' }),
+        this.record(
+          'agent.status',
+          actor,
+          { type: 'agent', id: agent.id },
+          { agent_id: agent.id, slug: agent.slug, status: 'paused', reason: 'plan_limit' },
+        ),
       ]);
     }
     return over.map((a) => a.slug);
@@ -284,35 +383,51 @@ export class TaskEngine {
       const existing = await scope.first(tasks, eq(tasks.idempotencyKey, idempotency.key));
       if (existing) {
         if (existing.requestHash !== idempotency.hash) {
-          throw new ApiError('conflict', 'This Idempotency-Key was used with a different request body.', { idempotency_key: idempotency.key });
+          throw new ApiError('conflict', 'This Idempotency-Key was used with a different request body.', {
+            idempotency_key: idempotency.key,
+          });
         }
         return { task: await this.taskView(existing.id), replayed: true };
       }
     }
     const agent = await requireAgent(scope, input.agent);
-    if (agent.status === 'paused') throw new ApiError('conflict', `${agent.name} is paused. Resume the agent, or give the task to someone else.`, [{ field: 'agent', message: 'Paused.' }]);
+    if (agent.status === 'paused')
+      throw new ApiError('conflict', `${agent.name} is paused. Resume the agent, or give the task to someone else.`, [
+        { field: 'agent', message: 'Paused.' },
+      ]);
 
     const dependsOn = [...new Set(input.depends_on)];
     const deps = dependsOn.length ? await scope.select(tasks, inArray(tasks.id, dependsOn)) : [];
     const missing = dependsOn.filter((id) => !deps.some((d) => d.id === id));
-    if (missing.length) throw new ApiError('not_found', 'A task in depends_on does not exist in this organization.', [{ field: 'depends_on', message: `Unknown task at position ${dependsOn.indexOf(missing[0]!)}.` }]);
+    if (missing.length)
+      throw new ApiError('not_found', 'A task in depends_on does not exist in this organization.', [
+        { field: 'depends_on', message: `Unknown task at position ${dependsOn.indexOf(missing[0]!)}.` },
+      ]);
 
     const parentId = extra.parentId ?? input.parent_id ?? null;
     if (parentId && !(await scope.first(tasks, eq(tasks.id, parentId)))) {
-      throw new ApiError('not_found', 'The parent task does not exist in this organization.', [{ field: 'parent_id', message: 'Unknown task.' }]);
+      throw new ApiError('not_found', 'The parent task does not exist in this organization.', [
+        { field: 'parent_id', message: 'Unknown task.' },
+      ]);
     }
     const now = Date.now();
     const scheduledFor = input.scheduled_for ? Date.parse(input.scheduled_for) : null;
     if (scheduledFor !== null && scheduledFor < now - 60_000) {
-      throw new ApiError('validation_failed', 'The request is not valid.', [{ field: 'scheduled_for', message: 'Must not be in the past.' }]);
+      throw new ApiError('validation_failed', 'The request is not valid.', [
+        { field: 'scheduled_for', message: 'Must not be in the past.' },
+      ]);
     }
     const plan = await this.plan();
     const waiting = await scope.count(tasks, inArray(tasks.status, ['pending', 'queued']));
     if (waiting >= plan.limits.queueDepth) {
-      throw new ApiError('quota_exceeded', `Your ${plan.name} plan allows ${plan.limits.queueDepth} waiting tasks. Let some finish, or upgrade.`, {
-        limit: plan.limits.queueDepth,
-        upgrade_url: '/pricing',
-      });
+      throw new ApiError(
+        'quota_exceeded',
+        `Your ${plan.name} plan allows ${plan.limits.queueDepth} waiting tasks. Let some finish, or upgrade.`,
+        {
+          limit: plan.limits.queueDepth,
+          upgrade_url: '/pricing',
+        },
+      );
     }
     const failedDep = deps.find((d) => d.status === 'failed' || d.status === 'cancelled');
     const id = newId('tsk', now);
@@ -337,7 +452,14 @@ export class TaskEngine {
           createdAt: now,
           updatedAt: now,
         }),
-        ...(dependsOn.length ? [scope.insertRows(taskDependencies, dependsOn.map((dependsOnId) => ({ taskId: id, dependsOnId })))] : []),
+        ...(dependsOn.length
+          ? [
+              scope.insertRows(
+                taskDependencies,
+                dependsOn.map((dependsOnId) => ({ taskId: id, dependsOnId })),
+              ),
+            ]
+          : []),
       ]);
     } catch (error) {
       // Two requests with one Idempotency-Key raced past the lookup: the unique index decided.
@@ -353,24 +475,45 @@ export class TaskEngine {
     const scope = this.scope;
     const task = await this.requireTask(id);
     if (!['pending', 'blocked'].includes(task.status) && (patch.title || patch.description || patch.depends_on)) {
-      throw new ApiError('conflict', `The title, description and dependencies can change only before the task starts (it is ${task.status}).`);
+      throw new ApiError(
+        'conflict',
+        `The title, description and dependencies can change only before the task starts (it is ${task.status}).`,
+      );
     }
     if (isFinal(task.status)) throw new ApiError('conflict', `The task is ${task.status}.`);
     const statements = [];
     if (patch.depends_on) {
       const dependsOn = [...new Set(patch.depends_on)];
-      if (dependsOn.includes(id)) throw new ApiError('conflict', 'A task cannot depend on itself.', [{ field: 'depends_on', message: 'Cycle.' }]);
+      if (dependsOn.includes(id))
+        throw new ApiError('conflict', 'A task cannot depend on itself.', [{ field: 'depends_on', message: 'Cycle.' }]);
       const deps = dependsOn.length ? await scope.select(tasks, inArray(tasks.id, dependsOn)) : [];
       const missing = dependsOn.filter((dep) => !deps.some((d) => d.id === dep));
-      if (missing.length) throw new ApiError('not_found', 'A task in depends_on does not exist in this organization.', [{ field: 'depends_on', message: `Unknown task at position ${dependsOn.indexOf(missing[0]!)}.` }]);
-      if (await dependsTransitively(scope, dependsOn, id)) throw new ApiError('conflict', 'Those dependencies would make a cycle.', [{ field: 'depends_on', message: 'Cycle.' }]);
+      if (missing.length)
+        throw new ApiError('not_found', 'A task in depends_on does not exist in this organization.', [
+          { field: 'depends_on', message: `Unknown task at position ${dependsOn.indexOf(missing[0]!)}.` },
+        ]);
+      if (await dependsTransitively(scope, dependsOn, id))
+        throw new ApiError('conflict', 'Those dependencies would make a cycle.', [
+          { field: 'depends_on', message: 'Cycle.' },
+        ]);
       statements.push(scope.deleteRows(taskDependencies, eq(taskDependencies.taskId, id)));
-      if (dependsOn.length) statements.push(scope.insertRows(taskDependencies, dependsOn.map((dependsOnId) => ({ taskId: id, dependsOnId }))));
+      if (dependsOn.length)
+        statements.push(
+          scope.insertRows(
+            taskDependencies,
+            dependsOn.map((dependsOnId) => ({ taskId: id, dependsOnId })),
+          ),
+        );
     }
     statements.push(
       scope.updateRows(
         tasks,
-        { ...(patch.title && { title: patch.title }), ...(patch.description && { description: patch.description }), ...(patch.priority && { priority: patch.priority }), updatedAt: Date.now() },
+        {
+          ...(patch.title && { title: patch.title }),
+          ...(patch.description && { description: patch.description }),
+          ...(patch.priority && { priority: patch.priority }),
+          updatedAt: Date.now(),
+        },
         eq(tasks.id, id),
       ),
     );
@@ -383,10 +526,15 @@ export class TaskEngine {
 
   async cancelTask(actor: EngineActor, id: string): Promise<TaskView> {
     const task = await this.requireTask(id);
-    if (isFinal(task.status)) throw new ApiError('conflict', `The task is already ${task.status}; only unfinished tasks can be cancelled.`);
+    if (isFinal(task.status))
+      throw new ApiError('conflict', `The task is already ${task.status}; only unfinished tasks can be cancelled.`);
     const now = Date.now();
     await this.scope.batch([
-      this.scope.updateRows(tasks, { status: 'cancelled', error: `Cancelled by ${actor.type}.`, completedAt: now, updatedAt: now }, eq(tasks.id, id)),
+      this.scope.updateRows(
+        tasks,
+        { status: 'cancelled', error: `Cancelled by ${actor.type}.`, completedAt: now, updatedAt: now },
+        eq(tasks.id, id),
+      ),
     ]);
     const run = this.runs.get(id);
     run?.abort.abort();
@@ -398,11 +546,21 @@ export class TaskEngine {
 
   async retryTask(actor: EngineActor, id: string): Promise<TaskView> {
     const task = await this.requireTask(id);
-    if (task.status !== 'failed' && task.status !== 'cancelled') throw new ApiError('conflict', `Only failed or cancelled tasks can be retried (this one is ${task.status}).`);
+    if (task.status !== 'failed' && task.status !== 'cancelled')
+      throw new ApiError('conflict', `Only failed or cancelled tasks can be retried (this one is ${task.status}).`);
     await this.scope.batch([
       this.scope.updateRows(
         tasks,
-        { status: 'pending', error: null, result: null, progress: 0, completedAt: null, scheduledFor: null, maxAttempts: task.attempts + 3, updatedAt: Date.now() },
+        {
+          status: 'pending',
+          error: null,
+          result: null,
+          progress: 0,
+          completedAt: null,
+          scheduledFor: null,
+          maxAttempts: task.attempts + 3,
+          updatedAt: Date.now(),
+        },
         eq(tasks.id, id),
       ),
     ]);
@@ -421,37 +579,76 @@ export class TaskEngine {
 
   /** Dependents of a failed or cancelled task become blocked with the reason. */
   private async blockDependents(id: string, reason: string, actor: EngineActor) {
-    const dependents = await this.scope.selectFields({ taskId: taskDependencies.taskId }, taskDependencies, eq(taskDependencies.dependsOnId, id));
+    const dependents = await this.scope.selectFields(
+      { taskId: taskDependencies.taskId },
+      taskDependencies,
+      eq(taskDependencies.dependsOnId, id),
+    );
     if (!dependents.length) return;
-    const open = await this.scope.select(tasks, inArray(tasks.id, dependents.map((d) => d.taskId)), inArray(tasks.status, ['pending', 'queued']));
+    const open = await this.scope.select(
+      tasks,
+      inArray(
+        tasks.id,
+        dependents.map((d) => d.taskId),
+      ),
+      inArray(tasks.status, ['pending', 'queued']),
+    );
     for (const task of open) {
       if (task.status === 'queued') continue; // already admitted: its run will see the failed dependency in its prompt
-      await this.scope.batch([this.scope.updateRows(tasks, { status: 'blocked', error: reason, updatedAt: Date.now() }, eq(tasks.id, task.id))]);
+      await this.scope.batch([
+        this.scope.updateRows(
+          tasks,
+          { status: 'blocked', error: reason, updatedAt: Date.now() },
+          eq(tasks.id, task.id),
+        ),
+      ]);
       await this.publishTask('task.updated', task.id, actor, { change: 'blocked' });
     }
   }
 
   /** Blocked dependents of `id` whose dependencies no longer include a failure go back to pending. */
   private async reevaluateDependentsOf(id: string) {
-    const dependents = await this.scope.selectFields({ taskId: taskDependencies.taskId }, taskDependencies, eq(taskDependencies.dependsOnId, id));
+    const dependents = await this.scope.selectFields(
+      { taskId: taskDependencies.taskId },
+      taskDependencies,
+      eq(taskDependencies.dependsOnId, id),
+    );
     await this.reevaluateBlocked(dependents.map((d) => d.taskId));
   }
 
   private async reevaluateBlocked(ids: string[]) {
     if (!ids.length) return;
-    const blocked = await this.scope.select(tasks, inArray(tasks.id, ids), eq(tasks.status, 'blocked'), sql`${tasks.error} LIKE 'Dependency %'`);
+    const blocked = await this.scope.select(
+      tasks,
+      inArray(tasks.id, ids),
+      eq(tasks.status, 'blocked'),
+      sql`${tasks.error} LIKE 'Dependency %'`,
+    );
     for (const task of blocked) {
       const deps = await this.dependencyStatuses(task.id);
       if (deps.some((d) => d.status === 'failed' || d.status === 'cancelled')) continue;
-      await this.scope.batch([this.scope.updateRows(tasks, { status: 'pending', error: null, updatedAt: Date.now() }, eq(tasks.id, task.id))]);
+      await this.scope.batch([
+        this.scope.updateRows(tasks, { status: 'pending', error: null, updatedAt: Date.now() }, eq(tasks.id, task.id)),
+      ]);
       await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'unblocked' });
     }
   }
 
   private async dependencyStatuses(taskId: string) {
-    const deps = await this.scope.selectFields({ id: taskDependencies.dependsOnId }, taskDependencies, eq(taskDependencies.taskId, taskId));
+    const deps = await this.scope.selectFields(
+      { id: taskDependencies.dependsOnId },
+      taskDependencies,
+      eq(taskDependencies.taskId, taskId),
+    );
     if (!deps.length) return [];
-    return this.scope.selectFields({ id: tasks.id, status: tasks.status }, tasks, inArray(tasks.id, deps.map((d) => d.id)));
+    return this.scope.selectFields(
+      { id: tasks.id, status: tasks.status },
+      tasks,
+      inArray(
+        tasks.id,
+        deps.map((d) => d.id),
+      ),
+    );
   }
 
   // ─── Admission ───────────────────────────────────────────────────────────────────────
@@ -461,14 +658,24 @@ export class TaskEngine {
     const scope = this.scope;
     const plan = await this.plan();
     const now = Date.now();
-    const occupying = await scope.selectFields({ id: tasks.id, agentId: tasks.agentId }, tasks, inArray(tasks.status, ['queued', 'running']));
+    const occupying = await scope.selectFields(
+      { id: tasks.id, agentId: tasks.agentId },
+      tasks,
+      inArray(tasks.status, ['queued', 'running']),
+    );
     let slots = plan.limits.concurrentRuns - occupying.length;
     // Every exit re-arms the alarm: the watchdog must keep running while tasks are in flight.
-    if (slots <= 0) return (await this.scheduleNextAlarm(), 0);
+    if (slots <= 0) {
+      await this.scheduleNextAlarm();
+      return 0;
+    }
     if (Number.isFinite(plan.limits.agentMinutesPerMonth)) {
       const period = monthPeriod(now);
       const usage = await scope.first(usagePeriods, eq(usagePeriods.periodStart, period.start));
-      if ((usage?.agentMs ?? 0) >= plan.limits.agentMinutesPerMonth * 60_000) return (await this.scheduleNextAlarm(), 0);
+      if ((usage?.agentMs ?? 0) >= plan.limits.agentMinutesPerMonth * 60_000) {
+        await this.scheduleNextAlarm();
+        return 0;
+      }
     }
     const busy = new Set(occupying.map((t) => t.agentId));
     // Busy agents' tasks are left out in SQL, so a backlog for one agent cannot hide the others'.
@@ -479,9 +686,18 @@ export class TaskEngine {
         or(isNull(tasks.scheduledFor), lte(tasks.scheduledFor, now)),
         busy.size ? notInArray(tasks.agentId, [...busy]) : undefined,
       )
-      .orderBy(sql`CASE ${tasks.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END`, asc(tasks.id))
+      .orderBy(
+        sql`CASE ${tasks.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END`,
+        asc(tasks.id),
+      )
       .limit(200);
-    const agentRows = candidates.length ? await scope.selectFields({ id: agents.id, status: agents.status, archivedAt: agents.archivedAt }, agents, inArray(agents.id, [...new Set(candidates.map((c) => c.agentId))])) : [];
+    const agentRows = candidates.length
+      ? await scope.selectFields(
+          { id: agents.id, status: agents.status, archivedAt: agents.archivedAt },
+          agents,
+          inArray(agents.id, [...new Set(candidates.map((c) => c.agentId))]),
+        )
+      : [];
     const agentById = new Map(agentRows.map((a) => [a.id, a]));
     let admitted = 0;
     for (const task of candidates) {
@@ -492,13 +708,26 @@ export class TaskEngine {
       const deps = await this.dependencyStatuses(task.id);
       if (deps.some((d) => d.status === 'failed' || d.status === 'cancelled')) {
         const bad = deps.find((d) => d.status === 'failed' || d.status === 'cancelled')!;
-        await scope.batch([scope.updateRows(tasks, { status: 'blocked', error: `Dependency ${bad.id} ${bad.status}.`, updatedAt: now }, eq(tasks.id, task.id))]);
+        await scope.batch([
+          scope.updateRows(
+            tasks,
+            { status: 'blocked', error: `Dependency ${bad.id} ${bad.status}.`, updatedAt: now },
+            eq(tasks.id, task.id),
+          ),
+        ]);
         await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'blocked' });
         continue;
       }
       if (deps.some((d) => d.status !== 'completed')) continue;
       const attempt = task.attempts + 1;
-      const claimed = await scope.updateRows(tasks, { status: 'queued', attempts: attempt, queuedAt: now, updatedAt: now }, eq(tasks.id, task.id), eq(tasks.status, 'pending')).returning({ id: tasks.id });
+      const claimed = await scope
+        .updateRows(
+          tasks,
+          { status: 'queued', attempts: attempt, queuedAt: now, updatedAt: now },
+          eq(tasks.id, task.id),
+          eq(tasks.status, 'pending'),
+        )
+        .returning({ id: tasks.id });
       if (!claimed.length) continue;
       busy.add(task.agentId);
       slots -= 1;
@@ -515,7 +744,11 @@ export class TaskEngine {
       await this.host.env.AGENT_RUNS.send(message);
     } catch (error) {
       // The watchdog re-sends queued tasks whose message never arrived.
-      log.error('queue_send_failed', { org_id: this.host.orgId, task_id: message.taskId, error: error instanceof Error ? error.message : String(error) });
+      log.error('queue_send_failed', {
+        org_id: this.host.orgId,
+        task_id: message.taskId,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -523,36 +756,72 @@ export class TaskEngine {
   async scheduleNextAlarm() {
     const scope = this.scope;
     const now = Date.now();
-    const [nextTask] = await scope.selectFields({ at: sql<number>`MIN(${tasks.scheduledFor})` }, tasks, eq(tasks.status, 'pending'), sql`${tasks.scheduledFor} > ${now}`);
-    const [nextSchedule] = await scope.selectFields({ at: sql<number>`MIN(${schedules.nextRunAt})` }, schedules, eq(schedules.enabled, true));
+    const [nextTask] = await scope.selectFields(
+      { at: sql<number>`MIN(${tasks.scheduledFor})` },
+      tasks,
+      eq(tasks.status, 'pending'),
+      sql`${tasks.scheduledFor} > ${now}`,
+    );
+    const [nextSchedule] = await scope.selectFields(
+      { at: sql<number>`MIN(${schedules.nextRunAt})` },
+      schedules,
+      eq(schedules.enabled, true),
+    );
     const inFlight = await scope.count(tasks, inArray(tasks.status, ['queued', 'running']));
-    const candidates = [nextTask?.at, nextSchedule?.at, inFlight > 0 ? now + WATCHDOG_INTERVAL_MS : null].filter((v): v is number => typeof v === 'number' && v > 0);
+    const candidates = [nextTask?.at, nextSchedule?.at, inFlight > 0 ? now + WATCHDOG_INTERVAL_MS : null].filter(
+      (v): v is number => typeof v === 'number' && v > 0,
+    );
     if (candidates.length) await this.host.setAlarmAt(Math.max(now + 50, Math.min(...candidates)));
   }
 
   // ─── Runs ────────────────────────────────────────────────────────────────────────────
 
   /** Claims a queued task for a delivered (task, attempt): running, a run row, agent working. */
-  async startRun(message: RunTaskMessage): Promise<{ task: Task; runId: string; abort: AbortController; choice: ProviderChoice } | null> {
+  async startRun(
+    message: RunTaskMessage,
+  ): Promise<{ task: Task; runId: string; abort: AbortController; choice: ProviderChoice } | null> {
     const scope = this.scope;
     const task = await scope.first(tasks, eq(tasks.id, message.taskId));
-    if (!task || task.status !== 'queued' || task.attempts !== message.attempt) return null;
+    if (task?.status !== 'queued' || task.attempts !== message.attempt) return null;
     const agent = await scope.first(agents, eq(agents.id, task.agentId));
     if (!agent) return null;
     const now = Date.now();
     const runId = newId('run', now);
     const choice = await this.chooseProvider(agent);
     await scope.batch([
-      scope.updateRows(tasks, { status: 'running', startedAt: task.startedAt ?? now, updatedAt: now }, eq(tasks.id, task.id)),
-      scope.insertRows(agentRuns, { id: runId, taskId: task.id, agentId: agent.id, attempt: message.attempt, provider: choice.kind, model: choice.model, outcome: 'running', startedAt: now }),
+      scope.updateRows(
+        tasks,
+        { status: 'running', startedAt: task.startedAt ?? now, updatedAt: now },
+        eq(tasks.id, task.id),
+      ),
+      scope.insertRows(agentRuns, {
+        id: runId,
+        taskId: task.id,
+        agentId: agent.id,
+        attempt: message.attempt,
+        provider: choice.kind,
+        model: choice.model,
+        outcome: 'running',
+        startedAt: now,
+      }),
       scope.updateRows(agents, { status: 'working', updatedAt: now }, eq(agents.id, agent.id)),
-      this.record('agent.status', { type: 'system', id: null }, { type: 'agent', id: agent.id }, { agent_id: agent.id, slug: agent.slug, status: 'working', task_id: task.id }),
+      this.record(
+        'agent.status',
+        { type: 'system', id: null },
+        { type: 'agent', id: agent.id },
+        { agent_id: agent.id, slug: agent.slug, status: 'working', task_id: task.id },
+      ),
     ]);
     const abort = new AbortController();
     this.runs.set(task.id, { runId, abort });
     this.runAgents.set(task.id, agent.id);
     this.host.markRunActive(task.id, message.attempt);
-    await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'started', run_id: runId, provider: choice.kind, model: choice.model });
+    await this.publishTask(
+      'task.updated',
+      task.id,
+      { type: 'system', id: null },
+      { change: 'started', run_id: runId, provider: choice.kind, model: choice.model },
+    );
     return { task: { ...task, status: 'running' }, runId, abort, choice };
   }
 
@@ -560,8 +829,17 @@ export class TaskEngine {
     const config = loadConfig(this.host.env);
     const key = await resolveAnthropicKey(this.db, config, this.host.orgId, agent.id);
     if (!key) return { kind: 'simulated', model: SIMULATED_MODEL_ID, apiKey: null, keySource: null };
-    const [org] = await this.db.select({ defaultModel: organizations.defaultModel }).from(organizations).where(eq(organizations.id, this.host.orgId)).limit(1);
-    return { kind: 'anthropic', model: agent.model ?? org?.defaultModel ?? DEFAULT_MODEL, apiKey: key.apiKey, keySource: key.source };
+    const [org] = await this.db
+      .select({ defaultModel: organizations.defaultModel })
+      .from(organizations)
+      .where(eq(organizations.id, this.host.orgId))
+      .limit(1);
+    return {
+      kind: 'anthropic',
+      model: agent.model ?? org?.defaultModel ?? DEFAULT_MODEL,
+      apiKey: key.apiKey,
+      keySource: key.source,
+    };
   }
 
   /** Runs the agent loop for a started task (outside the exclusive section), then finalizes. */
@@ -571,12 +849,32 @@ export class TaskEngine {
     const agent = (await scope.first(agents, eq(agents.id, task.agentId)))!;
     const roster = await scope.select(agents, isNull(agents.archivedAt));
     const deps = await this.dependencyStatuses(task.id);
-    const depTasks = deps.length ? await scope.select(tasks, inArray(tasks.id, deps.map((d) => d.id))) : [];
+    const depTasks = deps.length
+      ? await scope.select(
+          tasks,
+          inArray(
+            tasks.id,
+            deps.map((d) => d.id),
+          ),
+        )
+      : [];
     const parent = task.parentId ? await scope.first(tasks, eq(tasks.id, task.parentId)) : undefined;
     const nameOf = (id: string) => roster.find((a) => a.id === id)?.name ?? 'a teammate';
-    const [org] = await this.db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, this.host.orgId)).limit(1);
+    const [org] = await this.db
+      .select({ name: organizations.name })
+      .from(organizations)
+      .where(eq(organizations.id, this.host.orgId))
+      .limit(1);
     const [unread, notes, recent, decided] = await Promise.all([
-      scope.select(messages, eq(messages.recipientType, 'agent'), eq(messages.recipientId, agent.id), isNull(messages.readAt)).orderBy(messages.id).limit(10),
+      scope
+        .select(
+          messages,
+          eq(messages.recipientType, 'agent'),
+          eq(messages.recipientId, agent.id),
+          isNull(messages.readAt),
+        )
+        .orderBy(messages.id)
+        .limit(10),
       scope.select(agentNotes, eq(agentNotes.agentId, agent.id)).orderBy(agentNotes.key).limit(50),
       scope.select(activityLog).orderBy(sql`${activityLog.id} DESC`).limit(15),
       approvalsOf(scope, task.id),
@@ -588,7 +886,17 @@ export class TaskEngine {
     const flushSteps = async () => {
       const pending = steps.slice(flushed);
       flushed = steps.length;
-      const rows = pending.flatMap((step) => chunk(step.content).map((content, index) => ({ id: newId('stp'), runId, seq: step.seq, chunk: index, type: step.type, toolName: step.toolName, content })));
+      const rows = pending.flatMap((step) =>
+        chunk(step.content).map((content, index) => ({
+          id: newId('stp'),
+          runId,
+          seq: step.seq,
+          chunk: index,
+          type: step.type,
+          toolName: step.toolName,
+          content,
+        })),
+      );
       for (let i = 0; i < rows.length; i += 20) await scope.insertRows(runSteps, rows.slice(i, i + 20));
     };
     const provider: ModelProvider =
@@ -597,16 +905,32 @@ export class TaskEngine {
             apiKey: choice.apiKey,
             model: choice.model,
             baseURL: loadConfig(this.host.env).ANTHROPIC_BASE_URL,
-            onTextDelta: (delta) => this.host.emitStep({ task_id: task.id, run_id: runId, seq: stepSeq + 1, type: 'text_delta', tool_name: null, content: delta }),
+            onTextDelta: (delta) =>
+              this.host.emitStep({
+                task_id: task.id,
+                run_id: runId,
+                seq: stepSeq + 1,
+                type: 'text_delta',
+                tool_name: null,
+                content: delta,
+              }),
           })
         : new SimulatedModel({
             agentName: agent.name,
             taskTitle: task.title,
             description: task.description,
             attempt: task.attempts,
-            teammates: roster.filter((a) => a.id !== agent.id && a.status !== 'paused').map((a) => ({ slug: a.slug, name: a.name })),
-            dependencyResults: depTasks.map((d) => ({ agentName: nameOf(d.agentId), title: d.title, result: d.result ?? `(${d.status})` })),
-            canDelegate: agent.toolPermissions.includes('delegate_task') && (await this.delegationDepth(task)) < MAX_DELEGATION_DEPTH,
+            teammates: roster
+              .filter((a) => a.id !== agent.id && a.status !== 'paused')
+              .map((a) => ({ slug: a.slug, name: a.name })),
+            dependencyResults: depTasks.map((d) => ({
+              agentName: nameOf(d.agentId),
+              title: d.title,
+              result: d.result ?? `(${d.status})`,
+            })),
+            canDelegate:
+              agent.toolPermissions.includes('delegate_task') &&
+              (await this.delegationDepth(task)) < MAX_DELEGATION_DEPTH,
           });
     const tools = coreTools({
       agent,
@@ -615,10 +939,23 @@ export class TaskEngine {
       progress: (progress, note) =>
         this.host.exclusive(async () => {
           await scope.updateRows(tasks, { progress, updatedAt: Date.now() }, eq(tasks.id, task.id));
-          await this.publishTask('task.updated', task.id, { type: 'agent', id: agent.id }, { change: 'progress', ...(note ? { note } : {}) });
+          await this.publishTask(
+            'task.updated',
+            task.id,
+            { type: 'agent', id: agent.id },
+            { change: 'progress', ...(note ? { note } : {}) },
+          );
         }),
       delegate: (input) => this.host.exclusive(() => this.delegate(agent.id, task, input)),
-      ...agentToolEffects({ scope, exclusive: (work) => this.host.exclusive(work), record: (type, actor, subject, data) => this.record(type, actor, subject, data) }, agent, task),
+      ...agentToolEffects(
+        {
+          scope,
+          exclusive: (work) => this.host.exclusive(work),
+          record: (type, actor, subject, data) => this.record(type, actor, subject, data),
+        },
+        agent,
+        task,
+      ),
     });
     const result = await runAgentLoop({
       provider,
@@ -627,8 +964,13 @@ export class TaskEngine {
         roster,
         orgName: org?.name ?? null,
         notes: notes.map((n) => ({ key: n.key, content: n.content })),
-        recentActivity: recent.map((a) => `${a.type} ${a.subjectType ?? ''} ${(a.data as { task?: { title?: string } } | null)?.task?.title ?? ''}`.trim()),
-        unreadMessages: unread.map((m) => ({ from: m.senderType === 'agent' ? nameOf(m.senderId ?? '') : 'a human', body: m.body })),
+        recentActivity: recent.map((a) =>
+          `${a.type} ${a.subjectType ?? ''} ${(a.data as { task?: { title?: string } } | null)?.task?.title ?? ''}`.trim(),
+        ),
+        unreadMessages: unread.map((m) => ({
+          from: m.senderType === 'agent' ? nameOf(m.senderId ?? '') : 'a human',
+          body: m.body,
+        })),
       }),
       prompt: buildTaskPrompt({
         task,
@@ -641,14 +983,26 @@ export class TaskEngine {
       onStep: async (step) => {
         const seq = ++stepSeq;
         steps.push({ ...step, seq });
-        this.host.emitStep({ task_id: task.id, run_id: runId, seq, type: step.type, tool_name: step.toolName, content: step.content.slice(0, 4_000) });
+        this.host.emitStep({
+          task_id: task.id,
+          run_id: runId,
+          seq,
+          type: step.type,
+          tool_name: step.toolName,
+          content: step.content.slice(0, 4_000),
+        });
         if (steps.length - flushed >= 20) await flushSteps();
       },
     });
     await flushSteps();
     const agentMs = Date.now() - started;
     await this.host.exclusive(() =>
-      this.finishRun(task.id, runId, agent.id, { ...result, agentMs, provider: provider.kind, costMicroUsd: costMicroUsd(provider.model, result.inputTokens, result.outputTokens) }),
+      this.finishRun(task.id, runId, agent.id, {
+        ...result,
+        agentMs,
+        provider: provider.kind,
+        costMicroUsd: costMicroUsd(provider.model, result.inputTokens, result.outputTokens),
+      }),
     );
   }
 
@@ -657,28 +1011,54 @@ export class TaskEngine {
     const scope = this.scope;
     const draft = await scope.first(messages, eq(messages.id, approvalId), eq(messages.type, 'external_draft'));
     if (!draft) throw new ApiError('not_found', 'No such approval.');
-    if (draft.approvalStatus !== 'pending') throw new ApiError('conflict', `This draft was already ${draft.approvalStatus}.`);
+    if (draft.approvalStatus !== 'pending')
+      throw new ApiError('conflict', `This draft was already ${draft.approvalStatus}.`);
     const now = Date.now();
     await scope.batch([
-      scope.updateRows(messages, { approvalStatus: decision, decidedBy: actor.id, decidedAt: now }, eq(messages.id, draft.id)),
-      this.record('approval.decided', actor, { type: 'message', id: draft.id }, { approval_id: draft.id, task_id: draft.taskId, decision, note }),
+      scope.updateRows(
+        messages,
+        { approvalStatus: decision, decidedBy: actor.id, decidedAt: now },
+        eq(messages.id, draft.id),
+      ),
+      this.record(
+        'approval.decided',
+        actor,
+        { type: 'message', id: draft.id },
+        { approval_id: draft.id, task_id: draft.taskId, decision, note },
+      ),
     ]);
     if (draft.taskId) {
       const task = await scope.first(tasks, eq(tasks.id, draft.taskId));
-      const stillWaiting = await scope.count(messages, eq(messages.taskId, draft.taskId), eq(messages.type, 'external_draft'), eq(messages.approvalStatus, 'pending'));
+      const stillWaiting = await scope.count(
+        messages,
+        eq(messages.taskId, draft.taskId),
+        eq(messages.type, 'external_draft'),
+        eq(messages.approvalStatus, 'pending'),
+      );
       if (task?.status === 'awaiting_approval' && stillWaiting === 0) {
         const next =
           decision === 'approved'
             ? { status: 'pending' as const, maxAttempts: task.maxAttempts + 1 }
-            : { status: 'failed' as const, error: `The external draft was rejected${note ? `: ${note}` : '.'}`, completedAt: now };
+            : {
+                status: 'failed' as const,
+                error: `The external draft was rejected${note ? `: ${note}` : '.'}`,
+                completedAt: now,
+              };
         await scope.batch([scope.updateRows(tasks, { ...next, updatedAt: now }, eq(tasks.id, task.id))]);
-        await this.publishTask('task.updated', task.id, actor, { change: decision === 'approved' ? 'approval_granted' : 'approval_rejected' });
+        await this.publishTask('task.updated', task.id, actor, {
+          change: decision === 'approved' ? 'approval_granted' : 'approval_rejected',
+        });
         if (decision === 'rejected') await this.blockDependents(task.id, `Dependency ${task.id} failed.`, actor);
         await this.admit();
       }
     }
     const decidedRow = (await scope.first(messages, eq(messages.id, draft.id)))!;
-    return { id: decidedRow.id, status: decision as string, task_id: decidedRow.taskId, decided_at: new Date(now).toISOString() };
+    return {
+      id: decidedRow.id,
+      status: decision as string,
+      task_id: decidedRow.taskId,
+      decided_at: new Date(now).toISOString(),
+    };
   }
 
   private async delegationDepth(task: Task): Promise<number> {
@@ -692,19 +1072,33 @@ export class TaskEngine {
     return depth;
   }
 
-  private async delegate(fromAgentId: string, task: Task, input: { agent: string; title?: string; description: string; priority?: Task['priority'] }) {
+  private async delegate(
+    fromAgentId: string,
+    task: Task,
+    input: { agent: string; title?: string; description: string; priority?: Task['priority'] },
+  ) {
     const target = await findAgent(this.scope, input.agent);
     if (!target) return { content: `No teammate "${input.agent}". Use list_agents to see the team.`, isError: true };
     if (target.id === fromAgentId) return { content: 'You cannot delegate to yourself.', isError: true };
     if (target.status === 'paused') return { content: `${target.name} is paused; choose someone else.`, isError: true };
     const { task: child } = await this.createTask(
       { type: 'agent', id: fromAgentId },
-      { agent: target.id, description: input.description, title: input.title, priority: input.priority ?? task.priority, depends_on: [], max_attempts: 3 },
+      {
+        agent: target.id,
+        description: input.description,
+        title: input.title,
+        priority: input.priority ?? task.priority,
+        depends_on: [],
+        max_attempts: 3,
+      },
       null,
       { parentId: task.id, skipAdmit: true },
     );
     await this.scope.insertRows(taskDependencies, { taskId: task.id, dependsOnId: child.id });
-    return { content: `Delegated to ${target.name} as task ${child.id}. This task resumes when it completes.`, yieldRun: true };
+    return {
+      content: `Delegated to ${target.name} as task ${child.id}. This task resumes when it completes.`,
+      yieldRun: true,
+    };
   }
 
   /** Applies a run's outcome: the task's next status, usage, the agent back to idle, dependents. */
@@ -737,8 +1131,10 @@ export class TaskEngine {
     let next: Partial<Task> = {};
     let change = 'finished';
     if (cancelled) change = 'cancelled';
-    else if (result.outcome === 'completed') next = { status: 'completed', result: result.result, error: null, progress: 100, completedAt: now };
-    else if (result.outcome === 'blocked') next = { status: 'blocked', result: result.result, error: result.result ?? 'The agent is blocked.' };
+    else if (result.outcome === 'completed')
+      next = { status: 'completed', result: result.result, error: null, progress: 100, completedAt: now };
+    else if (result.outcome === 'blocked')
+      next = { status: 'blocked', result: result.result, error: result.result ?? 'The agent is blocked.' };
     else if (result.outcome === 'waiting') {
       next = { status: 'pending', maxAttempts: task.maxAttempts + 1 };
       change = 'waiting_on_delegation';
@@ -758,7 +1154,16 @@ export class TaskEngine {
     await scope.batch([
       scope.updateRows(
         agentRuns,
-        { outcome: runOutcome, turns: result.turns, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costMicroUsd: cost, agentMs: result.agentMs, error: result.error, endedAt: now },
+        {
+          outcome: runOutcome,
+          turns: result.turns,
+          inputTokens: result.inputTokens,
+          outputTokens: result.outputTokens,
+          costMicroUsd: cost,
+          agentMs: result.agentMs,
+          error: result.error,
+          endedAt: now,
+        },
         eq(agentRuns.id, runId),
       ),
       scope.updateRows(
@@ -774,7 +1179,16 @@ export class TaskEngine {
         eq(tasks.id, taskId),
       ),
       scope
-        .insertRows(usagePeriods, { id: newId('use', now), periodStart: period.start, periodEnd: period.end, agentMs: result.agentMs, runs: 1, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costMicroUsd: cost })
+        .insertRows(usagePeriods, {
+          id: newId('use', now),
+          periodStart: period.start,
+          periodEnd: period.end,
+          agentMs: result.agentMs,
+          runs: 1,
+          inputTokens: result.inputTokens,
+          outputTokens: result.outputTokens,
+          costMicroUsd: cost,
+        })
         .onConflictDoUpdate({
           target: [usagePeriods.organizationId, usagePeriods.periodStart],
           set: {
@@ -787,16 +1201,34 @@ export class TaskEngine {
           },
         }),
       scope.updateRows(agents, { status: agentStatus, updatedAt: now }, eq(agents.id, agentId)),
-      this.record('agent.status', { type: 'system', id: null }, { type: 'agent', id: agentId }, { agent_id: agentId, slug: agent?.slug ?? '', status: agentStatus }),
+      this.record(
+        'agent.status',
+        { type: 'system', id: null },
+        { type: 'agent', id: agentId },
+        { agent_id: agentId, slug: agent?.slug ?? '', status: agentStatus },
+      ),
     ]);
-    const view = await this.publishTask('task.updated', taskId, { type: 'agent', id: agentId }, { change, run_id: runId, run_outcome: runOutcome });
-    this.host.emit('usage.updated', { period_start: new Date(period.start).toISOString(), agent_ms: result.agentMs, input_tokens: result.inputTokens, output_tokens: result.outputTokens, cost_usd: cost / 1_000_000, task_id: taskId });
+    const view = await this.publishTask(
+      'task.updated',
+      taskId,
+      { type: 'agent', id: agentId },
+      { change, run_id: runId, run_outcome: runOutcome },
+    );
+    this.host.emit('usage.updated', {
+      period_start: new Date(period.start).toISOString(),
+      agent_ms: result.agentMs,
+      input_tokens: result.inputTokens,
+      output_tokens: result.outputTokens,
+      cost_usd: cost / 1_000_000,
+      task_id: taskId,
+    });
 
     if (view.status === 'completed') {
       await this.replyInThread(task, view.result ?? '');
       await this.reevaluateDependentsOf(taskId);
     }
-    if (view.status === 'failed') await this.blockDependents(taskId, `Dependency ${taskId} failed.`, { type: 'system', id: null });
+    if (view.status === 'failed')
+      await this.blockDependents(taskId, `Dependency ${taskId} failed.`, { type: 'system', id: null });
     await this.admit();
   }
 
@@ -806,9 +1238,24 @@ export class TaskEngine {
     if (!threadId) return;
     const id = newId('msg');
     await this.scope.batch([
-      this.scope.insertRows(messages, { id, threadId, senderType: 'agent', senderId: task.agentId, recipientType: 'humans', recipientId: null, type: 'direct', body: result, taskId: task.id }),
+      this.scope.insertRows(messages, {
+        id,
+        threadId,
+        senderType: 'agent',
+        senderId: task.agentId,
+        recipientType: 'humans',
+        recipientId: null,
+        type: 'direct',
+        body: result,
+        taskId: task.id,
+      }),
       this.scope.updateRows(threads, { updatedAt: Date.now() }, eq(threads.id, threadId)),
-      this.record('message.created', { type: 'agent', id: task.agentId }, { type: 'message', id }, { message_id: id, thread_id: threadId, sender_type: 'agent', sender_id: task.agentId, task_id: task.id }),
+      this.record(
+        'message.created',
+        { type: 'agent', id: task.agentId },
+        { type: 'message', id },
+        { message_id: id, thread_id: threadId, sender_type: 'agent', sender_id: task.agentId, task_id: task.id },
+      ),
     ]);
   }
 
@@ -854,9 +1301,19 @@ export class TaskEngine {
       requeued += 1;
     }
     let resent = 0;
-    const stale = await scope.select(tasks, eq(tasks.status, 'queued'), sql`${tasks.queuedAt} < ${Date.now() - QUEUED_RESEND_AFTER_MS}`);
+    const stale = await scope.select(
+      tasks,
+      eq(tasks.status, 'queued'),
+      sql`${tasks.queuedAt} < ${Date.now() - QUEUED_RESEND_AFTER_MS}`,
+    );
     for (const task of stale) {
-      await this.send({ kind: 'run_task', orgId: this.host.orgId, taskId: task.id, attempt: task.attempts, enqueuedAt: Date.now() });
+      await this.send({
+        kind: 'run_task',
+        orgId: this.host.orgId,
+        taskId: task.id,
+        attempt: task.attempts,
+        enqueuedAt: Date.now(),
+      });
       resent += 1;
     }
     return { requeued, resent };
@@ -867,7 +1324,13 @@ export class TaskEngine {
     const task = await this.scope.first(tasks, eq(tasks.id, message.taskId));
     if (!task || isFinal(task.status) || task.attempts !== message.attempt) return;
     const now = Date.now();
-    await this.scope.batch([this.scope.updateRows(tasks, { status: 'failed', error: `The run could not be delivered: ${reason}.`, completedAt: now, updatedAt: now }, eq(tasks.id, task.id))]);
+    await this.scope.batch([
+      this.scope.updateRows(
+        tasks,
+        { status: 'failed', error: `The run could not be delivered: ${reason}.`, completedAt: now, updatedAt: now },
+        eq(tasks.id, task.id),
+      ),
+    ]);
     await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'dead_lettered' });
     await this.blockDependents(task.id, `Dependency ${task.id} failed.`, { type: 'system', id: null });
     await this.admit();
@@ -887,7 +1350,12 @@ export class TaskEngine {
         cron: input.cron,
         timezone: input.timezone,
         enabled: input.enabled,
-        taskTemplate: { agentId: agent.id, title: input.task.title ?? titleFrom(input.task.description), description: input.task.description, priority: input.task.priority },
+        taskTemplate: {
+          agentId: agent.id,
+          title: input.task.title ?? titleFrom(input.task.description),
+          description: input.task.description,
+          priority: input.task.priority,
+        },
         nextRunAt: input.enabled ? nextRun(input.cron, input.timezone, now) : null,
         createdBy: actor.id,
       }),
@@ -901,7 +1369,9 @@ export class TaskEngine {
     const scope = this.scope;
     const current = await scope.first(schedules, eq(schedules.id, id));
     if (!current) throw new ApiError('not_found', 'No such schedule.');
-    const agentId = patch.task?.agent ? (await requireAgent(scope, patch.task.agent, 'task.agent')).id : current.taskTemplate.agentId;
+    const agentId = patch.task?.agent
+      ? (await requireAgent(scope, patch.task.agent, 'task.agent')).id
+      : current.taskTemplate.agentId;
     const cron = patch.cron ?? current.cron;
     const timezone = patch.timezone ?? current.timezone;
     const enabled = patch.enabled ?? current.enabled;
@@ -934,7 +1404,10 @@ export class TaskEngine {
   async deleteSchedule(actor: EngineActor, id: string) {
     const scope = this.scope;
     if (!(await scope.first(schedules, eq(schedules.id, id)))) throw new ApiError('not_found', 'No such schedule.');
-    await scope.batch([scope.deleteRows(schedules, eq(schedules.id, id)), this.record('schedule.deleted', actor, { type: 'schedule', id }, { schedule_id: id })]);
+    await scope.batch([
+      scope.deleteRows(schedules, eq(schedules.id, id)),
+      this.record('schedule.deleted', actor, { type: 'schedule', id }, { schedule_id: id }),
+    ]);
   }
 
   /** Creates the task of every due schedule, at most once per tick (idempotency key per tick). */
@@ -948,11 +1421,28 @@ export class TaskEngine {
       try {
         await this.createTask(
           { type: 'schedule', id: schedule.id },
-          { agent: schedule.taskTemplate.agentId, title: schedule.taskTemplate.title, description: schedule.taskTemplate.description, priority: schedule.taskTemplate.priority, depends_on: [], max_attempts: 3 },
+          {
+            agent: schedule.taskTemplate.agentId,
+            title: schedule.taskTemplate.title,
+            description: schedule.taskTemplate.description,
+            priority: schedule.taskTemplate.priority,
+            depends_on: [],
+            max_attempts: 3,
+          },
           { key: `schedule:${schedule.id}:${tick}`, hash: `schedule:${schedule.id}` },
           { metadata: { schedule_id: schedule.id }, skipAdmit: true },
         );
-        await scope.updateRows(schedules, { lastRunAt: now, nextRunAt: nextRun(schedule.cron, schedule.timezone, Math.max(now, tick)), failureCount: 0, lastError: null, updatedAt: now }, eq(schedules.id, schedule.id));
+        await scope.updateRows(
+          schedules,
+          {
+            lastRunAt: now,
+            nextRunAt: nextRun(schedule.cron, schedule.timezone, Math.max(now, tick)),
+            failureCount: 0,
+            lastError: null,
+            updatedAt: now,
+          },
+          eq(schedules.id, schedule.id),
+        );
         created += 1;
       } catch (error) {
         await this.recordScheduleFailure(schedule, error, now);
@@ -968,7 +1458,14 @@ export class TaskEngine {
     // Ten failures in a row disable the schedule rather than fail forever.
     await this.scope.updateRows(
       schedules,
-      { failureCount: failures, lastError: message, lastRunAt: now, nextRunAt: nextRun(schedule.cron, schedule.timezone, now), enabled: failures < 10, updatedAt: now },
+      {
+        failureCount: failures,
+        lastError: message,
+        lastRunAt: now,
+        nextRunAt: nextRun(schedule.cron, schedule.timezone, now),
+        enabled: failures < 10,
+        updatedAt: now,
+      },
       eq(schedules.id, schedule.id),
     );
     this.host.emit('schedule.failed', { schedule_id: schedule.id, error: message, failure_count: failures });
@@ -982,7 +1479,8 @@ export class TaskEngine {
     let threadId = input.thread_id ?? null;
     const now = Date.now();
     if (threadId) {
-      if (!(await scope.first(threads, eq(threads.id, threadId)))) throw new ApiError('not_found', 'No such thread.', [{ field: 'thread_id', message: 'Unknown thread.' }]);
+      if (!(await scope.first(threads, eq(threads.id, threadId))))
+        throw new ApiError('not_found', 'No such thread.', [{ field: 'thread_id', message: 'Unknown thread.' }]);
     }
     const statements = [];
     if (!threadId) {
@@ -991,14 +1489,33 @@ export class TaskEngine {
     }
     const messageId = newId('msg', now);
     statements.push(
-      scope.insertRows(messages, { id: messageId, threadId, senderType: actor.type === 'user' || actor.type === 'api_key' ? actor.type : 'system', senderId: actor.id, recipientType: 'agent', recipientId: agent.id, type: 'direct', body: input.body }),
+      scope.insertRows(messages, {
+        id: messageId,
+        threadId,
+        senderType: actor.type === 'user' || actor.type === 'api_key' ? actor.type : 'system',
+        senderId: actor.id,
+        recipientType: 'agent',
+        recipientId: agent.id,
+        type: 'direct',
+        body: input.body,
+      }),
       scope.updateRows(threads, { updatedAt: now }, eq(threads.id, threadId)),
-      this.record('message.created', actor, { type: 'message', id: messageId }, { message_id: messageId, thread_id: threadId, sender_type: actor.type, recipient_id: agent.id }),
+      this.record(
+        'message.created',
+        actor,
+        { type: 'message', id: messageId },
+        { message_id: messageId, thread_id: threadId, sender_type: actor.type, recipient_id: agent.id },
+      ),
     );
     await scope.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]]);
-    const { task } = await this.createTask(actor, { agent: agent.id, description: input.body, priority: 'normal', depends_on: [], max_attempts: 3 }, null, {
-      metadata: { thread_id: threadId, message_id: messageId },
-    });
+    const { task } = await this.createTask(
+      actor,
+      { agent: agent.id, description: input.body, priority: 'normal', depends_on: [], max_attempts: 3 },
+      null,
+      {
+        metadata: { thread_id: threadId, message_id: messageId },
+      },
+    );
     await scope.updateRows(messages, { taskId: task.id }, eq(messages.id, messageId));
     return { thread_id: threadId, message_id: messageId, task };
   }
@@ -1015,7 +1532,9 @@ class PublishingScope extends OrgScope {
     super(db, orgId);
   }
 
-  override async batch<U extends Parameters<OrgScope['batch']>[0][number], T extends Readonly<[U, ...U[]]>>(queries: T) {
+  override async batch<U extends Parameters<OrgScope['batch']>[0][number], T extends Readonly<[U, ...U[]]>>(
+    queries: T,
+  ) {
     try {
       const result = await super.batch(queries);
       this.onCommitted();
@@ -1034,8 +1553,7 @@ function chunk(content: string): string[] {
   return parts;
 }
 
-function filterTools(tools: Record<string, ToolHandler<any>>, allowed: string[]): Record<string, ToolHandler<any>> {
+function filterTools(tools: ToolSet, allowed: string[]): ToolSet {
   // finish_task is always available: a run must be able to end.
   return Object.fromEntries(Object.entries(tools).filter(([name]) => name === 'finish_task' || allowed.includes(name)));
 }
-

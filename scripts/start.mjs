@@ -53,21 +53,46 @@ if (args.includes('--fresh')) rmSync(persistTo, { recursive: true, force: true }
 if (!args.includes('--skip-build') || !existsSync(path.join(root, 'build', 'server', 'index.js'))) {
   step('Building the front end', 'remix', ['vite:build'], { quiet: true });
 }
-step('Applying D1 migrations', 'wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { quiet: true });
-const seedOutput = step('Seeding the demo organization', 'tsx', ['scripts/seed.ts', '--persist-to', path.join(persistTo, 'v3')]);
+step('Applying D1 migrations', 'wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
+  quiet: true,
+});
+const seedOutput = step('Seeding the demo organization', 'tsx', [
+  'scripts/seed.ts',
+  '--persist-to',
+  path.join(persistTo, 'v3'),
+]);
 const seed = JSON.parse(seedOutput.trim().split('\n').pop() ?? '{}');
 
 const dev = spawn(
   path.join(bin, 'wrangler'),
-  ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--var', `APP_URL:${url}`, '--log-level', 'warn'],
+  [
+    'dev',
+    '--port',
+    String(port),
+    '--ip',
+    '127.0.0.1',
+    '--persist-to',
+    persistTo,
+    '--var',
+    `APP_URL:${url}`,
+    '--log-level',
+    'warn',
+  ],
   // Same process group as this script: Ctrl+C, or a test runner stopping the group, stops workerd too.
   { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
 );
 const stop = () => {
   if (dev.exitCode === null) dev.kill('SIGTERM');
 };
-process.on('SIGINT', () => (stop(), process.exit(130)));
-process.on('SIGTERM', () => (stop(), process.exit(143)));
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.on(signal, () => {
+    stop();
+    process.exit(code);
+  });
+}
 process.on('exit', stop);
 dev.on('exit', (code) => process.exit(code ?? 0));
 

@@ -25,7 +25,11 @@ async function deliver(message: Message<unknown>, env: Env): Promise<void> {
   }
   try {
     const result = await getOrgHub(env, { orgId: parsed.data.orgId }).deliverRun(parsed.data);
-    log.debug('queue_message_delivered', { message_id: message.id, task_id: parsed.data.taskId, outcome: result.outcome });
+    log.debug('queue_message_delivered', {
+      message_id: message.id,
+      task_id: parsed.data.taskId,
+      outcome: result.outcome,
+    });
     message.ack();
   } catch (error) {
     const delaySeconds = retryDelaySeconds(message.attempts);
@@ -49,10 +53,16 @@ async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
       continue;
     }
     try {
-      await getOrgHub(env, { orgId: parsed.data.orgId }).recordDeadLetter(parsed.data, `gave up after ${message.attempts} deliveries`);
+      await getOrgHub(env, { orgId: parsed.data.orgId }).recordDeadLetter(
+        parsed.data,
+        `gave up after ${message.attempts} deliveries`,
+      );
       message.ack();
     } catch (error) {
-      log.error('dead_letter_record_failed', { message_id: message.id, error: error instanceof Error ? error.message : String(error) });
+      log.error('dead_letter_record_failed', {
+        message_id: message.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }

@@ -8,7 +8,11 @@ import { purgeDeletedOrganizations } from '../core/orgs';
 /** A deleted org stays restorable by support this long before its rows are purged. */
 export const DELETED_ORG_GRACE_MS = 7 * 24 * 3600 * 1000;
 
-export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+export async function handleScheduled(
+  controller: ScheduledController,
+  env: Env,
+  _ctx: ExecutionContext,
+): Promise<void> {
   const db = getDb(env);
   const now = Date.now();
   const [expiredSessions, expiredInvitations] = await db.batch([

@@ -9,7 +9,8 @@ import type { AppEnv } from './types';
 
 export function tenant(c: Context<AppEnv>) {
   const { ctx } = c.get('org');
-  const actor: EngineActor = ctx.actor.type === 'system' ? { type: 'system', id: null } : { type: ctx.actor.type, id: ctx.actor.id };
+  const actor: EngineActor =
+    ctx.actor.type === 'system' ? { type: 'system', id: null } : { type: ctx.actor.type, id: ctx.actor.id };
   return {
     ctx,
     actor,

@@ -8,8 +8,12 @@ import { ApiError, fieldIssues } from '../core/errors';
  *
  * @example route.post('/', validate('json', SignupInput), (c) => c.req.valid('json'))
  */
-export function validate<Target extends keyof ValidationTargets, Schema extends ZodType>(target: Target, schema: Schema) {
+export function validate<Target extends keyof ValidationTargets, Schema extends ZodType>(
+  target: Target,
+  schema: Schema,
+) {
   return zValidator(target, schema, (result) => {
-    if (!result.success) throw new ApiError('validation_failed', 'The request is not valid.', fieldIssues(result.error.issues));
+    if (!result.success)
+      throw new ApiError('validation_failed', 'The request is not valid.', fieldIssues(result.error.issues));
   });
 }

@@ -8,7 +8,10 @@ import { getPlan, type PlanId } from '../core/plans';
 const time = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 const limit = (value: number) => (Number.isFinite(value) ? value : null);
 
-export function organizationView(org: Pick<Organization, 'id' | 'slug' | 'name' | 'plan'> & Partial<Organization>, role?: Role) {
+export function organizationView(
+  org: Pick<Organization, 'id' | 'slug' | 'name' | 'plan'> & Partial<Organization>,
+  role?: Role,
+) {
   const plan = getPlan(org.plan as PlanId);
   return {
     id: org.id,
@@ -34,7 +37,9 @@ export function apiKeyView(key: ApiKey, createdBy?: { name: string | null; email
     name: key.name,
     prefix: key.prefix,
     scopes: key.scopes,
-    created_by: key.createdBy ? { id: key.createdBy, name: createdBy?.name ?? null, email: createdBy?.email ?? null } : null,
+    created_by: key.createdBy
+      ? { id: key.createdBy, name: createdBy?.name ?? null, email: createdBy?.email ?? null }
+      : null,
     created_at: time(key.createdAt),
     last_used_at: time(key.lastUsedAt),
     expires_at: time(key.expiresAt),

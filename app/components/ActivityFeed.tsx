@@ -11,7 +11,17 @@ const TONE_RING: Record<FeedTone, string> = {
 };
 
 /** The org's activity as sentences with links: "Sable started “Review PR #42” · 2 min ago". */
-export function ActivityFeed({ items, base, now, label = 'Recent activity' }: { items: FeedItem[]; base: string; now: number; label?: string }) {
+export function ActivityFeed({
+  items,
+  base,
+  now,
+  label = 'Recent activity',
+}: {
+  items: FeedItem[];
+  base: string;
+  now: number;
+  label?: string;
+}) {
   return (
     <ol aria-label={label} className="divide-y divide-line">
       {items.map((item) => (
@@ -37,19 +47,31 @@ export function ActivityFeed({ items, base, now, label = 'Recent activity' }: { 
                     );
                   case 'task':
                     return (
-                      <Link key={index} to={`${base}/tasks/${part.id}`} className="font-medium text-ink hover:text-accent-ink hover:underline">
+                      <Link
+                        key={index}
+                        to={`${base}/tasks/${part.id}`}
+                        className="font-medium text-ink hover:text-accent-ink hover:underline"
+                      >
                         “{part.title}”
                       </Link>
                     );
                   case 'thread':
                     return (
-                      <Link key={index} to={`${base}/messages/${part.id}`} className="text-ink hover:text-accent-ink hover:underline">
+                      <Link
+                        key={index}
+                        to={`${base}/messages/${part.id}`}
+                        className="text-ink hover:text-accent-ink hover:underline"
+                      >
                         {part.text}
                       </Link>
                     );
                   case 'agent':
                     return (
-                      <Link key={index} to={`${base}/agents/${part.slug}`} className="font-medium text-ink hover:text-accent-ink hover:underline">
+                      <Link
+                        key={index}
+                        to={`${base}/agents/${part.slug}`}
+                        className="font-medium text-ink hover:text-accent-ink hover:underline"
+                      >
                         {part.name}
                       </Link>
                     );
@@ -60,7 +82,11 @@ export function ActivityFeed({ items, base, now, label = 'Recent activity' }: { 
             </p>
             {item.note ? <p className="mt-0.5 line-clamp-2 text-xs text-ink-faint">{item.note}</p> : null}
           </div>
-          <time dateTime={isoDateTime(item.at)} title={formatDateTime(item.at)} className="shrink-0 pt-0.5 text-xs whitespace-nowrap text-ink-faint">
+          <time
+            dateTime={isoDateTime(item.at)}
+            title={formatDateTime(item.at)}
+            className="shrink-0 pt-0.5 text-xs whitespace-nowrap text-ink-faint"
+          >
             {relativeTime(item.at, now)}
           </time>
         </li>

@@ -20,6 +20,7 @@ export function ApiRequestSnippet() {
         <CopyButton text={COMMAND} label="Copy" />
       </div>
       <pre
+        role="region"
         tabIndex={0}
         aria-label="Example API request and response"
         className="overflow-x-auto px-4 py-4 font-mono text-[13px] leading-6 text-slate-200 sm:px-5"
@@ -33,9 +34,16 @@ export function ApiRequestSnippet() {
           <span className="text-slate-400">{'# 201 Created'}</span>
           {'\n'}
           {'{\n'}
-          {'  '}<span className="text-sky-300">"id"</span>: <span className="text-amber-200">"tsk_8f2c1e"</span>,{'\n'}
-          {'  '}<span className="text-sky-300">"agent"</span>: {'{ '}<span className="text-sky-300">"slug"</span>: <span className="text-amber-200">"sable"</span>, <span className="text-sky-300">"name"</span>: <span className="text-amber-200">"Sable"</span>{' }'},{'\n'}
-          {'  '}<span className="text-sky-300">"status"</span>: <span className="text-amber-200">"queued"</span>{'\n'}
+          {'  '}
+          <span className="text-sky-300">"id"</span>: <span className="text-amber-200">"tsk_8f2c1e"</span>,{'\n'}
+          {'  '}
+          <span className="text-sky-300">"agent"</span>: {'{ '}
+          <span className="text-sky-300">"slug"</span>: <span className="text-amber-200">"sable"</span>,{' '}
+          <span className="text-sky-300">"name"</span>: <span className="text-amber-200">"Sable"</span>
+          {' }'},{'\n'}
+          {'  '}
+          <span className="text-sky-300">"status"</span>: <span className="text-amber-200">"queued"</span>
+          {'\n'}
           {'}'}
         </code>
       </pre>

@@ -48,7 +48,10 @@ function initials(name: string): string {
 
 function OrgMark({ name, className = 'size-8 text-sm' }: { name: string; className?: string }) {
   return (
-    <span aria-hidden="true" className={`inline-flex shrink-0 items-center justify-center rounded-lg bg-brand-600 font-semibold text-white ${className}`}>
+    <span
+      aria-hidden="true"
+      className={`inline-flex shrink-0 items-center justify-center rounded-lg bg-brand-600 font-semibold text-white ${className}`}
+    >
       {name.trim().charAt(0).toUpperCase() || '?'}
     </span>
   );
@@ -102,7 +105,10 @@ function OrgSwitcher({ current, orgs }: { current: ShellOrg; orgs: ShellOrg[] })
         })}
       </ul>
       <div className="my-1.5 border-t border-line" />
-      <Link to="/orgs/new" className="flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm text-ink-muted hover:bg-page-alt hover:text-ink">
+      <Link
+        to="/orgs/new"
+        className="flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm text-ink-muted hover:bg-page-alt hover:text-ink"
+      >
         <span className="inline-flex size-6 items-center justify-center rounded-md border border-dashed border-line-strong">
           <Icon name="plus" className="size-3.5" />
         </span>
@@ -128,7 +134,11 @@ function NavList({ slug }: { slug: string }) {
           >
             <Icon name={item.icon} className="size-[18px] shrink-0" />
             <span className="flex-1">{item.label}</span>
-            {item.soon ? <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] font-medium text-ink-faint ring-1 ring-line ring-inset">Soon</span> : null}
+            {item.soon ? (
+              <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] font-medium text-ink-faint ring-1 ring-line ring-inset">
+                Soon
+              </span>
+            ) : null}
           </NavLink>
         </li>
       ))}
@@ -139,7 +149,10 @@ function NavList({ slug }: { slug: string }) {
 function SignOutButton({ className = '' }: { className?: string }) {
   return (
     <Form method="post" action="/logout">
-      <button type="submit" className={`flex w-full items-center gap-2.5 rounded-lg px-2.5 py-2 text-left text-sm text-ink-muted hover:bg-page-alt hover:text-ink ${className}`}>
+      <button
+        type="submit"
+        className={`flex w-full items-center gap-2.5 rounded-lg px-2.5 py-2 text-left text-sm text-ink-muted hover:bg-page-alt hover:text-ink ${className}`}
+      >
         <Icon name="signOut" className="size-4" />
         Sign out
       </button>
@@ -149,7 +162,10 @@ function SignOutButton({ className = '' }: { className?: string }) {
 
 function UserAvatar({ user }: { user: ShellUser }) {
   return (
-    <span aria-hidden="true" className="inline-flex size-8 shrink-0 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100">
+    <span
+      aria-hidden="true"
+      className="inline-flex size-8 shrink-0 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100"
+    >
       {initials(user.name)}
     </span>
   );
@@ -172,11 +188,17 @@ function UserMenu({ user, slug }: { user: ShellUser; slug: string }) {
       }
       panelClassName="absolute inset-x-0 bottom-full z-50 mb-1.5 rounded-xl border border-line bg-card p-1.5 shadow-lift"
     >
-      <Link to={`/orgs/${slug}/settings/sessions`} className="flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm text-ink-muted hover:bg-page-alt hover:text-ink">
+      <Link
+        to={`/orgs/${slug}/settings/sessions`}
+        className="flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm text-ink-muted hover:bg-page-alt hover:text-ink"
+      >
         <Icon name="key" className="size-4" />
         Your sessions
       </Link>
-      <Link to="/orgs" className="flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm text-ink-muted hover:bg-page-alt hover:text-ink">
+      <Link
+        to="/orgs"
+        className="flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm text-ink-muted hover:bg-page-alt hover:text-ink"
+      >
         <Icon name="building" className="size-4" />
         All organizations
       </Link>
@@ -190,90 +212,107 @@ function UserMenu({ user, slug }: { user: ShellUser; slug: string }) {
  * The signed-in dashboard: a sidebar (org switcher, navigation, account) on large screens;
  * on phones a top bar whose menu button opens the same navigation.
  */
-export function AppShell({ user, org, orgs, children }: { user: ShellUser; org: ShellOrg; orgs: ShellOrg[]; children: ReactNode }) {
+export function AppShell({
+  user,
+  org,
+  orgs,
+  children,
+}: {
+  user: ShellUser;
+  org: ShellOrg;
+  orgs: ShellOrg[];
+  children: ReactNode;
+}) {
   return (
     <LiveProvider orgSlug={org.slug}>
-    <div className="min-h-dvh bg-page-alt">
-      <a
-        href="#main"
-        className="sr-only z-[60] rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:top-3 focus:left-3"
-      >
-        Skip to content
-      </a>
-
-      <aside className="hidden border-r border-line bg-card lg:fixed lg:inset-y-0 lg:flex lg:w-64 lg:flex-col">
-        <div className="flex h-16 shrink-0 items-center px-5">
-          <Link to={`/orgs/${org.slug}`} className="inline-flex items-center gap-2.5 rounded-md text-ink">
-            <LogoMark />
-            <span className="text-[15px] font-semibold tracking-tight">Generic Corp</span>
-            <span className="sr-only">, dashboard</span>
-          </Link>
-        </div>
-        <div className="px-3">
-          <OrgSwitcher current={org} orgs={orgs} />
-        </div>
-        <nav aria-label="Dashboard" className="mt-5 flex-1 overflow-y-auto px-3">
-          <NavList slug={org.slug} />
-        </nav>
-        <div className="border-t border-line px-5 py-3">
-          <LiveStatus selfName={user.name} />
-        </div>
-        <div className="border-t border-line p-3">
-          <UserMenu user={user} slug={org.slug} />
-        </div>
-      </aside>
-
-      <header className="sticky top-0 z-40 flex h-14 items-center gap-3 border-b border-line bg-card px-4 lg:hidden">
-        <Link to={`/orgs/${org.slug}`} className="rounded-md">
-          <LogoMark />
-          <span className="sr-only">Generic Corp dashboard</span>
-        </Link>
-        <div className="min-w-0 flex-1">
-          <OrgSwitcher current={org} orgs={orgs} />
-        </div>
-        <LiveStatus selfName={user.name} />
-        <Disclosure
-          summaryLabel="Menu"
-          summaryClassName="flex size-10 cursor-pointer items-center justify-center rounded-lg text-ink hover:bg-page-alt"
-          summary={
-            <>
-              <span className="group-open:hidden">
-                <Icon name="menu" className="size-6" />
-              </span>
-              <span className="hidden group-open:inline">
-                <Icon name="close" className="size-6" />
-              </span>
-            </>
-          }
-          className=""
-          panelClassName="fixed inset-x-0 top-14 bottom-0 z-40 overflow-y-auto border-t border-line bg-card px-4 py-4"
+      <div className="min-h-dvh bg-page-alt">
+        <a
+          href="#main"
+          className="sr-only z-[60] rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:top-3 focus:left-3"
         >
-          <nav aria-label="Dashboard">
+          Skip to content
+        </a>
+
+        <aside className="hidden border-r border-line bg-card lg:fixed lg:inset-y-0 lg:flex lg:w-64 lg:flex-col">
+          <div className="flex h-16 shrink-0 items-center px-5">
+            <Link to={`/orgs/${org.slug}`} className="inline-flex items-center gap-2.5 rounded-md text-ink">
+              <LogoMark />
+              <span className="text-[15px] font-semibold tracking-tight">Generic Corp</span>
+              <span className="sr-only">, dashboard</span>
+            </Link>
+          </div>
+          <div className="px-3">
+            <OrgSwitcher current={org} orgs={orgs} />
+          </div>
+          <nav aria-label="Dashboard" className="mt-5 flex-1 overflow-y-auto px-3">
             <NavList slug={org.slug} />
           </nav>
-          <div className="mt-6 border-t border-line pt-4">
-            <div className="flex items-center gap-3 px-2.5 py-2">
-              <UserAvatar user={user} />
-              <span className="min-w-0">
-                <span className="block truncate text-sm font-medium text-ink">{user.name}</span>
-                <span className="block truncate text-xs text-ink-faint">{user.email}</span>
-              </span>
-            </div>
-            <Link to={`/orgs/${org.slug}/settings/sessions`} className="flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm text-ink-muted hover:bg-page-alt hover:text-ink">
-              <Icon name="key" className="size-4" />
-              Your sessions
-            </Link>
-            <SignOutButton />
+          <div className="border-t border-line px-5 py-3">
+            <LiveStatus selfName={user.name} />
           </div>
-        </Disclosure>
-      </header>
+          <div className="border-t border-line p-3">
+            <UserMenu user={user} slug={org.slug} />
+          </div>
+        </aside>
 
-      <div className="lg:pl-64">
-        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl px-4 py-8 focus:outline-none sm:px-6 lg:px-10 lg:py-10">
-          {children}
-        </main>
+        <header className="sticky top-0 z-40 flex h-14 items-center gap-3 border-b border-line bg-card px-4 lg:hidden">
+          <Link to={`/orgs/${org.slug}`} className="rounded-md">
+            <LogoMark />
+            <span className="sr-only">Generic Corp dashboard</span>
+          </Link>
+          <div className="min-w-0 flex-1">
+            <OrgSwitcher current={org} orgs={orgs} />
+          </div>
+          <LiveStatus selfName={user.name} />
+          <Disclosure
+            summaryLabel="Menu"
+            summaryClassName="flex size-10 cursor-pointer items-center justify-center rounded-lg text-ink hover:bg-page-alt"
+            summary={
+              <>
+                <span className="group-open:hidden">
+                  <Icon name="menu" className="size-6" />
+                </span>
+                <span className="hidden group-open:inline">
+                  <Icon name="close" className="size-6" />
+                </span>
+              </>
+            }
+            className=""
+            panelClassName="fixed inset-x-0 top-14 bottom-0 z-40 overflow-y-auto border-t border-line bg-card px-4 py-4"
+          >
+            <nav aria-label="Dashboard">
+              <NavList slug={org.slug} />
+            </nav>
+            <div className="mt-6 border-t border-line pt-4">
+              <div className="flex items-center gap-3 px-2.5 py-2">
+                <UserAvatar user={user} />
+                <span className="min-w-0">
+                  <span className="block truncate text-sm font-medium text-ink">{user.name}</span>
+                  <span className="block truncate text-xs text-ink-faint">{user.email}</span>
+                </span>
+              </div>
+              <Link
+                to={`/orgs/${org.slug}/settings/sessions`}
+                className="flex items-center gap-2.5 rounded-lg px-2.5 py-2 text-sm text-ink-muted hover:bg-page-alt hover:text-ink"
+              >
+                <Icon name="key" className="size-4" />
+                Your sessions
+              </Link>
+              <SignOutButton />
+            </div>
+          </Disclosure>
+        </header>
+
+        <div className="lg:pl-64">
+          <main
+            id="main"
+            tabIndex={-1}
+            className="mx-auto w-full max-w-6xl px-4 py-8 focus:outline-none sm:px-6 lg:px-10 lg:py-10"
+          >
+            {children}
+          </main>
+        </div>
       </div>
-    </div>
     </LiveProvider>
   );
 }

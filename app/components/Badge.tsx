@@ -8,9 +8,19 @@ const tones: Record<BadgeTone, string> = {
   success: 'bg-emerald-50 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300',
 };
 
-export function Badge({ children, tone = 'brand', className = '' }: { children: ReactNode; tone?: BadgeTone; className?: string }) {
+export function Badge({
+  children,
+  tone = 'brand',
+  className = '',
+}: {
+  children: ReactNode;
+  tone?: BadgeTone;
+  className?: string;
+}) {
   return (
-    <span className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone]} ${className}`}>
+    <span
+      className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone]} ${className}`}
+    >
       {children}
     </span>
   );

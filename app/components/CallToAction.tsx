@@ -11,7 +11,10 @@ export function CallToAction({ title, description }: { title: string; descriptio
             aria-hidden="true"
             className="absolute inset-0 -z-10 bg-[radial-gradient(60%_80%_at_50%_0%,rgb(148_132_248/0.55),transparent_70%),radial-gradient(40%_60%_at_100%_100%,rgb(56_43_127/0.9),transparent)]"
           />
-          <h2 id="cta-heading" className="mx-auto max-w-2xl text-3xl font-semibold tracking-tight text-balance text-white sm:text-4xl">
+          <h2
+            id="cta-heading"
+            className="mx-auto max-w-2xl text-3xl font-semibold tracking-tight text-balance text-white sm:text-4xl"
+          >
             {title}
           </h2>
           <p className="mx-auto mt-4 max-w-xl text-lg leading-relaxed text-brand-100">{description}</p>

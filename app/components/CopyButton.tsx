@@ -8,7 +8,17 @@ const tones = {
 };
 
 /** Copies `text` to the clipboard; says so for two seconds (also to screen readers). */
-export function CopyButton({ text, label = 'Copy', tone = 'dark', className = '' }: { text: string; label?: string; tone?: keyof typeof tones; className?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  tone = 'dark',
+  className = '',
+}: {
+  text: string;
+  label?: string;
+  tone?: keyof typeof tones;
+  className?: string;
+}) {
   const [copied, setCopied] = useState(false);
 
   useEffect(() => {
@@ -28,8 +38,24 @@ export function CopyButton({ text, label = 'Copy', tone = 'dark', className = ''
       }}
       className={`inline-flex shrink-0 items-center gap-1.5 rounded-md font-medium transition-colors ${tones[tone]} ${className}`}
     >
-      <svg viewBox="0 0 24 24" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
-        {copied ? <path d="M5 12.5l4.5 4.5L19 7.5" /> : <><rect x="9" y="9" width="11" height="11" rx="2" /><path d="M5 15V6a2 2 0 0 1 2-2h9" /></>}
+      <svg
+        viewBox="0 0 24 24"
+        className="size-3.5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        aria-hidden="true"
+      >
+        {copied ? (
+          <path d="M5 12.5l4.5 4.5L19 7.5" />
+        ) : (
+          <>
+            <rect x="9" y="9" width="11" height="11" rx="2" />
+            <path d="M5 15V6a2 2 0 0 1 2-2h9" />
+          </>
+        )}
       </svg>
       <span aria-live="polite">{copied ? 'Copied' : label}</span>
     </button>

@@ -52,6 +52,7 @@ export function Dialog({
   }, []);
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a click on the backdrop closes; Escape is the native keyboard path.
     <dialog
       ref={ref}
       aria-labelledby={`${id}-title`}

@@ -26,6 +26,7 @@ export function Disclosure({
   const ref = useRef<HTMLDetailsElement>(null);
   const location = useLocation();
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closes the menu on every navigation.
   useEffect(() => {
     if (ref.current) ref.current.open = false;
   }, [location.key]);

@@ -16,8 +16,16 @@ export function FeatureGrid({ features }: { features: readonly Feature[] }) {
   return (
     <ul className="grid grid-cols-1 gap-5 md:grid-cols-2 lg:grid-cols-3">
       {features.map((feature) => (
-        <Card as="li" key={feature.title} className={`flex min-w-0 flex-col p-6 sm:p-7 ${feature.wide ? 'lg:col-span-2' : ''}`}>
-          <div className={feature.wide ? 'grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)] lg:items-center' : ''}>
+        <Card
+          as="li"
+          key={feature.title}
+          className={`flex min-w-0 flex-col p-6 sm:p-7 ${feature.wide ? 'lg:col-span-2' : ''}`}
+        >
+          <div
+            className={
+              feature.wide ? 'grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)] lg:items-center' : ''
+            }
+          >
             <div>
               <FeatureIcon name={feature.icon} />
               <h3 className="mt-5 text-lg font-semibold text-ink">{feature.title}</h3>

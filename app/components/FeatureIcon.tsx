@@ -14,7 +14,16 @@ export type FeatureIconName = keyof typeof PATHS;
 export function FeatureIcon({ name }: { name: FeatureIconName }) {
   return (
     <span className="inline-flex size-10 items-center justify-center rounded-xl bg-accent-soft text-accent-ink ring-1 ring-brand-500/15 ring-inset">
-      <svg viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+      <svg
+        viewBox="0 0 24 24"
+        className="size-5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.75"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        aria-hidden="true"
+      >
         {PATHS[name].map((d) => (
           <path key={d} d={d} />
         ))}

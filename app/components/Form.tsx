@@ -3,7 +3,15 @@
  * aria-describedby, and one look for inputs, selects and checkboxes.
  */
 import { useNavigation } from '@remix-run/react';
-import { type InputHTMLAttributes, type ReactNode, type RefObject, type SelectHTMLAttributes, type TextareaHTMLAttributes, useEffect, useId } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type RefObject,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useEffect,
+  useId,
+} from 'react';
 import { Button } from './Button';
 import { Icon } from './Icon';
 
@@ -18,7 +26,17 @@ interface FieldChrome {
   hideLabel?: boolean;
 }
 
-function FieldMessages({ hintId, errorId, hint, error }: { hintId: string; errorId: string; hint?: ReactNode; error?: string | null }) {
+function FieldMessages({
+  hintId,
+  errorId,
+  hint,
+  error,
+}: {
+  hintId: string;
+  errorId: string;
+  hint?: ReactNode;
+  error?: string | null;
+}) {
   return (
     <>
       {hint ? (
@@ -40,7 +58,14 @@ function describedBy(hint: unknown, error: unknown, hintId: string, errorId: str
   return [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
 }
 
-export function TextField({ label, error, hint, hideLabel, className = '', ...input }: FieldChrome & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  error,
+  hint,
+  hideLabel,
+  className = '',
+  ...input
+}: FieldChrome & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -61,7 +86,14 @@ export function TextField({ label, error, hint, hideLabel, className = '', ...in
   );
 }
 
-export function TextAreaField({ label, error, hint, hideLabel, className = '', ...textarea }: FieldChrome & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  hideLabel,
+  className = '',
+  ...textarea
+}: FieldChrome & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -114,7 +146,11 @@ export function SelectField({
   );
 }
 
-export function Checkbox({ label, hint, ...input }: { label: ReactNode; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+export function Checkbox({
+  label,
+  hint,
+  ...input
+}: { label: ReactNode; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
     <div className="flex items-start gap-2.5">
@@ -138,16 +174,32 @@ export function Checkbox({ label, hint, ...input }: { label: ReactNode; hint?: R
 }
 
 /** The form-level message: an error (role=alert, announced) or a success note (role=status). */
-export function FormAlert({ message, tone = 'error', className = '' }: { message: ReactNode | null | undefined; tone?: 'error' | 'success' | 'info'; className?: string }) {
+export function FormAlert({
+  message,
+  tone = 'error',
+  className = '',
+}: {
+  message: ReactNode | null | undefined;
+  tone?: 'error' | 'success' | 'info';
+  className?: string;
+}) {
   if (!message) return null;
   const tones = {
     error: 'border-red-200 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950/60 dark:text-red-200',
-    success: 'border-emerald-200 bg-emerald-50 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950/60 dark:text-emerald-200',
+    success:
+      'border-emerald-200 bg-emerald-50 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950/60 dark:text-emerald-200',
     info: 'border-line bg-page-alt text-ink-muted',
   };
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} tabIndex={-1} className={`flex items-start gap-2.5 rounded-lg border px-3.5 py-3 text-sm outline-none ${tones[tone]} ${className}`}>
-      <Icon name={tone === 'error' ? 'alert' : tone === 'success' ? 'check' : 'info'} className="mt-0.5 size-4 shrink-0" />
+    <div
+      role={tone === 'error' ? 'alert' : 'status'}
+      tabIndex={-1}
+      className={`flex items-start gap-2.5 rounded-lg border px-3.5 py-3 text-sm outline-none ${tones[tone]} ${className}`}
+    >
+      <Icon
+        name={tone === 'error' ? 'alert' : tone === 'success' ? 'check' : 'info'}
+        className="mt-0.5 size-4 shrink-0"
+      />
       <div className="min-w-0">{message}</div>
     </div>
   );
@@ -157,7 +209,10 @@ export function FormAlert({ message, tone = 'error', className = '' }: { message
  * After a failed submit, moves focus to the first invalid field (or the form's alert), so
  * keyboard and screen-reader users land on what needs fixing.
  */
-export function useFocusFirstError(formRef: RefObject<HTMLFormElement | null>, result: { ok: boolean } | null | undefined) {
+export function useFocusFirstError(
+  formRef: RefObject<HTMLFormElement | null>,
+  result: { ok: boolean } | null | undefined,
+) {
   useEffect(() => {
     if (!result || result.ok) return;
     focusFirstProblem(formRef.current);
@@ -166,7 +221,8 @@ export function useFocusFirstError(formRef: RefObject<HTMLFormElement | null>, r
 
 /** Focuses the form's first invalid field, else its alert. */
 export function focusFirstProblem(form: HTMLFormElement | null | undefined) {
-  const target = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('[role="alert"]');
+  const target =
+    form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('[role="alert"]');
   target?.focus();
 }
 
@@ -195,7 +251,12 @@ export function SubmitButton({
   ...props
 }: { pending: boolean; pendingLabel?: string } & Omit<Parameters<typeof Button>[0], 'type'>) {
   return (
-    <Button type="submit" aria-disabled={pending || undefined} {...props} onClick={pending ? (event) => event.preventDefault() : props.onClick}>
+    <Button
+      type="submit"
+      aria-disabled={pending || undefined}
+      {...props}
+      onClick={pending ? (event) => event.preventDefault() : props.onClick}
+    >
       {pending ? <Spinner /> : null}
       {pending && pendingLabel ? pendingLabel : children}
     </Button>

@@ -1,7 +1,17 @@
 /** Line icons for the dashboard, drawn on a 24-unit grid with the text colour. */
 const PATHS = {
-  overview: ['M4 5a1 1 0 0 1 1-1h5v7H4z', 'M14 4h5a1 1 0 0 1 1 1v4h-6z', 'M14 13h6v6a1 1 0 0 1-1 1h-5z', 'M4 15h6v5H5a1 1 0 0 1-1-1z'],
-  agents: ['M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7z', 'M2.5 20a6.5 6.5 0 0 1 13 0', 'M16 4.5a3.5 3.5 0 0 1 0 6.5', 'M18.5 14a6.5 6.5 0 0 1 3 6'],
+  overview: [
+    'M4 5a1 1 0 0 1 1-1h5v7H4z',
+    'M14 4h5a1 1 0 0 1 1 1v4h-6z',
+    'M14 13h6v6a1 1 0 0 1-1 1h-5z',
+    'M4 15h6v5H5a1 1 0 0 1-1-1z',
+  ],
+  agents: [
+    'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7z',
+    'M2.5 20a6.5 6.5 0 0 1 13 0',
+    'M16 4.5a3.5 3.5 0 0 1 0 6.5',
+    'M18.5 14a6.5 6.5 0 0 1 3 6',
+  ],
   tasks: ['M9 6h11', 'M9 12h11', 'M9 18h11', 'M4 6l1 1 2-2', 'M4 12l1 1 2-2', 'M4 18l1 1 2-2'],
   settings: [
     'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
@@ -19,10 +29,21 @@ const PATHS = {
   send: ['M4 12l16-8-6 16-2.5-6.5z', 'M11.5 13.5L20 4'],
   alert: ['M12 9v4', 'M12 17h.01', 'M10.3 3.9L1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z'],
   info: ['M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M12 11v5', 'M12 8h.01'],
-  building: ['M4 21V5a1 1 0 0 1 1-1h9a1 1 0 0 1 1 1v16', 'M15 9h4a1 1 0 0 1 1 1v11', 'M3 21h18', 'M8 8h3', 'M8 12h3', 'M8 16h3'],
+  building: [
+    'M4 21V5a1 1 0 0 1 1-1h9a1 1 0 0 1 1 1v16',
+    'M15 9h4a1 1 0 0 1 1 1v11',
+    'M3 21h18',
+    'M8 8h3',
+    'M8 12h3',
+    'M8 16h3',
+  ],
   messages: ['M21 12a8 8 0 0 1-11.8 7L4 20.5l1.5-4.6A8 8 0 1 1 21 12z', 'M8.5 10.5h7', 'M8.5 14h4.5'],
   clock: ['M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M12 7v5l3 2'],
-  board: ['M4 5a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1z', 'M10.5 5a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1h-3a1 1 0 0 1-1-1z', 'M17 5a1 1 0 0 1 1-1h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1h-1a1 1 0 0 1-1-1z'],
+  board: [
+    'M4 5a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1z',
+    'M10.5 5a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1h-3a1 1 0 0 1-1-1z',
+    'M17 5a1 1 0 0 1 1-1h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1h-1a1 1 0 0 1-1-1z',
+  ],
   list: ['M8 6h12', 'M8 12h12', 'M8 18h12', 'M4 6h.01', 'M4 12h.01', 'M4 18h.01'],
   search: ['M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14z', 'M20 20l-4-4'],
   pause: ['M9 5v14', 'M15 5v14'],
@@ -30,7 +51,10 @@ const PATHS = {
   retry: ['M4 12a8 8 0 0 1 14-5.3L20 8', 'M20 4v4h-4', 'M20 12a8 8 0 0 1-14 5.3L4 16', 'M4 20v-4h4'],
   trash: ['M4 7h16', 'M10 11v6', 'M14 11v6', 'M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12', 'M9 7V4h6v3'],
   arrowLeft: ['M19 12H5', 'M11 18l-6-6 6-6'],
-  sparkles: ['M12 3l1.8 4.7L18.5 9.5l-4.7 1.8L12 16l-1.8-4.7L5.5 9.5l4.7-1.8z', 'M19 15l.8 2.2L22 18l-2.2.8L19 21l-.8-2.2L16 18l2.2-.8z'],
+  sparkles: [
+    'M12 3l1.8 4.7L18.5 9.5l-4.7 1.8L12 16l-1.8-4.7L5.5 9.5l4.7-1.8z',
+    'M19 15l.8 2.2L22 18l-2.2.8L19 21l-.8-2.2L16 18l2.2-.8z',
+  ],
   link: ['M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1', 'M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1'],
   activity: ['M3 12h4l3-8 4 16 3-8h4'],
 } as const;
@@ -39,7 +63,16 @@ export type IconName = keyof typeof PATHS;
 
 export function Icon({ name, className = 'size-5' }: { name: IconName; className?: string }) {
   return (
-    <svg viewBox="0 0 24 24" className={className} fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      viewBox="0 0 24 24"
+      className={className}
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.75"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       {PATHS[name].map((d) => (
         <path key={d} d={d} />
       ))}

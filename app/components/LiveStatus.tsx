@@ -1,7 +1,12 @@
 import { useLive } from '../lib/live';
 
 const LABEL = { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline' } as const;
-const DOT = { open: 'bg-emerald-500', connecting: 'bg-amber-400', reconnecting: 'bg-amber-400 animate-pulse motion-reduce:animate-none', offline: 'bg-slate-400' } as const;
+const DOT = {
+  open: 'bg-emerald-500',
+  connecting: 'bg-amber-400',
+  reconnecting: 'bg-amber-400 animate-pulse motion-reduce:animate-none',
+  offline: 'bg-slate-400',
+} as const;
 
 /** The connection indicator and who else is watching this org right now. */
 export function LiveStatus({ selfName }: { selfName?: string }) {
@@ -23,7 +28,12 @@ export function LiveStatus({ selfName }: { selfName?: string }) {
           ))}
         </ul>
       ) : null}
-      <span role="status" aria-live="polite" className="inline-flex items-center gap-1.5 text-xs font-medium text-ink-muted" data-live-state={live.state}>
+      <span
+        role="status"
+        aria-live="polite"
+        className="inline-flex items-center gap-1.5 text-xs font-medium text-ink-muted"
+        data-live-state={live.state}
+      >
         <span aria-hidden="true" className={`size-2 rounded-full ${DOT[live.state]}`} />
         {LABEL[live.state]}
       </span>

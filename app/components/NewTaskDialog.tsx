@@ -83,7 +83,13 @@ export function NewTaskDialog({
         <input type="hidden" name="tz_offset" value={offset} />
         <FormAlert message={failure?.formError} />
         <div className="grid gap-5 sm:grid-cols-2">
-          <SelectField label="Agent" name="agent" defaultValue={defaultAgent ?? agents.find((agent) => !agent.paused)?.slug} error={failure?.fieldErrors?.agent} required>
+          <SelectField
+            label="Agent"
+            name="agent"
+            defaultValue={defaultAgent ?? agents.find((agent) => !agent.paused)?.slug}
+            error={failure?.fieldErrors?.agent}
+            required
+          >
             {agents.map((agent) => (
               <option key={agent.slug} value={agent.slug}>
                 {agent.name} · {agent.role}
@@ -127,13 +133,20 @@ export function NewTaskDialog({
             The task starts only when all of these have completed.
           </p>
           {openTasks.length === 0 ? (
-            <p className="mt-2 rounded-lg border border-dashed border-line-strong px-3 py-3 text-sm text-ink-faint">No open tasks to depend on.</p>
+            <p className="mt-2 rounded-lg border border-dashed border-line-strong px-3 py-3 text-sm text-ink-faint">
+              No open tasks to depend on.
+            </p>
           ) : (
             <ul className="mt-2 max-h-44 space-y-1 overflow-y-auto rounded-lg border border-line-strong p-2">
               {openTasks.map((task) => (
                 <li key={task.id}>
                   <label className="flex cursor-pointer items-start gap-2.5 rounded-md px-2 py-1.5 text-sm hover:bg-page-alt">
-                    <input type="checkbox" name="depends_on" value={task.id} className="mt-0.5 size-4 shrink-0 rounded border-line-strong accent-brand-600" />
+                    <input
+                      type="checkbox"
+                      name="depends_on"
+                      value={task.id}
+                      className="mt-0.5 size-4 shrink-0 rounded border-line-strong accent-brand-600"
+                    />
                     <span className="min-w-0">
                       <span className="block truncate text-ink">{task.title}</span>
                       <span className="block text-xs text-ink-faint">
@@ -164,7 +177,11 @@ export function NewTaskDialog({
           className="sm:max-w-xs"
         />
         <div className="flex flex-col-reverse gap-2 border-t border-line pt-4 sm:flex-row sm:justify-end">
-          <button type="button" onClick={onClose} className="h-10 rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink">
+          <button
+            type="button"
+            onClick={onClose}
+            className="h-10 rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink"
+          >
             Cancel
           </button>
           <SubmitButton pending={fetcher.state !== 'idle'} pendingLabel="Creating…">

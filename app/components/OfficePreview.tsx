@@ -46,7 +46,25 @@ function round(value: number): number {
 }
 
 /** A box standing on the floor; only the three faces the viewer sees are drawn. */
-function IsoBox({ x, y, w, d, h, top, left, right }: { x: number; y: number; w: number; d: number; h: number; top: string; left: string; right: string }) {
+function IsoBox({
+  x,
+  y,
+  w,
+  d,
+  h,
+  top,
+  left,
+  right,
+}: {
+  x: number;
+  y: number;
+  w: number;
+  d: number;
+  h: number;
+  top: string;
+  left: string;
+  right: string;
+}) {
   const [x0, x1, y0, y1] = [x - w / 2, x + w / 2, y - d / 2, y + d / 2];
   return (
     <g>
@@ -74,7 +92,15 @@ function Floor() {
       />
       <polygon points={points(iso(x0, y0), iso(x1, y0), iso(x1, y1), iso(x0, y1))} className="fill-(--office-floor)" />
       {gridLines.map(([from, to], index) => (
-        <line key={index} x1={round(from[0])} y1={round(from[1])} x2={round(to[0])} y2={round(to[1])} className="stroke-(--office-floor-line)" strokeWidth="1" />
+        <line
+          key={index}
+          x1={round(from[0])}
+          y1={round(from[1])}
+          x2={round(to[0])}
+          y2={round(to[1])}
+          className="stroke-(--office-floor-line)"
+          strokeWidth="1"
+        />
       ))}
     </g>
   );
@@ -90,16 +116,30 @@ function Walls() {
     const row = Math.floor(index / 3);
     const x = board.from + 0.28 + column * 0.75;
     const z = board.top - 14 - row * 14;
-    return { color, corners: [iso(x, y0, z), iso(x + 0.3, y0, z), iso(x + 0.3, y0, z - 9), iso(x, y0, z - 9)] as Point[] };
+    return {
+      color,
+      corners: [iso(x, y0, z), iso(x + 0.3, y0, z), iso(x + 0.3, y0, z - 9), iso(x, y0, z - 9)] as Point[],
+    };
   });
   const pane = { from: 0.2, to: 2.4, bottom: 38, top: 80 };
   return (
     <g>
-      <polygon points={points(iso(x0, y0), iso(x0, y1), iso(x0, y1, WALL_HEIGHT), iso(x0, y0, WALL_HEIGHT))} className="fill-(--office-wall-left) stroke-(--office-wall-line)" />
-      <polygon points={points(iso(x0, y0), iso(x1, y0), iso(x1, y0, WALL_HEIGHT), iso(x0, y0, WALL_HEIGHT))} className="fill-(--office-wall-right) stroke-(--office-wall-line)" />
+      <polygon
+        points={points(iso(x0, y0), iso(x0, y1), iso(x0, y1, WALL_HEIGHT), iso(x0, y0, WALL_HEIGHT))}
+        className="fill-(--office-wall-left) stroke-(--office-wall-line)"
+      />
+      <polygon
+        points={points(iso(x0, y0), iso(x1, y0), iso(x1, y0, WALL_HEIGHT), iso(x0, y0, WALL_HEIGHT))}
+        className="fill-(--office-wall-right) stroke-(--office-wall-line)"
+      />
       {/* Window on the left wall. */}
       <polygon
-        points={points(iso(x0, pane.from, pane.bottom), iso(x0, pane.to, pane.bottom), iso(x0, pane.to, pane.top), iso(x0, pane.from, pane.top))}
+        points={points(
+          iso(x0, pane.from, pane.bottom),
+          iso(x0, pane.to, pane.bottom),
+          iso(x0, pane.to, pane.top),
+          iso(x0, pane.from, pane.top),
+        )}
         className="fill-(--office-window) stroke-(--office-frame)"
         strokeWidth="2"
       />
@@ -113,7 +153,12 @@ function Walls() {
       />
       {/* Task board on the right wall. */}
       <polygon
-        points={points(iso(board.from, y0, board.bottom), iso(board.to, y0, board.bottom), iso(board.to, y0, board.top), iso(board.from, y0, board.top))}
+        points={points(
+          iso(board.from, y0, board.bottom),
+          iso(board.to, y0, board.bottom),
+          iso(board.to, y0, board.top),
+          iso(board.from, y0, board.top),
+        )}
         className="fill-(--office-board) stroke-(--office-frame)"
         strokeWidth="2"
       />
@@ -128,7 +173,11 @@ function Plant({ x, y }: { x: number; y: number }) {
   const [sx, sy] = iso(x, y);
   return (
     <g>
-      <path d={`M${sx - 9} ${sy - 16} L${sx + 9} ${sy - 16} L${sx + 7} ${sy} L${sx - 7} ${sy} Z`} fill="#e2e8f0" stroke="#94a3b8" />
+      <path
+        d={`M${sx - 9} ${sy - 16} L${sx + 9} ${sy - 16} L${sx + 7} ${sy} L${sx - 7} ${sy} Z`}
+        fill="#e2e8f0"
+        stroke="#94a3b8"
+      />
       <circle cx={sx - 6} cy={sy - 26} r="9" fill="#34d399" />
       <circle cx={sx + 6} cy={sy - 28} r="9" fill="#10b981" />
       <circle cx={sx} cy={sy - 38} r="9" fill="#059669" />
@@ -159,14 +208,41 @@ function Workstation({ agent }: { agent: AgentTemplate }) {
       <rect x={bodyX - 13} y={bodyY - 34} width="26" height="30" rx="8" fill="#475569" opacity="0.9" />
       <path d={`M${bodyX - 11} ${bodyY - 8} v-14 a11 11 0 0 1 22 0 v14 z`} fill={agent.avatarColor} />
       <circle cx={headX} cy={headY} r="10" fill="#f1d3b3" />
-      <path d={`M${headX - 10} ${headY - 1} a10 10 0 0 1 20 0 q-10 -5 -20 0z`} fill={agent.avatarColor} opacity="0.85" />
+      <path
+        d={`M${headX - 10} ${headY - 1} a10 10 0 0 1 20 0 q-10 -5 -20 0z`}
+        fill={agent.avatarColor}
+        opacity="0.85"
+      />
       {status === 'working' ? (
         <>
-          <circle cx={headX} cy={headY} r="17" fill="none" className="office-working-pulse stroke-(--office-working-ring)" strokeWidth="5" opacity="0.35" />
-          <circle cx={headX} cy={headY} r="14" fill="none" className="stroke-(--office-working-ring)" strokeWidth="2.5" />
+          <circle
+            cx={headX}
+            cy={headY}
+            r="17"
+            fill="none"
+            className="office-working-pulse stroke-(--office-working-ring)"
+            strokeWidth="5"
+            opacity="0.35"
+          />
+          <circle
+            cx={headX}
+            cy={headY}
+            r="14"
+            fill="none"
+            className="stroke-(--office-working-ring)"
+            strokeWidth="2.5"
+          />
         </>
       ) : (
-        <circle cx={headX} cy={headY} r="14" fill="none" className="stroke-(--office-idle-ring)" strokeWidth="1.5" strokeDasharray="3 3" />
+        <circle
+          cx={headX}
+          cy={headY}
+          r="14"
+          fill="none"
+          className="stroke-(--office-idle-ring)"
+          strokeWidth="1.5"
+          strokeDasharray="3 3"
+        />
       )}
 
       <IsoBox
@@ -181,28 +257,55 @@ function Workstation({ agent }: { agent: AgentTemplate }) {
       />
       {/* Monitor, seen from behind, on a short stand; a working agent's screen glows. */}
       <polygon
-        points={points(iso(stand.x - 0.03, monitor.y, DESK.height), iso(stand.x + 0.03, monitor.y, DESK.height), iso(stand.x + 0.03, monitor.y, monitor.bottom + 2), iso(stand.x - 0.03, monitor.y, monitor.bottom + 2))}
+        points={points(
+          iso(stand.x - 0.03, monitor.y, DESK.height),
+          iso(stand.x + 0.03, monitor.y, DESK.height),
+          iso(stand.x + 0.03, monitor.y, monitor.bottom + 2),
+          iso(stand.x - 0.03, monitor.y, monitor.bottom + 2),
+        )}
         fill="#64748b"
       />
       {status === 'working' ? (
         <polygon
-          points={points(iso(monitor.x0 - 0.05, monitor.y, monitor.bottom - 3), iso(monitor.x1 + 0.05, monitor.y, monitor.bottom - 3), iso(monitor.x1 + 0.05, monitor.y, monitor.top + 4), iso(monitor.x0 - 0.05, monitor.y, monitor.top + 4))}
+          points={points(
+            iso(monitor.x0 - 0.05, monitor.y, monitor.bottom - 3),
+            iso(monitor.x1 + 0.05, monitor.y, monitor.bottom - 3),
+            iso(monitor.x1 + 0.05, monitor.y, monitor.top + 4),
+            iso(monitor.x0 - 0.05, monitor.y, monitor.top + 4),
+          )}
           className="office-working-pulse fill-(--office-working-ring)"
           opacity="0.35"
         />
       ) : null}
       <polygon
-        points={points(iso(monitor.x1, monitor.y, monitor.bottom), iso(monitor.x1, monitor.y + 0.05, monitor.bottom), iso(monitor.x1, monitor.y + 0.05, monitor.top), iso(monitor.x1, monitor.y, monitor.top))}
+        points={points(
+          iso(monitor.x1, monitor.y, monitor.bottom),
+          iso(monitor.x1, monitor.y + 0.05, monitor.bottom),
+          iso(monitor.x1, monitor.y + 0.05, monitor.top),
+          iso(monitor.x1, monitor.y, monitor.top),
+        )}
         fill="#1e293b"
       />
       <polygon
-        points={points(iso(monitor.x0, monitor.y + 0.05, monitor.bottom), iso(monitor.x1, monitor.y + 0.05, monitor.bottom), iso(monitor.x1, monitor.y + 0.05, monitor.top), iso(monitor.x0, monitor.y + 0.05, monitor.top))}
+        points={points(
+          iso(monitor.x0, monitor.y + 0.05, monitor.bottom),
+          iso(monitor.x1, monitor.y + 0.05, monitor.bottom),
+          iso(monitor.x1, monitor.y + 0.05, monitor.top),
+          iso(monitor.x0, monitor.y + 0.05, monitor.top),
+        )}
         className="fill-(--office-screen)"
       />
 
       {/* Name tag in front of the desk. */}
       <g transform={`translate(${round(centerX - labelWidth / 2)} ${round(frontY + 16)})`}>
-        <rect x="0" y="-10" width={round(labelWidth)} height="20" rx="10" className="fill-(--office-label) stroke-(--office-label-line)" />
+        <rect
+          x="0"
+          y="-10"
+          width={round(labelWidth)}
+          height="20"
+          rx="10"
+          className="fill-(--office-label) stroke-(--office-label-line)"
+        />
         <circle cx="11" cy="0" r="3" fill={agent.avatarColor} />
         <text x="19" y="4" fontSize="11" fontWeight="600" className="fill-(--office-label-ink)">
           {agent.name}
@@ -220,9 +323,24 @@ function SpeechBubble({ agent, text, shift = 0 }: { agent: AgentTemplate; text: 
   const bottom = headY - 24;
   return (
     <g>
-      <rect x={round(left)} y={round(bottom - height)} width={width} height={height} rx="9" className="fill-(--office-bubble) stroke-(--office-bubble-line)" filter="url(#office-shadow)" />
+      <rect
+        x={round(left)}
+        y={round(bottom - height)}
+        width={width}
+        height={height}
+        rx="9"
+        className="fill-(--office-bubble) stroke-(--office-bubble-line)"
+        filter="url(#office-shadow)"
+      />
       <path d={`M${round(headX - 6)} ${round(bottom - 0.5)} l6 7 l6 -7 z`} className="fill-(--office-bubble)" />
-      <text x={round(left + width / 2)} y={round(bottom - 10)} textAnchor="middle" fontSize="11.5" fontWeight="500" className="fill-(--office-bubble-ink)">
+      <text
+        x={round(left + width / 2)}
+        y={round(bottom - 10)}
+        textAnchor="middle"
+        fontSize="11.5"
+        fontWeight="500"
+        className="fill-(--office-bubble-ink)"
+      >
         {text}
       </text>
     </g>
@@ -247,18 +365,31 @@ function describeScene(team: readonly AgentTemplate[]): string {
     .map((agent) => `${agent.name} says “${SCENE[agent.slug]?.says}”`);
   return [
     `Isometric office with ${team.length} desks: ${names.join(', ')}.`,
-    working.length ? `${working.join(' and ')} ${working.length === 1 ? 'is' : 'are'} working; the others are idle.` : '',
+    working.length
+      ? `${working.join(' and ')} ${working.length === 1 ? 'is' : 'are'} working; the others are idle.`
+      : '',
     speech.length ? `${speech.join('; ')}.` : '',
   ]
     .filter(Boolean)
     .join(' ');
 }
 
-export function OfficePreview({ team = DEFAULT_TEAM, className = '' }: { team?: readonly AgentTemplate[]; className?: string }) {
+export function OfficePreview({
+  team = DEFAULT_TEAM,
+  className = '',
+}: {
+  team?: readonly AgentTemplate[];
+  className?: string;
+}) {
   // Painter's order: desks further back (smaller x + y) first.
   const byDepth = [...team].sort((a, b) => a.desk.x + a.desk.y - (b.desk.x + b.desk.y) || a.desk.x - b.desk.x);
   return (
-    <svg viewBox={VIEW} role="img" aria-label={describeScene(team)} className={`office-scene h-auto w-full ${className}`}>
+    <svg
+      viewBox={VIEW}
+      role="img"
+      aria-label={describeScene(team)}
+      className={`office-scene h-auto w-full ${className}`}
+    >
       <defs>
         <filter id="office-shadow" x="-10%" y="-20%" width="120%" height="160%">
           <feDropShadow dx="0" dy="2" stdDeviation="2.5" floodColor="#0f172a" floodOpacity="0.12" />
@@ -273,7 +404,9 @@ export function OfficePreview({ team = DEFAULT_TEAM, className = '' }: { team?: 
       ))}
       {team.map((agent) => {
         const scene = SCENE[agent.slug];
-        return scene?.says ? <SpeechBubble key={agent.slug} agent={agent} text={scene.says} shift={scene.bubbleShift} /> : null;
+        return scene?.says ? (
+          <SpeechBubble key={agent.slug} agent={agent} text={scene.says} shift={scene.bubbleShift} />
+        ) : null;
       })}
     </svg>
   );

@@ -15,8 +15,8 @@ export function PricingTable({ plans = publicPlans() }: { plans?: Plan[] }) {
         ))}
       </ul>
       <p className="mt-8 text-center text-sm text-ink-muted">
-        <span className="font-medium text-ink">{TRIAL_NOTE}.</span> Prices in US dollars, billed monthly. Agents over a plan's limit are paused,
-        never deleted.
+        <span className="font-medium text-ink">{TRIAL_NOTE}.</span> Prices in US dollars, billed monthly. Agents over a
+        plan's limit are paused, never deleted.
       </p>
     </div>
   );
@@ -32,9 +32,7 @@ function PlanCard({ plan, featured }: { plan: Plan; featured: boolean }) {
       }`}
     >
       <div className="flex items-center justify-between gap-2">
-        <h3 className="text-base font-semibold text-ink">
-          {plan.name}
-        </h3>
+        <h3 className="text-base font-semibold text-ink">{plan.name}</h3>
         {featured ? <Badge>Most popular</Badge> : null}
       </div>
       <p className="mt-1.5 min-h-10 text-sm text-ink-muted">{plan.tagline}</p>
@@ -46,12 +44,16 @@ function PlanCard({ plan, featured }: { plan: Plan; featured: boolean }) {
         {cta.label}
       </ButtonLink>
 
-      <ul aria-label={`${plan.name} limits`} className="mt-6 space-y-2.5 border-t border-line pt-6 text-sm text-ink-muted">
+      <ul
+        aria-label={`${plan.name} limits`}
+        className="mt-6 space-y-2.5 border-t border-line pt-6 text-sm text-ink-muted"
+      >
         {LIMIT_ROWS.map((row) => {
           const value = plan.limits[row.key];
           return (
             <li key={row.key}>
-              <span className="font-semibold text-ink tabular-nums">{formatLimit(value)}</span> {value === 1 ? row.one : row.many}
+              <span className="font-semibold text-ink tabular-nums">{formatLimit(value)}</span>{' '}
+              {value === 1 ? row.one : row.many}
             </li>
           );
         })}

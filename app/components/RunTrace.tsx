@@ -49,7 +49,12 @@ function pretty(content: string): { text: string; json: boolean } {
   }
 }
 
-const STEP_LABEL: Record<RunStepView['type'], string> = { thinking: 'Thinking', text: 'Text', tool_use: 'Tool call', tool_result: 'Tool result' };
+const STEP_LABEL: Record<RunStepView['type'], string> = {
+  thinking: 'Thinking',
+  text: 'Text',
+  tool_use: 'Tool call',
+  tool_result: 'Tool result',
+};
 const STEP_DOT: Record<RunStepView['type'], string> = {
   thinking: 'bg-slate-300 dark:bg-slate-600',
   text: 'bg-brand-400',
@@ -61,15 +66,28 @@ function Step({ step }: { step: RunStepView }) {
   const body = pretty(step.content);
   return (
     <li className="relative pl-6">
-      <span aria-hidden="true" className={`absolute top-1.5 left-0 size-2.5 rounded-full ring-4 ring-card ${STEP_DOT[step.type]}`} />
+      <span
+        aria-hidden="true"
+        className={`absolute top-1.5 left-0 size-2.5 rounded-full ring-4 ring-card ${STEP_DOT[step.type]}`}
+      />
       <p className="flex flex-wrap items-center gap-x-2 text-xs font-medium text-ink-faint">
         <span>{STEP_LABEL[step.type]}</span>
-        {step.toolName ? <code className="rounded bg-page-alt px-1.5 py-0.5 font-mono text-[11px] text-ink ring-1 ring-line ring-inset">{step.toolName}</code> : null}
+        {step.toolName ? (
+          <code className="rounded bg-page-alt px-1.5 py-0.5 font-mono text-[11px] text-ink ring-1 ring-line ring-inset">
+            {step.toolName}
+          </code>
+        ) : null}
       </p>
       {body.json || step.type === 'tool_use' || step.type === 'tool_result' ? (
-        <pre className="mt-1.5 max-h-80 overflow-auto rounded-lg bg-code p-3 font-mono text-xs leading-relaxed whitespace-pre-wrap text-slate-100">{body.text}</pre>
+        <pre className="mt-1.5 max-h-80 overflow-auto rounded-lg bg-code p-3 font-mono text-xs leading-relaxed whitespace-pre-wrap text-slate-100">
+          {body.text}
+        </pre>
       ) : (
-        <p className={`mt-1 text-sm leading-relaxed whitespace-pre-wrap ${step.type === 'thinking' ? 'text-ink-muted italic' : 'text-ink'}`}>{body.text}</p>
+        <p
+          className={`mt-1 text-sm leading-relaxed whitespace-pre-wrap ${step.type === 'thinking' ? 'text-ink-muted italic' : 'text-ink'}`}
+        >
+          {body.text}
+        </p>
       )}
     </li>
   );
@@ -81,7 +99,11 @@ export function RunCard({ run, open }: { run: RunSummary; open: boolean }) {
     <details open={open} className="group rounded-xl border border-line bg-card">
       <summary className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl px-4 py-3 hover:bg-page-alt">
         <span className="text-sm font-semibold text-ink">Attempt {run.attempt}</span>
-        {run.simulated ? <SimulatedBadge long /> : <span className="text-xs text-ink-muted">Anthropic · {run.model}</span>}
+        {run.simulated ? (
+          <SimulatedBadge long />
+        ) : (
+          <span className="text-xs text-ink-muted">Anthropic · {run.model}</span>
+        )}
         <span className={`text-xs font-medium ${outcome.className}`}>{outcome.label}</span>
         <span className="ml-auto text-xs text-ink-faint">
           {run.steps.length} {run.steps.length === 1 ? 'step' : 'steps'}
@@ -112,7 +134,9 @@ export function RunCard({ run, open }: { run: RunSummary; open: boolean }) {
           </div>
           <div>
             <dt className="text-ink-faint">Duration</dt>
-            <dd className="text-ink-muted tabular-nums">{run.durationMs === null ? 'Running…' : formatDuration(run.durationMs)}</dd>
+            <dd className="text-ink-muted tabular-nums">
+              {run.durationMs === null ? 'Running…' : formatDuration(run.durationMs)}
+            </dd>
           </div>
         </dl>
         {run.startedAt ? (
@@ -120,14 +144,23 @@ export function RunCard({ run, open }: { run: RunSummary; open: boolean }) {
             Started <time dateTime={isoDateTime(run.startedAt)}>{formatDateTime(run.startedAt)}</time>
           </p>
         ) : null}
-        {run.error ? <p className="mt-3 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">{run.error}</p> : null}
+        {run.error ? (
+          <p className="mt-3 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">
+            {run.error}
+          </p>
+        ) : null}
         <h4 className="mt-4 text-xs font-semibold tracking-wide text-ink-faint uppercase">Trace</h4>
         {run.steps.length === 0 ? (
           <p className="mt-2 text-sm text-ink-muted">
-            {run.outcome === 'running' ? 'The agent is starting; steps appear here as it works.' : 'This run recorded no steps.'}
+            {run.outcome === 'running'
+              ? 'The agent is starting; steps appear here as it works.'
+              : 'This run recorded no steps.'}
           </p>
         ) : (
-          <ol aria-label={`Trace of attempt ${run.attempt}`} className="mt-3 space-y-4 border-l border-line pl-0 [&>li]:-ml-[5px]">
+          <ol
+            aria-label={`Trace of attempt ${run.attempt}`}
+            className="mt-3 space-y-4 border-l border-line pl-0 [&>li]:-ml-[5px]"
+          >
             {run.steps.map((step) => (
               <Step key={step.seq} step={step} />
             ))}

@@ -6,10 +6,23 @@ import { Icon } from './Icon';
  * A secret shown once (a new API key, an invitation link): read-only, selected on focus,
  * with a copy button and a plain warning that it will not be shown again.
  */
-export function SecretReveal({ label, value, title, warning }: { label: string; value: string; title: string; warning: string }) {
+export function SecretReveal({
+  label,
+  value,
+  title,
+  warning,
+}: {
+  label: string;
+  value: string;
+  title: string;
+  warning: string;
+}) {
   const id = useId();
   return (
-    <section aria-label={title} className="rounded-xl border border-amber-300/70 bg-amber-50 p-4 sm:p-5 dark:border-amber-800/70 dark:bg-amber-950/40">
+    <section
+      aria-label={title}
+      className="rounded-xl border border-amber-300/70 bg-amber-50 p-4 sm:p-5 dark:border-amber-800/70 dark:bg-amber-950/40"
+    >
       <div className="flex items-start gap-3">
         <span className="mt-0.5 inline-flex size-8 shrink-0 items-center justify-center rounded-lg bg-amber-100 text-amber-800 dark:bg-amber-900/60 dark:text-amber-200">
           <Icon name="key" className="size-4" />

@@ -12,7 +12,14 @@ interface SectionHeadingProps {
   level?: 'h1' | 'h2';
 }
 
-export function SectionHeading({ eyebrow, title, description, align = 'center', id, level = 'h2' }: SectionHeadingProps) {
+export function SectionHeading({
+  eyebrow,
+  title,
+  description,
+  align = 'center',
+  id,
+  level = 'h2',
+}: SectionHeadingProps) {
   const Heading = level;
   const alignment = align === 'center' ? 'mx-auto text-center' : '';
   const size = level === 'h1' ? 'text-4xl sm:text-5xl' : 'text-3xl sm:text-4xl';

@@ -38,7 +38,8 @@ export function SiteFooter() {
           <div className="lg:col-span-2">
             <Logo />
             <p className="mt-4 max-w-xs text-sm leading-relaxed text-ink-muted">
-              A team of AI agents you can give work to, and watch at work. Runs on Cloudflare, hosted or in your own account.
+              A team of AI agents you can give work to, and watch at work. Runs on Cloudflare, hosted or in your own
+              account.
             </p>
           </div>
           {FOOTER_COLUMNS.map((column) => (
@@ -61,7 +62,9 @@ export function SiteFooter() {
             </nav>
           ))}
         </div>
-        <p className="mt-12 border-t border-line pt-8 text-sm text-ink-faint">Generic Corp. Built on Cloudflare Workers.</p>
+        <p className="mt-12 border-t border-line pt-8 text-sm text-ink-faint">
+          Generic Corp. Built on Cloudflare Workers.
+        </p>
       </Container>
     </footer>
   );

@@ -56,10 +56,26 @@ export function SiteHeader() {
         <details key={location.pathname + location.hash} className="group md:hidden">
           <summary className="-mr-2 flex size-10 list-none items-center justify-center rounded-lg text-ink hover:bg-page-alt">
             <span className="sr-only">Menu</span>
-            <svg viewBox="0 0 24 24" className="size-6 group-open:hidden" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" aria-hidden="true">
+            <svg
+              viewBox="0 0 24 24"
+              className="size-6 group-open:hidden"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.75"
+              strokeLinecap="round"
+              aria-hidden="true"
+            >
               <path d="M4 7h16M4 12h16M4 17h16" />
             </svg>
-            <svg viewBox="0 0 24 24" className="hidden size-6 group-open:block" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" aria-hidden="true">
+            <svg
+              viewBox="0 0 24 24"
+              className="hidden size-6 group-open:block"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.75"
+              strokeLinecap="round"
+              aria-hidden="true"
+            >
               <path d="M6 6l12 12M18 6L6 18" />
             </svg>
           </summary>
@@ -68,14 +84,20 @@ export function SiteHeader() {
               <ul className="flex flex-col">
                 {NAV_LINKS.map((link) => (
                   <li key={link.to}>
-                    <Link to={link.to} className="block rounded-lg px-3 py-3 text-base font-medium text-ink hover:bg-page-alt">
+                    <Link
+                      to={link.to}
+                      className="block rounded-lg px-3 py-3 text-base font-medium text-ink hover:bg-page-alt"
+                    >
                       {link.label}
                     </Link>
                   </li>
                 ))}
                 {user ? null : (
                   <li>
-                    <Link to="/login" className="block rounded-lg px-3 py-3 text-base font-medium text-ink hover:bg-page-alt">
+                    <Link
+                      to="/login"
+                      className="block rounded-lg px-3 py-3 text-base font-medium text-ink hover:bg-page-alt"
+                    >
                       Log in
                     </Link>
                   </li>

@@ -20,8 +20,17 @@ export function StatusBadge({ status }: { status: AgentStatus }) {
 }
 
 export function RoleBadge({ role }: { role: string }) {
-  const tone = role === 'owner' ? 'bg-accent-soft text-accent-ink ring-brand-500/20' : 'bg-page-alt text-ink-muted ring-line-strong/60';
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset ${tone}`}>{role}</span>;
+  const tone =
+    role === 'owner'
+      ? 'bg-accent-soft text-accent-ink ring-brand-500/20'
+      : 'bg-page-alt text-ink-muted ring-line-strong/60';
+  return (
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset ${tone}`}
+    >
+      {role}
+    </span>
+  );
 }
 
 const TASK_STYLES: Record<TaskStatus, { label: string; dot: string; text: string }> = {
@@ -60,7 +69,9 @@ const PRIORITY_STYLES: Record<TaskPriority, string> = {
 
 export function PriorityBadge({ priority }: { priority: TaskPriority }) {
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-[11px] font-medium capitalize ring-1 ring-inset ${PRIORITY_STYLES[priority]}`}>
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-[11px] font-medium capitalize ring-1 ring-inset ${PRIORITY_STYLES[priority]}`}
+    >
       {priority}
       <span className="sr-only"> priority</span>
     </span>
@@ -74,7 +85,15 @@ export function SimulatedBadge({ long = false }: { long?: boolean }) {
       title="Run by the simulated model: a deterministic local stand-in for Claude, used when no model key is set."
       className="inline-flex items-center gap-1 rounded-full bg-violet-50 px-2 py-0.5 text-[11px] font-medium text-violet-700 ring-1 ring-violet-600/20 ring-inset dark:bg-violet-950/60 dark:text-violet-300"
     >
-      <svg viewBox="0 0 24 24" className="size-3" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round" aria-hidden="true">
+      <svg
+        viewBox="0 0 24 24"
+        className="size-3"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinejoin="round"
+        aria-hidden="true"
+      >
         <path d="M12 3l1.8 4.7L18.5 9.5l-4.7 1.8L12 16l-1.8-4.7L5.5 9.5l4.7-1.8z" />
       </svg>
       {long ? 'Simulated model' : 'Simulated'}
@@ -94,7 +113,10 @@ export function ProgressBar({ value, label, className = '' }: { value: number; l
       aria-valuenow={clamped}
       className={`h-1.5 w-full overflow-hidden rounded-full bg-page-alt ring-1 ring-line ring-inset ${className}`}
     >
-      <div className="h-full rounded-full bg-brand-500 transition-[width] duration-500" style={{ width: `${clamped}%` }} />
+      <div
+        className="h-full rounded-full bg-brand-500 transition-[width] duration-500"
+        style={{ width: `${clamped}%` }}
+      />
     </div>
   );
 }

@@ -24,7 +24,16 @@ export interface BoardTask {
   error: string | null;
 }
 
-export const BOARD_COLUMNS: TaskStatus[] = ['pending', 'queued', 'running', 'awaiting_approval', 'blocked', 'completed', 'failed', 'cancelled'];
+export const BOARD_COLUMNS: TaskStatus[] = [
+  'pending',
+  'queued',
+  'running',
+  'awaiting_approval',
+  'blocked',
+  'completed',
+  'failed',
+  'cancelled',
+];
 /** Columns shown even when empty (from `sm` up): where work waits and happens. */
 const ALWAYS_OPEN: TaskStatus[] = ['pending', 'queued', 'running'];
 const FINAL: TaskStatus[] = ['completed', 'failed', 'cancelled'];
@@ -37,7 +46,15 @@ interface ActionResult {
 }
 
 /** Priority as a select that saves on change (optimistic); a badge when it cannot change. */
-function PrioritySelect({ task, canWrite, compact = false }: { task: BoardTask; canWrite: boolean; compact?: boolean }) {
+function PrioritySelect({
+  task,
+  canWrite,
+  compact = false,
+}: {
+  task: BoardTask;
+  canWrite: boolean;
+  compact?: boolean;
+}) {
   const fetcher = useFetcher<ActionResult>({ key: `priority-${task.id}` });
   if (!canWrite || isFinalStatus(task.status)) return <PriorityBadge priority={task.priority} />;
   const pending = fetcher.formData?.get('priority');
@@ -99,7 +116,10 @@ function CancelButton({ task }: { task: BoardTask }) {
 function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string; canWrite: boolean; now: number }) {
   const showProgress = task.status === 'running' || (task.progress > 0 && !isFinalStatus(task.status));
   return (
-    <article aria-label={task.title} className="rounded-xl border border-line bg-card p-3 shadow-card transition-shadow hover:shadow-lift">
+    <article
+      aria-label={task.title}
+      className="rounded-xl border border-line bg-card p-3 shadow-card transition-shadow hover:shadow-lift"
+    >
       <div className="flex items-start gap-2">
         <h3 className="min-w-0 flex-1 text-sm leading-snug font-medium text-ink">
           <Link to={`${base}/tasks/${task.id}`} className="rounded hover:text-accent-ink hover:underline">
@@ -109,23 +129,39 @@ function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string
       </div>
       <div className="mt-2 flex flex-wrap items-center gap-1.5">
         <span className="inline-flex min-w-0 items-center gap-1.5 text-xs text-ink-muted">
-          <span aria-hidden="true" className="size-4 shrink-0 rounded-full" style={{ backgroundColor: task.agent.color }} />
+          <span
+            aria-hidden="true"
+            className="size-4 shrink-0 rounded-full"
+            style={{ backgroundColor: task.agent.color }}
+          />
           <span className="truncate">{task.agent.name}</span>
         </span>
         {task.simulated ? <SimulatedBadge /> : null}
-        {task.delegated ? <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] text-ink-faint ring-1 ring-line ring-inset">Delegated</span> : null}
+        {task.delegated ? (
+          <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] text-ink-faint ring-1 ring-line ring-inset">
+            Delegated
+          </span>
+        ) : null}
         {task.dependsOn > 0 ? (
           <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] text-ink-faint ring-1 ring-line ring-inset">
             {task.dependsOn} {task.dependsOn === 1 ? 'dependency' : 'dependencies'}
           </span>
         ) : null}
       </div>
-      {showProgress ? <ProgressBar value={task.progress} label={`Progress of “${task.title}”`} className="mt-3" /> : null}
-      {task.error && (task.status === 'failed' || task.status === 'blocked') ? <p className="mt-2 line-clamp-2 text-xs text-ink-muted">{task.error}</p> : null}
+      {showProgress ? (
+        <ProgressBar value={task.progress} label={`Progress of “${task.title}”`} className="mt-3" />
+      ) : null}
+      {task.error && (task.status === 'failed' || task.status === 'blocked') ? (
+        <p className="mt-2 line-clamp-2 text-xs text-ink-muted">{task.error}</p>
+      ) : null}
       <div className="mt-3 flex items-center justify-between gap-2">
         <PrioritySelect task={task} canWrite={canWrite} />
         <div className="flex items-center gap-1">
-          <time dateTime={isoDateTime(task.createdAt)} title={formatDateTime(task.createdAt)} className="text-[11px] whitespace-nowrap text-ink-faint">
+          <time
+            dateTime={isoDateTime(task.createdAt)}
+            title={formatDateTime(task.createdAt)}
+            className="text-[11px] whitespace-nowrap text-ink-faint"
+          >
             {relativeTime(task.createdAt, now)}
           </time>
           {canWrite && !isFinalStatus(task.status) ? <CancelButton task={task} /> : null}
@@ -135,14 +171,31 @@ function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string
   );
 }
 
-export function TaskKanban({ tasks, base, canWrite, now }: { tasks: BoardTask[]; base: string; canWrite: boolean; now: number }) {
+export function TaskKanban({
+  tasks,
+  base,
+  canWrite,
+  now,
+}: {
+  tasks: BoardTask[];
+  base: string;
+  canWrite: boolean;
+  now: number;
+}) {
   const byStatus = new Map<TaskStatus, BoardTask[]>(BOARD_COLUMNS.map((status) => [status, []]));
   for (const task of tasks) byStatus.get(task.status)?.push(task);
   const empty = BOARD_COLUMNS.filter((status) => byStatus.get(status)!.length === 0).map(taskStatusLabel);
   return (
     <div>
-      {empty.length > 0 ? <p className="mb-3 text-xs text-ink-faint sm:hidden">No tasks {empty.join(', ').toLowerCase()}.</p> : null}
-      <div role="region" aria-label="Task board" tabIndex={0} className="relative -mx-4 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
+      {empty.length > 0 ? (
+        <p className="mb-3 text-xs text-ink-faint sm:hidden">No tasks {empty.join(', ').toLowerCase()}.</p>
+      ) : null}
+      <div
+        role="region"
+        aria-label="Task board"
+        tabIndex={0}
+        className="relative -mx-4 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0"
+      >
         <div className="flex min-w-max items-start gap-3">
           {BOARD_COLUMNS.map((status) => {
             const items = byStatus.get(status)!;
@@ -156,7 +209,10 @@ export function TaskKanban({ tasks, base, canWrite, now }: { tasks: BoardTask[];
                 <span className="text-[11px] font-semibold text-ink-faint tabular-nums" aria-hidden="true">
                   0
                 </span>
-                <span aria-hidden="true" className="text-xs font-medium whitespace-nowrap text-ink-faint [writing-mode:vertical-rl]">
+                <span
+                  aria-hidden="true"
+                  className="text-xs font-medium whitespace-nowrap text-ink-faint [writing-mode:vertical-rl]"
+                >
                   {taskStatusLabel(status)}
                 </span>
               </section>
@@ -202,7 +258,17 @@ export function TaskKanban({ tasks, base, canWrite, now }: { tasks: BoardTask[];
   );
 }
 
-export function TaskTable({ tasks, base, canWrite, now }: { tasks: BoardTask[]; base: string; canWrite: boolean; now: number }) {
+export function TaskTable({
+  tasks,
+  base,
+  canWrite,
+  now,
+}: {
+  tasks: BoardTask[];
+  base: string;
+  canWrite: boolean;
+  now: number;
+}) {
   return (
     <div className="overflow-hidden rounded-2xl border border-line bg-card shadow-card">
       <div role="region" aria-label="Tasks" tabIndex={0} className="relative overflow-x-auto">
@@ -238,7 +304,10 @@ export function TaskTable({ tasks, base, canWrite, now }: { tasks: BoardTask[]; 
             {tasks.map((task) => (
               <tr key={task.id} className="align-middle">
                 <td className="max-w-[22rem] px-4 py-3">
-                  <Link to={`${base}/tasks/${task.id}`} className="font-medium text-ink hover:text-accent-ink hover:underline">
+                  <Link
+                    to={`${base}/tasks/${task.id}`}
+                    className="font-medium text-ink hover:text-accent-ink hover:underline"
+                  >
                     {task.title}
                   </Link>
                   {task.simulated ? (
@@ -248,7 +317,10 @@ export function TaskTable({ tasks, base, canWrite, now }: { tasks: BoardTask[]; 
                   ) : null}
                 </td>
                 <td className="px-4 py-3">
-                  <Link to={`${base}/agents/${task.agent.slug}`} className="inline-flex items-center gap-2 text-ink-muted hover:text-ink">
+                  <Link
+                    to={`${base}/agents/${task.agent.slug}`}
+                    className="inline-flex items-center gap-2 text-ink-muted hover:text-ink"
+                  >
                     <AgentAvatar name={task.agent.name} color={task.agent.color} size="sm" />
                     {task.agent.name}
                   </Link>
@@ -270,7 +342,11 @@ export function TaskTable({ tasks, base, canWrite, now }: { tasks: BoardTask[]; 
                     {relativeTime(task.createdAt, now)}
                   </time>
                 </td>
-                {canWrite ? <td className="px-4 py-3 text-right">{!isFinalStatus(task.status) ? <CancelButton task={task} /> : null}</td> : null}
+                {canWrite ? (
+                  <td className="px-4 py-3 text-right">
+                    {!isFinalStatus(task.status) ? <CancelButton task={task} /> : null}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

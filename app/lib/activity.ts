@@ -56,7 +56,8 @@ function actorName(entry: ActivityEntry, names: Names): { name: string; color: s
     const agent = names.agents.get(id);
     return { name: agent?.name ?? 'An agent', color: agent?.color ?? null };
   }
-  if (type === 'user' && id) return { name: id === names.selfId ? 'You' : names.users.get(id) ?? 'A teammate', color: null };
+  if (type === 'user' && id)
+    return { name: id === names.selfId ? 'You' : (names.users.get(id) ?? 'A teammate'), color: null };
   if (type === 'api_key') return { name: 'An API key', color: null };
   if (type === 'schedule') return { name: 'A schedule', color: null };
   return { name: 'Generic Corp', color: null };
@@ -69,8 +70,10 @@ function agentPart(id: string | undefined, names: Names, fallback?: { slug: stri
 
 /** Entries worth a line in the feed: state changes people care about, not every heartbeat. */
 export function isFeedWorthy(entry: ActivityEntry): boolean {
-  if (entry.type === 'agent.status') return entry.actor.type === 'user' || entry.actor.type === 'api_key' || entry.data.reason === 'plan_limit';
-  if (entry.type === 'task.updated') return !['progress', 'queued', 'unblocked'].includes(String(entry.data.change ?? ''));
+  if (entry.type === 'agent.status')
+    return entry.actor.type === 'user' || entry.actor.type === 'api_key' || entry.data.reason === 'plan_limit';
+  if (entry.type === 'task.updated')
+    return !['progress', 'queued', 'unblocked'].includes(String(entry.data.change ?? ''));
   return true;
 }
 
@@ -83,9 +86,29 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
   if (entry.type === 'task.created' && task) {
     const assignee = agentPart(task.agent?.id, names, task.agent);
     if (entry.actor.type === 'agent' && task.parent_id) {
-      return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(' delegated '), { kind: 'task', id: task.id, title: task.title }, text(' to '), assignee] };
+      return {
+        ...base,
+        tone: 'neutral',
+        parts: [
+          actorPart(actor.name),
+          text(' delegated '),
+          { kind: 'task', id: task.id, title: task.title },
+          text(' to '),
+          assignee,
+        ],
+      };
     }
-    return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(' gave '), assignee, text(' '), { kind: 'task', id: task.id, title: task.title }] };
+    return {
+      ...base,
+      tone: 'neutral',
+      parts: [
+        actorPart(actor.name),
+        text(' gave '),
+        assignee,
+        text(' '),
+        { kind: 'task', id: task.id, title: task.title },
+      ],
+    };
   }
 
   if (entry.type === 'task.updated' && task) {
@@ -104,7 +127,10 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
       case 'started':
         return byAgent('started', 'start');
       case 'progress':
-        return { ...byAgent(`is at ${task.progress ?? 0}% on`, 'neutral'), note: typeof entry.data.note === 'string' ? entry.data.note : null };
+        return {
+          ...byAgent(`is at ${task.progress ?? 0}% on`, 'neutral'),
+          note: typeof entry.data.note === 'string' ? entry.data.note : null,
+        };
       case 'finished':
         if (task.status === 'completed') return byAgent('completed', 'success');
         if (task.status === 'failed') return { ...byAgent('failed', 'danger'), note: task.error ?? null };
@@ -122,13 +148,29 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
       case 'edited':
         return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(' edited '), link] };
       case 'queued':
-        return { ...base, avatar: agentAvatar, tone: 'neutral', parts: [link, text(' is queued for '), actorPart(agentName)] };
+        return {
+          ...base,
+          avatar: agentAvatar,
+          tone: 'neutral',
+          parts: [link, text(' is queued for '), actorPart(agentName)],
+        };
       case 'blocked':
-        return { ...base, avatar: agentAvatar, tone: 'warning', parts: [link, text(' is blocked')], note: task.error ?? null };
+        return {
+          ...base,
+          avatar: agentAvatar,
+          tone: 'warning',
+          parts: [link, text(' is blocked')],
+          note: task.error ?? null,
+        };
       case 'unblocked':
         return { ...base, avatar: agentAvatar, tone: 'neutral', parts: [link, text(' can run again')] };
       case 'dead_lettered':
-        return { ...base, avatar: agentAvatar, tone: 'danger', parts: [link, text(' failed: its run could not be delivered')] };
+        return {
+          ...base,
+          avatar: agentAvatar,
+          tone: 'danger',
+          parts: [link, text(' failed: its run could not be delivered')],
+        };
       default:
         return { ...base, tone: 'neutral', parts: [link, text(' changed')] };
     }
@@ -137,9 +179,14 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
   if (entry.type === 'message.created') {
     const threadId = typeof entry.data.thread_id === 'string' ? entry.data.thread_id : null;
     const thread: FeedPart = threadId ? { kind: 'thread', id: threadId, text: 'a thread' } : text('a thread');
-    if (entry.actor.type === 'agent') return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(' replied in '), thread] };
+    if (entry.actor.type === 'agent')
+      return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(' replied in '), thread] };
     const recipient = typeof entry.data.recipient_id === 'string' ? entry.data.recipient_id : undefined;
-    return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(' messaged '), agentPart(recipient, names), text(' in '), thread] };
+    return {
+      ...base,
+      tone: 'neutral',
+      parts: [actorPart(actor.name), text(' messaged '), agentPart(recipient, names), text(' in '), thread],
+    };
   }
 
   if (entry.type.startsWith('agent.')) {
@@ -148,7 +195,11 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
     const agent = agentPart(agentId, names, slug ? { slug, name: slug } : undefined);
     switch (entry.type) {
       case 'agent.created':
-        return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(' added '), agent, text(' to the team')] };
+        return {
+          ...base,
+          tone: 'neutral',
+          parts: [actorPart(actor.name), text(' added '), agent, text(' to the team')],
+        };
       case 'agent.updated':
         return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(' updated '), agent] };
       case 'agent.archived':
@@ -156,15 +207,21 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
       case 'agent.deleted':
         return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(' removed '), agent] };
       case 'agent.status':
-        if (entry.data.reason === 'plan_limit') return { ...base, tone: 'warning', parts: [agent, text(' was paused: the plan’s agent limit')] };
-        return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(entry.data.status === 'paused' ? ' paused ' : ' resumed '), agent] };
+        if (entry.data.reason === 'plan_limit')
+          return { ...base, tone: 'warning', parts: [agent, text(' was paused: the plan’s agent limit')] };
+        return {
+          ...base,
+          tone: 'neutral',
+          parts: [actorPart(actor.name), text(entry.data.status === 'paused' ? ' paused ' : ' resumed '), agent],
+        };
       default:
         return null;
     }
   }
 
   if (entry.type.startsWith('schedule.')) {
-    const verb = entry.type === 'schedule.created' ? 'created' : entry.type === 'schedule.deleted' ? 'deleted' : 'changed';
+    const verb =
+      entry.type === 'schedule.created' ? 'created' : entry.type === 'schedule.deleted' ? 'deleted' : 'changed';
     return { ...base, tone: 'neutral', parts: [actorPart(actor.name), text(` ${verb} a schedule`)] };
   }
   return null;

@@ -29,9 +29,17 @@ function common(form: FormData) {
 }
 
 export function parseNewAgent(form: FormData, intent: string) {
-  return parseForm(AgentInput, { ...common(form), ...(optionalText(form, 'slug') ? { slug: text(form, 'slug').trim().toLowerCase() } : {}) }, intent);
+  return parseForm(
+    AgentInput,
+    { ...common(form), ...(optionalText(form, 'slug') ? { slug: text(form, 'slug').trim().toLowerCase() } : {}) },
+    intent,
+  );
 }
 
 export function parseAgentConfig(form: FormData, intent: string) {
-  return parseForm(AgentPatch, { ...common(form), tool_permissions: form.getAll('tool_permissions').map(String) }, intent);
+  return parseForm(
+    AgentPatch,
+    { ...common(form), tool_permissions: form.getAll('tool_permissions').map(String) },
+    intent,
+  );
 }

@@ -20,7 +20,11 @@ export interface FormFailure {
   values?: undefined;
 }
 
-export function formFailure(intent: string | null, formError: string | null, fieldErrors: Record<string, string> = {}): FormFailure {
+export function formFailure(
+  intent: string | null,
+  formError: string | null,
+  fieldErrors: Record<string, string> = {},
+): FormFailure {
   return { ok: false, intent, formError, fieldErrors };
 }
 
@@ -44,14 +48,19 @@ export function parseForm<S extends z.ZodType>(
   const fieldErrors = firstPerField(fieldIssues(result.error.issues));
   const bodyError = fieldErrors['(body)'];
   delete fieldErrors['(body)'];
-  return { ok: false, failure: formFailure(intent, bodyError ?? 'Please correct the highlighted fields.', fieldErrors) };
+  return {
+    ok: false,
+    failure: formFailure(intent, bodyError ?? 'Please correct the highlighted fields.', fieldErrors),
+  };
 }
 
 /** The form state for an ApiError a core service threw; rethrows everything else. */
 export function failureFromError(error: unknown, intent: string | null = null): FormFailure {
   if (!(error instanceof ApiError) || error.status >= 500) throw error;
   const issues = Array.isArray(error.details)
-    ? (error.details as unknown[]).filter((item): item is FieldIssue => typeof item === 'object' && item !== null && 'field' in item && 'message' in item)
+    ? (error.details as unknown[]).filter(
+        (item): item is FieldIssue => typeof item === 'object' && item !== null && 'field' in item && 'message' in item,
+      )
     : [];
   return formFailure(intent, error.message, firstPerField(issues));
 }

@@ -10,6 +10,7 @@ export interface LiveFrame {
   seq?: number;
   type: string;
   at?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: event payloads differ per type; readers narrow them.
   data?: any;
   reason?: string;
 }
@@ -89,7 +90,10 @@ export class LiveClient {
 
   private connect() {
     this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    const url = this.lastSeq === null ? this.options.url : `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}since=${this.lastSeq}`;
+    const url =
+      this.lastSeq === null
+        ? this.options.url
+        : `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}since=${this.lastSeq}`;
     const socket = (this.options.createSocket ?? ((u) => new WebSocket(u) as unknown as SocketLike))(url);
     this.socket = socket;
     socket.onmessage = (event) => this.receive(event.data);

@@ -3,7 +3,15 @@ import type { MetaDescriptor } from '@remix-run/cloudflare';
 export const SITE_NAME = 'Generic Corp';
 
 /** The tags every public page needs: title, description, Open Graph and Twitter card. */
-export function pageMeta({ title, description, noIndex = false }: { title: string; description: string; noIndex?: boolean }): MetaDescriptor[] {
+export function pageMeta({
+  title,
+  description,
+  noIndex = false,
+}: {
+  title: string;
+  description: string;
+  noIndex?: boolean;
+}): MetaDescriptor[] {
   return [
     { title },
     { name: 'description', content: description },

@@ -17,7 +17,11 @@ export function scopeFor(env: Env, member: OrgMember): OrgScope {
 /** The org's OrgHub and the acting user, after the role check for `permission`. */
 export function hubFor(env: Env, member: OrgMember, permission: Permission) {
   requirePermission(member.role, permission);
-  return { hub: getOrgHub(env, member.ctx), orgId: member.ctx.orgId, actor: { type: 'user' as const, id: member.user.id } };
+  return {
+    hub: getOrgHub(env, member.ctx),
+    orgId: member.ctx.orgId,
+    actor: { type: 'user' as const, id: member.user.id },
+  };
 }
 
 /** A core "no such record" (ApiError 404) as the page's 404; anything else propagates. */
@@ -25,7 +29,8 @@ export async function orNotFound<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw new Response('Not Found', { status: 404, statusText: 'Not Found' });
+    if (error instanceof ApiError && error.status === 404)
+      throw new Response('Not Found', { status: 404, statusText: 'Not Found' });
     throw error;
   }
 }

@@ -19,18 +19,29 @@ function limiterFor(kv: KVNamespace): KvRateLimiter {
 
 export const authLimits = {
   loginPerIp: (ip: string) => ({ bucket: `login:ip:${ip}`, rule: AUTH_RATE_LIMITS.loginPerIp }),
-  loginPerEmail: (email: string) => ({ bucket: `login:email:${normalizeEmail(email)}`, rule: AUTH_RATE_LIMITS.loginPerEmail }),
+  loginPerEmail: (email: string) => ({
+    bucket: `login:email:${normalizeEmail(email)}`,
+    rule: AUTH_RATE_LIMITS.loginPerEmail,
+  }),
   signupPerIp: (ip: string) => ({ bucket: `signup:ip:${ip}`, rule: AUTH_RATE_LIMITS.signupPerIp }),
   invitationPerIp: (ip: string) => ({ bucket: `invitation:ip:${ip}`, rule: AUTH_RATE_LIMITS.invitationPerIp }),
 } as const;
 
 /** Counts one attempt; throws a 429 ApiError ("Too many attempts…") when over the limit. */
-export async function enforceRateLimit(context: AppLoadContext, limit: { bucket: string; rule: RateLimitRule }): Promise<void> {
+export async function enforceRateLimit(
+  context: AppLoadContext,
+  limit: { bucket: string; rule: RateLimitRule },
+): Promise<void> {
   const { env, ctx } = context.cloudflare;
   const decision = await limiterFor(env.KV).hit(limit.bucket, limit.rule, (work) => ctx.waitUntil(work));
   if (!decision.allowed) {
-    throw new ApiError('rate_limited', `Too many attempts, try again in ${decision.retryAfterSeconds} s.`, { limit: decision.limit, reset_at: decision.resetAt }, {
-      'Retry-After': String(decision.retryAfterSeconds),
-    });
+    throw new ApiError(
+      'rate_limited',
+      `Too many attempts, try again in ${decision.retryAfterSeconds} s.`,
+      { limit: decision.limit, reset_at: decision.resetAt },
+      {
+        'Retry-After': String(decision.retryAfterSeconds),
+      },
+    );
   }
 }

@@ -4,7 +4,13 @@
  * is signed in on the other. Sessions are validated by core/auth/sessions.ts.
  */
 import { redirect } from '@remix-run/cloudflare';
-import { SESSION_COOKIE, type Session, type SessionUser, sessionCookieOptions, validateSession } from '../../core/auth/sessions';
+import {
+  SESSION_COOKIE,
+  type Session,
+  type SessionUser,
+  sessionCookieOptions,
+  validateSession,
+} from '../../core/auth/sessions';
 import { getDb } from '../../core/db/client';
 import type { Role } from '../../core/db/schema';
 import { findMembershipBySlug, type Organization, type OrgMembership } from '../../core/orgs';
@@ -80,7 +86,11 @@ function membershipOnce(request: Request, env: SessionEnv, userId: string, slug:
 }
 
 /** The signed-in user's membership of the org named by `slug`; not a member is a 404, never a 403. */
-export async function requireOrgMember(request: Request, env: SessionEnv, slug: string | undefined): Promise<OrgMember> {
+export async function requireOrgMember(
+  request: Request,
+  env: SessionEnv,
+  slug: string | undefined,
+): Promise<OrgMember> {
   const signedIn = await requireUser(request, env);
   const membership = slug ? await membershipOnce(request, env, signedIn.user.id, slug.toLowerCase()) : undefined;
   if (!membership) throw new Response('Not Found', { status: 404, statusText: 'Not Found' });

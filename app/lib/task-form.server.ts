@@ -15,7 +15,9 @@ export function zonedDateTime(local: string | undefined, offsetMinutes: string |
   if (!match) return local; // the schema explains what it wants
   const [, y, mo, d, h, mi, s] = match;
   const offset = Number(offsetMinutes);
-  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)) + (Number.isFinite(offset) ? offset * 60_000 : 0);
+  const utc =
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)) +
+    (Number.isFinite(offset) ? offset * 60_000 : 0);
   return new Date(utc).toISOString();
 }
 
@@ -32,7 +34,11 @@ export function parseNewTask(form: FormData, intent: string) {
   return parseForm(TaskInput, input, intent);
 }
 
-export function parseTaskPatch(form: FormData, intent: string, fields: Array<'title' | 'description' | 'priority' | 'depends_on'>) {
+export function parseTaskPatch(
+  form: FormData,
+  intent: string,
+  fields: Array<'title' | 'description' | 'priority' | 'depends_on'>,
+) {
   const patch: Record<string, string | string[]> = {};
   for (const field of fields) {
     if (field === 'depends_on') {

@@ -8,7 +8,10 @@ import { useLive } from './live';
  */
 async function revalidateWhenReachable(revalidate: () => void): Promise<boolean> {
   if (!navigator.onLine) return false;
-  const reachable = await fetch('/v1/health', { cache: 'no-store' }).then((res) => res.ok, () => false);
+  const reachable = await fetch('/v1/health', { cache: 'no-store' }).then(
+    (res) => res.ok,
+    () => false,
+  );
   if (reachable) revalidate();
   return reachable;
 }
@@ -81,7 +84,8 @@ export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
   // A resync (or a reconnect after missing events) means: refetch everything now.
   const resyncs = live?.resyncCount ?? 0;
   useEffect(() => {
-    if (resyncs > 0 && !latest.current.busy) void revalidateWhenReachable(() => latest.current.revalidator.revalidate());
+    if (resyncs > 0 && !latest.current.busy)
+      void revalidateWhenReachable(() => latest.current.revalidator.revalidate());
   }, [resyncs]);
   const wasConnected = useRef(connected);
   const everConnected = useRef(false);

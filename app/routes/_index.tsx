@@ -51,7 +51,8 @@ const FEATURES: readonly Feature[] = [
   {
     icon: 'approval',
     title: 'Approvals for anything external',
-    description: 'Emails and posts to the outside world are drafted, never sent on their own. A person approves or rejects each one.',
+    description:
+      'Emails and posts to the outside world are drafted, never sent on their own. A person approves or rejects each one.',
   },
   {
     icon: 'schedule',
@@ -61,7 +62,8 @@ const FEATURES: readonly Feature[] = [
   {
     icon: 'meter',
     title: 'Metered agent-minutes',
-    description: 'Pay for the time agents spend working, measured to the millisecond per run and shown live against your plan.',
+    description:
+      'Pay for the time agents spend working, measured to the millisecond per run and shown live against your plan.',
   },
   {
     icon: 'cloud',
@@ -123,7 +125,11 @@ export default function Landing() {
         </Container>
       </section>
 
-      <section id="features" aria-labelledby="features-heading" className="border-t border-line bg-page-alt py-20 sm:py-28">
+      <section
+        id="features"
+        aria-labelledby="features-heading"
+        className="border-t border-line bg-page-alt py-20 sm:py-28"
+      >
         <Container>
           <SectionHeading
             id="features-heading"
@@ -171,7 +177,10 @@ export default function Landing() {
                     API docs
                   </Link>{' '}
                   or{' '}
-                  <a href="mailto:hello@genericcorp.io" className="font-medium text-accent-ink underline-offset-4 hover:underline">
+                  <a
+                    href="mailto:hello@genericcorp.io"
+                    className="font-medium text-accent-ink underline-offset-4 hover:underline"
+                  >
                     email us
                   </a>
                   .
@@ -197,7 +206,10 @@ function Hero() {
   return (
     <section aria-labelledby="hero-heading" className="relative isolate overflow-hidden">
       {/* Soft brand glow and a faint grid; decorative only. */}
-      <div aria-hidden="true" className="absolute inset-0 -z-10 bg-[radial-gradient(55%_60%_at_70%_0%,var(--color-accent-soft),transparent_75%)]" />
+      <div
+        aria-hidden="true"
+        className="absolute inset-0 -z-10 bg-[radial-gradient(55%_60%_at_70%_0%,var(--color-accent-soft),transparent_75%)]"
+      />
       <div
         aria-hidden="true"
         className="absolute inset-0 -z-10 [mask-image:linear-gradient(to_bottom,black,transparent_85%)] bg-[linear-gradient(to_right,var(--color-line)_1px,transparent_1px),linear-gradient(to_bottom,var(--color-line)_1px,transparent_1px)] bg-[size:48px_48px] opacity-50"
@@ -212,13 +224,17 @@ function Hero() {
             Public API v1 with scoped keys
             <span aria-hidden="true">→</span>
           </Link>
-          <h1 id="hero-heading" className="mt-6 text-4xl font-semibold tracking-tight text-balance text-ink sm:text-5xl lg:text-6xl">
+          <h1
+            id="hero-heading"
+            className="mt-6 text-4xl font-semibold tracking-tight text-balance text-ink sm:text-5xl lg:text-6xl"
+          >
             Your AI team,{' '}
             <span className="bg-linear-to-r from-brand-600 to-violet-500 bg-clip-text text-transparent">at work.</span>
           </h1>
           <p className="mt-6 max-w-xl text-lg leading-relaxed text-pretty text-ink-muted">
-            Generic Corp gives your organization a team of named AI agents: a CEO, engineers, an SRE and a data engineer. Give them tasks
-            from a live dashboard or a public API, and watch them plan, delegate and deliver in a real-time office.
+            Generic Corp gives your organization a team of named AI agents: a CEO, engineers, an SRE and a data
+            engineer. Give them tasks from a live dashboard or a public API, and watch them plan, delegate and deliver
+            in a real-time office.
           </p>
           <div className="mt-9 flex flex-col gap-3 sm:flex-row">
             <ButtonLink to="/signup" size="lg">

@@ -7,7 +7,8 @@ import { pageMeta } from '../lib/meta';
 export const meta: MetaFunction = () =>
   pageMeta({
     title: 'API reference · Generic Corp docs',
-    description: 'Every endpoint of the Generic Corp API: agents, tasks, runs, messages, approvals, schedules, usage and activity, with parameters, schemas and curl examples.',
+    description:
+      'Every endpoint of the Generic Corp API: agents, tasks, runs, messages, approvals, schedules, usage and activity, with parameters, schemas and curl examples.',
   });
 
 type Loaded = { doc: OpenApiDocument; error: null } | { doc: null; error: string };
@@ -30,7 +31,13 @@ export async function clientLoader(): Promise<Loaded> {
     return { doc: await cached, error: null };
   } catch (error) {
     cached = null;
-    return { doc: null, error: error instanceof Error && error.message.startsWith('The server') ? error.message : 'The network request failed.' };
+    return {
+      doc: null,
+      error:
+        error instanceof Error && error.message.startsWith('The server')
+          ? error.message
+          : 'The network request failed.',
+    };
   }
 }
 clientLoader.hydrate = true as const;
@@ -44,5 +51,11 @@ export default function ApiReferencePage() {
   const revalidator = useRevalidator();
   const navigation = useNavigation();
   if (data.doc) return <ApiReference doc={data.doc} />;
-  return <ApiReferenceError message={data.error} onRetry={() => revalidator.revalidate()} retrying={revalidator.state === 'loading' || navigation.state === 'loading'} />;
+  return (
+    <ApiReferenceError
+      message={data.error}
+      onRetry={() => revalidator.revalidate()}
+      retrying={revalidator.state === 'loading' || navigation.state === 'loading'}
+    />
+  );
 }

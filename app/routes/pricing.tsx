@@ -32,8 +32,14 @@ export default function Pricing() {
   const selfHosted = PLANS.self_hosted;
   return (
     <SiteLayout>
-      <section aria-labelledby="pricing-heading" className="relative isolate overflow-hidden pt-16 pb-20 sm:pt-24 sm:pb-24">
-        <div aria-hidden="true" className="absolute inset-0 -z-10 bg-[radial-gradient(50%_45%_at_50%_0%,var(--color-accent-soft),transparent_80%)]" />
+      <section
+        aria-labelledby="pricing-heading"
+        className="relative isolate overflow-hidden pt-16 pb-20 sm:pt-24 sm:pb-24"
+      >
+        <div
+          aria-hidden="true"
+          className="absolute inset-0 -z-10 bg-[radial-gradient(50%_45%_at_50%_0%,var(--color-accent-soft),transparent_80%)]"
+        />
         <Container>
           <SectionHeading
             id="pricing-heading"
@@ -70,8 +76,8 @@ export default function Pricing() {
                 {selfHosted.tagline}
               </h2>
               <p className="mt-4 text-lg leading-relaxed text-ink-muted">
-                Deploy the same Worker, Durable Objects, D1 database, KV namespace and Queues to your own account. You pay Cloudflare for what
-                you use and your model provider for tokens; we charge nothing.
+                Deploy the same Worker, Durable Objects, D1 database, KV namespace and Queues to your own account. You
+                pay Cloudflare for what you use and your model provider for tokens; we charge nothing.
               </p>
               <ul className="mt-6 space-y-3 text-[15px] text-ink-muted">
                 {selfHosted.highlights.map((highlight) => (

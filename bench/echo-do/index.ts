@@ -14,7 +14,7 @@ export class EchoHub extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.seq = (ctx.storage.kv.get<number>('seq') ?? 0);
+    this.seq = ctx.storage.kv.get<number>('seq') ?? 0;
     // Counts constructions (the first start and every wake from hibernation).
     ctx.storage.kv.put('starts', (ctx.storage.kv.get<number>('starts') ?? 0) + 1);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -23,7 +23,8 @@ export class EchoHub extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === '/ws') {
-      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
+      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
+        return new Response('Expected a WebSocket upgrade', { status: 426 });
       const pair = new WebSocketPair();
       this.ctx.acceptWebSocket(pair[1]);
       pair[1].send(JSON.stringify({ type: 'hello', seq: this.seq }));
@@ -44,7 +45,11 @@ export class EchoHub extends DurableObject<Env> {
       return Response.json({ seq: this.seq }, { status: 201 });
     }
     if (url.pathname === '/stats') {
-      return Response.json({ seq: this.seq, sockets: this.ctx.getWebSockets().length, starts: this.ctx.storage.kv.get<number>('starts') ?? 0 });
+      return Response.json({
+        seq: this.seq,
+        sockets: this.ctx.getWebSockets().length,
+        starts: this.ctx.storage.kv.get<number>('starts') ?? 0,
+      });
     }
     return new Response('Not found', { status: 404 });
   }
@@ -66,7 +71,8 @@ export default {
   // /ws?room=NAME (upgrade), POST /publish?room=NAME, GET /stats?room=NAME; / answers 200 for readiness.
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
-    if (url.pathname === '/') return new Response('{"status":"ok"}', { headers: { 'content-type': 'application/json' } });
+    if (url.pathname === '/')
+      return new Response('{"status":"ok"}', { headers: { 'content-type': 'application/json' } });
     const room = url.searchParams.get('room') ?? 'default';
     return env.ECHO.get(env.ECHO.idFromName(room)).fetch(request);
   },

@@ -37,12 +37,20 @@ function installExitHandler() {
  */
 export async function startFakeAnthropicProcess(port) {
   installExitHandler();
-  const child = spawn('npx', ['tsx', 'bench/lib/fake-anthropic-entry.ts', String(port)], { cwd: REPO_ROOT, env: toolEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['tsx', 'bench/lib/fake-anthropic-entry.ts', String(port)], {
+    cwd: REPO_ROOT,
+    env: toolEnv(),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const pgid = /** @type {number} */ (child.pid);
   groups.add(pgid);
   let output = '';
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fake Anthropic server did not start in 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`fake Anthropic server did not start in 30 s:\n${output}`)),
+      30_000,
+    );
     const onData = (chunk) => {
       output += chunk.toString();
       const match = /FAKE_ANTHROPIC_URL=(\S+)/.exec(output);
@@ -115,29 +123,37 @@ export async function startModelProxy({ port, upstream, delayMs = 0 }) {
         try {
           const json = JSON.parse(body.toString('utf8'));
           const first = json.messages?.[0]?.content;
-          const text = typeof first === 'string' ? first : Array.isArray(first) ? first.map((b) => b.text ?? '').join('\n') : '';
+          const text =
+            typeof first === 'string' ? first : Array.isArray(first) ? first.map((b) => b.text ?? '').join('\n') : '';
           taskId = /Task (\S+?):/.exec(text)?.[1] ?? null;
           turn = (json.messages ?? []).filter((m) => m.role === 'assistant').length;
         } catch {}
       }
-      const record = taskId ? { taskId, turn, delayMs: delay, receivedAt, forwardedAt: 0, endedAt: 0, status: 0 } : null;
+      const record = taskId
+        ? { taskId, turn, delayMs: delay, receivedAt, forwardedAt: 0, endedAt: 0, status: 0 }
+        : null;
       if (record && delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (record) record.forwardedAt = Date.now();
       const headers = { ...req.headers, host: target.host };
-      const upstreamReq = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-        res.on('finish', () => {
-          if (!record) return;
-          record.endedAt = Date.now();
-          record.status = upstreamRes.statusCode ?? 0;
-          calls.push(record);
-          for (const listener of listeners) listener(record);
-        });
-      });
+      const upstreamReq = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
+        (upstreamRes) => {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.pipe(res);
+          res.on('finish', () => {
+            if (!record) return;
+            record.endedAt = Date.now();
+            record.status = upstreamRes.statusCode ?? 0;
+            calls.push(record);
+            for (const listener of listeners) listener(record);
+          });
+        },
+      );
       upstreamReq.on('error', (error) => {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: `bench proxy: ${error.message}` } }));
+        res.end(
+          JSON.stringify({ type: 'error', error: { type: 'api_error', message: `bench proxy: ${error.message}` } }),
+        );
       });
       upstreamReq.end(body);
     });

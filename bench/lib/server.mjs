@@ -3,7 +3,17 @@
  * also stops workerd (killing only the npx pid leaves workerd running).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -93,9 +103,16 @@ export function removeTempDir(dir) {
  * @param {string[]} args
  */
 export function runTool(command, args) {
-  const result = spawnSync(command, args, { cwd: REPO_ROOT, env: toolEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(command, args, {
+    cwd: REPO_ROOT,
+    env: toolEnv(),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return result.stdout;
 }
@@ -113,7 +130,17 @@ export function ensureBuild() {
  * @param {string} [config] wrangler config (default: wrangler.toml)
  */
 export function applyMigrations(persistTo, config) {
-  runTool('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo, ...(config ? ['--config', config] : [])]);
+  runTool('npx', [
+    'wrangler',
+    'd1',
+    'migrations',
+    'apply',
+    'DB',
+    '--local',
+    '--persist-to',
+    persistTo,
+    ...(config ? ['--config', config] : []),
+  ]);
 }
 
 /**
@@ -197,7 +224,14 @@ function tail(file, lines = 40) {
  * @param {Record<string, string>} [options.vars] `--var NAME:VALUE` overrides (e.g. APP_URL)
  * @returns {Promise<{ url: string, logFile: string, stop: (options?: { hard?: boolean }) => Promise<void> }>}
  */
-export async function startWrangler({ config, port, persistTo, readyPath = '/', inspectorPort = port + 50, vars = {} }) {
+export async function startWrangler({
+  config,
+  port,
+  persistTo,
+  readyPath = '/',
+  inspectorPort = port + 50,
+  vars = {},
+}) {
   installExitHandlers();
   if (await portInUse(port)) throw new Error(`port ${port} is already in use; pick another (BENCH_PORT)`);
 
@@ -206,7 +240,19 @@ export async function startWrangler({ config, port, persistTo, readyPath = '/', 
   const logFile = path.join(workDir, 'wrangler.log');
   const logFd = openSync(logFile, 'a');
 
-  const args = ['wrangler', 'dev', '--port', String(port), '--ip', HOST, '--inspector-port', String(inspectorPort), '--persist-to', persistDir, '--show-interactive-dev-session=false'];
+  const args = [
+    'wrangler',
+    'dev',
+    '--port',
+    String(port),
+    '--ip',
+    HOST,
+    '--inspector-port',
+    String(inspectorPort),
+    '--persist-to',
+    persistDir,
+    '--show-interactive-dev-session=false',
+  ];
   if (config) args.push('--config', config);
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`);
 

@@ -29,7 +29,15 @@ export const API_KEY_SCOPES = [
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** Scopes a new key gets when none are named: everything a developer needs to give tasks. */
-export const DEFAULT_SCOPES: ApiKeyScope[] = ['org:read', 'agents:read', 'tasks:read', 'tasks:write', 'messages:read', 'messages:write', 'live:read'];
+export const DEFAULT_SCOPES: ApiKeyScope[] = [
+  'org:read',
+  'agents:read',
+  'tasks:read',
+  'tasks:write',
+  'messages:read',
+  'messages:write',
+  'live:read',
+];
 
 const KEY_PATTERN = /^gc_sk_([0-9A-Za-z]{8})([0-9A-Za-z]{40})$/;
 const CACHE_TTL_SECONDS = 300;
@@ -59,7 +67,13 @@ export function parseApiKey(raw: string): { prefix: string } | null {
 
 export async function createApiKey(
   db: Db,
-  input: { organizationId: string; name: string; scopes: ApiKeyScope[]; createdBy: string | null; expiresAt: number | null },
+  input: {
+    organizationId: string;
+    name: string;
+    scopes: ApiKeyScope[];
+    createdBy: string | null;
+    expiresAt: number | null;
+  },
 ): Promise<{ key: string; record: ApiKey }> {
   const prefixPart = randomToken(8);
   const key = `gc_sk_${prefixPart}${randomToken(40)}`;
@@ -90,7 +104,12 @@ export async function listApiKeys(db: Db, organizationId: string) {
 }
 
 /** Revokes a key of this org; false when there is no such (live) key. */
-export async function revokeApiKey(db: Db, kv: KVNamespace, organizationId: string, keyId: string): Promise<ApiKey | null> {
+export async function revokeApiKey(
+  db: Db,
+  kv: KVNamespace,
+  organizationId: string,
+  keyId: string,
+): Promise<ApiKey | null> {
   const [row] = await db
     .update(apiKeys)
     .set({ revokedAt: Date.now() })
@@ -133,7 +152,8 @@ export async function verifyApiKey(db: Db, kv: KVNamespace, raw: string, now = D
       lastUsedAt: row.key.lastUsedAt,
       plan: row.plan,
     };
-    if (!cached.revokedAt) await kv.put(cacheKey(parsed.prefix), JSON.stringify(cached), { expirationTtl: CACHE_TTL_SECONDS });
+    if (!cached.revokedAt)
+      await kv.put(cacheKey(parsed.prefix), JSON.stringify(cached), { expirationTtl: CACHE_TTL_SECONDS });
   }
   if (!digestsEqual(cached.secretHash, presentedHash)) return { ok: false, reason: 'unknown' };
   if (cached.revokedAt) return { ok: false, reason: 'revoked' };
@@ -144,13 +164,18 @@ export async function verifyApiKey(db: Db, kv: KVNamespace, raw: string, now = D
     // last_used_at is informative: written at most once a minute per key.
     if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_WRITE_INTERVAL_MS) return;
     await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
-    await kv.put(cacheKey(parsed.prefix), JSON.stringify({ ...key, lastUsedAt: now }), { expirationTtl: CACHE_TTL_SECONDS });
+    await kv.put(cacheKey(parsed.prefix), JSON.stringify({ ...key, lastUsedAt: now }), {
+      expirationTtl: CACHE_TTL_SECONDS,
+    });
   };
   return { ok: true, key: { ...key, plan: key.plan as PlanId }, touch };
 }
 
 /** Drops every cached key of an org (plan change, org deletion). */
 export async function evictOrgKeysFromCache(db: Db, kv: KVNamespace, organizationId: string): Promise<void> {
-  const rows = await db.select({ prefix: apiKeys.prefix }).from(apiKeys).where(eq(apiKeys.organizationId, organizationId));
+  const rows = await db
+    .select({ prefix: apiKeys.prefix })
+    .from(apiKeys)
+    .where(eq(apiKeys.organizationId, organizationId));
   await Promise.all(rows.map((row) => kv.delete(cacheKey(row.prefix))));
 }

@@ -31,7 +31,11 @@ export async function verifyClerkSession(db: Db, config: AppConfig, token: strin
   }
   const clerkUserId = typeof claims.sub === 'string' ? claims.sub : null;
   if (!clerkUserId) return null;
-  const [linked] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.clerkUserId, clerkUserId)).limit(1);
+  const [linked] = await db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.clerkUserId, clerkUserId))
+    .limit(1);
   if (linked) return linked;
 
   const email = typeof claims.email === 'string' ? normalizeEmail(claims.email) : null;
@@ -53,14 +57,20 @@ export async function verifyClerkSession(db: Db, config: AppConfig, token: strin
  * `/webhooks/clerk`: signature-verified (Svix headers) user.updated / user.deleted keep our
  * copy in sync. Returns what happened, for the response and the logs.
  */
-export async function handleClerkWebhook(db: Db, config: AppConfig, request: Request): Promise<{ type: string; handled: boolean }> {
+export async function handleClerkWebhook(
+  db: Db,
+  config: AppConfig,
+  request: Request,
+): Promise<{ type: string; handled: boolean }> {
   if (!config.CLERK_WEBHOOK_SECRET) return { type: 'unconfigured', handled: false };
   const event = await verifyWebhook(request, { signingSecret: config.CLERK_WEBHOOK_SECRET });
   switch (event.type) {
     case 'user.created':
     case 'user.updated': {
       const data = event.data;
-      const primary = data.email_addresses?.find((address) => address.id === data.primary_email_address_id) ?? data.email_addresses?.[0];
+      const primary =
+        data.email_addresses?.find((address) => address.id === data.primary_email_address_id) ??
+        data.email_addresses?.[0];
       const name = [data.first_name, data.last_name].filter(Boolean).join(' ').trim();
       const set: Partial<typeof users.$inferInsert> = { updatedAt: Date.now() };
       if (primary?.email_address) set.email = normalizeEmail(primary.email_address);

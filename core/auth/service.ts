@@ -3,6 +3,7 @@
  * sign in, sign out. Login never reveals whether an email exists: unknown email and wrong
  * password take the same time and give the same answer.
  */
+import type { BatchItem } from 'drizzle-orm/batch';
 import { auditInsert, recordAudit } from '../audit';
 import type { AppConfig } from '../config';
 import type { Db } from '../db/client';
@@ -34,13 +35,23 @@ export const INVALID_LOGIN_MESSAGE = 'That email and password do not match an ac
 export async function signUp(db: Db, config: AppConfig, input: SignupInput, meta: RequestMeta): Promise<SignedIn> {
   const email = normalizeEmail(input.email);
   if (await findUserByEmail(db, email)) {
-    throw new ApiError('conflict', 'An account with this email already exists. Sign in instead.', [{ field: 'email', message: 'Already registered.' }]);
+    throw new ApiError('conflict', 'An account with this email already exists. Sign in instead.', [
+      { field: 'email', message: 'Already registered.' },
+    ]);
   }
   const now = Date.now();
-  const user = { id: newId('usr', now), email, name: input.name, passwordHash: await hashPassword(input.password), clerkUserId: null, createdAt: now, updatedAt: now };
+  const user = {
+    id: newId('usr', now),
+    email,
+    name: input.name,
+    passwordHash: await hashPassword(input.password),
+    clerkUserId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 
   let organization: SignedIn['organization'];
-  let orgStatements;
+  let orgStatements: readonly BatchItem<'sqlite'>[];
   if (input.invitation_token) {
     const invitation = await findInvitationByToken(db, input.invitation_token);
     if (!invitation || invitation.email !== email) {
@@ -51,28 +62,46 @@ export async function signUp(db: Db, config: AppConfig, input: SignupInput, meta
     organization = invitation.organization;
     orgStatements = invitationAcceptStatements(db, invitation, user.id, meta.ip);
   } else {
-    if (!input.organization_name) throw new ApiError('validation_failed', 'The request is not valid.', [{ field: 'organization_name', message: 'Enter an organization name.' }]);
+    if (!input.organization_name)
+      throw new ApiError('validation_failed', 'The request is not valid.', [
+        { field: 'organization_name', message: 'Enter an organization name.' },
+      ]);
     const created = await organizationInserts(db, config, { name: input.organization_name, ownerUserId: user.id });
     organization = created.org;
     orgStatements = [
       ...created.statements,
-      auditInsert(db, { organizationId: created.org.id, actor: { type: 'user', id: user.id }, action: 'org.created', target: { type: 'organization', id: created.org.id }, ip: meta.ip }),
+      auditInsert(db, {
+        organizationId: created.org.id,
+        actor: { type: 'user', id: user.id },
+        action: 'org.created',
+        target: { type: 'organization', id: created.org.id },
+        ip: meta.ip,
+      }),
     ];
   }
   await db.batch([
     db.insert(users).values(user),
     ...orgStatements,
-    auditInsert(db, { organizationId: organization.id, actor: { type: 'user', id: user.id }, action: 'auth.signed_up', ip: meta.ip }),
+    auditInsert(db, {
+      organizationId: organization.id,
+      actor: { type: 'user', id: user.id },
+      action: 'auth.signed_up',
+      ip: meta.ip,
+    }),
   ]);
   const { token } = await createSession(db, user.id, meta);
   return { user: { id: user.id, email: user.email, name: user.name }, token, organization };
 }
 
-export async function logIn(db: Db, input: LoginInput, meta: RequestMeta): Promise<{ user: SessionUser; token: string }> {
+export async function logIn(
+  db: Db,
+  input: LoginInput,
+  meta: RequestMeta,
+): Promise<{ user: SessionUser; token: string }> {
   const user = await findUserByEmail(db, input.email);
   // Same work whether or not the email exists: no timing oracle for enumeration.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
-  if (!user || !user.passwordHash || !ok) {
+  if (!user?.passwordHash || !ok) {
     await recordAudit(db, {
       organizationId: null,
       actor: { type: 'system', id: null },
@@ -83,12 +112,29 @@ export async function logIn(db: Db, input: LoginInput, meta: RequestMeta): Promi
     throw new ApiError('unauthorized', INVALID_LOGIN_MESSAGE);
   }
   const { token } = await createSession(db, user.id, meta);
-  await recordAudit(db, { organizationId: null, actor: { type: 'user', id: user.id }, action: 'auth.signed_in', ip: meta.ip });
+  await recordAudit(db, {
+    organizationId: null,
+    actor: { type: 'user', id: user.id },
+    action: 'auth.signed_in',
+    ip: meta.ip,
+  });
   return { user: { id: user.id, email: user.email, name: user.name }, token };
 }
 
-export async function logOut(db: Db, env: Pick<Env, 'ORG_HUB'>, token: string | null, userId: string | null, meta: RequestMeta): Promise<void> {
+export async function logOut(
+  db: Db,
+  env: Pick<Env, 'ORG_HUB'>,
+  token: string | null,
+  userId: string | null,
+  meta: RequestMeta,
+): Promise<void> {
   if (token) await deleteSession(db, token);
   if (token && userId) await closeSessionConnections(db, env, userId, [{ token }]);
-  if (userId) await recordAudit(db, { organizationId: null, actor: { type: 'user', id: userId }, action: 'auth.signed_out', ip: meta.ip });
+  if (userId)
+    await recordAudit(db, {
+      organizationId: null,
+      actor: { type: 'user', id: userId },
+      action: 'auth.signed_out',
+      ip: meta.ip,
+    });
 }

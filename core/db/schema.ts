@@ -69,7 +69,9 @@ export const organizations = sqliteTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     slug: text('slug').notNull(),
-    plan: text('plan', { enum: ['free', 'starter', 'pro', 'enterprise', 'self_hosted'] }).notNull().default('free'),
+    plan: text('plan', { enum: ['free', 'starter', 'pro', 'enterprise', 'self_hosted'] })
+      .notNull()
+      .default('free'),
     subscriptionStatus: text('subscription_status', { enum: SUBSCRIPTION_STATUSES }).notNull().default('none'),
     currentPeriodEnd: integer('current_period_end'),
     trialEndsAt: integer('trial_ends_at'),
@@ -102,7 +104,10 @@ export const memberships = sqliteTable(
     role: text('role', { enum: ROLES }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('memberships_org_user_unique').on(t.organizationId, t.userId), index('memberships_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('memberships_org_user_unique').on(t.organizationId, t.userId),
+    index('memberships_user_idx').on(t.userId),
+  ],
 );
 
 export const invitations = sqliteTable(
@@ -393,7 +398,10 @@ export const runSteps = sqliteTable(
     content: text('content').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('run_steps_run_seq_chunk_unique').on(t.runId, t.seq, t.chunk), index('run_steps_org_run_idx').on(t.organizationId, t.runId)],
+  (t) => [
+    uniqueIndex('run_steps_run_seq_chunk_unique').on(t.runId, t.seq, t.chunk),
+    index('run_steps_org_run_idx').on(t.organizationId, t.runId),
+  ],
 );
 
 /** `remember` / `recall`: an agent's own notes. */

@@ -9,7 +9,7 @@ import { and, count, eq, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { OrgContext } from '../tenant';
 import type { Db } from './client';
-import { TENANT_TABLES } from './schema';
+import type { TENANT_TABLES } from './schema';
 
 export type TenantTable = (typeof TENANT_TABLES)[keyof typeof TENANT_TABLES];
 type Insert<T extends TenantTable> = Omit<T['$inferInsert'], 'organizationId'>;
@@ -28,21 +28,39 @@ export class OrgScope {
 
   /** A select over one tenant table with the org filter applied; chain orderBy/limit/joins. */
   select<T extends TenantTable>(table: T, ...conditions: Array<SQL | undefined>) {
-    return this.db.select().from(table).where(this.where(table, ...conditions)).$dynamic();
+    return this.db
+      .select()
+      .from(table)
+      .where(this.where(table, ...conditions))
+      .$dynamic();
   }
 
   /** Like `select`, picking fields (and joining other tables of the same org). */
-  selectFields<F extends Parameters<Db['select']>[0] & object, T extends TenantTable>(fields: F, table: T, ...conditions: Array<SQL | undefined>) {
-    return this.db.select(fields).from(table).where(this.where(table, ...conditions)).$dynamic();
+  selectFields<F extends Parameters<Db['select']>[0] & object, T extends TenantTable>(
+    fields: F,
+    table: T,
+    ...conditions: Array<SQL | undefined>
+  ) {
+    return this.db
+      .select(fields)
+      .from(table)
+      .where(this.where(table, ...conditions))
+      .$dynamic();
   }
 
-  async first<T extends TenantTable>(table: T, ...conditions: Array<SQL | undefined>): Promise<T['$inferSelect'] | undefined> {
+  async first<T extends TenantTable>(
+    table: T,
+    ...conditions: Array<SQL | undefined>
+  ): Promise<T['$inferSelect'] | undefined> {
     const rows = await this.select(table, ...conditions).limit(1);
     return rows[0] as T['$inferSelect'] | undefined;
   }
 
   async count(table: TenantTable, ...conditions: Array<SQL | undefined>): Promise<number> {
-    const rows = await this.db.select({ n: count() }).from(table).where(this.where(table, ...conditions));
+    const rows = await this.db
+      .select({ n: count() })
+      .from(table)
+      .where(this.where(table, ...conditions));
     return rows[0]?.n ?? 0;
   }
 

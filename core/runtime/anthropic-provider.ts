@@ -24,14 +24,22 @@ function toApiMessages(messages: ModelMessage[]): Anthropic.MessageParam[] {
       return {
         role: 'user',
         content: message.content.map((block) =>
-          block.type === 'text' ? { type: 'text' as const, text: block.text } : { type: 'tool_result' as const, tool_use_id: block.tool_use_id, content: block.content, is_error: block.is_error },
+          block.type === 'text'
+            ? { type: 'text' as const, text: block.text }
+            : {
+                type: 'tool_result' as const,
+                tool_use_id: block.tool_use_id,
+                content: block.content,
+                is_error: block.is_error,
+              },
         ),
       };
     }
     // Thinking blocks without their signature cannot be sent back; text and tool use can.
     const content = message.content.flatMap((block): Anthropic.ContentBlockParam[] => {
       if (block.type === 'text') return block.text ? [{ type: 'text', text: block.text }] : [];
-      if (block.type === 'tool_use') return [{ type: 'tool_use', id: block.id, name: block.name, input: block.input as Record<string, unknown> }];
+      if (block.type === 'tool_use')
+        return [{ type: 'tool_use', id: block.id, name: block.name, input: block.input as Record<string, unknown> }];
       return [];
     });
     return { role: 'assistant', content };
@@ -60,7 +68,12 @@ export class AnthropicProvider implements ModelProvider {
 
   constructor(private readonly options: AnthropicProviderOptions) {
     this.model = options.model;
-    this.client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.timeoutMs ?? 120_000 });
+    this.client = new Anthropic({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL,
+      maxRetries: 0,
+      timeout: options.timeoutMs ?? 120_000,
+    });
   }
 
   async createMessage(request: ModelRequest): Promise<ModelResponse> {
@@ -71,7 +84,11 @@ export class AnthropicProvider implements ModelProvider {
           max_tokens: request.maxTokens,
           system: request.system,
           messages: toApiMessages(request.messages),
-          tools: request.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.input_schema as Anthropic.Tool.InputSchema })),
+          tools: request.tools.map((tool) => ({
+            name: tool.name,
+            description: tool.description,
+            input_schema: tool.input_schema as Anthropic.Tool.InputSchema,
+          })),
         },
         { signal: request.signal },
       );
@@ -80,23 +97,37 @@ export class AnthropicProvider implements ModelProvider {
       const stop = message.stop_reason;
       return {
         content: fromApiContent(message.content),
-        stopReason: stop === 'tool_use' || stop === 'max_tokens' || stop === 'refusal' || stop === 'stop_sequence' ? stop : 'end_turn',
+        stopReason:
+          stop === 'tool_use' || stop === 'max_tokens' || stop === 'refusal' || stop === 'stop_sequence'
+            ? stop
+            : 'end_turn',
         usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
       };
     } catch (error) {
-      if (request.signal.aborted || error instanceof Anthropic.APIUserAbortError) throw new DOMException('The run was cancelled.', 'AbortError');
-      if (error instanceof Anthropic.RateLimitError) throw new RetryableModelError('The model is rate-limited (429).', retryAfterMs(error));
-      if (error instanceof Anthropic.APIError && (error.status === 529 || error.status === 503 || error.status === 500)) {
+      if (request.signal.aborted || error instanceof Anthropic.APIUserAbortError)
+        throw new DOMException('The run was cancelled.', 'AbortError');
+      if (error instanceof Anthropic.RateLimitError)
+        throw new RetryableModelError('The model is rate-limited (429).', retryAfterMs(error));
+      if (
+        error instanceof Anthropic.APIError &&
+        (error.status === 529 || error.status === 503 || error.status === 500)
+      ) {
         throw new RetryableModelError(`The model is overloaded (${error.status}).`, retryAfterMs(error));
       }
-      if (error instanceof Anthropic.APIConnectionError || (error instanceof Anthropic.AnthropicError && !(error instanceof Anthropic.APIError))) {
+      if (
+        error instanceof Anthropic.APIConnectionError ||
+        (error instanceof Anthropic.AnthropicError && !(error instanceof Anthropic.APIError))
+      ) {
         // A dropped connection or a stream cut mid-way: the turn is sent again.
         throw new RetryableModelError('The connection to the model was interrupted.', 500);
       }
       if (error instanceof Anthropic.AuthenticationError || error instanceof Anthropic.PermissionDeniedError) {
         throw new Error('The model key was rejected. Check the organization’s model key in Settings → Model key.');
       }
-      if (error instanceof Anthropic.BadRequestError && /prompt is too long|context|too many tokens/i.test(error.message)) {
+      if (
+        error instanceof Anthropic.BadRequestError &&
+        /prompt is too long|context|too many tokens/i.test(error.message)
+      ) {
         throw new Error('The conversation grew past the model’s context window.');
       }
       throw error;

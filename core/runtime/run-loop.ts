@@ -7,7 +7,13 @@
  */
 import type { ZodType } from 'zod';
 import { fieldIssues } from '../errors';
-import { type ModelMessage, type ModelProvider, RetryableModelError, type ToolDefinition, type ToolResultBlock } from './types';
+import {
+  type ModelMessage,
+  type ModelProvider,
+  RetryableModelError,
+  type ToolDefinition,
+  type ToolResultBlock,
+} from './types';
 
 export interface RunStep {
   type: 'thinking' | 'text' | 'tool_use' | 'tool_result';
@@ -31,6 +37,10 @@ export interface ToolHandler<Input = unknown> {
   schema: ZodType<Input>;
   run(input: Input): Promise<ToolOutcome>;
 }
+
+/** The tools of one run by name; each validates its own input, so the set is untyped. */
+// biome-ignore lint/suspicious/noExplicitAny: handlers of different inputs live in one map.
+export type ToolSet = Record<string, ToolHandler<any>>;
 
 export interface RunBudgets {
   maxTurns: number;
@@ -64,7 +74,7 @@ export interface LoopOptions {
   provider: ModelProvider;
   system: string;
   prompt: string;
-  tools: Record<string, ToolHandler<any>>;
+  tools: ToolSet;
   budgets?: Partial<RunBudgets>;
   signal: AbortSignal;
   onStep: (step: RunStep) => void | Promise<void>;
@@ -80,15 +90,27 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
   const messages: ModelMessage[] = [{ role: 'user', content: options.prompt }];
   const definitions = Object.values(options.tools).map((tool) => tool.definition);
   const totals = { turns: 0, inputTokens: 0, outputTokens: 0 };
-  const end = (outcome: LoopResult['outcome'], result: string | null, error: string | null): LoopResult => ({ outcome, result, error, ...totals });
+  const end = (outcome: LoopResult['outcome'], result: string | null, error: string | null): LoopResult => ({
+    outcome,
+    result,
+    error,
+    ...totals,
+  });
 
   while (true) {
     if (options.signal.aborted) return end('cancelled', null, 'The run was cancelled.');
-    if (totals.turns >= budgets.maxTurns) return end('failed', null, `The agent used its ${budgets.maxTurns} turns without finishing the task.`);
-    if (totals.inputTokens + totals.outputTokens >= budgets.maxTotalTokens) return end('failed', null, `The run reached its token budget (${budgets.maxTotalTokens.toLocaleString('en-US')}).`);
-    if (now() - started >= budgets.maxWallMs) return end('timed_out', null, `The run exceeded its ${Math.round(budgets.maxWallMs / 1000)} s time budget.`);
+    if (totals.turns >= budgets.maxTurns)
+      return end('failed', null, `The agent used its ${budgets.maxTurns} turns without finishing the task.`);
+    if (totals.inputTokens + totals.outputTokens >= budgets.maxTotalTokens)
+      return end(
+        'failed',
+        null,
+        `The run reached its token budget (${budgets.maxTotalTokens.toLocaleString('en-US')}).`,
+      );
+    if (now() - started >= budgets.maxWallMs)
+      return end('timed_out', null, `The run exceeded its ${Math.round(budgets.maxWallMs / 1000)} s time budget.`);
 
-    let response;
+    let response: Awaited<ReturnType<ModelProvider['createMessage']>>;
     for (let retry = 0; ; retry++) {
       try {
         response = await options.provider.createMessage({
@@ -101,7 +123,11 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
         break;
       } catch (error) {
         if (options.signal.aborted) return end('cancelled', null, 'The run was cancelled.');
-        if (error instanceof RetryableModelError && retry < budgets.maxModelRetries && now() - started + error.retryAfterMs < budgets.maxWallMs) {
+        if (
+          error instanceof RetryableModelError &&
+          retry < budgets.maxModelRetries &&
+          now() - started + error.retryAfterMs < budgets.maxWallMs
+        ) {
           await sleep(error.retryAfterMs * 2 ** retry);
           continue;
         }
@@ -119,14 +145,23 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
     let yieldRun = false;
     let awaitApproval = false;
     for (const block of response.content) {
-      if (block.type === 'thinking') await options.onStep({ type: 'thinking', toolName: null, content: block.thinking });
+      if (block.type === 'thinking')
+        await options.onStep({ type: 'thinking', toolName: null, content: block.thinking });
       else if (block.type === 'text') await options.onStep({ type: 'text', toolName: null, content: block.text });
       else {
         await options.onStep({ type: 'tool_use', toolName: block.name, content: JSON.stringify(block.input) });
         const outcome = await runTool(options.tools, block.name, block.input);
-        const content = outcome.content.length > MAX_TOOL_RESULT_CHARS ? `${outcome.content.slice(0, MAX_TOOL_RESULT_CHARS)}… [truncated]` : outcome.content;
+        const content =
+          outcome.content.length > MAX_TOOL_RESULT_CHARS
+            ? `${outcome.content.slice(0, MAX_TOOL_RESULT_CHARS)}… [truncated]`
+            : outcome.content;
         await options.onStep({ type: 'tool_result', toolName: block.name, content });
-        results.push({ type: 'tool_result', tool_use_id: block.id, content, ...(outcome.isError ? { is_error: true } : {}) });
+        results.push({
+          type: 'tool_result',
+          tool_use_id: block.id,
+          content,
+          ...(outcome.isError ? { is_error: true } : {}),
+        });
         if (outcome.finish) finish = outcome.finish;
         if (outcome.yieldRun) yieldRun = true;
         if (outcome.awaitApproval) awaitApproval = true;
@@ -148,12 +183,14 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
   }
 }
 
-async function runTool(tools: Record<string, ToolHandler<any>>, name: string, input: unknown): Promise<ToolOutcome> {
+async function runTool(tools: ToolSet, name: string, input: unknown): Promise<ToolOutcome> {
   const tool = tools[name];
   if (!tool) return { content: `Unknown tool "${name}". Available: ${Object.keys(tools).join(', ')}.`, isError: true };
   const parsed = tool.schema.safeParse(input);
   if (!parsed.success) {
-    const issues = fieldIssues(parsed.error.issues).map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+    const issues = fieldIssues(parsed.error.issues)
+      .map((issue) => `${issue.field}: ${issue.message}`)
+      .join('; ');
     return { content: `Invalid input for ${name}: ${issues}. Fix the input and call the tool again.`, isError: true };
   }
   try {

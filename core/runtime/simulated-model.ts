@@ -40,7 +40,10 @@ export class SimulatedModel implements ModelProvider {
     const think = /\[simulate:think=(\d+)\]/.exec(this.context.description);
     if (think) await sleep(Math.min(5_000, Number(think[1])), request.signal);
     if (request.signal.aborted) throw new DOMException('The run was cancelled.', 'AbortError');
-    if (/\[simulate:fail\]/.test(this.context.description) || (/\[simulate:fail-once\]/.test(this.context.description) && this.context.attempt === 1)) {
+    if (
+      /\[simulate:fail\]/.test(this.context.description) ||
+      (/\[simulate:fail-once\]/.test(this.context.description) && this.context.attempt === 1)
+    ) {
       throw new Error('Simulated model failure (requested by [simulate:fail] in the task).');
     }
     const turn = request.messages.filter((m) => m.role === 'assistant').length;
@@ -48,14 +51,21 @@ export class SimulatedModel implements ModelProvider {
     const content = this.respond(turn, lastResults);
     const input = estimateTokens(request.system) + estimateTokens(JSON.stringify(request.messages));
     const output = estimateTokens(JSON.stringify(content));
-    return { content, stopReason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn', usage: { inputTokens: input, outputTokens: output } };
+    return {
+      content,
+      stopReason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn',
+      usage: { inputTokens: input, outputTokens: output },
+    };
   }
 
   private respond(turn: number, lastResults: ToolResultBlock[]): AssistantBlock[] {
     const { agentName, taskTitle, dependencyResults } = this.context;
     if (turn === 0) {
       return [
-        { type: 'thinking', thinking: `Reading "${taskTitle}". ${dependencyResults.length ? `${dependencyResults.length} result(s) from teammates to build on.` : 'Working out the steps.'}` },
+        {
+          type: 'thinking',
+          thinking: `Reading "${taskTitle}". ${dependencyResults.length ? `${dependencyResults.length} result(s) from teammates to build on.` : 'Working out the steps.'}`,
+        },
         { type: 'text', text: `On it. Plan: understand the ask, do the work, report back.` },
         toolUse(turn, 'update_progress', { progress: 25, note: 'Planned the work.' }),
       ];
@@ -67,12 +77,17 @@ export class SimulatedModel implements ModelProvider {
         toolUse(turn, 'delegate_task', {
           agent: delegateTo.slug,
           title: `Help ${agentName}: ${taskTitle}`.slice(0, 200),
-          description: `${agentName} asked for your part of: ${this.context.description.replace(/\[simulate:[^\]]*\]/g, '').trim()}`.slice(0, 4_000),
+          description:
+            `${agentName} asked for your part of: ${this.context.description.replace(/\[simulate:[^\]]*\]/g, '').trim()}`.slice(
+              0,
+              4_000,
+            ),
         }),
       ];
     }
     // A tool error (bad input) is answered by finishing plainly rather than repeating it.
-    if (turn === 1 && !lastResults.some((r) => r.is_error)) return [toolUse(turn, 'update_progress', { progress: 75, note: 'Drafting the result.' })];
+    if (turn === 1 && !lastResults.some((r) => r.is_error))
+      return [toolUse(turn, 'update_progress', { progress: 75, note: 'Drafting the result.' })];
     return [
       { type: 'text', text: 'Done. Writing up the result.' },
       toolUse(turn, 'finish_task', { status: 'completed', result: this.result() }),
@@ -82,13 +97,16 @@ export class SimulatedModel implements ModelProvider {
   private delegationTarget(): SimulatedTeammate | undefined {
     if (!this.context.canDelegate) return undefined;
     const text = this.context.description.toLowerCase();
-    return this.context.teammates.find((mate) => text.includes(`@${mate.slug}`) || text.includes(`ask ${mate.name.toLowerCase()}`));
+    return this.context.teammates.find(
+      (mate) => text.includes(`@${mate.slug}`) || text.includes(`ask ${mate.name.toLowerCase()}`),
+    );
   }
 
   private result(): string {
     const { agentName, taskTitle, dependencyResults } = this.context;
     const lines = [`${agentName} completed "${taskTitle}" (simulated model).`];
-    for (const dep of dependencyResults) lines.push(`Built on ${dep.agentName}'s result for "${dep.title}": ${dep.result.slice(0, 300)}`);
+    for (const dep of dependencyResults)
+      lines.push(`Built on ${dep.agentName}'s result for "${dep.title}": ${dep.result.slice(0, 300)}`);
     return lines.join('\n');
   }
 }
@@ -99,13 +117,20 @@ function toolUse(turn: number, name: string, input: unknown): AssistantBlock {
 
 function lastToolResults(request: ModelRequest): ToolResultBlock[] {
   const last = request.messages[request.messages.length - 1];
-  if (!last || last.role !== 'user' || typeof last.content === 'string') return [];
+  if (last?.role !== 'user' || typeof last.content === 'string') return [];
   return last.content.filter((block): block is ToolResultBlock => block.type === 'tool_result');
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

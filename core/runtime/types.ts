@@ -41,7 +41,10 @@ export interface ModelProvider {
 
 /** A failure the loop may retry inside the run's budget (rate limit, overload). */
 export class RetryableModelError extends Error {
-  constructor(message: string, readonly retryAfterMs = 1_000) {
+  constructor(
+    message: string,
+    readonly retryAfterMs = 1_000,
+  ) {
     super(message);
     this.name = 'RetryableModelError';
   }

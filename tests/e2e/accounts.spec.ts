@@ -8,7 +8,8 @@ const PASSWORD = 'correct-horse-battery-staple';
 const uniqueEmail = (label: string) => `${label}-${crypto.randomUUID()}@example.com`;
 
 /** Only the visible copy: the dashboard renders its menus for both the sidebar and the phone top bar. */
-const visible = <T extends { filter(options: { visible: boolean }): T }>(locator: T) => locator.filter({ visible: true });
+const visible = <T extends { filter(options: { visible: boolean }): T }>(locator: T) =>
+  locator.filter({ visible: true });
 
 async function logIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email').fill(email);
@@ -30,7 +31,11 @@ async function secondBrowser(browser: Browser) {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' && !(/Failed to load resource/.test(message.text()) && message.location().url === page.url())) errors.push(message.text());
+    if (
+      message.type() === 'error' &&
+      !(/Failed to load resource/.test(message.text()) && message.location().url === page.url())
+    )
+      errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return { context, page, errors };
@@ -69,7 +74,9 @@ test('a new user signs up, lands in their org with the five agents, signs out an
   await expect(page.getByRole('link', { name: 'Dashboard' }).first()).toBeVisible();
 });
 
-test('the seeded demo user signs in to the acme dashboard, and the org switcher works with the keyboard', async ({ page }) => {
+test('the seeded demo user signs in to the acme dashboard, and the org switcher works with the keyboard', async ({
+  page,
+}) => {
   await signInAsDemo(page);
   await expect(page.getByRole('list', { name: 'Your team' }).getByText('Marcus', { exact: true })).toBeVisible();
 
@@ -115,7 +122,9 @@ test('a teammate invited as a viewer joins through the link and cannot rename th
   await page.getByRole('button', { name: 'Create invitation' }).click();
   const link = await page.getByRole('textbox', { name: 'Invitation link' }).inputValue();
   expect(link).toMatch(/\/invitations\/[0-9A-Za-z]{40}$/);
-  await expect(page.getByRole('region', { name: 'Pending invitations' }).getByText(email, { exact: true })).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Pending invitations' }).getByText(email, { exact: true }),
+  ).toBeVisible();
 
   const teammate = await secondBrowser(browser);
   try {

@@ -9,7 +9,11 @@ interface Spec {
   paths: Record<string, Record<string, { summary?: string; tags?: string[] }>>;
 }
 
-const anchor = (method: string, path: string) => `${method}-${path}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const anchor = (method: string, path: string) =>
+  `${method}-${path}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 test('the quickstart shows how to give a task with curl', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -96,7 +100,9 @@ test('an operation can be deep-linked', async ({ page }) => {
 });
 
 test('the API reference says so when the document cannot be read, and retries', async ({ page }) => {
-  await page.route('**/v1/openapi.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"not": "an OpenAPI document"}' }));
+  await page.route('**/v1/openapi.json', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: '{"not": "an OpenAPI document"}' }),
+  );
   await page.goto('/docs/api');
   await expect(page.getByRole('alert')).toContainText('We could not load the API description');
   await page.unroute('**/v1/openapi.json');

@@ -8,7 +8,8 @@ test('the landing page shows the product, the team, the office and pricing', asy
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   for (const agent of DEFAULT_TEAM) await expect(page.getByText(agent.name, { exact: true }).first()).toBeVisible();
   await expect(page.getByRole('img', { name: /office/i }).first()).toBeVisible();
-  for (const plan of publicPlans()) await expect(page.getByRole('heading', { name: plan.name, exact: true }).first()).toBeVisible();
+  for (const plan of publicPlans())
+    await expect(page.getByRole('heading', { name: plan.name, exact: true }).first()).toBeVisible();
   await expect(page.getByText(`$${PLANS.starter.priceUsd}`).first()).toBeVisible();
   await expect(page.locator('meta[name="description"]')).toHaveAttribute('content', /.+/);
 });
@@ -23,7 +24,8 @@ test('the landing page is usable with the keyboard', async ({ page }) => {
 
 test('the pricing page lists every public plan from the plans config', async ({ page }) => {
   await page.goto('/pricing');
-  for (const plan of publicPlans()) await expect(page.getByRole('heading', { name: plan.name, exact: true }).first()).toBeVisible();
+  for (const plan of publicPlans())
+    await expect(page.getByRole('heading', { name: plan.name, exact: true }).first()).toBeVisible();
 });
 
 test('an unknown page gets the 404 page', async ({ page }) => {

@@ -18,7 +18,7 @@ test.beforeAll(async ({ browser }, testInfo) => {
   await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
   await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`/orgs`));
+  await expect(page).toHaveURL(/\/orgs/);
   session = await context.storageState();
   await context.close();
 });
@@ -30,12 +30,17 @@ async function openContext(browser: Browser, baseURL: string | undefined) {
 
 /** Creates a task as the other tab would, through the public API with the session. */
 async function createTask(context: BrowserContext, body: Record<string, unknown>) {
-  const res = await context.request.post('/v1/tasks', { headers: { 'X-Organization': LOCAL_DEMO_ORG.slug }, data: body });
+  const res = await context.request.post('/v1/tasks', {
+    headers: { 'X-Organization': LOCAL_DEMO_ORG.slug },
+    data: body,
+  });
   expect(res.status()).toBe(201);
   return (await res.json()) as { id: string; title: string };
 }
 
-test('a task created in one tab appears in the other’s board and office within seconds', async ({ browser }, testInfo) => {
+test('a task created in one tab appears in the other’s board and office within seconds', async ({
+  browser,
+}, testInfo) => {
   const a = await openContext(browser, testInfo.project.use.baseURL);
   const b = await openContext(browser, testInfo.project.use.baseURL);
   await b.page.goto(`${BASE}/tasks`);
@@ -50,7 +55,11 @@ test('a task created in one tab appears in the other’s board and office within
   await b.page.goto(BASE);
   await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible();
   const officeTitle = `Live office check ${crypto.randomUUID().slice(0, 6)}`;
-  await createTask(a.context, { agent: 'graham', title: officeTitle, description: 'Watch me work [simulate:think=1500]' });
+  await createTask(a.context, {
+    agent: 'graham',
+    title: officeTitle,
+    description: 'Watch me work [simulate:think=1500]',
+  });
   await expect(b.page.getByRole('img', { name: /Graham working/i })).toBeVisible({ timeout: 5_000 });
   await a.context.close();
   await b.context.close();
@@ -66,7 +75,12 @@ test('after a lost connection the page catches up', async ({ browser }, testInfo
 
   await b.context.setOffline(true);
   const title = `Missed while offline ${crypto.randomUUID().slice(0, 6)}`;
-  await createTask(a.context, { agent: 'yuki', title, description: 'Happened while you were away', scheduled_for: new Date(Date.now() + 3600_000).toISOString() });
+  await createTask(a.context, {
+    agent: 'yuki',
+    title,
+    description: 'Happened while you were away',
+    scheduled_for: new Date(Date.now() + 3600_000).toISOString(),
+  });
   await b.page.waitForTimeout(500);
   await b.context.setOffline(false);
   await expect(b.page.getByText(title).first()).toBeVisible({ timeout: 20_000 });

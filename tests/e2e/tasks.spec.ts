@@ -50,9 +50,12 @@ async function createFromBoard(page: Page, agent: string, description: string) {
 }
 
 /** The status badge in the task detail's header (the timeline and runs repeat some words). */
-const headerStatus = (page: Page, status: string) => page.locator('main header').first().getByText(status, { exact: true });
+const headerStatus = (page: Page, status: string) =>
+  page.locator('main header').first().getByText(status, { exact: true });
 
-test('a task given from the board’s dialog is completed by Sable, and its detail shows the simulated run’s trace', async ({ page }) => {
+test('a task given from the board’s dialog is completed by Sable, and its detail shows the simulated run’s trace', async ({
+  page,
+}) => {
   await signIn(page, `${BASE}/tasks`);
   const description = `Review PR #${unique()} and list the risks`;
 
@@ -68,7 +71,9 @@ test('a task given from the board’s dialog is completed by Sable, and its deta
   await createFromBoard(page, 'sable', description);
   await expect(page.getByRole('article', { name: description })).toBeVisible();
   // The board refreshes itself: the card moves to "Completed" without a reload.
-  await expect(page.getByRole('region', { name: 'Completed' }).getByRole('article', { name: description })).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByRole('region', { name: 'Completed' }).getByRole('article', { name: description })).toBeVisible(
+    { timeout: 10_000 },
+  );
 
   await page.getByRole('article', { name: description }).getByRole('link', { name: description }).click();
   await expect(page).toHaveURL(new RegExp(`${BASE}/tasks/tsk_`));
@@ -99,7 +104,9 @@ test('a task that asks Yuki is delegated: the detail shows Yuki’s child task, 
 
   // The child names its parent.
   await delegated.getByRole('link').first().click();
-  await expect(page.getByRole('list', { name: 'Delegated from' }).getByRole('link', { name: description })).toBeVisible();
+  await expect(
+    page.getByRole('list', { name: 'Delegated from' }).getByRole('link', { name: description }),
+  ).toBeVisible();
   await expect(headerStatus(page, 'Completed')).toBeVisible();
 });
 
@@ -134,7 +141,9 @@ test('an agent’s role is changed on the agent page and stays saved', async ({ 
   await page.getByRole('button', { name: 'Save configuration' }).click();
   await expect(page.getByText('Saved Graham’s configuration.')).toBeVisible();
   // The page keeps refreshing itself; the confirmation outlives the next refresh.
-  await page.waitForResponse((response) => response.request().method() === 'GET' && new URL(response.url()).pathname.endsWith('.data'));
+  await page.waitForResponse(
+    (response) => response.request().method() === 'GET' && new URL(response.url()).pathname.endsWith('.data'),
+  );
   await expect(page.getByText('Saved Graham’s configuration.')).toBeVisible();
 
   await page.reload();
@@ -147,7 +156,9 @@ test('an agent’s role is changed on the agent page and stays saved', async ({ 
   await expect(page.getByText('Saved Graham’s configuration.')).toBeVisible();
 });
 
-test('a message to an agent starts a thread, the reply appears in it, and a reply in the thread is answered too', async ({ page }) => {
+test('a message to an agent starts a thread, the reply appears in it, and a reply in the thread is answered too', async ({
+  page,
+}) => {
   test.setTimeout(45_000);
   await signIn(page, `${BASE}/messages`);
   const body = `Can you check why the nightly export ${unique()} was slow?`;

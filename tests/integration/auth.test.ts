@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { call, PASSWORD, sessionCookie, signUp, uniqueEmail } from './helpers';
 
 async function count(table: string, where = '1 = 1', ...binds: unknown[]): Promise<number> {
-  const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).bind(...binds).first<{ n: number }>();
+  const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)
+    .bind(...binds)
+    .first<{ n: number }>();
   return row!.n;
 }
 
@@ -27,18 +29,28 @@ describe('signup', () => {
     const me = await call('/api/me', { cookie: sessionCookie(res) });
     expect(me.status).toBe(200);
     expect(me.json.user.email).toBe(email);
-    expect(me.json.memberships).toEqual([{ organization: expect.objectContaining({ slug: json.organization.slug, name: 'Ada Labs' }), role: 'owner' }]);
+    expect(me.json.memberships).toEqual([
+      { organization: expect.objectContaining({ slug: json.organization.slug, name: 'Ada Labs' }), role: 'owner' },
+    ]);
 
     const orgId = json.organization.id;
-    const agents = await env.DB.prepare(`SELECT slug FROM agents WHERE organization_id = ? ORDER BY slug`).bind(orgId).all<{ slug: string }>();
+    const agents = await env.DB.prepare(`SELECT slug FROM agents WHERE organization_id = ? ORDER BY slug`)
+      .bind(orgId)
+      .all<{ slug: string }>();
     expect(agents.results.map((a) => a.slug)).toEqual(['devonte', 'graham', 'marcus', 'sable', 'yuki']);
-    const sable = await env.DB.prepare(`SELECT m.slug AS manager FROM agents a JOIN agents m ON m.id = a.manager_id WHERE a.organization_id = ? AND a.slug = 'sable'`).bind(orgId).first<{ manager: string }>();
+    const sable = await env.DB.prepare(
+      `SELECT m.slug AS manager FROM agents a JOIN agents m ON m.id = a.manager_id WHERE a.organization_id = ? AND a.slug = 'sable'`,
+    )
+      .bind(orgId)
+      .first<{ manager: string }>();
     expect(sable?.manager).toBe('marcus');
   });
 
   it('stores a salted PBKDF2 hash, never the password, and only the hash of the session token', async () => {
     const { email, cookie } = await signUp();
-    const user = await env.DB.prepare(`SELECT password_hash FROM users WHERE email = ?`).bind(email).first<{ password_hash: string }>();
+    const user = await env.DB.prepare(`SELECT password_hash FROM users WHERE email = ?`)
+      .bind(email)
+      .first<{ password_hash: string }>();
     expect(user!.password_hash).toMatch(/^pbkdf2-sha256\$100000\$/);
     expect(user!.password_hash).not.toContain(PASSWORD);
     const token = cookie.split('=')[1]!;
@@ -53,7 +65,9 @@ describe('signup', () => {
 
   it('refuses a second account for an email', async () => {
     const { email } = await signUp();
-    const again = await call('/api/auth/signup', { body: { email, password: PASSWORD, name: 'Again', organization_name: 'Again' } });
+    const again = await call('/api/auth/signup', {
+      body: { email, password: PASSWORD, name: 'Again', organization_name: 'Again' },
+    });
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('conflict');
   });
@@ -85,7 +99,12 @@ describe('signup', () => {
 
   it('accepts unicode names', async () => {
     const { status, json } = await call('/api/auth/signup', {
-      body: { email: uniqueEmail(), password: PASSWORD, name: 'Zoë Ångström 山田', organization_name: 'Café Ünïcode 株式会社' },
+      body: {
+        email: uniqueEmail(),
+        password: PASSWORD,
+        name: 'Zoë Ångström 山田',
+        organization_name: 'Café Ünïcode 株式会社',
+      },
     });
     expect(status).toBe(201);
     expect(json.user.name).toBe('Zoë Ångström 山田');
@@ -101,7 +120,10 @@ describe('signup', () => {
   });
 
   it('answers a form-encoded body with 415', async () => {
-    const { status, json } = await call('/api/auth/signup', { body: 'email=a%40b.c', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const { status, json } = await call('/api/auth/signup', {
+      body: 'email=a%40b.c',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(status).toBe(415);
     expect(json.error.code).toBe('unsupported_media_type');
   });
@@ -123,7 +145,9 @@ describe('login and logout', () => {
   it('gives identical answers for an unknown email and a wrong password', async () => {
     const { email } = await signUp();
     const wrong = await call('/api/auth/login', { body: { email, password: 'wrong password!!' } });
-    const unknown = await call('/api/auth/login', { body: { email: uniqueEmail('ghost'), password: 'wrong password!!' } });
+    const unknown = await call('/api/auth/login', {
+      body: { email: uniqueEmail('ghost'), password: 'wrong password!!' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.json.error.message).toBe(unknown.json.error.message);
@@ -135,14 +159,18 @@ describe('login and logout', () => {
     const { email, user } = await signUp();
     await call('/api/auth/login', { body: { email, password: 'wrong password!!' } });
     await call('/api/auth/login', { body: { email, password: PASSWORD } });
-    const actions = await env.DB.prepare(`SELECT action FROM audit_log WHERE actor_id = ? OR target_id = ? ORDER BY id`).bind(user.id, user.id).all<{ action: string }>();
-    expect(actions.results.map((a) => a.action)).toEqual(expect.arrayContaining(['auth.signed_up', 'auth.sign_in_failed', 'auth.signed_in']));
+    const actions = await env.DB.prepare(`SELECT action FROM audit_log WHERE actor_id = ? OR target_id = ? ORDER BY id`)
+      .bind(user.id, user.id)
+      .all<{ action: string }>();
+    expect(actions.results.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['auth.signed_up', 'auth.sign_in_failed', 'auth.signed_in']),
+    );
   });
 
   it('throttles brute force on one account with 429 and Retry-After', async () => {
     const { email } = await signUp();
     const statuses: number[] = [];
-    let last;
+    let last: Awaited<ReturnType<typeof call>> | undefined;
     for (let i = 0; i < 12; i++) {
       last = await call('/api/auth/login', { body: { email, password: `guess-${i}-wrong` }, ip: `10.9.${i}.1` });
       statuses.push(last.status);
@@ -157,19 +185,26 @@ describe('login and logout', () => {
   it('throttles many attempts from one IP', async () => {
     const ip = '10.200.1.1';
     let status = 0;
-    for (let i = 0; i < 31; i++) status = (await call('/api/auth/login', { body: { email: uniqueEmail('spray'), password: 'spray-password' }, ip })).status;
+    for (let i = 0; i < 31; i++)
+      status = (
+        await call('/api/auth/login', { body: { email: uniqueEmail('spray'), password: 'spray-password' }, ip })
+      ).status;
     expect(status).toBe(429);
   });
 
   it('refuses an unauthenticated /api/me and a forged cookie', async () => {
     expect((await call('/api/me')).status).toBe(401);
-    expect((await call('/api/me', { cookie: 'gc_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(401);
+    expect((await call('/api/me', { cookie: 'gc_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(
+      401,
+    );
     expect((await call('/api/me', { cookie: 'gc_session=../../etc' })).status).toBe(401);
   });
 
   it('refuses an expired session', async () => {
     const { cookie, user } = await signUp();
-    await env.DB.prepare(`UPDATE sessions SET expires_at = ? WHERE user_id = ?`).bind(Date.now() - 1, user.id).run();
+    await env.DB.prepare(`UPDATE sessions SET expires_at = ? WHERE user_id = ?`)
+      .bind(Date.now() - 1, user.id)
+      .run();
     expect((await call('/api/me', { cookie })).status).toBe(401);
   });
 });
@@ -191,15 +226,28 @@ describe('sessions', () => {
 describe('CSRF', () => {
   it('refuses a cross-origin mutation that carries the session cookie', async () => {
     const { cookie, org } = await signUp();
-    const res = await call(`/api/orgs/${org.slug}`, { cookie, method: 'PATCH', body: { name: 'Hijacked' }, origin: 'https://evil.example' });
+    const res = await call(`/api/orgs/${org.slug}`, {
+      cookie,
+      method: 'PATCH',
+      body: { name: 'Hijacked' },
+      origin: 'https://evil.example',
+    });
     expect(res.status).toBe(403);
-    const after = await env.DB.prepare(`SELECT name FROM organizations WHERE id = ?`).bind(org.id).first<{ name: string }>();
+    const after = await env.DB.prepare(`SELECT name FROM organizations WHERE id = ?`)
+      .bind(org.id)
+      .first<{ name: string }>();
     expect(after!.name).not.toBe('Hijacked');
   });
 
   it('refuses a cross-site form post to a page action', async () => {
     const { cookie } = await signUp();
-    const res = await call('/logout', { cookie, method: 'POST', body: 'x=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, origin: 'https://evil.example' });
+    const res = await call('/logout', {
+      cookie,
+      method: 'POST',
+      body: 'x=1',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      origin: 'https://evil.example',
+    });
     expect(res.status).toBe(403);
   });
 

@@ -21,14 +21,20 @@ async function keyPair() {
     ['sign', 'verify'],
   )) as CryptoKeyPair;
   const spki = (await crypto.subtle.exportKey('spki', pair.publicKey)) as ArrayBuffer;
-  const pem = `-----BEGIN PUBLIC KEY-----\n${b64(spki).match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----`;
+  const pem = `-----BEGIN PUBLIC KEY-----\n${b64(spki)
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END PUBLIC KEY-----`;
   return { privateKey: pair.privateKey, pem };
 }
 
 async function signJwt(privateKey: CryptoKey, claims: Record<string, unknown>) {
   const header = b64url(new TextEncoder().encode(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'ins_test' })));
   const payload = b64url(new TextEncoder().encode(JSON.stringify(claims)));
-  const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, new TextEncoder().encode(`${header}.${payload}`));
+  const signature = await crypto.subtle.sign(
+    'RSASSA-PKCS1-v1_5',
+    privateKey,
+    new TextEncoder().encode(`${header}.${payload}`),
+  );
   return `${header}.${payload}.${b64url(signature)}`;
 }
 
@@ -37,7 +43,10 @@ const WEBHOOK_SECRET = `whsec_${btoa(String.fromCharCode(...WEBHOOK_SECRET_BYTES
 
 async function clerkEnv() {
   const { privateKey, pem } = await keyPair();
-  return { privateKey, env: { ...env, CLERK_SECRET_KEY: 'sk_test_local', CLERK_JWT_KEY: pem, CLERK_WEBHOOK_SECRET: WEBHOOK_SECRET } };
+  return {
+    privateKey,
+    env: { ...env, CLERK_SECRET_KEY: 'sk_test_local', CLERK_JWT_KEY: pem, CLERK_WEBHOOK_SECRET: WEBHOOK_SECRET },
+  };
 }
 
 async function fetchWith(testEnv: Env, path: string, init: RequestInit = {}) {
@@ -56,12 +65,23 @@ describe('Clerk session tokens', () => {
     const { privateKey, env: testEnv } = await clerkEnv();
     const email = uniqueEmail('clerk');
     const sub = `user_${crypto.randomUUID()}`;
-    const token = await signJwt(privateKey, { sub, email, name: 'Clerk Person', iat: now() - 5, nbf: now() - 5, exp: now() + 60, azp: testEnv.APP_URL, iss: 'https://clerk.test' });
+    const token = await signJwt(privateKey, {
+      sub,
+      email,
+      name: 'Clerk Person',
+      iat: now() - 5,
+      nbf: now() - 5,
+      exp: now() + 60,
+      azp: testEnv.APP_URL,
+      iss: 'https://clerk.test',
+    });
     const first = await fetchWith(testEnv, '/api/me', { headers: { Authorization: `Bearer ${token}` } });
     expect(first.status).toBe(200);
     const body = await first.json<{ user: { email: string; name: string } }>();
     expect(body.user).toMatchObject({ email, name: 'Clerk Person' });
-    const linked = await env.DB.prepare(`SELECT COUNT(*) AS n FROM users WHERE clerk_user_id = ?`).bind(sub).first<{ n: number }>();
+    const linked = await env.DB.prepare(`SELECT COUNT(*) AS n FROM users WHERE clerk_user_id = ?`)
+      .bind(sub)
+      .first<{ n: number }>();
     expect(linked!.n).toBe(1);
     const again = await fetchWith(testEnv, '/api/me', { headers: { Authorization: `Bearer ${token}` } });
     expect(again.status).toBe(200);
@@ -70,7 +90,13 @@ describe('Clerk session tokens', () => {
   it('refuses an expired token, a foreign authorized party and a token signed by another key', async () => {
     const { privateKey, env: testEnv } = await clerkEnv();
     const other = await keyPair();
-    const base = { sub: `user_${crypto.randomUUID()}`, email: uniqueEmail('clerk'), iat: now() - 5, nbf: now() - 5, azp: testEnv.APP_URL };
+    const base = {
+      sub: `user_${crypto.randomUUID()}`,
+      email: uniqueEmail('clerk'),
+      iat: now() - 5,
+      nbf: now() - 5,
+      azp: testEnv.APP_URL,
+    };
     const expired = await signJwt(privateKey, { ...base, exp: now() - 60 });
     const foreign = await signJwt(privateKey, { ...base, exp: now() + 60, azp: 'https://evil.example' });
     const forged = await signJwt(other.privateKey, { ...base, exp: now() + 60 });
@@ -84,40 +110,84 @@ describe('Clerk session tokens', () => {
 async function svixHeaders(body: string) {
   const id = `msg_${crypto.randomUUID()}`;
   const timestamp = String(now());
-  const key = await crypto.subtle.importKey('raw', WEBHOOK_SECRET_BYTES, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', WEBHOOK_SECRET_BYTES, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
   const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
-  return { 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': `v1,${b64(signature)}`, 'Content-Type': 'application/json' };
+  return {
+    'svix-id': id,
+    'svix-timestamp': timestamp,
+    'svix-signature': `v1,${b64(signature)}`,
+    'Content-Type': 'application/json',
+  };
 }
 
 describe('Clerk webhooks', () => {
   it('keeps email and name in sync and deletes users, only with a valid signature', async () => {
     const { privateKey, env: testEnv } = await clerkEnv();
     const sub = `user_${crypto.randomUUID()}`;
-    const token = await signJwt(privateKey, { sub, email: uniqueEmail('clerk'), iat: now() - 5, nbf: now() - 5, exp: now() + 60, azp: testEnv.APP_URL });
+    const token = await signJwt(privateKey, {
+      sub,
+      email: uniqueEmail('clerk'),
+      iat: now() - 5,
+      nbf: now() - 5,
+      exp: now() + 60,
+      azp: testEnv.APP_URL,
+    });
     expect((await fetchWith(testEnv, '/api/me', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
 
     const newEmail = uniqueEmail('renamed');
     const updated = JSON.stringify({
       type: 'user.updated',
       object: 'event',
-      data: { id: sub, first_name: 'Renamed', last_name: 'Person', primary_email_address_id: 'idn_1', email_addresses: [{ id: 'idn_1', email_address: newEmail }] },
+      data: {
+        id: sub,
+        first_name: 'Renamed',
+        last_name: 'Person',
+        primary_email_address_id: 'idn_1',
+        email_addresses: [{ id: 'idn_1', email_address: newEmail }],
+      },
     });
-    const forged = await fetchWith(testEnv, '/webhooks/clerk', { method: 'POST', body: updated, headers: { ...(await svixHeaders('{}')) } });
+    const forged = await fetchWith(testEnv, '/webhooks/clerk', {
+      method: 'POST',
+      body: updated,
+      headers: { ...(await svixHeaders('{}')) },
+    });
     expect(forged.status).toBe(400);
 
-    const ok = await fetchWith(testEnv, '/webhooks/clerk', { method: 'POST', body: updated, headers: await svixHeaders(updated) });
+    const ok = await fetchWith(testEnv, '/webhooks/clerk', {
+      method: 'POST',
+      body: updated,
+      headers: await svixHeaders(updated),
+    });
     expect(ok.status).toBe(200);
-    const row = await env.DB.prepare(`SELECT email, name FROM users WHERE clerk_user_id = ?`).bind(sub).first<{ email: string; name: string }>();
+    const row = await env.DB.prepare(`SELECT email, name FROM users WHERE clerk_user_id = ?`)
+      .bind(sub)
+      .first<{ email: string; name: string }>();
     expect(row).toEqual({ email: newEmail, name: 'Renamed Person' });
 
     const deleted = JSON.stringify({ type: 'user.deleted', object: 'event', data: { id: sub, deleted: true } });
-    expect((await fetchWith(testEnv, '/webhooks/clerk', { method: 'POST', body: deleted, headers: await svixHeaders(deleted) })).status).toBe(200);
-    const gone = await env.DB.prepare(`SELECT COUNT(*) AS n FROM users WHERE clerk_user_id = ?`).bind(sub).first<{ n: number }>();
+    expect(
+      (
+        await fetchWith(testEnv, '/webhooks/clerk', {
+          method: 'POST',
+          body: deleted,
+          headers: await svixHeaders(deleted),
+        })
+      ).status,
+    ).toBe(200);
+    const gone = await env.DB.prepare(`SELECT COUNT(*) AS n FROM users WHERE clerk_user_id = ?`)
+      .bind(sub)
+      .first<{ n: number }>();
     expect(gone!.n).toBe(0);
   });
 
   it('is a 404 when Clerk is not configured', async () => {
-    const res = await fetchWith(env, '/webhooks/clerk', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
+    const res = await fetchWith(env, '/webhooks/clerk', {
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(res.status).toBe(404);
   });
 });

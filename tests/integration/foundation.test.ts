@@ -96,9 +96,24 @@ describe('Remix front end', () => {
 
 describe('bindings', () => {
   it('has the D1 schema applied', async () => {
-    const { results } = await env.DB.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all<{ name: string }>();
+    const { results } = await env.DB.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all<{
+      name: string;
+    }>();
     const names = results.map((row) => row.name);
-    for (const table of ['users', 'organizations', 'memberships', 'api_keys', 'agents', 'tasks', 'task_dependencies', 'agent_runs', 'run_steps', 'schedules', 'credentials', 'usage_periods']) {
+    for (const table of [
+      'users',
+      'organizations',
+      'memberships',
+      'api_keys',
+      'agents',
+      'tasks',
+      'task_dependencies',
+      'agent_runs',
+      'run_steps',
+      'schedules',
+      'credentials',
+      'usage_periods',
+    ]) {
       expect(names).toContain(table);
     }
   });

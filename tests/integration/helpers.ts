@@ -27,7 +27,12 @@ export async function call(path: string, options: CallOptions = {}) {
   const res = await SELF.fetch(`${ORIGIN}${path}`, {
     method: options.method ?? (options.body !== undefined ? 'POST' : 'GET'),
     headers,
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
     redirect: 'manual',
   });
   const text = await res.text();
@@ -52,18 +57,27 @@ export function uniqueEmail(tag = 'user'): string {
 export const PASSWORD = 'correct horse battery staple';
 
 /** Signs a new user up with their own org; returns the session cookie and the org slug. */
-export async function signUp(options: { email?: string; name?: string; orgName?: string; invitationToken?: string } = {}) {
+export async function signUp(
+  options: { email?: string; name?: string; orgName?: string; invitationToken?: string } = {},
+) {
   const email = options.email ?? uniqueEmail();
   const { res, status, json } = await call('/api/auth/signup', {
     body: {
       email,
       password: PASSWORD,
       name: options.name ?? 'Test User',
-      ...(options.invitationToken ? { invitation_token: options.invitationToken } : { organization_name: options.orgName ?? `Org ${crypto.randomUUID().slice(0, 8)}` }),
+      ...(options.invitationToken
+        ? { invitation_token: options.invitationToken }
+        : { organization_name: options.orgName ?? `Org ${crypto.randomUUID().slice(0, 8)}` }),
     },
   });
   if (status !== 201) throw new Error(`signup failed: ${status} ${JSON.stringify(json)}`);
-  return { email, cookie: sessionCookie(res), user: json.user as { id: string; email: string }, org: json.organization as { id: string; slug: string } };
+  return {
+    email,
+    cookie: sessionCookie(res),
+    user: json.user as { id: string; email: string },
+    org: json.organization as { id: string; slug: string },
+  };
 }
 
 export function sessionCookie(res: Response): string {

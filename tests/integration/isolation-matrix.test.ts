@@ -44,7 +44,9 @@ interface OpenRoute {
 }
 type Entry = TenantRoute | OpenRoute;
 
-const orgPath = (suffix = ''): Fill => (f) => ({ path: `/api/orgs/${f.slug}${suffix}` });
+const orgPath =
+  (suffix = ''): Fill =>
+  (f) => ({ path: `/api/orgs/${f.slug}${suffix}` });
 const v1 = (minRole: Role, request: Fill): TenantRoute => ({ kind: 'tenant', minRole, request, apiKey: true });
 const later = () => new Date(Date.now() + 3600_000).toISOString();
 
@@ -52,15 +54,24 @@ const MATRIX: Record<string, Entry> = {
   'GET /v1/health': { kind: 'public', why: 'health check, no tenant data' },
   'GET /v1/openapi.json': { kind: 'public', why: 'API description' },
   'GET /v1/org': v1('viewer', () => ({ path: '/v1/org' })),
-  'GET /v1/live': { kind: 'self', why: 'WebSocket upgrade: org isolation, Origin, scope and 404 for foreign orgs are tested in live.test.ts' },
+  'GET /v1/live': {
+    kind: 'self',
+    why: 'WebSocket upgrade: org isolation, Origin, scope and 404 for foreign orgs are tested in live.test.ts',
+  },
   'GET /v1/tasks/:id/stream': { kind: 'self', why: 'an open event stream: foreign task 404 is tested in live.test.ts' },
   'GET /v1/agents': v1('viewer', () => ({ path: '/v1/agents' })),
-  'POST /v1/agents': v1('member', () => ({ path: '/v1/agents', body: { name: `Agent ${crypto.randomUUID().slice(0, 6)}`, role: 'Tester', personality: 'Careful.' } })),
+  'POST /v1/agents': v1('member', () => ({
+    path: '/v1/agents',
+    body: { name: `Agent ${crypto.randomUUID().slice(0, 6)}`, role: 'Tester', personality: 'Careful.' },
+  })),
   'GET /v1/agents/:agent': v1('viewer', (f) => ({ path: `/v1/agents/${f.agentId}` })),
   'PATCH /v1/agents/:agent': v1('member', (f) => ({ path: `/v1/agents/${f.agentId}`, body: { role: 'Changed' } })),
   'DELETE /v1/agents/:agent': v1('member', (f) => ({ path: `/v1/agents/${f.spareAgentId}` })),
   'GET /v1/tasks': v1('viewer', () => ({ path: '/v1/tasks' })),
-  'POST /v1/tasks': v1('member', (f) => ({ path: '/v1/tasks', body: { agent: f.agentId, description: 'From the matrix', scheduled_for: later() } })),
+  'POST /v1/tasks': v1('member', (f) => ({
+    path: '/v1/tasks',
+    body: { agent: f.agentId, description: 'From the matrix', scheduled_for: later() },
+  })),
   'GET /v1/tasks/:id': v1('viewer', (f) => ({ path: `/v1/tasks/${f.taskId}` })),
   'PATCH /v1/tasks/:id': v1('member', (f) => ({ path: `/v1/tasks/${f.taskId}`, body: { priority: 'high' } })),
   'POST /v1/tasks/:id/cancel': v1('member', (f) => ({ path: `/v1/tasks/${f.taskId}/cancel` })),
@@ -68,20 +79,37 @@ const MATRIX: Record<string, Entry> = {
   'GET /v1/tasks/:id/runs': v1('viewer', (f) => ({ path: `/v1/tasks/${f.taskId}/runs` })),
   'GET /v1/runs/:id/steps': v1('viewer', (f) => ({ path: `/v1/runs/${f.runId}/steps` })),
   'GET /v1/schedules': v1('viewer', () => ({ path: '/v1/schedules' })),
-  'POST /v1/schedules': v1('member', (f) => ({ path: '/v1/schedules', body: { name: 'Matrix', cron: '0 9 * * *', task: { agent: f.agentId, description: 'x' } } })),
+  'POST /v1/schedules': v1('member', (f) => ({
+    path: '/v1/schedules',
+    body: { name: 'Matrix', cron: '0 9 * * *', task: { agent: f.agentId, description: 'x' } },
+  })),
   'PATCH /v1/schedules/:id': v1('member', (f) => ({ path: `/v1/schedules/${f.scheduleId}`, body: { enabled: false } })),
   'DELETE /v1/schedules/:id': v1('member', (f) => ({ path: `/v1/schedules/${f.scheduleId}` })),
   'GET /v1/messages': v1('viewer', () => ({ path: '/v1/messages' })),
-  'POST /v1/messages': v1('member', (f) => ({ path: '/v1/messages', body: { agent: f.agentId, body: 'Hello from the matrix', thread_id: f.threadId } })),
+  'POST /v1/messages': v1('member', (f) => ({
+    path: '/v1/messages',
+    body: { agent: f.agentId, body: 'Hello from the matrix', thread_id: f.threadId },
+  })),
   'GET /v1/threads/:id': v1('viewer', (f) => ({ path: `/v1/threads/${f.threadId}` })),
   'GET /v1/activity': v1('viewer', () => ({ path: '/v1/activity' })),
   'GET /v1/approvals': v1('viewer', () => ({ path: '/v1/approvals' })),
   'POST /v1/approvals/:id/approve': v1('member', (f) => ({ path: `/v1/approvals/${f.approvalId}/approve` })),
   'POST /v1/approvals/:id/reject': v1('member', (f) => ({ path: `/v1/approvals/${f.approvalId}/reject` })),
   'GET /api/orgs/:slug/credentials': { kind: 'tenant', minRole: 'admin', request: orgPath('/credentials') },
-  'PUT /api/orgs/:slug/credentials': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/credentials`, body: { anthropic_api_key: `sk-ant-matrix-${crypto.randomUUID()}` } }) },
+  'PUT /api/orgs/:slug/credentials': {
+    kind: 'tenant',
+    minRole: 'admin',
+    request: (f) => ({
+      path: `/api/orgs/${f.slug}/credentials`,
+      body: { anthropic_api_key: `sk-ant-matrix-${crypto.randomUUID()}` },
+    }),
+  },
   'DELETE /api/orgs/:slug/credentials': { kind: 'tenant', minRole: 'admin', request: orgPath('/credentials') },
-  'POST /api/orgs/:slug/credentials/test': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/credentials/test`, body: {} }) },
+  'POST /api/orgs/:slug/credentials/test': {
+    kind: 'tenant',
+    minRole: 'admin',
+    request: (f) => ({ path: `/api/orgs/${f.slug}/credentials/test`, body: {} }),
+  },
   'GET /v1/usage': v1('viewer', () => ({ path: '/v1/usage' })),
   'POST /api/auth/signup': { kind: 'public', why: 'creates a new user and org' },
   'POST /api/auth/login': { kind: 'public', why: 'authenticates' },
@@ -92,10 +120,17 @@ const MATRIX: Record<string, Entry> = {
   'DELETE /api/me/sessions/:id': { kind: 'self', why: 'filtered by the caller’s user id' },
   'GET /api/orgs': { kind: 'self', why: 'the caller’s own memberships' },
   'POST /api/orgs': { kind: 'self', why: 'creates a new org owned by the caller' },
-  'POST /api/invitations/:token/accept': { kind: 'self', why: 'only for the invited email; tested in members-and-keys' },
+  'POST /api/invitations/:token/accept': {
+    kind: 'self',
+    why: 'only for the invited email; tested in members-and-keys',
+  },
   'POST /webhooks/clerk': { kind: 'public', why: 'signature-verified webhook' },
   'GET /api/orgs/:slug': { kind: 'tenant', minRole: 'viewer', request: orgPath() },
-  'PATCH /api/orgs/:slug': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}`, body: { name: 'Changed' } }) },
+  'PATCH /api/orgs/:slug': {
+    kind: 'tenant',
+    minRole: 'admin',
+    request: (f) => ({ path: `/api/orgs/${f.slug}`, body: { name: 'Changed' } }),
+  },
   'DELETE /api/orgs/:slug': { kind: 'tenant', minRole: 'owner', request: orgPath() },
   'GET /api/orgs/:slug/members': { kind: 'tenant', minRole: 'viewer', request: orgPath('/members') },
   'PATCH /api/orgs/:slug/members/:userId': {
@@ -103,13 +138,33 @@ const MATRIX: Record<string, Entry> = {
     minRole: 'admin',
     request: (f) => ({ path: `/api/orgs/${f.slug}/members/${f.targetUserId}`, body: { role: 'viewer' } }),
   },
-  'DELETE /api/orgs/:slug/members/:userId': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/members/${f.targetUserId}` }) },
+  'DELETE /api/orgs/:slug/members/:userId': {
+    kind: 'tenant',
+    minRole: 'admin',
+    request: (f) => ({ path: `/api/orgs/${f.slug}/members/${f.targetUserId}` }),
+  },
   'GET /api/orgs/:slug/invitations': { kind: 'tenant', minRole: 'viewer', request: orgPath('/invitations') },
-  'POST /api/orgs/:slug/invitations': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/invitations`, body: { email: uniqueEmail(), role: 'member' } }) },
-  'DELETE /api/orgs/:slug/invitations/:id': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/invitations/${f.invitationId}` }) },
+  'POST /api/orgs/:slug/invitations': {
+    kind: 'tenant',
+    minRole: 'admin',
+    request: (f) => ({ path: `/api/orgs/${f.slug}/invitations`, body: { email: uniqueEmail(), role: 'member' } }),
+  },
+  'DELETE /api/orgs/:slug/invitations/:id': {
+    kind: 'tenant',
+    minRole: 'admin',
+    request: (f) => ({ path: `/api/orgs/${f.slug}/invitations/${f.invitationId}` }),
+  },
   'GET /api/orgs/:slug/keys': { kind: 'tenant', minRole: 'admin', request: orgPath('/keys') },
-  'POST /api/orgs/:slug/keys': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/keys`, body: { name: 'matrix' } }) },
-  'DELETE /api/orgs/:slug/keys/:id': { kind: 'tenant', minRole: 'admin', request: (f) => ({ path: `/api/orgs/${f.slug}/keys/${f.keyId}` }) },
+  'POST /api/orgs/:slug/keys': {
+    kind: 'tenant',
+    minRole: 'admin',
+    request: (f) => ({ path: `/api/orgs/${f.slug}/keys`, body: { name: 'matrix' } }),
+  },
+  'DELETE /api/orgs/:slug/keys/:id': {
+    kind: 'tenant',
+    minRole: 'admin',
+    request: (f) => ({ path: `/api/orgs/${f.slug}/keys/${f.keyId}` }),
+  },
   'GET /api/orgs/:slug/audit': { kind: 'tenant', minRole: 'admin', request: orgPath('/audit') },
 };
 
@@ -136,20 +191,37 @@ async function buildFixture(): Promise<Fixture> {
   const owner = await signUp();
   const target = await invite(owner.cookie, owner.org.slug, 'member');
   const targetUser = await signUp({ email: target.email, invitationToken: target.token });
-  const key = await createKey(owner.cookie, owner.org.slug, { name: 'fixture', scopes: ['tasks:write', 'schedules:write'] });
+  const key = await createKey(owner.cookie, owner.org.slug, {
+    name: 'fixture',
+    scopes: ['tasks:write', 'schedules:write'],
+  });
   const pending = await invite(owner.cookie, owner.org.slug, 'viewer');
-  const agents = await env.DB.prepare(`SELECT id, slug FROM agents WHERE organization_id = ? ORDER BY slug`).bind(owner.org.id).all<{ id: string; slug: string }>();
+  const agents = await env.DB.prepare(`SELECT id, slug FROM agents WHERE organization_id = ? ORDER BY slug`)
+    .bind(owner.org.id)
+    .all<{ id: string; slug: string }>();
   const agentId = agents.results.find((a) => a.slug === 'sable')!.id;
   const spareAgentId = agents.results.find((a) => a.slug === 'graham')!.id;
-  const task = await call('/v1/tasks', { key: key.key, body: { agent: 'sable', description: 'Fixture task', scheduled_for: later() } });
-  const schedule = await call('/v1/schedules', { key: key.key, body: { name: 'Fixture', cron: '0 9 * * *', task: { agent: 'sable', description: 'x' } } });
+  const task = await call('/v1/tasks', {
+    key: key.key,
+    body: { agent: 'sable', description: 'Fixture task', scheduled_for: later() },
+  });
+  const schedule = await call('/v1/schedules', {
+    key: key.key,
+    body: { name: 'Fixture', cron: '0 9 * * *', task: { agent: 'sable', description: 'x' } },
+  });
   const threadId = `thr_${crypto.randomUUID()}`;
   const runId = `run_${crypto.randomUUID()}`;
   const approvalId = `msg_${crypto.randomUUID()}`;
   await env.DB.batch([
-    env.DB.prepare(`INSERT INTO threads (id, organization_id, subject, kind) VALUES (?, ?, 'Fixture', 'human_agent')`).bind(threadId, owner.org.id),
-    env.DB.prepare(`INSERT INTO messages (id, organization_id, thread_id, sender_type, sender_id, recipient_type, type, body, task_id, approval_status) VALUES (?, ?, ?, 'agent', ?, 'external', 'external_draft', 'Draft', ?, 'pending')`).bind(approvalId, owner.org.id, threadId, agentId, task.json.id),
-    env.DB.prepare(`INSERT INTO agent_runs (id, organization_id, task_id, agent_id, attempt, provider, model, outcome, started_at) VALUES (?, ?, ?, ?, 1, 'simulated', 'simulated-1', 'failed', ?)`).bind(runId, owner.org.id, task.json.id, agentId, Date.now()),
+    env.DB.prepare(
+      `INSERT INTO threads (id, organization_id, subject, kind) VALUES (?, ?, 'Fixture', 'human_agent')`,
+    ).bind(threadId, owner.org.id),
+    env.DB.prepare(
+      `INSERT INTO messages (id, organization_id, thread_id, sender_type, sender_id, recipient_type, type, body, task_id, approval_status) VALUES (?, ?, ?, 'agent', ?, 'external', 'external_draft', 'Draft', ?, 'pending')`,
+    ).bind(approvalId, owner.org.id, threadId, agentId, task.json.id),
+    env.DB.prepare(
+      `INSERT INTO agent_runs (id, organization_id, task_id, agent_id, attempt, provider, model, outcome, started_at) VALUES (?, ?, ?, ?, 1, 'simulated', 'simulated-1', 'failed', ?)`,
+    ).bind(runId, owner.org.id, task.json.id, agentId, Date.now()),
   ]);
   return {
     agentId,
@@ -190,7 +262,9 @@ describe('route coverage', () => {
 });
 
 describe('tenant isolation: org B acting on org A', () => {
-  const tenantRoutes = Object.entries(MATRIX).filter((entry): entry is [string, TenantRoute] => entry[1].kind === 'tenant');
+  const tenantRoutes = Object.entries(MATRIX).filter(
+    (entry): entry is [string, TenantRoute] => entry[1].kind === 'tenant',
+  );
 
   for (const [routeKey, entry] of tenantRoutes) {
     it(`${routeKey} → 404 with nothing of org A`, async () => {
@@ -199,7 +273,20 @@ describe('tenant isolation: org B acting on org A', () => {
       const bKey = await createKey(b.cookie, b.org.slug, { name: 'b', scopes: API_KEY_SCOPES as unknown as string[] });
       const { path, body } = entry.request(a);
       const method = methodOf(routeKey);
-      const leaked = [a.orgId, a.slug, a.ownerId, a.targetUserId, a.keyId, a.invitationId, a.agentId, a.taskId, a.approvalId, a.scheduleId, a.threadId, a.runId];
+      const leaked = [
+        a.orgId,
+        a.slug,
+        a.ownerId,
+        a.targetUserId,
+        a.keyId,
+        a.invitationId,
+        a.agentId,
+        a.taskId,
+        a.approvalId,
+        a.scheduleId,
+        a.threadId,
+        a.runId,
+      ];
 
       if (path.startsWith('/v1/')) {
         // By session: B's user names A's org → 404.
@@ -230,7 +317,9 @@ describe('tenant isolation: org B acting on org A', () => {
 });
 
 describe('role matrix', () => {
-  const tenantRoutes = Object.entries(MATRIX).filter((entry): entry is [string, TenantRoute] => entry[1].kind === 'tenant');
+  const tenantRoutes = Object.entries(MATRIX).filter(
+    (entry): entry is [string, TenantRoute] => entry[1].kind === 'tenant',
+  );
 
   for (const [routeKey, entry] of tenantRoutes) {
     for (const role of ROLES) {
@@ -239,7 +328,12 @@ describe('role matrix', () => {
         const fixture = await buildFixture();
         const cookie = await actorWithRole(fixture, role);
         const { path, body } = entry.request(fixture);
-        const res = await call(path, { method: methodOf(routeKey), body, cookie, org: path.startsWith('/v1/') ? fixture.slug : undefined });
+        const res = await call(path, {
+          method: methodOf(routeKey),
+          body,
+          cookie,
+          org: path.startsWith('/v1/') ? fixture.slug : undefined,
+        });
         if (allowed) {
           // Allowed means the function-level check passed; the action itself may still refuse
           // on the record's state (409), e.g. retrying a task that has not failed.

@@ -11,7 +11,13 @@ interface Frame {
 }
 
 /** Opens /v1/live and collects every frame. */
-async function connect(options: { key?: string; cookie?: string; org?: string; since?: number; origin?: string | null }) {
+async function connect(options: {
+  key?: string;
+  cookie?: string;
+  org?: string;
+  since?: number;
+  origin?: string | null;
+}) {
   const url = new URL(`${ORIGIN}/v1/live`);
   if (options.org) url.searchParams.set('org', options.org);
   if (options.since !== undefined) url.searchParams.set('since', String(options.since));
@@ -20,7 +26,8 @@ async function connect(options: { key?: string; cookie?: string; org?: string; s
   if (options.cookie) headers.Cookie = options.cookie;
   if (options.origin !== null) headers.Origin = options.origin ?? ORIGIN;
   const res = await SELF.fetch(url, { headers });
-  if (res.status !== 101) return { res, ws: null, frames: [] as Frame[], closed: null as null | { code: number; reason: string } };
+  if (res.status !== 101)
+    return { res, ws: null, frames: [] as Frame[], closed: null as null | { code: number; reason: string } };
   const ws = res.webSocket!;
   const frames: Frame[] = [];
   const state = { res, ws, frames, closed: null as null | { code: number; reason: string } };
@@ -44,7 +51,10 @@ describe('GET /v1/live', () => {
     expect(sa.ws).not.toBeNull();
     await vi.waitFor(() => expect(sa.frames.some((f) => f.type === 'hello')).toBe(true));
 
-    const taskA = await call('/v1/tasks', { key: aKey, body: { agent: 'sable', description: 'Org A secret work', scheduled_for: later() } });
+    const taskA = await call('/v1/tasks', {
+      key: aKey,
+      body: { agent: 'sable', description: 'Org A secret work', scheduled_for: later() },
+    });
     await call('/v1/tasks', { key: bKey, body: { agent: 'sable', description: 'Org B work', scheduled_for: later() } });
     await vi.waitFor(() => expect(sa.frames.some((f) => f.type === 'task.created')).toBe(true));
     await vi.waitFor(() => expect(sb.frames.some((f) => f.type === 'task.created')).toBe(true));
@@ -108,12 +118,15 @@ describe('GET /v1/live', () => {
     const first = await connect({ key });
     await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Before', scheduled_for: later() } });
     await vi.waitFor(() => expect(first.frames.some((f) => f.type === 'task.created')).toBe(true));
-    const lastSeen = Math.max(...first.frames.filter((f) => typeof f.seq === 'number' && f.type !== 'hello').map((f) => f.seq!));
+    const lastSeen = Math.max(
+      ...first.frames.filter((f) => typeof f.seq === 'number' && f.type !== 'hello').map((f) => f.seq!),
+    );
     first.ws!.close(1000);
 
     const hub = getOrgHub(env, { orgId: a.org.id });
     await evictDurableObject(hub);
-    for (let i = 0; i < 3; i++) await call('/v1/tasks', { key, body: { agent: 'yuki', description: `While away ${i}`, scheduled_for: later() } });
+    for (let i = 0; i < 3; i++)
+      await call('/v1/tasks', { key, body: { agent: 'yuki', description: `While away ${i}`, scheduled_for: later() } });
     const expected = (await hub.eventsSince(a.org.id, lastSeen)).map((e) => e.seq);
 
     const resumed = await connect({ key, since: lastSeen });
@@ -138,7 +151,9 @@ describe('GET /v1/live', () => {
     const created = await createKey(a.cookie, a.org.slug, liveScopes);
     const s = await connect({ key: created.key });
     await vi.waitFor(() => expect(s.frames.some((f) => f.type === 'hello')).toBe(true));
-    expect((await call(`/api/orgs/${a.org.slug}/keys/${created.id}`, { cookie: a.cookie, method: 'DELETE' })).status).toBe(204);
+    expect(
+      (await call(`/api/orgs/${a.org.slug}/keys/${created.id}`, { cookie: a.cookie, method: 'DELETE' })).status,
+    ).toBe(204);
     await vi.waitFor(() => expect(s.closed?.code).toBe(4001));
   });
 
@@ -155,9 +170,21 @@ describe('GET /v1/live', () => {
     const key = (await createKey(a.cookie, a.org.slug, liveScopes)).key;
     const s = await connect({ key });
     const task = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Stream me' } });
-    await vi.waitFor(() => expect(s.frames.some((f) => f.type === 'task.updated' && f.data.task.id === task.json.id && f.data.task.status === 'completed')).toBe(true), { timeout: 10_000 });
-    const steps = s.frames.filter((f) => f.type === 'run.step' && f.data.task_id === task.json.id).flatMap((f) => f.data.steps);
-    expect(steps.map((step: { tool_name: string | null }) => step.tool_name)).toEqual(expect.arrayContaining(['update_progress', 'finish_task']));
+    await vi.waitFor(
+      () =>
+        expect(
+          s.frames.some(
+            (f) => f.type === 'task.updated' && f.data.task.id === task.json.id && f.data.task.status === 'completed',
+          ),
+        ).toBe(true),
+      { timeout: 10_000 },
+    );
+    const steps = s.frames
+      .filter((f) => f.type === 'run.step' && f.data.task_id === task.json.id)
+      .flatMap((f) => f.data.steps);
+    expect(steps.map((step: { tool_name: string | null }) => step.tool_name)).toEqual(
+      expect.arrayContaining(['update_progress', 'finish_task']),
+    );
     const statuses = s.frames.filter((f) => f.type === 'agent.status').map((f) => f.data.status);
     expect(statuses).toEqual(expect.arrayContaining(['working', 'idle']));
     // Steps come before the completion, in sequence order.
@@ -172,8 +199,17 @@ describe('GET /v1/tasks/:id/stream (SSE)', () => {
   it('streams the task’s events until it ends', async () => {
     const a = await signUp();
     const key = (await createKey(a.cookie, a.org.slug, liveScopes)).key;
-    const task = await call('/v1/tasks', { key, body: { agent: 'devonte', description: 'SSE please [simulate:think=100]', scheduled_for: new Date(Date.now() + 500).toISOString() } });
-    const res = await SELF.fetch(`${ORIGIN}/v1/tasks/${task.json.id}/stream`, { headers: { Authorization: `Bearer ${key}` } });
+    const task = await call('/v1/tasks', {
+      key,
+      body: {
+        agent: 'devonte',
+        description: 'SSE please [simulate:think=100]',
+        scheduled_for: new Date(Date.now() + 500).toISOString(),
+      },
+    });
+    const res = await SELF.fetch(`${ORIGIN}/v1/tasks/${task.json.id}/stream`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     // Wake the hub at the scheduled time.
@@ -193,7 +229,10 @@ describe('GET /v1/tasks/:id/stream (SSE)', () => {
     const b = await signUp();
     const aKey = (await createKey(a.cookie, a.org.slug, liveScopes)).key;
     const bKey = (await createKey(b.cookie, b.org.slug, liveScopes)).key;
-    const task = await call('/v1/tasks', { key: aKey, body: { agent: 'sable', description: 'Mine', scheduled_for: later() } });
+    const task = await call('/v1/tasks', {
+      key: aKey,
+      body: { agent: 'sable', description: 'Mine', scheduled_for: later() },
+    });
     expect((await call(`/v1/tasks/${task.json.id}/stream`, { key: bKey })).status).toBe(404);
   });
 });

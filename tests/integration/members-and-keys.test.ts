@@ -18,7 +18,9 @@ describe('invitations and roles', () => {
     const member = await inviteAndJoin(owner.cookie, owner.org.slug, 'member');
     expect(member.org.slug).toBe(owner.org.slug);
     const me = await call('/api/me', { cookie: member.cookie });
-    expect(me.json.memberships).toEqual([{ organization: expect.objectContaining({ slug: owner.org.slug }), role: 'member' }]);
+    expect(me.json.memberships).toEqual([
+      { organization: expect.objectContaining({ slug: owner.org.slug }), role: 'member' },
+    ]);
     const members = await call(`/api/orgs/${owner.org.slug}/members`, { cookie: owner.cookie });
     expect(members.json.data.map((m: { role: string }) => m.role).sort()).toEqual(['member', 'owner']);
   });
@@ -26,10 +28,18 @@ describe('invitations and roles', () => {
   it('a signed-in user accepts an invitation once; the token is single-use and stored hashed', async () => {
     const owner = await signUp();
     const other = await signUp();
-    const invite = await call(`/api/orgs/${owner.org.slug}/invitations`, { cookie: owner.cookie, body: { email: other.email, role: 'viewer' } });
-    const stored = await env.DB.prepare(`SELECT token_hash FROM invitations WHERE id = ?`).bind(invite.json.id).first<{ token_hash: string }>();
+    const invite = await call(`/api/orgs/${owner.org.slug}/invitations`, {
+      cookie: owner.cookie,
+      body: { email: other.email, role: 'viewer' },
+    });
+    const stored = await env.DB.prepare(`SELECT token_hash FROM invitations WHERE id = ?`)
+      .bind(invite.json.id)
+      .first<{ token_hash: string }>();
     expect(stored!.token_hash).not.toBe(invite.json.token);
-    const accepted = await call(`/api/invitations/${invite.json.token}/accept`, { cookie: other.cookie, method: 'POST' });
+    const accepted = await call(`/api/invitations/${invite.json.token}/accept`, {
+      cookie: other.cookie,
+      method: 'POST',
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.json.role).toBe('viewer');
     const again = await call(`/api/invitations/${invite.json.token}/accept`, { cookie: other.cookie, method: 'POST' });
@@ -39,13 +49,25 @@ describe('invitations and roles', () => {
   it('refuses an invitation for someone else’s email, and an expired one', async () => {
     const owner = await signUp();
     const intruder = await signUp();
-    const invite = await call(`/api/orgs/${owner.org.slug}/invitations`, { cookie: owner.cookie, body: { email: uniqueEmail('target'), role: 'admin' } });
-    expect((await call(`/api/invitations/${invite.json.token}/accept`, { cookie: intruder.cookie, method: 'POST' })).status).toBe(404);
+    const invite = await call(`/api/orgs/${owner.org.slug}/invitations`, {
+      cookie: owner.cookie,
+      body: { email: uniqueEmail('target'), role: 'admin' },
+    });
+    expect(
+      (await call(`/api/invitations/${invite.json.token}/accept`, { cookie: intruder.cookie, method: 'POST' })).status,
+    ).toBe(404);
 
     const invitee = await signUp();
-    const expiring = await call(`/api/orgs/${owner.org.slug}/invitations`, { cookie: owner.cookie, body: { email: invitee.email, role: 'member' } });
-    await env.DB.prepare(`UPDATE invitations SET expires_at = ? WHERE id = ?`).bind(Date.now() - 1, expiring.json.id).run();
-    expect((await call(`/api/invitations/${expiring.json.token}/accept`, { cookie: invitee.cookie, method: 'POST' })).status).toBe(404);
+    const expiring = await call(`/api/orgs/${owner.org.slug}/invitations`, {
+      cookie: owner.cookie,
+      body: { email: invitee.email, role: 'member' },
+    });
+    await env.DB.prepare(`UPDATE invitations SET expires_at = ? WHERE id = ?`)
+      .bind(Date.now() - 1, expiring.json.id)
+      .run();
+    expect(
+      (await call(`/api/invitations/${expiring.json.token}/accept`, { cookie: invitee.cookie, method: 'POST' })).status,
+    ).toBe(404);
   });
 
   it('viewers read but cannot change; members cannot manage members; admins can, but not owners', async () => {
@@ -56,38 +78,98 @@ describe('invitations and roles', () => {
     const slug = owner.org.slug;
 
     expect((await call(`/api/orgs/${slug}`, { cookie: viewer.cookie })).status).toBe(200);
-    expect((await call(`/api/orgs/${slug}`, { cookie: viewer.cookie, method: 'PATCH', body: { name: 'Nope' } })).status).toBe(403);
-    expect((await call(`/api/orgs/${slug}/invitations`, { cookie: member.cookie, body: { email: uniqueEmail(), role: 'member' } })).status).toBe(403);
+    expect(
+      (await call(`/api/orgs/${slug}`, { cookie: viewer.cookie, method: 'PATCH', body: { name: 'Nope' } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(`/api/orgs/${slug}/invitations`, {
+          cookie: member.cookie,
+          body: { email: uniqueEmail(), role: 'member' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await call(`/api/orgs/${slug}/keys`, { cookie: member.cookie })).status).toBe(403);
     expect((await call(`/api/orgs/${slug}/audit`, { cookie: member.cookie })).status).toBe(403);
 
-    expect((await call(`/api/orgs/${slug}/members/${viewer.user.id}`, { cookie: admin.cookie, method: 'PATCH', body: { role: 'member' } })).status).toBe(200);
-    expect((await call(`/api/orgs/${slug}/members/${member.user.id}`, { cookie: admin.cookie, method: 'PATCH', body: { role: 'owner' } })).status).toBe(403);
-    expect((await call(`/api/orgs/${slug}/members/${owner.user.id}`, { cookie: admin.cookie, method: 'DELETE' })).status).toBe(403);
+    expect(
+      (
+        await call(`/api/orgs/${slug}/members/${viewer.user.id}`, {
+          cookie: admin.cookie,
+          method: 'PATCH',
+          body: { role: 'member' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(`/api/orgs/${slug}/members/${member.user.id}`, {
+          cookie: admin.cookie,
+          method: 'PATCH',
+          body: { role: 'owner' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await call(`/api/orgs/${slug}/members/${owner.user.id}`, { cookie: admin.cookie, method: 'DELETE' })).status,
+    ).toBe(403);
     expect((await call(`/api/orgs/${slug}`, { cookie: admin.cookie, method: 'DELETE' })).status).toBe(403);
-    expect((await call(`/api/orgs/${slug}/members/${viewer.user.id}`, { cookie: admin.cookie, method: 'DELETE' })).status).toBe(204);
+    expect(
+      (await call(`/api/orgs/${slug}/members/${viewer.user.id}`, { cookie: admin.cookie, method: 'DELETE' })).status,
+    ).toBe(204);
     expect((await call(`/api/orgs/${slug}`, { cookie: viewer.cookie })).status).toBe(404);
   });
 
   it('the last owner can neither leave nor be demoted; with a second owner they can', async () => {
     const owner = await signUp();
     const slug = owner.org.slug;
-    expect((await call(`/api/orgs/${slug}/members/${owner.user.id}`, { cookie: owner.cookie, method: 'DELETE' })).status).toBe(409);
-    expect((await call(`/api/orgs/${slug}/members/${owner.user.id}`, { cookie: owner.cookie, method: 'PATCH', body: { role: 'admin' } })).status).toBe(409);
+    expect(
+      (await call(`/api/orgs/${slug}/members/${owner.user.id}`, { cookie: owner.cookie, method: 'DELETE' })).status,
+    ).toBe(409);
+    expect(
+      (
+        await call(`/api/orgs/${slug}/members/${owner.user.id}`, {
+          cookie: owner.cookie,
+          method: 'PATCH',
+          body: { role: 'admin' },
+        })
+      ).status,
+    ).toBe(409);
     const second = await inviteAndJoin(owner.cookie, slug, 'owner');
-    expect((await call(`/api/orgs/${slug}/members/${owner.user.id}`, { cookie: second.cookie, method: 'PATCH', body: { role: 'admin' } })).status).toBe(200);
-    expect((await call(`/api/orgs/${slug}/members/${owner.user.id}`, { cookie: owner.cookie, method: 'DELETE' })).status).toBe(204);
+    expect(
+      (
+        await call(`/api/orgs/${slug}/members/${owner.user.id}`, {
+          cookie: second.cookie,
+          method: 'PATCH',
+          body: { role: 'admin' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call(`/api/orgs/${slug}/members/${owner.user.id}`, { cookie: owner.cookie, method: 'DELETE' })).status,
+    ).toBe(204);
   });
 
   it('audits member and role changes with actor and IP, viewable by admins', async () => {
     const owner = await signUp();
     const member = await inviteAndJoin(owner.cookie, owner.org.slug, 'member');
-    await call(`/api/orgs/${owner.org.slug}/members/${member.user.id}`, { cookie: owner.cookie, method: 'PATCH', body: { role: 'admin' }, ip: '10.1.2.3' });
+    await call(`/api/orgs/${owner.org.slug}/members/${member.user.id}`, {
+      cookie: owner.cookie,
+      method: 'PATCH',
+      body: { role: 'admin' },
+      ip: '10.1.2.3',
+    });
     const audit = await call(`/api/orgs/${owner.org.slug}/audit`, { cookie: owner.cookie });
     expect(audit.status).toBe(200);
     const roleChange = audit.json.data.find((e: { action: string }) => e.action === 'member.role_changed');
-    expect(roleChange).toMatchObject({ actor: { type: 'user', id: owner.user.id }, ip: '10.1.2.3', metadata: { from: 'member', to: 'admin' } });
-    expect(audit.json.data.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['member.invited', 'member.joined', 'auth.signed_up']));
+    expect(roleChange).toMatchObject({
+      actor: { type: 'user', id: owner.user.id },
+      ip: '10.1.2.3',
+      metadata: { from: 'member', to: 'admin' },
+    });
+    expect(audit.json.data.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['member.invited', 'member.joined', 'auth.signed_up']),
+    );
   });
 });
 
@@ -99,12 +181,23 @@ describe('organizations', () => {
     const list = await call('/api/orgs', { cookie: owner.cookie });
     expect(list.json.data.map((o: { slug: string }) => o.slug)).toEqual([owner.org.slug, created.json.slug]);
     const newSlug = `renamed-${crypto.randomUUID().slice(0, 8)}`;
-    const patched = await call(`/api/orgs/${created.json.slug}`, { cookie: owner.cookie, method: 'PATCH', body: { slug: newSlug } });
+    const patched = await call(`/api/orgs/${created.json.slug}`, {
+      cookie: owner.cookie,
+      method: 'PATCH',
+      body: { slug: newSlug },
+    });
     expect(patched.json.slug).toBe(newSlug);
     expect((await call(`/api/orgs/${created.json.slug}`, { cookie: owner.cookie })).status).toBe(404);
-    const taken = await call(`/api/orgs/${newSlug}`, { cookie: owner.cookie, method: 'PATCH', body: { slug: owner.org.slug } });
+    const taken = await call(`/api/orgs/${newSlug}`, {
+      cookie: owner.cookie,
+      method: 'PATCH',
+      body: { slug: owner.org.slug },
+    });
     expect(taken.status).toBe(409);
-    expect((await call(`/api/orgs/${newSlug}`, { cookie: owner.cookie, method: 'PATCH', body: { slug: 'Bad Slug!' } })).status).toBe(400);
+    expect(
+      (await call(`/api/orgs/${newSlug}`, { cookie: owner.cookie, method: 'PATCH', body: { slug: 'Bad Slug!' } }))
+        .status,
+    ).toBe(400);
   });
 
   it('deletes an org: it disappears, its keys stop working', async () => {
@@ -124,11 +217,18 @@ describe('API keys', () => {
     const created = await createKey(owner.cookie, owner.org.slug, { name: 'CI', scopes: ['org:read', 'tasks:write'] });
     expect(created.key).toMatch(/^gc_sk_[0-9A-Za-z]{48}$/);
     expect(created.key.startsWith(created.prefix)).toBe(true);
-    const stored = await env.DB.prepare(`SELECT secret_hash FROM api_keys WHERE id = ?`).bind(created.id).first<{ secret_hash: string }>();
+    const stored = await env.DB.prepare(`SELECT secret_hash FROM api_keys WHERE id = ?`)
+      .bind(created.id)
+      .first<{ secret_hash: string }>();
     expect(stored!.secret_hash).toMatch(/^[0-9a-f]{64}$/);
 
     const list = await call(`/api/orgs/${owner.org.slug}/keys`, { cookie: owner.cookie });
-    expect(list.json.data[0]).toMatchObject({ id: created.id, prefix: created.prefix, name: 'CI', scopes: ['org:read', 'tasks:write'] });
+    expect(list.json.data[0]).toMatchObject({
+      id: created.id,
+      prefix: created.prefix,
+      name: 'CI',
+      scopes: ['org:read', 'tasks:write'],
+    });
     expect(JSON.stringify(list.json)).not.toContain(created.key);
 
     const org = await call('/v1/org', { key: created.key });
@@ -136,7 +236,9 @@ describe('API keys', () => {
     expect(org.json).toMatchObject({ id: owner.org.id, slug: owner.org.slug });
     expect(org.res.headers.get('x-ratelimit-limit')).toBeTruthy();
 
-    expect((await call(`/api/orgs/${owner.org.slug}/keys/${created.id}`, { cookie: owner.cookie, method: 'DELETE' })).status).toBe(204);
+    expect(
+      (await call(`/api/orgs/${owner.org.slug}/keys/${created.id}`, { cookie: owner.cookie, method: 'DELETE' })).status,
+    ).toBe(204);
     const revoked = await call('/v1/org', { key: created.key });
     expect(revoked.status).toBe(401);
     expect(revoked.json.error.message).toMatch(/revoked/);
@@ -160,8 +262,13 @@ describe('API keys', () => {
 
   it('refuses expired, malformed and unknown keys with 401', async () => {
     const owner = await signUp();
-    const expiring = await createKey(owner.cookie, owner.org.slug, { name: 'short', expires_at: new Date(Date.now() + 60_000).toISOString() });
-    await env.DB.prepare(`UPDATE api_keys SET expires_at = ? WHERE id = ?`).bind(Date.now() - 1, expiring.id).run();
+    const expiring = await createKey(owner.cookie, owner.org.slug, {
+      name: 'short',
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
+    await env.DB.prepare(`UPDATE api_keys SET expires_at = ? WHERE id = ?`)
+      .bind(Date.now() - 1, expiring.id)
+      .run();
     await env.KV.delete(`apikey:${expiring.prefix}`);
     expect((await call('/v1/org', { key: expiring.key })).status).toBe(401);
     expect((await call('/v1/org', { key: 'gc_sk_short' })).status).toBe(401);
@@ -174,8 +281,18 @@ describe('API keys', () => {
 
   it('refuses a past expiry and unknown scopes', async () => {
     const owner = await signUp();
-    expect((await call(`/api/orgs/${owner.org.slug}/keys`, { cookie: owner.cookie, body: { name: 'x', expires_at: '2001-01-01T00:00:00Z' } })).status).toBe(400);
-    expect((await call(`/api/orgs/${owner.org.slug}/keys`, { cookie: owner.cookie, body: { name: 'x', scopes: ['root'] } })).status).toBe(400);
+    expect(
+      (
+        await call(`/api/orgs/${owner.org.slug}/keys`, {
+          cookie: owner.cookie,
+          body: { name: 'x', expires_at: '2001-01-01T00:00:00Z' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call(`/api/orgs/${owner.org.slug}/keys`, { cookie: owner.cookie, body: { name: 'x', scopes: ['root'] } }))
+        .status,
+    ).toBe(400);
   });
 
   it('a session may call /v1 with X-Organization; not a member → 404', async () => {

@@ -60,7 +60,9 @@ describe('agent-runs queue consumer', () => {
     const hub = getOrgHub(env, { orgId: org });
     // Bind the object to another org: the hub refuses the delivery, so the consumer must retry.
     await hub.publish(`${org}-other`, 'test.bound', {});
-    const batch = createMessageBatch<unknown>('agent-runs', [{ id: 'm1', timestamp: Date.now(), attempts: 3, body: runMessage(org) }]);
+    const batch = createMessageBatch<unknown>('agent-runs', [
+      { id: 'm1', timestamp: Date.now(), attempts: 3, body: runMessage(org) },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
@@ -71,7 +73,9 @@ describe('agent-runs queue consumer', () => {
   it('acks dead letters once recorded', async () => {
     const org = orgId();
     const message = runMessage(org);
-    const batch = createMessageBatch<unknown>('agent-runs-dlq', [{ id: 'd1', timestamp: Date.now(), attempts: 6, body: message }]);
+    const batch = createMessageBatch<unknown>('agent-runs-dlq', [
+      { id: 'd1', timestamp: Date.now(), attempts: 6, body: message },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['d1']);
@@ -94,13 +98,17 @@ describe('OrgHub', () => {
     const org = orgId();
     const hub = getOrgHub(env, { orgId: org });
     await hub.publish(org, 'test.one', {});
-    expect(await rpcError(() => hub.publish('org_someone_else', 'test.two', {}))).toMatch(/called for org_someone_else/);
+    expect(await rpcError(() => hub.publish('org_someone_else', 'test.two', {}))).toMatch(
+      /called for org_someone_else/,
+    );
   });
 
   it('validates RPC arguments', async () => {
     const org = orgId();
     const hub = getOrgHub(env, { orgId: org });
-    expect(await rpcError(() => hub.deliverRun({ kind: 'run_task', orgId: org } as unknown as RunTaskMessage))).toMatch(/ZodError|invalid/i);
+    expect(await rpcError(() => hub.deliverRun({ kind: 'run_task', orgId: org } as unknown as RunTaskMessage))).toMatch(
+      /ZodError|invalid/i,
+    );
     expect(await rpcError(() => hub.publish(org, '', {}))).toMatch(/ZodError|invalid/i);
   });
 });
@@ -108,13 +116,25 @@ describe('OrgHub', () => {
 describe('scheduled sweep', () => {
   it('deletes expired sessions and keeps live ones', async () => {
     const userId = `usr_${crypto.randomUUID()}`;
-    await env.DB.prepare(`INSERT INTO users (id, email, name) VALUES (?, ?, 'Sweep Test')`).bind(userId, `${userId}@example.com`).run();
+    await env.DB.prepare(`INSERT INTO users (id, email, name) VALUES (?, ?, 'Sweep Test')`)
+      .bind(userId, `${userId}@example.com`)
+      .run();
     await env.DB.batch([
-      env.DB.prepare(`INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)`).bind(`expired-${userId}`, userId, Date.now() - 1000),
-      env.DB.prepare(`INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)`).bind(`live-${userId}`, userId, Date.now() + 60_000),
+      env.DB.prepare(`INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)`).bind(
+        `expired-${userId}`,
+        userId,
+        Date.now() - 1000,
+      ),
+      env.DB.prepare(`INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)`).bind(
+        `live-${userId}`,
+        userId,
+        Date.now() + 60_000,
+      ),
     ]);
     await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env, createExecutionContext());
-    const { results } = await env.DB.prepare(`SELECT id FROM sessions WHERE user_id = ?`).bind(userId).all<{ id: string }>();
+    const { results } = await env.DB.prepare(`SELECT id FROM sessions WHERE user_id = ?`)
+      .bind(userId)
+      .all<{ id: string }>();
     expect(results.map((row) => row.id)).toEqual([`live-${userId}`]);
   });
 
@@ -122,14 +142,28 @@ describe('scheduled sweep', () => {
     const recent = `org_${crypto.randomUUID()}`;
     const old = `org_${crypto.randomUUID()}`;
     await env.DB.batch([
-      env.DB.prepare(`INSERT INTO organizations (id, name, slug, deleted_at) VALUES (?, 'Old', ?, ?)`).bind(old, `old-${old.slice(4, 12)}`, Date.now() - 8 * 24 * 3600 * 1000),
-      env.DB.prepare(`INSERT INTO organizations (id, name, slug, deleted_at) VALUES (?, 'Recent', ?, ?)`).bind(recent, `recent-${recent.slice(4, 12)}`, Date.now() - 1000),
-      env.DB.prepare(`INSERT INTO agents (id, organization_id, slug, name, role, department, level, personality, tool_permissions, avatar_color) VALUES (?, ?, 'a', 'A', 'r', 'd', 'l', 'p', '[]', '#000000')`).bind(`agt_${old}`, old),
+      env.DB.prepare(`INSERT INTO organizations (id, name, slug, deleted_at) VALUES (?, 'Old', ?, ?)`).bind(
+        old,
+        `old-${old.slice(4, 12)}`,
+        Date.now() - 8 * 24 * 3600 * 1000,
+      ),
+      env.DB.prepare(`INSERT INTO organizations (id, name, slug, deleted_at) VALUES (?, 'Recent', ?, ?)`).bind(
+        recent,
+        `recent-${recent.slice(4, 12)}`,
+        Date.now() - 1000,
+      ),
+      env.DB.prepare(
+        `INSERT INTO agents (id, organization_id, slug, name, role, department, level, personality, tool_permissions, avatar_color) VALUES (?, ?, 'a', 'A', 'r', 'd', 'l', 'p', '[]', '#000000')`,
+      ).bind(`agt_${old}`, old),
     ]);
     await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env, createExecutionContext());
-    const left = await env.DB.prepare(`SELECT id FROM organizations WHERE id IN (?, ?)`).bind(old, recent).all<{ id: string }>();
+    const left = await env.DB.prepare(`SELECT id FROM organizations WHERE id IN (?, ?)`)
+      .bind(old, recent)
+      .all<{ id: string }>();
     expect(left.results.map((r) => r.id)).toEqual([recent]);
-    const agents = await env.DB.prepare(`SELECT COUNT(*) AS n FROM agents WHERE organization_id = ?`).bind(old).first<{ n: number }>();
+    const agents = await env.DB.prepare(`SELECT COUNT(*) AS n FROM agents WHERE organization_id = ?`)
+      .bind(old)
+      .first<{ n: number }>();
     expect(agents!.n).toBe(0);
   });
 });

@@ -3,7 +3,21 @@ import { describe, expect, it, vi } from 'vitest';
 import { getOrgHub } from '../../core/org-hub-client';
 import { call, createKey, signUp } from './helpers';
 
-async function setup(scopes = ['org:read', 'agents:read', 'agents:write', 'tasks:read', 'tasks:write', 'schedules:read', 'schedules:write', 'messages:read', 'messages:write', 'activity:read', 'usage:read']) {
+async function setup(
+  scopes = [
+    'org:read',
+    'agents:read',
+    'agents:write',
+    'tasks:read',
+    'tasks:write',
+    'schedules:read',
+    'schedules:write',
+    'messages:read',
+    'messages:write',
+    'activity:read',
+    'usage:read',
+  ],
+) {
   const owner = await signUp();
   const { key } = await createKey(owner.cookie, owner.org.slug, { name: 'engine', scopes });
   return { ...owner, key };
@@ -27,7 +41,14 @@ describe('tasks through the real queue and OrgHub', () => {
     const { key } = await setup();
     const created = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Review PR #42' } });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ agent: { slug: 'sable', name: 'Sable' }, title: 'Review PR #42', status: expect.stringMatching(/pending|queued/), priority: 'normal', depends_on: [], parent_id: null });
+    expect(created.json).toMatchObject({
+      agent: { slug: 'sable', name: 'Sable' },
+      title: 'Review PR #42',
+      status: expect.stringMatching(/pending|queued/),
+      priority: 'normal',
+      depends_on: [],
+      parent_id: null,
+    });
     const done = await waitForStatus(key, created.json.id, 'completed');
     expect(done.result).toContain('Sable completed');
     expect(done.progress).toBe(100);
@@ -40,7 +61,9 @@ describe('tasks through the real queue and OrgHub', () => {
     expect(done.runs[0]).toMatchObject({ attempt: 1, provider: 'simulated', simulated: true, outcome: 'completed' });
 
     const steps = await call(`/v1/runs/${done.runs[0].id}/steps`, { key });
-    const kinds = steps.json.data.map((s: { type: string; tool_name: string | null }) => `${s.type}${s.tool_name ? `:${s.tool_name}` : ''}`);
+    const kinds = steps.json.data.map(
+      (s: { type: string; tool_name: string | null }) => `${s.type}${s.tool_name ? `:${s.tool_name}` : ''}`,
+    );
     expect(kinds).toContain('tool_use:update_progress');
     expect(kinds).toContain('tool_use:finish_task');
 
@@ -55,7 +78,10 @@ describe('tasks through the real queue and OrgHub', () => {
 
   it('delegation: Marcus hands part to Yuki; the child runs first, then the parent completes with its result', async () => {
     const { key } = await setup();
-    const created = await call('/v1/tasks', { key, body: { agent: 'marcus', description: 'Plan the launch; ask Yuki for the capacity review' } });
+    const created = await call('/v1/tasks', {
+      key,
+      body: { agent: 'marcus', description: 'Plan the launch; ask Yuki for the capacity review' },
+    });
     const parent = await waitForStatus(key, created.json.id, 'completed', 20_000);
     expect(parent.children).toHaveLength(1);
     const child = parent.children[0];
@@ -71,8 +97,14 @@ describe('tasks through the real queue and OrgHub', () => {
 
   it('dependencies: a task waits for its dependency, and is blocked when it fails, then unblocks on retry', async () => {
     const { key } = await setup();
-    const first = await call('/v1/tasks', { key, body: { agent: 'graham', description: 'Pull the numbers [simulate:fail]', max_attempts: 1 } });
-    const second = await call('/v1/tasks', { key, body: { agent: 'devonte', description: 'Build the chart', depends_on: [first.json.id] } });
+    const first = await call('/v1/tasks', {
+      key,
+      body: { agent: 'graham', description: 'Pull the numbers [simulate:fail]', max_attempts: 1 },
+    });
+    const second = await call('/v1/tasks', {
+      key,
+      body: { agent: 'devonte', description: 'Build the chart', depends_on: [first.json.id] },
+    });
     expect(second.status).toBe(201);
     const failed = await waitForStatus(key, first.json.id, 'failed');
     expect(failed.error).toMatch(/Simulated model failure/);
@@ -87,16 +119,24 @@ describe('tasks through the real queue and OrgHub', () => {
 
   it('retries a failed first attempt with backoff and completes on the second', async () => {
     const { key, org } = await setup();
-    const created = await call('/v1/tasks', { key, body: { agent: 'yuki', description: 'Flaky check [simulate:fail-once]' } });
-    await vi.waitFor(async () => {
-      const task = (await call(`/v1/tasks/${created.json.id}`, { key })).json;
-      expect(task.runs.length).toBe(1);
-      expect(task.runs[0].outcome).toBe('failed');
-      expect(task.status).toBe('pending');
-      expect(task.scheduled_for).not.toBeNull();
-    }, { timeout: 10_000, interval: 100 });
+    const created = await call('/v1/tasks', {
+      key,
+      body: { agent: 'yuki', description: 'Flaky check [simulate:fail-once]' },
+    });
+    await vi.waitFor(
+      async () => {
+        const task = (await call(`/v1/tasks/${created.json.id}`, { key })).json;
+        expect(task.runs.length).toBe(1);
+        expect(task.runs[0].outcome).toBe('failed');
+        expect(task.status).toBe('pending');
+        expect(task.scheduled_for).not.toBeNull();
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     // The backoff is seconds long: run the hub's alarm as if the time had come.
-    await env.DB.prepare(`UPDATE tasks SET scheduled_for = ? WHERE id = ?`).bind(Date.now() - 1, created.json.id).run();
+    await env.DB.prepare(`UPDATE tasks SET scheduled_for = ? WHERE id = ?`)
+      .bind(Date.now() - 1, created.json.id)
+      .run();
     await runDurableObjectAlarm(getOrgHub(env, { orgId: org.id }));
     const done = await waitForStatus(key, created.json.id, 'completed');
     expect(done.attempts).toBe(2);
@@ -105,16 +145,22 @@ describe('tasks through the real queue and OrgHub', () => {
 
   it('cancel stops a running task; a completed task cannot be cancelled; retry queues it again', async () => {
     const { key } = await setup();
-    const slow = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Slow review [simulate:think=400]' } });
+    const slow = await call('/v1/tasks', {
+      key,
+      body: { agent: 'sable', description: 'Slow review [simulate:think=400]' },
+    });
     await waitForStatus(key, slow.json.id, 'running');
     const cancelled = await call(`/v1/tasks/${slow.json.id}/cancel`, { key, method: 'POST' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.json.status).toBe('cancelled');
-    await vi.waitFor(async () => {
-      const task = (await call(`/v1/tasks/${slow.json.id}`, { key })).json;
-      expect(task.status).toBe('cancelled');
-      expect(task.runs[0]?.outcome).toBe('cancelled');
-    }, { timeout: 10_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const task = (await call(`/v1/tasks/${slow.json.id}`, { key })).json;
+        expect(task.status).toBe('cancelled');
+        expect(task.runs[0]?.outcome).toBe('cancelled');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     const again = await call(`/v1/tasks/${slow.json.id}/cancel`, { key, method: 'POST' });
     expect(again.status).toBe(409);
 
@@ -154,7 +200,16 @@ describe('tasks through the real queue and OrgHub', () => {
 
   it('lists with filters and cursor pagination', async () => {
     const { key } = await setup();
-    for (let i = 0; i < 5; i++) await call('/v1/tasks', { key, body: { agent: i % 2 ? 'yuki' : 'graham', description: `Report ${i}`, priority: i === 0 ? 'urgent' : 'low', scheduled_for: new Date(Date.now() + 3600_000).toISOString() } });
+    for (let i = 0; i < 5; i++)
+      await call('/v1/tasks', {
+        key,
+        body: {
+          agent: i % 2 ? 'yuki' : 'graham',
+          description: `Report ${i}`,
+          priority: i === 0 ? 'urgent' : 'low',
+          scheduled_for: new Date(Date.now() + 3600_000).toISOString(),
+        },
+      });
     const page1 = await call('/v1/tasks?limit=2', { key });
     expect(page1.json.data).toHaveLength(2);
     expect(page1.json.next_cursor).toBeTruthy();
@@ -174,7 +229,11 @@ describe('large pages', () => {
   it('lists a full page of 100 tasks (D1 binds at most 100 parameters per statement)', async () => {
     const { key } = await setup();
     const later = new Date(Date.now() + 3600_000).toISOString();
-    for (let i = 0; i < 101; i++) await call('/v1/tasks', { key, body: { agent: ['sable', 'yuki', 'graham'][i % 3], description: `Bulk ${i}`, scheduled_for: later } });
+    for (let i = 0; i < 101; i++)
+      await call('/v1/tasks', {
+        key,
+        body: { agent: ['sable', 'yuki', 'graham'][i % 3], description: `Bulk ${i}`, scheduled_for: later },
+      });
     const page = await call('/v1/tasks?limit=100', { key });
     expect(page.status).toBe(200);
     expect(page.json.data).toHaveLength(100);
@@ -184,13 +243,18 @@ describe('large pages', () => {
 
 describe('bad input on tasks (nothing half-written)', () => {
   async function taskCount(orgId: string) {
-    return (await env.DB.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE organization_id = ?`).bind(orgId).first<{ n: number }>())!.n;
+    return (await env.DB.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE organization_id = ?`)
+      .bind(orgId)
+      .first<{ n: number }>())!.n;
   }
 
   it('unknown agent, paused agent, foreign ids, oversize, invalid priority, past scheduled_for', async () => {
     const { key, org, cookie } = await setup();
     const other = await setup();
-    const foreign = await call('/v1/tasks', { key: other.key, body: { agent: 'sable', description: 'Theirs', scheduled_for: new Date(Date.now() + 3600_000).toISOString() } });
+    const foreign = await call('/v1/tasks', {
+      key: other.key,
+      body: { agent: 'sable', description: 'Theirs', scheduled_for: new Date(Date.now() + 3600_000).toISOString() },
+    });
 
     const cases: Array<[Record<string, unknown>, number, string]> = [
       [{ agent: 'nobody', description: 'x' }, 404, 'agent'],
@@ -236,12 +300,17 @@ describe('agents', () => {
   it('creates, updates, refuses manager cycles, archives an agent with history, and enforces the plan count', async () => {
     const { key, org } = await setup();
     // Starter trial in the hosted edition is 5; this edition is self-hosted (unlimited), so set Free (3).
-    const created = await call('/v1/agents', { key, body: { name: 'Nova', role: 'Designer', personality: 'Thoughtful and visual.', manager: 'devonte' } });
+    const created = await call('/v1/agents', {
+      key,
+      body: { name: 'Nova', role: 'Designer', personality: 'Thoughtful and visual.', manager: 'devonte' },
+    });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ slug: 'nova', name: 'Nova', status: 'idle' });
     const cycle = await call('/v1/agents/devonte', { key, method: 'PATCH', body: { manager: 'nova' } });
     expect(cycle.status).toBe(409);
-    expect((await call('/v1/agents/nova', { key, method: 'PATCH', body: { role: 'Lead Designer' } })).json.role).toBe('Lead Designer');
+    expect((await call('/v1/agents/nova', { key, method: 'PATCH', body: { role: 'Lead Designer' } })).json.role).toBe(
+      'Lead Designer',
+    );
     const dup = await call('/v1/agents', { key, body: { name: 'Nova', role: 'x', personality: 'y' } });
     expect(dup.status).toBe(409);
 
@@ -276,28 +345,44 @@ describe('reliability', () => {
     const created = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Only once' } });
     const done = await waitForStatus(key, created.json.id, 'completed');
     const hub = getOrgHub(env, { orgId: org.id });
-    const again = await hub.deliverRun({ kind: 'run_task', orgId: org.id, taskId: done.id, attempt: 1, enqueuedAt: Date.now() });
+    const again = await hub.deliverRun({
+      kind: 'run_task',
+      orgId: org.id,
+      taskId: done.id,
+      attempt: 1,
+      enqueuedAt: Date.now(),
+    });
     expect(again.outcome).toBe('duplicate');
-    const runs = await env.DB.prepare(`SELECT COUNT(*) AS n FROM agent_runs WHERE task_id = ?`).bind(done.id).first<{ n: number }>();
+    const runs = await env.DB.prepare(`SELECT COUNT(*) AS n FROM agent_runs WHERE task_id = ?`)
+      .bind(done.id)
+      .first<{ n: number }>();
     expect(runs!.n).toBe(1);
   });
 
   it('the watchdog re-queues a run orphaned by a Durable Object crash, and it completes', async () => {
     const { key, org } = await setup();
-    const created = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Long one [simulate:think=1500]' } });
+    const created = await call('/v1/tasks', {
+      key,
+      body: { agent: 'sable', description: 'Long one [simulate:think=1500]' },
+    });
     await waitForStatus(key, created.json.id, 'running');
     const hub = getOrgHub(env, { orgId: org.id });
     // Kill the object mid-run (in-flight calls fail); the next instance finds the orphan.
     await abortAllDurableObjects();
     await hub.ping();
     await runDurableObjectAlarm(hub);
-    const task = await vi.waitFor(async () => {
-      const t = (await call(`/v1/tasks/${created.json.id}`, { key })).json;
-      expect(t.runs[0].outcome).toBe('failed');
-      return t;
-    }, { timeout: 10_000, interval: 100 });
+    const task = await vi.waitFor(
+      async () => {
+        const t = (await call(`/v1/tasks/${created.json.id}`, { key })).json;
+        expect(t.runs[0].outcome).toBe('failed');
+        return t;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     expect(task.runs[0].error).toMatch(/interrupted/);
-    await env.DB.prepare(`UPDATE tasks SET scheduled_for = ? WHERE id = ?`).bind(Date.now() - 1, created.json.id).run();
+    await env.DB.prepare(`UPDATE tasks SET scheduled_for = ? WHERE id = ?`)
+      .bind(Date.now() - 1, created.json.id)
+      .run();
     await runDurableObjectAlarm(hub);
     const done = await waitForStatus(key, created.json.id, 'completed', 20_000);
     expect(done.attempts).toBe(2);
@@ -305,9 +390,20 @@ describe('reliability', () => {
 
   it('a queued task whose message was lost is re-sent by the watchdog and runs once', async () => {
     const { key, org } = await setup();
-    const created = await call('/v1/tasks', { key, body: { agent: 'yuki', description: 'Lost in transit', scheduled_for: new Date(Date.now() + 3600_000).toISOString() } });
+    const created = await call('/v1/tasks', {
+      key,
+      body: {
+        agent: 'yuki',
+        description: 'Lost in transit',
+        scheduled_for: new Date(Date.now() + 3600_000).toISOString(),
+      },
+    });
     // Admitted, but the message never reached the hub (consumed by a process that crashed).
-    await env.DB.prepare(`UPDATE tasks SET status = 'queued', attempts = 1, queued_at = ?, scheduled_for = NULL WHERE id = ?`).bind(Date.now() - 5 * 60_000, created.json.id).run();
+    await env.DB.prepare(
+      `UPDATE tasks SET status = 'queued', attempts = 1, queued_at = ?, scheduled_for = NULL WHERE id = ?`,
+    )
+      .bind(Date.now() - 5 * 60_000, created.json.id)
+      .run();
     await runDurableObjectAlarm(getOrgHub(env, { orgId: org.id }));
     const done = await waitForStatus(key, created.json.id, 'completed');
     expect(done.runs).toHaveLength(1);
@@ -316,10 +412,20 @@ describe('reliability', () => {
 
   it('a dead-lettered delivery fails the task with the reason', async () => {
     const { key, org } = await setup();
-    const created = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Will be lost', scheduled_for: new Date(Date.now() + 3600_000).toISOString() } });
+    const created = await call('/v1/tasks', {
+      key,
+      body: {
+        agent: 'sable',
+        description: 'Will be lost',
+        scheduled_for: new Date(Date.now() + 3600_000).toISOString(),
+      },
+    });
     // Simulate admission without a delivery: mark queued, then the DLQ reports it.
     await env.DB.prepare(`UPDATE tasks SET status = 'queued', attempts = 1 WHERE id = ?`).bind(created.json.id).run();
-    await getOrgHub(env, { orgId: org.id }).recordDeadLetter({ kind: 'run_task', orgId: org.id, taskId: created.json.id, attempt: 1, enqueuedAt: Date.now() }, 'gave up after 6 deliveries');
+    await getOrgHub(env, { orgId: org.id }).recordDeadLetter(
+      { kind: 'run_task', orgId: org.id, taskId: created.json.id, attempt: 1, enqueuedAt: Date.now() },
+      'gave up after 6 deliveries',
+    );
     const task = (await call(`/v1/tasks/${created.json.id}`, { key })).json;
     expect(task.status).toBe('failed');
     expect(task.error).toMatch(/could not be delivered: gave up after 6 deliveries/);
@@ -329,9 +435,31 @@ describe('reliability', () => {
 describe('schedules', () => {
   it('validates cron and time zone, and the alarm creates the task once per tick', async () => {
     const { key, org } = await setup();
-    expect((await call('/v1/schedules', { key, body: { name: 'Bad', cron: 'every day', task: { agent: 'yuki', description: 'x' } } })).status).toBe(400);
-    expect((await call('/v1/schedules', { key, body: { name: 'Bad', cron: '0 9 * * *', timezone: 'Mars/Olympus', task: { agent: 'yuki', description: 'x' } } })).status).toBe(400);
-    const created = await call('/v1/schedules', { key, body: { name: 'Morning check', cron: '0 9 * * 1-5', timezone: 'Europe/Paris', task: { agent: 'yuki', description: 'Check the dashboards' } } });
+    expect(
+      (
+        await call('/v1/schedules', {
+          key,
+          body: { name: 'Bad', cron: 'every day', task: { agent: 'yuki', description: 'x' } },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('/v1/schedules', {
+          key,
+          body: { name: 'Bad', cron: '0 9 * * *', timezone: 'Mars/Olympus', task: { agent: 'yuki', description: 'x' } },
+        })
+      ).status,
+    ).toBe(400);
+    const created = await call('/v1/schedules', {
+      key,
+      body: {
+        name: 'Morning check',
+        cron: '0 9 * * 1-5',
+        timezone: 'Europe/Paris',
+        task: { agent: 'yuki', description: 'Check the dashboards' },
+      },
+    });
     expect(created.status).toBe(201);
     expect(created.json.next_run_at).not.toBeNull();
     // Make it due now, then fire the alarm twice: one task only.
@@ -342,11 +470,15 @@ describe('schedules', () => {
     await env.DB.prepare(`UPDATE schedules SET next_run_at = ? WHERE id = ?`).bind(tick, created.json.id).run();
     await runDurableObjectAlarm(hub);
     const tasks = await call('/v1/tasks?agent=yuki', { key });
-    expect(tasks.json.data.filter((t: { metadata: { schedule_id?: string } }) => t.metadata.schedule_id === created.json.id)).toHaveLength(1);
+    expect(
+      tasks.json.data.filter((t: { metadata: { schedule_id?: string } }) => t.metadata.schedule_id === created.json.id),
+    ).toHaveLength(1);
     const after = (await call('/v1/schedules', { key })).json.data[0];
     expect(Date.parse(after.next_run_at)).toBeGreaterThan(Date.now());
     expect(after.last_run_at).not.toBeNull();
-    expect((await call(`/v1/schedules/${created.json.id}`, { key, method: 'PATCH', body: { enabled: false } })).json.enabled).toBe(false);
+    expect(
+      (await call(`/v1/schedules/${created.json.id}`, { key, method: 'PATCH', body: { enabled: false } })).json.enabled,
+    ).toBe(false);
     expect((await call(`/v1/schedules/${created.json.id}`, { key, method: 'DELETE' })).status).toBe(204);
   });
 });
@@ -357,11 +489,14 @@ describe('messages', () => {
     const sent = await call('/v1/messages', { key, body: { agent: 'sable', body: 'Can you look at the flaky test?' } });
     expect(sent.status).toBe(201);
     await waitForStatus(key, sent.json.task.id, 'completed');
-    const thread = await vi.waitFor(async () => {
-      const t = (await call(`/v1/threads/${sent.json.thread_id}`, { key })).json;
-      expect(t.messages).toHaveLength(2);
-      return t;
-    }, { timeout: 5_000, interval: 100 });
+    const thread = await vi.waitFor(
+      async () => {
+        const t = (await call(`/v1/threads/${sent.json.thread_id}`, { key })).json;
+        expect(t.messages).toHaveLength(2);
+        return t;
+      },
+      { timeout: 5_000, interval: 100 },
+    );
     expect(thread.messages[0]).toMatchObject({ sender: { type: 'api_key' }, body: 'Can you look at the flaky test?' });
     expect(thread.messages[1].sender.type).toBe('agent');
     expect(thread.messages[1].body).toContain('Sable completed');

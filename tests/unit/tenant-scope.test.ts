@@ -31,7 +31,10 @@ function sourceFiles(dir: string): string[] {
 export function findUnscopedAccess(source: string): string[] {
   const found: string[] = [];
   const symbols = tableSymbols.join('|');
-  const builder = new RegExp(`\\.(from|insert|update|delete|innerJoin|leftJoin|rightJoin|fullJoin)\\(\\s*(${symbols})\\b`, 'g');
+  const builder = new RegExp(
+    `\\.(from|insert|update|delete|innerJoin|leftJoin|rightJoin|fullJoin)\\(\\s*(${symbols})\\b`,
+    'g',
+  );
   const relational = new RegExp(`\\.query\\.(${symbols})\\b`, 'g');
   const rawSql = new RegExp(`\\b(FROM|INTO|UPDATE|JOIN)\\s+["'\`]?(${tableSqlNames.join('|')})\\b`, 'gi');
   for (const pattern of [builder, relational]) for (const match of source.matchAll(pattern)) found.push(match[0]);

@@ -7,7 +7,13 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { type CachedKey, verifyApiKey } from '../../core/auth/api-keys';
 import { verifyClerkSession } from '../../core/auth/clerk';
-import { SESSION_COOKIE, type Session, type SessionUser, sessionCookieOptions, validateSession } from '../../core/auth/sessions';
+import {
+  SESSION_COOKIE,
+  type Session,
+  type SessionUser,
+  sessionCookieOptions,
+  validateSession,
+} from '../../core/auth/sessions';
 import { getDb } from '../../core/db/client';
 import type { Role } from '../../core/db/schema';
 import { ApiError } from '../../core/errors';
@@ -50,11 +56,17 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     c.set('auth', null);
     if (authorization) {
       const [scheme, credential] = authorization.split(/\s+/, 2);
-      if (scheme?.toLowerCase() !== 'bearer' || !credential) throw new ApiError('unauthorized', 'Use "Authorization: Bearer <key>".');
+      if (scheme?.toLowerCase() !== 'bearer' || !credential)
+        throw new ApiError('unauthorized', 'Use "Authorization: Bearer <key>".');
       if (credential.startsWith('gc_sk_')) {
         const check = await verifyApiKey(db, c.env.KV, credential);
         if (!check.ok) {
-          throw new ApiError('unauthorized', check.reason === 'malformed' ? 'That is not a valid API key.' : `The API key is ${check.reason === 'unknown' ? 'not valid' : check.reason}.`);
+          throw new ApiError(
+            'unauthorized',
+            check.reason === 'malformed'
+              ? 'That is not a valid API key.'
+              : `The API key is ${check.reason === 'unknown' ? 'not valid' : check.reason}.`,
+          );
         }
         c.executionCtx.waitUntil(check.touch());
         c.set('auth', { kind: 'api_key', key: check.key });
@@ -70,7 +82,8 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       const validated = await validateSession(db, token);
       if (validated) {
         c.set('auth', { kind: 'session', user: validated.user, session: validated.session, token });
-        if (validated.extended) setCookie(c, SESSION_COOKIE, token, sessionCookieOptions(validated.session.expiresAt - Date.now()));
+        if (validated.extended)
+          setCookie(c, SESSION_COOKIE, token, sessionCookieOptions(validated.session.expiresAt - Date.now()));
       }
     }
     await next();
@@ -101,7 +114,11 @@ export function requireOrg(): MiddlewareHandler<AppEnv> {
       });
       if (!org || org.deletedAt) throw new ApiError('unauthorized', 'The API key is not valid.');
       c.set('org', {
-        ctx: { orgId: org.id, actor: { type: 'api_key', id: auth.key.id, scopes: auth.key.scopes }, role: API_KEY_ROLE },
+        ctx: {
+          orgId: org.id,
+          actor: { type: 'api_key', id: auth.key.id, scopes: auth.key.scopes },
+          role: API_KEY_ROLE,
+        },
         organization: org,
         scopes: auth.key.scopes,
       });

@@ -37,7 +37,8 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof HTTPException) {
     // Hono's own: the JSON validator's parse failure, for one.
     const status = err.status as ContentfulStatusCode;
-    const code = status === 400 && /json/i.test(err.message) ? 'invalid_json' : status === 400 ? 'bad_request' : 'http_error';
+    const code =
+      status === 400 && /json/i.test(err.message) ? 'invalid_json' : status === 400 ? 'bad_request' : 'http_error';
     const message = code === 'invalid_json' ? 'The request body is not valid JSON.' : err.message || 'Request failed.';
     return errorResponse(c, status, code, message);
   }
@@ -47,7 +48,12 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     path: c.req.path,
     error: err instanceof Error ? { name: err.name, message: err.message } : String(err),
   });
-  return errorResponse(c, 500, 'internal_error', 'Something went wrong on our side. Quote the request id if you contact support.');
+  return errorResponse(
+    c,
+    500,
+    'internal_error',
+    'Something went wrong on our side. Quote the request id if you contact support.',
+  );
 };
 
 export function notFoundEnvelope(c: Context<AppEnv>): Response {
@@ -55,7 +61,14 @@ export function notFoundEnvelope(c: Context<AppEnv>): Response {
 }
 
 export function methodNotAllowedEnvelope(c: Context<AppEnv>, allowed: string[]): Response {
-  return errorResponse(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here. Allowed: ${allowed.join(', ')}.`, undefined, {
-    Allow: allowed.join(', '),
-  });
+  return errorResponse(
+    c,
+    405,
+    'method_not_allowed',
+    `${c.req.method} is not allowed here. Allowed: ${allowed.join(', ')}.`,
+    undefined,
+    {
+      Allow: allowed.join(', '),
+    },
+  );
 }

@@ -17,9 +17,13 @@ export function requireJsonBody(): MiddlewareHandler<AppEnv> {
       const length = c.req.header('content-length');
       const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
       if (hasBody && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type ?? '')) {
-        throw new ApiError('unsupported_media_type', 'Send the request body as JSON with "Content-Type: application/json".', {
-          received: type ?? null,
-        });
+        throw new ApiError(
+          'unsupported_media_type',
+          'Send the request body as JSON with "Content-Type: application/json".',
+          {
+            received: type ?? null,
+          },
+        );
       }
     }
     await next();

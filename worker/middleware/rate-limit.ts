@@ -27,12 +27,17 @@ export async function enforceRateLimit(c: Context<AppEnv>, bucket: string, rule:
   const decision = await rateLimiterFor(c.env.KV).hit(bucket, rule, (work) => c.executionCtx.waitUntil(work));
   applyHeaders(c, decision);
   if (!decision.allowed) {
-    throw new ApiError('rate_limited', `Too many requests. Try again in ${decision.retryAfterSeconds} s.`, { limit: decision.limit, reset_at: decision.resetAt }, {
-      'Retry-After': String(decision.retryAfterSeconds),
-      'X-RateLimit-Limit': String(decision.limit),
-      'X-RateLimit-Remaining': '0',
-      'X-RateLimit-Reset': String(decision.resetAt),
-    });
+    throw new ApiError(
+      'rate_limited',
+      `Too many requests. Try again in ${decision.retryAfterSeconds} s.`,
+      { limit: decision.limit, reset_at: decision.resetAt },
+      {
+        'Retry-After': String(decision.retryAfterSeconds),
+        'X-RateLimit-Limit': String(decision.limit),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': String(decision.resetAt),
+      },
+    );
   }
 }
 

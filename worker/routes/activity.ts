@@ -5,7 +5,7 @@ import { activityLog, usagePeriods } from '../../core/db/schema';
 import { getPlan, type PlanId } from '../../core/plans';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
-import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
+import { errorResponses, jsonResponse } from '../schemas/common';
 import { ActivitySchema, list } from '../schemas/resources';
 import { tenant } from '../tenant';
 
@@ -20,18 +20,34 @@ export const activityRoutes = createApiApp()
       summary: 'The activity feed, newest first',
       security: [{ bearer: [] }],
       middleware: requireScope('activity:read'),
-      request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(64).optional() }) },
+      request: {
+        query: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(100).default(50),
+          cursor: z.string().max(64).optional(),
+        }),
+      },
       responses: { 200: jsonResponse(list(ActivitySchema), 'Activity'), ...errorResponses(400, 401, 403, 429) },
     }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
       const { limit, cursor } = c.req.valid('query');
-      const rows = await t.scope.select(activityLog, cursor ? lt(activityLog.id, cursor) : undefined).orderBy(desc(activityLog.id)).limit(limit + 1);
+      const rows = await t.scope
+        .select(activityLog, cursor ? lt(activityLog.id, cursor) : undefined)
+        .orderBy(desc(activityLog.id))
+        .limit(limit + 1);
       const page = rows.slice(0, limit);
       return c.json(
         {
-          data: page.map((row) => ({ id: row.id, seq: row.seq, type: row.type, actor: { type: row.actorType, id: row.actorId }, subject: { type: row.subjectType, id: row.subjectId }, data: row.data ?? {}, created_at: new Date(row.createdAt).toISOString() })),
+          data: page.map((row) => ({
+            id: row.id,
+            seq: row.seq,
+            type: row.type,
+            actor: { type: row.actorType, id: row.actorId },
+            subject: { type: row.subjectType, id: row.subjectId },
+            data: row.data ?? {},
+            created_at: new Date(row.createdAt).toISOString(),
+          })),
           next_cursor: rows.length > limit ? page[page.length - 1]!.id : null,
         },
         200,
@@ -57,7 +73,11 @@ export const activityRoutes = createApiApp()
             input_tokens: z.number(),
             output_tokens: z.number(),
             cost_usd: z.number(),
-            limits: z.object({ agent_minutes_per_month: z.number().nullable(), concurrent_runs: z.number().nullable(), agents: z.number().nullable() }),
+            limits: z.object({
+              agent_minutes_per_month: z.number().nullable(),
+              concurrent_runs: z.number().nullable(),
+              agents: z.number().nullable(),
+            }),
           }),
           'Usage',
         ),
@@ -83,7 +103,11 @@ export const activityRoutes = createApiApp()
           input_tokens: row?.inputTokens ?? 0,
           output_tokens: row?.outputTokens ?? 0,
           cost_usd: (row?.costMicroUsd ?? 0) / 1_000_000,
-          limits: { agent_minutes_per_month: limitOrNull(plan.limits.agentMinutesPerMonth), concurrent_runs: limitOrNull(plan.limits.concurrentRuns), agents: limitOrNull(plan.limits.agents) },
+          limits: {
+            agent_minutes_per_month: limitOrNull(plan.limits.agentMinutesPerMonth),
+            concurrent_runs: limitOrNull(plan.limits.concurrentRuns),
+            agents: limitOrNull(plan.limits.agents),
+          },
         },
         200,
       );

@@ -8,7 +8,13 @@ import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { AgentSchema, list } from '../schemas/resources';
 import { tenant } from '../tenant';
 
-const AgentParam = z.object({ agent: z.string().min(1).max(64).openapi({ param: { name: 'agent', in: 'path' }, example: 'sable' }) });
+const AgentParam = z.object({
+  agent: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'agent', in: 'path' }, example: 'sable' }),
+});
 
 export const agentRoutes = createApiApp()
   .openapi(
@@ -19,19 +25,36 @@ export const agentRoutes = createApiApp()
       summary: 'List agents',
       security: [{ bearer: [] }],
       middleware: requireScope('agents:read'),
-      request: { query: z.strictObject({ status: AgentStatusFilter.optional(), include_archived: z.enum(['true', 'false']).optional() }) },
+      request: {
+        query: z.strictObject({
+          status: AgentStatusFilter.optional(),
+          include_archived: z.enum(['true', 'false']).optional(),
+        }),
+      },
       responses: { 200: jsonResponse(list(AgentSchema), 'The team'), ...errorResponses(400, 401, 403, 429) },
     }),
     async (c) => {
       const t = tenant(c);
       t.require('agents:read');
       const query = c.req.valid('query');
-      const rows = await listAgents(t.scope, { status: query.status, includeArchived: query.include_archived === 'true' });
+      const rows = await listAgents(t.scope, {
+        status: query.status,
+        includeArchived: query.include_archived === 'true',
+      });
       return c.json({ data: rows.map(agentView), next_cursor: null }, 200);
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/agents', tags: ['agents'], summary: 'Create an agent (within the plan’s agent count)', security: [{ bearer: [] }], middleware: requireScope('agents:write'), request: { body: jsonBody(AgentInput) }, responses: { 201: jsonResponse(AgentSchema, 'Created'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) } }),
+    createRoute({
+      method: 'post',
+      path: '/agents',
+      tags: ['agents'],
+      summary: 'Create an agent (within the plan’s agent count)',
+      security: [{ bearer: [] }],
+      middleware: requireScope('agents:write'),
+      request: { body: jsonBody(AgentInput) },
+      responses: { 201: jsonResponse(AgentSchema, 'Created'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('agents:write');
@@ -39,7 +62,16 @@ export const agentRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/agents/{agent}', tags: ['agents'], summary: 'One agent', security: [{ bearer: [] }], middleware: requireScope('agents:read'), request: { params: AgentParam }, responses: { 200: jsonResponse(AgentSchema, 'The agent'), ...errorResponses(401, 403, 404, 429) } }),
+    createRoute({
+      method: 'get',
+      path: '/agents/{agent}',
+      tags: ['agents'],
+      summary: 'One agent',
+      security: [{ bearer: [] }],
+      middleware: requireScope('agents:read'),
+      request: { params: AgentParam },
+      responses: { 200: jsonResponse(AgentSchema, 'The agent'), ...errorResponses(401, 403, 404, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('agents:read');
@@ -47,11 +79,23 @@ export const agentRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/agents/{agent}', tags: ['agents'], summary: 'Change an agent (config, manager, pause/resume)', security: [{ bearer: [] }], middleware: requireScope('agents:write'), request: { params: AgentParam, body: jsonBody(AgentPatch) }, responses: { 200: jsonResponse(AgentSchema, 'Updated'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) } }),
+    createRoute({
+      method: 'patch',
+      path: '/agents/{agent}',
+      tags: ['agents'],
+      summary: 'Change an agent (config, manager, pause/resume)',
+      security: [{ bearer: [] }],
+      middleware: requireScope('agents:write'),
+      request: { params: AgentParam, body: jsonBody(AgentPatch) },
+      responses: { 200: jsonResponse(AgentSchema, 'Updated'), ...errorResponses(400, 401, 402, 403, 404, 409, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('agents:write');
-      return c.json(unwrap(await t.hub.updateAgent(t.ctx.orgId, t.actor, c.req.valid('param').agent, c.req.valid('json'))), 200);
+      return c.json(
+        unwrap(await t.hub.updateAgent(t.ctx.orgId, t.actor, c.req.valid('param').agent, c.req.valid('json'))),
+        200,
+      );
     },
   )
   .openapi(
@@ -63,7 +107,10 @@ export const agentRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('agents:write'),
       request: { params: AgentParam },
-      responses: { 200: jsonResponse(z.object({ archived: z.boolean() }), 'Deleted or archived'), ...errorResponses(401, 403, 404, 409, 429) },
+      responses: {
+        200: jsonResponse(z.object({ archived: z.boolean() }), 'Deleted or archived'),
+        ...errorResponses(401, 403, 404, 409, 429),
+      },
     }),
     async (c) => {
       const t = tenant(c);

@@ -5,7 +5,7 @@ import { agents, messages, tasks } from '../../core/db/schema';
 import { unwrap } from '../../core/rpc-result';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
-import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
+import { errorResponses, jsonResponse } from '../schemas/common';
 import { tenant } from '../tenant';
 
 const ApprovalSchema = z
@@ -19,8 +19,19 @@ const ApprovalSchema = z
     decided_at: z.string().nullable(),
   })
   .openapi('Approval');
-const DecisionResult = z.object({ id: z.string(), status: z.string(), task_id: z.string().nullable(), decided_at: z.string() });
-const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const DecisionResult = z.object({
+  id: z.string(),
+  status: z.string(),
+  task_id: z.string().nullable(),
+  decided_at: z.string(),
+});
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 const DecisionBody = z.strictObject({ note: z.string().trim().max(1_000).optional() });
 
 function decideRoute(decision: 'approve' | 'reject') {
@@ -28,7 +39,10 @@ function decideRoute(decision: 'approve' | 'reject') {
     method: 'post',
     path: `/approvals/{id}/${decision}`,
     tags: ['approvals'],
-    summary: decision === 'approve' ? 'Approve a draft: the task continues' : 'Reject a draft: the task ends as failed with your note',
+    summary:
+      decision === 'approve'
+        ? 'Approve a draft: the task continues'
+        : 'Reject a draft: the task ends as failed with your note',
     security: [{ bearer: [] }],
     middleware: requireScope('approvals:write'),
     request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: DecisionBody } } } },
@@ -46,17 +60,38 @@ export const approvalRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('tasks:read'),
       request: { query: z.strictObject({ status: z.enum(['pending', 'approved', 'rejected']).default('pending') }) },
-      responses: { 200: jsonResponse(z.object({ data: z.array(ApprovalSchema), next_cursor: z.string().nullable() }), 'Approvals'), ...errorResponses(400, 401, 403, 429) },
+      responses: {
+        200: jsonResponse(z.object({ data: z.array(ApprovalSchema), next_cursor: z.string().nullable() }), 'Approvals'),
+        ...errorResponses(400, 401, 403, 429),
+      },
     }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      const rows = await t.scope.select(messages, and(eq(messages.type, 'external_draft'), eq(messages.approvalStatus, c.req.valid('query').status))).orderBy(desc(messages.id)).limit(100);
+      const rows = await t.scope
+        .select(
+          messages,
+          and(eq(messages.type, 'external_draft'), eq(messages.approvalStatus, c.req.valid('query').status)),
+        )
+        .orderBy(desc(messages.id))
+        .limit(100);
       const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => !!id))];
       const agentIds = [...new Set(rows.map((r) => r.senderId).filter((id): id is string => !!id))];
       const [taskRows, agentRows] = await Promise.all([
-        taskIds.length ? t.scope.selectFields({ id: tasks.id, title: tasks.title, status: tasks.status }, tasks, inArray(tasks.id, taskIds)) : [],
-        agentIds.length ? t.scope.selectFields({ id: agents.id, slug: agents.slug, name: agents.name }, agents, inArray(agents.id, agentIds)) : [],
+        taskIds.length
+          ? t.scope.selectFields(
+              { id: tasks.id, title: tasks.title, status: tasks.status },
+              tasks,
+              inArray(tasks.id, taskIds),
+            )
+          : [],
+        agentIds.length
+          ? t.scope.selectFields(
+              { id: agents.id, slug: agents.slug, name: agents.name },
+              agents,
+              inArray(agents.id, agentIds),
+            )
+          : [],
       ]);
       return c.json(
         {
@@ -79,11 +114,33 @@ export const approvalRoutes = createApiApp()
     const t = tenant(c);
     t.require('approvals:decide');
     const note = (await c.req.json().catch(() => ({}))) as { note?: string };
-    return c.json(unwrap(await t.hub.decideApproval(t.ctx.orgId, t.actor, c.req.valid('param').id, 'approved', DecisionBody.parse(note ?? {}).note ?? null)), 200);
+    return c.json(
+      unwrap(
+        await t.hub.decideApproval(
+          t.ctx.orgId,
+          t.actor,
+          c.req.valid('param').id,
+          'approved',
+          DecisionBody.parse(note ?? {}).note ?? null,
+        ),
+      ),
+      200,
+    );
   })
   .openapi(decideRoute('reject'), async (c) => {
     const t = tenant(c);
     t.require('approvals:decide');
     const note = (await c.req.json().catch(() => ({}))) as { note?: string };
-    return c.json(unwrap(await t.hub.decideApproval(t.ctx.orgId, t.actor, c.req.valid('param').id, 'rejected', DecisionBody.parse(note ?? {}).note ?? null)), 200);
+    return c.json(
+      unwrap(
+        await t.hub.decideApproval(
+          t.ctx.orgId,
+          t.actor,
+          c.req.valid('param').id,
+          'rejected',
+          DecisionBody.parse(note ?? {}).note ?? null,
+        ),
+      ),
+      200,
+    );
   });

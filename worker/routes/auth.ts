@@ -24,24 +24,34 @@ export function requestMeta(c: Context<AppEnv>): RequestMeta {
 }
 
 export const authRoutes = new Hono<AppEnv>()
-  .post('/auth/signup', async (c, next) => {
-    await enforceRateLimit(c, `signup:ip:${clientIp(c)}`, AUTH_RATE_LIMITS.signupPerIp);
-    await next();
-  }, validate('json', SignupInput), async (c) => {
-    const result = await signUp(getDb(c.env), c.get('config'), c.req.valid('json'), requestMeta(c));
-    setCookie(c, SESSION_COOKIE, result.token, sessionCookieOptions());
-    return c.json({ user: result.user, organization: organizationView(result.organization, 'owner') }, 201);
-  })
-  .post('/auth/login', async (c, next) => {
-    await enforceRateLimit(c, `login:ip:${clientIp(c)}`, AUTH_RATE_LIMITS.loginPerIp);
-    await next();
-  }, validate('json', LoginInput), async (c) => {
-    const input = c.req.valid('json');
-    await enforceRateLimit(c, `login:email:${normalizeEmail(input.email)}`, AUTH_RATE_LIMITS.loginPerEmail);
-    const { user, token } = await logIn(getDb(c.env), input, requestMeta(c));
-    setCookie(c, SESSION_COOKIE, token, sessionCookieOptions());
-    return c.json({ user });
-  })
+  .post(
+    '/auth/signup',
+    async (c, next) => {
+      await enforceRateLimit(c, `signup:ip:${clientIp(c)}`, AUTH_RATE_LIMITS.signupPerIp);
+      await next();
+    },
+    validate('json', SignupInput),
+    async (c) => {
+      const result = await signUp(getDb(c.env), c.get('config'), c.req.valid('json'), requestMeta(c));
+      setCookie(c, SESSION_COOKIE, result.token, sessionCookieOptions());
+      return c.json({ user: result.user, organization: organizationView(result.organization, 'owner') }, 201);
+    },
+  )
+  .post(
+    '/auth/login',
+    async (c, next) => {
+      await enforceRateLimit(c, `login:ip:${clientIp(c)}`, AUTH_RATE_LIMITS.loginPerIp);
+      await next();
+    },
+    validate('json', LoginInput),
+    async (c) => {
+      const input = c.req.valid('json');
+      await enforceRateLimit(c, `login:email:${normalizeEmail(input.email)}`, AUTH_RATE_LIMITS.loginPerEmail);
+      const { user, token } = await logIn(getDb(c.env), input, requestMeta(c));
+      setCookie(c, SESSION_COOKIE, token, sessionCookieOptions());
+      return c.json({ user });
+    },
+  )
   .post('/auth/logout', async (c) => {
     const auth = c.get('auth');
     const session = auth?.kind === 'session' ? auth : null;
@@ -70,12 +80,17 @@ export const authRoutes = new Hono<AppEnv>()
     const ended = await signOutOtherSessions(getDb(c.env), c.env, auth.user.id, auth.session.id, clientIp(c));
     return c.json({ ended });
   })
-  .delete('/me/sessions/:id', requireUser(), validate('param', z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) })), async (c) => {
-    const auth = c.get('auth');
-    if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
-    const db = getDb(c.env);
-    const deleted = await deleteSessionById(db, auth.user.id, c.req.valid('param').id);
-    if (!deleted) throw new ApiError('not_found', 'No such session.');
-    await closeSessionConnections(db, c.env, auth.user.id, [{ id: c.req.valid('param').id }]);
-    return c.body(null, 204);
-  });
+  .delete(
+    '/me/sessions/:id',
+    requireUser(),
+    validate('param', z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) })),
+    async (c) => {
+      const auth = c.get('auth');
+      if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
+      const db = getDb(c.env);
+      const deleted = await deleteSessionById(db, auth.user.id, c.req.valid('param').id);
+      if (!deleted) throw new ApiError('not_found', 'No such session.');
+      await closeSessionConnections(db, c.env, auth.user.id, [{ id: c.req.valid('param').id }]);
+      return c.body(null, 204);
+    },
+  );

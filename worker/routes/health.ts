@@ -59,6 +59,11 @@ export const health = createApiApp().openapi(route, async (c) => {
   const checks = { d1, kv, queue, durable_object: durableObject };
   const healthy = Object.values(checks).every((check) => check.ok);
   c.header('Cache-Control', 'no-store');
-  const body = { status: healthy ? ('ok' as const) : ('degraded' as const), edition: c.get('config').EDITION, time: new Date().toISOString(), checks };
+  const body = {
+    status: healthy ? ('ok' as const) : ('degraded' as const),
+    edition: c.get('config').EDITION,
+    time: new Date().toISOString(),
+    checks,
+  };
   return healthy ? c.json(body, 200) : c.json(body, 503);
 });

@@ -23,7 +23,14 @@ import type { AppEnv } from '../types';
 const SinceQuery = z.coerce.number().int().min(0).optional();
 
 /** The request the OrgHub receives: identity in x-gc-* headers that only the Worker sets. */
-function hubRequest(path: string, access: OrgAccess, credential: string, name: string, since: number | undefined, upgrade: boolean): Request {
+function hubRequest(
+  path: string,
+  access: OrgAccess,
+  credential: string,
+  name: string,
+  since: number | undefined,
+  upgrade: boolean,
+): Request {
   const url = new URL(`https://org-hub${path}`);
   if (since !== undefined) url.searchParams.set('since', String(since));
   const headers = new Headers({
@@ -42,7 +49,10 @@ function credentialOf(c: Context<AppEnv>): { credential: string; name: string } 
   const auth = c.get('auth');
   if (auth?.kind === 'api_key') return { credential: liveCredential.apiKey(auth.key.id), name: 'API key' };
   if (auth?.kind === 'session') {
-    return { credential: auth.session ? liveCredential.session(auth.session.id) : liveCredential.clerk(auth.user.id), name: auth.user.name };
+    return {
+      credential: auth.session ? liveCredential.session(auth.session.id) : liveCredential.clerk(auth.user.id),
+      name: auth.user.name,
+    };
   }
   throw new ApiError('unauthorized', 'Sign in or send an API key.');
 }
@@ -50,36 +60,59 @@ function credentialOf(c: Context<AppEnv>): { credential: string; name: string } 
 /** `GET /v1/live`: registered before the generic /v1 auth chain (browsers cannot set headers on a WebSocket). */
 export const liveSocketRoute = new Hono<AppEnv>().get('/live', authenticate(), async (c) => {
   if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ApiError('bad_request', 'Connect with a WebSocket client (Upgrade: websocket).', undefined, { Upgrade: 'websocket' });
+    throw new ApiError('bad_request', 'Connect with a WebSocket client (Upgrade: websocket).', undefined, {
+      Upgrade: 'websocket',
+    });
   }
   const auth = c.get('auth');
   if (!auth) throw new ApiError('unauthorized', 'Sign in, or send an API key with the live:read scope.');
   const since = SinceQuery.safeParse(c.req.query('since') || undefined);
-  if (!since.success) throw new ApiError('validation_failed', 'The request is not valid.', [{ field: 'since', message: 'A non-negative sequence number.' }]);
+  if (!since.success)
+    throw new ApiError('validation_failed', 'The request is not valid.', [
+      { field: 'since', message: 'A non-negative sequence number.' },
+    ]);
 
   let access: OrgAccess;
   if (auth.kind === 'api_key') {
-    if (!auth.key.scopes.includes('live:read')) throw new ApiError('forbidden', 'This API key lacks the "live:read" scope.', { required_scope: 'live:read' });
-    const org = await getDb(c.env).query.organizations.findFirst({ where: (o, { eq }) => eq(o.id, auth.key.organizationId) });
+    if (!auth.key.scopes.includes('live:read'))
+      throw new ApiError('forbidden', 'This API key lacks the "live:read" scope.', { required_scope: 'live:read' });
+    const org = await getDb(c.env).query.organizations.findFirst({
+      where: (o, { eq }) => eq(o.id, auth.key.organizationId),
+    });
     if (!org || org.deletedAt) throw new ApiError('unauthorized', 'The API key is not valid.');
-    access = { ctx: { orgId: org.id, actor: { type: 'api_key', id: auth.key.id, scopes: auth.key.scopes }, role: 'member' }, organization: org, scopes: auth.key.scopes };
+    access = {
+      ctx: { orgId: org.id, actor: { type: 'api_key', id: auth.key.id, scopes: auth.key.scopes }, role: 'member' },
+      organization: org,
+      scopes: auth.key.scopes,
+    };
   } else {
     // Cross-site WebSocket hijacking: a cookie-authenticated socket must come from our own pages.
     if (auth.session) {
       const origin = c.req.header('origin');
       const allowed = new Set([new URL(c.req.url).origin, new URL(c.get('config').APP_URL).origin]);
-      if (!origin || !allowed.has(origin)) throw new ApiError('forbidden', 'Live connections with a session must come from this site.');
+      if (!origin || !allowed.has(origin))
+        throw new ApiError('forbidden', 'Live connections with a session must come from this site.');
     }
     const slug = c.req.query('org');
     if (!slug) throw new ApiError('bad_request', 'Name the organization: /v1/live?org=<slug>.');
     const membership = await findMembershipBySlug(getDb(c.env), auth.user.id, slug.toLowerCase());
     if (!membership) throw new ApiError('not_found', 'No such organization.');
-    access = { ctx: { orgId: membership.organization.id, actor: { type: 'user', id: auth.user.id }, role: membership.role }, organization: membership.organization, scopes: null };
+    access = {
+      ctx: { orgId: membership.organization.id, actor: { type: 'user', id: auth.user.id }, role: membership.role },
+      organization: membership.organization,
+      scopes: null,
+    };
   }
   const { credential, name } = credentialOf(c);
-  const upgraded = await getOrgHub(c.env, access.ctx).fetch(hubRequest('/live', access, credential, name, since.data, true));
+  const upgraded = await getOrgHub(c.env, access.ctx).fetch(
+    hubRequest('/live', access, credential, name, since.data, true),
+  );
   // Responses from a Durable Object have immutable headers; middleware adds its own after this.
-  return new Response(upgraded.body, { status: upgraded.status, headers: new Headers(upgraded.headers), webSocket: upgraded.webSocket });
+  return new Response(upgraded.body, {
+    status: upgraded.status,
+    headers: new Headers(upgraded.headers),
+    webSocket: upgraded.webSocket,
+  });
 });
 
 const streamRoute = createRoute({
@@ -87,14 +120,24 @@ const streamRoute = createRoute({
   path: '/tasks/{id}/stream',
   tags: ['tasks'],
   summary: 'Server-Sent Events for one task: task.updated and run.step until it ends',
-  description: 'Each event has `id` (the org sequence number), `event` (the type) and `data` (JSON). Reconnect with `Last-Event-ID` or `?since=` to resume.',
+  description:
+    'Each event has `id` (the org sequence number), `event` (the type) and `data` (JSON). Reconnect with `Last-Event-ID` or `?since=` to resume.',
   security: [{ bearer: [] }],
   middleware: requireScope('tasks:read'),
   request: {
-    params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }),
+    params: z.object({
+      id: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: 'id', in: 'path' } }),
+    }),
     query: z.object({ since: z.coerce.number().int().min(0).optional() }),
   },
-  responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(401, 403, 404, 429) },
+  responses: {
+    200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
+    ...errorResponses(401, 403, 404, 429),
+  },
 });
 
 /** `GET /v1/tasks/:id/stream`: behind the normal /v1 auth chain. */
@@ -103,9 +146,15 @@ export const taskStreamRoute = createApiApp().openapi(streamRoute, async (c) => 
   t.require('tasks:read');
   const task = await getTask(t.scope, c.req.valid('param').id);
   const lastEventId = Number(c.req.header('last-event-id'));
-  const since = c.req.valid('query').since ?? (Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : undefined);
+  const since =
+    c.req.valid('query').since ?? (Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : undefined);
   const { credential, name } = credentialOf(c);
-  const response = await t.hub.fetch(hubRequest(`/sse?task=${encodeURIComponent(task.id)}`, c.get('org'), credential, name, since, false));
+  const response = await t.hub.fetch(
+    hubRequest(`/sse?task=${encodeURIComponent(task.id)}`, c.get('org'), credential, name, since, false),
+  );
   if (response.status === 429) throw new ApiError('rate_limited', 'Too many live connections for this plan.');
-  return new Response(response.body, { status: response.status, headers: new Headers(response.headers) }) as unknown as Response & { _data: never };
+  return new Response(response.body, {
+    status: response.status,
+    headers: new Headers(response.headers),
+  }) as unknown as Response & { _data: never };
 });

@@ -7,7 +7,7 @@ import { type RpcResult, unwrap } from '../../core/rpc-result';
 import type { TaskView } from '../../core/tasks';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
-import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
+import { errorResponses, jsonResponse } from '../schemas/common';
 import { list, MessageSchema, TaskSchema } from '../schemas/resources';
 import { tenant } from '../tenant';
 
@@ -39,16 +39,27 @@ export const messageRoutes = createApiApp()
       summary: 'Recent messages across threads, newest first',
       security: [{ bearer: [] }],
       middleware: requireScope('messages:read'),
-      request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(64).optional() }) },
+      request: {
+        query: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(100).default(25),
+          cursor: z.string().max(64).optional(),
+        }),
+      },
       responses: { 200: jsonResponse(list(MessageSchema), 'Messages'), ...errorResponses(400, 401, 403, 429) },
     }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
       const { limit, cursor } = c.req.valid('query');
-      const rows = await t.scope.select(messages, cursor ? lt(messages.id, cursor) : undefined).orderBy(desc(messages.id)).limit(limit + 1);
+      const rows = await t.scope
+        .select(messages, cursor ? lt(messages.id, cursor) : undefined)
+        .orderBy(desc(messages.id))
+        .limit(limit + 1);
       const page = rows.slice(0, limit);
-      return c.json({ data: page.map(messageView), next_cursor: rows.length > limit ? page[page.length - 1]!.id : null }, 200);
+      return c.json(
+        { data: page.map(messageView), next_cursor: rows.length > limit ? page[page.length - 1]!.id : null },
+        200,
+      );
     },
   )
   .openapi(
@@ -60,12 +71,21 @@ export const messageRoutes = createApiApp()
       security: [{ bearer: [] }],
       middleware: requireScope('messages:write'),
       request: { body: { required: true, content: { 'application/json': { schema: MessageInput } } } },
-      responses: { 201: jsonResponse(z.object({ thread_id: z.string(), message_id: z.string(), task: TaskSchema }), 'Sent'), ...errorResponses(400, 401, 403, 404, 429) },
+      responses: {
+        201: jsonResponse(z.object({ thread_id: z.string(), message_id: z.string(), task: TaskSchema }), 'Sent'),
+        ...errorResponses(400, 401, 403, 404, 429),
+      },
     }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
-      const sent = unwrap((await t.hub.postMessage(t.ctx.orgId, t.actor, c.req.valid('json'))) as RpcResult<{ thread_id: string; message_id: string; task: TaskView }>);
+      const sent = unwrap(
+        (await t.hub.postMessage(t.ctx.orgId, t.actor, c.req.valid('json'))) as RpcResult<{
+          thread_id: string;
+          message_id: string;
+          task: TaskView;
+        }>,
+      );
       return c.json(sent, 201);
     },
   )
@@ -77,9 +97,26 @@ export const messageRoutes = createApiApp()
       summary: 'A thread and its messages, oldest first',
       security: [{ bearer: [] }],
       middleware: requireScope('messages:read'),
-      request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .min(1)
+            .max(64)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+      },
       responses: {
-        200: jsonResponse(z.object({ id: z.string(), subject: z.string(), kind: z.string(), created_at: z.string(), messages: z.array(MessageSchema) }), 'The thread'),
+        200: jsonResponse(
+          z.object({
+            id: z.string(),
+            subject: z.string(),
+            kind: z.string(),
+            created_at: z.string(),
+            messages: z.array(MessageSchema),
+          }),
+          'The thread',
+        ),
         ...errorResponses(401, 403, 404, 429),
       },
     }),
@@ -88,7 +125,19 @@ export const messageRoutes = createApiApp()
       t.require('tasks:read');
       const thread = await t.scope.first(threads, eq(threads.id, c.req.valid('param').id));
       if (!thread) throw new ApiError('not_found', 'No such thread.');
-      const rows = await t.scope.select(messages, eq(messages.threadId, thread.id)).orderBy(asc(messages.id)).limit(500);
-      return c.json({ id: thread.id, subject: thread.subject, kind: thread.kind, created_at: new Date(thread.createdAt).toISOString(), messages: rows.map(messageView) }, 200);
+      const rows = await t.scope
+        .select(messages, eq(messages.threadId, thread.id))
+        .orderBy(asc(messages.id))
+        .limit(500);
+      return c.json(
+        {
+          id: thread.id,
+          subject: thread.subject,
+          kind: thread.kind,
+          created_at: new Date(thread.createdAt).toISOString(),
+          messages: rows.map(messageView),
+        },
+        200,
+      );
     },
   );

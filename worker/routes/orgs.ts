@@ -17,8 +17,26 @@ import {
 } from '../../core/credentials';
 import { getDb } from '../../core/db/client';
 import { ApiError } from '../../core/errors';
-import { acceptInvitation, changeMemberRole, createInvitation, listInvitations, listMembers, removeMember, revokeInvitation } from '../../core/members';
-import { CreateKeyInput, CreateOrgInput, createOrganizationAs, InviteInput, issueApiKey, listAuditPage, listOrgApiKeys, revokeOrgApiKey, UpdateOrgInput } from '../../core/org-admin';
+import {
+  acceptInvitation,
+  changeMemberRole,
+  createInvitation,
+  listInvitations,
+  listMembers,
+  removeMember,
+  revokeInvitation,
+} from '../../core/members';
+import {
+  CreateKeyInput,
+  CreateOrgInput,
+  createOrganizationAs,
+  InviteInput,
+  issueApiKey,
+  listAuditPage,
+  listOrgApiKeys,
+  revokeOrgApiKey,
+  UpdateOrgInput,
+} from '../../core/org-admin';
 import { deleteOrganization, findMembershipBySlug, listMemberships, updateOrganization } from '../../core/orgs';
 import { requirePermission } from '../../core/permissions';
 import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
@@ -56,9 +74,15 @@ function userId(c: Context<AppEnv>): string {
 
 const MemberParam = SlugParam.extend({ userId: z.string().min(1).max(64) });
 const ChangeRoleInput = z.strictObject({ role: roleField });
-const PutCredentialsInput = z.strictObject({ anthropic_api_key: anthropicKeyField, allowed_agents: allowedAgentsField });
+const PutCredentialsInput = z.strictObject({
+  anthropic_api_key: anthropicKeyField,
+  allowed_agents: allowedAgentsField,
+});
 const TestCredentialsInput = z.strictObject({ anthropic_api_key: anthropicKeyField.optional() });
-const AuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(64).optional() });
+const AuditQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(64).optional(),
+});
 
 export const orgRoutes = new Hono<AppEnv>()
   .use('/orgs', requireUser())
@@ -92,28 +116,60 @@ export const orgRoutes = new Hono<AppEnv>()
     const members = await listMembers(getDb(c.env), c.get('org').ctx);
     return c.json({ data: members.map((m) => ({ ...m, joined_at: isoTime(m.joined_at) })), next_cursor: null });
   })
-  .patch('/orgs/:slug/members/:userId', validate('param', MemberParam), validate('json', ChangeRoleInput), async (c) => {
-    const member = await changeMemberRole(getDb(c.env), c.get('org').ctx, c.req.valid('param').userId, c.req.valid('json').role, clientIp(c));
-    return c.json({ ...member, joined_at: isoTime(member.joined_at) });
-  })
+  .patch(
+    '/orgs/:slug/members/:userId',
+    validate('param', MemberParam),
+    validate('json', ChangeRoleInput),
+    async (c) => {
+      const member = await changeMemberRole(
+        getDb(c.env),
+        c.get('org').ctx,
+        c.req.valid('param').userId,
+        c.req.valid('json').role,
+        clientIp(c),
+      );
+      return c.json({ ...member, joined_at: isoTime(member.joined_at) });
+    },
+  )
   .delete('/orgs/:slug/members/:userId', validate('param', MemberParam), async (c) => {
     await removeMember(getDb(c.env), c.get('org').ctx, c.req.valid('param').userId, clientIp(c));
     return c.body(null, 204);
   })
   .get('/orgs/:slug/invitations', async (c) => {
     const invitations = await listInvitations(getDb(c.env), c.get('org').ctx);
-    return c.json({ data: invitations.map((i) => ({ ...i, expires_at: isoTime(i.expires_at), created_at: isoTime(i.created_at) })), next_cursor: null });
+    return c.json({
+      data: invitations.map((i) => ({ ...i, expires_at: isoTime(i.expires_at), created_at: isoTime(i.created_at) })),
+      next_cursor: null,
+    });
   })
   .post('/orgs/:slug/invitations', validate('json', InviteInput), async (c) => {
-    const { invitation, token } = await createInvitation(getDb(c.env), c.get('org').ctx, c.req.valid('json'), clientIp(c));
+    const { invitation, token } = await createInvitation(
+      getDb(c.env),
+      c.get('org').ctx,
+      c.req.valid('json'),
+      clientIp(c),
+    );
     const url = new URL(`/invitations/${token}`, c.get('config').APP_URL).toString();
     // The link is shown once to the inviter (no email service is required to self-host).
-    return c.json({ ...invitation, expires_at: isoTime(invitation.expires_at), created_at: isoTime(invitation.created_at), token, url }, 201);
+    return c.json(
+      {
+        ...invitation,
+        expires_at: isoTime(invitation.expires_at),
+        created_at: isoTime(invitation.created_at),
+        token,
+        url,
+      },
+      201,
+    );
   })
-  .delete('/orgs/:slug/invitations/:id', validate('param', SlugParam.extend({ id: z.string().min(1).max(64) })), async (c) => {
-    await revokeInvitation(getDb(c.env), c.get('org').ctx, c.req.valid('param').id, clientIp(c));
-    return c.body(null, 204);
-  })
+  .delete(
+    '/orgs/:slug/invitations/:id',
+    validate('param', SlugParam.extend({ id: z.string().min(1).max(64) })),
+    async (c) => {
+      await revokeInvitation(getDb(c.env), c.get('org').ctx, c.req.valid('param').id, clientIp(c));
+      return c.body(null, 204);
+    },
+  )
   .post('/invitations/:token/accept', async (c) => {
     await enforceRateLimit(c, `invitation:ip:${clientIp(c)}`, AUTH_RATE_LIMITS.invitationPerIp);
     const auth = c.get('auth');
@@ -123,7 +179,10 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .get('/orgs/:slug/keys', async (c) => {
     const rows = await listOrgApiKeys(getDb(c.env), c.get('org').ctx);
-    return c.json({ data: rows.map((row) => apiKeyView(row.key, { name: row.createdByName, email: row.createdByEmail })), next_cursor: null });
+    return c.json({
+      data: rows.map((row) => apiKeyView(row.key, { name: row.createdByName, email: row.createdByEmail })),
+      next_cursor: null,
+    });
   })
   .post('/orgs/:slug/keys', validate('json', CreateKeyInput), async (c) => {
     const { key, record } = await issueApiKey(getDb(c.env), c.get('org').ctx, c.req.valid('json'), clientIp(c));

@@ -8,11 +8,25 @@ import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { list, ScheduleSchema } from '../schemas/resources';
 import { tenant } from '../tenant';
 
-const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 export const scheduleRoutes = createApiApp()
   .openapi(
-    createRoute({ method: 'get', path: '/schedules', tags: ['schedules'], summary: 'List schedules', security: [{ bearer: [] }], middleware: requireScope('schedules:read'), responses: { 200: jsonResponse(list(ScheduleSchema), 'Schedules'), ...errorResponses(401, 403, 429) } }),
+    createRoute({
+      method: 'get',
+      path: '/schedules',
+      tags: ['schedules'],
+      summary: 'List schedules',
+      security: [{ bearer: [] }],
+      middleware: requireScope('schedules:read'),
+      responses: { 200: jsonResponse(list(ScheduleSchema), 'Schedules'), ...errorResponses(401, 403, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
@@ -20,7 +34,16 @@ export const scheduleRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/schedules', tags: ['schedules'], summary: 'Create a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { body: jsonBody(ScheduleInput) }, responses: { 201: jsonResponse(ScheduleSchema, 'Created'), ...errorResponses(400, 401, 403, 404, 429) } }),
+    createRoute({
+      method: 'post',
+      path: '/schedules',
+      tags: ['schedules'],
+      summary: 'Create a schedule',
+      security: [{ bearer: [] }],
+      middleware: requireScope('schedules:write'),
+      request: { body: jsonBody(ScheduleInput) },
+      responses: { 201: jsonResponse(ScheduleSchema, 'Created'), ...errorResponses(400, 401, 403, 404, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
@@ -28,16 +51,37 @@ export const scheduleRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/schedules/{id}', tags: ['schedules'], summary: 'Change a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { params: IdParam, body: jsonBody(SchedulePatch) }, responses: { 200: jsonResponse(ScheduleSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 429) } }),
+    createRoute({
+      method: 'patch',
+      path: '/schedules/{id}',
+      tags: ['schedules'],
+      summary: 'Change a schedule',
+      security: [{ bearer: [] }],
+      middleware: requireScope('schedules:write'),
+      request: { params: IdParam, body: jsonBody(SchedulePatch) },
+      responses: { 200: jsonResponse(ScheduleSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
       await getSchedule(t.scope, c.req.valid('param').id);
-      return c.json(unwrap(await t.hub.updateSchedule(t.ctx.orgId, t.actor, c.req.valid('param').id, c.req.valid('json'))), 200);
+      return c.json(
+        unwrap(await t.hub.updateSchedule(t.ctx.orgId, t.actor, c.req.valid('param').id, c.req.valid('json'))),
+        200,
+      );
     },
   )
   .openapi(
-    createRoute({ method: 'delete', path: '/schedules/{id}', tags: ['schedules'], summary: 'Delete a schedule', security: [{ bearer: [] }], middleware: requireScope('schedules:write'), request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 429) } }),
+    createRoute({
+      method: 'delete',
+      path: '/schedules/{id}',
+      tags: ['schedules'],
+      summary: 'Delete a schedule',
+      security: [{ bearer: [] }],
+      middleware: requireScope('schedules:write'),
+      request: { params: IdParam },
+      responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       await getSchedule(t.scope, c.req.valid('param').id);

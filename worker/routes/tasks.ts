@@ -4,20 +4,48 @@ import { asc, eq } from 'drizzle-orm';
 import { agentRuns, runSteps } from '../../core/db/schema';
 import { ApiError } from '../../core/errors';
 import { type RpcResult, unwrap } from '../../core/rpc-result';
-import { getTask, getTaskDetail, listTasks, requestHash, runView, TaskInput, TaskListQuery, TaskPatch, type TaskView } from '../../core/tasks';
+import {
+  getTask,
+  getTaskDetail,
+  listTasks,
+  requestHash,
+  runView,
+  TaskInput,
+  TaskListQuery,
+  TaskPatch,
+  type TaskView,
+} from '../../core/tasks';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { list, RunSchema, RunStepSchema, TaskDetailSchema, TaskSchema } from '../schemas/resources';
 import { tenant } from '../tenant';
 
-const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'tsk_01jd9k3m4n5p6q7r8s9t0v1w2x' }) });
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'tsk_01jd9k3m4n5p6q7r8s9t0v1w2x' }),
+});
 const read = requireScope('tasks:read');
 const write = requireScope('tasks:write');
 
 export const taskRoutes = createApiApp()
   .openapi(
-    createRoute({ method: 'get', path: '/tasks', tags: ['tasks'], summary: 'List tasks', security: [{ bearer: [] }], middleware: read, request: { query: TaskListQuery }, responses: { 200: jsonResponse(list(TaskSchema), 'A page of tasks, newest first'), ...errorResponses(400, 401, 403, 429) } }),
+    createRoute({
+      method: 'get',
+      path: '/tasks',
+      tags: ['tasks'],
+      summary: 'List tasks',
+      security: [{ bearer: [] }],
+      middleware: read,
+      request: { query: TaskListQuery },
+      responses: {
+        200: jsonResponse(list(TaskSchema), 'A page of tasks, newest first'),
+        ...errorResponses(400, 401, 403, 429),
+      },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
@@ -30,11 +58,19 @@ export const taskRoutes = createApiApp()
       path: '/tasks',
       tags: ['tasks'],
       summary: 'Give an agent a task',
-      description: 'Send `Idempotency-Key` to retry safely: the same key and body return the same task; another body with the same key is a 409.',
+      description:
+        'Send `Idempotency-Key` to retry safely: the same key and body return the same task; another body with the same key is a 409.',
       security: [{ bearer: [] }],
       middleware: write,
-      request: { body: jsonBody(TaskInput), headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }) },
-      responses: { 201: jsonResponse(TaskSchema, 'Created'), 200: jsonResponse(TaskSchema, 'Replayed: this Idempotency-Key already created this task'), ...errorResponses(400, 401, 402, 403, 404, 409, 413, 415, 429) },
+      request: {
+        body: jsonBody(TaskInput),
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
+      },
+      responses: {
+        201: jsonResponse(TaskSchema, 'Created'),
+        200: jsonResponse(TaskSchema, 'Replayed: this Idempotency-Key already created this task'),
+        ...errorResponses(400, 401, 402, 403, 404, 409, 413, 415, 429),
+      },
     }),
     async (c) => {
       const t = tenant(c);
@@ -43,14 +79,28 @@ export const taskRoutes = createApiApp()
       const key = c.req.valid('header')['idempotency-key'];
       const idempotency = key ? { key, hash: await requestHash(input) } : null;
       // The stub's inferred type loses this shape through RPC serialization typing.
-      const { task, replayed } = unwrap((await t.hub.createTask(t.ctx.orgId, t.actor, input, idempotency)) as RpcResult<{ task: TaskView; replayed: boolean }>);
+      const { task, replayed } = unwrap(
+        (await t.hub.createTask(t.ctx.orgId, t.actor, input, idempotency)) as RpcResult<{
+          task: TaskView;
+          replayed: boolean;
+        }>,
+      );
       if (replayed) c.header('Idempotent-Replayed', 'true');
       c.header('Location', `/v1/tasks/${task.id}`);
       return c.json(task, replayed ? 200 : 201);
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/tasks/{id}', tags: ['tasks'], summary: 'A task with its dependencies, children and runs', security: [{ bearer: [] }], middleware: read, request: { params: IdParam }, responses: { 200: jsonResponse(TaskDetailSchema, 'The task'), ...errorResponses(401, 403, 404, 429) } }),
+    createRoute({
+      method: 'get',
+      path: '/tasks/{id}',
+      tags: ['tasks'],
+      summary: 'A task with its dependencies, children and runs',
+      security: [{ bearer: [] }],
+      middleware: read,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(TaskDetailSchema, 'The task'), ...errorResponses(401, 403, 404, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
@@ -58,15 +108,36 @@ export const taskRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/tasks/{id}', tags: ['tasks'], summary: 'Change priority (any time before it ends) or title, description and dependencies (before it starts)', security: [{ bearer: [] }], middleware: write, request: { params: IdParam, body: jsonBody(TaskPatch) }, responses: { 200: jsonResponse(TaskSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 409, 429) } }),
+    createRoute({
+      method: 'patch',
+      path: '/tasks/{id}',
+      tags: ['tasks'],
+      summary: 'Change priority (any time before it ends) or title, description and dependencies (before it starts)',
+      security: [{ bearer: [] }],
+      middleware: write,
+      request: { params: IdParam, body: jsonBody(TaskPatch) },
+      responses: { 200: jsonResponse(TaskSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 409, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
-      return c.json(unwrap(await t.hub.updateTask(t.ctx.orgId, t.actor, c.req.valid('param').id, c.req.valid('json'))), 200);
+      return c.json(
+        unwrap(await t.hub.updateTask(t.ctx.orgId, t.actor, c.req.valid('param').id, c.req.valid('json'))),
+        200,
+      );
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/tasks/{id}/cancel', tags: ['tasks'], summary: 'Cancel a task that has not ended (a running run is stopped)', security: [{ bearer: [] }], middleware: write, request: { params: IdParam }, responses: { 200: jsonResponse(TaskSchema, 'Cancelled'), ...errorResponses(401, 403, 404, 409, 429) } }),
+    createRoute({
+      method: 'post',
+      path: '/tasks/{id}/cancel',
+      tags: ['tasks'],
+      summary: 'Cancel a task that has not ended (a running run is stopped)',
+      security: [{ bearer: [] }],
+      middleware: write,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(TaskSchema, 'Cancelled'), ...errorResponses(401, 403, 404, 409, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
@@ -74,7 +145,16 @@ export const taskRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/tasks/{id}/retry', tags: ['tasks'], summary: 'Queue a failed or cancelled task again', security: [{ bearer: [] }], middleware: write, request: { params: IdParam }, responses: { 200: jsonResponse(TaskSchema, 'Pending again'), ...errorResponses(401, 403, 404, 409, 429) } }),
+    createRoute({
+      method: 'post',
+      path: '/tasks/{id}/retry',
+      tags: ['tasks'],
+      summary: 'Queue a failed or cancelled task again',
+      security: [{ bearer: [] }],
+      middleware: write,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(TaskSchema, 'Pending again'), ...errorResponses(401, 403, 404, 409, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
@@ -82,7 +162,16 @@ export const taskRoutes = createApiApp()
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/tasks/{id}/runs', tags: ['tasks'], summary: 'The runs (attempts) of a task', security: [{ bearer: [] }], middleware: read, request: { params: IdParam }, responses: { 200: jsonResponse(list(RunSchema), 'Runs, oldest first'), ...errorResponses(401, 403, 404, 429) } }),
+    createRoute({
+      method: 'get',
+      path: '/tasks/{id}/runs',
+      tags: ['tasks'],
+      summary: 'The runs (attempts) of a task',
+      security: [{ bearer: [] }],
+      middleware: read,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(list(RunSchema), 'Runs, oldest first'), ...errorResponses(401, 403, 404, 429) },
+    }),
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
@@ -99,7 +188,15 @@ export const taskRoutes = createApiApp()
       summary: 'The trace of a run: thinking, text, tool use and tool results, in order',
       security: [{ bearer: [] }],
       middleware: read,
-      request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .min(1)
+            .max(64)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+      },
       responses: { 200: jsonResponse(list(RunStepSchema), 'Steps, in order'), ...errorResponses(401, 403, 404, 429) },
     }),
     async (c) => {
@@ -107,9 +204,21 @@ export const taskRoutes = createApiApp()
       t.require('tasks:read');
       const run = await t.scope.first(agentRuns, eq(agentRuns.id, c.req.valid('param').id));
       if (!run) throw new ApiError('not_found', 'No such run.');
-      const steps = await t.scope.select(runSteps, eq(runSteps.runId, run.id)).orderBy(asc(runSteps.seq), asc(runSteps.chunk));
+      const steps = await t.scope
+        .select(runSteps, eq(runSteps.runId, run.id))
+        .orderBy(asc(runSteps.seq), asc(runSteps.chunk));
       return c.json(
-        { data: steps.map((s) => ({ seq: s.seq, chunk: s.chunk, type: s.type, tool_name: s.toolName, content: s.content, created_at: new Date(s.createdAt).toISOString() })), next_cursor: null },
+        {
+          data: steps.map((s) => ({
+            seq: s.seq,
+            chunk: s.chunk,
+            type: s.type,
+            tool_name: s.toolName,
+            content: s.content,
+            created_at: new Date(s.createdAt).toISOString(),
+          })),
+          next_cursor: null,
+        },
         200,
       );
     },

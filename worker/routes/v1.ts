@@ -23,7 +23,8 @@ v1.route('/', liveSocketRoute);
 v1.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
   type: 'http',
   scheme: 'bearer',
-  description: 'An API key: `Authorization: Bearer gc_sk_…`. A signed-in dashboard session may call with `X-Organization: <slug>` instead.',
+  description:
+    'An API key: `Authorization: Bearer gc_sk_…`. A signed-in dashboard session may call with `X-Organization: <slug>` instead.',
 });
 v1.doc31('/openapi.json', (c) => ({
   openapi: '3.1.0',

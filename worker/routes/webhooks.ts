@@ -9,7 +9,7 @@ import type { AppEnv } from '../types';
 export const webhooks = new Hono<AppEnv>().post('/clerk', async (c) => {
   const config = c.get('config');
   if (!config.CLERK_WEBHOOK_SECRET) throw new ApiError('not_found', 'Clerk is not configured on this deployment.');
-  let result;
+  let result: Awaited<ReturnType<typeof handleClerkWebhook>>;
   try {
     result = await handleClerkWebhook(getDb(c.env), config, c.req.raw);
   } catch (error) {

@@ -1,7 +1,12 @@
 /** OpenAPI response schemas of the public API's resources (DESIGN §8 shapes). */
 import { z } from '@hono/zod-openapi';
 
-const usage = z.object({ agent_ms: z.number(), input_tokens: z.number(), output_tokens: z.number(), cost_usd: z.number() });
+const usage = z.object({
+  agent_ms: z.number(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: z.number(),
+});
 const agentRef = z.object({ id: z.string(), slug: z.string(), name: z.string() });
 
 export const TaskSchema = z
@@ -10,7 +15,16 @@ export const TaskSchema = z
     agent: agentRef,
     title: z.string(),
     description: z.string(),
-    status: z.enum(['pending', 'queued', 'running', 'awaiting_approval', 'blocked', 'completed', 'failed', 'cancelled']),
+    status: z.enum([
+      'pending',
+      'queued',
+      'running',
+      'awaiting_approval',
+      'blocked',
+      'completed',
+      'failed',
+      'cancelled',
+    ]),
     priority: z.enum(['low', 'normal', 'high', 'urgent']),
     progress: z.number(),
     depends_on: z.array(z.string()),
@@ -31,7 +45,13 @@ export const TaskSchema = z
   })
   .openapi('Task');
 
-const taskSummary = z.object({ id: z.string(), title: z.string(), status: z.string(), agent: agentRef, result: z.string().nullable() });
+const taskSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  agent: agentRef,
+  result: z.string().nullable(),
+});
 
 export const RunSchema = z
   .object({
@@ -59,7 +79,14 @@ export const TaskDetailSchema = TaskSchema.extend({
 }).openapi('TaskDetail');
 
 export const RunStepSchema = z
-  .object({ seq: z.number(), chunk: z.number(), type: z.enum(['thinking', 'text', 'tool_use', 'tool_result']), tool_name: z.string().nullable(), content: z.string(), created_at: z.string() })
+  .object({
+    seq: z.number(),
+    chunk: z.number(),
+    type: z.enum(['thinking', 'text', 'tool_use', 'tool_result']),
+    tool_name: z.string().nullable(),
+    content: z.string(),
+    created_at: z.string(),
+  })
   .openapi('RunStep');
 
 export const AgentSchema = z
@@ -113,7 +140,16 @@ export const MessageSchema = z
   .openapi('Message');
 
 export const ActivitySchema = z
-  .object({ id: z.string(), seq: z.number().nullable(), type: z.string(), actor: z.object({ type: z.string(), id: z.string().nullable() }), subject: z.object({ type: z.string().nullable(), id: z.string().nullable() }), data: z.record(z.string(), z.unknown()), created_at: z.string() })
+  .object({
+    id: z.string(),
+    seq: z.number().nullable(),
+    type: z.string(),
+    actor: z.object({ type: z.string(), id: z.string().nullable() }),
+    subject: z.object({ type: z.string().nullable(), id: z.string().nullable() }),
+    data: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+  })
   .openapi('Activity');
 
-export const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+export const list = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() });

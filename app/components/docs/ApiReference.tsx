@@ -21,7 +21,17 @@ function PageIntro() {
 }
 
 /** The search box: "/" focuses it from anywhere on the page, Escape clears it. */
-function SearchBox({ value, onChange, count, total }: { value: string; onChange: (value: string) => void; count: number; total: number }) {
+function SearchBox({
+  value,
+  onChange,
+  count,
+  total,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  count: number;
+  total: number;
+}) {
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -41,7 +51,14 @@ function SearchBox({ value, onChange, count, total }: { value: string; onChange:
         Filter operations
       </label>
       <div className="relative">
-        <svg viewBox="0 0 20 20" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-ink-faint" fill="none" stroke="currentColor" strokeWidth="1.75" aria-hidden="true">
+        <svg
+          viewBox="0 0 20 20"
+          className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-ink-faint"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.75"
+          aria-hidden="true"
+        >
           <circle cx="9" cy="9" r="5.5" />
           <path d="M13.5 13.5L17 17" strokeLinecap="round" />
         </svg>
@@ -63,7 +80,7 @@ function SearchBox({ value, onChange, count, total }: { value: string; onChange:
           aria-describedby="api-search-count"
           className="h-11 w-full rounded-xl border border-line-strong bg-card pr-12 pl-9 text-[15px] text-ink shadow-sm placeholder:text-ink-faint focus:border-brand-500 focus:outline-none focus-visible:outline-2 focus-visible:outline-brand-500"
         />
-        <kbd aria-hidden="true" className="absolute top-1/2 right-3 hidden -translate-y-1/2 rounded border border-line px-1.5 font-mono text-xs text-ink-faint sm:block">
+        <kbd className="absolute top-1/2 right-3 hidden -translate-y-1/2 rounded border border-line px-1.5 font-mono text-xs text-ink-faint sm:block">
           /
         </kbd>
       </div>
@@ -81,7 +98,10 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
   const visible = useMemo(
-    () => groups.map((group) => ({ ...group, operations: group.operations.filter((op) => matchesQuery(op, deferredQuery)) })).filter((group) => group.operations.length > 0),
+    () =>
+      groups
+        .map((group) => ({ ...group, operations: group.operations.filter((op) => matchesQuery(op, deferredQuery)) }))
+        .filter((group) => group.operations.length > 0),
     [groups, deferredQuery],
   );
   const count = visible.reduce((sum, group) => sum + group.operations.length, 0);
@@ -136,9 +156,10 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
           {baseUrl ? <CopyButton text={baseUrl} tone="light" label="Copy" className="h-8" /> : null}
         </div>
         <P>
-          {bearer?.description ? <InlineText text={bearer.description} /> : 'Authenticate with an API key.'} Create keys in Settings → API keys; the{' '}
-          <TextLink href="/docs#api-key">quickstart</TextLink> explains scopes. The examples read the key from <Code>$GC_API_KEY</Code>. Live updates over a WebSocket,{' '}
-          <Code>GET /v1/live</Code>, are described in the <TextLink href="/docs#live">quickstart</TextLink>.
+          {bearer?.description ? <InlineText text={bearer.description} /> : 'Authenticate with an API key.'} Create keys
+          in Settings → API keys; the <TextLink href="/docs#api-key">quickstart</TextLink> explains scopes. The examples
+          read the key from <Code>$GC_API_KEY</Code>. Live updates over a WebSocket, <Code>GET /v1/live</Code>, are
+          described in the <TextLink href="/docs#live">quickstart</TextLink>.
         </P>
         {errorSchema ? (
           <details className="group mt-5 rounded-xl border border-line">
@@ -167,7 +188,10 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
       {visible.map((group) => (
         <section key={group.name} aria-labelledby={group.anchor} className="mt-10">
           <div className="rounded-xl bg-page-alt px-5 py-4">
-            <h2 id={group.anchor} className="scroll-mt-24 text-2xl sm:scroll-mt-44 font-semibold tracking-tight text-ink">
+            <h2
+              id={group.anchor}
+              className="scroll-mt-24 text-2xl sm:scroll-mt-44 font-semibold tracking-tight text-ink"
+            >
               {capitalize(group.name)}
             </h2>
             {group.description ? (
@@ -178,7 +202,10 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
             <ul className="mt-3 space-y-1" aria-label={`${capitalize(group.name)} operations`}>
               {group.operations.map((op) => (
                 <li key={op.anchor}>
-                  <a href={`#${op.anchor}`} className="group flex flex-wrap items-center gap-x-3 gap-y-1 rounded-md py-1 text-sm">
+                  <a
+                    href={`#${op.anchor}`}
+                    className="group flex flex-wrap items-center gap-x-3 gap-y-1 rounded-md py-1 text-sm"
+                  >
                     <MethodBadge method={op.method} size="sm" />
                     <PathText path={op.path} className="text-[13px] text-ink group-hover:text-accent-ink" />
                     <span className="text-ink-muted">{op.summary}</span>
@@ -233,20 +260,32 @@ export function ApiReferenceSkeleton() {
 }
 
 /** Shown when the document cannot be fetched or read: what happened, a retry, and the raw link. */
-export function ApiReferenceError({ message, onRetry, retrying }: { message: string; onRetry: () => void; retrying: boolean }) {
+export function ApiReferenceError({
+  message,
+  onRetry,
+  retrying,
+}: {
+  message: string;
+  onRetry: () => void;
+  retrying: boolean;
+}) {
   return (
     <DocsLayout sidebar={null}>
       <PageIntro />
       <div role="alert" className="mt-8 rounded-2xl border border-line bg-card p-6 shadow-card sm:p-8">
         <h2 className="text-lg font-semibold text-ink">We could not load the API description</h2>
         <p className="mt-2 text-[15px] leading-7 text-ink-muted">
-          {message} The reference is built from <Code>/v1/openapi.json</Code> in your browser; check your connection and try again.
+          {message} The reference is built from <Code>/v1/openapi.json</Code> in your browser; check your connection and
+          try again.
         </p>
         <div className="mt-5 flex flex-wrap gap-3">
           <Button onClick={onRetry} disabled={retrying}>
             {retrying ? 'Trying again…' : 'Try again'}
           </Button>
-          <Link to="/docs" className="inline-flex h-10 items-center rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink">
+          <Link
+            to="/docs"
+            className="inline-flex h-10 items-center rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink"
+          >
             Read the quickstart
           </Link>
         </div>

@@ -35,16 +35,38 @@ function highlight(code: string, language: Language): ReactNode {
 }
 
 /** A dark code block with a caption and a copy button; scrolls sideways on narrow screens. */
-export function CodeBlock({ code, language = 'sh', title, copy = true, className = '' }: { code: string; language?: Language; title?: string; copy?: boolean; className?: string }) {
+export function CodeBlock({
+  code,
+  language = 'sh',
+  title,
+  copy = true,
+  className = '',
+}: {
+  code: string;
+  language?: Language;
+  title?: string;
+  copy?: boolean;
+  className?: string;
+}) {
   const label = title ?? { sh: 'Shell', js: 'JavaScript', json: 'JSON', http: 'HTTP', text: 'Output' }[language];
   const captionId = useId();
   return (
-    <figure aria-labelledby={captionId} className={`mt-5 overflow-hidden rounded-xl bg-code shadow-card ring-1 ring-slate-900/10 dark:ring-white/10 ${className}`}>
+    <figure
+      aria-labelledby={captionId}
+      className={`mt-5 overflow-hidden rounded-xl bg-code shadow-card ring-1 ring-slate-900/10 dark:ring-white/10 ${className}`}
+    >
       <div className="flex min-h-10 items-center justify-between gap-3 border-b border-code-line px-4 py-1.5">
-        <figcaption id={captionId} className="truncate text-xs font-medium text-slate-400">{label}</figcaption>
+        <figcaption id={captionId} className="truncate text-xs font-medium text-slate-400">
+          {label}
+        </figcaption>
         {copy ? <CopyButton text={code} label="Copy" /> : null}
       </div>
-      <pre tabIndex={0} aria-labelledby={captionId} className="overflow-x-auto px-4 py-3.5 font-mono text-[13px] leading-6 text-slate-200 sm:px-5">
+      <pre
+        role="region"
+        tabIndex={0}
+        aria-labelledby={captionId}
+        className="overflow-x-auto px-4 py-3.5 font-mono text-[13px] leading-6 text-slate-200 sm:px-5"
+      >
         <code>{highlight(code, language)}</code>
       </pre>
     </figure>

@@ -36,7 +36,11 @@ function DocsNav() {
           </li>
         ))}
         <li>
-          <Link to="/v1/openapi.json" reloadDocument className="block rounded-lg px-3 py-1.5 text-sm font-medium text-ink-muted transition-colors hover:bg-page-alt hover:text-ink">
+          <Link
+            to="/v1/openapi.json"
+            reloadDocument
+            className="block rounded-lg px-3 py-1.5 text-sm font-medium text-ink-muted transition-colors hover:bg-page-alt hover:text-ink"
+          >
             OpenAPI JSON
           </Link>
         </li>
@@ -86,7 +90,15 @@ function flatten(items: TocItem[]): string[] {
 }
 
 /** "On this page": nested anchor links, the current section marked. */
-export function TableOfContents({ items, label = 'On this page', offset }: { items: TocItem[]; label?: string; offset?: number }) {
+export function TableOfContents({
+  items,
+  label = 'On this page',
+  offset,
+}: {
+  items: TocItem[];
+  label?: string;
+  offset?: number;
+}) {
   const active = useActiveSection(flatten(items), offset);
   const nav = useRef<HTMLElement>(null);
 
@@ -137,7 +149,10 @@ export function DocsLayout({ sidebar, children }: { sidebar: ReactNode; children
       <Container className="pt-8 pb-20 lg:pt-12">
         <div className="lg:grid lg:grid-cols-[16rem_minmax(0,1fr)] lg:gap-12">
           <aside className="hidden lg:block">
-            <div data-toc-scroll className="sticky top-24 max-h-[calc(100dvh-7rem)] space-y-8 overflow-y-auto overscroll-contain pr-2 pb-10">
+            <div
+              data-toc-scroll
+              className="sticky top-24 max-h-[calc(100dvh-7rem)] space-y-8 overflow-y-auto overscroll-contain pr-2 pb-10"
+            >
               <DocsNav />
               {sidebar}
             </div>

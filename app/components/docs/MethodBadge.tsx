@@ -10,13 +10,26 @@ const tones: Record<string, string> = {
 export function MethodBadge({ method, size = 'md' }: { method: string; size?: 'sm' | 'md' }) {
   const tone = tones[method.toLowerCase()] ?? 'bg-page-alt text-ink-muted ring-line-strong';
   const sizing = size === 'sm' ? 'min-w-[3.25rem] px-1.5 py-px text-[10px]' : 'min-w-[3.75rem] px-2 py-0.5 text-xs';
-  return <span className={`inline-flex shrink-0 justify-center rounded-md font-mono font-semibold tracking-wide uppercase ring-1 ring-inset ${tone} ${sizing}`}>{method.toUpperCase()}</span>;
+  return (
+    <span
+      className={`inline-flex shrink-0 justify-center rounded-md font-mono font-semibold tracking-wide uppercase ring-1 ring-inset ${tone} ${sizing}`}
+    >
+      {method.toUpperCase()}
+    </span>
+  );
 }
 
 /** The open/closed arrow of a <details> summary; the <details> needs the `group` class. */
 export function Chevron() {
   return (
-    <svg viewBox="0 0 20 20" className="size-4 shrink-0 text-ink-faint transition-transform group-open:rotate-180" fill="none" stroke="currentColor" strokeWidth="1.75" aria-hidden="true">
+    <svg
+      viewBox="0 0 20 20"
+      className="size-4 shrink-0 text-ink-faint transition-transform group-open:rotate-180"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.75"
+      aria-hidden="true"
+    >
       <path d="M5 8l5 5 5-5" />
     </svg>
   );

@@ -1,7 +1,15 @@
 import { Fragment } from 'react';
 import { CodeBlock } from './CodeBlock';
 import { Chevron, MethodBadge } from './MethodBadge';
-import { constraints, curlExample, groupResponses, type OpenApiDocument, type Operation, type Parameter, typeLabel } from './openapi';
+import {
+  constraints,
+  curlExample,
+  groupResponses,
+  type OpenApiDocument,
+  type Operation,
+  type Parameter,
+  typeLabel,
+} from './openapi';
 import { AnchorLink, InlineText } from './Prose';
 import { SchemaView } from './SchemaView';
 
@@ -34,10 +42,14 @@ function ParameterRow({ doc, parameter }: { doc: OpenApiDocument; parameter: Par
       <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
         <code className="font-mono text-[13px] font-semibold break-all text-ink">{parameter.name}</code>
         <span className="font-mono text-xs text-ink-faint">{typeLabel(doc, schema)}</span>
-        <span className="rounded bg-page-alt px-1.5 py-px text-[11px] text-ink-muted ring-1 ring-line ring-inset">{parameter.in}</span>
-        {parameter.required ? <span className="text-xs font-medium text-amber-700 dark:text-amber-400">required</span> : null}
+        <span className="rounded bg-page-alt px-1.5 py-px text-[11px] text-ink-muted ring-1 ring-line ring-inset">
+          {parameter.in}
+        </span>
+        {parameter.required ? (
+          <span className="text-xs font-medium text-amber-700 dark:text-amber-400">required</span>
+        ) : null}
       </div>
-      {parameter.description ?? schema.description ? (
+      {(parameter.description ?? schema.description) ? (
         <p className="mt-1 text-sm leading-6 text-ink-muted">
           <InlineText text={(parameter.description ?? schema.description) as string} />
         </p>
@@ -48,7 +60,10 @@ function ParameterRow({ doc, parameter }: { doc: OpenApiDocument; parameter: Par
             <span className="flex flex-wrap items-center gap-1">
               One of
               {schema.enum.map((value) => (
-                <code key={String(value)} className="rounded bg-page-alt px-1.5 py-px font-mono text-[11px] text-ink-muted ring-1 ring-line ring-inset">
+                <code
+                  key={String(value)}
+                  className="rounded bg-page-alt px-1.5 py-px font-mono text-[11px] text-ink-muted ring-1 ring-line ring-inset"
+                >
                   {String(value)}
                 </code>
               ))}
@@ -83,7 +98,9 @@ const statusTone = (status: string) =>
 function Responses({ doc, operation }: { doc: OpenApiDocument; operation: Operation }) {
   const groups = groupResponses(operation);
   // The first success with a body starts open; the rest are a click away.
-  const opened = groups.find(({ statuses, response }) => statuses[0]?.startsWith('2') && Object.keys(response.content ?? {}).length > 0);
+  const opened = groups.find(
+    ({ statuses, response }) => statuses[0]?.startsWith('2') && Object.keys(response.content ?? {}).length > 0,
+  );
   return (
     <ul className="mt-3 space-y-2">
       {groups.map((group) => {
@@ -94,7 +111,10 @@ function Responses({ doc, operation }: { doc: OpenApiDocument; operation: Operat
           <>
             <span className="flex flex-wrap gap-1">
               {statuses.map((status) => (
-                <span key={status} className={`rounded-md px-1.5 py-px font-mono text-xs font-semibold ring-1 ring-inset ${statusTone(status)}`}>
+                <span
+                  key={status}
+                  className={`rounded-md px-1.5 py-px font-mono text-xs font-semibold ring-1 ring-inset ${statusTone(status)}`}
+                >
                   {status}
                 </span>
               ))}
@@ -107,7 +127,10 @@ function Responses({ doc, operation }: { doc: OpenApiDocument; operation: Operat
         );
         if (content.length === 0) {
           return (
-            <li key={statuses.join()} className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line px-3 py-2">
+            <li
+              key={statuses.join()}
+              className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-line px-3 py-2"
+            >
               {header}
               <span className="text-xs text-ink-faint">No body</span>
             </li>
@@ -143,17 +166,37 @@ function Responses({ doc, operation }: { doc: OpenApiDocument; operation: Operat
 }
 
 /** One operation: method and path, summary, description, parameters, body, responses and a curl example. */
-export function OperationCard({ doc, operation, baseUrl }: { doc: OpenApiDocument; operation: Operation; baseUrl: string }) {
+export function OperationCard({
+  doc,
+  operation,
+  baseUrl,
+}: {
+  doc: OpenApiDocument;
+  operation: Operation;
+  baseUrl: string;
+}) {
   const titleId = `${operation.anchor}-title`;
   const body = operation.requestBody;
   const bodyContent = Object.entries(body?.content ?? {});
   return (
-    <article id={operation.anchor} aria-labelledby={titleId} className="scroll-mt-24 border-t border-line py-10 first:border-t-0 sm:scroll-mt-40">
+    <article
+      id={operation.anchor}
+      aria-labelledby={titleId}
+      className="scroll-mt-24 border-t border-line py-10 first:border-t-0 sm:scroll-mt-40"
+    >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <MethodBadge method={operation.method} />
         <PathText path={operation.path} className="text-[15px] font-medium text-ink" />
-        {!operation.authenticated ? <span className="rounded-full bg-page-alt px-2 py-0.5 text-xs text-ink-muted ring-1 ring-line ring-inset">No key needed</span> : null}
-        {operation.deprecated ? <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs text-red-800 ring-1 ring-red-600/20 ring-inset dark:bg-red-950 dark:text-red-300">Deprecated</span> : null}
+        {!operation.authenticated ? (
+          <span className="rounded-full bg-page-alt px-2 py-0.5 text-xs text-ink-muted ring-1 ring-line ring-inset">
+            No key needed
+          </span>
+        ) : null}
+        {operation.deprecated ? (
+          <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs text-red-800 ring-1 ring-red-600/20 ring-inset dark:bg-red-950 dark:text-red-300">
+            Deprecated
+          </span>
+        ) : null}
       </div>
       <h3 id={titleId} className="group mt-3 text-xl font-semibold tracking-tight text-balance text-ink">
         {operation.summary || `${operation.method.toUpperCase()} ${operation.path}`}

@@ -2,16 +2,26 @@ import { Fragment, type ReactNode } from 'react';
 
 /** Inline code: a field, a header, a command. */
 export function Code({ children }: { children: ReactNode }) {
-  return <code className="rounded-md bg-page-alt px-1.5 py-0.5 font-mono text-[0.86em] break-words text-ink ring-1 ring-line ring-inset">{children}</code>;
+  return (
+    <code className="rounded-md bg-page-alt px-1.5 py-0.5 font-mono text-[0.86em] break-words text-ink ring-1 ring-line ring-inset">
+      {children}
+    </code>
+  );
 }
 
 /** Text from the OpenAPI document: `backticks` become inline code, nothing else is interpreted. */
 export function InlineText({ text }: { text: string }) {
   return (
     <>
-      {text.split(/(`[^`]+`)/g).map((part, index) =>
-        part.startsWith('`') && part.endsWith('`') && part.length > 2 ? <Code key={index}>{part.slice(1, -1)}</Code> : <Fragment key={index}>{part}</Fragment>,
-      )}
+      {text
+        .split(/(`[^`]+`)/g)
+        .map((part, index) =>
+          part.startsWith('`') && part.endsWith('`') && part.length > 2 ? (
+            <Code key={index}>{part.slice(1, -1)}</Code>
+          ) : (
+            <Fragment key={index}>{part}</Fragment>
+          ),
+        )}
     </>
   );
 }
@@ -23,19 +33,37 @@ export function InlineText({ text }: { text: string }) {
  */
 export function AnchorLink({ id }: { id: string }) {
   return (
-    <a href={`#${id}`} aria-hidden="true" tabIndex={-1} className="ml-2 inline-block rounded font-normal text-ink-faint no-underline opacity-0 transition-opacity group-hover:opacity-100 hover:text-accent-ink">
+    <a
+      href={`#${id}`}
+      aria-label="Link to this section"
+      tabIndex={-1}
+      className="ml-2 inline-block rounded font-normal text-ink-faint no-underline opacity-0 transition-opacity group-hover:opacity-100 hover:text-accent-ink"
+    >
       #
     </a>
   );
 }
 
 /** A top-level docs section: a numbered or plain h2 with an anchor link. */
-export function DocSection({ id, title, step, children }: { id: string; title: string; step?: number; children: ReactNode }) {
+export function DocSection({
+  id,
+  title,
+  step,
+  children,
+}: {
+  id: string;
+  title: string;
+  step?: number;
+  children: ReactNode;
+}) {
   return (
     <section aria-labelledby={`${id}-heading`} className="border-t border-line pt-10 pb-4 first:border-t-0 first:pt-0">
       <h2 id={id} className="group flex scroll-mt-24 items-center gap-3 text-2xl font-semibold tracking-tight text-ink">
         {step !== undefined ? (
-          <span aria-hidden="true" className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-sm font-semibold text-accent-ink ring-1 ring-brand-500/20 ring-inset">
+          <span
+            aria-hidden="true"
+            className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-sm font-semibold text-accent-ink ring-1 ring-brand-500/20 ring-inset"
+          >
             {step}
           </span>
         ) : null}
@@ -70,14 +98,25 @@ export function List({ children, ordered = false }: { children: ReactNode; order
 
 export function TextLink({ href, children }: { href: string; children: ReactNode }) {
   return (
-    <a href={href} className="font-medium text-accent-ink underline decoration-brand-500/30 underline-offset-2 hover:decoration-brand-500">
+    <a
+      href={href}
+      className="font-medium text-accent-ink underline decoration-brand-500/30 underline-offset-2 hover:decoration-brand-500"
+    >
       {children}
     </a>
   );
 }
 
 /** A highlighted note; `tone="warning"` for things that cost money or data. */
-export function Callout({ title, children, tone = 'info' }: { title: string; children: ReactNode; tone?: 'info' | 'warning' }) {
+export function Callout({
+  title,
+  children,
+  tone = 'info',
+}: {
+  title: string;
+  children: ReactNode;
+  tone?: 'info' | 'warning';
+}) {
   const tones = {
     info: 'border-brand-500/25 bg-accent-soft',
     warning: 'border-amber-500/30 bg-amber-50 dark:bg-amber-950/40',

@@ -47,7 +47,10 @@ function Facts({ schema }: { schema: JsonSchema }) {
         <span className="flex flex-wrap items-center gap-1">
           <span>{values.length === 1 ? 'Value' : 'One of'}</span>
           {values.map((value) => (
-            <code key={String(value)} className="rounded bg-page-alt px-1.5 py-px font-mono text-[11px] text-ink-muted ring-1 ring-line ring-inset">
+            <code
+              key={String(value)}
+              className="rounded bg-page-alt px-1.5 py-px font-mono text-[11px] text-ink-muted ring-1 ring-line ring-inset"
+            >
               {typeof value === 'string' ? value : JSON.stringify(value)}
             </code>
           ))}
@@ -70,7 +73,19 @@ function Facts({ schema }: { schema: JsonSchema }) {
   );
 }
 
-function Field({ ctx, name, schema, required, depth }: { ctx: Context; name: string; schema: JsonSchema; required: boolean; depth: number }) {
+function Field({
+  ctx,
+  name,
+  schema,
+  required,
+  depth,
+}: {
+  ctx: Context;
+  name: string;
+  schema: JsonSchema;
+  required: boolean;
+  depth: number;
+}) {
   const { schema: resolved, name: refName } = resolveSchema(ctx.doc, schema);
   const nested = nestedOf(ctx, schema);
   const recursive = nested?.name ? ctx.ancestors.includes(nested.name) : false;
@@ -82,9 +97,13 @@ function Field({ ctx, name, schema, required, depth }: { ctx: Context; name: str
       <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
         <code className="font-mono text-[13px] font-semibold break-all text-ink">{name}</code>
         <span className="font-mono text-xs break-all text-ink-faint">{typeLabel(ctx.doc, schema)}</span>
-        {ctx.mode === 'request' && required ? <span className="text-xs font-medium text-amber-700 dark:text-amber-400">required</span> : null}
+        {ctx.mode === 'request' && required ? (
+          <span className="text-xs font-medium text-amber-700 dark:text-amber-400">required</span>
+        ) : null}
         {ctx.mode === 'response' && !required ? <span className="text-xs text-ink-faint">optional</span> : null}
-        {resolved.deprecated ? <span className="text-xs font-medium text-red-700 dark:text-red-400">deprecated</span> : null}
+        {resolved.deprecated ? (
+          <span className="text-xs font-medium text-red-700 dark:text-red-400">deprecated</span>
+        ) : null}
       </div>
       {description ? (
         <p className="mt-1 text-sm leading-6 text-ink-muted">
@@ -122,7 +141,15 @@ function Properties({ ctx, schema, depth }: { ctx: Context; schema: JsonSchema; 
       {properties.map(([name, property]) => (
         <Field key={name} ctx={ctx} name={name} schema={property} required={required.has(name)} depth={depth} />
       ))}
-      {extra ? <Field ctx={ctx} name="{key}" schema={{ ...extra, description: extra.description ?? 'Any other key, with a value of this type.' }} required={false} depth={depth} /> : null}
+      {extra ? (
+        <Field
+          ctx={ctx}
+          name="{key}"
+          schema={{ ...extra, description: extra.description ?? 'Any other key, with a value of this type.' }}
+          required={false}
+          depth={depth}
+        />
+      ) : null}
     </ul>
   );
 }
@@ -141,7 +168,9 @@ export function SchemaView({ doc, schema, mode }: { doc: OpenApiDocument; schema
   return (
     <div className="text-sm">
       <p className="flex flex-wrap items-baseline gap-x-2 text-xs text-ink-faint">
-        <span className="font-mono">{isArray ? `${typeLabel(doc, schema)}` : name ? <Code>{name}</Code> : typeLabel(doc, schema)}</span>
+        <span className="font-mono">
+          {isArray ? `${typeLabel(doc, schema)}` : name ? <Code>{name}</Code> : typeLabel(doc, schema)}
+        </span>
         {isArray && nested?.name ? <span>an array of {nested.name} objects</span> : null}
       </p>
       {resolved.description ? (
@@ -150,7 +179,15 @@ export function SchemaView({ doc, schema, mode }: { doc: OpenApiDocument; schema
         </p>
       ) : null}
       {nested ? (
-        <Properties ctx={nested.name && !ctx.ancestors.includes(nested.name) ? { ...ctx, ancestors: [...ctx.ancestors, nested.name] } : ctx} schema={nested.schema} depth={0} />
+        <Properties
+          ctx={
+            nested.name && !ctx.ancestors.includes(nested.name)
+              ? { ...ctx, ancestors: [...ctx.ancestors, nested.name] }
+              : ctx
+          }
+          schema={nested.schema}
+          depth={0}
+        />
       ) : (
         <Facts schema={resolved} />
       )}

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { curlExample, groupOperations, groupResponses, matchesQuery, type OpenApiDocument, typeLabel } from './openapi';
 
-const error = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const error = {
+  description: 'Error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
 
 const doc: OpenApiDocument = {
   openapi: '3.1.0',
@@ -19,13 +22,24 @@ const doc: OpenApiDocument = {
             'application/json': {
               schema: {
                 type: 'object',
-                properties: { agent: { type: 'string' }, description: { type: 'string' }, priority: { type: 'string', enum: ['low', 'high'], default: 'low' } },
+                properties: {
+                  agent: { type: 'string' },
+                  description: { type: 'string' },
+                  priority: { type: 'string', enum: ['low', 'high'], default: 'low' },
+                },
                 required: ['agent', 'description'],
               },
             },
           },
         },
-        responses: { 201: { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/Task' } } } }, 400: error, 401: error },
+        responses: {
+          201: {
+            description: 'Created',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Task' } } },
+          },
+          400: error,
+          401: error,
+        },
       },
     },
     '/v1/tasks/{id}/stream': {
@@ -38,12 +52,26 @@ const doc: OpenApiDocument = {
       },
     },
     '/v1/health': { get: { tags: ['platform'], summary: 'Service health', responses: { 200: { description: 'OK' } } } },
-    '/v1/approvals': { get: { tags: ['approvals'], summary: 'Drafts waiting', security: [{ bearer: [] }], responses: { 200: { description: 'OK' } } } },
+    '/v1/approvals': {
+      get: {
+        tags: ['approvals'],
+        summary: 'Drafts waiting',
+        security: [{ bearer: [] }],
+        responses: { 200: { description: 'OK' } },
+      },
+    },
   },
   components: {
     schemas: {
       Error: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' } } } } },
-      Task: { type: 'object', properties: { id: { type: 'string' }, parent_id: { type: ['string', 'null'] }, depends_on: { type: 'array', items: { type: 'string' } } } },
+      Task: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          parent_id: { type: ['string', 'null'] },
+          depends_on: { type: 'array', items: { type: 'string' } },
+        },
+      },
     },
   },
 };
@@ -81,7 +109,9 @@ describe('schemas and examples', () => {
     expect(curl).toContain('-H "Authorization: Bearer $GC_API_KEY"');
     expect(curl).toContain("-H 'Idempotency-Key: review-pr-42'");
     expect(curl).toContain(`-d '{"agent":"sable","description":"Review PR #42"}'`);
-    expect(curlExample(doc, stream!, 'https://api.test')).toMatch(/^curl -N "https:\/\/api\.test\/v1\/tasks\/\{id\}\/stream"/);
+    expect(curlExample(doc, stream!, 'https://api.test')).toMatch(
+      /^curl -N "https:\/\/api\.test\/v1\/tasks\/\{id\}\/stream"/,
+    );
     const health = groupOperations(doc)[0]?.operations[0];
     expect(curlExample(doc, health!, 'https://api.test')).toBe('curl "https://api.test/v1/health"');
   });

@@ -117,7 +117,17 @@ export interface TagGroup {
 }
 
 /** How the product's API is organised; tags the document adds later follow, in their order. */
-export const TAG_ORDER = ['platform', 'organization', 'agents', 'tasks', 'messages', 'approvals', 'schedules', 'usage', 'activity'];
+export const TAG_ORDER = [
+  'platform',
+  'organization',
+  'agents',
+  'tasks',
+  'messages',
+  'approvals',
+  'schedules',
+  'usage',
+  'activity',
+];
 
 /** Used when the document's own `tags` list gives no description. */
 const TAG_DESCRIPTIONS: Record<string, string> = {
@@ -135,14 +145,23 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
 export function isOpenApiDocument(value: unknown): value is OpenApiDocument {
   if (!value || typeof value !== 'object') return false;
   const doc = value as Partial<OpenApiDocument>;
-  return typeof doc.openapi === 'string' && !!doc.info && typeof doc.info.title === 'string' && !!doc.paths && typeof doc.paths === 'object';
+  return (
+    typeof doc.openapi === 'string' &&
+    !!doc.info &&
+    typeof doc.info.title === 'string' &&
+    !!doc.paths &&
+    typeof doc.paths === 'object'
+  );
 }
 
-const isRef = (value: unknown): value is { $ref: string } => !!value && typeof value === 'object' && typeof (value as { $ref?: unknown }).$ref === 'string';
+const isRef = (value: unknown): value is { $ref: string } =>
+  !!value && typeof value === 'object' && typeof (value as { $ref?: unknown }).$ref === 'string';
 
 /** The last segment of a local `$ref`: `#/components/schemas/Task` → `Task`. */
 export function refName(ref: string): string {
-  return decodeURIComponent(ref.split('/').pop() ?? ref).replace(/~1/g, '/').replace(/~0/g, '~');
+  return decodeURIComponent(ref.split('/').pop() ?? ref)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
 }
 
 /** Follows a local JSON pointer (`#/components/…`); null when it leads nowhere. */
@@ -187,7 +206,11 @@ export function groupOperations(doc: OpenApiDocument): TagGroup[] {
   const seen = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths)) {
     if (!item || typeof item !== 'object') continue;
-    const shared = (Array.isArray((item as { parameters?: unknown }).parameters) ? (item as { parameters: Parameter[] }).parameters : []) as Array<Parameter | { $ref: string }>;
+    const shared = (
+      Array.isArray((item as { parameters?: unknown }).parameters)
+        ? (item as { parameters: Parameter[] }).parameters
+        : []
+    ) as Array<Parameter | { $ref: string }>;
     for (const method of HTTP_METHODS) {
       const op = (item as Record<string, OperationObject | undefined>)[method];
       if (!op || typeof op !== 'object') continue;
@@ -231,7 +254,11 @@ export function groupOperations(doc: OpenApiDocument): TagGroup[] {
 }
 
 /** Path-item parameters, overridden by the operation's own (same name and location). */
-function mergeParameters(doc: OpenApiDocument, shared: Array<Parameter | { $ref: string }>, own: Array<Parameter | { $ref: string }>): Parameter[] {
+function mergeParameters(
+  doc: OpenApiDocument,
+  shared: Array<Parameter | { $ref: string }>,
+  own: Array<Parameter | { $ref: string }>,
+): Parameter[] {
   const byKey = new Map<string, Parameter>();
   for (const raw of [...shared, ...own]) {
     const parameter = deref<Parameter>(doc, raw);
@@ -245,7 +272,8 @@ function mergeParameters(doc: OpenApiDocument, shared: Array<Parameter | { $ref:
 export function matchesQuery(operation: Operation, query: string): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const haystack = `${operation.method} ${operation.path} ${operation.summary} ${operation.description} ${operation.tag} ${operation.anchor}`.toLowerCase();
+  const haystack =
+    `${operation.method} ${operation.path} ${operation.summary} ${operation.description} ${operation.tag} ${operation.anchor}`.toLowerCase();
   return words.every((word) => haystack.includes(word));
 }
 
@@ -269,7 +297,12 @@ export function typeLabel(doc: OpenApiDocument, schema: JsonSchema | undefined, 
         const item = typeLabel(doc, schema.items, depth + 1);
         return item.includes(' ') ? `(${item})[]` : `${item}[]`;
       }
-      if (type === 'object' && !schema.properties && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+      if (
+        type === 'object' &&
+        !schema.properties &&
+        schema.additionalProperties &&
+        typeof schema.additionalProperties === 'object'
+      ) {
         return `map of ${typeLabel(doc, schema.additionalProperties, depth + 1)}`;
       }
       if (type === 'string' && schema.format) return `string (${schema.format})`;
@@ -314,7 +347,13 @@ const EXAMPLE_HINTS: Record<string, unknown> = {
 };
 
 /** An example value for a schema: its example, default or first enum value, else a placeholder by type. */
-export function exampleValue(doc: OpenApiDocument, schema: JsonSchema | undefined, name?: string, depth = 0, requiredOnly = true): unknown {
+export function exampleValue(
+  doc: OpenApiDocument,
+  schema: JsonSchema | undefined,
+  name?: string,
+  depth = 0,
+  requiredOnly = true,
+): unknown {
   if (!schema || depth > 5) return null;
   const { schema: s } = resolveSchema(doc, schema);
   if (s.example !== undefined) return s.example;
@@ -324,13 +363,20 @@ export function exampleValue(doc: OpenApiDocument, schema: JsonSchema | undefine
   if (s.const !== undefined) return s.const;
   if (s.enum?.length) return s.enum.find((v) => v !== null) ?? s.enum[0];
   const variants = s.oneOf ?? s.anyOf;
-  if (variants?.length) return exampleValue(doc, variants.find((v) => v.type !== 'null') ?? variants[0], name, depth + 1, requiredOnly);
+  if (variants?.length)
+    return exampleValue(doc, variants.find((v) => v.type !== 'null') ?? variants[0], name, depth + 1, requiredOnly);
   if (s.allOf?.length) return exampleValue(doc, mergeAllOf(doc, s), name, depth + 1, requiredOnly);
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [s.properties ? 'object' : 'string'];
   const type = types.find((t) => t !== 'null') ?? 'null';
   switch (type) {
     case 'string':
-      return s.format === 'date-time' ? '2026-01-05T09:00:00Z' : s.format === 'email' ? 'ada@example.com' : s.format === 'uri' ? 'https://example.com' : 'string';
+      return s.format === 'date-time'
+        ? '2026-01-05T09:00:00Z'
+        : s.format === 'email'
+          ? 'ada@example.com'
+          : s.format === 'uri'
+            ? 'https://example.com'
+            : 'string';
     case 'integer':
     case 'number':
       return s.minimum ?? 1;
@@ -345,12 +391,23 @@ export function exampleValue(doc: OpenApiDocument, schema: JsonSchema | undefine
   }
 }
 
-function exampleObject(doc: OpenApiDocument, schema: JsonSchema, depth: number, requiredOnly: boolean): Record<string, unknown> {
+function exampleObject(
+  doc: OpenApiDocument,
+  schema: JsonSchema,
+  depth: number,
+  requiredOnly: boolean,
+): Record<string, unknown> {
   const properties = Object.entries(schema.properties ?? {});
   const required = new Set(schema.required ?? []);
   // Required fields only; when nothing is required (a PATCH), the first field shows the shape.
-  const chosen = requiredOnly ? (required.size > 0 ? properties.filter(([key]) => required.has(key)) : properties.slice(0, 1)) : properties;
-  return Object.fromEntries(chosen.map(([key, value]) => [key, exampleValue(doc, value, key, depth + 1, requiredOnly)]));
+  const chosen = requiredOnly
+    ? required.size > 0
+      ? properties.filter(([key]) => required.has(key))
+      : properties.slice(0, 1)
+    : properties;
+  return Object.fromEntries(
+    chosen.map(([key, value]) => [key, exampleValue(doc, value, key, depth + 1, requiredOnly)]),
+  );
 }
 
 /** One object schema out of `allOf` parts (properties and required lists combined). */
@@ -387,19 +444,33 @@ export function curlExample(doc: OpenApiDocument, operation: Operation, baseUrl:
   const query: string[] = [];
   const headers: string[] = [];
   for (const parameter of operation.parameters) {
-    const example = parameter.example ?? parameter.schema?.example ?? (parameter.schema?.default !== undefined ? parameter.schema.default : undefined);
+    const example =
+      parameter.example ??
+      parameter.schema?.example ??
+      (parameter.schema?.default !== undefined ? parameter.schema.default : undefined);
     if (parameter.in === 'path') {
       if (example !== undefined) path = path.replace(`{${parameter.name}}`, encodeURIComponent(String(example)));
     } else if (parameter.in === 'query' && parameter.required) {
-      query.push(`${encodeURIComponent(parameter.name)}=${encodeURIComponent(String(example ?? exampleValue(doc, parameter.schema, parameter.name)))}`);
+      query.push(
+        `${encodeURIComponent(parameter.name)}=${encodeURIComponent(String(example ?? exampleValue(doc, parameter.schema, parameter.name)))}`,
+      );
     } else if (parameter.in === 'header') {
-      const name = parameter.name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
-      const value = example ?? (parameter.name.toLowerCase() === 'idempotency-key' ? 'review-pr-42' : exampleValue(doc, parameter.schema, parameter.name));
+      const name = parameter.name.replace(
+        /(^|-)([a-z])/g,
+        (_, dash: string, letter: string) => dash + letter.toUpperCase(),
+      );
+      const value =
+        example ??
+        (parameter.name.toLowerCase() === 'idempotency-key'
+          ? 'review-pr-42'
+          : exampleValue(doc, parameter.schema, parameter.name));
       headers.push(`${name}: ${String(value)}`);
     }
   }
   const url = `${baseUrl.replace(/\/$/, '')}${path}${query.length ? `?${query.join('&')}` : ''}`;
-  const lines = [`curl${isEventStream(operation) ? ' -N' : ''}${operation.method === 'get' ? '' : ` -X ${operation.method.toUpperCase()}`} "${url}"`];
+  const lines = [
+    `curl${isEventStream(operation) ? ' -N' : ''}${operation.method === 'get' ? '' : ` -X ${operation.method.toUpperCase()}`} "${url}"`,
+  ];
   if (operation.authenticated) lines.push(`-H "Authorization: Bearer $GC_API_KEY"`);
   const bodySchema = jsonBodySchema(operation);
   if (bodySchema) lines.push(`-H "Content-Type: application/json"`);
@@ -417,7 +488,9 @@ export function groupResponses(operation: Operation): Array<{ statuses: string[]
   for (const { status, response } of operation.responses) {
     const key = JSON.stringify([response.description ?? '', response.content ?? null]);
     // Only errors are grouped: each success keeps its own row.
-    const group = status.startsWith('2') ? undefined : groups.find((g) => g.key === key && !g.statuses[0]?.startsWith('2'));
+    const group = status.startsWith('2')
+      ? undefined
+      : groups.find((g) => g.key === key && !g.statuses[0]?.startsWith('2'));
     if (group) group.statuses.push(status);
     else groups.push({ key, statuses: [status], response });
   }

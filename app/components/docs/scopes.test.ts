@@ -8,6 +8,8 @@ describe('the quickstart’s scope list', () => {
   });
 
   it('marks exactly the scopes a new key gets by default', () => {
-    expect(SCOPE_DOCS.filter((s) => s.byDefault).map((s) => s.scope)).toEqual(API_KEY_SCOPES.filter((s) => DEFAULT_SCOPES.includes(s)));
+    expect(SCOPE_DOCS.filter((s) => s.byDefault).map((s) => s.scope)).toEqual(
+      API_KEY_SCOPES.filter((s) => DEFAULT_SCOPES.includes(s)),
+    );
   });
 });

@@ -7,7 +7,11 @@ export const SCOPE_DOCS: ReadonlyArray<{ scope: string; allows: string; byDefaul
   { scope: 'org:read', allows: 'Read the key’s organization: GET /v1/org.', byDefault: true },
   { scope: 'agents:read', allows: 'List and read agents.', byDefault: true },
   { scope: 'agents:write', allows: 'Create, change, pause, resume and archive agents.', byDefault: false },
-  { scope: 'tasks:read', allows: 'Read tasks, runs, run traces and task event streams; list approvals.', byDefault: true },
+  {
+    scope: 'tasks:read',
+    allows: 'Read tasks, runs, run traces and task event streams; list approvals.',
+    byDefault: true,
+  },
   { scope: 'tasks:write', allows: 'Give tasks; change, cancel and retry them.', byDefault: true },
   { scope: 'messages:read', allows: 'Read messages and threads.', byDefault: true },
   { scope: 'messages:write', allows: 'Message agents.', byDefault: true },

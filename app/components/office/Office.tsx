@@ -26,7 +26,17 @@ export interface OfficeProps {
   debug?: boolean;
 }
 
-function ToolButton({ label, onClick, disabled, children }: { label: string; onClick(): void; disabled?: boolean; children: ReactNode }) {
+function ToolButton({
+  label,
+  onClick,
+  disabled,
+  children,
+}: {
+  label: string;
+  onClick(): void;
+  disabled?: boolean;
+  children: ReactNode;
+}) {
   return (
     <button
       type="button"
@@ -36,7 +46,16 @@ function ToolButton({ label, onClick, disabled, children }: { label: string; onC
       disabled={disabled}
       className="inline-flex size-8 items-center justify-center rounded-lg text-ink-muted transition-colors hover:bg-page-alt hover:text-ink disabled:opacity-40"
     >
-      <svg viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+      <svg
+        viewBox="0 0 24 24"
+        className="size-4"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        aria-hidden="true"
+      >
         {children}
       </svg>
     </button>
@@ -55,7 +74,11 @@ function ViewToggle({ view, onChange }: { view: 'office' | 'list'; onChange(view
     </button>
   );
   return (
-    <div role="group" aria-label="Show the team as" className="inline-flex rounded-lg bg-page-alt p-0.5 ring-1 ring-line ring-inset">
+    <div
+      role="group"
+      aria-label="Show the team as"
+      className="inline-flex rounded-lg bg-page-alt p-0.5 ring-1 ring-line ring-inset"
+    >
       {option('office', 'Office')}
       {option('list', 'List')}
     </div>
@@ -77,7 +100,16 @@ const LEGEND: Array<{ label: string; swatch: string }> = [
  * Drawn on a canvas after hydration (the server renders a placeholder and the list); the
  * same state is always available as an accessible list, which a toggle can show instead.
  */
-export function Office({ agents, events, subscribe, onSelectAgent, selectedAgentId = null, defaultView = 'office', className = '', debug = false }: OfficeProps) {
+export function Office({
+  agents,
+  events,
+  subscribe,
+  onSelectAgent,
+  selectedAgentId = null,
+  defaultView = 'office',
+  className = '',
+  debug = false,
+}: OfficeProps) {
   const [store] = useState(() => createOfficeState(agents));
   const snapshot = useSyncExternalStore(store.subscribe, store.snapshot, store.snapshot);
   const hydrated = useHydrated();
@@ -107,7 +139,10 @@ export function Office({ agents, events, subscribe, onSelectAgent, selectedAgent
 
   useEffect(() => {
     if (!hydrated || !stageRef.current || !canvasRef.current) return;
-    const office = new OfficeView(stageRef.current, canvasRef.current, store, { onSelect: (id) => onSelectRef.current?.(id), debug });
+    const office = new OfficeView(stageRef.current, canvasRef.current, store, {
+      onSelect: (id) => onSelectRef.current?.(id),
+      debug,
+    });
     officeRef.current = office;
     return () => {
       office.destroy();
@@ -115,6 +150,7 @@ export function Office({ agents, events, subscribe, onSelectAgent, selectedAgent
     };
   }, [hydrated, store, debug]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-applies the selection after the office is rebuilt.
   useEffect(() => {
     officeRef.current?.setSelected(selectedAgentId);
   }, [selectedAgentId, hydrated, debug]);
@@ -153,15 +189,28 @@ export function Office({ agents, events, subscribe, onSelectAgent, selectedAgent
         aria-label="Office"
         aria-describedby={hintId}
         onKeyDown={(event) => {
-          if (event.target === event.currentTarget && !event.altKey && !event.metaKey && !event.ctrlKey && officeRef.current?.handleKey(event.key)) event.preventDefault();
+          if (
+            event.target === event.currentTarget &&
+            !event.altKey &&
+            !event.metaKey &&
+            !event.ctrlKey &&
+            officeRef.current?.handleKey(event.key)
+          )
+            event.preventDefault();
         }}
         className="relative aspect-[16/10] max-h-[70vh] min-h-[300px] w-full touch-none overflow-hidden bg-[radial-gradient(circle_at_50%_40%,var(--color-accent-soft),transparent_70%)] outline-none select-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-inset"
       >
         <p id={hintId} className="sr-only">
-          Drag or use the arrow keys to pan, the wheel or plus and minus to zoom, 0 to reset. The list after the map has every agent.
+          Drag or use the arrow keys to pan, the wheel or plus and minus to zoom, 0 to reset. The list after the map has
+          every agent.
         </p>
         {hydrated ? (
-          <canvas ref={canvasRef} role="img" aria-label={snapshot.summary} className="absolute inset-0 size-full cursor-grab touch-none" />
+          <canvas
+            ref={canvasRef}
+            role="img"
+            aria-label={snapshot.summary}
+            className="absolute inset-0 size-full cursor-grab touch-none"
+          />
         ) : (
           <div className="absolute inset-0 flex items-center justify-center">
             <p className="text-sm text-ink-faint">Opening the office…</p>
@@ -179,7 +228,10 @@ export function Office({ agents, events, subscribe, onSelectAgent, selectedAgent
       />
 
       {view === 'office' ? (
-        <ul className="flex flex-wrap items-center gap-x-4 gap-y-1.5 border-t border-line px-3 py-2.5 text-xs text-ink-muted sm:px-4" aria-label="Legend">
+        <ul
+          className="flex flex-wrap items-center gap-x-4 gap-y-1.5 border-t border-line px-3 py-2.5 text-xs text-ink-muted sm:px-4"
+          aria-label="Legend"
+        >
           {LEGEND.map((item) => (
             <li key={item.label} className="inline-flex items-center gap-1.5">
               <span className={`size-2.5 rounded-full ${item.swatch}`} aria-hidden="true" />

@@ -31,7 +31,14 @@ export function OfficeAgentList({
 
   function move(event: KeyboardEvent<HTMLButtonElement>, index: number) {
     const last = agents.length - 1;
-    const target = { ArrowDown: index + 1, ArrowRight: index + 1, ArrowUp: index - 1, ArrowLeft: index - 1, Home: 0, End: last }[event.key];
+    const target = {
+      ArrowDown: index + 1,
+      ArrowRight: index + 1,
+      ArrowUp: index - 1,
+      ArrowLeft: index - 1,
+      Home: 0,
+      End: last,
+    }[event.key];
     if (target === undefined) return;
     event.preventDefault();
     const agent = agents[Math.max(0, Math.min(last, target))];
@@ -41,11 +48,18 @@ export function OfficeAgentList({
   }
 
   if (agents.length === 0) {
-    return <p className={visuallyHidden ? 'sr-only' : 'px-6 py-10 text-center text-sm text-ink-muted'}>No agents in this office yet.</p>;
+    return (
+      <p className={visuallyHidden ? 'sr-only' : 'px-6 py-10 text-center text-sm text-ink-muted'}>
+        No agents in this office yet.
+      </p>
+    );
   }
 
   return (
-    <ul aria-labelledby={labelledBy} className={visuallyHidden ? 'sr-only' : 'grid grid-cols-1 gap-1 p-2 lg:grid-cols-2'}>
+    <ul
+      aria-labelledby={labelledBy}
+      className={visuallyHidden ? 'sr-only' : 'grid grid-cols-1 gap-1 p-2 lg:grid-cols-2'}
+    >
       {agents.map((agent, index) => {
         const selected = agent.id === selectedId;
         return (
@@ -89,8 +103,14 @@ export function OfficeAgentList({
                       {agent.task.title}
                     </span>
                     <span className="mt-1.5 flex items-center gap-2">
-                      <span className="block h-1.5 flex-1 overflow-hidden rounded-full bg-page-alt ring-1 ring-line ring-inset" aria-hidden="true">
-                        <span className="block h-full rounded-full bg-brand-500 transition-[width] duration-500 motion-reduce:transition-none" style={{ width: `${agent.task.progress}%` }} />
+                      <span
+                        className="block h-1.5 flex-1 overflow-hidden rounded-full bg-page-alt ring-1 ring-line ring-inset"
+                        aria-hidden="true"
+                      >
+                        <span
+                          className="block h-full rounded-full bg-brand-500 transition-[width] duration-500 motion-reduce:transition-none"
+                          style={{ width: `${agent.task.progress}%` }}
+                        />
                       </span>
                       <span className="text-xs text-ink-muted tabular-nums">
                         {agent.task.progress}%<span className="sr-only"> done</span>
@@ -103,7 +123,10 @@ export function OfficeAgentList({
                 {agent.latest ? (
                   <span className="mt-1.5 block truncate text-sm text-ink-muted">
                     <span className="sr-only">Latest: </span>
-                    {agent.latest.toName ? <span className="font-medium text-accent-ink">→ {agent.latest.toName}: </span> : null}“{agent.latest.text}”
+                    {agent.latest.toName ? (
+                      <span className="font-medium text-accent-ink">→ {agent.latest.toName}: </span>
+                    ) : null}
+                    “{agent.latest.text}”
                   </span>
                 ) : null}
               </span>

@@ -77,7 +77,10 @@ describe('layoutOffice', () => {
   });
 
   it('grows the floor for a large team and keeps everything inside the bounds', () => {
-    const agents = Array.from({ length: 20 }, (_, i) => ({ id: `a${i}`, desk: { x: i % 5, y: i < 5 ? 0 : 4 + Math.floor(i / 5) } }));
+    const agents = Array.from({ length: 20 }, (_, i) => ({
+      id: `a${i}`,
+      desk: { x: i % 5, y: i < 5 ? 0 : 4 + Math.floor(i / 5) },
+    }));
     const layout = layoutOffice(agents);
     expect(layout.floor.y1).toBeGreaterThan(7);
     for (const seat of layout.seats) {
@@ -98,7 +101,10 @@ describe('layoutOffice', () => {
     const devonte = layout.byId.get('devonte')!;
     const overlapX = (Math.max(sable.hit.minX, devonte.hit.minX) + Math.min(sable.hit.maxX, devonte.hit.maxX)) / 2;
     const overlapY = (Math.max(sable.hit.minY, devonte.hit.minY) + Math.min(sable.hit.maxY, devonte.hit.maxY)) / 2;
-    if (overlapX > Math.max(sable.hit.minX, devonte.hit.minX) && overlapY > Math.max(sable.hit.minY, devonte.hit.minY)) {
+    if (
+      overlapX > Math.max(sable.hit.minX, devonte.hit.minX) &&
+      overlapY > Math.max(sable.hit.minY, devonte.hit.minY)
+    ) {
       expect(hitTestSeat(layout, overlapX, overlapY)).toBe('devonte');
     }
   });

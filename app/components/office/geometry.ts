@@ -153,7 +153,21 @@ export function layoutOffice(agents: readonly DeskOwner[]): OfficeLayout {
       minY: headY - RING_RADIUS - 4,
       maxY: labelY + LABEL_HEIGHT / 2,
     };
-    return { id: agent.id, index, desk, cx, cy, seatX, seatY, headX, headY, labelX, labelY, hit, depth: desk.x + desk.y };
+    return {
+      id: agent.id,
+      index,
+      desk,
+      cx,
+      cy,
+      seatX,
+      seatY,
+      headX,
+      headY,
+      labelX,
+      labelY,
+      hit,
+      depth: desk.x + desk.y,
+    };
   });
 
   const order = seats
@@ -173,7 +187,12 @@ export function layoutOffice(agents: readonly DeskOwner[]): OfficeLayout {
 }
 
 function unionRect(a: Rect, b: Rect): Rect {
-  return { minX: Math.min(a.minX, b.minX), minY: Math.min(a.minY, b.minY), maxX: Math.max(a.maxX, b.maxX), maxY: Math.max(a.maxY, b.maxY) };
+  return {
+    minX: Math.min(a.minX, b.minX),
+    minY: Math.min(a.minY, b.minY),
+    maxX: Math.max(a.maxX, b.maxX),
+    maxY: Math.max(a.maxY, b.maxY),
+  };
 }
 
 /** The front-most agent under a world point, or null. */

@@ -1,5 +1,11 @@
 export { Office, type OfficeProps } from './Office';
-export { createOfficeState, describeOffice, type ApplyOptions, type OfficeState, type OfficeStateOptions } from './state';
+export {
+  createOfficeState,
+  describeOffice,
+  type ApplyOptions,
+  type OfficeState,
+  type OfficeStateOptions,
+} from './state';
 export { layoutOffice, iso, fromIso, type Camera, type OfficeLayout, type Seat } from './geometry';
 export type {
   BubbleKind,

@@ -53,11 +53,17 @@ export class OfficeView {
   private readonly meter: FrameMeter | null;
   private debugText: string | null = null;
   /** Reused every frame, like everything else the loop touches. */
-  private readonly ui: RenderUi = { hoverId: null, focusId: null, selectedId: null, reducedMotion: false, debugText: null };
+  private readonly ui: RenderUi = {
+    hoverId: null,
+    focusId: null,
+    selectedId: null,
+    reducedMotion: false,
+    debugText: null,
+  };
   private readonly cleanups: Array<() => void> = [];
 
   constructor(
-    private readonly stage: HTMLElement,
+    stage: HTMLElement,
     private readonly canvas: HTMLCanvasElement,
     private readonly state: OfficeState,
     private readonly options: OfficeViewOptions,
@@ -199,7 +205,8 @@ export class OfficeView {
       const firstLayout = this.layout === null;
       this.layout = layoutOffice(this.state.agents);
       this.renderer.setLayout(this.layout);
-      if ((firstLayout || !this.userMoved) && this.width > 0) this.camera = fitCamera(this.layout.bounds, this.width, this.height);
+      if ((firstLayout || !this.userMoved) && this.width > 0)
+        this.camera = fitCamera(this.layout.bounds, this.width, this.height);
       this.renderer.setCamera(this.camera);
     }
     return this.layout;
@@ -225,7 +232,11 @@ export class OfficeView {
     } else {
       // Keep what was in the middle in the middle.
       this.camera = clampCamera(
-        { scale: this.camera.scale, x: this.camera.x + (width - previous.width) / 2, y: this.camera.y + (height - previous.height) / 2 },
+        {
+          scale: this.camera.scale,
+          x: this.camera.x + (width - previous.width) / 2,
+          y: this.camera.y + (height - previous.height) / 2,
+        },
         layout.bounds,
         width,
         height,
@@ -262,7 +273,8 @@ export class OfficeView {
     } else {
       // Asleep until an event arrives or the next bubble starts to fade.
       const next = this.state.nextChangeAt(now, this.reducedMotion);
-      if (Number.isFinite(next)) this.timer = setTimeout(() => this.requestFrame(), Math.max(0, next - performance.now()) + 4);
+      if (Number.isFinite(next))
+        this.timer = setTimeout(() => this.requestFrame(), Math.max(0, next - performance.now()) + 4);
     }
   };
 

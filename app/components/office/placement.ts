@@ -28,7 +28,16 @@ export function candidateOffsets(reach: Reach): Float64Array {
   return new Float64Array(moves.flat());
 }
 
-function overlapsAny(rects: Float64Array, x: number, y: number, w: number, h: number, first: number, before: number, gap: number): boolean {
+function overlapsAny(
+  rects: Float64Array,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  first: number,
+  before: number,
+  gap: number,
+): boolean {
   for (let m = first; m < before; m++) {
     const j = m * RECT_STRIDE;
     const bw = rects[j + 2]!;

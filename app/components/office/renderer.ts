@@ -40,7 +40,8 @@ export interface RenderUi {
   debugText: string | null;
 }
 
-const FONT_FAMILY = 'ui-sans-serif, system-ui, -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const FONT_FAMILY =
+  'ui-sans-serif, system-ui, -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const FONT_LABEL = `600 11px ${FONT_FAMILY}`;
 const FONT_BUBBLE = `500 12px ${FONT_FAMILY}`;
 const FONT_BUBBLE_HEAD = `600 11px ${FONT_FAMILY}`;
@@ -75,7 +76,13 @@ const DASH_OFFLINE = [1.5, 3];
 const DASH_ARC = [4, 5];
 const DASH_FOCUS = [5, 4];
 
-const STATUS_WORDS: Record<OfficeAgentStatus, string> = { idle: 'Idle', working: 'Working', blocked: 'Blocked', offline: 'Offline', paused: 'Paused' };
+const STATUS_WORDS: Record<OfficeAgentStatus, string> = {
+  idle: 'Idle',
+  working: 'Working',
+  blocked: 'Blocked',
+  offline: 'Offline',
+  paused: 'Paused',
+};
 
 type Ctx = CanvasRenderingContext2D;
 
@@ -97,7 +104,21 @@ function roundRect(ctx: Ctx, x: number, y: number, w: number, h: number, r: numb
 }
 
 /** A quad given as four grid points (x, y, z) each. */
-function quad(ctx: Ctx, ax: number, ay: number, az: number, bx: number, by: number, bz: number, cx: number, cy: number, cz: number, dx: number, dy: number, dz: number) {
+function quad(
+  ctx: Ctx,
+  ax: number,
+  ay: number,
+  az: number,
+  bx: number,
+  by: number,
+  bz: number,
+  cx: number,
+  cy: number,
+  cz: number,
+  dx: number,
+  dy: number,
+  dz: number,
+) {
   ctx.beginPath();
   ctx.moveTo(isoX(ax, ay), isoY(ax, ay, az));
   ctx.lineTo(isoX(bx, by), isoY(bx, by, bz));
@@ -157,7 +178,10 @@ export class OfficeRenderer {
   private tipProgress = -1;
   private tipPercent = '';
 
-  constructor(private readonly canvas: HTMLCanvasElement, palette: OfficePalette) {
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    palette: OfficePalette,
+  ) {
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('Canvas 2D is not available');
     this.ctx = ctx;
@@ -251,7 +275,8 @@ export class OfficeRenderer {
     ctx.lineJoin = 'round';
     for (let i = 0; i < count; i++) {
       const id = agents[i]!.id;
-      if (id === ui.selectedId || id === ui.hoverId || id === ui.focusId) this.drawTile(layout.seats[i]!, id === ui.selectedId, id === ui.focusId);
+      if (id === ui.selectedId || id === ui.hoverId || id === ui.focusId)
+        this.drawTile(layout.seats[i]!, id === ui.selectedId, id === ui.focusId);
     }
     const animate = !ui.reducedMotion;
     for (let k = 0; k < this.drawOrder.length; k++) {
@@ -405,7 +430,12 @@ export class OfficeRenderer {
     for (const i of queue) {
       const seat = layout.seats[i]!;
       const width = (this.labelWidths[i] ??= ctx.measureText(agents[i]!.name).width + 28);
-      const box: [number, number, number, number] = [seat.labelX - width / 2 - 1, seat.labelY - 10, seat.labelX + width / 2 + 1, seat.labelY + 10];
+      const box: [number, number, number, number] = [
+        seat.labelX - width / 2 - 1,
+        seat.labelY - 10,
+        seat.labelX + width / 2 + 1,
+        seat.labelY + 10,
+      ];
       if (placed.some(([x0, y0, x1, y1]) => box[0] < x1 && x0 < box[2] && box[1] < y1 && y0 < box[3])) continue;
       placed.push(box);
       this.drawNameTag(ctx, seat, agents[i]!, i === selected);
@@ -460,13 +490,41 @@ export class OfficeRenderer {
     const m1 = MONITOR.x1;
     const my = MONITOR.y;
     const stand = (m0 + m1) / 2;
-    quad(ctx, stand - 0.03, my, h, stand + 0.03, my, h, stand + 0.03, my, MONITOR.bottom + 2, stand - 0.03, my, MONITOR.bottom + 2);
+    quad(
+      ctx,
+      stand - 0.03,
+      my,
+      h,
+      stand + 0.03,
+      my,
+      h,
+      stand + 0.03,
+      my,
+      MONITOR.bottom + 2,
+      stand - 0.03,
+      my,
+      MONITOR.bottom + 2,
+    );
     ctx.fillStyle = '#64748b';
     ctx.fill();
     quad(ctx, m1, my, MONITOR.bottom, m1, my + 0.05, MONITOR.bottom, m1, my + 0.05, MONITOR.top, m1, my, MONITOR.top);
     ctx.fillStyle = '#1e293b';
     ctx.fill();
-    quad(ctx, m0, my + 0.05, MONITOR.bottom, m1, my + 0.05, MONITOR.bottom, m1, my + 0.05, MONITOR.top, m0, my + 0.05, MONITOR.top);
+    quad(
+      ctx,
+      m0,
+      my + 0.05,
+      MONITOR.bottom,
+      m1,
+      my + 0.05,
+      MONITOR.bottom,
+      m1,
+      my + 0.05,
+      MONITOR.top,
+      m0,
+      my + 0.05,
+      MONITOR.top,
+    );
     ctx.fillStyle = p.screen;
     ctx.fill();
   }
@@ -751,7 +809,14 @@ export class OfficeRenderer {
       if (target) this.drawArc(layout.seats[this.itemSeat[b]!]!, target, agent.bubbleAlpha);
     }
     for (let t = thoughtStart; t < item; t++) {
-      if (rects[t * RECT_STRIDE + 2]! > 0) this.drawThought(agents[this.itemSeat[t]!]!, t * RECT_STRIDE, this.headX[this.itemSeat[t]!]!, this.ringTop[this.itemSeat[t]!]!, o);
+      if (rects[t * RECT_STRIDE + 2]! > 0)
+        this.drawThought(
+          agents[this.itemSeat[t]!]!,
+          t * RECT_STRIDE,
+          this.headX[this.itemSeat[t]!]!,
+          this.ringTop[this.itemSeat[t]!]!,
+          o,
+        );
     }
     for (let pass = 0; pass < 2; pass++) {
       for (let b = bubbleStart; b < thoughtStart; b++) {
@@ -925,7 +990,15 @@ export class OfficeRenderer {
     const h = this.rects[r + 3]!;
     const bottom = y + h;
     const accent =
-      bubble.kind === 'delegate' ? p.brand : bubble.kind === 'done' ? p.rings.working : bubble.kind === 'alert' ? (agent.awaitingApproval ? p.rings.approval : p.rings.blocked) : p.bubbleLine;
+      bubble.kind === 'delegate'
+        ? p.brand
+        : bubble.kind === 'done'
+          ? p.rings.working
+          : bubble.kind === 'alert'
+            ? agent.awaitingApproval
+              ? p.rings.approval
+              : p.rings.blocked
+            : p.bubbleLine;
     ctx.globalAlpha = agent.bubbleAlpha;
 
     // A tail when the bubble sits just above the head; a thin stem when it had to move away.

@@ -106,7 +106,7 @@ function statusOf(value: unknown): OfficeAgentStatus | null {
   return STATUSES.includes(value as OfficeAgentStatus) ? (value as OfficeAgentStatus) : null;
 }
 
-const FINAL_TASK_STATUSES = new Set(['completed', 'failed', 'cancelled']);
+const _FINAL_TASK_STATUSES = new Set(['completed', 'failed', 'cancelled']);
 
 /**
  * A tool call's input. Run steps are cut at 4,000 characters, so a long delegation may not be
@@ -148,7 +148,11 @@ function describeAgent(agent: OfficeSnapshotAgent): string {
   return `${agent.name} ${agent.status}`;
 }
 
-function names(list: readonly OfficeSnapshotAgent[], max: number, describe: (agent: OfficeSnapshotAgent) => string): string {
+function names(
+  list: readonly OfficeSnapshotAgent[],
+  max: number,
+  describe: (agent: OfficeSnapshotAgent) => string,
+): string {
   const shown = list.slice(0, max).map(describe);
   if (list.length > max) shown.push(`${list.length - max} more`);
   return shown.join(', ');
@@ -164,7 +168,9 @@ export function describeOffice(agents: readonly OfficeSnapshotAgent[]): string {
   const blocked = agents.filter((a) => !a.awaitingApproval && a.status === 'blocked');
   const rest = (status: OfficeAgentStatus) => agents.filter((a) => !a.awaitingApproval && a.status === status).length;
   const parts = [
-    working.length ? `${working.length} working (${names(working, 5, (a) => `${a.name}${taskPhrase('on', a.task, true)}`)})` : '',
+    working.length
+      ? `${working.length} working (${names(working, 5, (a) => `${a.name}${taskPhrase('on', a.task, true)}`)})`
+      : '',
     approval.length ? `${approval.length} awaiting approval (${names(approval, 5, (a) => a.name)})` : '',
     blocked.length ? `${blocked.length} blocked (${names(blocked, 5, (a) => a.name)})` : '',
     rest('idle') ? `${rest('idle')} idle` : '',
@@ -196,7 +202,10 @@ function copyTask(task: OfficeTask | null | undefined): OfficeTask | null {
   return task ? { id: task.id, title: task.title, progress: progressOf(task.progress) } : null;
 }
 
-export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], options: OfficeStateOptions = {}): OfficeState {
+export function createOfficeState(
+  initialAgents: readonly OfficeAgent[] = [],
+  options: OfficeStateOptions = {},
+): OfficeState {
   const now = options.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
   const thoughtChars = options.thoughtChars ?? 60;
   const thoughtMs = options.thoughtMs ?? 4500;
@@ -226,7 +235,8 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
   }
 
   function rememberTask(id: string, agentId: string, title: string, progress: number, status: string) {
-    if (!knownTasks.has(id) && knownTasks.size >= TASK_MEMORY) knownTasks.delete(knownTasks.keys().next().value as string);
+    if (!knownTasks.has(id) && knownTasks.size >= TASK_MEMORY)
+      knownTasks.delete(knownTasks.keys().next().value as string);
     knownTasks.set(id, { agentId, title, progress, status });
   }
 
@@ -235,7 +245,8 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
     if (!text) return false;
     const at = now();
     const current = agent.bubble;
-    if (current && at - current.bornAt < BUBBLE_HOLD_MS && BUBBLE_PRIORITY[current.kind] > BUBBLE_PRIORITY[kind]) return false;
+    if (current && at - current.bornAt < BUBBLE_HOLD_MS && BUBBLE_PRIORITY[current.kind] > BUBBLE_PRIORITY[kind])
+      return false;
     const bubble: OfficeBubble = {
       kind,
       text,
@@ -333,7 +344,12 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
         // Page data and live events both move an agent along; whichever changed last wins.
         // Props only override live state when the props themselves changed since last time.
         const before = fromProps.get(item.id)!;
-        if (agent.name !== item.name || agent.role !== item.role || agent.color !== item.avatar_color || agent.slug !== item.slug) {
+        if (
+          agent.name !== item.name ||
+          agent.role !== item.role ||
+          agent.color !== item.avatar_color ||
+          agent.slug !== item.slug
+        ) {
           bySlug.delete(agent.slug);
           agent.name = item.name;
           agent.role = item.role;
@@ -363,7 +379,14 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
       }
       fromProps.set(item.id, memory);
       bySlug.set(agent.slug, agent);
-      if (agent.task) rememberTask(agent.task.id, agent.id, agent.task.title, agent.task.progress, knownTasks.get(agent.task.id)?.status ?? 'running');
+      if (agent.task)
+        rememberTask(
+          agent.task.id,
+          agent.id,
+          agent.task.title,
+          agent.task.progress,
+          knownTasks.get(agent.task.id)?.status ?? 'running',
+        );
       if (list[next.length] !== agent) roster = true;
       next.push(agent);
     }
@@ -469,8 +492,14 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
         const text =
           tool === 'delegate_task'
             ? (string(input.title) ?? string(input.description) ?? 'Can you take this?')
-            : (string(input.body) ?? string(input.message) ?? string(input.content) ?? string(input.text) ?? 'Sent a message');
-        touched = say(agent, tool === 'delegate_task' ? 'delegate' : 'message', text, teammate === agent ? null : teammate) || touched;
+            : (string(input.body) ??
+              string(input.message) ??
+              string(input.content) ??
+              string(input.text) ??
+              'Sent a message');
+        touched =
+          say(agent, tool === 'delegate_task' ? 'delegate' : 'message', text, teammate === agent ? null : teammate) ||
+          touched;
       }
     }
     return touched;
@@ -483,8 +512,17 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
     let touched = false;
     if (sender) {
       // The send_message tool call usually said it already, with the words.
-      const recent = sender.bubble && now() - sender.bubble.bornAt < 4000 && (sender.bubble.kind === 'message' || sender.bubble.kind === 'delegate');
-      if (!recent) touched = say(sender, 'message', recipient ? `Message for ${recipient.name}` : 'Sent a message', recipient ?? null);
+      const recent =
+        sender.bubble &&
+        now() - sender.bubble.bornAt < 4000 &&
+        (sender.bubble.kind === 'message' || sender.bubble.kind === 'delegate');
+      if (!recent)
+        touched = say(
+          sender,
+          'message',
+          recipient ? `Message for ${recipient.name}` : 'Sent a message',
+          recipient ?? null,
+        );
     }
     if (recipient && recipient !== sender) {
       const from = sender ? sender.name : data.sender_type === 'agent' ? 'a teammate' : 'you';
@@ -522,8 +560,10 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
         const taskId = string(data.task_id);
         if (taskId) {
           const known = knownTasks.get(taskId);
-          if (!known || known.agentId === agent.id) rememberTask(taskId, agent.id, known?.title ?? '', known?.progress ?? 0, known?.status ?? 'running');
-          if (agent.task?.id !== taskId && known?.title) agent.task = { id: taskId, title: known.title, progress: known.progress };
+          if (!known || known.agentId === agent.id)
+            rememberTask(taskId, agent.id, known?.title ?? '', known?.progress ?? 0, known?.status ?? 'running');
+          if (agent.task?.id !== taskId && known?.title)
+            agent.task = { id: taskId, title: known.title, progress: known.progress };
         }
         if (agent.status === status && !taskId) return false;
         setStatus(agent, status);
@@ -600,7 +640,11 @@ export function createOfficeState(initialAgents: readonly OfficeAgent[] = [], op
         } else if (reducedMotion) {
           agent.thoughtAlpha = 1;
         } else {
-          const alpha = Math.min(1, Math.max(0, (at - thought.updatedAt) / fadeInMs), (thought.expiresAt - at) / fadeOutMs);
+          const alpha = Math.min(
+            1,
+            Math.max(0, (at - thought.updatedAt) / fadeInMs),
+            (thought.expiresAt - at) / fadeOutMs,
+          );
           agent.thoughtAlpha = alpha;
           if (alpha < 1) fading = true;
         }

@@ -51,7 +51,10 @@ describe('wrapText', () => {
 
 describe('placeBubbles', () => {
   const overlap = (r: Float64Array, a: number, b: number) =>
-    r[a * 4]! < r[b * 4]! + r[b * 4 + 2]! && r[b * 4]! < r[a * 4]! + r[a * 4 + 2]! && r[a * 4 + 1]! < r[b * 4 + 1]! + r[b * 4 + 3]! && r[b * 4 + 1]! < r[a * 4 + 1]! + r[a * 4 + 3]!;
+    r[a * 4]! < r[b * 4]! + r[b * 4 + 2]! &&
+    r[b * 4]! < r[a * 4]! + r[a * 4 + 2]! &&
+    r[a * 4 + 1]! < r[b * 4 + 1]! + r[b * 4 + 3]! &&
+    r[b * 4 + 1]! < r[a * 4 + 1]! + r[a * 4 + 3]!;
 
   it('keeps bubbles inside the canvas', () => {
     const rects = new Float64Array([-50, -20, 120, 40, 760, 480, 120, 40]);

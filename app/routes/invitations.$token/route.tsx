@@ -1,4 +1,10 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { getDb } from '../../../core/db/client';
 import { acceptInvitation, findInvitationByToken } from '../../../core/members';
@@ -14,7 +20,8 @@ import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
 import { clientIp } from '../../lib/request.server';
 import { getOptionalUser, requireUser } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Invitation · Generic Corp', description: 'Join an organization on Generic Corp.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Invitation · Generic Corp', description: 'Join an organization on Generic Corp.', noIndex: true });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -23,10 +30,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [invitation, signedIn] = await Promise.all([findInvitationByToken(db, token), getOptionalUser(request, env)]);
   const user = signedIn ? { email: signedIn.user.email, name: signedIn.user.name } : null;
   if (!invitation) return data({ token, invitation: null, user, alreadyMember: false }, { status: 404 });
-  const alreadyMember = signedIn ? Boolean(await findMembershipBySlug(db, signedIn.user.id, invitation.organization.slug)) : false;
+  const alreadyMember = signedIn
+    ? Boolean(await findMembershipBySlug(db, signedIn.user.id, invitation.organization.slug))
+    : false;
   return {
     token,
-    invitation: { email: invitation.email, role: invitation.role, organization: { name: invitation.organization.name, slug: invitation.organization.slug } },
+    invitation: {
+      email: invitation.email,
+      role: invitation.role,
+      organization: { name: invitation.organization.name, slug: invitation.organization.slug },
+    },
     user,
     alreadyMember,
   };
@@ -51,7 +64,10 @@ export default function Invitation() {
 
   if (!invitation) {
     return (
-      <AuthLayout title="This invitation is not valid" description="It may have expired, been revoked or already been used. Ask the person who invited you for a new link.">
+      <AuthLayout
+        title="This invitation is not valid"
+        description="It may have expired, been revoked or already been used. Ask the person who invited you for a new link."
+      >
         <div className="flex flex-col gap-3">
           <ButtonLink to={user ? '/orgs' : '/login'} size="lg" className="w-full">
             {user ? 'Go to your dashboard' : 'Log in'}
@@ -68,7 +84,11 @@ export default function Invitation() {
   const emailMatches = user?.email.toLowerCase() === invitation.email;
 
   return (
-    <AuthLayout eyebrow="Invitation" title={`Join ${orgName}`} description={`You are invited to join ${orgName} on Generic Corp as ${withArticle(invitation.role)}.`}>
+    <AuthLayout
+      eyebrow="Invitation"
+      title={`Join ${orgName}`}
+      description={`You are invited to join ${orgName} on Generic Corp as ${withArticle(invitation.role)}.`}
+    >
       <dl className="divide-y divide-line rounded-xl border border-line text-sm">
         <div className="flex items-center justify-between gap-4 px-4 py-3">
           <dt className="text-ink-muted">Organization</dt>
@@ -107,14 +127,17 @@ export default function Invitation() {
               tone="info"
               message={
                 <>
-                  You are signed in as <strong className="font-medium">{user.email}</strong>. This invitation is for {invitation.email}: sign out, then
-                  sign in or sign up with that address.
+                  You are signed in as <strong className="font-medium">{user.email}</strong>. This invitation is for{' '}
+                  {invitation.email}: sign out, then sign in or sign up with that address.
                 </>
               }
             />
             <Form method="post" action="/logout">
               <input type="hidden" name="redirectTo" value={`/invitations/${token}`} />
-              <button type="submit" className={buttonClasses({ variant: 'secondary', size: 'lg', className: 'w-full' })}>
+              <button
+                type="submit"
+                className={buttonClasses({ variant: 'secondary', size: 'lg', className: 'w-full' })}
+              >
                 Sign out
               </button>
             </Form>
@@ -126,7 +149,9 @@ export default function Invitation() {
             </ButtonLink>
             <p className="text-center text-sm text-ink-muted">
               Already have an account?{' '}
-              <TextLink to={`/login?${new URLSearchParams({ redirectTo: `/invitations/${token}` })}`}>Log in to accept</TextLink>
+              <TextLink to={`/login?${new URLSearchParams({ redirectTo: `/invitations/${token}` })}`}>
+                Log in to accept
+              </TextLink>
             </p>
           </div>
         )}

@@ -12,7 +12,8 @@ import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
 import { clientIp, requestMeta } from '../../lib/request.server';
 import { getOptionalUser, safeRedirectPath, sessionCookie } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Log in · Generic Corp', description: 'Log in to your Generic Corp dashboard.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Log in · Generic Corp', description: 'Log in to your Generic Corp dashboard.', noIndex: true });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const requested = new URL(request.url).searchParams.get('redirectTo');
@@ -68,7 +69,14 @@ export default function Login() {
           defaultValue={result?.values.email}
           error={errors.email}
         />
-        <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={errors.password}
+        />
         <SubmitButton pending={pending} pendingLabel="Logging in…" size="lg" className="w-full">
           Log in
         </SubmitButton>

@@ -9,7 +9,8 @@ import { pageMeta } from '../../lib/meta';
 import { requestMeta } from '../../lib/request.server';
 import { clearedSessionCookie, getOptionalUser, safeRedirectPath } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Sign out · Generic Corp', description: 'Sign out of Generic Corp.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Sign out · Generic Corp', description: 'Sign out of Generic Corp.', noIndex: true });
 
 /** Signing out is a POST (a link or prefetch must not end a session); GET shows the button. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -21,7 +22,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const signedIn = await getOptionalUser(request, context.cloudflare.env);
   const form = await request.formData();
-  await logOut(getDb(context.cloudflare.env), context.cloudflare.env, signedIn?.token ?? null, signedIn?.user.id ?? null, requestMeta(request));
+  await logOut(
+    getDb(context.cloudflare.env),
+    context.cloudflare.env,
+    signedIn?.token ?? null,
+    signedIn?.user.id ?? null,
+    requestMeta(request),
+  );
   return redirect(safeRedirectPath(form.get('redirectTo'), '/'), { headers: { 'Set-Cookie': clearedSessionCookie() } });
 }
 

@@ -13,7 +13,14 @@ import { listTeam } from '../../../core/team';
 import { ActivityFeed } from '../../components/ActivityFeed';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
-import { FormAlert, SelectField, SubmitButton, TextAreaField, focusFirstProblem, useIsSubmitting } from '../../components/Form';
+import {
+  FormAlert,
+  SelectField,
+  SubmitButton,
+  TextAreaField,
+  focusFirstProblem,
+  useIsSubmitting,
+} from '../../components/Form';
 import { Icon, type IconName } from '../../components/Icon';
 import { Office, type OfficeSubscribe } from '../../components/office';
 import { PageHeader } from '../../components/PageHeader';
@@ -28,7 +35,11 @@ import { useLive } from '../../lib/live';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: `${data?.org.name ?? 'Overview'} · Generic Corp`, description: 'Your team of agents at a glance.', noIndex: true });
+  pageMeta({
+    title: `${data?.org.name ?? 'Overview'} · Generic Corp`,
+    description: 'Your team of agents at a glance.',
+    noIndex: true,
+  });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -46,7 +57,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     listMembers(db, member.ctx),
   ]);
   const names = {
-    agents: new Map(everyone.map((agent) => [agent.id, { name: agent.name, slug: agent.slug, color: agent.avatarColor }])),
+    agents: new Map(
+      everyone.map((agent) => [agent.id, { name: agent.name, slug: agent.slug, color: agent.avatarColor }]),
+    ),
     users: new Map(members.map((m) => [m.user_id, m.name])),
     selfId: member.user.id,
   };
@@ -90,14 +103,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (intent !== 'give-task') return formFailure(intent, 'Unknown action.');
     const parsed = parseNewTask(form, intent);
     if (!parsed.ok) return parsed.failure;
-    const { task } = unwrap((await hub.createTask(orgId, actor, parsed.data, null)) as RpcResult<{ task: TaskView; replayed: boolean }>);
+    const { task } = unwrap(
+      (await hub.createTask(orgId, actor, parsed.data, null)) as RpcResult<{ task: TaskView; replayed: boolean }>,
+    );
     return { ok: true as const, intent, task: { id: task.id, title: task.title, agent: task.agent.name } };
   } catch (error) {
     return failureFromError(error, intent);
   }
 }
 
-function GiveTask({ team, base }: { team: Array<{ slug: string; name: string; role: string; status: string }>; base: string }) {
+function GiveTask({
+  team,
+  base,
+}: {
+  team: Array<{ slug: string; name: string; role: string; status: string }>;
+  base: string;
+}) {
   const result = useLiveActionData<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   const sending = useIsSubmitting('give-task');
@@ -125,7 +146,12 @@ function GiveTask({ team, base }: { team: Array<{ slug: string; name: string; ro
           }
         />
       ) : null}
-      <SelectField label="Agent" name="agent" defaultValue={team.find((agent) => agent.status !== 'paused')?.slug} error={failure?.fieldErrors.agent}>
+      <SelectField
+        label="Agent"
+        name="agent"
+        defaultValue={team.find((agent) => agent.status !== 'paused')?.slug}
+        error={failure?.fieldErrors.agent}
+      >
         {team.map((agent) => (
           <option key={agent.slug} value={agent.slug}>
             {agent.name} · {agent.role}
@@ -153,7 +179,19 @@ function GiveTask({ team, base }: { team: Array<{ slug: string; name: string; ro
   );
 }
 
-function NextStep({ icon, title, description, to, status }: { icon: IconName; title: string; description: ReactNode; to?: string; status?: string }) {
+function NextStep({
+  icon,
+  title,
+  description,
+  to,
+  status,
+}: {
+  icon: IconName;
+  title: string;
+  description: ReactNode;
+  to?: string;
+  status?: string;
+}) {
   const body = (
     <>
       <span className="inline-flex size-9 shrink-0 items-center justify-center rounded-lg bg-accent-soft text-accent-ink">
@@ -162,7 +200,11 @@ function NextStep({ icon, title, description, to, status }: { icon: IconName; ti
       <span className="min-w-0 flex-1">
         <span className="flex flex-wrap items-center gap-2 text-sm font-medium text-ink">
           {title}
-          {status ? <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] font-medium text-ink-faint ring-1 ring-line ring-inset">{status}</span> : null}
+          {status ? (
+            <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] font-medium text-ink-faint ring-1 ring-line ring-inset">
+              {status}
+            </span>
+          ) : null}
         </span>
         <span className="mt-0.5 block text-sm text-ink-muted">{description}</span>
       </span>
@@ -183,7 +225,8 @@ function NextStep({ icon, title, description, to, status }: { icon: IconName; ti
 }
 
 export default function Overview() {
-  const { org, firstName, team, office, feed, now, canWrite, canManageKeys, canManageMembers } = useLoaderData<typeof loader>();
+  const { org, firstName, team, office, feed, now, canWrite, canManageKeys, canManageMembers } =
+    useLoaderData<typeof loader>();
   useLiveRevalidation();
   const live = useLive();
   const navigate = useNavigate();
@@ -192,7 +235,11 @@ export default function Overview() {
 
   return (
     <div className="space-y-8">
-      <PageHeader eyebrow={org.name} title={`Welcome, ${firstName}`} description="Your team of agents and what to do next." />
+      <PageHeader
+        eyebrow={org.name}
+        title={`Welcome, ${firstName}`}
+        description="Your team of agents and what to do next."
+      />
 
       <Card as="section" aria-labelledby="office-heading" className="min-w-0 overflow-hidden">
         <div className="flex items-center justify-between gap-3 border-b border-line px-5 py-4 sm:px-6">
@@ -238,11 +285,16 @@ export default function Overview() {
                     <AgentAvatar name={agent.name} color={agent.avatarColor} size="sm" />
                     <div className="min-w-0 flex-1">
                       <p className="truncate text-sm font-semibold text-ink">
-                        <Link to={`${base}/agents/${agent.slug}`} className="rounded hover:text-accent-ink hover:underline">
+                        <Link
+                          to={`${base}/agents/${agent.slug}`}
+                          className="rounded hover:text-accent-ink hover:underline"
+                        >
                           {agent.name}
                         </Link>
                       </p>
-                      <p className="truncate text-sm text-ink-muted">{agent.currentTask ? `Working on “${agent.currentTask}”` : agent.role}</p>
+                      <p className="truncate text-sm text-ink-muted">
+                        {agent.currentTask ? `Working on “${agent.currentTask}”` : agent.role}
+                      </p>
                     </div>
                     <StatusBadge status={agent.status} />
                   </li>
@@ -264,7 +316,9 @@ export default function Overview() {
             {feed.length === 0 ? (
               <div className="px-6 py-10 text-center">
                 <p className="text-sm font-medium text-ink">Nothing has happened yet</p>
-                <p className="mt-1 text-sm text-ink-muted">{canWrite ? 'Give an agent a task and follow it here.' : 'When your team works, it shows up here.'}</p>
+                <p className="mt-1 text-sm text-ink-muted">
+                  {canWrite ? 'Give an agent a task and follow it here.' : 'When your team works, it shows up here.'}
+                </p>
               </div>
             ) : (
               <ActivityFeed items={feed} base={base} now={now} />
@@ -291,13 +345,19 @@ export default function Overview() {
               <NextStep
                 icon="key"
                 title="Create an API key"
-                description={canManageKeys ? 'Call the API from your own code.' : 'Ask an admin of this organization for a key.'}
+                description={
+                  canManageKeys ? 'Call the API from your own code.' : 'Ask an admin of this organization for a key.'
+                }
                 to={canManageKeys ? `${base}/settings/keys` : undefined}
               />
               <NextStep
                 icon="userPlus"
                 title="Invite a teammate"
-                description={canManageMembers ? 'Share an invitation link with a role.' : 'See who is on the team; admins can invite.'}
+                description={
+                  canManageMembers
+                    ? 'Share an invitation link with a role.'
+                    : 'See who is on the team; admins can invite.'
+                }
                 to={`${base}/settings/members`}
               />
             </ul>

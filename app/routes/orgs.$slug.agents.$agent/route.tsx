@@ -10,7 +10,16 @@ import { listTasks } from '../../../core/tasks';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
 import { ConfirmAction } from '../../components/ConfirmAction';
-import { Checkbox, FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import {
+  Checkbox,
+  FormAlert,
+  SelectField,
+  SubmitButton,
+  TextAreaField,
+  TextField,
+  useFocusFirstError,
+  useIsSubmitting,
+} from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { Panel } from '../../components/PageHeader';
 import { PriorityBadge, ProgressBar, SimulatedBadge, StatusBadge, TaskStatusBadge } from '../../components/StatusBadge';
@@ -23,7 +32,11 @@ import { requireOrgMember } from '../../lib/session.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: `${data?.agent.name ?? 'Agent'} · Generic Corp`, description: 'An agent: status, work and configuration.', noIndex: true });
+  pageMeta({
+    title: `${data?.agent.name ?? 'Agent'} · Generic Corp`,
+    description: 'An agent: status, work and configuration.',
+    noIndex: true,
+  });
 
 const TOOL_HINTS: Record<string, string> = {
   update_progress: 'Report progress while working',
@@ -77,7 +90,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       desk: { x: agent.deskX, y: agent.deskY },
     },
     currentTask: current.get(agent.id) ?? null,
-    reports: roster.filter((a) => a.managerId === agent.id).map((a) => ({ slug: a.slug, name: a.name, color: a.avatarColor })),
+    reports: roster
+      .filter((a) => a.managerId === agent.id)
+      .map((a) => ({ slug: a.slug, name: a.name, color: a.avatarColor })),
     history: history.data.map((task) => ({
       id: task.id,
       title: task.title,
@@ -109,18 +124,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return { ok: true as const, intent, message: `Saved ${agent.name}’s configuration.`, upgrade: false };
     }
     if (intent === 'pause' || intent === 'resume') {
-      const agent = unwrap(await hub.updateAgent(orgId, actor, ref, { status: intent === 'pause' ? 'paused' : 'idle' }));
+      const agent = unwrap(
+        await hub.updateAgent(orgId, actor, ref, { status: intent === 'pause' ? 'paused' : 'idle' }),
+      );
       return {
         ok: true as const,
         intent,
-        message: intent === 'pause' ? `${agent.name} is paused: queued work waits and no new run starts.` : `${agent.name} is back at work.`,
+        message:
+          intent === 'pause'
+            ? `${agent.name} is paused: queued work waits and no new run starts.`
+            : `${agent.name} is back at work.`,
         upgrade: false,
       };
     }
     if (intent === 'delete') {
       const agent = await requireAgent(scopeFor(env, member), ref);
       const { archived } = unwrap(await hub.deleteAgent(orgId, actor, ref));
-      throw redirect(`/orgs/${member.organization.slug}/agents?${new URLSearchParams({ removed: agent.name, archived: archived ? '1' : '0' })}`);
+      throw redirect(
+        `/orgs/${member.organization.slug}/agents?${new URLSearchParams({ removed: agent.name, archived: archived ? '1' : '0' })}`,
+      );
     }
     return { ...formFailure(intent, 'Unknown action.'), upgrade: false };
   } catch (error) {
@@ -131,7 +153,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function AgentDetail() {
-  const { slug, now, canWrite, agent, currentTask, reports, history, usage, managers, tools } = useLoaderData<typeof loader>();
+  const { slug, now, canWrite, agent, currentTask, reports, history, usage, managers, tools } =
+    useLoaderData<typeof loader>();
   const result = useLiveActionData<typeof action>();
   useLiveRevalidation();
   const [searchParams] = useSearchParams();
@@ -143,7 +166,11 @@ export default function AgentDetail() {
   const toggling = useIsSubmitting(agent.status === 'paused' ? 'resume' : 'pause');
   const deleting = useIsSubmitting('delete');
   const otherFailure = result && !result.ok && result.intent !== 'update' ? result : null;
-  const notice = result?.ok ? result.message : searchParams.get('created') ? `${agent.name} joined the team. Give them a first task from the task board.` : null;
+  const notice = result?.ok
+    ? result.message
+    : searchParams.get('created')
+      ? `${agent.name} joined the team. Give them a first task from the task board.`
+      : null;
   const hasHistory = usage.tasks > 0;
   // Re-mount the form when the saved configuration changes (not on status changes, which
   // happen with every run), so its fields show what is stored without losing typing.
@@ -153,7 +180,10 @@ export default function AgentDetail() {
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb">
-        <Link to={`${base}/agents`} className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-ink-muted hover:text-ink">
+        <Link
+          to={`${base}/agents`}
+          className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-ink-muted hover:text-ink"
+        >
           <Icon name="arrowLeft" className="size-4" />
           All agents
         </Link>
@@ -176,7 +206,14 @@ export default function AgentDetail() {
         {canWrite ? (
           <div className="flex shrink-0 flex-wrap gap-2">
             <Form method="post">
-              <SubmitButton name="intent" value={agent.status === 'paused' ? 'resume' : 'pause'} variant="secondary" size="sm" pending={toggling} pendingLabel="Saving…">
+              <SubmitButton
+                name="intent"
+                value={agent.status === 'paused' ? 'resume' : 'pause'}
+                variant="secondary"
+                size="sm"
+                pending={toggling}
+                pendingLabel="Saving…"
+              >
                 <Icon name={agent.status === 'paused' ? 'play' : 'pause'} className="size-4" />
                 {agent.status === 'paused' ? 'Resume' : 'Pause'}
               </SubmitButton>
@@ -213,17 +250,26 @@ export default function AgentDetail() {
             {currentTask ? (
               <div className="mt-3">
                 <p className="text-sm text-ink-muted">Working on</p>
-                <Link to={`${base}/tasks/${currentTask.id}`} className="mt-0.5 block text-base font-medium text-ink hover:text-accent-ink hover:underline">
+                <Link
+                  to={`${base}/tasks/${currentTask.id}`}
+                  className="mt-0.5 block text-base font-medium text-ink hover:text-accent-ink hover:underline"
+                >
                   {currentTask.title}
                 </Link>
                 <div className="mt-3 flex items-center gap-3">
-                  <ProgressBar value={currentTask.progress} label={`Progress of ${agent.name}’s task`} className="max-w-sm" />
+                  <ProgressBar
+                    value={currentTask.progress}
+                    label={`Progress of ${agent.name}’s task`}
+                    className="max-w-sm"
+                  />
                   <span className="text-sm text-ink-muted tabular-nums">{currentTask.progress}%</span>
                 </div>
               </div>
             ) : (
               <p className="mt-2 text-sm text-ink-muted">
-                {agent.status === 'paused' ? `${agent.name} is paused and takes no new work. Resume to pick up queued tasks.` : `${agent.name} is free.`}{' '}
+                {agent.status === 'paused'
+                  ? `${agent.name} is paused and takes no new work. Resume to pick up queued tasks.`
+                  : `${agent.name} is free.`}{' '}
                 <Link to={`${base}/tasks`} className="font-medium text-accent-ink hover:underline">
                   Give a task
                 </Link>
@@ -236,23 +282,35 @@ export default function AgentDetail() {
               <h2 id="history-heading" className="text-base font-semibold text-ink">
                 Recent tasks
               </h2>
-              <Link to={`${base}/tasks?view=list&agent=${agent.slug}`} className="rounded text-sm font-medium text-accent-ink hover:underline">
+              <Link
+                to={`${base}/tasks?view=list&agent=${agent.slug}`}
+                className="rounded text-sm font-medium text-accent-ink hover:underline"
+              >
                 All of {agent.name}’s tasks
               </Link>
             </div>
             {history.length === 0 ? (
-              <p className="px-6 py-8 text-center text-sm text-ink-muted">No tasks yet. Tasks given to {agent.name} show up here.</p>
+              <p className="px-6 py-8 text-center text-sm text-ink-muted">
+                No tasks yet. Tasks given to {agent.name} show up here.
+              </p>
             ) : (
               <ul className="divide-y divide-line">
                 {history.map((task) => (
                   <li key={task.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-5 py-3 sm:px-6">
-                    <Link to={`${base}/tasks/${task.id}`} className="min-w-0 flex-1 basis-48 truncate text-sm font-medium text-ink hover:text-accent-ink hover:underline">
+                    <Link
+                      to={`${base}/tasks/${task.id}`}
+                      className="min-w-0 flex-1 basis-48 truncate text-sm font-medium text-ink hover:text-accent-ink hover:underline"
+                    >
                       {task.title}
                     </Link>
                     {task.simulated ? <SimulatedBadge /> : null}
                     <PriorityBadge priority={task.priority} />
                     <TaskStatusBadge status={task.status} />
-                    <time dateTime={isoDateTime(task.createdAt)} title={formatDateTime(task.createdAt)} className="w-20 text-right text-xs text-ink-faint">
+                    <time
+                      dateTime={isoDateTime(task.createdAt)}
+                      title={formatDateTime(task.createdAt)}
+                      className="w-20 text-right text-xs text-ink-faint"
+                    >
                       {relativeTime(task.createdAt, now)}
                     </time>
                   </li>
@@ -270,10 +328,32 @@ export default function AgentDetail() {
               <Form key={formKey} ref={configRef} method="post" noValidate className="space-y-5">
                 <FormAlert message={configFailure?.formError} />
                 <div className="grid gap-5 sm:grid-cols-2">
-                  <TextField label="Name" name="name" defaultValue={agent.name} required error={configFailure?.fieldErrors.name} />
-                  <TextField label="Role" name="role" defaultValue={agent.role} required error={configFailure?.fieldErrors.role} />
-                  <TextField label="Department" name="department" defaultValue={agent.department} error={configFailure?.fieldErrors.department} />
-                  <TextField label="Level" name="level" defaultValue={agent.level} error={configFailure?.fieldErrors.level} />
+                  <TextField
+                    label="Name"
+                    name="name"
+                    defaultValue={agent.name}
+                    required
+                    error={configFailure?.fieldErrors.name}
+                  />
+                  <TextField
+                    label="Role"
+                    name="role"
+                    defaultValue={agent.role}
+                    required
+                    error={configFailure?.fieldErrors.role}
+                  />
+                  <TextField
+                    label="Department"
+                    name="department"
+                    defaultValue={agent.department}
+                    error={configFailure?.fieldErrors.department}
+                  />
+                  <TextField
+                    label="Level"
+                    name="level"
+                    defaultValue={agent.level}
+                    error={configFailure?.fieldErrors.level}
+                  />
                   <TextField
                     label="Model"
                     name="model"
@@ -282,7 +362,12 @@ export default function AgentDetail() {
                     hint="Blank uses the organization’s default; without a model key, runs use the simulated model."
                     error={configFailure?.fieldErrors.model}
                   />
-                  <SelectField label="Reports to" name="manager" defaultValue={agent.managerSlug ?? ''} error={configFailure?.fieldErrors.manager}>
+                  <SelectField
+                    label="Reports to"
+                    name="manager"
+                    defaultValue={agent.managerSlug ?? ''}
+                    error={configFailure?.fieldErrors.manager}
+                  >
                     <option value="">Nobody (top of the chart)</option>
                     {managers.map((m) => (
                       <option key={m.slug} value={m.slug}>
@@ -291,10 +376,19 @@ export default function AgentDetail() {
                     ))}
                   </SelectField>
                 </div>
-                <TextAreaField label="Personality" name="personality" rows={5} defaultValue={agent.personality} required error={configFailure?.fieldErrors.personality} />
+                <TextAreaField
+                  label="Personality"
+                  name="personality"
+                  rows={5}
+                  defaultValue={agent.personality}
+                  required
+                  error={configFailure?.fieldErrors.personality}
+                />
                 <fieldset>
                   <legend className="text-sm font-medium text-ink">Tools</legend>
-                  <p className="mt-1 text-xs text-ink-faint">What the agent may do during a run, inside this organization only.</p>
+                  <p className="mt-1 text-xs text-ink-faint">
+                    What the agent may do during a run, inside this organization only.
+                  </p>
                   <div className="mt-3 grid gap-x-6 gap-y-2.5 sm:grid-cols-2">
                     {tools.map((tool) => (
                       <Checkbox
@@ -308,7 +402,9 @@ export default function AgentDetail() {
                     ))}
                   </div>
                   {configFailure?.fieldErrors.tool_permissions ? (
-                    <p className="mt-2 text-sm text-red-600 dark:text-red-400">{configFailure.fieldErrors.tool_permissions}</p>
+                    <p className="mt-2 text-sm text-red-600 dark:text-red-400">
+                      {configFailure.fieldErrors.tool_permissions}
+                    </p>
                   ) : null}
                 </fieldset>
                 <div className="grid gap-5 sm:grid-cols-3">
@@ -325,7 +421,9 @@ export default function AgentDetail() {
                       className="mt-1.5 h-10 w-full cursor-pointer rounded-lg border border-line-strong bg-card p-1"
                     />
                     {configFailure?.fieldErrors.avatar_color ? (
-                      <p className="mt-1.5 text-sm text-red-600 dark:text-red-400">{configFailure.fieldErrors.avatar_color}</p>
+                      <p className="mt-1.5 text-sm text-red-600 dark:text-red-400">
+                        {configFailure.fieldErrors.avatar_color}
+                      </p>
                     ) : null}
                   </div>
                   <TextField
@@ -338,7 +436,14 @@ export default function AgentDetail() {
                     error={configFailure?.fieldErrors.desk}
                     hint="Where they sit in the office, 0–50."
                   />
-                  <TextField label="Desk row (y)" name="desk_y" type="number" min={0} max={50} defaultValue={agent.desk.y} />
+                  <TextField
+                    label="Desk row (y)"
+                    name="desk_y"
+                    type="number"
+                    min={0}
+                    max={50}
+                    defaultValue={agent.desk.y}
+                  />
                 </div>
                 <div className="flex justify-end">
                   <SubmitButton name="intent" value="update" pending={saving} pendingLabel="Saving…">
@@ -404,7 +509,10 @@ export default function AgentDetail() {
                 <dt className="text-xs text-ink-faint">Reports to</dt>
                 <dd>
                   {agent.managerSlug ? (
-                    <Link to={`${base}/agents/${agent.managerSlug}`} className="font-medium text-accent-ink hover:underline">
+                    <Link
+                      to={`${base}/agents/${agent.managerSlug}`}
+                      className="font-medium text-accent-ink hover:underline"
+                    >
                       {agent.managerName}
                     </Link>
                   ) : (
@@ -425,7 +533,11 @@ export default function AgentDetail() {
                             to={`${base}/agents/${r.slug}`}
                             className="inline-flex items-center gap-1.5 rounded-full bg-page-alt px-2 py-0.5 text-xs font-medium text-ink ring-1 ring-line ring-inset hover:bg-card"
                           >
-                            <span aria-hidden="true" className="size-2.5 rounded-full" style={{ backgroundColor: r.color }} />
+                            <span
+                              aria-hidden="true"
+                              className="size-2.5 rounded-full"
+                              style={{ backgroundColor: r.color }}
+                            />
                             {r.name}
                           </Link>
                         </li>

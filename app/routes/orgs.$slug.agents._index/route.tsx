@@ -12,7 +12,14 @@ import { AgentAvatar } from '../../components/AgentAvatar';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { Dialog } from '../../components/Dialog';
-import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, focusFirstProblem } from '../../components/Form';
+import {
+  FormAlert,
+  SelectField,
+  SubmitButton,
+  TextAreaField,
+  TextField,
+  focusFirstProblem,
+} from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { EmptyState, PageHeader } from '../../components/PageHeader';
 import { ProgressBar, StatusBadge } from '../../components/StatusBadge';
@@ -23,7 +30,8 @@ import { hubFor, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveRevalidation } from '../../lib/use-live-data';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Agents · Generic Corp', description: 'The agents of your organization.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Agents · Generic Corp', description: 'The agents of your organization.', noIndex: true });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -50,7 +58,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (intent === 'create') {
       const parsed = parseNewAgent(form, intent);
       if (!parsed.ok) return { ...parsed.failure, upgrade: false };
-      const agent = unwrap((await hub.createAgent(orgId, actor, parsed.data)) as RpcResult<ReturnType<typeof agentView>>);
+      const agent = unwrap(
+        (await hub.createAgent(orgId, actor, parsed.data)) as RpcResult<ReturnType<typeof agentView>>,
+      );
       throw redirect(`/orgs/${member.organization.slug}/agents/${agent.slug}?created=1`);
     }
     return { ...formFailure(intent, 'Unknown action.'), upgrade: false };
@@ -67,18 +77,29 @@ type Agent = TeamMember & { currentTask: { id: string; title: string; progress: 
 /** The org chart as nested lists: each manager, then the people who report to them. */
 function OrgTree({ team, base }: { team: Agent[]; base: string }) {
   const ids = new Set(team.map((agent) => agent.id));
-  const reportsOf = (managerId: string | null) => team.filter((agent) => (agent.managerId && ids.has(agent.managerId) ? agent.managerId : null) === managerId);
+  const reportsOf = (managerId: string | null) =>
+    team.filter((agent) => (agent.managerId && ids.has(agent.managerId) ? agent.managerId : null) === managerId);
   const render = (managerId: string | null, depth: number, seen: Set<string>) => {
     const reports = reportsOf(managerId).filter((agent) => !seen.has(agent.id));
     if (reports.length === 0) return null;
     return (
-      <ul className={depth === 0 ? 'space-y-1' : 'mt-1 ml-4 space-y-1 border-l border-line pl-3'} aria-label={depth === 0 ? 'Org chart' : undefined}>
+      <ul
+        className={depth === 0 ? 'space-y-1' : 'mt-1 ml-4 space-y-1 border-l border-line pl-3'}
+        aria-label={depth === 0 ? 'Org chart' : undefined}
+      >
         {reports.map((agent) => {
           const next = new Set(seen).add(agent.id);
           return (
             <li key={agent.id}>
-              <Link to={`${base}/agents/${agent.slug}`} className="flex items-center gap-2.5 rounded-lg px-2 py-1.5 hover:bg-page-alt">
-                <span aria-hidden="true" className="size-3 shrink-0 rounded-full" style={{ backgroundColor: agent.avatarColor }} />
+              <Link
+                to={`${base}/agents/${agent.slug}`}
+                className="flex items-center gap-2.5 rounded-lg px-2 py-1.5 hover:bg-page-alt"
+              >
+                <span
+                  aria-hidden="true"
+                  className="size-3 shrink-0 rounded-full"
+                  style={{ backgroundColor: agent.avatarColor }}
+                />
                 <span className="min-w-0 flex-1">
                   <span className="block truncate text-sm font-medium text-ink">{agent.name}</span>
                   <span className="block truncate text-xs text-ink-faint">{agent.role}</span>
@@ -139,10 +160,36 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
           }
         />
         <div className="grid gap-5 sm:grid-cols-2">
-          <TextField label="Name" name="name" required autoComplete="off" placeholder="Ines" error={failure?.fieldErrors?.name} />
-          <TextField label="Role" name="role" required autoComplete="off" placeholder="Security Engineer" error={failure?.fieldErrors?.role} />
-          <TextField label="Department" name="department" autoComplete="off" placeholder="Engineering" error={failure?.fieldErrors?.department} />
-          <TextField label="Level" name="level" autoComplete="off" placeholder="Senior" error={failure?.fieldErrors?.level} />
+          <TextField
+            label="Name"
+            name="name"
+            required
+            autoComplete="off"
+            placeholder="Ines"
+            error={failure?.fieldErrors?.name}
+          />
+          <TextField
+            label="Role"
+            name="role"
+            required
+            autoComplete="off"
+            placeholder="Security Engineer"
+            error={failure?.fieldErrors?.role}
+          />
+          <TextField
+            label="Department"
+            name="department"
+            autoComplete="off"
+            placeholder="Engineering"
+            error={failure?.fieldErrors?.department}
+          />
+          <TextField
+            label="Level"
+            name="level"
+            autoComplete="off"
+            placeholder="Senior"
+            error={failure?.fieldErrors?.level}
+          />
           <TextField
             label={
               <>
@@ -155,7 +202,12 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
             hint="How the API addresses the agent; made from the name if empty."
             error={failure?.fieldErrors?.slug}
           />
-          <SelectField label="Reports to" name="manager" defaultValue={team[0]?.slug ?? ''} error={failure?.fieldErrors?.manager}>
+          <SelectField
+            label="Reports to"
+            name="manager"
+            defaultValue={team[0]?.slug ?? ''}
+            error={failure?.fieldErrors?.manager}
+          >
             <option value="">Nobody (top of the chart)</option>
             {team.map((agent) => (
               <option key={agent.id} value={agent.slug}>
@@ -174,7 +226,11 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
           error={failure?.fieldErrors?.personality}
         />
         <div className="flex flex-col-reverse gap-2 border-t border-line pt-4 sm:flex-row sm:justify-end">
-          <button type="button" onClick={onClose} className="h-10 rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink">
+          <button
+            type="button"
+            onClick={onClose}
+            className="h-10 rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink"
+          >
             Cancel
           </button>
           <SubmitButton pending={fetcher.state !== 'idle'} pendingLabel="Adding…">
@@ -213,7 +269,9 @@ export default function Agents() {
         <FormAlert
           tone="success"
           message={
-            searchParams.get('archived') === '1' ? `${removed} was archived: their tasks and history stay, and they no longer take work.` : `${removed} was removed.`
+            searchParams.get('archived') === '1'
+              ? `${removed} was archived: their tasks and history stay, and they no longer take work.`
+              : `${removed} was removed.`
           }
         />
       ) : null}
@@ -237,7 +295,10 @@ export default function Agents() {
                   <AgentAvatar name={agent.name} color={agent.avatarColor} />
                   <div className="min-w-0 flex-1">
                     <h2 className="truncate text-base font-semibold text-ink">
-                      <Link to={`${base}/agents/${agent.slug}`} className="rounded hover:text-accent-ink hover:underline">
+                      <Link
+                        to={`${base}/agents/${agent.slug}`}
+                        className="rounded hover:text-accent-ink hover:underline"
+                      >
                         {agent.name}
                       </Link>
                     </h2>
@@ -255,10 +316,16 @@ export default function Agents() {
                       >
                         {agent.currentTask.title}
                       </Link>
-                      <ProgressBar value={agent.currentTask.progress} label={`Progress of ${agent.name}’s task`} className="mt-2" />
+                      <ProgressBar
+                        value={agent.currentTask.progress}
+                        label={`Progress of ${agent.name}’s task`}
+                        className="mt-2"
+                      />
                     </div>
                   ) : (
-                    <p className="text-sm text-ink-faint">{agent.status === 'paused' ? 'Paused: takes no new work.' : 'No task running.'}</p>
+                    <p className="text-sm text-ink-faint">
+                      {agent.status === 'paused' ? 'Paused: takes no new work.' : 'No task running.'}
+                    </p>
                   )}
                 </div>
                 <p className="mt-4 flex items-center justify-between gap-2 border-t border-line pt-3 text-xs text-ink-faint">

@@ -18,18 +18,34 @@ import { hubFor, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Approvals · Generic Corp', description: 'Drafts waiting for a human.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Approvals · Generic Corp', description: 'Drafts waiting for a human.', noIndex: true });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   const scope = scopeFor(env, member);
-  const rows = await scope.select(messages, and(eq(messages.type, 'external_draft'))).orderBy(desc(messages.id)).limit(50);
+  const rows = await scope
+    .select(messages, and(eq(messages.type, 'external_draft')))
+    .orderBy(desc(messages.id))
+    .limit(50);
   const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => !!id))];
   const agentIds = [...new Set(rows.map((r) => r.senderId).filter((id): id is string => !!id))];
   const [taskRows, agentRows] = await Promise.all([
-    taskIds.length ? scope.selectFields({ id: tasks.id, title: tasks.title, status: tasks.status }, tasks, inArray(tasks.id, taskIds)) : [],
-    agentIds.length ? scope.selectFields({ id: agents.id, slug: agents.slug, name: agents.name, color: agents.avatarColor }, agents, inArray(agents.id, agentIds)) : [],
+    taskIds.length
+      ? scope.selectFields(
+          { id: tasks.id, title: tasks.title, status: tasks.status },
+          tasks,
+          inArray(tasks.id, taskIds),
+        )
+      : [],
+    agentIds.length
+      ? scope.selectFields(
+          { id: agents.id, slug: agents.slug, name: agents.name, color: agents.avatarColor },
+          agents,
+          inArray(agents.id, agentIds),
+        )
+      : [],
   ]);
   return {
     org: { slug: member.organization.slug },
@@ -54,8 +70,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     const { hub, orgId, actor } = hubFor(env, member, 'approvals:decide');
     const note = text(form, 'note').trim().slice(0, 1_000) || null;
-    unwrap((await hub.decideApproval(orgId, actor, text(form, 'approvalId'), intent === 'approve' ? 'approved' : 'rejected', note)) as RpcResult<unknown>);
-    return { ok: true as const, intent, message: intent === 'approve' ? 'Approved: the agent continues.' : 'Rejected: the task ends with your note.' };
+    unwrap(
+      (await hub.decideApproval(
+        orgId,
+        actor,
+        text(form, 'approvalId'),
+        intent === 'approve' ? 'approved' : 'rejected',
+        note,
+      )) as RpcResult<unknown>,
+    );
+    return {
+      ok: true as const,
+      intent,
+      message: intent === 'approve' ? 'Approved: the agent continues.' : 'Rejected: the task ends with your note.',
+    };
   } catch (error) {
     return failureFromError(error, intent);
   }
@@ -69,44 +97,77 @@ export default function Approvals() {
   const decided = approvals.filter((a) => a.status !== 'pending');
   return (
     <div className="space-y-8">
-      <PageHeader title="Approvals" description="Nothing an agent writes to the outside world leaves without a human’s yes." />
-      {result && 'formError' in result && result.formError ? <FormAlert tone="error" message={result.formError} /> : null}
-      {result && result.ok ? <FormAlert tone="success" message={result.message} /> : null}
+      <PageHeader
+        title="Approvals"
+        description="Nothing an agent writes to the outside world leaves without a human’s yes."
+      />
+      {result && 'formError' in result && result.formError ? (
+        <FormAlert tone="error" message={result.formError} />
+      ) : null}
+      {result?.ok ? <FormAlert tone="success" message={result.message} /> : null}
       <section aria-labelledby="pending-heading" className="space-y-4">
         <h2 id="pending-heading" className="text-base font-semibold text-ink">
           Waiting ({pending.length})
         </h2>
         {pending.length === 0 ? (
-          <Card className="px-6 py-10 text-center text-sm text-ink-muted">No drafts are waiting. When an agent drafts an email or a post, it appears here.</Card>
+          <Card className="px-6 py-10 text-center text-sm text-ink-muted">
+            No drafts are waiting. When an agent drafts an email or a post, it appears here.
+          </Card>
         ) : (
           pending.map((approval) => (
-            <Card key={approval.id} as="article" className="p-5" aria-label={`Draft by ${approval.agent?.name ?? 'an agent'}`}>
+            <Card
+              key={approval.id}
+              as="article"
+              className="p-5"
+              aria-label={`Draft by ${approval.agent?.name ?? 'an agent'}`}
+            >
               <div className="flex items-start gap-3">
-                {approval.agent ? <AgentAvatar name={approval.agent.name} color={approval.agent.color} size="sm" /> : null}
+                {approval.agent ? (
+                  <AgentAvatar name={approval.agent.name} color={approval.agent.color} size="sm" />
+                ) : null}
                 <div className="min-w-0 flex-1">
                   <p className="text-sm text-ink">
                     <span className="font-semibold">{approval.agent?.name ?? 'An agent'}</span> drafted this for{' '}
                     {approval.task ? (
-                      <Link to={`/orgs/${org.slug}/tasks/${approval.task.id}`} className="font-medium text-accent-ink hover:underline">
+                      <Link
+                        to={`/orgs/${org.slug}/tasks/${approval.task.id}`}
+                        className="font-medium text-accent-ink hover:underline"
+                      >
                         {approval.task.title}
                       </Link>
                     ) : (
                       'a task'
                     )}
                   </p>
-                  <pre className="mt-3 whitespace-pre-wrap rounded-lg bg-page-alt p-4 font-sans text-sm text-ink ring-1 ring-line">{approval.draft}</pre>
+                  <pre className="mt-3 whitespace-pre-wrap rounded-lg bg-page-alt p-4 font-sans text-sm text-ink ring-1 ring-line">
+                    {approval.draft}
+                  </pre>
                   {canDecide ? (
                     <Form method="post" className="mt-4 flex flex-col gap-3 sm:flex-row sm:items-end">
                       <input type="hidden" name="approvalId" value={approval.id} />
                       <label className="flex-1 text-sm">
                         <span className="mb-1 block font-medium text-ink">Note (optional)</span>
-                        <input name="note" maxLength={1000} className="w-full rounded-lg border border-line bg-card px-3 py-2 text-sm text-ink focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30" />
+                        <input
+                          name="note"
+                          maxLength={1000}
+                          className="w-full rounded-lg border border-line bg-card px-3 py-2 text-sm text-ink focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
+                        />
                       </label>
                       <div className="flex gap-2">
-                        <button type="submit" name="intent" value="approve" className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
+                        <button
+                          type="submit"
+                          name="intent"
+                          value="approve"
+                          className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
+                        >
                           Approve
                         </button>
-                        <button type="submit" name="intent" value="reject" className="rounded-lg border border-line bg-card px-4 py-2 text-sm font-semibold text-ink hover:bg-page-alt focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
+                        <button
+                          type="submit"
+                          name="intent"
+                          value="reject"
+                          className="rounded-lg border border-line bg-card px-4 py-2 text-sm font-semibold text-ink hover:bg-page-alt focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
+                        >
                           Reject
                         </button>
                       </div>
@@ -127,14 +188,22 @@ export default function Approvals() {
           </h2>
           <Card as="section">
             <ul className="divide-y divide-line">
-            {decided.map((approval) => (
-              <li key={approval.id} className="flex items-center justify-between gap-3 px-5 py-3 text-sm">
-                <span className="min-w-0 truncate text-ink">
-                  {approval.agent?.name ?? 'An agent'}: {approval.draft.split('\n').find((line) => line.startsWith('Subject:'))?.slice(9) ?? approval.draft.slice(0, 60)}
-                </span>
-                <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${approval.status === 'approved' ? 'bg-emerald-50 text-emerald-700' : 'bg-rose-50 text-rose-700'}`}>{approval.status}</span>
-              </li>
-            ))}
+              {decided.map((approval) => (
+                <li key={approval.id} className="flex items-center justify-between gap-3 px-5 py-3 text-sm">
+                  <span className="min-w-0 truncate text-ink">
+                    {approval.agent?.name ?? 'An agent'}:{' '}
+                    {approval.draft
+                      .split('\n')
+                      .find((line) => line.startsWith('Subject:'))
+                      ?.slice(9) ?? approval.draft.slice(0, 60)}
+                  </span>
+                  <span
+                    className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${approval.status === 'approved' ? 'bg-emerald-50 text-emerald-700' : 'bg-rose-50 text-rose-700'}`}
+                  >
+                    {approval.status}
+                  </span>
+                </li>
+              ))}
             </ul>
           </Card>
         </section>

@@ -22,7 +22,11 @@ import { useLiveEvents } from '../../lib/live';
 import { useLiveActionData } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: `${data?.thread.subject ?? 'Thread'} · Messages · Generic Corp`, description: 'A conversation with an agent.', noIndex: true });
+  pageMeta({
+    title: `${data?.thread.subject ?? 'Thread'} · Messages · Generic Corp`,
+    description: 'A conversation with an agent.',
+    noIndex: true,
+  });
 
 const OPEN = new Set(['pending', 'queued', 'running', 'awaiting_approval', 'blocked']);
 
@@ -33,7 +37,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const scope = scopeFor(env, member);
   const thread = await orNotFound(getThread(scope, params.threadId ?? ''));
   const taskIds = [...new Set(thread.messages.map((m) => m.taskId).filter((id): id is string => id !== null))];
-  const [agents, members, tasks] = await Promise.all([listAgents(scope, { includeArchived: true }), listMembers(getDb(env), member.ctx), taskSummaries(scope, taskIds)]);
+  const [agents, members, tasks] = await Promise.all([
+    listAgents(scope, { includeArchived: true }),
+    listMembers(getDb(env), member.ctx),
+    taskSummaries(scope, taskIds),
+  ]);
   const agentById = new Map(agents.map((agent) => [agent.id, agent]));
   const userName = new Map(members.map((m) => [m.user_id, m.name]));
   const taskById = new Map(tasks.map((task) => [task.id, task]));
@@ -48,7 +56,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     now: Date.now(),
     canWrite: can(member.role, 'tasks:write'),
     thread: { id: thread.id, subject: thread.subject },
-    agent: agent ? { slug: agent.slug, name: agent.name, role: agent.role, color: agent.avatarColor, archived: agent.archivedAt !== null } : null,
+    agent: agent
+      ? {
+          slug: agent.slug,
+          name: agent.name,
+          role: agent.role,
+          color: agent.avatarColor,
+          archived: agent.archivedAt !== null,
+        }
+      : null,
     working: working.map((task) => ({ id: task.id, title: task.title, status: task.status })),
     messages: thread.messages.map((m) => {
       const fromAgent = m.sender.type === 'agent';
@@ -58,14 +74,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         id: m.id,
         fromAgent,
         author: fromAgent
-          ? sender?.name ?? 'Agent'
+          ? (sender?.name ?? 'Agent')
           : m.sender.type === 'user'
-          ? m.sender.id === member.user.id
-            ? 'You'
-            : userName.get(m.sender.id ?? '') ?? 'A teammate'
-          : m.sender.type === 'api_key'
-          ? 'API'
-          : 'Generic Corp',
+            ? m.sender.id === member.user.id
+              ? 'You'
+              : (userName.get(m.sender.id ?? '') ?? 'A teammate')
+            : m.sender.type === 'api_key'
+              ? 'API'
+              : 'Generic Corp',
         color: sender?.avatarColor ?? null,
         body: m.body,
         createdAt: m.createdAt,
@@ -99,6 +115,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 function useStreamingReply(taskIds: string[]): string {
   const [text, setText] = useState('');
   const ids = taskIds.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new set of working tasks starts a new reply.
   useEffect(() => setText(''), [ids]);
   useLiveEvents((frame) => {
     if (frame.type !== 'run.step' || !ids.split(',').includes(frame.data?.task_id)) return;
@@ -107,8 +124,10 @@ function useStreamingReply(taskIds: string[]): string {
       let next = current;
       for (const step of steps) {
         if (step.type === 'text_delta') next += step.content;
-        else if (step.type === 'text') next = next.endsWith(step.content) ? next : `${next}${next ? '\n' : ''}${step.content}`;
-        else if (step.type === 'tool_use' && step.tool_name && step.tool_name !== 'finish_task') next = `${next}${next ? '\n' : ''}· ${step.tool_name.replace(/_/g, ' ')}`;
+        else if (step.type === 'text')
+          next = next.endsWith(step.content) ? next : `${next}${next ? '\n' : ''}${step.content}`;
+        else if (step.type === 'tool_use' && step.tool_name && step.tool_name !== 'finish_task')
+          next = `${next}${next ? '\n' : ''}· ${step.tool_name.replace(/_/g, ' ')}`;
       }
       return next.slice(-1_500);
     });
@@ -133,15 +152,22 @@ export default function ThreadPage() {
 
   // Keep the newest message in view as replies arrive (scrolls the thread, not the page).
   const count = messages.length + working.length;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scrolls whenever the content grows.
   useEffect(() => {
     const list = listRef.current;
     if (list) list.scrollTop = list.scrollHeight;
   }, [count, streaming]);
 
   return (
-    <section aria-labelledby="thread-heading" className="flex min-h-[60vh] flex-col rounded-2xl border border-line bg-card shadow-card">
+    <section
+      aria-labelledby="thread-heading"
+      className="flex min-h-[60vh] flex-col rounded-2xl border border-line bg-card shadow-card"
+    >
       <header className="flex items-center gap-3 border-b border-line px-4 py-3 sm:px-5">
-        <Link to={`${base}/messages`} className="-ml-1 inline-flex size-9 items-center justify-center rounded-lg text-ink-muted hover:bg-page-alt lg:hidden">
+        <Link
+          to={`${base}/messages`}
+          className="-ml-1 inline-flex size-9 items-center justify-center rounded-lg text-ink-muted hover:bg-page-alt lg:hidden"
+        >
           <Icon name="arrowLeft" className="size-5" />
           <span className="sr-only">All threads</span>
         </Link>
@@ -153,7 +179,10 @@ export default function ThreadPage() {
           {agent ? (
             <p className="truncate text-xs text-ink-faint">
               With{' '}
-              <Link to={`${base}/agents/${agent.slug}`} className="font-medium text-ink-muted hover:text-ink hover:underline">
+              <Link
+                to={`${base}/agents/${agent.slug}`}
+                className="font-medium text-ink-muted hover:text-ink hover:underline"
+              >
                 {agent.name}
               </Link>
               , {agent.role}
@@ -162,10 +191,16 @@ export default function ThreadPage() {
         </div>
       </header>
 
-      <ol ref={listRef} aria-label="Messages" className="max-h-[65vh] flex-1 space-y-4 overflow-y-auto px-4 py-5 sm:px-5">
+      <ol
+        ref={listRef}
+        aria-label="Messages"
+        className="max-h-[65vh] flex-1 space-y-4 overflow-y-auto px-4 py-5 sm:px-5"
+      >
         {messages.map((message) => (
           <li key={message.id} className={`flex items-end gap-2.5 ${message.fromAgent ? '' : 'flex-row-reverse'}`}>
-            {message.fromAgent ? <AgentAvatar name={message.author} color={message.color ?? '#64748b'} size="sm" /> : null}
+            {message.fromAgent ? (
+              <AgentAvatar name={message.author} color={message.color ?? '#64748b'} size="sm" />
+            ) : null}
             <div className={`max-w-[85%] sm:max-w-[75%] ${message.fromAgent ? '' : 'items-end text-right'}`}>
               <p className={`text-xs text-ink-faint ${message.fromAgent ? '' : 'text-right'}`}>
                 <span className="font-medium text-ink-muted">{message.author}</span>{' '}
@@ -175,7 +210,9 @@ export default function ThreadPage() {
               </p>
               <div
                 className={`mt-1 rounded-2xl px-4 py-2.5 text-left text-sm leading-relaxed whitespace-pre-wrap break-words ${
-                  message.fromAgent ? 'rounded-bl-md bg-page-alt text-ink ring-1 ring-line ring-inset' : 'rounded-br-md bg-brand-600 text-white'
+                  message.fromAgent
+                    ? 'rounded-bl-md bg-page-alt text-ink ring-1 ring-line ring-inset'
+                    : 'rounded-br-md bg-brand-600 text-white'
                 }`}
               >
                 {message.body}
@@ -200,7 +237,11 @@ export default function ThreadPage() {
                 <span className="size-1.5 animate-bounce rounded-full bg-ink-faint [animation-delay:-0.15s]" />
                 <span className="size-1.5 animate-bounce rounded-full bg-ink-faint" />
               </span>
-              {streaming ? <span className="whitespace-pre-wrap text-ink">{streaming}</span> : `${agent.name} is working on it`}
+              {streaming ? (
+                <span className="whitespace-pre-wrap text-ink">{streaming}</span>
+              ) : (
+                `${agent.name} is working on it`
+              )}
             </p>
           </li>
         ) : null}
@@ -225,7 +266,8 @@ export default function ThreadPage() {
               aria-describedby={failure?.fieldErrors.body ? 'reply-error' : undefined}
               onKeyDown={(event) => {
                 // Ctrl/⌘+Enter sends; Enter alone makes a new line.
-                if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) event.currentTarget.form?.requestSubmit();
+                if (event.key === 'Enter' && (event.metaKey || event.ctrlKey))
+                  event.currentTarget.form?.requestSubmit();
               }}
               className={`${inputClasses} min-h-[44px] flex-1 resize-y py-2`}
             />
@@ -239,11 +281,15 @@ export default function ThreadPage() {
               {failure.fieldErrors.body}
             </p>
           ) : (
-            <p className="mt-1.5 text-xs text-ink-faint">Ctrl+Enter to send. {agent.name} replies here when the task is done.</p>
+            <p className="mt-1.5 text-xs text-ink-faint">
+              Ctrl+Enter to send. {agent.name} replies here when the task is done.
+            </p>
           )}
         </Form>
       ) : agent?.archived ? (
-        <p className="border-t border-line px-5 py-3 text-sm text-ink-muted">{agent.name} was archived; this thread is read-only.</p>
+        <p className="border-t border-line px-5 py-3 text-sm text-ink-muted">
+          {agent.name} was archived; this thread is read-only.
+        </p>
       ) : null}
     </section>
   );

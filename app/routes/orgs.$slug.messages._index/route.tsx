@@ -4,7 +4,14 @@ import { useRef } from 'react';
 import { listAgents } from '../../../core/agents';
 import { can } from '../../../core/permissions';
 import { type RpcResult, unwrap } from '../../../core/rpc-result';
-import { FormAlert, SelectField, SubmitButton, TextAreaField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import {
+  FormAlert,
+  SelectField,
+  SubmitButton,
+  TextAreaField,
+  useFocusFirstError,
+  useIsSubmitting,
+} from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { EmptyState, Panel } from '../../components/PageHeader';
 import { failureFromError, parseForm, text } from '../../lib/forms.server';
@@ -19,7 +26,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const agents = await listAgents(scopeFor(env, member));
   return {
     canWrite: can(member.role, 'tasks:write'),
-    agents: agents.map((agent) => ({ slug: agent.slug, name: agent.name, role: agent.role, paused: agent.status === 'paused' })),
+    agents: agents.map((agent) => ({
+      slug: agent.slug,
+      name: agent.name,
+      role: agent.role,
+      paused: agent.status === 'paused',
+    })),
   };
 }
 
@@ -57,7 +69,11 @@ export default function NewMessage() {
   }
 
   return (
-    <Panel id="new-message" title="New message" description="Ask an agent something or hand them work in plain words. They answer here when their task is done.">
+    <Panel
+      id="new-message"
+      title="New message"
+      description="Ask an agent something or hand them work in plain words. They answer here when their task is done."
+    >
       <Form ref={formRef} method="post" noValidate className="space-y-5">
         <FormAlert message={result?.formError} />
         <SelectField

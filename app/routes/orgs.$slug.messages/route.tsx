@@ -12,14 +12,18 @@ import { scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveRevalidation } from '../../lib/use-live-data';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Messages · Generic Corp', description: 'Conversations with your agents.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Messages · Generic Corp', description: 'Conversations with your agents.', noIndex: true });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   requirePermission(member.role, 'tasks:read');
   const scope = scopeFor(env, member);
-  const [threads, agents] = await Promise.all([listThreads(scope, { limit: 50 }), listAgents(scope, { includeArchived: true })]);
+  const [threads, agents] = await Promise.all([
+    listThreads(scope, { limit: 50 }),
+    listAgents(scope, { includeArchived: true }),
+  ]);
   const agentById = new Map(agents.map((agent) => [agent.id, agent]));
   return {
     slug: member.organization.slug,
@@ -32,7 +36,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         subject: thread.subject,
         updatedAt: thread.updatedAt,
         agent: agent ? { name: agent.name, color: agent.avatarColor } : { name: 'Team', color: '#64748b' },
-        preview: last ? `${last.sender.type === 'agent' ? `${agentById.get(last.sender.id ?? '')?.name ?? 'Agent'}: ` : 'You: '}${last.body}` : '',
+        preview: last
+          ? `${last.sender.type === 'agent' ? `${agentById.get(last.sender.id ?? '')?.name ?? 'Agent'}: ` : 'You: '}${last.body}`
+          : '',
         awaitingReply: last !== null && last.sender.type !== 'agent',
       };
     }),
@@ -52,40 +58,59 @@ export default function MessagesLayout() {
 
   return (
     <div className="space-y-6">
-      <PageHeader title="Messages" description="Talk to your agents. A message becomes a task for the agent; the reply lands in the thread when it is done." />
+      <PageHeader
+        title="Messages"
+        description="Talk to your agents. A message becomes a task for the agent; the reply lands in the thread when it is done."
+      />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[320px_minmax(0,1fr)]">
-        <section aria-labelledby="threads-heading" className={`h-fit rounded-2xl border border-line bg-card shadow-card ${threadId ? 'hidden lg:block' : ''}`}>
+        <section
+          aria-labelledby="threads-heading"
+          className={`h-fit rounded-2xl border border-line bg-card shadow-card ${threadId ? 'hidden lg:block' : ''}`}
+        >
           <div className="flex items-center justify-between gap-2 border-b border-line px-4 py-3">
             <h2 id="threads-heading" className="text-sm font-semibold text-ink">
               Threads
             </h2>
             {threadId ? (
-              <Link to={base} className="inline-flex items-center gap-1 rounded text-sm font-medium text-accent-ink hover:underline">
+              <Link
+                to={base}
+                className="inline-flex items-center gap-1 rounded text-sm font-medium text-accent-ink hover:underline"
+              >
                 <Icon name="plus" className="size-4" />
                 New message
               </Link>
             ) : null}
           </div>
           {threads.length === 0 ? (
-            <p className="px-4 py-8 text-center text-sm text-ink-muted">No conversations yet. Write to an agent to start one.</p>
+            <p className="px-4 py-8 text-center text-sm text-ink-muted">
+              No conversations yet. Write to an agent to start one.
+            </p>
           ) : (
             <ul className="max-h-[70vh] divide-y divide-line overflow-y-auto">
               {threads.map((thread) => (
                 <li key={thread.id}>
                   <NavLink
                     to={`${base}/${thread.id}`}
-                    className={({ isActive }) => `flex items-start gap-3 px-4 py-3 transition-colors ${isActive ? 'bg-accent-soft' : 'hover:bg-page-alt'}`}
+                    className={({ isActive }) =>
+                      `flex items-start gap-3 px-4 py-3 transition-colors ${isActive ? 'bg-accent-soft' : 'hover:bg-page-alt'}`
+                    }
                   >
                     <AgentAvatar name={thread.agent.name} color={thread.agent.color} size="sm" />
                     <span className="min-w-0 flex-1">
                       <span className="flex items-baseline justify-between gap-2">
                         <span className="truncate text-sm font-medium text-ink">{thread.agent.name}</span>
-                        <time dateTime={isoDateTime(thread.updatedAt)} title={formatDateTime(thread.updatedAt)} className="shrink-0 text-[11px] text-ink-faint">
+                        <time
+                          dateTime={isoDateTime(thread.updatedAt)}
+                          title={formatDateTime(thread.updatedAt)}
+                          className="shrink-0 text-[11px] text-ink-faint"
+                        >
                           {relativeTime(thread.updatedAt, now)}
                         </time>
                       </span>
                       <span className="block truncate text-sm text-ink">{thread.subject}</span>
-                      <span className="block truncate text-xs text-ink-faint">{thread.awaitingReply ? `${thread.agent.name} is on it…` : thread.preview}</span>
+                      <span className="block truncate text-xs text-ink-faint">
+                        {thread.awaitingReply ? `${thread.agent.name} is on it…` : thread.preview}
+                      </span>
                     </span>
                   </NavLink>
                 </li>

@@ -8,7 +8,15 @@ import { can, requirePermission } from '../../../core/permissions';
 import { unwrap } from '../../../core/rpc-result';
 import { listSchedules, ScheduleInput } from '../../../core/schedules';
 import { ConfirmAction } from '../../components/ConfirmAction';
-import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, focusFirstProblem, useIsSubmitting } from '../../components/Form';
+import {
+  FormAlert,
+  SelectField,
+  SubmitButton,
+  TextAreaField,
+  TextField,
+  focusFirstProblem,
+  useIsSubmitting,
+} from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { EmptyState, PageHeader, Panel } from '../../components/PageHeader';
 import { PriorityBadge } from '../../components/StatusBadge';
@@ -19,17 +27,27 @@ import { hubFor, scopeFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Schedules · Generic Corp', description: 'Recurring tasks for your agents.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Schedules · Generic Corp', description: 'Recurring tasks for your agents.', noIndex: true });
 
 /** IANA zones from the runtime's ICU, UTC first; computed on the server so both renders agree. */
 function timeZones(): string[] {
   let zones: string[] = [];
   try {
-    zones = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+    zones =
+      (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
   } catch {
     zones = [];
   }
-  if (zones.length === 0) zones = ['America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Paris', 'Asia/Tokyo', 'Australia/Sydney'];
+  if (zones.length === 0)
+    zones = [
+      'America/New_York',
+      'America/Los_Angeles',
+      'Europe/London',
+      'Europe/Paris',
+      'Asia/Tokyo',
+      'Australia/Sydney',
+    ];
   return ['UTC', ...zones.filter((zone) => zone !== 'UTC')];
 }
 
@@ -44,7 +62,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     now: Date.now(),
     canWrite: can(member.role, 'tasks:write'),
     timeZones: timeZones(),
-    agents: agents.filter((agent) => agent.archivedAt === null).map((agent) => ({ slug: agent.slug, name: agent.name, role: agent.role })),
+    agents: agents
+      .filter((agent) => agent.archivedAt === null)
+      .map((agent) => ({ slug: agent.slug, name: agent.name, role: agent.role })),
     schedules: rows.map((row) => {
       const agent = agentById.get(row.taskTemplate.agentId);
       return {
@@ -57,7 +77,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         lastRunAt: row.lastRunAt,
         failureCount: row.failureCount,
         lastError: row.lastError,
-        task: { title: row.taskTemplate.title, description: row.taskTemplate.description, priority: row.taskTemplate.priority },
+        task: {
+          title: row.taskTemplate.title,
+          description: row.taskTemplate.description,
+          priority: row.taskTemplate.priority,
+        },
         agent: agent ? { name: agent.name, color: agent.avatarColor } : { name: 'Unknown agent', color: '#64748b' },
       };
     }),
@@ -87,7 +111,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (!parsed.success) {
         // The template's fields are nested (`task.description`); the form shows them flat.
         const fieldErrors: Record<string, string> = {};
-        for (const issue of fieldIssues(parsed.error.issues)) fieldErrors[issue.field.replace(/^task\./, '')] ??= issue.message;
+        for (const issue of fieldIssues(parsed.error.issues))
+          fieldErrors[issue.field.replace(/^task\./, '')] ??= issue.message;
         return { ...formFailure(intent, 'Please correct the highlighted fields.', fieldErrors), values };
       }
       const schedule = unwrap(await hub.createSchedule(orgId, actor, parsed.data));
@@ -127,7 +152,10 @@ function EnabledSwitch({ id, name, enabled }: { id: string; name: string; enable
         aria-label={`${name} enabled`}
         className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors ${on ? 'bg-brand-600' : 'bg-slate-300 dark:bg-slate-600'}`}
       >
-        <span aria-hidden="true" className={`inline-block size-5 rounded-full bg-white shadow transition-transform ${on ? 'translate-x-5' : 'translate-x-0.5'}`} />
+        <span
+          aria-hidden="true"
+          className={`inline-block size-5 rounded-full bg-white shadow transition-transform ${on ? 'translate-x-5' : 'translate-x-0.5'}`}
+        />
       </button>
       <span className="text-xs text-ink-muted">{on ? 'On' : 'Off'}</span>
       {fetcher.data && !fetcher.data.ok && fetcher.state === 'idle' ? (
@@ -158,7 +186,10 @@ export default function Schedules() {
 
   return (
     <div className="space-y-6">
-      <PageHeader title="Schedules" description="Recurring work: on each tick of the cron expression, the agent gets a new task from the template." />
+      <PageHeader
+        title="Schedules"
+        description="Recurring work: on each tick of the cron expression, the agent gets a new task from the template."
+      />
       {notice ? <FormAlert tone="success" message={notice} /> : null}
       <FormAlert message={deleteFailure} />
 
@@ -181,11 +212,17 @@ export default function Schedules() {
                   <div className="min-w-0 flex-1">
                     <p className="text-sm font-semibold text-ink">{schedule.name}</p>
                     <p className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-ink-muted">
-                      <code className="rounded bg-page-alt px-1.5 py-0.5 font-mono text-xs text-ink ring-1 ring-line ring-inset">{schedule.cron}</code>
+                      <code className="rounded bg-page-alt px-1.5 py-0.5 font-mono text-xs text-ink ring-1 ring-line ring-inset">
+                        {schedule.cron}
+                      </code>
                       <span className="text-xs">{schedule.timezone}</span>
                       <span aria-hidden="true">·</span>
                       <span className="inline-flex items-center gap-1.5 text-xs">
-                        <span aria-hidden="true" className="size-2.5 rounded-full" style={{ backgroundColor: schedule.agent.color }} />
+                        <span
+                          aria-hidden="true"
+                          className="size-2.5 rounded-full"
+                          style={{ backgroundColor: schedule.agent.color }}
+                        />
                         {schedule.agent.name}
                       </span>
                       <PriorityBadge priority={schedule.task.priority} />
@@ -241,7 +278,10 @@ export default function Schedules() {
                   </div>
                   <div>
                     <dt className="text-ink-faint">Failures in a row</dt>
-                    <dd className={schedule.failureCount > 0 ? 'text-red-700 dark:text-red-400' : 'text-ink-muted'} title={schedule.lastError ?? undefined}>
+                    <dd
+                      className={schedule.failureCount > 0 ? 'text-red-700 dark:text-red-400' : 'text-ink-muted'}
+                      title={schedule.lastError ?? undefined}
+                    >
                       {schedule.failureCount}
                       {schedule.failureCount > 0 && schedule.lastError ? ` · ${schedule.lastError}` : ''}
                     </dd>
@@ -254,7 +294,11 @@ export default function Schedules() {
       )}
 
       {canWrite ? (
-        <Panel id="new-schedule" title="New schedule" description="A name, when to run, and the task the agent gets each time.">
+        <Panel
+          id="new-schedule"
+          title="New schedule"
+          description="A name, when to run, and the task the agent gets each time."
+        >
           <Form ref={formRef} method="post" noValidate className="space-y-5">
             <FormAlert message={createFailure?.formError} />
             <div className="grid gap-5 sm:grid-cols-2">
@@ -267,7 +311,12 @@ export default function Schedules() {
                 defaultValue={previous?.name}
                 error={createFailure?.fieldErrors.name}
               />
-              <SelectField label="Agent" name="agent" defaultValue={previous?.task.agent ?? agents[0]?.slug} error={createFailure?.fieldErrors.agent}>
+              <SelectField
+                label="Agent"
+                name="agent"
+                defaultValue={previous?.task.agent ?? agents[0]?.slug}
+                error={createFailure?.fieldErrors.agent}
+              >
                 {agents.map((agent) => (
                   <option key={agent.slug} value={agent.slug}>
                     {agent.name} · {agent.role}
@@ -284,7 +333,8 @@ export default function Schedules() {
                 defaultValue={previous?.cron}
                 hint={
                   <>
-                    Five fields: minute, hour, day of month, month, day of week. <code className="font-mono">0 9 * * 1-5</code> is 09:00 on weekdays,{' '}
+                    Five fields: minute, hour, day of month, month, day of week.{' '}
+                    <code className="font-mono">0 9 * * 1-5</code> is 09:00 on weekdays,{' '}
                     <code className="font-mono">*/30 * * * *</code> every half hour.
                   </>
                 }
@@ -325,7 +375,12 @@ export default function Schedules() {
                 defaultValue={previous?.task.title}
                 error={createFailure?.fieldErrors.title}
               />
-              <SelectField label="Priority" name="priority" defaultValue={previous?.task.priority ?? 'normal'} error={createFailure?.fieldErrors.priority}>
+              <SelectField
+                label="Priority"
+                name="priority"
+                defaultValue={previous?.task.priority ?? 'normal'}
+                error={createFailure?.fieldErrors.priority}
+              >
                 {[...TASK_PRIORITIES].reverse().map((priority) => (
                   <option key={priority} value={priority}>
                     {priority.charAt(0).toUpperCase() + priority.slice(1)}

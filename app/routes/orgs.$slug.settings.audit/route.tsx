@@ -14,7 +14,8 @@ import { formatDateTime, isoDateTime } from '../../lib/format';
 import { pageMeta } from '../../lib/meta';
 import { requireOrgMember } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Audit log · Generic Corp', description: 'Who did what, and when.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Audit log · Generic Corp', description: 'Who did what, and when.', noIndex: true });
 
 const PAGE_SIZE = 25;
 
@@ -53,7 +54,11 @@ function detailOf(action: string, metadata: Record<string, unknown> | null): str
     case 'api_key.created':
       return str(metadata.name);
     case 'org.updated':
-      return [str(metadata.name) && `name “${str(metadata.name)}”`, str(metadata.slug) && `slug ${str(metadata.slug)}`].filter(Boolean).join(', ') || null;
+      return (
+        [str(metadata.name) && `name “${str(metadata.name)}”`, str(metadata.slug) && `slug ${str(metadata.slug)}`]
+          .filter(Boolean)
+          .join(', ') || null
+      );
     case 'auth.other_sessions_revoked':
       return typeof metadata.ended === 'number' ? `${metadata.ended} ended` : null;
     default:
@@ -67,7 +72,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const member = await requireOrgMember(request, env, params.slug);
   const cursor = new URL(request.url).searchParams.get('cursor')?.slice(0, 64) || undefined;
   try {
-    const [page, members] = await Promise.all([listAuditPage(db, member.ctx, { limit: PAGE_SIZE, cursor }), listMembers(db, member.ctx)]);
+    const [page, members] = await Promise.all([
+      listAuditPage(db, member.ctx, { limit: PAGE_SIZE, cursor }),
+      listMembers(db, member.ctx),
+    ]);
     const names = new Map(members.map((m) => [m.user_id, m.name]));
     const person = (id: string | null) => (id ? (names.get(id) ?? 'Former member') : 'Unknown');
     const entries = page.entries.map((entry) => ({
@@ -91,7 +99,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     }));
     return { forbidden: null, entries, nextCursor: page.nextCursor, cursor: cursor ?? null };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 403) return { forbidden: error.message, entries: [], nextCursor: null, cursor: null };
+    if (error instanceof ApiError && error.status === 403)
+      return { forbidden: error.message, entries: [], nextCursor: null, cursor: null };
     throw error;
   }
 }
@@ -169,11 +178,21 @@ export default function AuditLog() {
           <table className="w-full min-w-[760px] text-left text-sm">
             <thead className="border-b border-line bg-page-alt text-xs text-ink-faint">
               <tr>
-                <th scope="col" className="px-5 py-3 font-medium">Time</th>
-                <th scope="col" className="px-5 py-3 font-medium">Actor</th>
-                <th scope="col" className="px-5 py-3 font-medium">Action</th>
-                <th scope="col" className="px-5 py-3 font-medium">Target</th>
-                <th scope="col" className="px-5 py-3 font-medium">IP</th>
+                <th scope="col" className="px-5 py-3 font-medium">
+                  Time
+                </th>
+                <th scope="col" className="px-5 py-3 font-medium">
+                  Actor
+                </th>
+                <th scope="col" className="px-5 py-3 font-medium">
+                  Action
+                </th>
+                <th scope="col" className="px-5 py-3 font-medium">
+                  Target
+                </th>
+                <th scope="col" className="px-5 py-3 font-medium">
+                  IP
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-line">

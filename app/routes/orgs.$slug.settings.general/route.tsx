@@ -14,7 +14,8 @@ import { useHydrated } from '../../lib/use-hydrated';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'General settings · Generic Corp', description: 'Organization settings.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'General settings · Generic Corp', description: 'Organization settings.', noIndex: true });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -91,7 +92,14 @@ export default function GeneralSettings() {
             <div className="grid max-w-xl gap-5">
               <FormAlert message={errorsFor('rename')?.formError} />
               {result?.ok && result.intent === 'rename' ? <FormAlert tone="success" message={result.message} /> : null}
-              <TextField label="Organization name" name="name" autoComplete="organization" required defaultValue={org.name} error={errorsFor('rename')?.fieldErrors.name} />
+              <TextField
+                label="Organization name"
+                name="name"
+                autoComplete="organization"
+                required
+                defaultValue={org.name}
+                error={errorsFor('rename')?.fieldErrors.name}
+              />
               <TextField
                 label="URL slug"
                 name="slug"
@@ -107,7 +115,11 @@ export default function GeneralSettings() {
           </Panel>
         </Form>
       ) : (
-        <Panel id="org-details" title="Organization details" description="Only admins and owners can rename the organization or change its slug.">
+        <Panel
+          id="org-details"
+          title="Organization details"
+          description="Only admins and owners can rename the organization or change its slug."
+        >
           <dl className="grid max-w-xl gap-4 text-sm sm:grid-cols-2">
             <div>
               <dt className="text-ink-faint">Name</dt>

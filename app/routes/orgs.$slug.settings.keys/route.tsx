@@ -16,7 +16,8 @@ import { pageMeta } from '../../lib/meta';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'API keys · Generic Corp', description: 'API keys of your organization.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'API keys · Generic Corp', description: 'API keys of your organization.', noIndex: true });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -33,10 +34,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       lastUsedAt: key.lastUsedAt,
       expiresAt: key.expiresAt,
     }));
-    return { forbidden: null, keys, now: Date.now(), scopes: [...API_KEY_SCOPES] as string[], defaultScopes: DEFAULT_SCOPES as string[] };
+    return {
+      forbidden: null,
+      keys,
+      now: Date.now(),
+      scopes: [...API_KEY_SCOPES] as string[],
+      defaultScopes: DEFAULT_SCOPES as string[],
+    };
   } catch (error) {
     // Core decides who may see keys; a role below admin gets an explanation, not a crash.
-    if (error instanceof ApiError && error.status === 403) return { forbidden: error.message, keys: [], now: Date.now(), scopes: [] as string[], defaultScopes: [] as string[] };
+    if (error instanceof ApiError && error.status === 403)
+      return {
+        forbidden: error.message,
+        keys: [],
+        now: Date.now(),
+        scopes: [] as string[],
+        defaultScopes: [] as string[],
+      };
     throw error;
   }
 }
@@ -56,16 +70,28 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const ip = clientIp(request);
   try {
     if (intent === 'create') {
-      const values = { name: text(form, 'name'), scopes: form.getAll('scopes').map(String), expires_at: text(form, 'expires_at') };
+      const values = {
+        name: text(form, 'name'),
+        scopes: form.getAll('scopes').map(String),
+        expires_at: text(form, 'expires_at'),
+      };
       const expiresAt = expiryFromDate(optionalText(form, 'expires_at'));
-      const parsed = parseForm(CreateKeyInput, { name: values.name, scopes: values.scopes, ...(expiresAt ? { expires_at: expiresAt } : {}) }, intent);
+      const parsed = parseForm(
+        CreateKeyInput,
+        { name: values.name, scopes: values.scopes, ...(expiresAt ? { expires_at: expiresAt } : {}) },
+        intent,
+      );
       if (!parsed.ok) return { ...parsed.failure, values };
       const { key, record } = await issueApiKey(db, member.ctx, parsed.data, ip);
       return { ok: true as const, intent, created: { key, name: record.name, prefix: record.prefix } };
     }
     if (intent === 'revoke') {
       const revoked = await revokeOrgApiKey(db, env, member.ctx, text(form, 'keyId'), ip);
-      return { ok: true as const, intent, message: `Revoked “${revoked.name}” (${revoked.prefix}…). Requests with it are refused from now on.` };
+      return {
+        ok: true as const,
+        intent,
+        message: `Revoked “${revoked.name}” (${revoked.prefix}…). Requests with it are refused from now on.`,
+      };
     }
     return formFailure(intent, 'Unknown action.');
   } catch (error) {
@@ -101,10 +127,16 @@ export default function ApiKeysSettings() {
 
   return (
     <div className="space-y-6">
-      <Panel id="create-key" title="Create an API key" description={
+      <Panel
+        id="create-key"
+        title="Create an API key"
+        description={
           <>
-            Keys call the public API as this organization, with <code className="rounded bg-page-alt px-1 py-0.5 font-mono text-[12px] text-ink">Authorization: Bearer gc_sk_…</code>.
-            Give each integration its own key, with only the scopes it needs.
+            Keys call the public API as this organization, with{' '}
+            <code className="rounded bg-page-alt px-1 py-0.5 font-mono text-[12px] text-ink">
+              Authorization: Bearer gc_sk_…
+            </code>
+            . Give each integration its own key, with only the scopes it needs.
           </>
         }
       >
@@ -137,7 +169,9 @@ export default function ApiKeysSettings() {
           </div>
           <fieldset aria-describedby={createFailed?.fieldErrors.scopes ? 'scopes-error' : undefined}>
             <legend className="text-sm font-medium text-ink">Scopes</legend>
-            <p className="mt-1 text-xs text-ink-faint">The defaults let a key read the team and give and follow tasks.</p>
+            <p className="mt-1 text-xs text-ink-faint">
+              The defaults let a key read the team and give and follow tasks.
+            </p>
             <div className="mt-3 grid gap-x-6 gap-y-2.5 sm:grid-cols-2 lg:grid-cols-3">
               {scopes.map((scope) => (
                 <Checkbox
@@ -173,7 +207,11 @@ export default function ApiKeysSettings() {
         ) : null}
       </Panel>
 
-      <Panel id="keys" title="Active keys" description="Revoking a key refuses it at once here; other regions may accept it for up to about a minute while caches expire.">
+      <Panel
+        id="keys"
+        title="Active keys"
+        description="Revoking a key refuses it at once here; other regions may accept it for up to about a minute while caches expire."
+      >
         {failed?.intent === 'revoke' ? <FormAlert message={failed.formError} className="mb-4" /> : null}
         {revokedNotice ? <FormAlert tone="success" message={revokedNotice} className="mb-4" /> : null}
         {keys.length === 0 ? (
@@ -200,7 +238,10 @@ export default function ApiKeysSettings() {
                 </div>
                 <ul aria-label={`Scopes of ${key.name}`} className="mt-2.5 flex flex-wrap gap-1.5">
                   {key.scopes.map((scope) => (
-                    <li key={scope} className="rounded-md bg-page-alt px-1.5 py-0.5 font-mono text-[11px] text-ink-muted ring-1 ring-line ring-inset">
+                    <li
+                      key={scope}
+                      className="rounded-md bg-page-alt px-1.5 py-0.5 font-mono text-[11px] text-ink-muted ring-1 ring-line ring-inset"
+                    >
                       {scope}
                     </li>
                   ))}
@@ -220,7 +261,13 @@ export default function ApiKeysSettings() {
                   </div>
                   <div>
                     <dt className="text-ink-faint">Expires</dt>
-                    <dd className="text-ink-muted">{key.expiresAt ? (key.expiresAt <= now ? `Expired ${formatDate(key.expiresAt)}` : formatDate(key.expiresAt)) : 'Never'}</dd>
+                    <dd className="text-ink-muted">
+                      {key.expiresAt
+                        ? key.expiresAt <= now
+                          ? `Expired ${formatDate(key.expiresAt)}`
+                          : formatDate(key.expiresAt)
+                        : 'Never'}
+                    </dd>
                   </div>
                 </dl>
               </li>

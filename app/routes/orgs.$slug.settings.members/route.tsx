@@ -3,8 +3,15 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
-import { ROLES, type Role } from '../../../core/db/schema';
-import { changeMemberRole, createInvitation, listInvitations, listMembers, removeMember, revokeInvitation } from '../../../core/members';
+import { ROLES } from '../../../core/db/schema';
+import {
+  changeMemberRole,
+  createInvitation,
+  listInvitations,
+  listMembers,
+  removeMember,
+  revokeInvitation,
+} from '../../../core/members';
 import { InviteInput } from '../../../core/org-admin';
 import { can } from '../../../core/permissions';
 import { roleField } from '../../../core/validation';
@@ -19,7 +26,8 @@ import { pageMeta } from '../../lib/meta';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Members · Generic Corp', description: 'Members and invitations.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Members · Generic Corp', description: 'Members and invitations.', noIndex: true });
 
 const ROLE_HELP: Record<string, string> = {
   owner: 'Everything, including billing and deleting the organization.',
@@ -33,7 +41,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = getDb(env);
   const member = await requireOrgMember(request, env, params.slug);
   const canManage = can(member.role, 'members:manage');
-  const [members, invitations] = await Promise.all([listMembers(db, member.ctx), canManage ? listInvitations(db, member.ctx) : Promise.resolve([])]);
+  const [members, invitations] = await Promise.all([
+    listMembers(db, member.ctx),
+    canManage ? listInvitations(db, member.ctx) : Promise.resolve([]),
+  ]);
   return {
     me: member.user.id,
     role: member.role,
@@ -55,7 +66,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const ip = clientIp(request);
   try {
     if (intent === 'invite') {
-      const parsed = parseForm(InviteInput, { email: text(form, 'email'), role: text(form, 'role') || undefined }, intent);
+      const parsed = parseForm(
+        InviteInput,
+        { email: text(form, 'email'), role: text(form, 'role') || undefined },
+        intent,
+      );
       if (!parsed.ok) return { ...parsed.failure, values: { email: text(form, 'email') } };
       const { invitation, token } = await createInvitation(db, member.ctx, parsed.data, ip);
       // The link is shown once to the inviter: no email service is needed to self-host.
@@ -107,7 +122,11 @@ export default function MembersSettings() {
   return (
     <div className="space-y-6">
       {canManage ? (
-        <Panel id="invite" title="Invite a teammate" description="Create an invitation link for their email address and send it to them yourself. It works once and expires in 7 days.">
+        <Panel
+          id="invite"
+          title="Invite a teammate"
+          description="Create an invitation link for their email address and send it to them yourself. It works once and expires in 7 days."
+        >
           <Form ref={inviteForm} method="post" noValidate className="space-y-4">
             {failed?.intent === 'invite' ? <FormAlert message={failed.formError} /> : null}
             <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_180px_auto] sm:items-start">
@@ -122,14 +141,25 @@ export default function MembersSettings() {
                 defaultValue={failed?.intent === 'invite' ? failed.values?.email : undefined}
                 error={failed?.intent === 'invite' ? failed.fieldErrors.email : undefined}
               />
-              <SelectField label="Role" name="role" defaultValue="member" error={failed?.intent === 'invite' ? failed.fieldErrors.role : undefined}>
+              <SelectField
+                label="Role"
+                name="role"
+                defaultValue="member"
+                error={failed?.intent === 'invite' ? failed.fieldErrors.role : undefined}
+              >
                 {assignable.map((role) => (
                   <option key={role} value={role}>
                     {titleCase(role)}
                   </option>
                 ))}
               </SelectField>
-              <SubmitButton name="intent" value="invite" pending={inviting} pendingLabel="Creating…" className="sm:mt-7">
+              <SubmitButton
+                name="intent"
+                value="invite"
+                pending={inviting}
+                pendingLabel="Creating…"
+                className="sm:mt-7"
+              >
                 Create invitation
               </SubmitButton>
             </div>
@@ -154,9 +184,17 @@ export default function MembersSettings() {
         </Panel>
       ) : null}
 
-      <Panel id="members" title="Members" description={`${members.length} ${members.length === 1 ? 'person has' : 'people have'} access to this organization.`}>
-        {failed && failed.intent !== 'invite' && failed.intent !== 'revoke-invitation' ? <FormAlert message={failed.formError} className="mb-4" /> : null}
-        {notice && (result?.intent === 'change-role' || result?.intent === 'remove') ? <FormAlert tone="success" message={notice} className="mb-4" /> : null}
+      <Panel
+        id="members"
+        title="Members"
+        description={`${members.length} ${members.length === 1 ? 'person has' : 'people have'} access to this organization.`}
+      >
+        {failed && failed.intent !== 'invite' && failed.intent !== 'revoke-invitation' ? (
+          <FormAlert message={failed.formError} className="mb-4" />
+        ) : null}
+        {notice && (result?.intent === 'change-role' || result?.intent === 'remove') ? (
+          <FormAlert tone="success" message={notice} className="mb-4" />
+        ) : null}
         <ul className="-mx-5 -mb-5 divide-y divide-line border-t border-line sm:-mx-6 sm:-mb-6">
           {members.map((member) => {
             const isMe = member.user_id === me;
@@ -164,7 +202,10 @@ export default function MembersSettings() {
             return (
               <li key={member.user_id} className="flex flex-col gap-3 px-5 py-4 sm:flex-row sm:items-center sm:px-6">
                 <div className="flex min-w-0 flex-1 items-center gap-3">
-                  <span aria-hidden="true" className="inline-flex size-9 shrink-0 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100">
+                  <span
+                    aria-hidden="true"
+                    className="inline-flex size-9 shrink-0 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100"
+                  >
                     {initials(member.name)}
                   </span>
                   <div className="min-w-0">
@@ -179,14 +220,27 @@ export default function MembersSettings() {
                   <div className="flex items-center gap-2">
                     <Form method="post" className="flex items-center gap-2">
                       <input type="hidden" name="userId" value={member.user_id} />
-                      <SelectField hideLabel label={`Role of ${member.name}`} name="role" defaultValue={member.role} className="w-32">
+                      <SelectField
+                        hideLabel
+                        label={`Role of ${member.name}`}
+                        name="role"
+                        defaultValue={member.role}
+                        className="w-32"
+                      >
                         {(member.role === 'owner' ? allRoles : assignable).map((role) => (
                           <option key={role} value={role}>
                             {titleCase(role)}
                           </option>
                         ))}
                       </SelectField>
-                      <SubmitButton name="intent" value="change-role" variant="secondary" size="sm" pending={changingRole} pendingLabel="Saving…">
+                      <SubmitButton
+                        name="intent"
+                        value="change-role"
+                        variant="secondary"
+                        size="sm"
+                        pending={changingRole}
+                        pendingLabel="Saving…"
+                      >
                         Change
                       </SubmitButton>
                     </Form>
@@ -213,9 +267,15 @@ export default function MembersSettings() {
       </Panel>
 
       {canManage ? (
-        <Panel id="invitations" title="Pending invitations" description="Links that have not been used yet. Revoke one to make its link stop working.">
+        <Panel
+          id="invitations"
+          title="Pending invitations"
+          description="Links that have not been used yet. Revoke one to make its link stop working."
+        >
           {failed?.intent === 'revoke-invitation' ? <FormAlert message={failed.formError} className="mb-4" /> : null}
-          {notice && result?.intent === 'revoke-invitation' ? <FormAlert tone="success" message={notice} className="mb-4" /> : null}
+          {notice && result?.intent === 'revoke-invitation' ? (
+            <FormAlert tone="success" message={notice} className="mb-4" />
+          ) : null}
           {invitations.length === 0 ? (
             <p className="text-sm text-ink-muted">No pending invitations.</p>
           ) : (

@@ -29,7 +29,8 @@ import { enforceRateLimit } from '../../lib/rate-limit.server';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Model key · Generic Corp', description: 'The Anthropic key your agents use.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Model key · Generic Corp', description: 'The Anthropic key your agents use.', noIndex: true });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -38,11 +39,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const fallback = platformFallback(loadConfig(env));
   try {
     const status = await getCredentialStatus(db, member.ctx);
-    const agents = (await listAgents(orgScope(db, member.ctx))).map((agent) => ({ id: agent.id, slug: agent.slug, name: agent.name, role: agent.role }));
+    const agents = (await listAgents(orgScope(db, member.ctx))).map((agent) => ({
+      id: agent.id,
+      slug: agent.slug,
+      name: agent.name,
+      role: agent.role,
+    }));
     return { forbidden: null, status, fallback, agents };
   } catch (error) {
     // Core decides who may see the model key; a role below admin gets an explanation.
-    if (error instanceof ApiError && error.status === 403) return { forbidden: error.message, status: null, fallback, agents: [] };
+    if (error instanceof ApiError && error.status === 403)
+      return { forbidden: error.message, status: null, fallback, agents: [] };
     throw error;
   }
 }
@@ -59,10 +66,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (intent === 'save') {
       const allowed = form.getAll('allowed_agents').map(String);
       // The key is never sent back to the page, not even on a failed save.
-      const parsed = parseForm(AnthropicKeyInput, { api_key: text(form, 'api_key'), allowed_agents: allowed.length > 0 ? allowed : null }, intent);
+      const parsed = parseForm(
+        AnthropicKeyInput,
+        { api_key: text(form, 'api_key'), allowed_agents: allowed.length > 0 ? allowed : null },
+        intent,
+      );
       if (!parsed.ok) return parsed.failure;
       const status = await setAnthropicKey(db, config, member.ctx, parsed.data, ip);
-      return { ok: true as const, intent, message: `Saved. Agents now run on your Anthropic key ending in …${status.last4}.` };
+      return {
+        ok: true as const,
+        intent,
+        message: `Saved. Agents now run on your Anthropic key ending in …${status.last4}.`,
+      };
     }
     if (intent === 'test') {
       requirePermission(member.ctx.role, 'credentials:manage');
@@ -83,7 +98,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 type Source = 'org' | 'platform' | 'simulated';
 
-const SOURCE_LABEL: Record<Source, string> = { org: 'Your own key', platform: 'Platform key', simulated: 'Simulated model' };
+const SOURCE_LABEL: Record<Source, string> = {
+  org: 'Your own key',
+  platform: 'Platform key',
+  simulated: 'Simulated model',
+};
 
 function SourceBadge({ source }: { source: Source }) {
   return (
@@ -128,11 +147,17 @@ export default function ModelKeySettings() {
 
   const source: Source = status.configured ? 'org' : fallback;
   const allowedIds = status.allowed_agent_ids;
-  const allowedNames = allowedIds ? agents.filter((agent) => allowedIds.includes(agent.id)).map((agent) => agent.name) : null;
+  const allowedNames = allowedIds
+    ? agents.filter((agent) => allowedIds.includes(agent.id)).map((agent) => agent.name)
+    : null;
 
   return (
     <div className="space-y-6">
-      <Panel id="model-source" title="Which model your agents use" description="Runs use your organization’s own Anthropic key when one is set, else the platform’s key, else the simulated model.">
+      <Panel
+        id="model-source"
+        title="Which model your agents use"
+        description="Runs use your organization’s own Anthropic key when one is set, else the platform’s key, else the simulated model."
+      >
         <div className="space-y-4">
           {notice && notice.intent === 'remove' ? <FormAlert tone="success" message={notice.message} /> : null}
           {errorsFor('remove')?.formError ? <FormAlert message={errorsFor('remove')?.formError} /> : null}
@@ -148,15 +173,25 @@ export default function ModelKeySettings() {
             <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-3">
               <div>
                 <dt className="text-ink-faint">Used by</dt>
-                <dd className="text-ink-muted">{allowedNames ? (allowedNames.length > 0 ? allowedNames.join(', ') : 'No current agent') : 'All agents'}</dd>
+                <dd className="text-ink-muted">
+                  {allowedNames
+                    ? allowedNames.length > 0
+                      ? allowedNames.join(', ')
+                      : 'No current agent'
+                    : 'All agents'}
+                </dd>
               </div>
               <div>
                 <dt className="text-ink-faint">Set by</dt>
-                <dd className="truncate text-ink-muted">{status.updated_by?.name ?? status.updated_by?.email ?? '—'}</dd>
+                <dd className="truncate text-ink-muted">
+                  {status.updated_by?.name ?? status.updated_by?.email ?? '—'}
+                </dd>
               </div>
               <div>
                 <dt className="text-ink-faint">Set</dt>
-                <dd className="text-ink-muted">{status.updated_at ? formatDateTime(Date.parse(status.updated_at)) : '—'}</dd>
+                <dd className="text-ink-muted">
+                  {status.updated_at ? formatDateTime(Date.parse(status.updated_at)) : '—'}
+                </dd>
               </div>
             </dl>
           ) : null}
@@ -176,7 +211,8 @@ export default function ModelKeySettings() {
           title={status.configured ? 'Replace your Anthropic key' : 'Use your own Anthropic key'}
           description={
             <>
-              Create a key in the Anthropic Console and paste it here. It is encrypted before it is stored and never shown again: only its last four characters are.
+              Create a key in the Anthropic Console and paste it here. It is encrypted before it is stored and never
+              shown again: only its last four characters are.
             </>
           }
           footer={
@@ -203,14 +239,19 @@ export default function ModelKeySettings() {
               autoCapitalize="none"
               spellCheck={false}
               placeholder={status.configured ? `sk-ant-…${status.last4}` : 'sk-ant-…'}
-              hint={status.configured ? '“Test key” with this field empty tests the saved key.' : 'Starts with sk-ant-. “Test key” checks it with Anthropic without saving it.'}
+              hint={
+                status.configured
+                  ? '“Test key” with this field empty tests the saved key.'
+                  : 'Starts with sk-ant-. “Test key” checks it with Anthropic without saving it.'
+              }
               error={errorsFor('save')?.fieldErrors.api_key}
             />
             {agents.length > 0 ? (
               <fieldset aria-describedby="allowed-agents-hint">
                 <legend className="text-sm font-medium text-ink">Agents that may use it</legend>
                 <p id="allowed-agents-hint" className="mt-1 text-xs text-ink-faint">
-                  Leave all unchecked to let every agent use it. Unchecked agents run on {fallback === 'platform' ? 'the platform key' : 'the simulated model'}.
+                  Leave all unchecked to let every agent use it. Unchecked agents run on{' '}
+                  {fallback === 'platform' ? 'the platform key' : 'the simulated model'}.
                 </p>
                 <div className="mt-3 grid gap-x-6 gap-y-2.5 sm:grid-cols-2">
                   {agents.map((agent) => (
@@ -225,7 +266,9 @@ export default function ModelKeySettings() {
                   ))}
                 </div>
                 {errorsFor('save')?.fieldErrors.allowed_agents ? (
-                  <p className="mt-2 text-sm text-red-600 dark:text-red-400">{errorsFor('save')?.fieldErrors.allowed_agents}</p>
+                  <p className="mt-2 text-sm text-red-600 dark:text-red-400">
+                    {errorsFor('save')?.fieldErrors.allowed_agents}
+                  </p>
                 ) : null}
               </fieldset>
             ) : null}

@@ -13,7 +13,8 @@ import { pageMeta } from '../../lib/meta';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Sessions · Generic Corp', description: 'Where you are signed in.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Sessions · Generic Corp', description: 'Where you are signed in.', noIndex: true });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -41,14 +42,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     if (intent === 'sign-out-others') {
       const ended = await signOutOtherSessions(db, env, member.user.id, member.session.id, clientIp(request));
-      return { ok: true as const, intent, message: ended === 0 ? 'There were no other sessions.' : `Signed out ${ended} other ${ended === 1 ? 'session' : 'sessions'}.` };
+      return {
+        ok: true as const,
+        intent,
+        message:
+          ended === 0
+            ? 'There were no other sessions.'
+            : `Signed out ${ended} other ${ended === 1 ? 'session' : 'sessions'}.`,
+      };
     }
     if (intent === 'sign-out-session') {
       const sessionId = text(form, 'sessionId');
       if (sessionId === member.session.id) return formFailure(intent, 'To end this session, sign out.');
       const ended = await deleteSessionById(db, member.user.id, sessionId);
       if (ended) await closeSessionConnections(db, env, member.user.id, [{ id: sessionId }]);
-      return ended ? { ok: true as const, intent, message: 'Session signed out.' } : formFailure(intent, 'That session has already ended.');
+      return ended
+        ? { ok: true as const, intent, message: 'Session signed out.' }
+        : formFailure(intent, 'That session has already ended.');
     }
     return formFailure(intent, 'Unknown action.');
   } catch (error) {
@@ -71,14 +81,26 @@ export default function SessionsSettings() {
       footer={
         others > 0 ? (
           <Form method="post">
-            <SubmitButton name="intent" value="sign-out-others" variant="secondary" pending={signingOutOthers} pendingLabel="Signing out…">
+            <SubmitButton
+              name="intent"
+              value="sign-out-others"
+              variant="secondary"
+              pending={signingOutOthers}
+              pendingLabel="Signing out…"
+            >
               Sign out other sessions
             </SubmitButton>
           </Form>
         ) : null
       }
     >
-      {result ? <FormAlert tone={result.ok ? 'success' : 'error'} message={result.ok ? result.message : result.formError} className="mb-4" /> : null}
+      {result ? (
+        <FormAlert
+          tone={result.ok ? 'success' : 'error'}
+          message={result.ok ? result.message : result.formError}
+          className="mb-4"
+        />
+      ) : null}
       <ul className="-mx-5 -mb-5 divide-y divide-line border-t border-line sm:-mx-6 sm:-mb-6">
         {sessions.map((session) => (
           <li key={session.id} className="flex flex-wrap items-center gap-3 px-5 py-4 sm:px-6">
@@ -92,7 +114,8 @@ export default function SessionsSettings() {
                 ) : null}
               </p>
               <p className="mt-0.5 text-xs text-ink-muted">
-                {session.ip ? <span className="font-mono">{session.ip}</span> : 'Unknown IP'} · last seen {formatDateTime(session.lastSeenAt ?? session.createdAt)} · signed in{' '}
+                {session.ip ? <span className="font-mono">{session.ip}</span> : 'Unknown IP'} · last seen{' '}
+                {formatDateTime(session.lastSeenAt ?? session.createdAt)} · signed in{' '}
                 {formatDateTime(session.createdAt)}
               </p>
             </div>

@@ -28,7 +28,10 @@ export default function SettingsLayout() {
   ];
   return (
     <div className="space-y-6">
-      <PageHeader title="Settings" description="Your organization, its members and keys, the model your agents use, and your own sessions." />
+      <PageHeader
+        title="Settings"
+        description="Your organization, its members and keys, the model your agents use, and your own sessions."
+      />
       <nav aria-label="Settings" className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0">
         <ul className="flex gap-1">
           {tabs.map((tab) => (
@@ -37,7 +40,9 @@ export default function SettingsLayout() {
                 to={tab.to}
                 className={({ isActive }) =>
                   `-mb-px inline-flex h-10 items-center border-b-2 px-3 text-sm font-medium whitespace-nowrap transition-colors ${
-                    isActive ? 'border-brand-600 text-ink' : 'border-transparent text-ink-muted hover:border-line-strong hover:text-ink'
+                    isActive
+                      ? 'border-brand-600 text-ink'
+                      : 'border-transparent text-ink-muted hover:border-line-strong hover:text-ink'
                   }`
                 }
               >

@@ -12,11 +12,25 @@ import { listOpenTasks, listRunTraces, type TaskSummary, taskSummaries } from '.
 import { getTaskDetail } from '../../../core/tasks';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
-import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import {
+  FormAlert,
+  SelectField,
+  SubmitButton,
+  TextAreaField,
+  TextField,
+  useFocusFirstError,
+  useIsSubmitting,
+} from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { Panel } from '../../components/PageHeader';
 import { RunCard, type RunSummary } from '../../components/RunTrace';
-import { PriorityBadge, ProgressBar, SimulatedBadge, TaskStatusBadge, taskStatusLabel } from '../../components/StatusBadge';
+import {
+  PriorityBadge,
+  ProgressBar,
+  SimulatedBadge,
+  TaskStatusBadge,
+  taskStatusLabel,
+} from '../../components/StatusBadge';
 import { formatDateTime, formatDuration, formatNumber, isoDateTime, relativeTime, toMs } from '../../lib/format';
 import { failureFromError, formFailure, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
@@ -26,7 +40,11 @@ import { parseTaskPatch } from '../../lib/task-form.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: `${data?.task.title ?? 'Task'} · Generic Corp`, description: 'A task, its runs and their traces.', noIndex: true });
+  pageMeta({
+    title: `${data?.task.title ?? 'Task'} · Generic Corp`,
+    description: 'A task, its runs and their traces.',
+    noIndex: true,
+  });
 
 type Tone = 'neutral' | 'start' | 'success' | 'danger' | 'warning';
 interface TimelineItem {
@@ -37,19 +55,40 @@ interface TimelineItem {
   note: string | null;
 }
 
-function describeStep(entry: ActivityEntry, who: (entry: ActivityEntry) => string, attemptOf: Map<string, number>): Omit<TimelineItem, 'id' | 'at'> {
-  const task = (entry.data.task ?? {}) as { status?: TaskStatus; progress?: number; error?: string | null; parent_id?: string | null };
+function describeStep(
+  entry: ActivityEntry,
+  who: (entry: ActivityEntry) => string,
+  attemptOf: Map<string, number>,
+): Omit<TimelineItem, 'id' | 'at'> {
+  const task = (entry.data.task ?? {}) as {
+    status?: TaskStatus;
+    progress?: number;
+    error?: string | null;
+    parent_id?: string | null;
+  };
   const runId = typeof entry.data.run_id === 'string' ? entry.data.run_id : null;
   if (entry.type === 'task.created') {
-    return { label: entry.actor.type === 'agent' && task.parent_id ? `Delegated by ${who(entry)}` : `Created by ${who(entry)}`, tone: 'neutral', note: null };
+    return {
+      label: entry.actor.type === 'agent' && task.parent_id ? `Delegated by ${who(entry)}` : `Created by ${who(entry)}`,
+      tone: 'neutral',
+      note: null,
+    };
   }
   switch (entry.data.change) {
     case 'queued':
       return { label: 'Queued for an agent', tone: 'neutral', note: null };
     case 'started':
-      return { label: `Started${runId && attemptOf.has(runId) ? ` (attempt ${attemptOf.get(runId)})` : ''}`, tone: 'start', note: null };
+      return {
+        label: `Started${runId && attemptOf.has(runId) ? ` (attempt ${attemptOf.get(runId)})` : ''}`,
+        tone: 'start',
+        note: null,
+      };
     case 'progress':
-      return { label: `Progress ${task.progress ?? 0}%`, tone: 'neutral', note: typeof entry.data.note === 'string' ? entry.data.note : null };
+      return {
+        label: `Progress ${task.progress ?? 0}%`,
+        tone: 'neutral',
+        note: typeof entry.data.note === 'string' ? entry.data.note : null,
+      };
     case 'finished':
       if (task.status === 'completed') return { label: 'Completed', tone: 'success', note: null };
       if (task.status === 'failed') return { label: 'Failed', tone: 'danger', note: task.error ?? null };
@@ -98,23 +137,34 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const agentById = new Map(agentRows.map((agent) => [agent.id, agent]));
   const userName = new Map(members.map((m) => [m.user_id, m.name]));
   const who = ({ actor }: { actor: { type: string; id: string | null } }) => {
-    if (actor.type === 'user' && actor.id) return actor.id === member.user.id ? 'you' : userName.get(actor.id) ?? 'a teammate';
+    if (actor.type === 'user' && actor.id)
+      return actor.id === member.user.id ? 'you' : (userName.get(actor.id) ?? 'a teammate');
     if (actor.type === 'agent' && actor.id) return agentById.get(actor.id)?.name ?? 'an agent';
     if (actor.type === 'api_key') return 'an API key';
     if (actor.type === 'schedule') return 'a schedule';
     return 'the system';
   };
   const attemptOf = new Map(task.runs.map((run) => [run.id, run.attempt]));
-  let timeline: TimelineItem[] = activity.map((entry) => ({ id: entry.id, at: entry.createdAt, ...describeStep(entry, who, attemptOf) }));
+  let timeline: TimelineItem[] = activity.map((entry) => ({
+    id: entry.id,
+    at: entry.createdAt,
+    ...describeStep(entry, who, attemptOf),
+  }));
   if (timeline.length === 0) {
     // Tasks from before the activity log: the timestamps tell the same story, coarser.
     const stamps: Array<[string | null, string, Tone]> = [
       [task.created_at, 'Created', 'neutral'],
       [task.queued_at, 'Queued', 'neutral'],
       [task.started_at, 'Started', 'start'],
-      [task.completed_at, task.status === 'completed' ? 'Completed' : `Ended (${task.status})`, task.status === 'completed' ? 'success' : 'neutral'],
+      [
+        task.completed_at,
+        task.status === 'completed' ? 'Completed' : `Ended (${task.status})`,
+        task.status === 'completed' ? 'success' : 'neutral',
+      ],
     ];
-    timeline = stamps.filter(([at]) => at).map(([at, label, tone]) => ({ id: label, at: Date.parse(at!), label, tone, note: null }));
+    timeline = stamps
+      .filter(([at]) => at)
+      .map(([at, label, tone]) => ({ id: label, at: Date.parse(at!), label, tone, note: null }));
   }
 
   const agent = agentById.get(task.agent.id);
@@ -134,11 +184,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       durationMs: ended !== null && started !== null ? run.usage.agent_ms || ended - started : null,
       startedAt: started,
       error: run.error,
-      steps: (traces[run.id] ?? []).map((step) => ({ seq: step.seq, type: step.type, toolName: step.toolName, content: step.content })),
+      steps: (traces[run.id] ?? []).map((step) => ({
+        seq: step.seq,
+        type: step.type,
+        toolName: step.toolName,
+        content: step.content,
+      })),
     };
   });
   const colorOf = (id: string) => agentById.get(id)?.avatarColor ?? '#64748b';
-  const summary = (t: { id: string; title: string; status: TaskStatus; agent: { id: string; slug: string; name: string } }) => ({
+  const summary = (t: {
+    id: string;
+    title: string;
+    status: TaskStatus;
+    agent: { id: string; slug: string; name: string };
+  }) => ({
     id: t.id,
     title: t.title,
     status: t.status,
@@ -147,10 +207,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const childIds = new Set(task.children.map((child) => child.id));
   // What the task may depend on when edited: its current dependencies, then other open tasks.
   const dependencyOptions = [
-    ...task.dependencies.map((dep) => ({ id: dep.id, title: dep.title, status: dep.status, agentName: dep.agent.name, checked: true })),
+    ...task.dependencies.map((dep) => ({
+      id: dep.id,
+      title: dep.title,
+      status: dep.status,
+      agentName: dep.agent.name,
+      checked: true,
+    })),
     ...openTasks
       .filter((open) => open.id !== task.id && !task.depends_on.includes(open.id))
-      .map((open) => ({ id: open.id, title: open.title, status: open.status, agentName: open.agent.name, checked: false })),
+      .map((open) => ({
+        id: open.id,
+        title: open.title,
+        status: open.status,
+        agentName: open.agent.name,
+        checked: false,
+      })),
   ];
 
   return {
@@ -173,11 +245,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       completedAt: toMs(task.completed_at),
       scheduledFor: toMs(task.scheduled_for),
       createdBy: who({ actor: { type: task.creator.type, id: task.creator.id } }),
-      agent: { slug: task.agent.slug, name: task.agent.name, color: agent?.avatarColor ?? '#64748b', role: agent?.role ?? '', archived: agent?.archivedAt != null },
-      usage: { agentMs: task.usage.agent_ms, inputTokens: task.usage.input_tokens, outputTokens: task.usage.output_tokens },
+      agent: {
+        slug: task.agent.slug,
+        name: task.agent.name,
+        color: agent?.avatarColor ?? '#64748b',
+        role: agent?.role ?? '',
+        archived: agent?.archivedAt != null,
+      },
+      usage: {
+        agentMs: task.usage.agent_ms,
+        inputTokens: task.usage.input_tokens,
+        outputTokens: task.usage.output_tokens,
+      },
       simulated: runs.some((run) => run.simulated),
     },
-    dependsOn: task.dependencies.map((dep) => ({ ...summary(dep), delegated: childIds.has(dep.id), result: dep.result })),
+    dependsOn: task.dependencies.map((dep) => ({
+      ...summary(dep),
+      delegated: childIds.has(dep.id),
+      result: dep.result,
+    })),
     dependents: dependents.map(summary),
     parent: parents[0] ? summary(parents[0]) : null,
     children: task.children.map(summary),
@@ -204,7 +290,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return { ok: true as const, intent, message: 'Queued again: a new attempt starts when an agent is free.' };
     }
     if (intent === 'edit' || intent === 'priority') {
-      const parsed = parseTaskPatch(form, intent, intent === 'edit' ? ['title', 'description', 'priority', 'depends_on'] : ['priority']);
+      const parsed = parseTaskPatch(
+        form,
+        intent,
+        intent === 'edit' ? ['title', 'description', 'priority', 'depends_on'] : ['priority'],
+      );
       if (!parsed.ok) return parsed.failure;
       unwrap(await hub.updateTask(orgId, actor, id, parsed.data));
       return { ok: true as const, intent, message: intent === 'edit' ? 'Saved.' : 'Priority changed.' };
@@ -225,15 +315,34 @@ const TONE_DOT: Record<Tone, string> = {
 
 type Summary = { id: string; title: string; status: TaskStatus; agent: { slug: string; name: string; color: string } };
 
-function TaskLinkList({ items, base, empty, label, delegatedIds }: { items: Summary[]; base: string; empty: string; label: string; delegatedIds?: Set<string> }) {
+function TaskLinkList({
+  items,
+  base,
+  empty,
+  label,
+  delegatedIds,
+}: {
+  items: Summary[];
+  base: string;
+  empty: string;
+  label: string;
+  delegatedIds?: Set<string>;
+}) {
   if (items.length === 0) return <p className="text-sm text-ink-faint">{empty}</p>;
   return (
     <ul aria-label={label} className="space-y-2">
       {items.map((item) => (
         <li key={item.id} className="flex items-start gap-2.5 rounded-lg border border-line px-3 py-2">
-          <span aria-hidden="true" className="mt-1 size-4 shrink-0 rounded-full" style={{ backgroundColor: item.agent.color }} />
+          <span
+            aria-hidden="true"
+            className="mt-1 size-4 shrink-0 rounded-full"
+            style={{ backgroundColor: item.agent.color }}
+          />
           <div className="min-w-0 flex-1">
-            <Link to={`${base}/tasks/${item.id}`} className="block truncate text-sm font-medium text-ink hover:text-accent-ink hover:underline">
+            <Link
+              to={`${base}/tasks/${item.id}`}
+              className="block truncate text-sm font-medium text-ink hover:text-accent-ink hover:underline"
+            >
               {item.title}
             </Link>
             <p className="mt-0.5 flex flex-wrap items-center gap-x-2 text-xs text-ink-muted">
@@ -249,12 +358,14 @@ function TaskLinkList({ items, base, empty, label, delegatedIds }: { items: Summ
 }
 
 export default function TaskDetail() {
-  const { slug, now, canWrite, task, dependsOn, dependents, parent, children, timeline, runs, dependencyOptions } = useLoaderData<typeof loader>();
+  const { slug, now, canWrite, task, dependsOn, dependents, parent, children, timeline, runs, dependencyOptions } =
+    useLoaderData<typeof loader>();
   const result = useLiveActionData<typeof action>();
   useLiveRevalidation();
   const base = `/orgs/${slug}`;
   const editRef = useRef<HTMLFormElement>(null);
-  const editFailure = result && !result.ok && (result.intent === 'edit' || result.intent === 'priority') ? result : null;
+  const editFailure =
+    result && !result.ok && (result.intent === 'edit' || result.intent === 'priority') ? result : null;
   useFocusFirstError(editRef, editFailure ? result : null);
   const cancelling = useIsSubmitting('cancel');
   const retrying = useIsSubmitting('retry');
@@ -265,14 +376,18 @@ export default function TaskDetail() {
   const editable = task.status === 'pending' || task.status === 'blocked';
   const canCancel = canWrite && !final;
   const canRetry = canWrite && (task.status === 'failed' || task.status === 'cancelled');
-  const actionFailure = result && !result.ok && (result.intent === 'cancel' || result.intent === 'retry') ? result.formError : null;
+  const actionFailure =
+    result && !result.ok && (result.intent === 'cancel' || result.intent === 'retry') ? result.formError : null;
   const notice = result?.ok ? result.message : null;
   const delegatedIds = new Set(dependsOn.filter((dep) => dep.delegated).map((dep) => dep.id));
 
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb">
-        <Link to={`${base}/tasks`} className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-ink-muted hover:text-ink">
+        <Link
+          to={`${base}/tasks`}
+          className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-ink-muted hover:text-ink"
+        >
           <Icon name="arrowLeft" className="size-4" />
           All tasks
         </Link>
@@ -286,9 +401,14 @@ export default function TaskDetail() {
               <PriorityBadge priority={task.priority} />
               {task.simulated ? <SimulatedBadge long /> : null}
             </div>
-            <h1 className="mt-2 text-2xl font-semibold tracking-tight break-words text-ink sm:text-[28px]">{task.title}</h1>
+            <h1 className="mt-2 text-2xl font-semibold tracking-tight break-words text-ink sm:text-[28px]">
+              {task.title}
+            </h1>
             <p className="mt-2 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-ink-muted">
-              <Link to={`${base}/agents/${task.agent.slug}`} className="inline-flex items-center gap-2 rounded font-medium text-ink hover:text-accent-ink">
+              <Link
+                to={`${base}/agents/${task.agent.slug}`}
+                className="inline-flex items-center gap-2 rounded font-medium text-ink hover:text-accent-ink"
+              >
                 <AgentAvatar name={task.agent.name} color={task.agent.color} size="sm" />
                 {task.agent.name}
               </Link>
@@ -314,7 +434,13 @@ export default function TaskDetail() {
               ) : null}
               {canCancel ? (
                 <Form method="post">
-                  <SubmitButton name="intent" value="cancel" variant="secondary" pending={cancelling} pendingLabel="Cancelling…">
+                  <SubmitButton
+                    name="intent"
+                    value="cancel"
+                    variant="secondary"
+                    pending={cancelling}
+                    pendingLabel="Cancelling…"
+                  >
                     <Icon name="close" className="size-4" />
                     Cancel task
                   </SubmitButton>
@@ -344,7 +470,9 @@ export default function TaskDetail() {
               </h2>
               {task.result ? (
                 <div className="rounded-2xl border border-emerald-200 bg-emerald-50/60 px-5 py-4 dark:border-emerald-900 dark:bg-emerald-950/40">
-                  <p className="text-xs font-semibold tracking-wide text-emerald-800 uppercase dark:text-emerald-300">Result</p>
+                  <p className="text-xs font-semibold tracking-wide text-emerald-800 uppercase dark:text-emerald-300">
+                    Result
+                  </p>
                   <p className="mt-1.5 text-sm leading-relaxed whitespace-pre-wrap text-ink">{task.result}</p>
                 </div>
               ) : null}
@@ -370,7 +498,9 @@ export default function TaskDetail() {
             </div>
             {runs.length === 0 ? (
               <p className="rounded-2xl border border-dashed border-line-strong bg-card px-5 py-6 text-center text-sm text-ink-muted">
-                {final ? 'This task ended before any run.' : 'No run yet: the task starts when its dependencies are done and an agent is free.'}
+                {final
+                  ? 'This task ended before any run.'
+                  : 'No run yet: the task starts when its dependencies are done and an agent is free.'}
               </p>
             ) : (
               <div className="space-y-3">
@@ -386,14 +516,22 @@ export default function TaskDetail() {
               id="edit-heading"
               title={editable ? 'Edit task' : 'Priority'}
               description={
-                editable ? 'Title, description, dependencies and priority can change until the task starts.' : 'The task has started: only its priority can change now.'
+                editable
+                  ? 'Title, description, dependencies and priority can change until the task starts.'
+                  : 'The task has started: only its priority can change now.'
               }
             >
               <Form ref={editRef} method="post" noValidate className="space-y-4">
                 <FormAlert message={editFailure?.formError} />
                 {editable ? (
                   <>
-                    <TextField label="Title" name="title" defaultValue={task.title} error={editFailure?.fieldErrors.title} key={`title-${task.title}`} />
+                    <TextField
+                      label="Title"
+                      name="title"
+                      defaultValue={task.title}
+                      error={editFailure?.fieldErrors.title}
+                      key={`title-${task.title}`}
+                    />
                     <TextAreaField
                       label="Description"
                       name="description"
@@ -408,7 +546,9 @@ export default function TaskDetail() {
                   <fieldset key={`deps-${dependsOn.map((dep) => dep.id).join(',')}`}>
                     <input type="hidden" name="depends_on_shown" value="1" />
                     <legend className="text-sm font-medium text-ink">Depends on</legend>
-                    <p className="mt-1 text-xs text-ink-faint">It starts only when all of these have completed. A task cannot end up waiting on itself.</p>
+                    <p className="mt-1 text-xs text-ink-faint">
+                      It starts only when all of these have completed. A task cannot end up waiting on itself.
+                    </p>
                     {dependencyOptions.length === 0 ? (
                       <p className="mt-2 text-sm text-ink-faint">No other open tasks.</p>
                     ) : (
@@ -434,7 +574,11 @@ export default function TaskDetail() {
                         ))}
                       </ul>
                     )}
-                    {editFailure?.fieldErrors.depends_on ? <p className="mt-1.5 text-sm text-red-600 dark:text-red-400">{editFailure.fieldErrors.depends_on}</p> : null}
+                    {editFailure?.fieldErrors.depends_on ? (
+                      <p className="mt-1.5 text-sm text-red-600 dark:text-red-400">
+                        {editFailure.fieldErrors.depends_on}
+                      </p>
+                    ) : null}
                   </fieldset>
                 ) : null}
                 <SelectField
@@ -452,7 +596,12 @@ export default function TaskDetail() {
                   ))}
                 </SelectField>
                 <div className="flex justify-end">
-                  <SubmitButton name="intent" value={editable ? 'edit' : 'priority'} pending={saving} pendingLabel="Saving…">
+                  <SubmitButton
+                    name="intent"
+                    value={editable ? 'edit' : 'priority'}
+                    pending={saving}
+                    pendingLabel="Saving…"
+                  >
                     Save changes
                   </SubmitButton>
                 </div>
@@ -468,14 +617,25 @@ export default function TaskDetail() {
               {[
                 ['Started', task.startedAt ? formatDateTime(task.startedAt) : '—'],
                 ['Ended', task.completedAt ? formatDateTime(task.completedAt) : '—'],
-                ...(task.scheduledFor && task.status === 'pending' ? [[task.attempts > 0 ? 'Next attempt' : 'Starts at', formatDateTime(task.scheduledFor)]] : []),
+                ...(task.scheduledFor && task.status === 'pending'
+                  ? [[task.attempts > 0 ? 'Next attempt' : 'Starts at', formatDateTime(task.scheduledFor)]]
+                  : []),
                 ['Agent time', runs.length ? formatDuration(task.usage.agentMs) : '—'],
-                ['Tokens in / out', runs.length ? `${formatNumber(task.usage.inputTokens)} / ${formatNumber(task.usage.outputTokens)}` : '—'],
+                [
+                  'Tokens in / out',
+                  runs.length
+                    ? `${formatNumber(task.usage.inputTokens)} / ${formatNumber(task.usage.outputTokens)}`
+                    : '—',
+                ],
                 ['Task id', task.id],
               ].map(([label, value]) => (
                 <div key={label} className="flex justify-between gap-3">
                   <dt className="text-ink-faint">{label}</dt>
-                  <dd className={`text-right text-ink-muted ${label === 'Task id' ? 'font-mono text-xs break-all' : ''}`}>{value}</dd>
+                  <dd
+                    className={`text-right text-ink-muted ${label === 'Task id' ? 'font-mono text-xs break-all' : ''}`}
+                  >
+                    {value}
+                  </dd>
                 </div>
               ))}
             </dl>
@@ -488,10 +648,17 @@ export default function TaskDetail() {
             <ol aria-labelledby="timeline-heading" className="mt-4 space-y-3 border-l border-line">
               {timeline.map((item) => (
                 <li key={item.id} className="relative -ml-[5px] pl-5">
-                  <span aria-hidden="true" className={`absolute top-1.5 left-0 size-2.5 rounded-full ring-4 ring-card ${TONE_DOT[item.tone]}`} />
+                  <span
+                    aria-hidden="true"
+                    className={`absolute top-1.5 left-0 size-2.5 rounded-full ring-4 ring-card ${TONE_DOT[item.tone]}`}
+                  />
                   <p className="text-sm text-ink">{item.label}</p>
                   {item.note ? <p className="text-xs text-ink-muted">{item.note}</p> : null}
-                  <time dateTime={isoDateTime(item.at)} title={formatDateTime(item.at)} className="text-xs text-ink-faint">
+                  <time
+                    dateTime={isoDateTime(item.at)}
+                    title={formatDateTime(item.at)}
+                    className="text-xs text-ink-faint"
+                  >
                     {relativeTime(item.at, now)}
                   </time>
                 </li>
@@ -503,7 +670,13 @@ export default function TaskDetail() {
             <div>
               <h2 className="text-sm font-semibold text-ink">Depends on</h2>
               <div className="mt-2">
-                <TaskLinkList items={dependsOn} base={base} empty="No dependencies: it can start right away." label="Depends on" delegatedIds={delegatedIds} />
+                <TaskLinkList
+                  items={dependsOn}
+                  base={base}
+                  empty="No dependencies: it can start right away."
+                  label="Depends on"
+                  delegatedIds={delegatedIds}
+                />
               </div>
             </div>
             <div>
@@ -518,7 +691,12 @@ export default function TaskDetail() {
             <div>
               <h2 className="text-sm font-semibold text-ink">Delegated from</h2>
               <div className="mt-2">
-                <TaskLinkList items={parent ? [parent] : []} base={base} empty="Given directly, not delegated." label="Delegated from" />
+                <TaskLinkList
+                  items={parent ? [parent] : []}
+                  base={base}
+                  empty="Given directly, not delegated."
+                  label="Delegated from"
+                />
               </div>
             </div>
             <div>

@@ -22,7 +22,8 @@ import { requireOrgMember } from '../../lib/session.server';
 import { parseNewTask } from '../../lib/task-form.server';
 import { useLiveRevalidation } from '../../lib/use-live-data';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Tasks · Generic Corp', description: 'Your team’s tasks.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Tasks · Generic Corp', description: 'Your team’s tasks.', noIndex: true });
 
 const PAGE_SIZE = 50;
 const MAX_PAGES = 10;
@@ -86,8 +87,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     filters,
     tasks,
     hasMore: nextCursor !== null,
-    agents: agentRows.map((agent) => ({ slug: agent.slug, name: agent.name, role: agent.role, paused: agent.status === 'paused' })),
-    openTasks: openTasks.map((task) => ({ id: task.id, title: task.title, status: task.status, agentName: task.agent.name })),
+    agents: agentRows.map((agent) => ({
+      slug: agent.slug,
+      name: agent.name,
+      role: agent.role,
+      paused: agent.status === 'paused',
+    })),
+    openTasks: openTasks.map((task) => ({
+      id: task.id,
+      title: task.title,
+      status: task.status,
+      agentName: task.agent.name,
+    })),
     canWrite: can(member.role, 'tasks:write'),
     now: Date.now(),
   };
@@ -103,7 +114,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (intent === 'create') {
       const parsed = parseNewTask(form, intent);
       if (!parsed.ok) return parsed.failure;
-      const { task } = unwrap((await hub.createTask(orgId, actor, parsed.data, null)) as RpcResult<{ task: TaskView; replayed: boolean }>);
+      const { task } = unwrap(
+        (await hub.createTask(orgId, actor, parsed.data, null)) as RpcResult<{ task: TaskView; replayed: boolean }>,
+      );
       return { ok: true as const, intent, task: { id: task.id, title: task.title } };
     }
     if (intent === 'priority') {
@@ -143,21 +156,33 @@ function ViewToggle({ view }: { view: 'board' | 'list' }) {
     </Link>
   );
   return (
-    <nav aria-label="Task view" className="inline-flex self-start rounded-lg bg-page-alt p-1 ring-1 ring-line ring-inset">
+    <nav
+      aria-label="Task view"
+      className="inline-flex self-start rounded-lg bg-page-alt p-1 ring-1 ring-line ring-inset"
+    >
       {item('board', 'Board', 'board')}
       {item('list', 'List', 'list')}
     </nav>
   );
 }
 
-function Filters({ action, filters, agents }: { action: string; filters: z.infer<typeof BoardParams>; agents: Array<{ slug: string; name: string }> }) {
+function Filters({
+  action,
+  filters,
+  agents,
+}: {
+  action: string;
+  filters: z.infer<typeof BoardParams>;
+  agents: Array<{ slug: string; name: string }>;
+}) {
   const navigate = useNavigate();
   const active = Boolean(filters.status || filters.agent || filters.priority || filters.q);
   const select = `${inputClasses} h-9 w-full pr-8 sm:w-auto`;
   // With JavaScript, filters apply without the blank ones in the URL; without, the GET form works as is.
   const apply = (form: HTMLFormElement) => {
     const params = new URLSearchParams();
-    for (const [name, value] of new FormData(form)) if (typeof value === 'string' && value.trim() !== '') params.set(name, value.trim());
+    for (const [name, value] of new FormData(form))
+      if (typeof value === 'string' && value.trim() !== '') params.set(name, value.trim());
     navigate(`${action}?${params}`, { replace: true, preventScrollReset: true });
   };
   return (
@@ -181,8 +206,18 @@ function Filters({ action, filters, agents }: { action: string; filters: z.infer
         <label htmlFor="task-search" className="sr-only">
           Search tasks
         </label>
-        <Icon name="search" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-ink-faint" />
-        <input id="task-search" type="search" name="q" defaultValue={filters.q ?? ''} placeholder="Search title or description" className={`${inputClasses} h-9 pl-9`} />
+        <Icon
+          name="search"
+          className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-ink-faint"
+        />
+        <input
+          id="task-search"
+          type="search"
+          name="q"
+          defaultValue={filters.q ?? ''}
+          placeholder="Search title or description"
+          className={`${inputClasses} h-9 pl-9`}
+        />
       </div>
       <div className="grid grid-cols-2 gap-2 sm:flex">
         <label className="sr-only" htmlFor="filter-status">
@@ -223,7 +258,10 @@ function Filters({ action, filters, agents }: { action: string; filters: z.infer
         </Button>
       </div>
       {active ? (
-        <Link to={`?view=${filters.view}`} className="self-start rounded px-2 text-sm font-medium text-accent-ink hover:underline sm:self-center">
+        <Link
+          to={`?view=${filters.view}`}
+          className="self-start rounded px-2 text-sm font-medium text-accent-ink hover:underline sm:self-center"
+        >
           Clear filters
         </Link>
       ) : null}
@@ -321,7 +359,15 @@ export default function Tasks() {
         </div>
       ) : null}
 
-      {canWrite ? <NewTaskDialog open={dialogOpen} onClose={closeDialog} agents={agents} openTasks={openTasks} onCreated={setCreated} /> : null}
+      {canWrite ? (
+        <NewTaskDialog
+          open={dialogOpen}
+          onClose={closeDialog}
+          agents={agents}
+          openTasks={openTasks}
+          onCreated={setCreated}
+        />
+      ) : null}
     </div>
   );
 }

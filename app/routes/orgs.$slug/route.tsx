@@ -12,8 +12,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const memberships = await listMemberships(getDb(env), member.user.id);
   return {
     user: { name: member.user.name, email: member.user.email },
-    org: { slug: member.organization.slug, name: member.organization.name, plan: member.organization.plan, role: member.role },
-    orgs: memberships.map((m) => ({ slug: m.organization.slug, name: m.organization.name, plan: m.organization.plan, role: m.role })),
+    org: {
+      slug: member.organization.slug,
+      name: member.organization.name,
+      plan: member.organization.plan,
+      role: member.role,
+    },
+    orgs: memberships.map((m) => ({
+      slug: m.organization.slug,
+      name: m.organization.name,
+      plan: m.organization.plan,
+      role: m.role,
+    })),
   };
 }
 

@@ -9,7 +9,8 @@ import { RoleBadge } from '../../components/StatusBadge';
 import { pageMeta } from '../../lib/meta';
 import { requireUser } from '../../lib/session.server';
 
-export const meta: MetaFunction = () => pageMeta({ title: 'Your organizations · Generic Corp', description: 'Choose an organization.', noIndex: true });
+export const meta: MetaFunction = () =>
+  pageMeta({ title: 'Your organizations · Generic Corp', description: 'Choose an organization.', noIndex: true });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -40,8 +41,14 @@ export default function Orgs() {
       <ul className="-my-2 divide-y divide-line">
         {orgs.map((org) => (
           <li key={org.slug}>
-            <Link to={`/orgs/${org.slug}`} className="-mx-2 flex items-center gap-3 rounded-lg px-2 py-3 hover:bg-page-alt">
-              <span aria-hidden="true" className="inline-flex size-9 shrink-0 items-center justify-center rounded-lg bg-brand-600 text-sm font-semibold text-white">
+            <Link
+              to={`/orgs/${org.slug}`}
+              className="-mx-2 flex items-center gap-3 rounded-lg px-2 py-3 hover:bg-page-alt"
+            >
+              <span
+                aria-hidden="true"
+                className="inline-flex size-9 shrink-0 items-center justify-center rounded-lg bg-brand-600 text-sm font-semibold text-white"
+              >
                 {org.name.charAt(0).toUpperCase()}
               </span>
               <span className="min-w-0 flex-1">

@@ -13,7 +13,11 @@ import { clientIp } from '../../lib/request.server';
 import { requireUser } from '../../lib/session.server';
 
 export const meta: MetaFunction = () =>
-  pageMeta({ title: 'Create your organization · Generic Corp', description: 'Create an organization and meet its team of agents.', noIndex: true });
+  pageMeta({
+    title: 'Create your organization · Generic Corp',
+    description: 'Create an organization and meet its team of agents.',
+    noIndex: true,
+  });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -55,7 +59,15 @@ export default function NewOrganization() {
     >
       <Form ref={formRef} method="post" noValidate className="space-y-5">
         <FormAlert message={result?.formError} />
-        <TextField label="Organization name" name="name" autoComplete="organization" required placeholder="Acme Inc" defaultValue={result?.values.name} error={errors.name} />
+        <TextField
+          label="Organization name"
+          name="name"
+          autoComplete="organization"
+          required
+          placeholder="Acme Inc"
+          defaultValue={result?.values.name}
+          error={errors.name}
+        />
         <TextField
           label={
             <>

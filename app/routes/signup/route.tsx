@@ -22,11 +22,14 @@ export const meta: MetaFunction = () =>
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const token = new URL(request.url).searchParams.get('invitation');
-  if (await getOptionalUser(request, env)) throw redirect(token ? `/invitations/${encodeURIComponent(token)}` : '/orgs');
+  if (await getOptionalUser(request, env))
+    throw redirect(token ? `/invitations/${encodeURIComponent(token)}` : '/orgs');
   if (!token) return { invitation: null, invitationInvalid: false };
   const invitation = await findInvitationByToken(getDb(env), token);
   return {
-    invitation: invitation ? { token, email: invitation.email, role: invitation.role, organizationName: invitation.organization.name } : null,
+    invitation: invitation
+      ? { token, email: invitation.email, role: invitation.role, organizationName: invitation.organization.name }
+      : null,
     invitationInvalid: !invitation,
   };
 }
@@ -35,7 +38,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const form = await request.formData();
   const invitationToken = optionalText(form, 'invitation_token');
-  const values = { email: text(form, 'email'), name: text(form, 'name'), organization_name: text(form, 'organization_name') };
+  const values = {
+    email: text(form, 'email'),
+    name: text(form, 'name'),
+    organization_name: text(form, 'organization_name'),
+  };
   try {
     await enforceRateLimit(context, authLimits.signupPerIp(clientIp(request)));
     const parsed = parseForm(SignupInput, {
@@ -46,7 +53,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
     if (!parsed.ok) return { ...parsed.failure, values };
     const signedIn = await signUp(getDb(env), loadConfig(env), parsed.data, requestMeta(request));
-    return redirect(`/orgs/${signedIn.organization.slug}`, { headers: { 'Set-Cookie': sessionCookie(signedIn.token) } });
+    return redirect(`/orgs/${signedIn.organization.slug}`, {
+      headers: { 'Set-Cookie': sessionCookie(signedIn.token) },
+    });
   } catch (error) {
     return { ...failureFromError(error), values };
   }
@@ -72,17 +81,35 @@ export default function Signup() {
       footer={
         <>
           Already have an account?{' '}
-          <TextLink to={invitation ? `/login?${new URLSearchParams({ redirectTo: `/invitations/${invitation.token}` })}` : '/login'}>Log in</TextLink>
+          <TextLink
+            to={
+              invitation
+                ? `/login?${new URLSearchParams({ redirectTo: `/invitations/${invitation.token}` })}`
+                : '/login'
+            }
+          >
+            Log in
+          </TextLink>
         </>
       }
     >
       <Form ref={formRef} method="post" noValidate className="space-y-5">
         {invitationInvalid ? (
-          <FormAlert tone="info" message="That invitation link is no longer valid (it may have expired or been used). You can still create an account with your own organization." />
+          <FormAlert
+            tone="info"
+            message="That invitation link is no longer valid (it may have expired or been used). You can still create an account with your own organization."
+          />
         ) : null}
         {invitation ? <input type="hidden" name="invitation_token" value={invitation.token} /> : null}
         <FormAlert message={result?.formError} />
-        <TextField label="Your name" name="name" autoComplete="name" required defaultValue={result?.values.name} error={errors.name} />
+        <TextField
+          label="Your name"
+          name="name"
+          autoComplete="name"
+          required
+          defaultValue={result?.values.name}
+          error={errors.name}
+        />
         <TextField
           label="Work email"
           name="email"
