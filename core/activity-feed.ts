@@ -4,8 +4,8 @@
  * `GET /v1/activity` serves; the dashboard renders them as sentences.
  */
 import { and, asc, desc, eq, lt, notInArray } from 'drizzle-orm';
-import type { OrgScope } from './db/scoped';
-import { activityLog } from './db/schema';
+import type { OrgStore } from './db/org-store';
+import { activityLog } from './db/org-schema';
 
 export type ActivityRow = typeof activityLog.$inferSelect;
 
@@ -33,7 +33,7 @@ function entry(row: ActivityRow): ActivityEntry {
 
 /** The org's recent activity, newest first; `excludeTypes` leaves out noisy kinds (e.g. `agent.status`). */
 export async function listRecentActivity(
-  scope: OrgScope,
+  scope: OrgStore,
   options: { limit?: number; cursor?: string; excludeTypes?: string[] } = {},
 ): Promise<{ data: ActivityEntry[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 30, 1), 200);
@@ -50,7 +50,7 @@ export async function listRecentActivity(
 }
 
 /** Everything recorded about one task, oldest first (its status timeline). */
-export async function listTaskActivity(scope: OrgScope, taskId: string, limit = 300): Promise<ActivityEntry[]> {
+export async function listTaskActivity(scope: OrgStore, taskId: string, limit = 300): Promise<ActivityEntry[]> {
   const rows = await scope
     .select(activityLog, and(eq(activityLog.subjectType, 'task'), eq(activityLog.subjectId, taskId)))
     .orderBy(asc(activityLog.seq), asc(activityLog.id))

@@ -4,8 +4,9 @@
  */
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
-import type { OrgScope } from './db/scoped';
-import { AGENT_STATUSES, agents } from './db/schema';
+import type { OrgStore } from './db/org-store';
+import { agents } from './db/org-schema';
+import { AGENT_STATUSES } from './vocabulary';
 import { CORE_TOOLS } from './default-team';
 import { ApiError } from './errors';
 import { slugField } from './validation';
@@ -73,11 +74,11 @@ export function agentView(agent: Agent) {
 }
 
 /** Agents by slug or id (DESIGN §8: `"agent": "sable"`). Archived agents are not addressable. */
-export async function findAgent(scope: OrgScope, ref: string): Promise<Agent | undefined> {
+export async function findAgent(scope: OrgStore, ref: string): Promise<Agent | undefined> {
   return scope.first(agents, or(eq(agents.slug, ref.toLowerCase()), eq(agents.id, ref)), isNull(agents.archivedAt));
 }
 
-export async function requireAgent(scope: OrgScope, ref: string, field = 'agent'): Promise<Agent> {
+export async function requireAgent(scope: OrgStore, ref: string, field = 'agent'): Promise<Agent> {
   const agent = await findAgent(scope, ref);
   if (!agent)
     throw new ApiError('not_found', 'No such agent in this organization.', [{ field, message: 'Unknown agent.' }]);
@@ -85,7 +86,7 @@ export async function requireAgent(scope: OrgScope, ref: string, field = 'agent'
 }
 
 export async function listAgents(
-  scope: OrgScope,
+  scope: OrgStore,
   filter: { status?: z.infer<typeof AgentStatusFilter>; includeArchived?: boolean } = {},
 ) {
   return scope
@@ -98,13 +99,13 @@ export async function listAgents(
 }
 
 /** Active agents count against the plan: not archived and not paused. */
-export async function countActiveAgents(scope: OrgScope): Promise<number> {
+export async function countActiveAgents(scope: OrgStore): Promise<number> {
   const rows = await scope.select(agents, isNull(agents.archivedAt));
   return rows.filter((agent) => agent.status !== 'paused').length;
 }
 
 /** True when making `managerId` the manager of `agentId` would put a cycle in the org tree. */
-export async function wouldCreateManagerCycle(scope: OrgScope, agentId: string, managerId: string): Promise<boolean> {
+export async function wouldCreateManagerCycle(scope: OrgStore, agentId: string, managerId: string): Promise<boolean> {
   const all = await scope.selectFields({ id: agents.id, managerId: agents.managerId }, agents);
   const managerOf = new Map(all.map((row) => [row.id, row.managerId]));
   let cursor: string | null | undefined = managerId;
@@ -116,7 +117,7 @@ export async function wouldCreateManagerCycle(scope: OrgScope, agentId: string, 
 }
 
 export async function resolveManager(
-  scope: OrgScope,
+  scope: OrgStore,
   ref: string | null | undefined,
 ): Promise<string | null | undefined> {
   if (ref === undefined) return undefined;
@@ -129,6 +130,6 @@ export async function resolveManager(
   return manager.id;
 }
 
-export function agentSlugTaken(scope: OrgScope, slug: string) {
+export function agentSlugTaken(scope: OrgStore, slug: string) {
   return scope.first(agents, and(eq(agents.slug, slug)));
 }

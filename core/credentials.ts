@@ -8,7 +8,7 @@
  * both call the functions here.
  */
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditInsert } from './audit';
 import type { AppConfig } from './config';
@@ -22,7 +22,7 @@ import {
 } from './crypto';
 import type { Db } from './db/client';
 import { orgScope } from './db/scoped';
-import { agents, credentials, users } from './db/schema';
+import { credentials, users } from './db/schema';
 import { ApiError, fieldIssues } from './errors';
 import { newId } from './ids';
 import { log } from './log';
@@ -99,9 +99,12 @@ export function platformFallback(config: Pick<AppConfig, 'ANTHROPIC_API_KEY'>): 
   return config.ANTHROPIC_API_KEY ? 'platform' : 'simulated';
 }
 
-function findCredential(db: Db, orgId: string) {
+/** The org's stored model key row (sealed), or undefined. The OrgHub caches it between runs. */
+export function findCredential(db: Db, orgId: string) {
   return orgScope(db, { orgId }).first(credentials, eq(credentials.provider, MODEL_PROVIDER));
 }
+
+export type StoredCredential = typeof credentials.$inferSelect;
 
 function sealedOf(row: typeof credentials.$inferSelect) {
   return { ciphertext: row.ciphertext, iv: row.iv, keyVersion: row.keyVersion };
@@ -139,24 +142,8 @@ export async function getCredentialStatus(db: Db, ctx: OrgContext): Promise<Cred
 }
 
 /** Resolves slugs or ids to agent ids of this org (not archived); unknown refs are a 400 naming each. */
-async function resolveAllowedAgents(
-  db: Db,
-  orgId: string,
-  refs: string[] | null | undefined,
-): Promise<string[] | null> {
+function resolveAllowedAgents(found: readonly AgentRef[], refs: string[] | null | undefined): string[] | null {
   if (!refs || refs.length === 0) return null;
-  const found = await orgScope(db, { orgId }).selectFields(
-    { id: agents.id, slug: agents.slug },
-    agents,
-    or(
-      inArray(agents.id, refs),
-      inArray(
-        agents.slug,
-        refs.map((ref) => ref.toLowerCase()),
-      ),
-    ),
-    isNull(agents.archivedAt),
-  );
   const ids: string[] = [];
   const issues: Array<{ field: string; message: string }> = [];
   refs.forEach((ref, index) => {
@@ -169,20 +156,30 @@ async function resolveAllowedAgents(
   return ids;
 }
 
-/** Stores (or replaces) the org's Anthropic key, encrypted (admin). Returns the new status. */
+/** An agent as the key's allow-list names it: the org's team, read from its OrgHub. */
+export interface AgentRef {
+  id: string;
+  slug: string;
+}
+
+/**
+ * Stores (or replaces) the org's Anthropic key, encrypted (admin). `team` is the org's active
+ * agents (from its OrgHub), which `allowed_agents` must name. Returns the new status.
+ */
 export async function setAnthropicKey(
   db: Db,
   config: EncryptionConfig,
   ctx: OrgContext,
   input: AnthropicKeyInput,
   ip: string | null,
+  team: readonly AgentRef[],
 ): Promise<CredentialStatus> {
   requirePermission(ctx.role, 'credentials:manage');
   const parsed = AnthropicKeyInput.safeParse(input);
   if (!parsed.success)
     throw new ApiError('validation_failed', 'The key is not valid.', fieldIssues(parsed.error.issues));
   const { api_key: apiKey, allowed_agents: refs } = parsed.data;
-  const allowedAgentIds = await resolveAllowedAgents(db, ctx.orgId, refs);
+  const allowedAgentIds = resolveAllowedAgents(team, refs);
 
   const existing = await findCredential(db, ctx.orgId);
   const id = existing?.id ?? newId('crd');
@@ -374,8 +371,10 @@ export async function resolveAnthropicKey(
   config: EncryptionConfig & Pick<AppConfig, 'ANTHROPIC_API_KEY'>,
   orgId: string,
   agentId: string,
+  /** The row if the caller already has it (the OrgHub's cache); read from D1 otherwise. */
+  stored?: StoredCredential | null,
 ): Promise<ResolvedModelKey | null> {
-  const row = await findCredential(db, orgId);
+  const row = stored === undefined ? await findCredential(db, orgId) : stored;
   if (row && (row.allowedAgentIds === null || row.allowedAgentIds.includes(agentId))) {
     const aad = credentialAad(orgId, MODEL_PROVIDER);
     let apiKey: string;

@@ -4,7 +4,7 @@
  */
 import { sha256Hex } from './auth/tokens';
 import type { Db } from './db/client';
-import { getOrgHub } from './org-hub-client';
+import { getOrgHub, orgHub } from './org-hub-client';
 import { listMemberships } from './orgs';
 
 export const liveCredential = {
@@ -13,8 +13,9 @@ export const liveCredential = {
   clerk: (userId: string) => `clerk:${userId}`,
 };
 
+/** A revoked key: its org's hub refuses its work from now on and closes its sockets and streams. */
 export async function closeKeyConnections(env: Pick<Env, 'ORG_HUB'>, orgId: string, keyId: string): Promise<void> {
-  await getOrgHub(env, { orgId }).disconnect(orgId, liveCredential.apiKey(keyId), 'API key revoked');
+  await orgHub(env, { orgId, actor: { type: 'system', id: null } }).revokeKey(keyId);
 }
 
 /** Sessions are identified by id (the stored hash) or by the raw cookie token. */

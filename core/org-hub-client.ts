@@ -1,12 +1,75 @@
 /**
- * The only way to reach an org's OrgHub: from an authenticated org context, so a caller can
- * never address another org's object by accident.
+ * The only way to reach an org's OrgHub: `orgHub(env, ctx)` from an authenticated org context,
+ * so a caller can never address another org's object by accident. It fills in the org and the
+ * acting party on every call and turns the hub's failures back into the same ApiError, so call
+ * sites read like local calls: `await orgHub(env, ctx).createTask(input, null)`, or
+ * `await orgHub(env, ctx).read.tasks({ status: 'running' })` for any read in
+ * durable-objects/org-reads.ts.
  */
-import type { OrgHub } from '../durable-objects/org-hub';
-import type { OrgContext } from './tenant';
+import type { z } from 'zod';
+import type { Caller, OrgHub } from '../durable-objects/org-hub';
+import type { OrgReadName, OrgReads } from '../durable-objects/org-reads';
+import { type RpcResult, unwrap } from './rpc-result';
+import type { Actor, OrgContext } from './tenant';
+
+type Unwrapped<R> = Awaited<R> extends RpcResult<infer T> ? T : Awaited<R>;
+type DropCaller<F> = F extends (caller: Caller, ...rest: infer A) => infer R
+  ? (...args: A) => Promise<Unwrapped<R>>
+  : never;
+
+/** The hub's commands that take a caller, as methods without it. */
+const COMMANDS = [
+  'syncOrg',
+  'credentialsChanged',
+  'revokeKey',
+  'createAgent',
+  'updateAgent',
+  'deleteAgent',
+  'enforceAgentLimit',
+  'createTask',
+  'updateTask',
+  'cancelTask',
+  'retryTask',
+  'postMessage',
+  'decideApproval',
+  'createSchedule',
+  'updateSchedule',
+  'deleteSchedule',
+] as const satisfies ReadonlyArray<keyof OrgHub>;
+type CommandName = (typeof COMMANDS)[number];
+
+export type OrgHubClient = { [K in CommandName]: DropCaller<OrgHub[K]> } & {
+  /** Reads of the org's data, by name, run in the hub. */
+  read: {
+    [K in OrgReadName]: (...args: z.input<OrgReads[K]['args']>) => Promise<Awaited<ReturnType<OrgReads[K]['run']>>>;
+  };
+};
+
+/** The actor as the hub records it (an API key's scopes stay at the edge). */
+export function callerActor(actor: Actor): Caller['actor'] {
+  return actor.type === 'system' ? { type: 'system', id: null } : { type: actor.type, id: actor.id };
+}
 
 export function getOrgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId'>): DurableObjectStub<OrgHub> {
   return env.ORG_HUB.get(env.ORG_HUB.idFromName(ctx.orgId));
+}
+
+/** The typed client of one org's hub, acting as `ctx.actor`. */
+export function orgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId' | 'actor'>): OrgHubClient {
+  const stub = getOrgHub(env, ctx) as unknown as Record<string, (...args: unknown[]) => Promise<RpcResult<unknown>>>;
+  const caller: Caller = { orgId: ctx.orgId, actor: callerActor(ctx.actor) };
+  const client: Record<string, unknown> = {};
+  for (const name of COMMANDS) client[name] = async (...args: unknown[]) => unwrap(await stub[name]!(caller, ...args));
+  client.read = new Proxy(
+    {},
+    {
+      get:
+        (_target, name) =>
+        async (...args: unknown[]) =>
+          unwrap(await stub.read!(caller, String(name), args)),
+    },
+  );
+  return client as OrgHubClient;
 }
 
 /** The health check's own object: a real round trip that touches no tenant. */

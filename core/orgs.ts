@@ -1,19 +1,19 @@
 /**
- * Organizations: creation (with the owner membership and the default team), lookup by slug
- * for a member, and the plan a new org starts on.
+ * Organizations: creation (with the owner membership; the org's OrgHub gives it the default
+ * team on its first call), lookup by slug for a member, and the plan a new org starts on. Every change the
+ * OrgHub depends on (plan, name, slug, default model) is pushed to it (`syncOrgHub`).
  */
 import { and, eq, isNotNull, isNull, like, lt } from 'drizzle-orm';
 import { auditInsert } from './audit';
 import { evictOrgKeysFromCache } from './auth/api-keys';
 import type { AppConfig } from './config';
 import type { Db } from './db/client';
-import { orgScope } from './db/scoped';
-import { agents, apiKeys, memberships, organizations, type Role } from './db/schema';
+import { apiKeys, memberships, organizations, type Role } from './db/schema';
 import { ApiError } from './errors';
-import { getOrgHub } from './org-hub-client';
+import { orgInfoOf } from './org-info';
+import { getOrgHub, orgHub } from './org-hub-client';
 import { requirePermission } from './permissions';
 import type { OrgContext } from './tenant';
-import { DEFAULT_TEAM } from './default-team';
 import { newId } from './ids';
 import { TRIAL_DAYS, TRIAL_PLAN } from './plans';
 import { RESERVED_SLUGS, slugify } from './slug';
@@ -83,31 +83,11 @@ export async function organizationInserts(
     createdAt: now,
     updatedAt: now,
   };
-  const agentIds = new Map(DEFAULT_TEAM.map((agent) => [agent.slug, newId('agt', now)]));
   const statements = [
     db.insert(organizations).values(org),
     db
       .insert(memberships)
       .values({ id: newId('mem', now), organizationId: orgId, userId: input.ownerUserId, role: 'owner' }),
-    orgScope(db, { orgId }).insertRows(
-      agents,
-      DEFAULT_TEAM.map((template) => ({
-        id: agentIds.get(template.slug)!,
-        slug: template.slug,
-        name: template.name,
-        role: template.role,
-        department: template.department,
-        level: template.level,
-        personality: template.personality,
-        model: null,
-        status: 'idle' as const,
-        managerId: template.manager ? agentIds.get(template.manager)! : null,
-        toolPermissions: template.toolPermissions,
-        avatarColor: template.avatarColor,
-        deskX: template.desk.x,
-        deskY: template.desk.y,
-      })),
-    ),
   ] as const;
   return { org, statements };
 }
@@ -120,6 +100,11 @@ export async function createOrganization(
   const { org, statements } = await organizationInserts(db, config, input);
   await db.batch(statements);
   return org;
+}
+
+/** Pushes an org's current plan, names and default model to its OrgHub (limits apply at once). */
+export async function syncOrgHub(env: Pick<Env, 'ORG_HUB'>, org: Organization) {
+  await orgHub(env, { orgId: org.id, actor: { type: 'system', id: null } }).syncOrg(orgInfoOf(org));
 }
 
 export interface OrgMembership {
@@ -151,6 +136,7 @@ export async function listMemberships(db: Db, userId: string): Promise<OrgMember
 /** Renames an org or changes its slug (admin). */
 export async function updateOrganization(
   db: Db,
+  env: Pick<Env, 'ORG_HUB' | 'KV'>,
   ctx: OrgContext,
   input: { name?: string; slug?: string },
   ip: string | null,
@@ -186,6 +172,9 @@ export async function updateOrganization(
       metadata: input,
     }),
   ]);
+  await syncOrgHub(env, updated[0]!);
+  // Cached keys carry the org's slug and name.
+  await evictOrgKeysFromCache(db, env.KV, ctx.orgId);
   return updated[0]!;
 }
 

@@ -2,8 +2,9 @@
 import { Cron } from 'croner';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { OrgScope } from './db/scoped';
-import { schedules, TASK_PRIORITIES } from './db/schema';
+import type { OrgStore } from './db/org-store';
+import { schedules } from './db/org-schema';
+import { TASK_PRIORITIES } from './vocabulary';
 import { ApiError } from './errors';
 import { MAX_DESCRIPTION } from './tasks';
 
@@ -92,11 +93,11 @@ export function scheduleView(schedule: Schedule) {
   };
 }
 
-export async function listSchedules(scope: OrgScope) {
+export async function listSchedules(scope: OrgStore) {
   return scope.select(schedules).orderBy(desc(schedules.id));
 }
 
-export async function getSchedule(scope: OrgScope, id: string): Promise<Schedule> {
+export async function getSchedule(scope: OrgStore, id: string): Promise<Schedule> {
   const row = await scope.first(schedules, eq(schedules.id, id));
   if (!row) throw new ApiError('not_found', 'No such schedule.');
   return row;

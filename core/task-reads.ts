@@ -4,8 +4,9 @@
  * trace (run_steps, chunks joined back together) and an agent's usage.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { OrgScope } from './db/scoped';
-import { agentRuns, agents, runSteps, tasks, type TaskStatus } from './db/schema';
+import type { OrgStore } from './db/org-store';
+import { agentRuns, agents, runSteps, tasks } from './db/org-schema';
+import type { TaskStatus } from './vocabulary';
 
 export const OPEN_STATUSES = [
   'pending',
@@ -23,7 +24,7 @@ export interface TaskSummary {
 }
 
 async function summarize(
-  scope: OrgScope,
+  scope: OrgStore,
   rows: Array<{ id: string; title: string; status: TaskStatus; agentId: string }>,
 ): Promise<TaskSummary[]> {
   if (rows.length === 0) return [];
@@ -44,7 +45,7 @@ async function summarize(
 const summaryFields = { id: tasks.id, title: tasks.title, status: tasks.status, agentId: tasks.agentId };
 
 /** Tasks that have not ended, newest first: what a new task can depend on. */
-export async function listOpenTasks(scope: OrgScope, limit = 100): Promise<TaskSummary[]> {
+export async function listOpenTasks(scope: OrgStore, limit = 100): Promise<TaskSummary[]> {
   const rows = await scope
     .selectFields(summaryFields, tasks, inArray(tasks.status, [...OPEN_STATUSES]))
     .orderBy(desc(tasks.id))
@@ -53,7 +54,7 @@ export async function listOpenTasks(scope: OrgScope, limit = 100): Promise<TaskS
 }
 
 /** Summaries of the given tasks (unknown ids are left out), in the order asked. */
-export async function taskSummaries(scope: OrgScope, ids: string[]): Promise<TaskSummary[]> {
+export async function taskSummaries(scope: OrgStore, ids: string[]): Promise<TaskSummary[]> {
   if (ids.length === 0) return [];
   const rows = await scope.selectFields(summaryFields, tasks, inArray(tasks.id, ids));
   const summaries = await summarize(scope, rows);
@@ -62,7 +63,7 @@ export async function taskSummaries(scope: OrgScope, ids: string[]): Promise<Tas
 }
 
 /** The ids among `taskIds` that have at least one run on the simulated model. */
-export async function simulatedTaskIds(scope: OrgScope, taskIds: string[]): Promise<Set<string>> {
+export async function simulatedTaskIds(scope: OrgStore, taskIds: string[]): Promise<Set<string>> {
   if (taskIds.length === 0) return new Set();
   const rows = await scope
     .selectFields(
@@ -84,7 +85,7 @@ export interface TraceStep {
 }
 
 /** The traces of the given runs, each in order, with a step's chunks joined back into one. */
-export async function listRunTraces(scope: OrgScope, runIds: string[]): Promise<Record<string, TraceStep[]>> {
+export async function listRunTraces(scope: OrgStore, runIds: string[]): Promise<Record<string, TraceStep[]>> {
   const out: Record<string, TraceStep[]> = Object.fromEntries(runIds.map((id) => [id, []]));
   if (runIds.length === 0) return out;
   const rows = await scope
@@ -117,7 +118,7 @@ export interface AgentUsage {
 }
 
 /** Totals over every task the agent was given. */
-export async function agentUsage(scope: OrgScope, agentId: string): Promise<AgentUsage> {
+export async function agentUsage(scope: OrgStore, agentId: string): Promise<AgentUsage> {
   const [row] = await scope.selectFields(
     {
       tasks: sql<number>`count(*)`,
@@ -142,7 +143,7 @@ export async function agentUsage(scope: OrgScope, agentId: string): Promise<Agen
 
 /** The task an agent is running now, if any. */
 export async function currentTaskOf(
-  scope: OrgScope,
+  scope: OrgStore,
   agentIds: string[],
 ): Promise<Map<string, { id: string; title: string; progress: number }>> {
   if (agentIds.length === 0) return new Map();

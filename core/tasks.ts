@@ -4,8 +4,9 @@
  */
 import { asc, desc, eq, inArray, like, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
-import type { OrgScope } from './db/scoped';
-import { agentRuns, agents, TASK_PRIORITIES, TASK_STATUSES, taskDependencies, tasks } from './db/schema';
+import type { OrgStore } from './db/org-store';
+import { agentRuns, agents, taskDependencies, tasks } from './db/org-schema';
+import { TASK_PRIORITIES, TASK_STATUSES } from './vocabulary';
 import { ApiError } from './errors';
 
 export type Task = typeof tasks.$inferSelect;
@@ -144,7 +145,7 @@ export async function inChunks<T>(ids: string[], query: (chunk: string[]) => Pro
 }
 
 /** Tasks with their agent and dependency ids, in API shape. */
-export async function viewTasks(scope: OrgScope, rows: Task[]): Promise<TaskView[]> {
+export async function viewTasks(scope: OrgStore, rows: Task[]): Promise<TaskView[]> {
   if (rows.length === 0) return [];
   const agentIds = [...new Set(rows.map((t) => t.agentId))];
   const taskIds = rows.map((t) => t.id);
@@ -172,13 +173,13 @@ export async function viewTasks(scope: OrgScope, rows: Task[]): Promise<TaskView
   );
 }
 
-export async function getTask(scope: OrgScope, id: string): Promise<Task> {
+export async function getTask(scope: OrgStore, id: string): Promise<Task> {
   const task = await scope.first(tasks, eq(tasks.id, id));
   if (!task) throw new ApiError('not_found', 'No such task.');
   return task;
 }
 
-export async function listTasks(scope: OrgScope, query: TaskListQuery) {
+export async function listTasks(scope: OrgStore, query: TaskListQuery) {
   let agentId: string | undefined;
   if (query.agent) {
     const agent = await scope.first(agents, or(eq(agents.slug, query.agent.toLowerCase()), eq(agents.id, query.agent)));
@@ -206,7 +207,7 @@ export async function listTasks(scope: OrgScope, query: TaskListQuery) {
 }
 
 /** A task with what the detail page needs: dependencies, children and runs. */
-export async function getTaskDetail(scope: OrgScope, id: string) {
+export async function getTaskDetail(scope: OrgStore, id: string) {
   const task = await getTask(scope, id);
   const [[view], children, runs, dependents] = await Promise.all([
     viewTasks(scope, [task]),
@@ -229,7 +230,7 @@ function summary(task: TaskView) {
 }
 
 /** All ancestors in the dependency graph of `taskIds` reach `target`? Used to refuse cycles. */
-export async function dependsTransitively(scope: OrgScope, from: string[], target: string): Promise<boolean> {
+export async function dependsTransitively(scope: OrgStore, from: string[], target: string): Promise<boolean> {
   const seen = new Set<string>();
   let frontier = from;
   while (frontier.length > 0) {

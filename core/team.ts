@@ -1,13 +1,11 @@
 /**
- * An org's team of agents as the dashboard lists it: through the org-scoped layer, archived
+ * An org's team of agents as the dashboard lists it (read in its OrgHub), archived
  * agents left out, ordered like the org tree (each manager before the people who report to them).
  */
 import { isNull } from 'drizzle-orm';
-import type { Db } from './db/client';
-import { orgScope } from './db/scoped';
-import { agents, type AgentStatus } from './db/schema';
-import { requirePermission } from './permissions';
-import type { OrgContext } from './tenant';
+import { agents } from './db/org-schema';
+import type { OrgStore } from './db/org-store';
+import type { AgentStatus } from './vocabulary';
 
 export interface TeamMember {
   id: string;
@@ -26,9 +24,8 @@ function toMember(row: typeof agents.$inferSelect): TeamMember {
   return { id, slug, name, role, department, level, status, avatarColor, managerId };
 }
 
-export async function listTeam(db: Db, ctx: OrgContext): Promise<TeamMember[]> {
-  requirePermission(ctx.role, 'agents:read');
-  const rows = await orgScope(db, ctx).select(agents, isNull(agents.archivedAt));
+export async function listTeam(store: OrgStore): Promise<TeamMember[]> {
+  const rows = await store.select(agents, isNull(agents.archivedAt));
   const byManager = new Map<string | null, typeof rows>();
   const ids = new Set(rows.map((row) => row.id));
   for (const row of rows) {

@@ -4,8 +4,8 @@
  * message, which becomes a task, and the agent's reply) happen in the OrgHub.
  */
 import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { OrgScope } from './db/scoped';
-import { messages, threads } from './db/schema';
+import type { OrgStore } from './db/org-store';
+import { messages, threads } from './db/org-schema';
 import { ApiError } from './errors';
 
 export type Thread = typeof threads.$inferSelect;
@@ -54,7 +54,7 @@ function agentOf(rows: Message[]): string | null {
 }
 
 /** The most recently active threads, with their agent, latest message and message count. */
-export async function listThreads(scope: OrgScope, options: { limit?: number } = {}): Promise<ThreadSummary[]> {
+export async function listThreads(scope: OrgStore, options: { limit?: number } = {}): Promise<ThreadSummary[]> {
   const limit = Math.min(Math.max(options.limit ?? 30, 1), 100);
   const page = await scope.select(threads).orderBy(desc(threads.updatedAt), desc(threads.id)).limit(limit);
   if (page.length === 0) return [];
@@ -99,7 +99,7 @@ export async function listThreads(scope: OrgScope, options: { limit?: number } =
 }
 
 /** One thread and its messages, oldest first; another org's thread is a 404. */
-export async function getThread(scope: OrgScope, id: string) {
+export async function getThread(scope: OrgStore, id: string) {
   const thread = await scope.first(threads, eq(threads.id, id));
   if (!thread) throw new ApiError('not_found', 'No such thread.');
   const rows = await scope.select(messages, eq(messages.threadId, thread.id)).orderBy(asc(messages.id)).limit(500);

@@ -1,6 +1,6 @@
 /** Field rules shared by the API and the UI's forms, so both refuse the same input. */
 import { z } from 'zod';
-import { ROLES } from './db/schema';
+import { ROLES } from './vocabulary';
 import { SLUG_PATTERN } from './slug';
 
 // Control characters (other than ordinary spaces) never belong in names.

@@ -5,8 +5,9 @@
  */
 import { desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
-import type { OrgScope } from '../core/db/scoped';
-import { agentNotes, agents, messages, tasks, threads } from '../core/db/schema';
+import type { OrgStore } from '../core/db/org-store';
+import type { OrgEventType } from '../core/events';
+import { agentNotes, agents, messages, tasks, threads } from '../core/db/org-schema';
 import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
 import type { CoreToolContext } from '../core/runtime/tools';
@@ -19,15 +20,15 @@ type TaskRow = typeof tasks.$inferSelect;
 const MAX_NOTES_PER_AGENT = 50;
 
 export interface EffectsHost {
-  scope: OrgScope;
+  scope: OrgStore;
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   /** Writes an activity row and emits the event (returns the insert for a batch). */
   record(
-    type: string,
+    type: OrgEventType,
     actor: { type: 'agent'; id: string },
     subject: { type: string; id: string },
     data: JsonObject,
-  ): ReturnType<OrgScope['insertRows']>;
+  ): ReturnType<OrgStore['insertRows']>;
 }
 
 export function agentToolEffects(
@@ -205,7 +206,7 @@ export function agentToolEffects(
 }
 
 /** Decided drafts of a task, for the next run's prompt. */
-export async function approvalsOf(scope: OrgScope, taskId: string) {
+export async function approvalsOf(scope: OrgStore, taskId: string) {
   return scope.select(
     messages,
     eq(messages.taskId, taskId),

@@ -1,46 +1,73 @@
 /**
- * OrgHub: one Durable Object per organization (named by org id). The single writer of its
- * org's live state: every task and agent transition runs here, one at a time, and gets the
- * org's next event sequence number. It admits tasks to the agent-runs queue, runs them when
- * the queue hands them back, and wakes on alarms for schedules, retries and the watchdog.
- * Called through typed RPC on a stub from `core/org-hub-client.ts`; methods that can refuse
- * return an RpcResult so the caller gets the same error envelope.
+ * OrgHub: one Durable Object per organization (named by org id). It holds the org's work in
+ * its own SQLite storage (core/db/org-schema.ts) and is its single writer: every task and
+ * agent transition runs here, one at a time, in one synchronous transaction that also writes
+ * the activity row and the event (with the org's next sequence number), published after it
+ * commits. It admits tasks to the agent-runs queue, runs them when the queue hands them back,
+ * serves every read of the org's data (durable-objects/org-reads.ts), and wakes on alarms for
+ * schedules, retries and the watchdog. Called through `orgHub(env, ctx)` (core/org-hub-client.ts),
+ * which fills in the caller and turns failures back into the API's errors.
  */
 import { DurableObject } from 'cloudflare:workers';
+import { eq, sql as sqlTag } from 'drizzle-orm';
+import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { z } from 'zod';
 import { AgentInput, AgentPatch } from '../core/agents';
+import { loadConfig } from '../core/config';
+import { findCredential, resolveAnthropicKey, type ResolvedModelKey, type StoredCredential } from '../core/credentials';
+import { getDb } from '../core/db/client';
+import {
+  activeRuns,
+  agents,
+  deadLetters,
+  events,
+  meta,
+  revokedKeys,
+  runDeliveries,
+  tasks,
+  usagePeriods,
+} from '../core/db/org-schema';
+import { createOrgDb, OrgStore } from '../core/db/org-store';
+import { orgScope } from '../core/db/scoped';
+import { organizations, usagePeriods as usageLedger } from '../core/db/schema';
+import { DEFAULT_TEAM } from '../core/default-team';
+import { ApiError } from '../core/errors';
+import type { HubEvent, OrgEventType } from '../core/events';
+import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
+import { OrgInfo, orgInfoOf } from '../core/org-info';
 import { RunTaskMessage } from '../core/queue-messages';
 import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
 import { TaskInput, TaskPatch } from '../core/tasks';
 import { LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
-import { migrateOrgHubStorage } from './org-hub-storage';
-import { type EngineActor, TaskEngine } from './task-engine';
+import orgMigrations from './migrations';
+import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
+import { TaskEngine } from './task-engine';
+
+export type { HubEvent } from '../core/events';
 
 /** How many events the replay log keeps. */
 const EVENT_LOG_LIMIT = 5_000;
-
-export interface HubEvent {
-  seq: number;
-  type: string;
-  data: JsonObject;
-  at: number;
-}
+/** The D1 usage ledger is refreshed at most this often (and at the end of a burst). */
+const LEDGER_FLUSH_MS = 3_000;
+/** A cached model-key row is re-read from D1 after this long (saving or removing a key also clears it). */
+const CREDENTIAL_TTL_MS = 60_000;
 
 export interface RunDeliveryResult {
   /** `duplicate`: this (task, attempt) was already delivered; `stale`: the task moved on. */
   outcome: 'ran' | 'duplicate' | 'stale';
 }
 
-const OrgIdArg = z.string().min(1).max(64);
 const IdArg = z.string().min(1).max(64);
 const ActorArg = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['user', 'api_key', 'agent', 'schedule']), id: z.string().min(1).max(64) }),
   z.object({ type: z.literal('system'), id: z.null() }),
 ]);
-const EventArgs = z.object({ type: z.string().min(1).max(64), data: z.record(z.string(), z.json()) });
+/** Who is calling: the org (which must be this object's) and the acting party. */
+export const CallerArg = z.object({ orgId: z.string().min(1).max(64), actor: ActorArg });
+export type Caller = z.infer<typeof CallerArg>;
 const IdempotencyArg = z.object({ key: z.string().min(1).max(255), hash: z.string().min(1).max(128) }).nullable();
 const MessageArg = z.object({
   agent: z.string().min(1).max(64),
@@ -49,72 +76,154 @@ const MessageArg = z.object({
 });
 
 export class OrgHub extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+  private readonly store: OrgStore;
   private orgId: string | null = null;
+  private info: OrgInfo | null = null;
   private lastSeq = 0;
   private engineInstance: TaskEngine | null = null;
   /** Tail of the exclusive-section chain: transitions run one after another. */
   private chain: Promise<unknown> = Promise.resolve();
   private readonly live: LiveHub;
+  private credential: { row: StoredCredential | null; at: number } | null = null;
+  private readonly modelKeys = new Map<string, ResolvedModelKey | null>();
+  private ledgerTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
+    this.store = new OrgStore(createOrgDb(ctx.storage), ctx.storage);
     this.live = new LiveHub({
       ctx,
-      appendEvent: (type, data) => this.appendEvent(type, data),
+      appendEvent: (type, data) => this.appendEvent(type as OrgEventType, data),
       eventsAfter: (since, limit) => this.readEvents(since, limit),
       oldestSeq: () =>
-        this.sql.exec<{ seq: number | null }>(`SELECT MIN(seq) AS seq FROM events`).one().seq ?? this.lastSeq + 1,
+        this.store.db
+          .select({ seq: sqlTag<number | null>`MIN(${events.seq})` })
+          .from(events)
+          .get()?.seq ?? this.lastSeq + 1,
       lastSeq: () => this.lastSeq,
     });
     // State is rebuilt from storage on every start, including after eviction.
     void ctx.blockConcurrencyWhile(async () => {
-      migrateOrgHubStorage(this.sql);
-      this.orgId =
-        this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'org_id'`).toArray()[0]?.value ?? null;
-      this.lastSeq = this.sql.exec<{ seq: number | null }>(`SELECT MAX(seq) AS seq FROM events`).one().seq ?? 0;
+      this.migrateStorage();
+      this.orgId = this.metaValue('org_id');
+      const info = this.metaValue('org_info');
+      this.info = info ? OrgInfo.parse(JSON.parse(info)) : null;
+      this.lastSeq =
+        this.store.db
+          .select({ seq: sqlTag<number | null>`MAX(${events.seq})` })
+          .from(events)
+          .get()?.seq ?? 0;
       // Runs recorded as active belong to a previous instance: wake the watchdog for them.
-      const orphans = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM active_runs`).one().n;
-      if (orphans > 0) await ctx.storage.setAlarm(Date.now() + 100);
+      if ((await this.store.count(activeRuns)) > 0) await ctx.storage.setAlarm(Date.now() + 100);
     });
+  }
+
+  /** drizzle-kit's migrations (bundled), after moving an object of the first layout out of the way. */
+  private migrateStorage() {
+    const sql = this.ctx.storage.sql;
+    const legacy = sql.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_schema'`).toArray();
+    if (legacy.length > 0) {
+      // The first layout kept only bookkeeping here (the org's work was in D1): keep the org id,
+      // drop the rest; live clients resync.
+      const orgId = sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'org_id'`).toArray()[0]?.value;
+      for (const table of ['_schema', 'meta', 'events', 'run_deliveries', 'dead_letters', 'active_runs'])
+        sql.exec(`DROP TABLE IF EXISTS ${table}`);
+      migrate(this.store.db, orgMigrations);
+      if (orgId) this.setMeta('org_id', orgId);
+      return;
+    }
+    migrate(this.store.db, orgMigrations);
   }
 
   // ─── Platform ────────────────────────────────────────────────────────────────────────
 
   /** Health round trip: proves the object starts, its storage answers and RPC works. */
   async ping(): Promise<{ ok: true; seq: number; at: number }> {
-    this.sql.exec(`SELECT 1`);
+    this.ctx.storage.sql.exec(`SELECT 1`);
     return { ok: true, seq: this.lastSeq, at: Date.now() };
+  }
+
+  /** The org changed in D1 (plan, name, slug, default model): limits apply at once. */
+  async syncOrg(caller: Caller, org: OrgInfo): Promise<RpcResult<{ plan: string }>> {
+    return this.run(caller, async () => {
+      const info = OrgInfo.parse(org);
+      const planChanged = this.info?.plan !== info.plan;
+      this.saveInfo(info);
+      if (planChanged) {
+        await this.engine.enforceAgentLimit({ type: 'system', id: null });
+        await this.engine.admit();
+      }
+      return { plan: info.plan };
+    });
+  }
+
+  /** The org's model key was saved or removed: the next run reads it again. */
+  async credentialsChanged(caller: Caller): Promise<RpcResult<true>> {
+    return this.run(caller, async () => {
+      this.credential = null;
+      this.modelKeys.clear();
+      return true as const;
+    });
+  }
+
+  /** A key of this org was revoked: its work is refused here at once and its sockets close. */
+  async revokeKey(caller: Caller, keyId: string): Promise<RpcResult<number>> {
+    return this.run(caller, async () => {
+      this.store.batch([
+        this.store.insertRows(revokedKeys, { keyId: IdArg.parse(keyId), revokedAt: Date.now() }).onConflictDoNothing(),
+      ]);
+      return this.live.disconnect(`api_key:${keyId}`, 'API key revoked');
+    });
   }
 
   async activeRunCount(): Promise<number> {
     return this.engineInstance?.activeRunCount() ?? 0;
   }
 
-  /** Clears every piece of this org's live state (org deletion). */
+  /** Clears every piece of this org's state (org deletion). */
   async purge(orgId: string): Promise<void> {
-    this.bindOrg(OrgIdArg.parse(orgId));
+    this.bindOrg(IdArg.parse(orgId));
     for (const ws of this.ctx.getWebSockets()) ws.close(4003, 'The organization was deleted.');
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    migrateOrgHubStorage(this.sql);
+    migrate(this.store.db, orgMigrations);
     this.lastSeq = 0;
     this.orgId = null;
+    this.info = null;
     this.engineInstance = null;
   }
 
-  /** Appends an event to the org's log with the next sequence number. */
+  /** Appends an event to the org's log with the next sequence number (tests and operators). */
   async publish(orgId: string, type: string, data: JsonObject): Promise<HubEvent> {
-    this.bindOrg(OrgIdArg.parse(orgId));
-    const args = EventArgs.parse({ type, data });
-    return this.appendEvent(args.type, args.data as JsonObject);
+    this.bindOrg(IdArg.parse(orgId));
+    const args = z
+      .object({ type: z.string().min(1).max(64), data: z.record(z.string(), z.json()) })
+      .parse({ type, data });
+    return this.appendEvent(args.type as OrgEventType, args.data as JsonObject);
   }
 
   /** Events after `since`, oldest first (the replay log). */
   async eventsSince(orgId: string, since: number, limit = 500): Promise<HubEvent[]> {
-    this.bindOrg(OrgIdArg.parse(orgId));
+    this.bindOrg(IdArg.parse(orgId));
     return this.readEvents(z.number().int().min(0).parse(since), z.number().int().min(1).max(5_000).parse(limit));
+  }
+
+  // ─── Reads ───────────────────────────────────────────────────────────────────────────
+
+  /** Every read of the org's data, by name (durable-objects/org-reads.ts). */
+  async read<K extends OrgReadName>(
+    caller: Caller,
+    name: K,
+    args: z.input<OrgReads[K]['args']>,
+  ): Promise<RpcResult<unknown>> {
+    const entry = ORG_READS[name];
+    if (!entry) throw new Error(`No read named ${String(name)}`);
+    const input = entry.args.parse(args) as unknown[];
+    return this.guard(caller, async () => {
+      await this.ensureInfo();
+      const run = entry.run as (ctx: { store: OrgStore; plan: OrgInfo['plan'] }, ...input: unknown[]) => unknown;
+      return await run({ store: this.store, plan: this.org().plan }, ...input);
+    });
   }
 
   // ─── Live connections ────────────────────────────────────────────────────────────────
@@ -137,6 +246,8 @@ export class OrgHub extends DurableObject<Env> {
     });
     if (!args.success) return new Response('Bad live request', { status: 400 });
     this.bindOrg(args.data.orgId);
+    if (args.data.principalType === 'api_key' && this.isRevoked(args.data.principalId))
+      return new Response('This API key was revoked.', { status: 401 });
     if (url.pathname === '/live') {
       if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
         return new Response('Expected a WebSocket upgrade', { status: 426 });
@@ -165,7 +276,7 @@ export class OrgHub extends DurableObject<Env> {
 
   /** Closes the live connections of a revoked key or an ended session at once. */
   async disconnect(orgId: string, credential: string, reason: string): Promise<number> {
-    this.bindOrg(OrgIdArg.parse(orgId));
+    this.bindOrg(IdArg.parse(orgId));
     return this.live.disconnect(z.string().min(1).max(200).parse(credential), z.string().max(120).parse(reason));
   }
 
@@ -181,70 +292,51 @@ export class OrgHub extends DurableObject<Env> {
 
   // ─── Agents ──────────────────────────────────────────────────────────────────────────
 
-  async createAgent(orgId: string, actor: EngineActor, input: AgentInput) {
-    return this.run(orgId, () => this.engine.createAgent(ActorArg.parse(actor), AgentInput.parse(input)));
+  async createAgent(caller: Caller, input: AgentInput) {
+    return this.run(caller, () => this.engine.createAgent(caller.actor, AgentInput.parse(input)));
   }
 
-  async updateAgent(orgId: string, actor: EngineActor, ref: string, patch: AgentPatch) {
-    return this.run(orgId, () =>
-      this.engine.updateAgent(ActorArg.parse(actor), IdArg.parse(ref), AgentPatch.parse(patch)),
-    );
+  async updateAgent(caller: Caller, ref: string, patch: AgentPatch) {
+    return this.run(caller, () => this.engine.updateAgent(caller.actor, IdArg.parse(ref), AgentPatch.parse(patch)));
   }
 
-  async deleteAgent(orgId: string, actor: EngineActor, ref: string) {
-    return this.run(orgId, () => this.engine.deleteAgent(ActorArg.parse(actor), IdArg.parse(ref)));
+  async deleteAgent(caller: Caller, ref: string) {
+    return this.run(caller, () => this.engine.deleteAgent(caller.actor, IdArg.parse(ref)));
   }
 
-  /** After a plan change: pauses agents over the new limit (billing calls this). */
-  async enforceAgentLimit(orgId: string) {
-    return this.run(orgId, () => this.engine.enforceAgentLimit({ type: 'system', id: null }));
+  /** After a plan change: pauses agents over the new limit. */
+  async enforceAgentLimit(caller: Caller) {
+    return this.run(caller, () => this.engine.enforceAgentLimit({ type: 'system', id: null }));
   }
 
   // ─── Tasks ───────────────────────────────────────────────────────────────────────────
 
-  async createTask(
-    orgId: string,
-    actor: EngineActor,
-    input: TaskInput,
-    idempotency: { key: string; hash: string } | null,
-  ) {
-    return this.run(orgId, () =>
-      this.engine.createTask(ActorArg.parse(actor), TaskInput.parse(input), IdempotencyArg.parse(idempotency)),
+  async createTask(caller: Caller, input: TaskInput, idempotency: { key: string; hash: string } | null) {
+    return this.run(caller, () =>
+      this.engine.createTask(caller.actor, TaskInput.parse(input), IdempotencyArg.parse(idempotency)),
     );
   }
 
-  async updateTask(orgId: string, actor: EngineActor, id: string, patch: TaskPatch) {
-    return this.run(orgId, () =>
-      this.engine.updateTask(ActorArg.parse(actor), IdArg.parse(id), TaskPatch.parse(patch)),
-    );
+  async updateTask(caller: Caller, id: string, patch: TaskPatch) {
+    return this.run(caller, () => this.engine.updateTask(caller.actor, IdArg.parse(id), TaskPatch.parse(patch)));
   }
 
-  async cancelTask(orgId: string, actor: EngineActor, id: string) {
-    return this.run(orgId, () => this.engine.cancelTask(ActorArg.parse(actor), IdArg.parse(id)));
+  async cancelTask(caller: Caller, id: string) {
+    return this.run(caller, () => this.engine.cancelTask(caller.actor, IdArg.parse(id)));
   }
 
-  async retryTask(orgId: string, actor: EngineActor, id: string) {
-    return this.run(orgId, () => this.engine.retryTask(ActorArg.parse(actor), IdArg.parse(id)));
+  async retryTask(caller: Caller, id: string) {
+    return this.run(caller, () => this.engine.retryTask(caller.actor, IdArg.parse(id)));
   }
 
-  async postMessage(
-    orgId: string,
-    actor: EngineActor,
-    input: { agent: string; body: string; thread_id?: string | null },
-  ) {
-    return this.run(orgId, () => this.engine.postMessage(ActorArg.parse(actor), MessageArg.parse(input)));
+  async postMessage(caller: Caller, input: { agent: string; body: string; thread_id?: string | null }) {
+    return this.run(caller, () => this.engine.postMessage(caller.actor, MessageArg.parse(input)));
   }
 
-  async decideApproval(
-    orgId: string,
-    actor: EngineActor,
-    approvalId: string,
-    decision: 'approved' | 'rejected',
-    note: string | null,
-  ) {
-    return this.run(orgId, () =>
+  async decideApproval(caller: Caller, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
+    return this.run(caller, () =>
       this.engine.decideApproval(
-        ActorArg.parse(actor),
+        caller.actor,
         IdArg.parse(approvalId),
         z.enum(['approved', 'rejected']).parse(decision),
         z.string().max(1_000).nullable().parse(note),
@@ -254,19 +346,19 @@ export class OrgHub extends DurableObject<Env> {
 
   // ─── Schedules ───────────────────────────────────────────────────────────────────────
 
-  async createSchedule(orgId: string, actor: EngineActor, input: ScheduleInput) {
-    return this.run(orgId, () => this.engine.createSchedule(ActorArg.parse(actor), ScheduleInput.parse(input)));
+  async createSchedule(caller: Caller, input: ScheduleInput) {
+    return this.run(caller, () => this.engine.createSchedule(caller.actor, ScheduleInput.parse(input)));
   }
 
-  async updateSchedule(orgId: string, actor: EngineActor, id: string, patch: SchedulePatch) {
-    return this.run(orgId, () =>
-      this.engine.updateSchedule(ActorArg.parse(actor), IdArg.parse(id), SchedulePatch.parse(patch)),
+  async updateSchedule(caller: Caller, id: string, patch: SchedulePatch) {
+    return this.run(caller, () =>
+      this.engine.updateSchedule(caller.actor, IdArg.parse(id), SchedulePatch.parse(patch)),
     );
   }
 
-  async deleteSchedule(orgId: string, actor: EngineActor, id: string) {
-    return this.run(orgId, () =>
-      this.engine.deleteSchedule(ActorArg.parse(actor), IdArg.parse(id)).then(() => ({ deleted: true })),
+  async deleteSchedule(caller: Caller, id: string) {
+    return this.run(caller, () =>
+      this.engine.deleteSchedule(caller.actor, IdArg.parse(id)).then(() => ({ deleted: true })),
     );
   }
 
@@ -280,21 +372,31 @@ export class OrgHub extends DurableObject<Env> {
   async deliverRun(body: RunTaskMessage): Promise<RunDeliveryResult> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
-    const seen = this.sql
-      .exec(`SELECT 1 FROM run_deliveries WHERE task_id = ? AND attempt = ?`, message.taskId, message.attempt)
-      .toArray();
-    if (seen.length > 0) return { outcome: 'duplicate' };
+    const seen = await this.store.first(
+      runDeliveries,
+      eq(runDeliveries.taskId, message.taskId),
+      eq(runDeliveries.attempt, message.attempt),
+    );
+    if (seen) return { outcome: 'duplicate' };
+    // A message for an org that no longer exists has nothing to run.
+    if (!(await this.hasOrg())) return { outcome: 'stale' };
+    // The model key comes from D1 (cached): fetched before the transition, never inside it.
+    await this.prepareModelKey(message.taskId);
     // startRun claims the task only if it is still `queued` at this attempt (that check is what
     // makes a run happen once). The delivery is remembered only after a claim, so a message
     // that arrived just before a crash is still runnable when the queue or the watchdog resends it.
     const started = await this.exclusive(() => this.engine.startRun(message));
     if (!started) return { outcome: 'stale' };
-    this.sql.exec(
-      `INSERT OR IGNORE INTO run_deliveries (task_id, attempt, status, received_at) VALUES (?, ?, 'started', ?)`,
-      message.taskId,
-      message.attempt,
-      Date.now(),
-    );
+    this.store.batch([
+      this.store
+        .insertRows(runDeliveries, {
+          taskId: message.taskId,
+          attempt: message.attempt,
+          status: 'started',
+          receivedAt: Date.now(),
+        })
+        .onConflictDoNothing(),
+    ]);
     try {
       await this.engine.executeRun(started.task, started.runId, started.abort, started.choice);
     } catch (error) {
@@ -314,26 +416,27 @@ export class OrgHub extends DurableObject<Env> {
   async recordDeadLetter(body: RunTaskMessage, reason: string): Promise<void> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
-    this.sql.exec(
-      `INSERT INTO dead_letters (body, reason, received_at) VALUES (?, ?, ?)`,
-      JSON.stringify(message),
+    if (!(await this.hasOrg())) return;
+    this.store.batch([
+      this.store.insertRows(deadLetters, { body: JSON.stringify(message), reason, receivedAt: Date.now() }),
+    ]);
+    log.warn('run_dead_lettered', {
+      org_id: message.orgId,
+      task_id: message.taskId,
+      attempt: message.attempt,
       reason,
-      Date.now(),
-    );
-    log.warn('run_dead_lettered', { org_id: message.orgId, task_id: message.taskId, attempt: message.attempt, reason });
+    });
     await this.exclusive(() => this.engine.deadLetter(message, z.string().max(500).parse(reason)));
   }
 
-  /** Watchdog, due schedules, delayed retries and scheduled tasks. Idempotent. */
+  /** Watchdog, due schedules, delayed retries, scheduled tasks and the usage ledger. Idempotent. */
   override async alarm(): Promise<void> {
-    if (!this.orgId) return;
+    if (!this.orgId || !(await this.hasOrg())) return;
     this.live.closeIdle();
     if (this.ctx.getWebSockets().length > 0) await this.scheduleSweep();
+    if (this.metaValue('ledger_dirty') !== null) await this.flushLedger();
     await this.exclusive(async () => {
-      const orphans = this.sql
-        .exec<{ task_id: string }>(`SELECT task_id FROM active_runs`)
-        .toArray()
-        .map((row) => row.task_id);
+      const orphans = (await this.store.select(activeRuns)).map((row) => row.taskId);
       const { requeued, resent } = await this.engine.watchdog(orphans);
       const scheduled = await this.engine.runDueSchedules();
       await this.engine.admit();
@@ -349,7 +452,15 @@ export class OrgHub extends DurableObject<Env> {
     this.engineInstance ??= new TaskEngine({
       orgId: this.orgId,
       env: this.env,
+      store: this.store,
+      org: () => this.org(),
+      modelKey: (agentId) => this.modelKeys.get(agentId) ?? null,
+      appendEvents: (list) => list.map((event) => this.writeEvent(event.type, event.data)),
+      broadcast: (list) => {
+        for (const event of list) this.live.broadcast(event);
+      },
       emit: (type, data) => this.appendEvent(type, data).seq,
+      usageChanged: () => this.usageChanged(),
       emitStep: (step) => this.live.queueStep(step),
       flushSteps: () => this.live.flushSteps(),
       exclusive: (work) => this.exclusive(work),
@@ -358,23 +469,162 @@ export class OrgHub extends DurableObject<Env> {
         if (current === null || at < current || current < Date.now()) await this.ctx.storage.setAlarm(at);
       },
       markRunActive: (taskId, attempt) => {
-        this.sql.exec(
-          `INSERT OR REPLACE INTO active_runs (task_id, attempt, started_at) VALUES (?, ?, ?)`,
-          taskId,
-          attempt,
-          Date.now(),
-        );
+        this.store.batch([
+          this.store
+            .insertRows(activeRuns, { taskId, attempt, startedAt: Date.now() })
+            .onConflictDoUpdate({ target: activeRuns.taskId, set: { attempt, startedAt: Date.now() } }),
+        ]);
       },
       markRunEnded: (taskId) => {
-        this.sql.exec(`DELETE FROM active_runs WHERE task_id = ?`, taskId);
+        this.store.batch([this.store.deleteRows(activeRuns, eq(activeRuns.taskId, taskId))]);
       },
     });
     return this.engineInstance;
   }
 
+  private org(): OrgInfo {
+    if (!this.info) throw new Error('OrgHub has no org info yet');
+    return this.info;
+  }
+
   /**
-   * One transition at a time. D1 calls are external I/O, so without this other RPCs would
-   * interleave at every await. Sections must not call exclusive() again (it would wait on itself).
+   * The org info, read once from D1 for an object that predates `setup` (or lost it). After
+   * that the Worker keeps it current, so no transition reads D1.
+   */
+  private async ensureInfo(): Promise<void> {
+    if (this.info || !this.orgId) return;
+    const [org] = await getDb(this.env).select().from(organizations).where(eq(organizations.id, this.orgId)).limit(1);
+    if (!org) throw new ApiError('not_found', 'No such organization.');
+    this.saveInfo(orgInfoOf(org));
+    if (this.metaValue('team_seeded') === null && (await this.store.count(agents)) === 0) this.seedDefaultTeam();
+  }
+
+  /** False when the org is gone from D1 (deleted and purged): nothing is left to do here. */
+  private async hasOrg(): Promise<boolean> {
+    try {
+      await this.ensureInfo();
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
+  private saveInfo(info: OrgInfo) {
+    this.info = info;
+    this.setMeta('org_info', JSON.stringify(info));
+  }
+
+  private seedDefaultTeam() {
+    const now = Date.now();
+    const ids = new Map(DEFAULT_TEAM.map((agent) => [agent.slug, newId('agt', now)]));
+    this.store.batch([
+      this.store.insertRows(
+        agents,
+        DEFAULT_TEAM.map((template, index) => ({
+          id: ids.get(template.slug)!,
+          slug: template.slug,
+          name: template.name,
+          role: template.role,
+          department: template.department,
+          level: template.level,
+          personality: template.personality,
+          model: null,
+          status: 'idle' as const,
+          managerId: template.manager ? (ids.get(template.manager) ?? null) : null,
+          toolPermissions: template.toolPermissions,
+          avatarColor: template.avatarColor,
+          deskX: template.desk.x,
+          deskY: template.desk.y,
+          createdAt: now + index,
+          updatedAt: now + index,
+        })),
+      ),
+      this.store.insertRows(meta, { key: 'team_seeded', value: String(now) }),
+    ]);
+  }
+
+  /** Reads (and caches) the org's model key row before a run, and resolves it for the run's agent. */
+  private async prepareModelKey(taskId: string) {
+    const config = loadConfig(this.env);
+    const orgId = this.orgId!;
+    if (!this.credential || Date.now() - this.credential.at > CREDENTIAL_TTL_MS) {
+      this.credential = { row: (await findCredential(getDb(this.env), orgId)) ?? null, at: Date.now() };
+      this.modelKeys.clear();
+    }
+    const task = await this.store.first(tasks, eq(tasks.id, taskId));
+    if (!task || this.modelKeys.has(task.agentId)) return;
+    try {
+      this.modelKeys.set(
+        task.agentId,
+        await resolveAnthropicKey(getDb(this.env), config, orgId, task.agentId, this.credential.row),
+      );
+    } catch (error) {
+      // An undecryptable key: the run falls back as if no key were set, and says so in the log.
+      log.error('model_key_unavailable', { org_id: orgId, error: error instanceof Error ? error.message : 'unknown' });
+      this.modelKeys.set(task.agentId, null);
+    }
+  }
+
+  /** Usage counters changed: copy them to the D1 ledger soon (coalesced). */
+  private usageChanged() {
+    this.setMeta('ledger_dirty', '1');
+    if (this.ledgerTimer) return;
+    this.ledgerTimer = setTimeout(() => {
+      this.ledgerTimer = null;
+      void this.flushLedger();
+    }, LEDGER_FLUSH_MS);
+  }
+
+  /** Upserts this period's totals into D1 (absolute values: a repeat or a race is harmless). */
+  private async flushLedger() {
+    const orgId = this.orgId;
+    if (!orgId) return;
+    const rows = await this.store.select(usagePeriods);
+    this.store.batch([this.store.deleteRows(meta, eq(meta.key, 'ledger_dirty'))]);
+    try {
+      const scope = orgScope(getDb(this.env), { orgId });
+      for (const row of rows.slice(-2)) {
+        await scope
+          .insertRows(usageLedger, {
+            id: `use_${orgId}_${row.periodStart}`,
+            periodStart: row.periodStart,
+            periodEnd: row.periodEnd,
+            agentMs: row.agentMs,
+            runs: row.runs,
+            inputTokens: row.inputTokens,
+            outputTokens: row.outputTokens,
+            costMicroUsd: row.costMicroUsd,
+          })
+          .onConflictDoUpdate({
+            target: [usageLedger.organizationId, usageLedger.periodStart],
+            set: {
+              agentMs: row.agentMs,
+              runs: row.runs,
+              inputTokens: row.inputTokens,
+              outputTokens: row.outputTokens,
+              costMicroUsd: row.costMicroUsd,
+              updatedAt: Date.now(),
+            },
+          });
+      }
+    } catch (error) {
+      // The alarm tries again: the hub's counters are the authority, the ledger a copy.
+      this.setMeta('ledger_dirty', '1');
+      log.warn('usage_ledger_failed', { org_id: orgId, error: error instanceof Error ? error.message : 'unknown' });
+    }
+  }
+
+  private isRevoked(keyId: string): boolean {
+    return (
+      this.store.db.select({ keyId: revokedKeys.keyId }).from(revokedKeys).where(eq(revokedKeys.keyId, keyId)).get() !==
+      undefined
+    );
+  }
+
+  /**
+   * One transition at a time. Runs await the model and the queue, so without this other RPCs
+   * would interleave at those awaits. Sections must not call exclusive() again (it would wait on itself).
    */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const next = this.chain.then(work);
@@ -382,14 +632,26 @@ export class OrgHub extends DurableObject<Env> {
     return next;
   }
 
-  private run<T>(orgId: string, work: () => Promise<T>): Promise<RpcResult<T>> {
-    this.bindOrg(OrgIdArg.parse(orgId));
-    return this.exclusive(() => capture(work));
+  /** Binds the caller's org, refuses a revoked key, and returns failures as data (they cross RPC). */
+  private guard<T>(caller: Caller, work: () => Promise<T>): Promise<RpcResult<T>> {
+    const { orgId, actor } = CallerArg.parse(caller);
+    this.bindOrg(orgId);
+    if (actor.type === 'api_key' && this.isRevoked(actor.id))
+      return Promise.resolve({ ok: false, error: { code: 'unauthorized', message: 'This API key was revoked.' } });
+    return capture(work);
   }
 
-  private appendEvent(type: string, data: JsonObject): HubEvent {
+  private run<T>(caller: Caller, work: () => Promise<T>): Promise<RpcResult<T>> {
+    return this.guard(caller, async () => {
+      await this.ensureInfo();
+      return this.exclusive(work);
+    });
+  }
+
+  /** Writes one event (inside the caller's transaction, if any) with the next sequence number. */
+  private writeEvent(type: OrgEventType, data: JsonObject): HubEvent {
     const event: HubEvent = { seq: this.lastSeq + 1, type, data, at: Date.now() };
-    this.sql.exec(
+    this.ctx.storage.sql.exec(
       `INSERT INTO events (seq, type, data, created_at) VALUES (?, ?, ?, ?)`,
       event.seq,
       type,
@@ -397,27 +659,48 @@ export class OrgHub extends DurableObject<Env> {
       event.at,
     );
     this.lastSeq = event.seq;
-    if (event.seq % 100 === 0) this.sql.exec(`DELETE FROM events WHERE seq <= ?`, event.seq - EVENT_LOG_LIMIT);
+    if (event.seq % 100 === 0)
+      this.ctx.storage.sql.exec(`DELETE FROM events WHERE seq <= ?`, event.seq - EVENT_LOG_LIMIT);
+    return event;
+  }
+
+  private appendEvent(type: OrgEventType, data: JsonObject): HubEvent {
+    const event = this.writeEvent(type, data);
     this.live.broadcast(event);
     return event;
   }
 
   private readEvents(since: number, limit: number): HubEvent[] {
-    const rows = this.sql
-      .exec<{ seq: number; type: string; data: string; created_at: number }>(
-        `SELECT seq, type, data, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
-        since,
-        limit,
-      )
-      .toArray();
-    return rows.map((row) => ({ seq: row.seq, type: row.type, data: JSON.parse(row.data), at: row.created_at }));
+    const rows = this.store.db
+      .select()
+      .from(events)
+      .where(sqlTag`${events.seq} > ${since}`)
+      .orderBy(events.seq)
+      .limit(limit)
+      .all();
+    return rows.map((row) => ({
+      seq: row.seq,
+      type: row.type as OrgEventType,
+      data: JSON.parse(row.data),
+      at: row.createdAt,
+    }));
+  }
+
+  private metaValue(key: string): string | null {
+    return this.store.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string) {
+    this.store.batch([
+      this.store.insertRows(meta, { key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }),
+    ]);
   }
 
   /** An object serves exactly one org; a call for another org is a programming error. */
   private bindOrg(orgId: string): void {
     if (this.orgId === orgId) return;
     if (this.orgId !== null) throw new Error(`OrgHub for ${this.orgId} called for ${orgId}`);
-    this.sql.exec(`INSERT INTO meta (key, value) VALUES ('org_id', ?)`, orgId);
+    this.setMeta('org_id', orgId);
     this.orgId = orgId;
   }
 }

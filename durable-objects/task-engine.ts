@@ -1,7 +1,9 @@
 /**
  * The task engine of one org, run inside its OrgHub (the single writer). Every transition of a
- * task or agent goes through here, inside the hub's exclusive section: it is written to D1 in
- * one batch with its activity row, and gets the org's next event sequence number. Admission
+ * task or agent goes through here, inside the hub's exclusive section: its rows, its activity
+ * row and its events are written to the object's own SQLite in one synchronous transaction,
+ * and the events go out to live clients only after it commits. No transition waits on I/O:
+ * what it needs from outside (the org's plan, the model key) the hub already holds. Admission
  * is exact: dependencies satisfied, one task per agent at a time, concurrent runs and queue
  * depth per plan, agent-minute quota left; priority order, then age.
  */
@@ -16,28 +18,26 @@ import {
   resolveManager,
   wouldCreateManagerCycle,
 } from '../core/agents';
-import { getDb } from '../core/db/client';
-import { OrgScope, orgScope } from '../core/db/scoped';
 import {
   activityLog,
   agentNotes,
   agentRuns,
   agents,
   messages,
-  organizations,
   runSteps,
   schedules,
   taskDependencies,
   tasks,
   threads,
   usagePeriods,
-} from '../core/db/schema';
+} from '../core/db/org-schema';
+import { OrgStore, type Statement } from '../core/db/org-store';
 import { DEFAULT_TEAM } from '../core/default-team';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
-import { getPlan, type PlanId } from '../core/plans';
+import { getPlan } from '../core/plans';
 import type { RunTaskMessage } from '../core/queue-messages';
 import { type RunStep, runAgentLoop, type ToolSet } from '../core/runtime/run-loop';
 import { AnthropicProvider } from '../core/runtime/anthropic-provider';
@@ -45,7 +45,9 @@ import { costMicroUsd, DEFAULT_MODEL } from '../core/runtime/pricing';
 import { SIMULATED_MODEL_ID, SimulatedModel } from '../core/runtime/simulated-model';
 import type { ModelProvider } from '../core/runtime/types';
 import { loadConfig } from '../core/config';
-import { resolveAnthropicKey } from '../core/credentials';
+import type { ResolvedModelKey } from '../core/credentials';
+import type { HubEvent, OrgEventType } from '../core/events';
+import type { OrgInfo } from '../core/org-info';
 import { agentToolEffects, approvalsOf } from './agent-tool-effects';
 import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
 import { coreTools } from '../core/runtime/tools';
@@ -71,7 +73,19 @@ export type EngineActor =
 export interface EngineHost {
   orgId: string;
   env: Env;
-  emit(type: string, data: JsonObject): number;
+  store: OrgStore;
+  /** What the hub knows of its org (plan, name, default model), kept current by the Worker. */
+  org(): OrgInfo;
+  /** The model key an agent's run uses; resolved by the hub before the run's transition. */
+  modelKey(agentId: string): ResolvedModelKey | null;
+  /** Writes events to the log inside the caller's transaction; returns them with their seq. */
+  appendEvents(events: Array<{ type: OrgEventType; data: JsonObject }>): HubEvent[];
+  /** Sends committed events to live clients. */
+  broadcast(events: HubEvent[]): void;
+  /** Appends and broadcasts one event outside a transition. */
+  emit(type: OrgEventType, data: JsonObject): number;
+  /** The usage counters changed: the hub copies them to the D1 ledger soon. */
+  usageChanged(): void;
   /** A run step for the live hub: coalesced into `run.step` events every ~75 ms. */
   emitStep(step: JsonObject): void;
   flushSteps(): void;
@@ -115,30 +129,11 @@ interface ProviderChoice {
 
 export class TaskEngine {
   private readonly runs = new Map<string, ActiveRun>();
-  private planCache: { plan: PlanId; at: number } | null = null;
+  /** The org's data; a batch also writes the events recorded for it and publishes them after commit. */
+  private readonly scope: PublishingStore;
 
-  constructor(private readonly host: EngineHost) {}
-
-  private get db() {
-    return getDb(this.host.env);
-  }
-
-  /** Events of the transition being written; published only once its batch has committed. */
-  private pendingEvents: Array<{ type: string; data: JsonObject }> = [];
-
-  private get scope(): OrgScope {
-    return new PublishingScope(
-      this.db,
-      this.host.orgId,
-      () => {
-        const events = this.pendingEvents;
-        this.pendingEvents = [];
-        for (const event of events) this.host.emit(event.type, event.data);
-      },
-      () => {
-        this.pendingEvents = [];
-      },
-    );
+  constructor(private readonly host: EngineHost) {
+    this.scope = new PublishingStore(host);
   }
 
   activeRunCount(): number {
@@ -146,16 +141,7 @@ export class TaskEngine {
   }
 
   private async plan() {
-    const now = Date.now();
-    if (!this.planCache || now - this.planCache.at > 10_000) {
-      const [org] = await this.db
-        .select({ plan: organizations.plan })
-        .from(organizations)
-        .where(eq(organizations.id, this.host.orgId))
-        .limit(1);
-      this.planCache = { plan: (org?.plan ?? 'free') as PlanId, at: now };
-    }
-    return getPlan(this.planCache.plan);
+    return getPlan(this.host.org().plan);
   }
 
   /**
@@ -163,9 +149,9 @@ export class TaskEngine {
    * sequence number) goes out to live clients only after that batch commits, so nobody sees a
    * change that did not happen.
    */
-  private record(type: string, actor: EngineActor, subject: { type: string; id: string }, data: JsonObject) {
-    this.pendingEvents.push({ type, data });
-    return orgScope(this.db, { orgId: this.host.orgId }).insertRows(activityLog, {
+  private record(type: OrgEventType, actor: EngineActor, subject: { type: string; id: string }, data: JsonObject) {
+    this.scope.pending.push({ type, data });
+    return this.scope.insertRows(activityLog, {
       id: newId('act'),
       seq: null,
       type,
@@ -345,7 +331,6 @@ export class TaskEngine {
 
   /** After a downgrade: agents over the plan's count are paused (newest first), never deleted. */
   async enforceAgentLimit(actor: EngineActor): Promise<string[]> {
-    this.planCache = null;
     const plan = await this.plan();
     const active = (await this.scope.select(agents, isNull(agents.archivedAt)).orderBy(asc(agents.createdAt))).filter(
       (a) => a.status !== 'paused',
@@ -826,17 +811,11 @@ export class TaskEngine {
   }
 
   private async chooseProvider(agent: typeof agents.$inferSelect): Promise<ProviderChoice> {
-    const config = loadConfig(this.host.env);
-    const key = await resolveAnthropicKey(this.db, config, this.host.orgId, agent.id);
+    const key = this.host.modelKey(agent.id);
     if (!key) return { kind: 'simulated', model: SIMULATED_MODEL_ID, apiKey: null, keySource: null };
-    const [org] = await this.db
-      .select({ defaultModel: organizations.defaultModel })
-      .from(organizations)
-      .where(eq(organizations.id, this.host.orgId))
-      .limit(1);
     return {
       kind: 'anthropic',
-      model: agent.model ?? org?.defaultModel ?? DEFAULT_MODEL,
+      model: agent.model ?? this.host.org().defaultModel ?? DEFAULT_MODEL,
       apiKey: key.apiKey,
       keySource: key.source,
     };
@@ -860,11 +839,7 @@ export class TaskEngine {
       : [];
     const parent = task.parentId ? await scope.first(tasks, eq(tasks.id, task.parentId)) : undefined;
     const nameOf = (id: string) => roster.find((a) => a.id === id)?.name ?? 'a teammate';
-    const [org] = await this.db
-      .select({ name: organizations.name })
-      .from(organizations)
-      .where(eq(organizations.id, this.host.orgId))
-      .limit(1);
+    const org = this.host.org();
     const [unread, notes, recent, decided] = await Promise.all([
       scope
         .select(
@@ -1180,7 +1155,6 @@ export class TaskEngine {
       ),
       scope
         .insertRows(usagePeriods, {
-          id: newId('use', now),
           periodStart: period.start,
           periodEnd: period.end,
           agentMs: result.agentMs,
@@ -1190,7 +1164,7 @@ export class TaskEngine {
           costMicroUsd: cost,
         })
         .onConflictDoUpdate({
-          target: [usagePeriods.organizationId, usagePeriods.periodStart],
+          target: usagePeriods.periodStart,
           set: {
             agentMs: sql`${usagePeriods.agentMs} + ${result.agentMs}`,
             runs: sql`${usagePeriods.runs} + 1`,
@@ -1222,6 +1196,7 @@ export class TaskEngine {
       cost_usd: cost / 1_000_000,
       task_id: taskId,
     });
+    this.host.usageChanged();
 
     if (view.status === 'completed') {
       await this.replyInThread(task, view.result ?? '');
@@ -1521,28 +1496,26 @@ export class TaskEngine {
   }
 }
 
-/** The org-scoped layer, plus: a successful batch publishes the events recorded for it. */
-class PublishingScope extends OrgScope {
-  constructor(
-    db: ReturnType<typeof getDb>,
-    orgId: string,
-    private readonly onCommitted: () => void,
-    private readonly onFailed: () => void,
-  ) {
-    super(db, orgId);
+/**
+ * The org's store, plus: a batch writes the events recorded for it in the same transaction
+ * (each gets the org's next sequence number) and publishes them only after it commits.
+ */
+class PublishingStore extends OrgStore {
+  /** Events of the transition being written. */
+  pending: Array<{ type: OrgEventType; data: JsonObject }> = [];
+
+  constructor(private readonly host: EngineHost) {
+    super(host.store.db, host.store.storage);
   }
 
-  override async batch<U extends Parameters<OrgScope['batch']>[0][number], T extends Readonly<[U, ...U[]]>>(
-    queries: T,
-  ) {
-    try {
-      const result = await super.batch(queries);
-      this.onCommitted();
-      return result;
-    } catch (error) {
-      this.onFailed();
-      throw error;
-    }
+  override batch(statements: readonly Statement[]): void {
+    const recorded = this.pending;
+    this.pending = [];
+    const events = this.transaction(() => {
+      for (const statement of statements) statement.run();
+      return this.host.appendEvents(recorded);
+    });
+    this.host.broadcast(events);
   }
 }
 

@@ -1,10 +1,10 @@
 import { useFetcher } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { TASK_PRIORITIES } from '../../core/db/schema';
+import { TASK_PRIORITIES } from '../../core/vocabulary';
 import { Dialog } from './Dialog';
 import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, focusFirstProblem } from './Form';
 import { taskStatusLabel } from './StatusBadge';
-import type { TaskStatus } from '../../core/db/schema';
+import type { TaskStatus } from '../../core/vocabulary';
 
 export interface AgentOption {
   slug: string;

@@ -4,7 +4,7 @@
  * through fetchers, so the board never navigates away.
  */
 import { Link, useFetcher } from '@remix-run/react';
-import { TASK_PRIORITIES, type TaskPriority, type TaskStatus } from '../../core/db/schema';
+import { TASK_PRIORITIES, type TaskPriority, type TaskStatus } from '../../core/vocabulary';
 import { formatDateTime, isoDateTime, relativeTime } from '../lib/format';
 import { AgentAvatar } from './AgentAvatar';
 import { inputClasses } from './Form';

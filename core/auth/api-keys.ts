@@ -1,7 +1,10 @@
 /**
  * API keys `gc_sk_<prefix><secret>`: shown once, stored as SHA-256, looked up by the public
- * prefix, compared in constant time. Key metadata is cached in KV for low-latency auth at
- * the edge; revoking deletes the cache entry (immediate here, ~60 s elsewhere, DESIGN §6).
+ * prefix, compared in constant time. What auth needs of a key (with its org's plan, slug and
+ * name) is cached in isolate memory for a few seconds in front of a KV copy, so a warm key
+ * costs no D1 or KV read. Revoking writes a revoked tombstone to KV and drops the memory copy
+ * (immediate in this isolate, within KV's propagation delay elsewhere), and the org's OrgHub
+ * refuses the key's work at once.
  */
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -55,10 +58,27 @@ export const CachedKey = z.object({
   revokedAt: z.number().nullable(),
   lastUsedAt: z.number().nullable(),
   plan: z.string(),
+  orgSlug: z.string(),
+  orgName: z.string(),
 });
 export type CachedKey = z.infer<typeof CachedKey>;
 
 const cacheKey = (prefix: string) => `apikey:${prefix}`;
+
+/** The isolate's copy of hot keys: a short life bounds how long another isolate's revoke can lag. */
+const MEMORY_TTL_MS = 30_000;
+const MEMORY_MAX_KEYS = 10_000;
+const memory = new Map<string, { entry: CachedKey; until: number }>();
+
+function remember(prefix: string, entry: CachedKey, now: number) {
+  if (memory.size >= MEMORY_MAX_KEYS) memory.delete(memory.keys().next().value!);
+  memory.set(prefix, { entry, until: now + MEMORY_TTL_MS });
+}
+
+/** Forgets this isolate's copy of a key (revocation, org changes). */
+export function forgetKey(prefix: string) {
+  memory.delete(prefix);
+}
 
 export function parseApiKey(raw: string): { prefix: string } | null {
   const match = KEY_PATTERN.exec(raw);
@@ -116,7 +136,11 @@ export async function revokeApiKey(
     .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
     .returning();
   if (!row) return null;
-  await kv.delete(cacheKey(row.prefix));
+  forgetKey(row.prefix);
+  // A tombstone, not a delete: a cache fill racing this revoke cannot bring the key back.
+  await kv.put(cacheKey(row.prefix), JSON.stringify({ revokedAt: row.revokedAt }), {
+    expirationTtl: CACHE_TTL_SECONDS,
+  });
   return row;
 }
 
@@ -124,49 +148,74 @@ export type KeyCheck =
   | { ok: true; key: CachedKey; touch: () => Promise<void> }
   | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
 
-/** Authenticates a presented key: KV cache first, D1 on a miss. */
+/** A revoked key's KV entry: no metadata, only when it was revoked. */
+function isTombstone(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'revokedAt' in value && !('secretHash' in value);
+}
+
+/** The key's metadata: this isolate's copy, else KV's, else D1 (which then fills both). */
+async function lookUpKey(db: Db, kv: KVNamespace, prefix: string, now: number): Promise<CachedKey | 'revoked' | null> {
+  const inMemory = memory.get(prefix);
+  if (inMemory && inMemory.until > now) return inMemory.entry;
+  const fromKv = await kv.get(cacheKey(prefix), 'json');
+  if (isTombstone(fromKv)) return 'revoked';
+  const parsed = CachedKey.safeParse(fromKv);
+  if (parsed.success) {
+    remember(prefix, parsed.data, now);
+    return parsed.data;
+  }
+  const [row] = await db
+    .select({ key: apiKeys, plan: organizations.plan, orgSlug: organizations.slug, orgName: organizations.name })
+    .from(apiKeys)
+    .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+    .where(and(eq(apiKeys.prefix, prefix), isNull(organizations.deletedAt)))
+    .limit(1);
+  if (!row) return null;
+  const entry: CachedKey = {
+    id: row.key.id,
+    organizationId: row.key.organizationId,
+    secretHash: row.key.secretHash,
+    scopes: row.key.scopes,
+    expiresAt: row.key.expiresAt,
+    revokedAt: row.key.revokedAt,
+    lastUsedAt: row.key.lastUsedAt,
+    plan: row.plan,
+    orgSlug: row.orgSlug,
+    orgName: row.orgName,
+  };
+  if (entry.revokedAt) return entry;
+  // Re-check just before filling: a revoke in between left a tombstone that must win.
+  if (isTombstone(await kv.get(cacheKey(prefix), 'json'))) return 'revoked';
+  await kv.put(cacheKey(prefix), JSON.stringify(entry), { expirationTtl: CACHE_TTL_SECONDS });
+  remember(prefix, entry, now);
+  return entry;
+}
+
+/** Authenticates a presented key: isolate memory first, then KV, then D1. */
 export async function verifyApiKey(db: Db, kv: KVNamespace, raw: string, now = Date.now()): Promise<KeyCheck> {
   const parsed = parseApiKey(raw);
   if (!parsed) return { ok: false, reason: 'malformed' };
   const presentedHash = await sha256Hex(raw);
-
-  let cached: CachedKey | null = null;
-  const fromKv = await kv.get(cacheKey(parsed.prefix), 'json');
-  const fromKvParsed = CachedKey.safeParse(fromKv);
-  if (fromKvParsed.success) cached = fromKvParsed.data;
-  else {
-    const [row] = await db
-      .select({ key: apiKeys, plan: organizations.plan })
-      .from(apiKeys)
-      .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
-      .where(and(eq(apiKeys.prefix, parsed.prefix), isNull(organizations.deletedAt)))
-      .limit(1);
-    if (!row) return { ok: false, reason: 'unknown' };
-    cached = {
-      id: row.key.id,
-      organizationId: row.key.organizationId,
-      secretHash: row.key.secretHash,
-      scopes: row.key.scopes,
-      expiresAt: row.key.expiresAt,
-      revokedAt: row.key.revokedAt,
-      lastUsedAt: row.key.lastUsedAt,
-      plan: row.plan,
-    };
-    if (!cached.revokedAt)
-      await kv.put(cacheKey(parsed.prefix), JSON.stringify(cached), { expirationTtl: CACHE_TTL_SECONDS });
-  }
-  if (!digestsEqual(cached.secretHash, presentedHash)) return { ok: false, reason: 'unknown' };
-  if (cached.revokedAt) return { ok: false, reason: 'revoked' };
-  if (cached.expiresAt !== null && cached.expiresAt <= now) return { ok: false, reason: 'expired' };
-
-  const key = cached;
+  const found = await lookUpKey(db, kv, parsed.prefix, now);
+  if (found === null) return { ok: false, reason: 'unknown' };
+  if (found === 'revoked') return { ok: false, reason: 'revoked' };
+  if (!digestsEqual(found.secretHash, presentedHash)) return { ok: false, reason: 'unknown' };
+  if (found.revokedAt) return { ok: false, reason: 'revoked' };
+  if (found.expiresAt !== null && found.expiresAt <= now) return { ok: false, reason: 'expired' };
+  const key = found;
   const touch = async () => {
     // last_used_at is informative: written at most once a minute per key.
     if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_WRITE_INTERVAL_MS) return;
-    await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
-    await kv.put(cacheKey(parsed.prefix), JSON.stringify({ ...key, lastUsedAt: now }), {
-      expirationTtl: CACHE_TTL_SECONDS,
-    });
+    const touched = { ...key, lastUsedAt: now };
+    remember(parsed.prefix, touched, now);
+    const [row] = await db
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiKeys.id, key.id), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    // Revoked meanwhile: leave the tombstone in KV alone.
+    if (!row) return forgetKey(parsed.prefix);
+    await kv.put(cacheKey(parsed.prefix), JSON.stringify(touched), { expirationTtl: CACHE_TTL_SECONDS });
   };
   return { ok: true, key: { ...key, plan: key.plan as PlanId }, touch };
 }
@@ -177,5 +226,6 @@ export async function evictOrgKeysFromCache(db: Db, kv: KVNamespace, organizatio
     .select({ prefix: apiKeys.prefix })
     .from(apiKeys)
     .where(eq(apiKeys.organizationId, organizationId));
+  for (const row of rows) forgetKey(row.prefix);
   await Promise.all(rows.map((row) => kv.delete(cacheKey(row.prefix))));
 }

@@ -2,7 +2,7 @@
  * The system prompt, rebuilt for every run from the agent, its team and the task. Bounded:
  * each part has a budget and the least important parts are cut first.
  */
-import type { agents, tasks } from '../db/schema';
+import type { agents, tasks } from '../db/org-schema';
 
 type AgentRow = typeof agents.$inferSelect;
 type TaskRow = typeof tasks.$inferSelect;

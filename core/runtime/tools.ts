@@ -5,8 +5,8 @@
  * elsewhere.
  */
 import { z } from 'zod';
-import type { agents, tasks } from '../db/schema';
-import { TASK_PRIORITIES } from '../db/schema';
+import type { agents, tasks } from '../db/org-schema';
+import { TASK_PRIORITIES } from '../vocabulary';
 import type { ToolHandler, ToolOutcome, ToolSet } from './run-loop';
 
 type AgentRow = typeof agents.$inferSelect;

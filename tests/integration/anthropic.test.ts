@@ -1,12 +1,6 @@
-/**
- * Real Claude path against the local fake Anthropic server (tests/fakes/anthropic-server.ts):
- * the org's own key routes its runs through @anthropic-ai/sdk to the fake; other orgs keep
- * the simulated model. No test reaches the internet.
- */
-import { env } from 'cloudflare:test';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { costMicroUsd, DEFAULT_MODEL } from '../../core/runtime/pricing';
-import { call, createKey, signUp } from './helpers';
+import { call, createKey, signUp, hubSql } from './helpers';
 
 const FAKE = inject('anthropicBaseUrl');
 const usageFor = (turn: number) => ({ input: 1000 + 100 * turn, output: 50 + 10 * turn });
@@ -238,9 +232,7 @@ describe('Claude through @anthropic-ai/sdk (fake server)', () => {
     expect(done.result).not.toContain('merger');
     const victimTask = (await call(`/v1/tasks/${secret.json.id}`, { key: victimKey })).json;
     expect(victimTask.status).toBe('pending');
-    const victimRows = await env.DB.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE organization_id = ?`)
-      .bind(victim.org.id)
-      .first<{ n: number }>();
+    const [victimRows] = await hubSql<{ n: number }>(victim.org.id, `SELECT COUNT(*) AS n FROM tasks`);
     expect(victimRows!.n).toBe(1);
   });
 });

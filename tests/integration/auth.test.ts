@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, PASSWORD, sessionCookie, signUp, uniqueEmail } from './helpers';
+import { call, PASSWORD, sessionCookie, signUp, uniqueEmail, hubSql } from './helpers';
 
 async function count(table: string, where = '1 = 1', ...binds: unknown[]): Promise<number> {
   const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)
@@ -34,15 +34,14 @@ describe('signup', () => {
     ]);
 
     const orgId = json.organization.id;
-    const agents = await env.DB.prepare(`SELECT slug FROM agents WHERE organization_id = ? ORDER BY slug`)
-      .bind(orgId)
-      .all<{ slug: string }>();
-    expect(agents.results.map((a) => a.slug)).toEqual(['devonte', 'graham', 'marcus', 'sable', 'yuki']);
-    const sable = await env.DB.prepare(
-      `SELECT m.slug AS manager FROM agents a JOIN agents m ON m.id = a.manager_id WHERE a.organization_id = ? AND a.slug = 'sable'`,
-    )
-      .bind(orgId)
-      .first<{ manager: string }>();
+    // The team lives in the org's own OrgHub, which seeds it on first use.
+    expect((await call('/v1/agents', { cookie: sessionCookie(res), org: json.organization.slug })).status).toBe(200);
+    const agents = await hubSql<{ slug: string }>(orgId, `SELECT slug FROM agents ORDER BY slug`);
+    expect(agents.map((a) => a.slug)).toEqual(['devonte', 'graham', 'marcus', 'sable', 'yuki']);
+    const [sable] = await hubSql<{ manager: string }>(
+      orgId,
+      `SELECT m.slug AS manager FROM agents a JOIN agents m ON m.id = a.manager_id WHERE a.slug = 'sable'`,
+    );
     expect(sable?.manager).toBe('marcus');
   });
 

@@ -1,4 +1,9 @@
-import { SELF } from 'cloudflare:test';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
+import { getDb } from '../../core/db/client';
+import { organizations } from '../../core/db/schema';
+import { getOrgHub } from '../../core/org-hub-client';
+import { syncOrgHub } from '../../core/orgs';
 
 export const ORIGIN = 'https://app.test';
 
@@ -92,4 +97,22 @@ export async function createKey(cookie: string, slug: string, body: Record<strin
   const { status, json } = await call(`/api/orgs/${slug}/keys`, { cookie, body });
   if (status !== 201) throw new Error(`key creation failed: ${status} ${JSON.stringify(json)}`);
   return json as { id: string; key: string; prefix: string; scopes: string[] };
+}
+
+/** Runs SQL on an org's own storage (its OrgHub's SQLite), for tests that set up or inspect state. */
+export async function hubSql<T = Record<string, unknown>>(
+  orgId: string,
+  query: string,
+  ...params: unknown[]
+): Promise<T[]> {
+  return runInDurableObject(
+    getOrgHub(env, { orgId }),
+    async (_hub, state) => state.storage.sql.exec(query, ...(params as SqlStorageValue[])).toArray() as T[],
+  );
+}
+
+/** Changes an org's plan the way billing does: in D1, then pushed to its OrgHub. */
+export async function setPlan(orgId: string, plan: 'free' | 'starter' | 'pro' | 'enterprise' | 'self_hosted') {
+  const [org] = await getDb(env).update(organizations).set({ plan }).where(eq(organizations.id, orgId)).returning();
+  await syncOrgHub(env, org!);
 }

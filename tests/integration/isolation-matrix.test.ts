@@ -1,13 +1,8 @@
-/**
- * Tenant isolation and role matrices over every route the Worker registers. A new route
- * without an entry here fails the first test: classify it before it ships.
- */
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { API_KEY_SCOPES } from '../../core/auth/api-keys';
 import type { Role } from '../../core/db/schema';
 import { app } from '../../worker/app';
-import { call, createKey, signUp, uniqueEmail } from './helpers';
+import { call, createKey, signUp, uniqueEmail, hubSql } from './helpers';
 
 interface Fixture {
   slug: string;
@@ -196,11 +191,12 @@ async function buildFixture(): Promise<Fixture> {
     scopes: ['tasks:write', 'schedules:write'],
   });
   const pending = await invite(owner.cookie, owner.org.slug, 'viewer');
-  const agents = await env.DB.prepare(`SELECT id, slug FROM agents WHERE organization_id = ? ORDER BY slug`)
-    .bind(owner.org.id)
-    .all<{ id: string; slug: string }>();
-  const agentId = agents.results.find((a) => a.slug === 'sable')!.id;
-  const spareAgentId = agents.results.find((a) => a.slug === 'graham')!.id;
+  const agents = (await call('/v1/agents', { cookie: owner.cookie, org: owner.org.slug })).json.data as Array<{
+    id: string;
+    slug: string;
+  }>;
+  const agentId = agents.find((a) => a.slug === 'sable')!.id;
+  const spareAgentId = agents.find((a) => a.slug === 'graham')!.id;
   const task = await call('/v1/tasks', {
     key: key.key,
     body: { agent: 'sable', description: 'Fixture task', scheduled_for: later() },
@@ -212,17 +208,23 @@ async function buildFixture(): Promise<Fixture> {
   const threadId = `thr_${crypto.randomUUID()}`;
   const runId = `run_${crypto.randomUUID()}`;
   const approvalId = `msg_${crypto.randomUUID()}`;
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO threads (id, organization_id, subject, kind) VALUES (?, ?, 'Fixture', 'human_agent')`,
-    ).bind(threadId, owner.org.id),
-    env.DB.prepare(
-      `INSERT INTO messages (id, organization_id, thread_id, sender_type, sender_id, recipient_type, type, body, task_id, approval_status) VALUES (?, ?, ?, 'agent', ?, 'external', 'external_draft', 'Draft', ?, 'pending')`,
-    ).bind(approvalId, owner.org.id, threadId, agentId, task.json.id),
-    env.DB.prepare(
-      `INSERT INTO agent_runs (id, organization_id, task_id, agent_id, attempt, provider, model, outcome, started_at) VALUES (?, ?, ?, ?, 1, 'simulated', 'simulated-1', 'failed', ?)`,
-    ).bind(runId, owner.org.id, task.json.id, agentId, Date.now()),
-  ]);
+  await hubSql(owner.org.id, `INSERT INTO threads (id, subject, kind) VALUES (?, 'Fixture', 'human_agent')`, threadId);
+  await hubSql(
+    owner.org.id,
+    `INSERT INTO messages (id, thread_id, sender_type, sender_id, recipient_type, type, body, task_id, approval_status) VALUES (?, ?, 'agent', ?, 'external', 'external_draft', 'Draft', ?, 'pending')`,
+    approvalId,
+    threadId,
+    agentId,
+    task.json.id,
+  );
+  await hubSql(
+    owner.org.id,
+    `INSERT INTO agent_runs (id, task_id, agent_id, attempt, provider, model, outcome, started_at) VALUES (?, ?, ?, 1, 'simulated', 'simulated-1', 'failed', ?)`,
+    runId,
+    task.json.id,
+    agentId,
+    Date.now(),
+  );
   return {
     agentId,
     spareAgentId,

@@ -49,7 +49,7 @@ describe('agent-runs queue consumer', () => {
     const org = orgId();
     const message = runMessage(org);
     const hub = getOrgHub(env, { orgId: org });
-    // No such task in D1: nothing to claim, however often it is delivered.
+    // No such org or task: nothing to claim, however often it is delivered.
     expect(await hub.deliverRun(message)).toEqual({ outcome: 'stale' });
     expect(await hub.deliverRun(message)).toEqual({ outcome: 'stale' });
     expect(await hub.deliverRun({ ...message, attempt: 2 })).toEqual({ outcome: 'stale' });
@@ -153,17 +153,17 @@ describe('scheduled sweep', () => {
         Date.now() - 1000,
       ),
       env.DB.prepare(
-        `INSERT INTO agents (id, organization_id, slug, name, role, department, level, personality, tool_permissions, avatar_color) VALUES (?, ?, 'a', 'A', 'r', 'd', 'l', 'p', '[]', '#000000')`,
-      ).bind(`agt_${old}`, old),
+        `INSERT INTO usage_periods (id, organization_id, period_start, period_end) VALUES (?, ?, 0, 1)`,
+      ).bind(`use_${old}`, old),
     ]);
     await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env, createExecutionContext());
     const left = await env.DB.prepare(`SELECT id FROM organizations WHERE id IN (?, ?)`)
       .bind(old, recent)
       .all<{ id: string }>();
     expect(left.results.map((r) => r.id)).toEqual([recent]);
-    const agents = await env.DB.prepare(`SELECT COUNT(*) AS n FROM agents WHERE organization_id = ?`)
+    const ledger = await env.DB.prepare(`SELECT COUNT(*) AS n FROM usage_periods WHERE organization_id = ?`)
       .bind(old)
       .first<{ n: number }>();
-    expect(agents!.n).toBe(0);
+    expect(ledger!.n).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import { getOrgHub } from '../../core/org-hub-client';
-import { call, createKey, signUp } from './helpers';
+import { call, createKey, setPlan, signUp, hubSql } from './helpers';
 
 async function setup(
   scopes = [
@@ -134,9 +134,7 @@ describe('tasks through the real queue and OrgHub', () => {
       { timeout: 10_000, interval: 100 },
     );
     // The backoff is seconds long: run the hub's alarm as if the time had come.
-    await env.DB.prepare(`UPDATE tasks SET scheduled_for = ? WHERE id = ?`)
-      .bind(Date.now() - 1, created.json.id)
-      .run();
+    await hubSql(org.id, `UPDATE tasks SET scheduled_for = ? WHERE id = ?`, Date.now() - 1, created.json.id);
     await runDurableObjectAlarm(getOrgHub(env, { orgId: org.id }));
     const done = await waitForStatus(key, created.json.id, 'completed');
     expect(done.attempts).toBe(2);
@@ -243,9 +241,7 @@ describe('large pages', () => {
 
 describe('bad input on tasks (nothing half-written)', () => {
   async function taskCount(orgId: string) {
-    return (await env.DB.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE organization_id = ?`)
-      .bind(orgId)
-      .first<{ n: number }>())!.n;
+    return (await hubSql<{ n: number }>(orgId, `SELECT COUNT(*) AS n FROM tasks`))[0]!.n;
   }
 
   it('unknown agent, paused agent, foreign ids, oversize, invalid priority, past scheduled_for', async () => {
@@ -321,8 +317,7 @@ describe('agents', () => {
     expect((await call('/v1/agents/nova', { key })).status).toBe(404);
     expect((await call(`/v1/tasks/${task.json.id}`, { key })).json.agent.slug).toBe('nova');
 
-    await env.DB.prepare(`UPDATE organizations SET plan = 'free' WHERE id = ?`).bind(org.id).run();
-    await getOrgHub(env, { orgId: org.id }).enforceAgentLimit(org.id);
+    await setPlan(org.id, 'free');
     const list = await call('/v1/agents', { key });
     const paused = list.json.data.filter((a: { status: string }) => a.status === 'paused');
     expect(paused).toHaveLength(2);
@@ -353,9 +348,11 @@ describe('reliability', () => {
       enqueuedAt: Date.now(),
     });
     expect(again.outcome).toBe('duplicate');
-    const runs = await env.DB.prepare(`SELECT COUNT(*) AS n FROM agent_runs WHERE task_id = ?`)
-      .bind(done.id)
-      .first<{ n: number }>();
+    const [runs] = await hubSql<{ n: number }>(
+      org.id,
+      `SELECT COUNT(*) AS n FROM agent_runs WHERE task_id = ?`,
+      done.id,
+    );
     expect(runs!.n).toBe(1);
   });
 
@@ -380,9 +377,7 @@ describe('reliability', () => {
       { timeout: 10_000, interval: 100 },
     );
     expect(task.runs[0].error).toMatch(/interrupted/);
-    await env.DB.prepare(`UPDATE tasks SET scheduled_for = ? WHERE id = ?`)
-      .bind(Date.now() - 1, created.json.id)
-      .run();
+    await hubSql(org.id, `UPDATE tasks SET scheduled_for = ? WHERE id = ?`, Date.now() - 1, created.json.id);
     await runDurableObjectAlarm(hub);
     const done = await waitForStatus(key, created.json.id, 'completed', 20_000);
     expect(done.attempts).toBe(2);
@@ -399,11 +394,12 @@ describe('reliability', () => {
       },
     });
     // Admitted, but the message never reached the hub (consumed by a process that crashed).
-    await env.DB.prepare(
+    await hubSql(
+      org.id,
       `UPDATE tasks SET status = 'queued', attempts = 1, queued_at = ?, scheduled_for = NULL WHERE id = ?`,
-    )
-      .bind(Date.now() - 5 * 60_000, created.json.id)
-      .run();
+      Date.now() - 5 * 60_000,
+      created.json.id,
+    );
     await runDurableObjectAlarm(getOrgHub(env, { orgId: org.id }));
     const done = await waitForStatus(key, created.json.id, 'completed');
     expect(done.runs).toHaveLength(1);
@@ -421,7 +417,7 @@ describe('reliability', () => {
       },
     });
     // Simulate admission without a delivery: mark queued, then the DLQ reports it.
-    await env.DB.prepare(`UPDATE tasks SET status = 'queued', attempts = 1 WHERE id = ?`).bind(created.json.id).run();
+    await hubSql(org.id, `UPDATE tasks SET status = 'queued', attempts = 1 WHERE id = ?`, created.json.id);
     await getOrgHub(env, { orgId: org.id }).recordDeadLetter(
       { kind: 'run_task', orgId: org.id, taskId: created.json.id, attempt: 1, enqueuedAt: Date.now() },
       'gave up after 6 deliveries',
@@ -464,10 +460,10 @@ describe('schedules', () => {
     expect(created.json.next_run_at).not.toBeNull();
     // Make it due now, then fire the alarm twice: one task only.
     const tick = Date.now() - 1000;
-    await env.DB.prepare(`UPDATE schedules SET next_run_at = ? WHERE id = ?`).bind(tick, created.json.id).run();
+    await hubSql(org.id, `UPDATE schedules SET next_run_at = ? WHERE id = ?`, tick, created.json.id);
     const hub = getOrgHub(env, { orgId: org.id });
     await runDurableObjectAlarm(hub);
-    await env.DB.prepare(`UPDATE schedules SET next_run_at = ? WHERE id = ?`).bind(tick, created.json.id).run();
+    await hubSql(org.id, `UPDATE schedules SET next_run_at = ? WHERE id = ?`, tick, created.json.id);
     await runDurableObjectAlarm(hub);
     const tasks = await call('/v1/tasks?agent=yuki', { key });
     expect(

@@ -1,21 +1,25 @@
 /**
- * The org-scoped data layer is the only door to tenant tables. This scans the source and
- * fails when a tenant table is queried anywhere else: through drizzle builders, the
- * relational query API, or raw SQL.
+ * Two doors, checked by scanning the source. An org's own work (agents, tasks, runs…) lives
+ * in its OrgHub: only the object and the core read helpers it calls import that schema, never
+ * a route, a loader or the Worker. The per-org tables left in D1 (credentials, the usage
+ * ledger, and the legacy tables of decision 008) are reached only through the org-scoped data
+ * layer: a query anywhere else, through drizzle builders, the relational API or raw SQL, fails.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getTableName } from 'drizzle-orm';
+import * as legacy from '../../core/db/legacy-schema';
 import { TENANT_TABLES } from '../../core/db/schema';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCANNED_DIRS = ['worker', 'core', 'app', 'durable-objects', 'scripts'];
-/** Files allowed to touch tenant tables directly: the layer itself and the schema. */
-const ALLOWED = new Set(['core/db/scoped.ts', 'core/db/schema.ts']);
+/** Files allowed to touch D1's tenant tables directly: the layer itself and the schemas. */
+const ALLOWED = new Set(['core/db/scoped.ts', 'core/db/schema.ts', 'core/db/legacy-schema.ts']);
+const D1_TENANT_TABLES = { ...TENANT_TABLES, ...legacy };
 
 const tableSymbols = Object.keys(TENANT_TABLES);
-const tableSqlNames = Object.values(TENANT_TABLES).map((table) => getTableName(table));
+const tableSqlNames = Object.values(D1_TENANT_TABLES).map((table) => getTableName(table));
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -47,12 +51,14 @@ export function findUnscopedAccess(source: string): string[] {
 
 describe('tenant tables are reached only through the org-scoped data layer', () => {
   it('the scanner catches each kind of unscoped access', () => {
-    expect(findUnscopedAccess('db.select().from(tasks).where(eq(tasks.id, id))')).toEqual(['.from(tasks']);
-    expect(findUnscopedAccess('db.update(agents).set({})')).toEqual(['.update(agents']);
-    expect(findUnscopedAccess('db.query.tasks.findMany()')).toEqual(['.query.tasks']);
-    expect(findUnscopedAccess('x.innerJoin(agents, eq(a, b))')).toEqual(['.innerJoin(agents']);
+    expect(findUnscopedAccess('db.select().from(credentials).where(eq(credentials.id, id))')).toEqual([
+      '.from(credentials',
+    ]);
+    expect(findUnscopedAccess('db.update(usagePeriods).set({})')).toEqual(['.update(usagePeriods']);
+    expect(findUnscopedAccess('db.query.credentials.findMany()')).toEqual(['.query.credentials']);
+    expect(findUnscopedAccess('x.innerJoin(credentials, eq(a, b))')).toEqual(['.innerJoin(credentials']);
     expect(findUnscopedAccess('env.DB.prepare(`SELECT * FROM tasks WHERE id = ?`)')).toEqual(['FROM tasks']);
-    expect(findUnscopedAccess('scope.select(tasks, eq(tasks.id, id))')).toEqual([]);
+    expect(findUnscopedAccess('scope.select(credentials, eq(credentials.id, id))')).toEqual([]);
     expect(findUnscopedAccess('db.select().from(users)')).toEqual([]);
   });
 
@@ -63,6 +69,20 @@ describe('tenant tables are reached only through the org-scoped data layer', () 
         const relative = path.relative(ROOT, file);
         if (ALLOWED.has(relative)) continue;
         for (const hit of findUnscopedAccess(readFileSync(file, 'utf8'))) violations.push(`${relative}: ${hit}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});
+
+describe('an org\'s own work is reached only through its OrgHub', () => {
+  it('no route, loader or Worker module imports the OrgHub storage schema or store', () => {
+    const violations: string[] = [];
+    for (const dir of ['worker', 'app']) {
+      for (const file of sourceFiles(path.join(ROOT, dir))) {
+        const source = readFileSync(file, 'utf8');
+        for (const match of source.matchAll(/^import (?!type )[^;]*from '[^']*core\/db\/(org-schema|org-store)'/gm))
+          violations.push(`${path.relative(ROOT, file)}: ${match[0]}`);
       }
     }
     expect(violations).toEqual([]);

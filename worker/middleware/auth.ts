@@ -18,6 +18,7 @@ import { getDb } from '../../core/db/client';
 import type { Role } from '../../core/db/schema';
 import { ApiError } from '../../core/errors';
 import { findMembershipBySlug, type Organization } from '../../core/orgs';
+import type { PlanId } from '../../core/plans';
 import type { OrgContext } from '../../core/tenant';
 import type { AppEnv } from '../types';
 
@@ -108,11 +109,9 @@ export function requireOrg(): MiddlewareHandler<AppEnv> {
     const auth = c.get('auth');
     if (!auth) throw new ApiError('unauthorized', 'Send an API key: "Authorization: Bearer gc_sk_…".');
     if (auth.kind === 'api_key') {
-      const org = await getDb(c.env).query.organizations.findFirst({
-        columns: { id: true, slug: true, name: true, plan: true, deletedAt: true },
-        where: (o, { eq }) => eq(o.id, auth.key.organizationId),
-      });
-      if (!org || org.deletedAt) throw new ApiError('unauthorized', 'The API key is not valid.');
+      // The org travels with the cached key (deleting an org revokes its keys): no D1 read here.
+      const { key } = auth;
+      const org = { id: key.organizationId, slug: key.orgSlug, name: key.orgName, plan: key.plan as PlanId };
       c.set('org', {
         ctx: {
           orgId: org.id,

@@ -1,7 +1,6 @@
 /** Agents: `/v1/agents`, addressed by slug or id. Writes go through the OrgHub (plan limits are exact there). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { AgentInput, AgentPatch, AgentStatusFilter, agentView, listAgents, requireAgent } from '../../core/agents';
-import { unwrap } from '../../core/rpc-result';
+import { AgentInput, AgentPatch, AgentStatusFilter } from '../../core/agents';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
@@ -37,11 +36,11 @@ export const agentRoutes = createApiApp()
       const t = tenant(c);
       t.require('agents:read');
       const query = c.req.valid('query');
-      const rows = await listAgents(t.scope, {
+      const data = await t.hub.read.apiListAgents({
         status: query.status,
         includeArchived: query.include_archived === 'true',
       });
-      return c.json({ data: rows.map(agentView), next_cursor: null }, 200);
+      return c.json({ data, next_cursor: null }, 200);
     },
   )
   .openapi(
@@ -58,7 +57,7 @@ export const agentRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('agents:write');
-      return c.json(unwrap(await t.hub.createAgent(t.ctx.orgId, t.actor, c.req.valid('json'))), 201);
+      return c.json(await t.hub.createAgent(c.req.valid('json')), 201);
     },
   )
   .openapi(
@@ -75,7 +74,7 @@ export const agentRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('agents:read');
-      return c.json(agentView(await requireAgent(t.scope, c.req.valid('param').agent)), 200);
+      return c.json(await t.hub.read.apiGetAgent(c.req.valid('param').agent), 200);
     },
   )
   .openapi(
@@ -92,10 +91,7 @@ export const agentRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('agents:write');
-      return c.json(
-        unwrap(await t.hub.updateAgent(t.ctx.orgId, t.actor, c.req.valid('param').agent, c.req.valid('json'))),
-        200,
-      );
+      return c.json(await t.hub.updateAgent(c.req.valid('param').agent, c.req.valid('json')), 200);
     },
   )
   .openapi(
@@ -115,6 +111,6 @@ export const agentRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('agents:write');
-      return c.json(unwrap(await t.hub.deleteAgent(t.ctx.orgId, t.actor, c.req.valid('param').agent)), 200);
+      return c.json(await t.hub.deleteAgent(c.req.valid('param').agent), 200);
     },
   );

@@ -1,8 +1,5 @@
 /** Approvals: what agents drafted for the outside world waits here for a human's decision. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { agents, messages, tasks } from '../../core/db/schema';
-import { unwrap } from '../../core/rpc-result';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonResponse } from '../schemas/common';
@@ -68,46 +65,7 @@ export const approvalRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      const rows = await t.scope
-        .select(
-          messages,
-          and(eq(messages.type, 'external_draft'), eq(messages.approvalStatus, c.req.valid('query').status)),
-        )
-        .orderBy(desc(messages.id))
-        .limit(100);
-      const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => !!id))];
-      const agentIds = [...new Set(rows.map((r) => r.senderId).filter((id): id is string => !!id))];
-      const [taskRows, agentRows] = await Promise.all([
-        taskIds.length
-          ? t.scope.selectFields(
-              { id: tasks.id, title: tasks.title, status: tasks.status },
-              tasks,
-              inArray(tasks.id, taskIds),
-            )
-          : [],
-        agentIds.length
-          ? t.scope.selectFields(
-              { id: agents.id, slug: agents.slug, name: agents.name },
-              agents,
-              inArray(agents.id, agentIds),
-            )
-          : [],
-      ]);
-      return c.json(
-        {
-          data: rows.map((row) => ({
-            id: row.id,
-            status: row.approvalStatus ?? 'pending',
-            draft: row.body,
-            task: taskRows.find((task) => task.id === row.taskId) ?? null,
-            agent: agentRows.find((agent) => agent.id === row.senderId) ?? null,
-            created_at: new Date(row.createdAt).toISOString(),
-            decided_at: row.decidedAt ? new Date(row.decidedAt).toISOString() : null,
-          })),
-          next_cursor: null,
-        },
-        200,
-      );
+      return c.json(await t.hub.read.apiApprovals(c.req.valid('query').status), 200);
     },
   )
   .openapi(decideRoute('approve'), async (c) => {
@@ -115,15 +73,7 @@ export const approvalRoutes = createApiApp()
     t.require('approvals:decide');
     const note = (await c.req.json().catch(() => ({}))) as { note?: string };
     return c.json(
-      unwrap(
-        await t.hub.decideApproval(
-          t.ctx.orgId,
-          t.actor,
-          c.req.valid('param').id,
-          'approved',
-          DecisionBody.parse(note ?? {}).note ?? null,
-        ),
-      ),
+      await t.hub.decideApproval(c.req.valid('param').id, 'approved', DecisionBody.parse(note ?? {}).note ?? null),
       200,
     );
   })
@@ -132,15 +82,7 @@ export const approvalRoutes = createApiApp()
     t.require('approvals:decide');
     const note = (await c.req.json().catch(() => ({}))) as { note?: string };
     return c.json(
-      unwrap(
-        await t.hub.decideApproval(
-          t.ctx.orgId,
-          t.actor,
-          c.req.valid('param').id,
-          'rejected',
-          DecisionBody.parse(note ?? {}).note ?? null,
-        ),
-      ),
+      await t.hub.decideApproval(c.req.valid('param').id, 'rejected', DecisionBody.parse(note ?? {}).note ?? null),
       200,
     );
   });

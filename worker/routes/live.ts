@@ -13,7 +13,6 @@ import { liveCredential } from '../../core/live-connections';
 import { getOrgHub } from '../../core/org-hub-client';
 import { findMembershipBySlug } from '../../core/orgs';
 import { getPlan, type PlanId } from '../../core/plans';
-import { getTask } from '../../core/tasks';
 import { authenticate, type OrgAccess, requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses } from '../schemas/common';
@@ -144,13 +143,14 @@ const streamRoute = createRoute({
 export const taskStreamRoute = createApiApp().openapi(streamRoute, async (c) => {
   const t = tenant(c);
   t.require('tasks:read');
-  const task = await getTask(t.scope, c.req.valid('param').id);
+  const taskId = c.req.valid('param').id;
+  await t.hub.read.taskExists(taskId);
   const lastEventId = Number(c.req.header('last-event-id'));
   const since =
     c.req.valid('query').since ?? (Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : undefined);
   const { credential, name } = credentialOf(c);
-  const response = await t.hub.fetch(
-    hubRequest(`/sse?task=${encodeURIComponent(task.id)}`, c.get('org'), credential, name, since, false),
+  const response = await getOrgHub(c.env, t.ctx).fetch(
+    hubRequest(`/sse?task=${encodeURIComponent(taskId)}`, c.get('org'), credential, name, since, false),
   );
   if (response.status === 429) throw new ApiError('rate_limited', 'Too many live connections for this plan.');
   return new Response(response.body, {

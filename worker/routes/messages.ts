@@ -1,10 +1,5 @@
 /** Messages and threads: a human's message to an agent becomes a task; the reply lands in the thread. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { asc, desc, eq, lt } from 'drizzle-orm';
-import { messages, threads } from '../../core/db/schema';
-import { ApiError } from '../../core/errors';
-import { type RpcResult, unwrap } from '../../core/rpc-result';
-import type { TaskView } from '../../core/tasks';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonResponse } from '../schemas/common';
@@ -16,19 +11,6 @@ const MessageInput = z.strictObject({
   body: z.string().trim().min(1, 'Write a message.').max(16_000),
   thread_id: z.string().max(64).nullable().optional(),
 });
-
-function messageView(row: typeof messages.$inferSelect) {
-  return {
-    id: row.id,
-    thread_id: row.threadId,
-    sender: { type: row.senderType, id: row.senderId },
-    recipient: { type: row.recipientType, id: row.recipientId },
-    type: row.type,
-    body: row.body,
-    task_id: row.taskId,
-    created_at: new Date(row.createdAt).toISOString(),
-  };
-}
 
 export const messageRoutes = createApiApp()
   .openapi(
@@ -50,16 +32,7 @@ export const messageRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      const { limit, cursor } = c.req.valid('query');
-      const rows = await t.scope
-        .select(messages, cursor ? lt(messages.id, cursor) : undefined)
-        .orderBy(desc(messages.id))
-        .limit(limit + 1);
-      const page = rows.slice(0, limit);
-      return c.json(
-        { data: page.map(messageView), next_cursor: rows.length > limit ? page[page.length - 1]!.id : null },
-        200,
-      );
+      return c.json(await t.hub.read.apiMessages(c.req.valid('query')), 200);
     },
   )
   .openapi(
@@ -79,13 +52,7 @@ export const messageRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
-      const sent = unwrap(
-        (await t.hub.postMessage(t.ctx.orgId, t.actor, c.req.valid('json'))) as RpcResult<{
-          thread_id: string;
-          message_id: string;
-          task: TaskView;
-        }>,
-      );
+      const sent = await t.hub.postMessage(c.req.valid('json'));
       return c.json(sent, 201);
     },
   )
@@ -123,21 +90,6 @@ export const messageRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      const thread = await t.scope.first(threads, eq(threads.id, c.req.valid('param').id));
-      if (!thread) throw new ApiError('not_found', 'No such thread.');
-      const rows = await t.scope
-        .select(messages, eq(messages.threadId, thread.id))
-        .orderBy(asc(messages.id))
-        .limit(500);
-      return c.json(
-        {
-          id: thread.id,
-          subject: thread.subject,
-          kind: thread.kind,
-          created_at: new Date(thread.createdAt).toISOString(),
-          messages: rows.map(messageView),
-        },
-        200,
-      );
+      return c.json(await t.hub.read.apiThread(c.req.valid('param').id), 200);
     },
   );

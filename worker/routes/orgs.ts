@@ -16,6 +16,7 @@ import {
   testOrgAnthropicKey,
 } from '../../core/credentials';
 import { getDb } from '../../core/db/client';
+import { orgHub } from '../../core/org-hub-client';
 import { ApiError } from '../../core/errors';
 import {
   acceptInvitation,
@@ -105,7 +106,7 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .patch('/orgs/:slug', validate('json', UpdateOrgInput), async (c) => {
     const { ctx } = c.get('org');
-    const org = await updateOrganization(getDb(c.env), ctx, c.req.valid('json'), clientIp(c));
+    const org = await updateOrganization(getDb(c.env), c.env, ctx, c.req.valid('json'), clientIp(c));
     return c.json(organizationView(org, ctx.role));
   })
   .delete('/orgs/:slug', async (c) => {
@@ -200,12 +201,17 @@ export const orgRoutes = new Hono<AppEnv>()
   .put('/orgs/:slug/credentials', validate('json', PutCredentialsInput), async (c) => {
     const body = c.req.valid('json');
     const input = { api_key: body.anthropic_api_key, allowed_agents: body.allowed_agents };
-    const status = await setAnthropicKey(getDb(c.env), c.get('config'), c.get('org').ctx, input, clientIp(c));
+    const { ctx } = c.get('org');
+    const hub = orgHub(c.env, ctx);
+    const team = await hub.read.agents({});
+    const status = await setAnthropicKey(getDb(c.env), c.get('config'), ctx, input, clientIp(c), team);
+    await hub.credentialsChanged();
     // Only the last four characters come back; the key itself is sealed in D1.
     return c.json({ ...status, fallback: platformFallback(c.get('config')) });
   })
   .delete('/orgs/:slug/credentials', async (c) => {
     await deleteAnthropicKey(getDb(c.env), c.get('org').ctx, clientIp(c));
+    await orgHub(c.env, c.get('org').ctx).credentialsChanged();
     return c.body(null, 204);
   })
   .post('/orgs/:slug/credentials/test', validate('json', TestCredentialsInput), async (c) => {

@@ -1,7 +1,6 @@
 /** Schedules: `/v1/schedules` (cron + time zone + task template); the OrgHub's alarm runs them. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { unwrap } from '../../core/rpc-result';
-import { getSchedule, listSchedules, ScheduleInput, SchedulePatch, scheduleView } from '../../core/schedules';
+import { ScheduleInput, SchedulePatch } from '../../core/schedules';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
@@ -30,7 +29,7 @@ export const scheduleRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      return c.json({ data: (await listSchedules(t.scope)).map(scheduleView), next_cursor: null }, 200);
+      return c.json(await t.hub.read.apiListSchedules(), 200);
     },
   )
   .openapi(
@@ -47,7 +46,7 @@ export const scheduleRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
-      return c.json(unwrap(await t.hub.createSchedule(t.ctx.orgId, t.actor, c.req.valid('json'))), 201);
+      return c.json(await t.hub.createSchedule(c.req.valid('json')), 201);
     },
   )
   .openapi(
@@ -64,11 +63,7 @@ export const scheduleRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
-      await getSchedule(t.scope, c.req.valid('param').id);
-      return c.json(
-        unwrap(await t.hub.updateSchedule(t.ctx.orgId, t.actor, c.req.valid('param').id, c.req.valid('json'))),
-        200,
-      );
+      return c.json(await t.hub.updateSchedule(c.req.valid('param').id, c.req.valid('json')), 200);
     },
   )
   .openapi(
@@ -84,9 +79,8 @@ export const scheduleRoutes = createApiApp()
     }),
     async (c) => {
       const t = tenant(c);
-      await getSchedule(t.scope, c.req.valid('param').id);
       t.require('tasks:write');
-      unwrap(await t.hub.deleteSchedule(t.ctx.orgId, t.actor, c.req.valid('param').id));
+      await t.hub.deleteSchedule(c.req.valid('param').id);
       return c.body(null, 204);
     },
   );

@@ -1,20 +1,6 @@
 /** Tasks: `/v1/tasks` and its actions. Reads come from D1; every write goes through the OrgHub. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { asc, eq } from 'drizzle-orm';
-import { agentRuns, runSteps } from '../../core/db/schema';
-import { ApiError } from '../../core/errors';
-import { type RpcResult, unwrap } from '../../core/rpc-result';
-import {
-  getTask,
-  getTaskDetail,
-  listTasks,
-  requestHash,
-  runView,
-  TaskInput,
-  TaskListQuery,
-  TaskPatch,
-  type TaskView,
-} from '../../core/tasks';
+import { requestHash, TaskInput, TaskListQuery, TaskPatch } from '../../core/tasks';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
@@ -49,7 +35,7 @@ export const taskRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      return c.json(await listTasks(t.scope, c.req.valid('query')), 200);
+      return c.json(await t.hub.read.apiListTasks(c.req.valid('query')), 200);
     },
   )
   .openapi(
@@ -79,12 +65,7 @@ export const taskRoutes = createApiApp()
       const key = c.req.valid('header')['idempotency-key'];
       const idempotency = key ? { key, hash: await requestHash(input) } : null;
       // The stub's inferred type loses this shape through RPC serialization typing.
-      const { task, replayed } = unwrap(
-        (await t.hub.createTask(t.ctx.orgId, t.actor, input, idempotency)) as RpcResult<{
-          task: TaskView;
-          replayed: boolean;
-        }>,
-      );
+      const { task, replayed } = await t.hub.createTask(input, idempotency);
       if (replayed) c.header('Idempotent-Replayed', 'true');
       c.header('Location', `/v1/tasks/${task.id}`);
       return c.json(task, replayed ? 200 : 201);
@@ -104,7 +85,7 @@ export const taskRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      return c.json(await getTaskDetail(t.scope, c.req.valid('param').id), 200);
+      return c.json(await t.hub.read.apiGetTask(c.req.valid('param').id), 200);
     },
   )
   .openapi(
@@ -121,10 +102,7 @@ export const taskRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
-      return c.json(
-        unwrap(await t.hub.updateTask(t.ctx.orgId, t.actor, c.req.valid('param').id, c.req.valid('json'))),
-        200,
-      );
+      return c.json(await t.hub.updateTask(c.req.valid('param').id, c.req.valid('json')), 200);
     },
   )
   .openapi(
@@ -141,7 +119,7 @@ export const taskRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
-      return c.json(unwrap(await t.hub.cancelTask(t.ctx.orgId, t.actor, c.req.valid('param').id)), 200);
+      return c.json(await t.hub.cancelTask(c.req.valid('param').id), 200);
     },
   )
   .openapi(
@@ -158,7 +136,7 @@ export const taskRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:write');
-      return c.json(unwrap(await t.hub.retryTask(t.ctx.orgId, t.actor, c.req.valid('param').id)), 200);
+      return c.json(await t.hub.retryTask(c.req.valid('param').id), 200);
     },
   )
   .openapi(
@@ -175,9 +153,7 @@ export const taskRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      const task = await getTask(t.scope, c.req.valid('param').id);
-      const runs = await t.scope.select(agentRuns, eq(agentRuns.taskId, task.id)).orderBy(asc(agentRuns.attempt));
-      return c.json({ data: runs.map(runView), next_cursor: null }, 200);
+      return c.json(await t.hub.read.apiTaskRuns(c.req.valid('param').id), 200);
     },
   )
   .openapi(
@@ -202,24 +178,6 @@ export const taskRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      const run = await t.scope.first(agentRuns, eq(agentRuns.id, c.req.valid('param').id));
-      if (!run) throw new ApiError('not_found', 'No such run.');
-      const steps = await t.scope
-        .select(runSteps, eq(runSteps.runId, run.id))
-        .orderBy(asc(runSteps.seq), asc(runSteps.chunk));
-      return c.json(
-        {
-          data: steps.map((s) => ({
-            seq: s.seq,
-            chunk: s.chunk,
-            type: s.type,
-            tool_name: s.toolName,
-            content: s.content,
-            created_at: new Date(s.createdAt).toISOString(),
-          })),
-          next_cursor: null,
-        },
-        200,
-      );
+      return c.json(await t.hub.read.apiRunSteps(c.req.valid('param').id), 200);
     },
   );

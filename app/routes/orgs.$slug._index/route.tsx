@@ -1,15 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData, useNavigate } from '@remix-run/react';
 import { type ReactNode, useEffect, useRef } from 'react';
-import { listRecentActivity } from '../../../core/activity-feed';
-import { listAgents } from '../../../core/agents';
 import { getDb } from '../../../core/db/client';
 import { listMembers } from '../../../core/members';
 import { can } from '../../../core/permissions';
-import { type RpcResult, unwrap } from '../../../core/rpc-result';
-import { currentTaskOf } from '../../../core/task-reads';
-import type { TaskView } from '../../../core/tasks';
-import { listTeam } from '../../../core/team';
 import { ActivityFeed } from '../../components/ActivityFeed';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
@@ -28,7 +22,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { describeActivity, type FeedItem, isFeedWorthy } from '../../lib/activity';
 import { failureFromError, formFailure, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
-import { hubFor, scopeFor } from '../../lib/org.server';
+import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { parseNewTask } from '../../lib/task-form.server';
 import { useLive } from '../../lib/live';
@@ -45,15 +39,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   const db = getDb(env);
-  const scope = scopeFor(env, member);
-  const team = await listTeam(db, member.ctx);
+  const hub = hubFor(env, member);
+  const team = await hub.read.team();
   const [current, activity, everyone, members] = await Promise.all([
-    currentTaskOf(
-      scope,
-      team.map((agent) => agent.id),
-    ),
-    listRecentActivity(scope, { limit: 80 }),
-    listAgents(scope, { includeArchived: true }),
+    hub.read.currentTasks(team.map((agent) => agent.id)).then((rows) => new Map(Object.entries(rows))),
+    hub.read.recentActivity({ limit: 80 }),
+    hub.read.agents({ includeArchived: true }),
     listMembers(db, member.ctx),
   ]);
   const names = {
@@ -99,13 +90,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, 'intent');
   try {
-    const { hub, orgId, actor } = hubFor(env, member, 'tasks:write');
+    const hub = hubFor(env, member, 'tasks:write');
     if (intent !== 'give-task') return formFailure(intent, 'Unknown action.');
     const parsed = parseNewTask(form, intent);
     if (!parsed.ok) return parsed.failure;
-    const { task } = unwrap(
-      (await hub.createTask(orgId, actor, parsed.data, null)) as RpcResult<{ task: TaskView; replayed: boolean }>,
-    );
+    const { task } = await hub.createTask(parsed.data, null);
     return { ok: true as const, intent, task: { id: task.id, title: task.title, agent: task.agent.name } };
   } catch (error) {
     return failureFromError(error, intent);

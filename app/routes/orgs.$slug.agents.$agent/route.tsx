@@ -1,12 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useRef } from 'react';
-import { ALL_TOOLS, listAgents, requireAgent } from '../../../core/agents';
+import { ALL_TOOLS } from '../../../core/agents';
 import { ApiError } from '../../../core/errors';
 import { can, requirePermission } from '../../../core/permissions';
-import { unwrap } from '../../../core/rpc-result';
-import { agentUsage, currentTaskOf, simulatedTaskIds } from '../../../core/task-reads';
-import { listTasks } from '../../../core/tasks';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
 import { ConfirmAction } from '../../components/ConfirmAction';
@@ -27,7 +24,7 @@ import { parseAgentConfig } from '../../lib/agent-form.server';
 import { formatDateTime, formatDuration, formatNumber, isoDateTime, relativeTime } from '../../lib/format';
 import { failureFromError, formFailure, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
-import { hubFor, orNotFound, scopeFor } from '../../lib/org.server';
+import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
@@ -56,18 +53,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   requirePermission(member.role, 'agents:read');
-  const scope = scopeFor(env, member);
-  const agent = await orNotFound(requireAgent(scope, params.agent ?? ''));
+  const hub = hubFor(env, member);
+  const agent = await orNotFound(hub.read.agent(params.agent ?? ''));
   const [current, history, usage, roster] = await Promise.all([
-    currentTaskOf(scope, [agent.id]),
-    listTasks(scope, { agent: agent.id, limit: 15 }),
-    agentUsage(scope, agent.id),
-    listAgents(scope),
+    hub.read.currentTasks([agent.id]).then((rows) => new Map(Object.entries(rows))),
+    hub.read.tasks({ agent: agent.id, limit: 15 }),
+    hub.read.agentUsage(agent.id),
+    hub.read.agents({}),
   ]);
-  const simulated = await simulatedTaskIds(
-    scope,
-    history.data.map((task) => task.id),
-  );
+  const simulated = await hub.read.simulatedTaskIds(history.data.map((task) => task.id)).then((ids) => new Set(ids));
   const manager = agent.managerId ? roster.find((a) => a.id === agent.managerId) : undefined;
   return {
     slug: member.organization.slug,
@@ -115,18 +109,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = text(form, 'intent');
   const ref = params.agent ?? '';
   try {
-    const { hub, orgId, actor } = hubFor(env, member, 'agents:write');
+    const hub = hubFor(env, member, 'agents:write');
     if (intent === 'update') {
       const parsed = parseAgentConfig(form, intent);
       if (!parsed.ok) return { ...parsed.failure, upgrade: false };
-      const agent = unwrap(await hub.updateAgent(orgId, actor, ref, parsed.data));
+      const agent = await hub.updateAgent(ref, parsed.data);
       // The slug never changes here, but stay on the canonical address.
       return { ok: true as const, intent, message: `Saved ${agent.name}’s configuration.`, upgrade: false };
     }
     if (intent === 'pause' || intent === 'resume') {
-      const agent = unwrap(
-        await hub.updateAgent(orgId, actor, ref, { status: intent === 'pause' ? 'paused' : 'idle' }),
-      );
+      const agent = await hub.updateAgent(ref, { status: intent === 'pause' ? 'paused' : 'idle' });
       return {
         ok: true as const,
         intent,
@@ -138,8 +130,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       };
     }
     if (intent === 'delete') {
-      const agent = await requireAgent(scopeFor(env, member), ref);
-      const { archived } = unwrap(await hub.deleteAgent(orgId, actor, ref));
+      const agent = await hub.read.agent(ref);
+      const { archived } = await hub.deleteAgent(ref);
       throw redirect(
         `/orgs/${member.organization.slug}/agents?${new URLSearchParams({ removed: agent.name, archived: archived ? '1' : '0' })}`,
       );

@@ -1,13 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Link, useFetcher, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { agentView } from '../../../core/agents';
-import { getDb } from '../../../core/db/client';
 import { ApiError } from '../../../core/errors';
 import { can } from '../../../core/permissions';
-import { type RpcResult, unwrap } from '../../../core/rpc-result';
-import { currentTaskOf } from '../../../core/task-reads';
-import { listTeam, type TeamMember } from '../../../core/team';
+import type { TeamMember } from '../../../core/team';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
@@ -26,7 +22,7 @@ import { ProgressBar, StatusBadge } from '../../components/StatusBadge';
 import { parseNewAgent } from '../../lib/agent-form.server';
 import { failureFromError, formFailure, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
-import { hubFor, scopeFor } from '../../lib/org.server';
+import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveRevalidation } from '../../lib/use-live-data';
 
@@ -36,11 +32,9 @@ export const meta: MetaFunction = () =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const team = await listTeam(getDb(env), member.ctx);
-  const current = await currentTaskOf(
-    scopeFor(env, member),
-    team.map((agent) => agent.id),
-  );
+  const hub = hubFor(env, member, 'agents:read');
+  const team = await hub.read.team();
+  const current = new Map(Object.entries(await hub.read.currentTasks(team.map((agent) => agent.id))));
   return {
     slug: member.organization.slug,
     team: team.map((agent) => ({ ...agent, currentTask: current.get(agent.id) ?? null })),
@@ -54,13 +48,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, 'intent');
   try {
-    const { hub, orgId, actor } = hubFor(env, member, 'agents:write');
+    const hub = hubFor(env, member, 'agents:write');
     if (intent === 'create') {
       const parsed = parseNewAgent(form, intent);
       if (!parsed.ok) return { ...parsed.failure, upgrade: false };
-      const agent = unwrap(
-        (await hub.createAgent(orgId, actor, parsed.data)) as RpcResult<ReturnType<typeof agentView>>,
-      );
+      const agent = await hub.createAgent(parsed.data);
       throw redirect(`/orgs/${member.organization.slug}/agents/${agent.slug}?created=1`);
     }
     return { ...formFailure(intent, 'Unknown action.'), upgrade: false };

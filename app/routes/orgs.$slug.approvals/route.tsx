@@ -4,17 +4,14 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { agents, messages, tasks } from '../../../core/db/schema';
 import { can } from '../../../core/permissions';
-import { type RpcResult, unwrap } from '../../../core/rpc-result';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
 import { FormAlert } from '../../components/Form';
 import { PageHeader } from '../../components/PageHeader';
 import { failureFromError, formFailure, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
-import { hubFor, scopeFor } from '../../lib/org.server';
+import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
@@ -24,40 +21,11 @@ export const meta: MetaFunction = () =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const scope = scopeFor(env, member);
-  const rows = await scope
-    .select(messages, and(eq(messages.type, 'external_draft')))
-    .orderBy(desc(messages.id))
-    .limit(50);
-  const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => !!id))];
-  const agentIds = [...new Set(rows.map((r) => r.senderId).filter((id): id is string => !!id))];
-  const [taskRows, agentRows] = await Promise.all([
-    taskIds.length
-      ? scope.selectFields(
-          { id: tasks.id, title: tasks.title, status: tasks.status },
-          tasks,
-          inArray(tasks.id, taskIds),
-        )
-      : [],
-    agentIds.length
-      ? scope.selectFields(
-          { id: agents.id, slug: agents.slug, name: agents.name, color: agents.avatarColor },
-          agents,
-          inArray(agents.id, agentIds),
-        )
-      : [],
-  ]);
+  const hub = hubFor(env, member);
   return {
     org: { slug: member.organization.slug },
     canDecide: can(member.role, 'approvals:decide'),
-    approvals: rows.map((row) => ({
-      id: row.id,
-      status: row.approvalStatus ?? 'pending',
-      draft: row.body,
-      createdAt: row.createdAt,
-      task: taskRows.find((t) => t.id === row.taskId) ?? null,
-      agent: agentRows.find((a) => a.id === row.senderId) ?? null,
-    })),
+    approvals: await hub.read.approvals(50),
   };
 }
 
@@ -68,17 +36,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = text(form, 'intent');
   if (intent !== 'approve' && intent !== 'reject') return formFailure(intent, 'Unknown action.');
   try {
-    const { hub, orgId, actor } = hubFor(env, member, 'approvals:decide');
+    const hub = hubFor(env, member, 'approvals:decide');
     const note = text(form, 'note').trim().slice(0, 1_000) || null;
-    unwrap(
-      (await hub.decideApproval(
-        orgId,
-        actor,
-        text(form, 'approvalId'),
-        intent === 'approve' ? 'approved' : 'rejected',
-        note,
-      )) as RpcResult<unknown>,
-    );
+    await hub.decideApproval(text(form, 'approvalId'), intent === 'approve' ? 'approved' : 'rejected', note);
     return {
       ok: true as const,
       intent,

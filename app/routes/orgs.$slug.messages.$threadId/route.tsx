@@ -1,13 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { listAgents } from '../../../core/agents';
 import { getDb } from '../../../core/db/client';
 import { listMembers } from '../../../core/members';
 import { can, requirePermission } from '../../../core/permissions';
-import { unwrap } from '../../../core/rpc-result';
-import { taskSummaries } from '../../../core/task-reads';
-import { getThread } from '../../../core/threads';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { FormAlert, SubmitButton, focusFirstProblem, inputClasses, useIsSubmitting } from '../../components/Form';
 import { Icon } from '../../components/Icon';
@@ -16,7 +12,7 @@ import { formatDateTime, isoDateTime, relativeTime } from '../../lib/format';
 import { failureFromError, parseForm, text } from '../../lib/forms.server';
 import { MessageForm } from '../../lib/message-form.server';
 import { pageMeta } from '../../lib/meta';
-import { hubFor, orNotFound, scopeFor } from '../../lib/org.server';
+import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveEvents } from '../../lib/live';
 import { useLiveActionData } from '../../lib/use-live-data';
@@ -34,13 +30,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   requirePermission(member.role, 'tasks:read');
-  const scope = scopeFor(env, member);
-  const thread = await orNotFound(getThread(scope, params.threadId ?? ''));
+  const hub = hubFor(env, member);
+  const thread = await orNotFound(hub.read.thread(params.threadId ?? ''));
   const taskIds = [...new Set(thread.messages.map((m) => m.taskId).filter((id): id is string => id !== null))];
   const [agents, members, tasks] = await Promise.all([
-    listAgents(scope, { includeArchived: true }),
+    hub.read.agents({ includeArchived: true }),
     listMembers(getDb(env), member.ctx),
-    taskSummaries(scope, taskIds),
+    hub.read.taskSummaries(taskIds),
   ]);
   const agentById = new Map(agents.map((agent) => [agent.id, agent]));
   const userName = new Map(members.map((m) => [m.user_id, m.name]));
@@ -98,10 +94,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = 'reply';
   const values = { agent: text(form, 'agent'), body: text(form, 'body') };
   try {
-    const { hub, orgId, actor } = hubFor(env, member, 'tasks:write');
+    const hub = hubFor(env, member, 'tasks:write');
     const parsed = parseForm(MessageForm, values, intent);
     if (!parsed.ok) return { ...parsed.failure, values };
-    unwrap(await hub.postMessage(orgId, actor, { ...parsed.data, thread_id: params.threadId ?? null }));
+    await hub.postMessage({ ...parsed.data, thread_id: params.threadId ?? null });
     return { ok: true as const, intent, values: null };
   } catch (error) {
     return { ...failureFromError(error, intent), values };

@@ -1,9 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@remix-run/cloudflare';
 import { Form, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
-import { listAgents } from '../../../core/agents';
 import { can } from '../../../core/permissions';
-import { type RpcResult, unwrap } from '../../../core/rpc-result';
 import {
   FormAlert,
   SelectField,
@@ -16,14 +14,14 @@ import { Icon } from '../../components/Icon';
 import { EmptyState, Panel } from '../../components/PageHeader';
 import { failureFromError, parseForm, text } from '../../lib/forms.server';
 import { MessageForm } from '../../lib/message-form.server';
-import { hubFor, scopeFor } from '../../lib/org.server';
+import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveActionData } from '../../lib/use-live-data';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const agents = await listAgents(scopeFor(env, member));
+  const agents = await hubFor(env, member).read.agents({});
   return {
     canWrite: can(member.role, 'tasks:write'),
     agents: agents.map((agent) => ({
@@ -42,10 +40,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = 'send';
   const values = { agent: text(form, 'agent'), body: text(form, 'body') };
   try {
-    const { hub, orgId, actor } = hubFor(env, member, 'tasks:write');
+    const hub = hubFor(env, member, 'tasks:write');
     const parsed = parseForm(MessageForm, values, intent);
     if (!parsed.ok) return { ...parsed.failure, values };
-    const sent = unwrap((await hub.postMessage(orgId, actor, parsed.data)) as RpcResult<{ thread_id: string }>);
+    const sent = await hub.postMessage(parsed.data);
     throw redirect(`/orgs/${member.organization.slug}/messages/${sent.thread_id}`);
   } catch (error) {
     if (error instanceof Response) throw error;

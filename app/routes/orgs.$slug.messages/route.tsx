@@ -1,14 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Link, NavLink, Outlet, useLoaderData, useParams } from '@remix-run/react';
-import { listAgents } from '../../../core/agents';
 import { requirePermission } from '../../../core/permissions';
-import { listThreads } from '../../../core/threads';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, isoDateTime, relativeTime } from '../../lib/format';
 import { pageMeta } from '../../lib/meta';
-import { scopeFor } from '../../lib/org.server';
+import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveRevalidation } from '../../lib/use-live-data';
 
@@ -19,10 +17,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   requirePermission(member.role, 'tasks:read');
-  const scope = scopeFor(env, member);
+  const hub = hubFor(env, member);
   const [threads, agents] = await Promise.all([
-    listThreads(scope, { limit: 50 }),
-    listAgents(scope, { includeArchived: true }),
+    hub.read.threads({ limit: 50 }),
+    hub.read.agents({ includeArchived: true }),
   ]);
   const agentById = new Map(agents.map((agent) => [agent.id, agent]));
   return {

@@ -1,12 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, useFetcher, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
-import { listAgents } from '../../../core/agents';
-import { TASK_PRIORITIES } from '../../../core/db/schema';
+import { TASK_PRIORITIES } from '../../../core/vocabulary';
 import { fieldIssues } from '../../../core/errors';
 import { can, requirePermission } from '../../../core/permissions';
-import { unwrap } from '../../../core/rpc-result';
-import { listSchedules, ScheduleInput } from '../../../core/schedules';
+import { ScheduleInput } from '../../../core/schedules';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import {
   FormAlert,
@@ -23,7 +21,7 @@ import { PriorityBadge } from '../../components/StatusBadge';
 import { formatDateTime, isoDateTime, relativeTime } from '../../lib/format';
 import { failureFromError, formFailure, optionalText, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
-import { hubFor, scopeFor } from '../../lib/org.server';
+import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
@@ -55,8 +53,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   requirePermission(member.role, 'tasks:read');
-  const scope = scopeFor(env, member);
-  const [rows, agents] = await Promise.all([listSchedules(scope), listAgents(scope, { includeArchived: true })]);
+  const hub = hubFor(env, member);
+  const [rows, agents] = await Promise.all([hub.read.schedules(), hub.read.agents({ includeArchived: true })]);
   const agentById = new Map(agents.map((agent) => [agent.id, agent]));
   return {
     now: Date.now(),
@@ -94,7 +92,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, 'intent');
   try {
-    const { hub, orgId, actor } = hubFor(env, member, 'tasks:write');
+    const hub = hubFor(env, member, 'tasks:write');
     if (intent === 'create') {
       const values = {
         name: text(form, 'name'),
@@ -115,16 +113,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           fieldErrors[issue.field.replace(/^task\./, '')] ??= issue.message;
         return { ...formFailure(intent, 'Please correct the highlighted fields.', fieldErrors), values };
       }
-      const schedule = unwrap(await hub.createSchedule(orgId, actor, parsed.data));
+      const schedule = await hub.createSchedule(parsed.data);
       return { ok: true as const, intent, message: `“${schedule.name}” is scheduled. Its next run is listed below.` };
     }
     if (intent === 'toggle') {
       const enabled = text(form, 'enabled') === 'true';
-      unwrap(await hub.updateSchedule(orgId, actor, text(form, 'scheduleId'), { enabled }));
+      await hub.updateSchedule(text(form, 'scheduleId'), { enabled });
       return { ok: true as const, intent, message: null };
     }
     if (intent === 'delete') {
-      unwrap(await hub.deleteSchedule(orgId, actor, text(form, 'scheduleId')));
+      await hub.deleteSchedule(text(form, 'scheduleId'));
       return { ok: true as const, intent, message: 'Schedule deleted. Tasks it already created are kept.' };
     }
     return formFailure(intent, 'Unknown action.');

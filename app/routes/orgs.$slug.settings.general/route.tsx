@@ -42,7 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (intent === 'rename') {
       const parsed = parseForm(UpdateOrgInput, { name: text(form, 'name'), slug: text(form, 'slug') }, intent);
       if (!parsed.ok) return parsed.failure;
-      const updated = await updateOrganization(db, member.ctx, parsed.data, ip);
+      const updated = await updateOrganization(db, env, member.ctx, parsed.data, ip);
       if (updated.slug !== member.organization.slug) return redirect(`/orgs/${updated.slug}/settings/general`);
       return { ok: true as const, intent, message: 'Saved.' };
     }

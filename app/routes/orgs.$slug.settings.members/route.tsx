@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
-import { ROLES } from '../../../core/db/schema';
+import { ROLES } from '../../../core/vocabulary';
 import {
   changeMemberRole,
   createInvitation,

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
-import { listAgents } from '../../../core/agents';
 import { loadConfig } from '../../../core/config';
 import {
   AnthropicKeyInput,
@@ -14,7 +13,6 @@ import {
   testOrgAnthropicKey,
 } from '../../../core/credentials';
 import { getDb } from '../../../core/db/client';
-import { orgScope } from '../../../core/db/scoped';
 import { ApiError } from '../../../core/errors';
 import { requirePermission } from '../../../core/permissions';
 import { Badge } from '../../components/Badge';
@@ -27,6 +25,7 @@ import { failureFromError, formFailure, optionalText, parseForm, text } from '..
 import { pageMeta } from '../../lib/meta';
 import { enforceRateLimit } from '../../lib/rate-limit.server';
 import { clientIp } from '../../lib/request.server';
+import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 
 export const meta: MetaFunction = () =>
@@ -39,7 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const fallback = platformFallback(loadConfig(env));
   try {
     const status = await getCredentialStatus(db, member.ctx);
-    const agents = (await listAgents(orgScope(db, member.ctx))).map((agent) => ({
+    const agents = (await hubFor(env, member).read.agents({})).map((agent) => ({
       id: agent.id,
       slug: agent.slug,
       name: agent.name,
@@ -72,7 +71,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         intent,
       );
       if (!parsed.ok) return parsed.failure;
-      const status = await setAnthropicKey(db, config, member.ctx, parsed.data, ip);
+      const hub = hubFor(env, member, 'credentials:manage');
+      const status = await setAnthropicKey(db, config, member.ctx, parsed.data, ip, await hub.read.agents({}));
+      await hub.credentialsChanged();
       return {
         ok: true as const,
         intent,
@@ -87,6 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     if (intent === 'remove') {
       await deleteAnthropicKey(db, member.ctx, ip);
+      await hubFor(env, member, 'credentials:manage').credentialsChanged();
       const fallback = platformFallback(config) === 'platform' ? 'the platform key' : 'the simulated model';
       return { ok: true as const, intent, message: `Removed your key. Agents now run on ${fallback}.` };
     }

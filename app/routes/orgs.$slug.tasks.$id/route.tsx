@@ -1,15 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
-import { type ActivityEntry, listTaskActivity } from '../../../core/activity-feed';
-import { listAgents } from '../../../core/agents';
+import type { ActivityEntry } from '../../../core/activity-feed';
 import { getDb } from '../../../core/db/client';
-import { TASK_PRIORITIES, type TaskStatus } from '../../../core/db/schema';
+import { TASK_PRIORITIES, type TaskStatus } from '../../../core/vocabulary';
 import { listMembers } from '../../../core/members';
 import { can, requirePermission } from '../../../core/permissions';
-import { unwrap } from '../../../core/rpc-result';
-import { listOpenTasks, listRunTraces, type TaskSummary, taskSummaries } from '../../../core/task-reads';
-import { getTaskDetail } from '../../../core/tasks';
+import type { TaskSummary } from '../../../core/task-reads';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
 import {
@@ -34,7 +31,7 @@ import {
 import { formatDateTime, formatDuration, formatNumber, isoDateTime, relativeTime, toMs } from '../../lib/format';
 import { failureFromError, formFailure, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
-import { hubFor, orNotFound, scopeFor } from '../../lib/org.server';
+import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { parseTaskPatch } from '../../lib/task-form.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
@@ -120,19 +117,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   requirePermission(member.role, 'tasks:read');
-  const scope = scopeFor(env, member);
-  const task = await orNotFound(getTaskDetail(scope, params.id ?? ''));
+  const hub = hubFor(env, member);
+  const task = await orNotFound(hub.read.taskDetail(params.id ?? ''));
   const [dependents, parents, activity, traces, agentRows, members, openTasks] = await Promise.all([
-    taskSummaries(scope, task.dependents),
-    task.parent_id ? taskSummaries(scope, [task.parent_id]) : Promise.resolve([] as TaskSummary[]),
-    listTaskActivity(scope, task.id),
-    listRunTraces(
-      scope,
-      task.runs.map((run) => run.id),
-    ),
-    listAgents(scope, { includeArchived: true }),
+    hub.read.taskSummaries(task.dependents),
+    task.parent_id ? hub.read.taskSummaries([task.parent_id]) : Promise.resolve([] as TaskSummary[]),
+    hub.read.taskActivity(task.id),
+    hub.read.runTraces(task.runs.map((run) => run.id)),
+    hub.read.agents({ includeArchived: true }),
     listMembers(getDb(env), member.ctx),
-    listOpenTasks(scope, 100),
+    hub.read.openTasks(100),
   ]);
   const agentById = new Map(agentRows.map((agent) => [agent.id, agent]));
   const userName = new Map(members.map((m) => [m.user_id, m.name]));
@@ -280,13 +274,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = text(form, 'intent');
   const id = params.id ?? '';
   try {
-    const { hub, orgId, actor } = hubFor(env, member, 'tasks:write');
+    const hub = hubFor(env, member, 'tasks:write');
     if (intent === 'cancel') {
-      unwrap(await hub.cancelTask(orgId, actor, id));
+      await hub.cancelTask(id);
       return { ok: true as const, intent, message: 'Cancelled. Dependent tasks are blocked until you retry it.' };
     }
     if (intent === 'retry') {
-      unwrap(await hub.retryTask(orgId, actor, id));
+      await hub.retryTask(id);
       return { ok: true as const, intent, message: 'Queued again: a new attempt starts when an agent is free.' };
     }
     if (intent === 'edit' || intent === 'priority') {
@@ -296,7 +290,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         intent === 'edit' ? ['title', 'description', 'priority', 'depends_on'] : ['priority'],
       );
       if (!parsed.ok) return parsed.failure;
-      unwrap(await hub.updateTask(orgId, actor, id, parsed.data));
+      await hub.updateTask(id, parsed.data);
       return { ok: true as const, intent, message: intent === 'edit' ? 'Saved.' : 'Priority changed.' };
     }
     return formFailure(intent, 'Unknown action.');

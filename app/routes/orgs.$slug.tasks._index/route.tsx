@@ -2,12 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useLoaderData, useNavigate, useSearchParams } from '@remix-run/react';
 import { useCallback, useState } from 'react';
 import { z } from 'zod';
-import { listAgents } from '../../../core/agents';
-import { TASK_PRIORITIES, TASK_STATUSES } from '../../../core/db/schema';
+import { TASK_PRIORITIES, TASK_STATUSES } from '../../../core/vocabulary';
 import { can, requirePermission } from '../../../core/permissions';
-import { type RpcResult, unwrap } from '../../../core/rpc-result';
-import { listOpenTasks, simulatedTaskIds } from '../../../core/task-reads';
-import { listTasks, type TaskView } from '../../../core/tasks';
+import type { TaskView } from '../../../core/tasks';
 import { Button } from '../../components/Button';
 import { FormAlert, inputClasses } from '../../components/Form';
 import { Icon } from '../../components/Icon';
@@ -17,7 +14,7 @@ import { taskStatusLabel } from '../../components/StatusBadge';
 import { type BoardTask, TaskKanban, TaskTable } from '../../components/TaskBoard';
 import { failureFromError, formFailure, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
-import { hubFor, scopeFor } from '../../lib/org.server';
+import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { parseNewTask } from '../../lib/task-form.server';
 import { useLiveRevalidation } from '../../lib/use-live-data';
@@ -42,7 +39,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   requirePermission(member.role, 'tasks:read');
-  const scope = scopeFor(env, member);
+  const hub = hubFor(env, member);
   const url = new URL(request.url);
   const filters = BoardParams.parse(Object.fromEntries([...url.searchParams].filter(([, value]) => value !== '')));
   const query = { status: filters.status, agent: filters.agent, priority: filters.priority, q: filters.q || undefined };
@@ -52,7 +49,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   let cursor: string | undefined;
   let nextCursor: string | null = null;
   for (let page = 0; page < filters.pages; page++) {
-    const result = await listTasks(scope, { ...query, limit: PAGE_SIZE, cursor });
+    const result = await hub.read.tasks({ ...query, limit: PAGE_SIZE, cursor });
     views.push(...result.data);
     nextCursor = result.next_cursor;
     if (!nextCursor) break;
@@ -60,12 +57,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 
   const [agentRows, simulated, openTasks] = await Promise.all([
-    listAgents(scope),
-    simulatedTaskIds(
-      scope,
-      views.map((task) => task.id),
-    ),
-    listOpenTasks(scope, 100),
+    hub.read.agents({}),
+    hub.read.simulatedTaskIds(views.map((task) => task.id)).then((ids) => new Set(ids)),
+    hub.read.openTasks(100),
   ]);
   const colorOf = new Map(agentRows.map((agent) => [agent.id, agent.avatarColor]));
   const tasks: BoardTask[] = views.map((task) => ({
@@ -110,23 +104,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, 'intent');
   try {
-    const { hub, orgId, actor } = hubFor(env, member, 'tasks:write');
+    const hub = hubFor(env, member, 'tasks:write');
     if (intent === 'create') {
       const parsed = parseNewTask(form, intent);
       if (!parsed.ok) return parsed.failure;
-      const { task } = unwrap(
-        (await hub.createTask(orgId, actor, parsed.data, null)) as RpcResult<{ task: TaskView; replayed: boolean }>,
-      );
+      const { task } = await hub.createTask(parsed.data, null);
       return { ok: true as const, intent, task: { id: task.id, title: task.title } };
     }
     if (intent === 'priority') {
       const priority = z.enum(TASK_PRIORITIES).safeParse(text(form, 'priority'));
       if (!priority.success) return formFailure(intent, 'Choose a priority.');
-      unwrap(await hub.updateTask(orgId, actor, text(form, 'taskId'), { priority: priority.data }));
+      await hub.updateTask(text(form, 'taskId'), { priority: priority.data });
       return { ok: true as const, intent };
     }
     if (intent === 'cancel') {
-      unwrap(await hub.cancelTask(orgId, actor, text(form, 'taskId')));
+      await hub.cancelTask(text(form, 'taskId'));
       return { ok: true as const, intent };
     }
     return formFailure(intent, 'Unknown action.');

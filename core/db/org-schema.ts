@@ -1,0 +1,321 @@
+/**
+ * An org's own data, in its OrgHub's SQLite storage (one database per org, so no table has an
+ * organization_id: the object is the tenant boundary). drizzle's durable-sqlite driver reads
+ * and writes it; `npm run db:generate` writes the migrations the object applies on start
+ * (durable-objects/migrations/). Times are integer milliseconds since the epoch; money is
+ * integer micro-dollars.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+import { AGENT_STATUSES, TASK_PRIORITIES, TASK_STATUSES, type TaskPriority } from '../vocabulary';
+
+const createdAt = () => integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch() * 1000)`);
+const updatedAt = () => integer('updated_at', { mode: 'number' }).notNull().default(sql`(unixepoch() * 1000)`);
+
+export const agents = sqliteTable(
+  'agents',
+  {
+    id: text('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    department: text('department').notNull(),
+    level: text('level').notNull(),
+    personality: text('personality').notNull(),
+    /** Null: the org's default model. */
+    model: text('model'),
+    status: text('status', { enum: AGENT_STATUSES }).notNull().default('idle'),
+    managerId: text('manager_id').references((): AnySQLiteColumn => agents.id, { onDelete: 'set null' }),
+    toolPermissions: text('tool_permissions', { mode: 'json' }).$type<string[]>().notNull(),
+    avatarColor: text('avatar_color').notNull(),
+    deskX: integer('desk_x').notNull().default(0),
+    deskY: integer('desk_y').notNull().default(0),
+    archivedAt: integer('archived_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('agents_slug_unique').on(t.slug), index('agents_status_idx').on(t.status)],
+);
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    creatorType: text('creator_type', { enum: ['user', 'api_key', 'agent', 'schedule'] }).notNull(),
+    creatorId: text('creator_id'),
+    parentId: text('parent_id').references((): AnySQLiteColumn => tasks.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    priority: text('priority', { enum: TASK_PRIORITIES }).notNull().default('normal'),
+    status: text('status', { enum: TASK_STATUSES }).notNull().default('pending'),
+    /** 0–100. */
+    progress: integer('progress').notNull().default(0),
+    result: text('result'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    idempotencyKey: text('idempotency_key'),
+    /** SHA-256 of the creating request body: same key with another body is a conflict. */
+    requestHash: text('request_hash'),
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    scheduledFor: integer('scheduled_for'),
+    queuedAt: integer('queued_at'),
+    startedAt: integer('started_at'),
+    completedAt: integer('completed_at'),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costMicroUsd: integer('cost_micro_usd').notNull().default(0),
+    agentMs: integer('agent_ms').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('tasks_idempotency_unique').on(t.idempotencyKey),
+    index('tasks_status_idx').on(t.status, t.priority, t.createdAt),
+    index('tasks_agent_idx').on(t.agentId, t.status),
+    index('tasks_parent_idx').on(t.parentId),
+  ],
+);
+
+export const taskDependencies = sqliteTable(
+  'task_dependencies',
+  {
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    dependsOnId: text('depends_on_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.dependsOnId] }), index('task_dependencies_depends_idx').on(t.dependsOnId)],
+);
+
+export const threads = sqliteTable(
+  'threads',
+  {
+    id: text('id').primaryKey(),
+    subject: text('subject').notNull(),
+    kind: text('kind', { enum: ['human_agent', 'agent_agent', 'broadcast'] }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('threads_updated_idx').on(t.updatedAt)],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    threadId: text('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    senderType: text('sender_type', { enum: ['user', 'api_key', 'agent', 'system'] }).notNull(),
+    senderId: text('sender_id'),
+    recipientType: text('recipient_type', { enum: ['user', 'agent', 'humans', 'all', 'external'] }).notNull(),
+    recipientId: text('recipient_id'),
+    type: text('type', { enum: ['direct', 'broadcast', 'system', 'external_draft'] }).notNull(),
+    body: text('body').notNull(),
+    taskId: text('task_id').references(() => tasks.id, { onDelete: 'set null' }),
+    /** External drafts only: pending until a human approves or rejects. */
+    approvalStatus: text('approval_status', { enum: ['pending', 'approved', 'rejected'] }),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    readAt: integer('read_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('messages_thread_idx').on(t.threadId, t.createdAt),
+    index('messages_recipient_idx').on(t.recipientType, t.recipientId, t.readAt),
+    index('messages_approval_idx').on(t.approvalStatus),
+  ],
+);
+
+export const activityLog = sqliteTable(
+  'activity_log',
+  {
+    id: text('id').primaryKey(),
+    /** The org's event sequence number, assigned by its OrgHub. */
+    seq: integer('seq'),
+    type: text('type').notNull(),
+    actorType: text('actor_type', { enum: ['user', 'api_key', 'agent', 'schedule', 'system'] }).notNull(),
+    actorId: text('actor_id'),
+    subjectType: text('subject_type'),
+    subjectId: text('subject_id'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('activity_log_created_idx').on(t.createdAt),
+    index('activity_log_subject_idx').on(t.subjectType, t.subjectId),
+  ],
+);
+
+export const agentRuns = sqliteTable(
+  'agent_runs',
+  {
+    id: text('id').primaryKey(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    attempt: integer('attempt').notNull(),
+    provider: text('provider', { enum: ['simulated', 'anthropic'] }).notNull(),
+    model: text('model').notNull(),
+    outcome: text('outcome', {
+      enum: ['running', 'completed', 'failed', 'blocked', 'awaiting_approval', 'cancelled', 'timed_out'],
+    })
+      .notNull()
+      .default('running'),
+    turns: integer('turns').notNull().default(0),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costMicroUsd: integer('cost_micro_usd').notNull().default(0),
+    agentMs: integer('agent_ms').notNull().default(0),
+    error: text('error'),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [
+    uniqueIndex('agent_runs_task_attempt_unique').on(t.taskId, t.attempt),
+    index('agent_runs_task_idx').on(t.taskId),
+    index('agent_runs_agent_idx').on(t.agentId, t.startedAt),
+  ],
+);
+
+export const runSteps = sqliteTable(
+  'run_steps',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => agentRuns.id, { onDelete: 'cascade' }),
+    /** Order of the step within its run. */
+    seq: integer('seq').notNull(),
+    /** Large steps are split; chunks share `seq` and are ordered by `chunk`. */
+    chunk: integer('chunk').notNull().default(0),
+    type: text('type', { enum: ['thinking', 'text', 'tool_use', 'tool_result'] }).notNull(),
+    toolName: text('tool_name'),
+    content: text('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('run_steps_run_seq_chunk_unique').on(t.runId, t.seq, t.chunk),
+    index('run_steps_run_idx').on(t.runId),
+  ],
+);
+
+/** `remember` / `recall`: an agent's own notes. */
+export const agentNotes = sqliteTable(
+  'agent_notes',
+  {
+    id: text('id').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    content: text('content').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('agent_notes_agent_key_unique').on(t.agentId, t.key)],
+);
+
+export interface TaskTemplate {
+  agentId: string;
+  title: string;
+  description: string;
+  priority: TaskPriority;
+}
+
+export const schedules = sqliteTable(
+  'schedules',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    cron: text('cron').notNull(),
+    timezone: text('timezone').notNull().default('UTC'),
+    taskTemplate: text('task_template', { mode: 'json' }).$type<TaskTemplate>().notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    nextRunAt: integer('next_run_at'),
+    lastRunAt: integer('last_run_at'),
+    failureCount: integer('failure_count').notNull().default(0),
+    lastError: text('last_error'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('schedules_next_idx').on(t.enabled, t.nextRunAt)],
+);
+
+/** Usage counters per calendar-month period, exact; copied to the D1 ledger by the hub. */
+export const usagePeriods = sqliteTable('usage_periods', {
+  periodStart: integer('period_start').primaryKey(),
+  periodEnd: integer('period_end').notNull(),
+  agentMs: integer('agent_ms').notNull().default(0),
+  runs: integer('runs').notNull().default(0),
+  inputTokens: integer('input_tokens').notNull().default(0),
+  outputTokens: integer('output_tokens').notNull().default(0),
+  costMicroUsd: integer('cost_micro_usd').notNull().default(0),
+  updatedAt: updatedAt(),
+});
+
+// ─── The hub's own bookkeeping ──────────────────────────────────────────────────────────
+
+/** Small facts about the object: the org it serves and what it knows of that org. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** The org's event log: one sequence for every client; replayed to reconnecting sockets. */
+export const events = sqliteTable('events', {
+  seq: integer('seq').primaryKey(),
+  type: text('type').notNull(),
+  data: text('data').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Deliveries from the agent-runs queue already handled: makes redelivery a no-op. */
+export const runDeliveries = sqliteTable(
+  'run_deliveries',
+  {
+    taskId: text('task_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    status: text('status').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.attempt] })],
+);
+
+export const deadLetters = sqliteTable('dead_letters', {
+  id: integer('id').primaryKey(),
+  body: text('body').notNull(),
+  reason: text('reason').notNull(),
+  receivedAt: integer('received_at').notNull(),
+});
+
+/** Runs in progress in this instance; rows left after a restart are orphans for the watchdog. */
+export const activeRuns = sqliteTable('active_runs', {
+  taskId: text('task_id').primaryKey(),
+  attempt: integer('attempt').notNull(),
+  startedAt: integer('started_at').notNull(),
+});
+
+/** API keys revoked while this org had them: their work is refused at once, whatever a cache says. */
+export const revokedKeys = sqliteTable('revoked_keys', {
+  keyId: text('key_id').primaryKey(),
+  revokedAt: integer('revoked_at').notNull(),
+});

@@ -1,0 +1,98 @@
+/**
+ * The door to one org's data inside its OrgHub: drizzle over the object's own SQLite. Reads
+ * run in-thread (no I/O); `batch` applies a transition's writes in one synchronous
+ * transaction. The read helpers in core/ take an OrgStore, and only an OrgHub makes one, so
+ * an org's work is reached through its own object and nowhere else.
+ */
+import { and, count, type SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/durable-sqlite';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import * as orgSchema from './org-schema';
+
+export type OrgDb = ReturnType<typeof createOrgDb>;
+
+export function createOrgDb(storage: DurableObjectStorage) {
+  return drizzle(storage, { schema: orgSchema });
+}
+
+type Insert<T extends SQLiteTable> = T['$inferInsert'];
+type Update<T extends SQLiteTable> = Partial<T['$inferInsert']>;
+/** A write statement that runs synchronously inside a transaction. */
+export interface Statement {
+  run(): unknown;
+}
+
+export class OrgStore {
+  constructor(
+    readonly db: OrgDb,
+    readonly storage: DurableObjectStorage,
+  ) {}
+
+  /** A select over one table; chain orderBy/limit/groupBy, then await it (it runs in-thread). */
+  select<T extends SQLiteTable>(table: T, ...conditions: Array<SQL | undefined>) {
+    return this.db
+      .select()
+      .from(table)
+      .where(and(...conditions))
+      .$dynamic();
+  }
+
+  /** Like `select`, picking fields. */
+  selectFields<F extends Parameters<OrgDb['select']>[0] & object, T extends SQLiteTable>(
+    fields: F,
+    table: T,
+    ...conditions: Array<SQL | undefined>
+  ) {
+    return this.db
+      .select(fields)
+      .from(table)
+      .where(and(...conditions))
+      .$dynamic();
+  }
+
+  async first<T extends SQLiteTable>(
+    table: T,
+    ...conditions: Array<SQL | undefined>
+  ): Promise<T['$inferSelect'] | undefined> {
+    return this.select(table, ...conditions)
+      .limit(1)
+      .get() as T['$inferSelect'] | undefined;
+  }
+
+  async count(table: SQLiteTable, ...conditions: Array<SQL | undefined>): Promise<number> {
+    return (
+      this.db
+        .select({ n: count() })
+        .from(table)
+        .where(and(...conditions))
+        .get()?.n ?? 0
+    );
+  }
+
+  insertRows<T extends SQLiteTable>(table: T, values: Insert<T> | Insert<T>[]) {
+    return this.db.insert(table).values((Array.isArray(values) ? values : [values]) as never);
+  }
+
+  updateRows<T extends SQLiteTable>(table: T, set: Update<T>, ...conditions: Array<SQL | undefined>) {
+    return this.db
+      .update(table)
+      .set(set as never)
+      .where(and(...conditions));
+  }
+
+  deleteRows(table: SQLiteTable, ...conditions: Array<SQL | undefined>) {
+    return this.db.delete(table).where(and(...conditions));
+  }
+
+  /** Related writes in one synchronous transaction: all of them or none. */
+  batch(statements: readonly Statement[]): void {
+    this.storage.transactionSync(() => {
+      for (const statement of statements) statement.run();
+    });
+  }
+
+  /** Runs `work` in one synchronous transaction (for writes that read what they just wrote). */
+  transaction<T>(work: () => T): T {
+    return this.storage.transactionSync(work);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The one vocabulary of org events: every kind the OrgHub records in its activity log and
+ * sends to live clients (`/v1/live`, SSE), with the org's sequence number. The object, the
+ * live client, the activity feed and the task trace all name events from this list.
+ */
+import type { JsonObject } from './json';
+
+export const ORG_EVENT_TYPES = [
+  'agent.created',
+  'agent.updated',
+  'agent.status',
+  'agent.archived',
+  'agent.deleted',
+  'task.created',
+  'task.updated',
+  'run.step',
+  'message.created',
+  'approval.requested',
+  'approval.decided',
+  'schedule.created',
+  'schedule.updated',
+  'schedule.deleted',
+  'schedule.failed',
+  'usage.updated',
+  'org.updated',
+  'member.joined',
+  'member.role_changed',
+  'member.removed',
+  'member.left',
+] as const;
+export type OrgEventType = (typeof ORG_EVENT_TYPES)[number];
+
+/** Frames the hub sends that are not org events (no sequence number of their own). */
+export const LIVE_CONTROL_FRAMES = ['hello', 'resync', 'error', 'presence', 'pong'] as const;
+export type LiveControlFrame = (typeof LIVE_CONTROL_FRAMES)[number];
+
+/** What a `task.updated` event says changed. */
+export const TASK_CHANGES = [
+  'edited',
+  'queued',
+  'started',
+  'progress',
+  'finished',
+  'cancelled',
+  'retried',
+  'blocked',
+  'unblocked',
+  'retry_scheduled',
+  'waiting_on_delegation',
+  'awaiting_approval',
+  'approval_granted',
+  'approval_rejected',
+  'dead_lettered',
+] as const;
+export type TaskChange = (typeof TASK_CHANGES)[number];
+
+export interface HubEvent {
+  seq: number;
+  type: OrgEventType;
+  data: JsonObject;
+  /** When its transition committed (ms since the epoch). */
+  at: number;
+}

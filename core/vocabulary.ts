@@ -1,0 +1,28 @@
+/**
+ * The product's shared words: roles, statuses and priorities. A plain module with no
+ * database import, so browser components, validation and both schemas (D1 and the OrgHub's
+ * SQLite) use one list each.
+ */
+export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const AGENT_STATUSES = ['idle', 'working', 'blocked', 'offline', 'paused'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export const TASK_STATUSES = [
+  'pending',
+  'queued',
+  'running',
+  'awaiting_approval',
+  'blocked',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+
+export const SUBSCRIPTION_STATUSES = ['none', 'trialing', 'active', 'past_due', 'canceled'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
