@@ -64,11 +64,17 @@ export const CachedKey = z.object({
 export type CachedKey = z.infer<typeof CachedKey>;
 
 const cacheKey = (prefix: string) => `apikey:${prefix}`;
+const MEMORY_SLOT = Symbol.for('generic-corp.api-key-memory');
 
 /** The isolate's copy of hot keys: a short life bounds how long another isolate's revoke can lag. */
-const MEMORY_TTL_MS = 30_000;
+const MEMORY_TTL_MS = 15_000;
 const MEMORY_MAX_KEYS = 10_000;
-const memory = new Map<string, { entry: CachedKey; until: number }>();
+type KeyMemory = Map<string, { entry: CachedKey; until: number }>;
+/**
+ * On globalThis, because the Worker and the Remix server build each bundle their own copy of
+ * this module: a key revoked from the dashboard must be forgotten by the API's copy too.
+ */
+const memory: KeyMemory = ((globalThis as { [MEMORY_SLOT]?: KeyMemory })[MEMORY_SLOT] ??= new Map());
 
 function remember(prefix: string, entry: CachedKey, now: number) {
   if (memory.size >= MEMORY_MAX_KEYS) memory.delete(memory.keys().next().value!);
