@@ -1,4 +1,4 @@
-/** OpenAPI response schemas of the public API's resources (DESIGN §8 shapes). */
+/** OpenAPI response schemas of the public API's resources (snake_case; docs/architecture.md). */
 import { z } from '@hono/zod-openapi';
 
 const usage = z.object({
