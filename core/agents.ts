@@ -73,7 +73,7 @@ export function agentView(agent: Agent) {
   };
 }
 
-/** Agents by slug or id (DESIGN §8: `"agent": "sable"`). Archived agents are not addressable. */
+/** Agents by slug or id (`"agent": "sable"`). Archived agents are not addressable. */
 export async function findAgent(scope: OrgStore, ref: string): Promise<Agent | undefined> {
   return scope.first(agents, or(eq(agents.slug, ref.toLowerCase()), eq(agents.id, ref)), isNull(agents.archivedAt));
 }

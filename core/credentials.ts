@@ -1,6 +1,6 @@
 /**
- * Bring your own key (DESIGN §3 `credentials`, §4 "model provider"): an org's own Anthropic
- * key, sealed with core/crypto.ts and bound to the org and provider. Only the last four
+ * Bring your own key (the `credentials` table; docs/architecture.md, Runs): an org's own
+ * Anthropic key, sealed with core/crypto.ts and bound to the org and provider. Only the last four
  * characters ever leave this module, except through `resolveAnthropicKey`, which the agent
  * runtime calls to pick the key for a run: the org's key (when the agent may use it), else the
  * platform's ANTHROPIC_API_KEY, else null (the simulated model). Admins manage it; the JSON

@@ -1,5 +1,5 @@
 /**
- * Secrets at rest (DESIGN §3 `credentials`): AES-256-GCM through WebCrypto under the Worker
+ * Secrets at rest (`credentials`; docs/architecture.md): AES-256-GCM through WebCrypto under the Worker
  * secret ENCRYPTION_KEY. Each ciphertext records the key version that sealed it, so the key can
  * be rotated: the new key becomes ENCRYPTION_KEY (with a higher ENCRYPTION_KEY_VERSION), the old
  * one moves to ENCRYPTION_KEY_PREVIOUS, and old rows still open while they are re-sealed.

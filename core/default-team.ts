@@ -1,5 +1,5 @@
 /**
- * The default team every new organization meets (DESIGN §4). Agents are data: orgs edit
+ * The default team every new organization meets (docs/architecture.md, Runs). Agents are data: orgs edit
  * these and add their own; this is only the starting roster and its org tree.
  */
 export interface AgentTemplate {

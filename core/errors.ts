@@ -1,7 +1,7 @@
 /**
  * The one error type of the domain. Services throw it where a problem is found; the Worker's
- * error handler turns it (and every other error) into the envelope of DESIGN §8:
- * `{"error": {"code", "message", "details", "request_id"}}`.
+ * error handler turns it (and every other error) into the one error envelope of every JSON face
+ * (docs/architecture.md, JSON faces): `{"error": {"code", "message", "details", "request_id"}}`.
  */
 export const ERROR_STATUS = {
   bad_request: 400,

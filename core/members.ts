@@ -1,5 +1,5 @@
 /**
- * Members, roles and invitations of an org (DESIGN §6). Invitation links carry a random
+ * Members, roles and invitations of an org (docs/architecture.md). Invitation links carry a random
  * single-use token; only its SHA-256 is stored. The last owner can neither leave nor be
  * demoted, and only an owner can make or unmake owners.
  */

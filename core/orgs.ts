@@ -45,7 +45,7 @@ async function freeSlug(db: Db, base: string): Promise<string> {
   return `${candidate}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-/** The plan and subscription state a new org starts with (DESIGN §7). */
+/** The plan and subscription state a new org starts with (docs/architecture.md, editions). */
 export function initialPlan(config: Pick<AppConfig, 'billingEnabled'>, now = Date.now()) {
   if (!config.billingEnabled)
     return { plan: 'self_hosted' as const, subscriptionStatus: 'none' as const, trialEndsAt: null };

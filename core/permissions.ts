@@ -1,5 +1,5 @@
 /**
- * Function-level permissions (DESIGN §6), decided by role alone. Object-level checks (is this
+ * Function-level permissions (docs/architecture.md), decided by role alone. Object-level checks (is this
  * record in the caller's org?) are separate: the scoped data layer makes a foreign record a 404.
  */
 import type { Role } from './db/schema';

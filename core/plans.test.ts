@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatLimit, PLANS, publicPlans } from './plans';
 
 describe('plans', () => {
-  it('match the DESIGN §7 table', () => {
+  it('match the pricing table (the published numbers)', () => {
     expect(PLANS.free.limits).toMatchObject({
       agents: 3,
       agentMinutesPerMonth: 60,

@@ -1,5 +1,5 @@
 /**
- * The one plans config (DESIGN §7). The pricing table, admission limits and edge rate
+ * The one plans config (docs/architecture.md). The pricing table, admission limits and edge rate
  * limits all read from here.
  */
 export const PLAN_IDS = ['free', 'starter', 'pro', 'enterprise', 'self_hosted'] as const;

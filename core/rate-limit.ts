@@ -1,5 +1,5 @@
 /**
- * Edge rate limits over KV (DESIGN §7): fixed windows, counted in the isolate and written to
+ * Edge rate limits over KV (docs/decisions/003): fixed windows, counted in the isolate and written to
  * KV at most once a second per counter (KV's limit for one key). Each isolate adds its own
  * increments to the shared count when it flushes, so several isolates converge on the total;
  * between flushes an isolate sees only its own traffic plus the last value it read, so the

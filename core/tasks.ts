@@ -1,5 +1,5 @@
 /**
- * Tasks: input rules, the API shape (DESIGN §8), and reads through the org-scoped layer.
+ * Tasks: input rules, the API shape, and the reads the OrgHub serves (durable-objects/org-reads.ts).
  * Every write goes through the org's OrgHub (durable-objects/task-engine.ts).
  */
 import { asc, desc, eq, inArray, like, lt, or } from 'drizzle-orm';

@@ -1,4 +1,4 @@
-/** JSON shapes of platform records in API responses (snake_case, DESIGN §8). */
+/** JSON shapes of platform records in API responses (snake_case; docs/architecture.md). */
 import type { ApiKey } from '../core/auth/api-keys';
 import type { Session } from '../core/auth/sessions';
 import type { Role } from '../core/db/schema';

@@ -78,7 +78,7 @@ export function PriorityBadge({ priority }: { priority: TaskPriority }) {
   );
 }
 
-/** Marks work done by the simulated model (DESIGN §4: labelled wherever it is used). */
+/** Marks work done by the simulated model (labelled wherever it is shown). */
 export function SimulatedBadge({ long = false }: { long?: boolean }) {
   return (
     <span

@@ -1,7 +1,7 @@
 /**
  * The UI's login, signup and invitation forms are limited like their JSON twins
  * (worker/routes/auth.ts): same KV limiter, same buckets, same rules, so both faces draw on
- * one count per IP and per email (shared through KV; approximate by nature, DESIGN §7).
+ * one count per IP and per email (shared through KV; approximate by nature: docs/decisions/003).
  */
 import type { AppLoadContext } from '@remix-run/cloudflare';
 import { ApiError } from '../../core/errors';

@@ -120,8 +120,9 @@ test('a teammate invited as a viewer joins through the link and cannot rename th
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Role', { exact: true }).selectOption('viewer');
   await page.getByRole('button', { name: 'Create invitation' }).click();
-  const link = await page.getByRole('textbox', { name: 'Invitation link' }).inputValue();
-  expect(link).toMatch(/\/invitations\/[0-9A-Za-z]{40}$/);
+  const linkField = page.getByRole('textbox', { name: 'Invitation link' });
+  await expect(linkField).toHaveValue(/\/invitations\/[0-9A-Za-z]{40}$/);
+  const link = await linkField.inputValue();
   await expect(
     page.getByRole('region', { name: 'Pending invitations' }).getByText(email, { exact: true }),
   ).toBeVisible();
@@ -185,6 +186,9 @@ test('the dashboard works on a phone: the sidebar collapses into a menu', async 
   await nav.getByRole('link', { name: 'Settings' }).click();
   await expect(page).toHaveURL(`/orgs/${LOCAL_DEMO_ORG.slug}/settings/general`);
   await expect(nav).toBeHidden();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), {
+      message: 'the page scrolls sideways',
+    })
+    .toBeLessThanOrEqual(0);
 });

@@ -38,6 +38,30 @@ async function createTask(context: BrowserContext, body: Record<string, unknown>
   return (await res.json()) as { id: string; title: string };
 }
 
+/**
+ * Waits until no task of the org is in flight: the earlier test's slow runs keep sending events,
+ * and every event makes an open page refetch, so the network would never settle.
+ */
+async function untilOrgIsQuiet(context: BrowserContext) {
+  await expect
+    .poll(
+      async () => {
+        let inFlight = 0;
+        for (const status of ['pending', 'queued', 'running']) {
+          const res = await context.request.get(`/v1/tasks?status=${status}&limit=100`, {
+            headers: { 'X-Organization': LOCAL_DEMO_ORG.slug },
+          });
+          expect(res.status()).toBe(200);
+          const { data } = (await res.json()) as { data: Array<{ scheduled_for: string | null }> };
+          inFlight += data.filter((task) => status !== 'pending' || task.scheduled_for === null).length;
+        }
+        return inFlight;
+      },
+      { message: 'tasks of the demo org still in flight', timeout: 30_000 },
+    )
+    .toBe(0);
+}
+
 test('a task created in one tab appears in the other’s board and office within seconds', async ({
   browser,
 }, testInfo) => {
@@ -66,8 +90,10 @@ test('a task created in one tab appears in the other’s board and office within
 });
 
 test('after a lost connection the page catches up', async ({ browser }, testInfo) => {
+  test.setTimeout(75_000);
   const a = await openContext(browser, testInfo.project.use.baseURL);
   const b = await openContext(browser, testInfo.project.use.baseURL);
+  await untilOrgIsQuiet(a.context);
   await b.page.goto(`${BASE}/tasks`);
   await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible();
   // Lose the network between requests (not in the middle of a page load).

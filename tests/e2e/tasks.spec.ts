@@ -136,6 +136,7 @@ test('an agent’s role is changed on the agent page and stays saved', async ({ 
 
   const role = `Analytics Engineer ${unique()}`;
   const field = page.getByLabel('Role', { exact: true });
+  await expect(field).not.toHaveValue('');
   const original = await field.inputValue();
   await field.fill(role);
   await page.getByRole('button', { name: 'Save configuration' }).click();

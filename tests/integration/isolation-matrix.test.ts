@@ -106,6 +106,7 @@ const MATRIX: Record<string, Entry> = {
     request: (f) => ({ path: `/api/orgs/${f.slug}/credentials/test`, body: {} }),
   },
   'GET /v1/usage': v1('viewer', () => ({ path: '/v1/usage' })),
+  'GET /api/openapi.json': { kind: 'public', why: 'API description' },
   'POST /api/auth/signup': { kind: 'public', why: 'creates a new user and org' },
   'POST /api/auth/login': { kind: 'public', why: 'authenticates' },
   'POST /api/auth/logout': { kind: 'self', why: 'ends the caller’s own session' },

@@ -75,7 +75,7 @@ describe('tenant tables are reached only through the org-scoped data layer', () 
   });
 });
 
-describe('an org\'s own work is reached only through its OrgHub', () => {
+describe("an org's own work is reached only through its OrgHub", () => {
   it('no route, loader or Worker module imports the OrgHub storage schema or store', () => {
     const violations: string[] = [];
     for (const dir of ['worker', 'app']) {

@@ -1,5 +1,5 @@
 /**
- * One error envelope for every failure (DESIGN §8). Known errors keep their status and code;
+ * One error envelope for every failure (docs/architecture.md, "Errors"). Known errors keep their status and code;
  * anything else is a 500 whose message never carries a stack or internal detail.
  */
 import type { Context, ErrorHandler } from 'hono';

@@ -42,7 +42,7 @@ export async function enforceRateLimit(c: Context<AppEnv>, bucket: string, rule:
 }
 
 /**
- * Per-key (or per user and org) limits on /v1 from the org's plan (DESIGN §7). Runs after
+ * Per-key (or per user and org) limits on /v1 from the org's plan (core/plans.ts). Runs after
  * `requireOrg()`.
  *
  * @example v1.use('/v1/*', requireOrg(), apiRateLimit())

@@ -6,7 +6,6 @@ import { errorResponses, jsonResponse } from '../schemas/common';
 import { ActivitySchema, list } from '../schemas/resources';
 import { tenant } from '../tenant';
 
-
 export const activityRoutes = createApiApp()
   .openapi(
     createRoute({

@@ -1,96 +1,194 @@
-/** Built-in auth (JSON): /api/auth/signup, /login, /logout; /api/me and its sessions. */
-import { Hono } from 'hono';
+/**
+ * Built-in auth, part of the dashboard API (JSON, `/api`): /api/auth/signup, /login, /logout;
+ * /api/me and its sessions. Described in the dashboard API's OpenAPI document
+ * (`/api/openapi.json`, worker/routes/dashboard-api.ts).
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
 import { logIn, logOut, type RequestMeta, signUp } from '../../core/auth/service';
 import { deleteSessionById, listSessions, SESSION_COOKIE, sessionCookieOptions } from '../../core/auth/sessions';
-import { closeSessionConnections } from '../../core/live-connections';
-import { signOutOtherSessions } from '../../core/org-admin';
 import { getDb } from '../../core/db/client';
 import { ApiError } from '../../core/errors';
+import { closeSessionConnections } from '../../core/live-connections';
+import { signOutOtherSessions } from '../../core/org-admin';
 import { listMemberships } from '../../core/orgs';
 import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
 import { normalizeEmail } from '../../core/users';
 import { LoginInput, SignupInput } from '../../core/validation';
 import { requireUser } from '../middleware/auth';
 import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
+import { createApiApp } from '../openapi';
+import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
+import {
+  DASHBOARD_TAG,
+  EndedSessionsSchema,
+  LoggedInSchema,
+  MeSchema,
+  SessionListSchema,
+  SignedUpSchema,
+  sessionSecurity,
+} from '../schemas/dashboard';
 import type { AppEnv } from '../types';
-import { validate } from '../validate';
 import { organizationView, sessionView } from '../views';
-import type { Context } from 'hono';
 
 export function requestMeta(c: Context<AppEnv>): RequestMeta {
   return { ip: clientIp(c), userAgent: c.req.header('user-agent') ?? null };
 }
 
-export const authRoutes = new Hono<AppEnv>()
-  .post(
-    '/auth/signup',
-    async (c, next) => {
-      await enforceRateLimit(c, `signup:ip:${clientIp(c)}`, AUTH_RATE_LIMITS.signupPerIp);
-      await next();
-    },
-    validate('json', SignupInput),
-    async (c) => {
-      const result = await signUp(getDb(c.env), c.get('config'), c.req.valid('json'), requestMeta(c));
-      setCookie(c, SESSION_COOKIE, result.token, sessionCookieOptions());
-      return c.json({ user: result.user, organization: organizationView(result.organization, 'owner') }, 201);
-    },
-  )
-  .post(
-    '/auth/login',
-    async (c, next) => {
-      await enforceRateLimit(c, `login:ip:${clientIp(c)}`, AUTH_RATE_LIMITS.loginPerIp);
-      await next();
-    },
-    validate('json', LoginInput),
-    async (c) => {
-      const input = c.req.valid('json');
-      await enforceRateLimit(c, `login:email:${normalizeEmail(input.email)}`, AUTH_RATE_LIMITS.loginPerEmail);
-      const { user, token } = await logIn(getDb(c.env), input, requestMeta(c));
-      setCookie(c, SESSION_COOKIE, token, sessionCookieOptions());
-      return c.json({ user });
-    },
-  )
-  .post('/auth/logout', async (c) => {
+/** Per-IP limit on a public auth endpoint, before its body is read. */
+function limitPerIp(bucket: string, rule: (typeof AUTH_RATE_LIMITS)[keyof typeof AUTH_RATE_LIMITS]) {
+  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+    await enforceRateLimit(c, `${bucket}:ip:${clientIp(c)}`, rule);
+    await next();
+  };
+  return middleware;
+}
+
+const SessionIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .openapi({ param: { name: 'id', in: 'path' }, description: 'A session id from `GET /api/me/sessions`.' }),
+});
+
+const signupRoute = createRoute({
+  method: 'post',
+  path: '/auth/signup',
+  tags: [DASHBOARD_TAG],
+  summary: 'Create an account (and its organization, or join one with an invitation token)',
+  description:
+    'Sets the session cookie. Without `invitation_token`, `organization_name` names the new organization the user owns; with it, the user joins the inviting organization.',
+  security: [],
+  middleware: [limitPerIp('signup', AUTH_RATE_LIMITS.signupPerIp)] as const,
+  request: { body: jsonBody(SignupInput) },
+  responses: {
+    201: jsonResponse(SignedUpSchema, 'Signed up and signed in (Set-Cookie)'),
+    ...errorResponses(400, 403, 404, 409, 413, 415, 429),
+  },
+});
+
+const loginRoute = createRoute({
+  method: 'post',
+  path: '/auth/login',
+  tags: [DASHBOARD_TAG],
+  summary: 'Sign in with email and password',
+  description: 'Sets the session cookie. Limited per IP and per email address.',
+  security: [],
+  middleware: [limitPerIp('login', AUTH_RATE_LIMITS.loginPerIp)] as const,
+  request: { body: jsonBody(LoginInput) },
+  responses: {
+    200: jsonResponse(LoggedInSchema, 'Signed in (Set-Cookie)'),
+    ...errorResponses(400, 401, 413, 415, 429),
+  },
+});
+
+const logoutRoute = createRoute({
+  method: 'post',
+  path: '/auth/logout',
+  tags: [DASHBOARD_TAG],
+  summary: 'Sign out: end this session and clear the cookie',
+  description: 'Answers 204 with or without a session, so it is always safe to call.',
+  security: [],
+  responses: { 204: { description: 'Signed out' }, ...errorResponses(401, 403) },
+});
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/me',
+  tags: [DASHBOARD_TAG],
+  summary: 'The signed-in user and their organizations',
+  security: sessionSecurity,
+  middleware: [requireUser()] as const,
+  responses: { 200: jsonResponse(MeSchema, 'The user and their memberships'), ...errorResponses(401) },
+});
+
+const listSessionsRoute = createRoute({
+  method: 'get',
+  path: '/me/sessions',
+  tags: [DASHBOARD_TAG],
+  summary: 'The signed-in user’s sessions',
+  security: sessionSecurity,
+  middleware: [requireUser()] as const,
+  responses: { 200: jsonResponse(SessionListSchema, 'Every session of the user'), ...errorResponses(401) },
+});
+
+const endOtherSessionsRoute = createRoute({
+  method: 'delete',
+  path: '/me/sessions',
+  tags: [DASHBOARD_TAG],
+  summary: 'Sign out every other session of the user',
+  description: 'Their live connections close too. Needs a session cookie (not a Clerk token).',
+  security: [{ session: [] }],
+  middleware: [requireUser()] as const,
+  responses: {
+    200: jsonResponse(EndedSessionsSchema, 'How many sessions ended'),
+    ...errorResponses(401, 403),
+  },
+});
+
+const endSessionRoute = createRoute({
+  method: 'delete',
+  path: '/me/sessions/{id}',
+  tags: [DASHBOARD_TAG],
+  summary: 'Sign out one session of the user',
+  description: 'Its live connections close too.',
+  security: sessionSecurity,
+  middleware: [requireUser()] as const,
+  request: { params: SessionIdParam },
+  responses: { 204: { description: 'Signed out' }, ...errorResponses(400, 401, 403, 404) },
+});
+
+export const authRoutes = createApiApp()
+  .openapi(signupRoute, async (c) => {
+    const result = await signUp(getDb(c.env), c.get('config'), c.req.valid('json'), requestMeta(c));
+    setCookie(c, SESSION_COOKIE, result.token, sessionCookieOptions());
+    return c.json({ user: result.user, organization: organizationView(result.organization, 'owner') }, 201);
+  })
+  .openapi(loginRoute, async (c) => {
+    const input = c.req.valid('json');
+    await enforceRateLimit(c, `login:email:${normalizeEmail(input.email)}`, AUTH_RATE_LIMITS.loginPerEmail);
+    const { user, token } = await logIn(getDb(c.env), input, requestMeta(c));
+    setCookie(c, SESSION_COOKIE, token, sessionCookieOptions());
+    return c.json({ user }, 200);
+  })
+  .openapi(logoutRoute, async (c) => {
     const auth = c.get('auth');
     const session = auth?.kind === 'session' ? auth : null;
     await logOut(getDb(c.env), c.env, session?.token ?? null, session?.user.id ?? null, requestMeta(c));
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
     return c.body(null, 204);
   })
-  .get('/me', requireUser(), async (c) => {
+  .openapi(meRoute, async (c) => {
     const auth = c.get('auth');
     if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
     const memberships = await listMemberships(getDb(c.env), auth.user.id);
-    return c.json({
-      user: auth.user,
-      memberships: memberships.map((m) => ({ organization: organizationView(m.organization), role: m.role })),
-    });
+    return c.json(
+      {
+        user: auth.user,
+        memberships: memberships.map((m) => ({ organization: organizationView(m.organization), role: m.role })),
+      },
+      200,
+    );
   })
-  .get('/me/sessions', requireUser(), async (c) => {
+  .openapi(listSessionsRoute, async (c) => {
     const auth = c.get('auth');
     if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
     const sessions = await listSessions(getDb(c.env), auth.user.id);
-    return c.json({ data: sessions.map((s) => sessionView(s, auth.session?.id ?? null)), next_cursor: null });
+    return c.json({ data: sessions.map((s) => sessionView(s, auth.session?.id ?? null)), next_cursor: null }, 200);
   })
-  .delete('/me/sessions', requireUser(), async (c) => {
+  .openapi(endOtherSessionsRoute, async (c) => {
     const auth = c.get('auth');
     if (auth?.kind !== 'session' || !auth.session) throw new ApiError('unauthorized', 'Sign in with a session first.');
     const ended = await signOutOtherSessions(getDb(c.env), c.env, auth.user.id, auth.session.id, clientIp(c));
-    return c.json({ ended });
+    return c.json({ ended }, 200);
   })
-  .delete(
-    '/me/sessions/:id',
-    requireUser(),
-    validate('param', z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) })),
-    async (c) => {
-      const auth = c.get('auth');
-      if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
-      const db = getDb(c.env);
-      const deleted = await deleteSessionById(db, auth.user.id, c.req.valid('param').id);
-      if (!deleted) throw new ApiError('not_found', 'No such session.');
-      await closeSessionConnections(db, c.env, auth.user.id, [{ id: c.req.valid('param').id }]);
-      return c.body(null, 204);
-    },
-  );
+  .openapi(endSessionRoute, async (c) => {
+    const auth = c.get('auth');
+    if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
+    const db = getDb(c.env);
+    const deleted = await deleteSessionById(db, auth.user.id, c.req.valid('param').id);
+    if (!deleted) throw new ApiError('not_found', 'No such session.');
+    await closeSessionConnections(db, c.env, auth.user.id, [{ id: c.req.valid('param').id }]);
+    return c.body(null, 204);
+  });

@@ -1,29 +1,11 @@
 /** `GET /v1/org`: the caller's organization, its plan and limits. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { getDb } from '../../core/db/client';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses } from '../schemas/common';
+import { OrganizationSchema } from '../schemas/resources';
 import { organizationView } from '../views';
-
-const OrganizationSchema = z
-  .object({
-    id: z.string().openapi({ example: 'org_01jd9k3m4n5p6q7r8s9t0v1w2x' }),
-    slug: z.string().openapi({ example: 'acme' }),
-    name: z.string().openapi({ example: 'Acme Robotics' }),
-    plan: z.string().openapi({ example: 'starter' }),
-    subscription_status: z.string().optional(),
-    trial_ends_at: z.string().nullable().optional(),
-    created_at: z.string().nullable().optional(),
-    limits: z.object({
-      agents: z.number().nullable(),
-      agent_minutes_per_month: z.number().nullable(),
-      concurrent_runs: z.number().nullable(),
-      api_requests_per_minute: z.number().nullable(),
-    }),
-    role: z.string().optional(),
-  })
-  .openapi('Organization');
 
 const route = createRoute({
   method: 'get',

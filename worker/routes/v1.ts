@@ -1,4 +1,4 @@
-/** The public API under /v1 (DESIGN §8). Each resource is a sub-app mounted here. */
+/** The public API under /v1 (docs/architecture.md, JSON faces). Each resource is a sub-app mounted here. */
 import { every } from 'hono/combine';
 import { matchedRoutes } from 'hono/route';
 import { authenticate, requireOrg } from '../middleware/auth';

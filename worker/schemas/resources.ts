@@ -1,4 +1,4 @@
-/** OpenAPI response schemas of the public API's resources (DESIGN §8 shapes). */
+/** OpenAPI response schemas of the public API's resources (snake_case; docs/architecture.md). */
 import { z } from '@hono/zod-openapi';
 
 const usage = z.object({
@@ -153,3 +153,23 @@ export const ActivitySchema = z
 
 export const list = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+/** An organization as the caller sees it: plan limits (null = unlimited) and, for a user, their role. */
+export const OrganizationSchema = z
+  .object({
+    id: z.string().openapi({ example: 'org_01jd9k3m4n5p6q7r8s9t0v1w2x' }),
+    slug: z.string().openapi({ example: 'acme' }),
+    name: z.string().openapi({ example: 'Acme Robotics' }),
+    plan: z.string().openapi({ example: 'starter' }),
+    subscription_status: z.string().optional(),
+    trial_ends_at: z.string().nullable().optional(),
+    created_at: z.string().nullable().optional(),
+    limits: z.object({
+      agents: z.number().nullable(),
+      agent_minutes_per_month: z.number().nullable(),
+      concurrent_runs: z.number().nullable(),
+      api_requests_per_minute: z.number().nullable(),
+    }),
+    role: z.string().optional(),
+  })
+  .openapi('Organization');

@@ -95,7 +95,7 @@ const LEGEND: Array<{ label: string; swatch: string }> = [
 ];
 
 /**
- * The live isometric office (DESIGN §9): each agent at its desk with a status ring, speech
+ * The live isometric office (docs/decisions/006-office-rendering.md): each agent at its desk with a status ring, speech
  * bubbles for messages, delegations and progress notes, and a trail of its streamed thoughts.
  * Drawn on a canvas after hydration (the server renders a placeholder and the list); the
  * same state is always available as an accessible list, which a toggle can show instead.

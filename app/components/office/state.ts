@@ -1,6 +1,6 @@
 /**
  * The live office's state: the roster from the page, moved along by the org's live events
- * (DESIGN §5). Pure TypeScript with an injectable clock, so it runs in Node tests and a
+ * (docs/architecture.md, Live protocol). Pure TypeScript with an injectable clock, so it runs in Node tests and a
  * renderer can read it every frame without allocating: per-agent records are mutated in place
  * and React gets an immutable snapshot only when something it shows has changed.
  */

@@ -27,7 +27,7 @@ export interface OfficeAgent {
 }
 
 /**
- * A frame from `/v1/live` (DESIGN §5). `data` stays `unknown` here: the store reads only the
+ * A frame from `/v1/live` (docs/architecture.md, Live protocol). `data` stays `unknown` here: the store reads only the
  * fields it needs and ignores anything malformed, so a new event type never breaks the view.
  */
 export interface OfficeEvent {
