@@ -1,0 +1,60 @@
+/** Findings of the security review (issue 10): each describe block proves one fix. */
+import { describe, expect, it } from 'vitest';
+import { call, ORIGIN, PASSWORD, sessionCookie, signUp } from './helpers';
+
+function form(fields: Record<string, string>) {
+  return new URLSearchParams(fields).toString();
+}
+// Browsers always send Host; Remix compares it with Origin on a form post.
+const FORM = { 'Content-Type': 'application/x-www-form-urlencoded', Host: new URL(ORIGIN).host };
+
+describe('#3 open redirect after login and logout', () => {
+  const tricks = [
+    '/..//evil.example',
+    '/%2e%2e//evil.example/x',
+    '/.//evil.example',
+    '//evil.example',
+    '/\\evil.example',
+  ];
+
+  for (const to of tricks) {
+    it(`GET /login?redirectTo=${to} (signed in) stays on this site`, async () => {
+      const { cookie } = await signUp();
+      const res = await call(`/login?redirectTo=${encodeURIComponent(to)}`, { cookie });
+      expect(res.status).toBe(302);
+      const location = res.res.headers.get('location')!;
+      expect(new URL(location, ORIGIN).origin).toBe(ORIGIN);
+      expect(location).toBe('/orgs');
+    });
+  }
+
+  it('POST /login with redirectTo=/..//evil.example lands on /orgs', async () => {
+    const { email } = await signUp();
+    const res = await call('/login', {
+      method: 'POST',
+      headers: FORM,
+      body: form({ email, password: PASSWORD, redirectTo: '/..//evil.example' }),
+    });
+    expect(res.status).toBe(302);
+    expect(res.res.headers.get('location')).toBe('/orgs');
+    expect(sessionCookie(res.res)).toMatch(/^gc_session=/);
+  });
+
+  it('POST /logout with redirectTo=/..//evil.example lands on /', async () => {
+    const { cookie } = await signUp();
+    const res = await call('/logout', {
+      cookie,
+      method: 'POST',
+      headers: FORM,
+      body: form({ redirectTo: '/..//evil.example' }),
+    });
+    expect(res.status).toBe(302);
+    expect(res.res.headers.get('location')).toBe('/');
+  });
+
+  it('keeps a genuine path', async () => {
+    const { cookie } = await signUp();
+    const res = await call(`/login?redirectTo=${encodeURIComponent('/orgs/acme/tasks?status=running')}`, { cookie });
+    expect(res.res.headers.get('location')).toBe('/orgs/acme/tasks?status=running');
+  });
+});
