@@ -1,6 +1,6 @@
 /** Findings of the security review (issue 10): each describe block proves one fix. */
 import { describe, expect, it } from 'vitest';
-import { call, ORIGIN, PASSWORD, sessionCookie, signUp } from './helpers';
+import { call, createKey, ORIGIN, PASSWORD, sessionCookie, signUp } from './helpers';
 
 function form(fields: Record<string, string>) {
   return new URLSearchParams(fields).toString();
@@ -56,5 +56,32 @@ describe('#3 open redirect after login and logout', () => {
     const { cookie } = await signUp();
     const res = await call(`/login?redirectTo=${encodeURIComponent('/orgs/acme/tasks?status=running')}`, { cookie });
     expect(res.res.headers.get('location')).toBe('/orgs/acme/tasks?status=running');
+  });
+});
+
+describe('#6 schedules cannot fire every second', () => {
+  it('POST /v1/schedules refuses a six-field (seconds) expression, PATCH too, and stores nothing', async () => {
+    const { cookie, org } = await signUp();
+    const { key } = await createKey(cookie, org.slug, {
+      name: 'schedules',
+      scopes: ['schedules:read', 'schedules:write', 'tasks:read', 'tasks:write'],
+    });
+    for (const cron of ['* * * * * *', '*/1 * * * * *', '0 9 * * 1 2030']) {
+      const res = await call('/v1/schedules', {
+        key,
+        body: { name: 'Every second', cron, task: { agent: 'yuki', description: 'spin' } },
+      });
+      expect(res.status).toBe(400);
+      expect(res.json.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'cron' })]));
+    }
+    const ok = await call('/v1/schedules', {
+      key,
+      body: { name: 'Weekdays', cron: '0 9 * * 1-5', task: { agent: 'yuki', description: 'report' } },
+    });
+    expect(ok.status).toBe(201);
+    const patch = await call(`/v1/schedules/${ok.json.id}`, { key, method: 'PATCH', body: { cron: '* * * * * *' } });
+    expect(patch.status).toBe(400);
+    const list = await call('/v1/schedules', { key });
+    expect(list.json.data.map((s: { cron: string }) => s.cron)).toEqual(['0 9 * * 1-5']);
   });
 });
