@@ -85,3 +85,29 @@ describe('#6 schedules cannot fire every second', () => {
     expect(list.json.data.map((s: { cron: string }) => s.cron)).toEqual(['0 9 * * 1-5']);
   });
 });
+
+describe('#9 the audit page shows only the org’s own events', () => {
+  it('an admin of org B does not see a member’s sign-ins, failed sign-ins or IPs from elsewhere', async () => {
+    const alice = await signUp({ name: 'Alice' });
+    const bob = await signUp({ name: 'Bob' });
+    // Bob invites Alice into his org as a member.
+    const invite = await call(`/api/orgs/${bob.org.slug}/invitations`, {
+      cookie: bob.cookie,
+      body: { email: alice.email, role: 'member' },
+    });
+    expect(invite.status).toBe(201);
+    expect(
+      (await call(`/api/invitations/${invite.json.token}/accept`, { cookie: alice.cookie, method: 'POST' })).status,
+    ).toBe(200);
+    // Alice signs in (and fails once) from an IP, for her own org's work.
+    await call('/api/auth/login', { body: { email: alice.email, password: 'wrong password!!' }, ip: '10.77.7.7' });
+    await call('/api/auth/login', { body: { email: alice.email, password: PASSWORD }, ip: '10.77.7.8' });
+    const audit = await call(`/api/orgs/${bob.org.slug}/audit?limit=100`, { cookie: bob.cookie });
+    expect(audit.status).toBe(200);
+    const actions = audit.json.data.map((e: { action: string }) => e.action);
+    expect(actions).not.toContain('auth.signed_in');
+    expect(actions).not.toContain('auth.sign_in_failed');
+    expect(audit.text).not.toContain('10.77.7.');
+    expect(actions).toContain('member.joined');
+  });
+});
