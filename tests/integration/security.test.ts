@@ -111,3 +111,47 @@ describe('#9 the audit page shows only the org’s own events', () => {
     expect(actions).toContain('member.joined');
   });
 });
+
+describe('#7 every request body is limited, and auth forms are rate-limited before parsing', () => {
+  const big = `email=${'a'.repeat(300 * 1024)}%40example.com&password=x`;
+  for (const path of ['/login', '/signup', '/logout', '/orgs/new', '/some/unknown/page']) {
+    it(`POST ${path} with a 300 KiB form body is 413 before any handler reads it`, async () => {
+      const res = await call(path, { method: 'POST', headers: FORM, body: big });
+      expect(res.status).toBe(413);
+      expect(res.json.error.code).toBe('payload_too_large');
+    });
+  }
+
+  it('a chunked body without Content-Length is cut off too', async () => {
+    const chunk = new TextEncoder().encode('a'.repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ >= 8) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const { SELF } = await import('cloudflare:test');
+    const res = await SELF.fetch(`${ORIGIN}/login`, {
+      method: 'POST',
+      headers: { ...FORM, Origin: ORIGIN, 'CF-Connecting-IP': '10.250.0.1' },
+      body: stream,
+      // @ts-expect-error -- workerd needs duplex for a streamed request body
+      duplex: 'half',
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('POST /login counts the attempt before reading the body: over the limit, the body is never parsed', async () => {
+    const ip = '10.251.0.1';
+    const malformed = { 'Content-Type': 'multipart/form-data; boundary=nope', Host: new URL(ORIGIN).host };
+    for (let i = 0; i < 30; i++) {
+      const res = await call('/login', { method: 'POST', headers: malformed, body: 'not multipart at all', ip });
+      expect(res.status).toBe(400);
+    }
+    const res = await call('/login', { method: 'POST', headers: malformed, body: 'not multipart at all', ip });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Too many attempts');
+  });
+});
