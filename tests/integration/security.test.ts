@@ -155,3 +155,40 @@ describe('#7 every request body is limited, and auth forms are rate-limited befo
     expect(res.text).toContain('Too many attempts');
   });
 });
+
+describe('#11 development fallbacks never serve a real host', () => {
+  async function fetchAs(url: string, vars: Record<string, string>) {
+    const { createExecutionContext, env, waitOnExecutionContext } = await import('cloudflare:test');
+    const { app } = await import('../../worker/app');
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request(url, { headers: { 'CF-Connecting-IP': '10.252.0.1' } }),
+      { ...env, ...vars },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  it('APP_ENV=development without ENCRYPTION_KEY answers 500 config_invalid on a public host', async () => {
+    for (const url of ['https://app.example.com/v1/health', 'https://app.example.com/login']) {
+      const res = await fetchAs(url, { APP_ENV: 'development' });
+      expect(res.status).toBe(500);
+      const body = await res.json<{ error: { code: string; message: string; request_id: string } }>();
+      expect(body.error.code).toBe('config_invalid');
+      expect(body.error.message).toMatch(
+        /^Invalid configuration: ENCRYPTION_KEY is required when the app is served from app\.example\.com/,
+      );
+      expect(body.error.request_id).toBeTruthy();
+    }
+  });
+
+  it('works on localhost, and anywhere with a real key', async () => {
+    expect((await fetchAs('http://localhost:8787/v1/health', { APP_ENV: 'development' })).status).toBe(200);
+    expect((await fetchAs('http://127.0.0.1:8787/v1/health', { APP_ENV: 'development' })).status).toBe(200);
+    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+    expect(
+      (await fetchAs('https://app.example.com/v1/health', { APP_ENV: 'development', ENCRYPTION_KEY: key })).status,
+    ).toBe(200);
+  });
+});
