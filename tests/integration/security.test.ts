@@ -192,3 +192,37 @@ describe('#11 development fallbacks never serve a real host', () => {
     ).toBe(200);
   });
 });
+
+describe('#12a login CSRF: state-changing form posts check Origin even without a cookie', () => {
+  for (const path of ['/login', '/signup', '/api/auth/login', '/api/auth/signup']) {
+    it(`POST ${path} from a foreign origin, no cookie, is 403 and signs nobody in`, async () => {
+      const { email } = await signUp();
+      const json = path.startsWith('/api/');
+      const fields = { email, password: PASSWORD, name: 'X', organization_name: 'X' };
+      const res = await call(path, {
+        origin: 'https://evil.example',
+        ...(json
+          ? { body: path.endsWith('login') ? { email, password: PASSWORD } : fields }
+          : { method: 'POST', headers: FORM, body: form(fields) }),
+      });
+      expect(res.status).toBe(403);
+      expect(res.json.error.code).toBe('forbidden');
+      expect(res.res.headers.get('set-cookie')).toBeNull();
+    });
+  }
+
+  it('Sec-Fetch-Site: cross-site without Origin is refused too; same-origin and non-browser clients pass', async () => {
+    const { email } = await signUp();
+    const cross = await call('/login', {
+      origin: null,
+      method: 'POST',
+      headers: { ...FORM, 'Sec-Fetch-Site': 'cross-site' },
+      body: form({ email, password: PASSWORD }),
+    });
+    expect(cross.status).toBe(403);
+    const same = await call('/login', { method: 'POST', headers: FORM, body: form({ email, password: PASSWORD }) });
+    expect(same.status).toBe(302);
+    const cli = await call('/api/auth/login', { origin: null, body: { email, password: PASSWORD } });
+    expect(cli.status).toBe(200);
+  });
+});
