@@ -9,7 +9,7 @@ import { signOutOtherSessions } from '../../core/org-admin';
 import { getDb } from '../../core/db/client';
 import { ApiError } from '../../core/errors';
 import { listMemberships } from '../../core/orgs';
-import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
+import { AUTH_RATE_LIMITS, loginAttemptLimits } from '../../core/rate-limit';
 import { normalizeEmail } from '../../core/users';
 import { LoginInput, SignupInput } from '../../core/validation';
 import { requireUser } from '../middleware/auth';
@@ -46,7 +46,8 @@ export const authRoutes = new Hono<AppEnv>()
     validate('json', LoginInput),
     async (c) => {
       const input = c.req.valid('json');
-      await enforceRateLimit(c, `login:email:${normalizeEmail(input.email)}`, AUTH_RATE_LIMITS.loginPerEmail);
+      for (const { bucket, rule } of loginAttemptLimits(clientIp(c), normalizeEmail(input.email)))
+        await enforceRateLimit(c, bucket, rule);
       const { user, token } = await logIn(getDb(c.env), input, requestMeta(c));
       setCookie(c, SESSION_COOKIE, token, sessionCookieOptions());
       return c.json({ user });

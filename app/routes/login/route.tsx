@@ -35,7 +35,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const parsed = parseForm(LoginInput, { email: values.email, password: text(form, 'password') });
     if (!parsed.ok) return { ...parsed.failure, values };
-    await enforceRateLimit(context, authLimits.loginPerEmail(parsed.data.email));
+    for (const limit of authLimits.loginAttempt(clientIp(request), parsed.data.email))
+      await enforceRateLimit(context, limit);
     const { token } = await logIn(getDb(context.cloudflare.env), parsed.data, requestMeta(request));
     return redirect(redirectTo, { headers: { 'Set-Cookie': sessionCookie(token) } });
   } catch (error) {
