@@ -226,3 +226,48 @@ describe('#12a login CSRF: state-changing form posts check Origin even without a
     expect(cli.status).toBe(200);
   });
 });
+
+describe('#12d per-IP limits on /v1/health and the /v1/live upgrade', () => {
+  it('GET /v1/health: 429 with Retry-After after 30 a minute from one IP; other IPs unaffected', async () => {
+    const ip = '10.253.0.1';
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await call('/v1/health', { ip })).status);
+    expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+    const last = await call('/v1/health', { ip });
+    expect(last.status).toBe(429);
+    expect(last.json.error.code).toBe('rate_limited');
+    expect(Number(last.res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call('/v1/health', { ip: '10.253.0.2' })).status).toBe(200);
+  });
+
+  it('GET /v1/live: 429 before authenticating after 60 a minute from one IP', async () => {
+    const ip = '10.253.1.1';
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++)
+      statuses.push((await call('/v1/live', { ip, headers: { Upgrade: 'websocket' }, key: 'gc_sk_invalid' })).status);
+    expect(statuses.slice(0, 60).every((s) => s === 401)).toBe(true);
+    expect(statuses[60]).toBe(429);
+  });
+});
+
+describe('#12e principal names outside Latin-1 survive the trip to the OrgHub', () => {
+  for (const name of ['Zoë 🚀', '李雷', '100% Ada', 'Ω≈ç√ 🏳️‍🌈']) {
+    it(`a dashboard user named ${JSON.stringify(name)} connects to /v1/live and is seen by that name`, async () => {
+      const { cookie, org } = await signUp({ name });
+      const { SELF } = await import('cloudflare:test');
+      const res = await SELF.fetch(`${ORIGIN}/v1/live?org=${org.slug}`, {
+        headers: { Upgrade: 'websocket', Cookie: cookie, Origin: ORIGIN, 'CF-Connecting-IP': '10.254.0.1' },
+      });
+      expect(res.status).toBe(101);
+      const ws = res.webSocket!;
+      const frames: Array<{ type: string; data?: { viewers?: Array<{ name: string }> } }> = [];
+      ws.addEventListener('message', (event) => frames.push(JSON.parse(event.data as string)));
+      ws.accept();
+      const { vi } = await import('vitest');
+      await vi.waitFor(() => expect(frames.some((f) => f.type === 'presence')).toBe(true));
+      const presence = frames.find((f) => f.type === 'presence')!;
+      expect(presence.data!.viewers!.map((v) => v.name)).toEqual([name]);
+      ws.close(1000);
+    });
+  }
+});
