@@ -7,7 +7,6 @@ interface __BaseEnv_Env {
   ENCRYPTION_KEY_VERSION?: string;
   ENCRYPTION_KEY_PREVIOUS?: string;
   ENCRYPTION_KEY_PREVIOUS_VERSION?: string;
-  SESSION_SECRET?: string;
   ANTHROPIC_API_KEY?: string;
   ANTHROPIC_BASE_URL?: string;
   STRIPE_SECRET_KEY?: string;

@@ -1,7 +1,7 @@
-/** The audit log: sign-ins, failed sign-ins, member, role, key and org changes. */
-import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+/** The audit log: sign-ins, failed sign-ins, member, role, key and org changes (org views: org events only). */
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from './db/client';
-import { auditLog, memberships } from './db/schema';
+import { auditLog } from './db/schema';
 import { newId } from './ids';
 import type { Actor } from './tenant';
 
@@ -51,27 +51,16 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   await auditInsert(db, entry);
 }
 
-/** The org's own entries plus its members' sign-ins and failed sign-ins, newest first. */
+/**
+ * The org's own entries, newest first. Account events that belong to no org (sign-ins, failed
+ * sign-ins, sign-outs, with their IPs) are not shown to an org's admins: they describe a
+ * member's use of the whole product, including other orgs.
+ */
 export async function listAudit(db: Db, orgId: string, opts: { limit: number; before?: string }) {
-  const memberIds = db
-    .select({ id: memberships.userId })
-    .from(memberships)
-    .where(eq(memberships.organizationId, orgId));
   return db
     .select()
     .from(auditLog)
-    .where(
-      and(
-        or(
-          eq(auditLog.organizationId, orgId),
-          and(
-            isNull(auditLog.organizationId),
-            or(inArray(auditLog.actorId, memberIds), inArray(auditLog.targetId, memberIds)),
-          ),
-        ),
-        opts.before ? lt(auditLog.id, opts.before) : undefined,
-      ),
-    )
+    .where(and(eq(auditLog.organizationId, orgId), opts.before ? lt(auditLog.id, opts.before) : undefined))
     .orderBy(desc(auditLog.id))
     .limit(opts.limit);
 }

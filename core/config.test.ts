@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { assertLocalFallbacks, ConfigError, isLocalHost, loadConfig } from './config';
 
 const base = { APP_ENV: 'development', EDITION: 'self-hosted', APP_URL: 'http://localhost:8787', LOG_LEVEL: 'info' };
 const key32 = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
@@ -31,7 +31,6 @@ describe('loadConfig', () => {
       APP_ENV: 'production',
       EDITION: 'hosted',
       ENCRYPTION_KEY: key32,
-      SESSION_SECRET: 's'.repeat(40),
       STRIPE_SECRET_KEY: 'sk_test_123',
       STRIPE_WEBHOOK_SECRET: 'whsec_123',
     });
@@ -41,5 +40,54 @@ describe('loadConfig', () => {
 
   it('requires the webhook secret alongside a Stripe key', () => {
     expect(() => loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_123' })).toThrowError(/STRIPE_WEBHOOK_SECRET/);
+  });
+
+  it('no longer asks for SESSION_SECRET (nothing used it)', () => {
+    const config = loadConfig({ ...base, APP_ENV: 'production', ENCRYPTION_KEY: key32 });
+    expect(config.usingDevSecrets).toBe(false);
+    expect('SESSION_SECRET' in config).toBe(false);
+  });
+});
+
+describe('development fallbacks off the local machine', () => {
+  const dev = loadConfig({ ...base });
+  const refused = (config: ReturnType<typeof loadConfig>, url: string) => {
+    try {
+      assertLocalFallbacks(config, new URL(url));
+      return null;
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).message;
+    }
+  };
+
+  it('works on the machine itself', () => {
+    for (const url of [
+      'http://localhost:8787/',
+      'http://127.0.0.1:8787/x',
+      'http://[::1]:8787/',
+      'http://app.localhost/',
+    ])
+      expect(refused(dev, url)).toBeNull();
+  });
+
+  it('is refused on any other host, naming the setting', () => {
+    for (const url of [
+      'https://app.example.com/',
+      'https://generic-corp.someone.workers.dev/',
+      'http://10.0.0.5/',
+      'https://app.test/',
+    ])
+      expect(refused(dev, url)).toMatch(
+        /^Invalid configuration: ENCRYPTION_KEY is required when the app is served from /,
+      );
+  });
+
+  it('tests may use the reserved .test TLD; a real key is never refused', () => {
+    expect(refused(loadConfig({ ...base, APP_ENV: 'test' }), 'https://app.test/')).toBeNull();
+    expect(refused(loadConfig({ ...base, ENCRYPTION_KEY: key32 }), 'https://app.example.com/')).toBeNull();
+    expect(isLocalHost('LOCALHOST.', 'development')).toBe(true);
+    expect(isLocalHost('localhost.example.com', 'development')).toBe(false);
+    expect(isLocalHost('app.test', 'production')).toBe(false);
   });
 });

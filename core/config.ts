@@ -39,10 +39,6 @@ const ConfigSchema = z
     ENCRYPTION_KEY_VERSION: keyVersion,
     ENCRYPTION_KEY_PREVIOUS: base64Key,
     ENCRYPTION_KEY_PREVIOUS_VERSION: keyVersion,
-    SESSION_SECRET: optionalSecret.refine(
-      (value) => value === undefined || value.length >= 32,
-      'must be at least 32 characters',
-    ),
     ANTHROPIC_API_KEY: optionalSecret,
     ANTHROPIC_BASE_URL: optionalSecret.pipe(z.url().optional()),
     STRIPE_SECRET_KEY: optionalSecret,
@@ -59,7 +55,6 @@ const ConfigSchema = z
     };
     if (config.APP_ENV === 'production') {
       require('ENCRYPTION_KEY', 'in production (wrangler secret put ENCRYPTION_KEY)');
-      require('SESSION_SECRET', 'in production (wrangler secret put SESSION_SECRET)');
       if (config.EDITION === 'hosted') {
         require('STRIPE_SECRET_KEY', 'for the hosted edition in production');
         require('STRIPE_WEBHOOK_SECRET', 'for the hosted edition in production');
@@ -111,9 +106,9 @@ export class ConfigError extends Error {
   }
 }
 
-// Fixed, public fallbacks so local start and tests need no secrets; refused in production.
+// A fixed, public fallback so local start and tests need no secrets; refused in production and
+// on any host that is not local (assertLocalFallbacks).
 const DEV_ENCRYPTION_KEY = 'ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=';
-const DEV_SESSION_SECRET = 'dev-only-session-secret-not-for-production-use';
 
 const cache = new WeakMap<object, AppConfig>();
 
@@ -126,7 +121,7 @@ export function loadConfig(env: object): AppConfig {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(issue.path.join('.') || 'config', issue.message);
   }
-  const usingDevSecrets = !parsed.data.ENCRYPTION_KEY || !parsed.data.SESSION_SECRET;
+  const usingDevSecrets = !parsed.data.ENCRYPTION_KEY;
   const config: AppConfig = {
     ...parsed.data,
     ENCRYPTION_KEY: parsed.data.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
@@ -134,12 +129,37 @@ export function loadConfig(env: object): AppConfig {
     ENCRYPTION_KEY_PREVIOUS_VERSION: parsed.data.ENCRYPTION_KEY_PREVIOUS
       ? (parsed.data.ENCRYPTION_KEY_PREVIOUS_VERSION ?? (parsed.data.ENCRYPTION_KEY_VERSION ?? 1) - 1)
       : undefined,
-    SESSION_SECRET: parsed.data.SESSION_SECRET ?? DEV_SESSION_SECRET,
     billingEnabled: parsed.data.EDITION === 'hosted',
     usingDevSecrets,
   };
   cache.set(env, config);
   return config;
+}
+
+/**
+ * Hosts that only the machine itself can reach: localhost, 127.0.0.1, [::1] and *.localhost.
+ * Under APP_ENV=test, the reserved `.test` TLD (RFC 6761, never in public DNS) too.
+ */
+export function isLocalHost(hostname: string, appEnv: AppConfig['APP_ENV']): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]') return true;
+  return appEnv === 'test' && (host === 'test' || host.endsWith('.test'));
+}
+
+/**
+ * The public development fallback (ENCRYPTION_KEY) is for a machine's own use. Served from any
+ * other host (a deploy that kept APP_ENV = "development"), it would seal real org keys under a
+ * key printed in this repository: refuse with the config error naming the setting.
+ *
+ * @example assertLocalFallbacks(config, new URL(request.url))
+ */
+export function assertLocalFallbacks(config: AppConfig, url: URL): void {
+  if (config.usingDevSecrets && !isLocalHost(url.hostname, config.APP_ENV)) {
+    throw new ConfigError(
+      'ENCRYPTION_KEY',
+      `is required when the app is served from ${url.hostname} (the development fallback works on localhost only; wrangler secret put ENCRYPTION_KEY, and set APP_ENV = "production")`,
+    );
+  }
 }
 
 function decodedLength(value: string): number {

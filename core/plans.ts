@@ -15,6 +15,10 @@ export interface PlanLimits {
   queueDepth: number;
   /** Open live connections (WebSocket and SSE) per org. */
   liveConnections: number;
+  /** Shortest interval between two runs of one schedule, in minutes (core/schedules.ts). */
+  minScheduleIntervalMinutes: number;
+  /** Schedules per org. */
+  maxSchedules: number;
 }
 
 export interface Plan {
@@ -44,6 +48,8 @@ export const PLANS: Record<PlanId, Plan> = {
       apiRequestsPerMinute: 60,
       queueDepth: 20,
       liveConnections: 10,
+      minScheduleIntervalMinutes: 60,
+      maxSchedules: 5,
     },
     public: true,
     highlights: ['Live office and activity feed', 'Public API with scoped keys', 'Community support'],
@@ -60,6 +66,8 @@ export const PLANS: Record<PlanId, Plan> = {
       apiRequestsPerMinute: 300,
       queueDepth: 200,
       liveConnections: 50,
+      minScheduleIntervalMinutes: 15,
+      maxSchedules: 20,
     },
     public: true,
     highlights: [
@@ -81,6 +89,8 @@ export const PLANS: Record<PlanId, Plan> = {
       apiRequestsPerMinute: 1_200,
       queueDepth: 2_000,
       liveConnections: 500,
+      minScheduleIntervalMinutes: 5,
+      maxSchedules: 100,
     },
     public: true,
     highlights: ['Up to 20 agents', 'Five runs at once', 'Usage-based overage', 'Priority support'],
@@ -97,6 +107,8 @@ export const PLANS: Record<PlanId, Plan> = {
       apiRequestsPerMinute: 10_000,
       queueDepth: 50_000,
       liveConnections: 5_000,
+      minScheduleIntervalMinutes: 1,
+      maxSchedules: 1000,
     },
     public: true,
     highlights: ['Custom limits', 'SSO through Clerk', 'Audit log export', 'Dedicated support'],
@@ -113,6 +125,8 @@ export const PLANS: Record<PlanId, Plan> = {
       apiRequestsPerMinute: 6_000,
       queueDepth: 100_000,
       liveConnections: 2_000,
+      minScheduleIntervalMinutes: 1,
+      maxSchedules: UNLIMITED,
     },
     public: false,
     highlights: ['Billing off, no plan limits', 'Your data in your account', 'Same code as the hosted product'],

@@ -145,10 +145,38 @@ export class KvRateLimiter {
   }
 }
 
-/** Limits for unauthenticated auth endpoints (per IP, per email). */
+/** Limits for unauthenticated auth endpoints (per IP, per IP and email, per email). */
 export const AUTH_RATE_LIMITS = {
   loginPerIp: { limit: 30, windowSeconds: 60 },
-  loginPerEmail: { limit: 10, windowSeconds: 300 },
+  /**
+   * One address guessing one account: a backoff in steps (5 a minute, 10 in 15 minutes, 20 an
+   * hour) that only that address feels, so nobody else can lock the owner out this way.
+   */
+  loginPerIpAndEmail: [
+    { limit: 5, windowSeconds: 60 },
+    { limit: 10, windowSeconds: 900 },
+    { limit: 20, windowSeconds: 3_600 },
+  ],
+  /** A distributed guess at one account: a loose ceiling, far above what the owner needs. */
+  loginPerEmail: { limit: 100, windowSeconds: 3_600 },
   signupPerIp: { limit: 10, windowSeconds: 600 },
   invitationPerIp: { limit: 30, windowSeconds: 600 },
-} as const satisfies Record<string, RateLimitRule>;
+  /** `GET /v1/health` runs a query on each dependency. */
+  healthPerIp: { limit: 30, windowSeconds: 60 },
+  /** `GET /v1/live` WebSocket upgrades (each one authenticates and wakes an OrgHub). */
+  livePerIp: { limit: 60, windowSeconds: 60 },
+} as const satisfies Record<string, RateLimitRule | readonly RateLimitRule[]>;
+
+/**
+ * The buckets one login attempt counts against once the email is known (after the per-IP
+ * limit): the per-IP-and-email backoff steps, then the per-email ceiling. `email` normalised.
+ */
+export function loginAttemptLimits(ip: string, email: string): Array<{ bucket: string; rule: RateLimitRule }> {
+  return [
+    ...AUTH_RATE_LIMITS.loginPerIpAndEmail.map((rule) => ({
+      bucket: `login:ip-email:${rule.windowSeconds}:${ip}:${email}`,
+      rule,
+    })),
+    { bucket: `login:email:${email}`, rule: AUTH_RATE_LIMITS.loginPerEmail },
+  ];
+}

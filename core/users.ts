@@ -22,7 +22,14 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
 
 export async function createUser(
   db: Db,
-  input: { email: string; name: string; password: string | null; clerkUserId?: string },
+  input: {
+    email: string;
+    name: string;
+    password: string | null;
+    clerkUserId?: string;
+    /** When the email was proven (e.g. by Clerk); null when not. */
+    emailVerifiedAt?: number | null;
+  },
 ): Promise<User> {
   const now = Date.now();
   const user: User = {
@@ -31,6 +38,7 @@ export async function createUser(
     name: input.name.trim(),
     passwordHash: input.password === null ? null : await hashPassword(input.password),
     clerkUserId: input.clerkUserId ?? null,
+    emailVerifiedAt: input.emailVerifiedAt ?? null,
     createdAt: now,
     updatedAt: now,
   };

@@ -239,7 +239,7 @@ export class OrgHub extends DurableObject<Env> {
       orgId: header('org'),
       principalType: header('principal-type'),
       principalId: header('principal-id'),
-      principalName: header('principal-name') ?? '',
+      principalName: decodeURIComponent(header('principal-name') ?? ''), // percent-encoded by the Worker
       credential: header('credential'),
       since: url.searchParams.get('since') || null,
       maxSockets: header('max-sockets'),

@@ -51,7 +51,14 @@ import type { OrgInfo } from '../core/org-info';
 import { agentToolEffects, approvalsOf } from './agent-tool-effects';
 import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
 import { coreTools } from '../core/runtime/tools';
-import { nextRun, type Schedule, type ScheduleInput, type SchedulePatch, scheduleView } from '../core/schedules';
+import {
+  assertCronInterval,
+  nextRun,
+  type Schedule,
+  type ScheduleInput,
+  type SchedulePatch,
+  scheduleView,
+} from '../core/schedules';
 import {
   dependsTransitively,
   isFinal,
@@ -1315,6 +1322,14 @@ export class TaskEngine {
 
   async createSchedule(actor: EngineActor, input: ScheduleInput) {
     const scope = this.scope;
+    const plan = await this.plan();
+    assertCronInterval(input.cron, input.timezone, plan);
+    if ((await scope.count(schedules)) >= plan.limits.maxSchedules)
+      throw new ApiError(
+        'payment_required',
+        `Your ${plan.name} plan includes ${plan.limits.maxSchedules} schedules. Delete one, or upgrade.`,
+        { limit: plan.limits.maxSchedules, upgrade_url: '/pricing' },
+      );
     const agent = await requireAgent(scope, input.task.agent, 'task.agent');
     const id = newId('sch');
     const now = Date.now();
@@ -1349,6 +1364,7 @@ export class TaskEngine {
       : current.taskTemplate.agentId;
     const cron = patch.cron ?? current.cron;
     const timezone = patch.timezone ?? current.timezone;
+    if (patch.cron !== undefined || patch.timezone !== undefined) assertCronInterval(cron, timezone, await this.plan());
     const enabled = patch.enabled ?? current.enabled;
     await scope.batch([
       scope.updateRows(

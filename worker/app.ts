@@ -21,7 +21,7 @@ import { v1 } from './routes/v1';
 import { webhooks } from './routes/webhooks';
 import type { AppEnv } from './types';
 
-/** Largest JSON body the API accepts; task descriptions are far smaller. */
+/** Largest request body accepted anywhere (JSON or form post); task descriptions are far smaller. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export const app = new Hono<AppEnv>();
@@ -51,19 +51,17 @@ app.use(
 app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedEnvelope }));
 app.use(withConfig());
 
-for (const prefix of ['/v1/*', '/api/*', '/webhooks/*']) {
-  app.use(
-    prefix,
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`, {
-          max_bytes: MAX_BODY_BYTES,
-        });
-      },
-    }),
-  );
-}
+// Every request body, API or Remix form post, before anything reads it.
+app.use(
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`, {
+        max_bytes: MAX_BODY_BYTES,
+      });
+    },
+  }),
+);
 app.use('/v1/*', requireJsonBody());
 app.use('/api/*', requireJsonBody());
 app.use(sameOriginMutations());

@@ -76,3 +76,19 @@ export function text(formData: FormData, name: string): string {
   const value = formData.get(name);
   return typeof value === 'string' ? value : '';
 }
+
+/**
+ * The request's form fields; a body that is not a readable form (a truncated or malformed
+ * multipart body, say) is the client's mistake: 400, never a 500 from the error boundary.
+ */
+export async function readFormData(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response('The form could not be read.', {
+      status: 400,
+      statusText: 'Bad Request',
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
+  }
+}

@@ -1,11 +1,11 @@
 /**
  * The UI's login, signup and invitation forms are limited like their JSON twins
  * (worker/routes/auth.ts): same KV limiter, same buckets, same rules, so both faces draw on
- * one count per IP and per email (shared through KV; approximate by nature: docs/decisions/003).
+ * one count per IP, per IP and email, and per email (shared through KV; approximate by nature: docs/decisions/003).
  */
 import type { AppLoadContext } from '@remix-run/cloudflare';
 import { ApiError } from '../../core/errors';
-import { AUTH_RATE_LIMITS, KvRateLimiter, type RateLimitRule } from '../../core/rate-limit';
+import { AUTH_RATE_LIMITS, KvRateLimiter, loginAttemptLimits, type RateLimitRule } from '../../core/rate-limit';
 import { normalizeEmail } from '../../core/users';
 
 // One limiter per isolate and KV binding: its in-memory counters batch the KV writes.
@@ -19,10 +19,8 @@ function limiterFor(kv: KVNamespace): KvRateLimiter {
 
 export const authLimits = {
   loginPerIp: (ip: string) => ({ bucket: `login:ip:${ip}`, rule: AUTH_RATE_LIMITS.loginPerIp }),
-  loginPerEmail: (email: string) => ({
-    bucket: `login:email:${normalizeEmail(email)}`,
-    rule: AUTH_RATE_LIMITS.loginPerEmail,
-  }),
+  /** Per IP and email (a backoff), then the per-email ceiling: core/rate-limit.ts loginAttemptLimits. */
+  loginAttempt: (ip: string, email: string) => loginAttemptLimits(ip, normalizeEmail(email)),
   signupPerIp: (ip: string) => ({ bucket: `signup:ip:${ip}`, rule: AUTH_RATE_LIMITS.signupPerIp }),
   invitationPerIp: (ip: string) => ({ bucket: `invitation:ip:${ip}`, rule: AUTH_RATE_LIMITS.invitationPerIp }),
 } as const;

@@ -126,17 +126,29 @@ export function refreshedSessionHeaders(signedIn: SignedIn | null): HeadersInit 
   return { 'Set-Cookie': sessionCookie(signedIn.token, signedIn.session.expiresAt - Date.now()) };
 }
 
+/** A same-site path: one leading `/`, not `//` or `/\` (protocol-relative), no control characters. */
+function isLocalPath(path: string): boolean {
+  return (
+    path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') && !/[\u0000-\u001f\u007f]/.test(path)
+  );
+}
+
+const REDIRECT_BASE = 'http://app.invalid';
+
 /**
  * `to` when it is a path on this site, else `fallback`: a login link cannot send someone
- * to another origin (`//evil.example`, `/\evil.example`, `https://…`).
+ * to another origin (`//evil.example`, `/\evil.example`, `https://…`). Both the input and the
+ * normalised result are checked: normalisation can turn a harmless-looking path into a
+ * protocol-relative one (`/..//evil.example` → `//evil.example`).
  */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/orgs'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
-  if (/[\u0000-\u001f\u007f]/.test(to)) return fallback;
+  if (typeof to !== 'string' || !isLocalPath(to)) return fallback;
   try {
-    const base = 'http://app.invalid';
-    const url = new URL(to, base);
-    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : fallback;
+    const url = new URL(to, REDIRECT_BASE);
+    if (url.origin !== REDIRECT_BASE) return fallback;
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    // What the browser will resolve: it must still be a single-slash path on this origin.
+    return isLocalPath(path) && new URL(path, REDIRECT_BASE).origin === REDIRECT_BASE ? path : fallback;
   } catch {
     return fallback;
   }

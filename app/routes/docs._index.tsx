@@ -155,10 +155,9 @@ npx wrangler kv namespace create KV            # put the id in wrangler.toml
 npx wrangler queues create agent-runs
 npx wrangler queues create agent-runs-dlq
 npx wrangler secret put ENCRYPTION_KEY         # openssl rand -base64 32
-npx wrangler secret put SESSION_SECRET         # openssl rand -base64 48
 # optional: ANTHROPIC_API_KEY, CLERK_*; hosted edition: STRIPE_*
 # set APP_ENV = "production" and APP_URL in wrangler.toml [vars]
-npm run deploy                                 # build, apply D1 migrations remotely, wrangler deploy`;
+npm run deploy                                 # refuses APP_ENV other than production; builds, migrates, deploys`;
 
 const STATUS_MEANINGS: Partial<Record<keyof typeof ERROR_STATUS, string>> = {
   validation_failed: 'A field is missing or wrong; `details` names each one.',
@@ -411,12 +410,12 @@ export default function Quickstart() {
                 <Code>wrangler.toml</Code>.
               </li>
               <li>
-                Set the secrets <Code>ENCRYPTION_KEY</Code> and <Code>SESSION_SECRET</Code> (optionally{' '}
-                <Code>ANTHROPIC_API_KEY</Code>), and <Code>APP_ENV</Code> and <Code>APP_URL</Code> in{' '}
-                <Code>[vars]</Code>.
+                Set the secret <Code>ENCRYPTION_KEY</Code> (optionally <Code>ANTHROPIC_API_KEY</Code>), and{' '}
+                <Code>APP_ENV</Code> and <Code>APP_URL</Code> in <Code>[vars]</Code>.
               </li>
               <li>
-                <Code>npm run deploy</Code> builds, applies the migrations and deploys.
+                <Code>npm run deploy</Code> refuses an <Code>APP_ENV</Code> other than production, then builds, applies
+                the migrations and deploys.
               </li>
             </List>
             <CodeBlock code={DEPLOY} title="Deploy" />

@@ -1,7 +1,8 @@
 /**
  * Clerk, when configured: session tokens are verified networklessly with the instance's PEM
  * public key (`CLERK_JWT_KEY`) and authorized parties; a Clerk user is linked to our user on
- * first sight (by Clerk id, else by email), or created. The session token must carry `email`
+ * first sight (by Clerk id, else by email, only when that account has no password or proved its
+ * address: `email_verified_at`), or created. The session token must carry `email`
  * (and ideally `name`) claims: add them in Clerk's session token template.
  */
 import { verifyToken } from '@clerk/backend';
@@ -10,6 +11,7 @@ import { eq } from 'drizzle-orm';
 import type { AppConfig } from '../config';
 import type { Db } from '../db/client';
 import { users } from '../db/schema';
+import { ApiError } from '../errors';
 import { log } from '../log';
 import { createUser, findUserByEmail, normalizeEmail } from '../users';
 import type { SessionUser } from './sessions';
@@ -44,14 +46,48 @@ export async function verifyClerkSession(db: Db, config: AppConfig, token: strin
     return null;
   }
   const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim() : email.split('@')[0]!;
+  // Clerk verifies addresses before they sign in; when the template carries the claim, trust it.
+  const clerkVerified = claims.email_verified !== false;
   const existing = await findUserByEmail(db, email);
   if (existing) {
-    await db.update(users).set({ clerkUserId, updatedAt: Date.now() }).where(eq(users.id, existing.id));
+    // Account pre-hijacking: anyone can sign up here with someone else's address and set a
+    // password. Only an account whose owner proved the address may be joined to a Clerk identity.
+    const refused = existing.clerkUserId
+      ? 'linked_elsewhere'
+      : !clerkVerified
+        ? 'clerk_email_unverified'
+        : existing.passwordHash && existing.emailVerifiedAt === null
+          ? 'unverified_account'
+          : null;
+    if (refused) {
+      log.warn('clerk_link_refused', { clerk_user_id: clerkUserId, user_id: existing.id, reason: refused });
+      throw new ApiError('conflict', CLERK_LINK_REFUSED[refused]);
+    }
+    const now = Date.now();
+    await db
+      .update(users)
+      .set({ clerkUserId, emailVerifiedAt: existing.emailVerifiedAt ?? now, updatedAt: now })
+      .where(eq(users.id, existing.id));
     return { id: existing.id, email: existing.email, name: existing.name };
   }
-  const created = await createUser(db, { email, name, password: null, clerkUserId });
+  const created = await createUser(db, {
+    email,
+    name,
+    password: null,
+    clerkUserId,
+    emailVerifiedAt: clerkVerified ? Date.now() : null,
+  });
   return { id: created.id, email: created.email, name: created.name };
 }
+
+/** What a Clerk user hears when their address belongs to an account we may not join to theirs. */
+export const CLERK_LINK_REFUSED = {
+  unverified_account:
+    'An account with this email already exists, with a password, and its email address was never verified, so it cannot be joined to this sign-in. Sign in with that account’s password instead, or contact support.',
+  clerk_email_unverified: 'Verify your email address with your sign-in provider first, then try again.',
+  linked_elsewhere:
+    'An account with this email is already joined to a different sign-in. Use that one, or contact support.',
+} as const;
 
 /**
  * `/webhooks/clerk`: signature-verified (Svix headers) user.updated / user.deleted keep our

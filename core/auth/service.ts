@@ -46,6 +46,8 @@ export async function signUp(db: Db, config: AppConfig, input: SignupInput, meta
     name: input.name,
     passwordHash: await hashPassword(input.password),
     clerkUserId: null,
+    // An invitation link is only sent to the address: signing up with its token proves it.
+    emailVerifiedAt: input.invitation_token ? now : null,
     createdAt: now,
     updatedAt: now,
   };

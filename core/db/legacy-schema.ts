@@ -1,5 +1,5 @@
 /**
- * Where each org's work lived in D1 before it moved into the org's OrgHub (decision 008).
+ * Where each org's work lived in D1 before it moved into the org's OrgHub (decision 009).
  * The tables stay in the database, untouched, so an OrgHub can import what a previous version
  * wrote (durable-objects/legacy-import.ts); nothing else reads or writes them.
  */

@@ -30,6 +30,12 @@ export const users = sqliteTable(
     /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null for Clerk-only users. */
     passwordHash: text('password_hash'),
     clerkUserId: text('clerk_user_id'),
+    /**
+     * When the user proved they own the email (epoch ms): a Clerk sign-in, or signing up through
+     * an invitation sent to it. Null until then; a Clerk identity never links to an account with
+     * a password unless this is set.
+     */
+    emailVerifiedAt: integer('email_verified_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

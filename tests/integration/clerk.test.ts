@@ -5,7 +5,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app';
-import { randomIp, uniqueEmail } from './helpers';
+import { call, randomIp, signUp, uniqueEmail } from './helpers';
 
 const b64url = (bytes: ArrayBuffer | Uint8Array) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes as ArrayBuffer)))
@@ -104,6 +104,81 @@ describe('Clerk session tokens', () => {
       const res = await fetchWith(testEnv, '/api/me', { headers: { Authorization: `Bearer ${token}` } });
       expect(res.status).toBe(401);
     }
+  });
+});
+
+describe('Clerk identities and existing accounts (account pre-hijacking)', () => {
+  async function clerkToken(privateKey: CryptoKey, email: string, extra: Record<string, unknown> = {}) {
+    return signJwt(privateKey, {
+      sub: `user_${crypto.randomUUID()}`,
+      email,
+      name: 'Clerk Person',
+      iat: now() - 5,
+      nbf: now() - 5,
+      exp: now() + 60,
+      azp: 'http://localhost:8787',
+      ...extra,
+    });
+  }
+  const userRow = (email: string) =>
+    env.DB.prepare(`SELECT clerk_user_id, email_verified_at FROM users WHERE email = ?`)
+      .bind(email)
+      .first<{ clerk_user_id: string | null; email_verified_at: number | null }>();
+
+  it('never joins a Clerk sign-in to a password account whose email was never verified, and says why', async () => {
+    const { privateKey, env: testEnv } = await clerkEnv();
+    // The attacker signs up first with the victim's address and a password of their own.
+    const victim = uniqueEmail('victim');
+    const attacker = await signUp({ email: victim });
+    const res = await fetchWith(testEnv, '/api/me', {
+      headers: { Authorization: `Bearer ${await clerkToken(privateKey, victim)}` },
+    });
+    expect(res.status).toBe(409);
+    const body = await res.json<{ error: { code: string; message: string } }>();
+    expect(body.error.code).toBe('conflict');
+    expect(body.error.message).toMatch(/already exists.*not been verified|never verified/);
+    expect(await userRow(victim)).toEqual({ clerk_user_id: null, email_verified_at: null });
+    // The attacker's session does not become the Clerk user's.
+    expect((await call('/api/me', { cookie: attacker.cookie })).json.user.email).toBe(victim);
+  });
+
+  it('joins an account whose email was verified (signed up through an invitation)', async () => {
+    const { privateKey, env: testEnv } = await clerkEnv();
+    const owner = await signUp();
+    const email = uniqueEmail('invited');
+    const invite = await call(`/api/orgs/${owner.org.slug}/invitations`, {
+      cookie: owner.cookie,
+      body: { email, role: 'member' },
+    });
+    await signUp({ email, invitationToken: invite.json.token });
+    expect((await userRow(email))!.email_verified_at).toBeGreaterThan(0);
+    const res = await fetchWith(testEnv, '/api/me', {
+      headers: { Authorization: `Bearer ${await clerkToken(privateKey, email)}` },
+    });
+    expect(res.status).toBe(200);
+    expect((await userRow(email))!.clerk_user_id).toMatch(/^user_/);
+  });
+
+  it('marks users it creates as verified, and trusts an email_verified=false claim', async () => {
+    const { privateKey, env: testEnv } = await clerkEnv();
+    const email = uniqueEmail('clerk-new');
+    const created = await fetchWith(testEnv, '/api/me', {
+      headers: { Authorization: `Bearer ${await clerkToken(privateKey, email, { email_verified: true })}` },
+    });
+    expect(created.status).toBe(200);
+    expect((await userRow(email))!.email_verified_at).toBeGreaterThan(0);
+
+    const unverified = uniqueEmail('clerk-unverified');
+    const fresh = await fetchWith(testEnv, '/api/me', {
+      headers: { Authorization: `Bearer ${await clerkToken(privateKey, unverified, { email_verified: false })}` },
+    });
+    expect(fresh.status).toBe(200);
+    expect((await userRow(unverified))!.email_verified_at).toBeNull();
+    // An unverified Clerk address never takes over an existing account.
+    const res = await fetchWith(testEnv, '/api/me', {
+      headers: { Authorization: `Bearer ${await clerkToken(privateKey, email, { email_verified: false })}` },
+    });
+    expect(res.status).toBe(409);
   });
 });
 

@@ -429,6 +429,27 @@ describe('reliability', () => {
 });
 
 describe('schedules', () => {
+  it('the plan sets the shortest interval and how many schedules an org may have', async () => {
+    const { key, org } = await setup(['tasks:write', 'schedules:read', 'schedules:write']);
+    await setPlan(org.id, 'free');
+    const schedule = (cron: string, name = 'Check') =>
+      call('/v1/schedules', { key, body: { name, cron, task: { agent: 'yuki', description: 'Check the uptime' } } });
+    const tooOften = await schedule('*/5 * * * *');
+    expect(tooOften.status).toBe(400);
+    expect(tooOften.json.error.details[0].field).toBe('cron');
+    for (let i = 0; i < 5; i++) expect((await schedule(`${i} * * * *`, `Hourly ${i}`)).status).toBe(201);
+    const sixth = await schedule('30 * * * *', 'One too many');
+    expect(sixth.status).toBe(402);
+    expect(sixth.json.error.details).toMatchObject({ limit: 5, upgrade_url: '/pricing' });
+    const created = (await call('/v1/schedules', { key })).json.data as Array<{ id: string }>;
+    const patched = await call(`/v1/schedules/${created[0]!.id}`, {
+      key,
+      method: 'PATCH',
+      body: { cron: '* * * * *' },
+    });
+    expect(patched.status).toBe(400);
+  });
+
   it('validates cron and time zone, and the alarm creates the task once per tick', async () => {
     const { key, org } = await setup();
     expect(

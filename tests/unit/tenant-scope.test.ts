@@ -2,7 +2,7 @@
  * Two doors, checked by scanning the source. An org's own work (agents, tasks, runs…) lives
  * in its OrgHub: only the object and the core read helpers it calls import that schema, never
  * a route, a loader or the Worker. The per-org tables left in D1 (credentials, the usage
- * ledger, and the legacy tables of decision 008) are reached only through the org-scoped data
+ * ledger, and the legacy tables of decision 009) are reached only through the org-scoped data
  * layer: a query anywhere else, through drizzle builders, the relational API or raw SQL, fails.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

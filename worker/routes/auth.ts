@@ -13,7 +13,7 @@ import { ApiError } from '../../core/errors';
 import { closeSessionConnections } from '../../core/live-connections';
 import { signOutOtherSessions } from '../../core/org-admin';
 import { listMemberships } from '../../core/orgs';
-import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
+import { AUTH_RATE_LIMITS, loginAttemptLimits, type RateLimitRule } from '../../core/rate-limit';
 import { normalizeEmail } from '../../core/users';
 import { LoginInput, SignupInput } from '../../core/validation';
 import { requireUser } from '../middleware/auth';
@@ -37,7 +37,7 @@ export function requestMeta(c: Context<AppEnv>): RequestMeta {
 }
 
 /** Per-IP limit on a public auth endpoint, before its body is read. */
-function limitPerIp(bucket: string, rule: (typeof AUTH_RATE_LIMITS)[keyof typeof AUTH_RATE_LIMITS]) {
+function limitPerIp(bucket: string, rule: RateLimitRule) {
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     await enforceRateLimit(c, `${bucket}:ip:${clientIp(c)}`, rule);
     await next();
@@ -147,7 +147,8 @@ export const authRoutes = createApiApp()
   })
   .openapi(loginRoute, async (c) => {
     const input = c.req.valid('json');
-    await enforceRateLimit(c, `login:email:${normalizeEmail(input.email)}`, AUTH_RATE_LIMITS.loginPerEmail);
+    for (const limit of loginAttemptLimits(clientIp(c), normalizeEmail(input.email)))
+      await enforceRateLimit(c, limit.bucket, limit.rule);
     const { user, token } = await logIn(getDb(c.env), input, requestMeta(c));
     setCookie(c, SESSION_COOKIE, token, sessionCookieOptions());
     return c.json({ user }, 200);

@@ -4,7 +4,10 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { getHealthProbeHub } from '../../core/org-hub-client';
+import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
+import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
+import { errorResponses } from '../schemas/common';
 
 const CheckSchema = z.object({
   ok: z.boolean(),
@@ -26,9 +29,15 @@ const route = createRoute({
   path: '/health',
   tags: ['platform'],
   summary: 'Service health',
+  description: 'Unauthenticated; limited per client IP (each call queries every dependency).',
+  middleware: async (c, next) => {
+    await enforceRateLimit(c, `health:ip:${clientIp(c)}`, AUTH_RATE_LIMITS.healthPerIp);
+    await next();
+  },
   responses: {
     200: { description: 'All dependencies answer', content: { 'application/json': { schema: HealthSchema } } },
     503: { description: 'A dependency failed', content: { 'application/json': { schema: HealthSchema } } },
+    ...errorResponses(429),
   },
 });
 

@@ -13,7 +13,9 @@ import { liveCredential } from '../../core/live-connections';
 import { getOrgHub } from '../../core/org-hub-client';
 import { findMembershipBySlug } from '../../core/orgs';
 import { getPlan, type PlanId } from '../../core/plans';
+import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
 import { authenticate, type OrgAccess, requireScope } from '../middleware/auth';
+import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
 import { errorResponses } from '../schemas/common';
 import { tenant } from '../tenant';
@@ -36,7 +38,8 @@ function hubRequest(
     'x-gc-org': access.ctx.orgId,
     'x-gc-principal-type': access.ctx.actor.type === 'api_key' ? 'api_key' : 'user',
     'x-gc-principal-id': access.ctx.actor.id ?? 'system',
-    'x-gc-principal-name': name,
+    // Header values are bytes (Latin-1 at most): names like "Zoë 🚀" or "李雷" travel encoded.
+    'x-gc-principal-name': encodeURIComponent(name),
     'x-gc-credential': credential,
     'x-gc-max-sockets': String(getPlan(access.organization.plan as PlanId).limits.liveConnections),
   });
@@ -57,62 +60,71 @@ function credentialOf(c: Context<AppEnv>): { credential: string; name: string } 
 }
 
 /** `GET /v1/live`: registered before the generic /v1 auth chain (browsers cannot set headers on a WebSocket). */
-export const liveSocketRoute = new Hono<AppEnv>().get('/live', authenticate(), async (c) => {
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ApiError('bad_request', 'Connect with a WebSocket client (Upgrade: websocket).', undefined, {
-      Upgrade: 'websocket',
-    });
-  }
-  const auth = c.get('auth');
-  if (!auth) throw new ApiError('unauthorized', 'Sign in, or send an API key with the live:read scope.');
-  const since = SinceQuery.safeParse(c.req.query('since') || undefined);
-  if (!since.success)
-    throw new ApiError('validation_failed', 'The request is not valid.', [
-      { field: 'since', message: 'A non-negative sequence number.' },
-    ]);
-
-  let access: OrgAccess;
-  if (auth.kind === 'api_key') {
-    if (!auth.key.scopes.includes('live:read'))
-      throw new ApiError('forbidden', 'This API key lacks the "live:read" scope.', { required_scope: 'live:read' });
-    const org = await getDb(c.env).query.organizations.findFirst({
-      where: (o, { eq }) => eq(o.id, auth.key.organizationId),
-    });
-    if (!org || org.deletedAt) throw new ApiError('unauthorized', 'The API key is not valid.');
-    access = {
-      ctx: { orgId: org.id, actor: { type: 'api_key', id: auth.key.id, scopes: auth.key.scopes }, role: 'member' },
-      organization: org,
-      scopes: auth.key.scopes,
-    };
-  } else {
-    // Cross-site WebSocket hijacking: a cookie-authenticated socket must come from our own pages.
-    if (auth.session) {
-      const origin = c.req.header('origin');
-      const allowed = new Set([new URL(c.req.url).origin, new URL(c.get('config').APP_URL).origin]);
-      if (!origin || !allowed.has(origin))
-        throw new ApiError('forbidden', 'Live connections with a session must come from this site.');
+export const liveSocketRoute = new Hono<AppEnv>().get(
+  '/live',
+  async (c, next) => {
+    // Per IP, before authenticating: each upgrade looks up a credential and wakes an OrgHub.
+    await enforceRateLimit(c, `live:ip:${clientIp(c)}`, AUTH_RATE_LIMITS.livePerIp);
+    await next();
+  },
+  authenticate(),
+  async (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new ApiError('bad_request', 'Connect with a WebSocket client (Upgrade: websocket).', undefined, {
+        Upgrade: 'websocket',
+      });
     }
-    const slug = c.req.query('org');
-    if (!slug) throw new ApiError('bad_request', 'Name the organization: /v1/live?org=<slug>.');
-    const membership = await findMembershipBySlug(getDb(c.env), auth.user.id, slug.toLowerCase());
-    if (!membership) throw new ApiError('not_found', 'No such organization.');
-    access = {
-      ctx: { orgId: membership.organization.id, actor: { type: 'user', id: auth.user.id }, role: membership.role },
-      organization: membership.organization,
-      scopes: null,
-    };
-  }
-  const { credential, name } = credentialOf(c);
-  const upgraded = await getOrgHub(c.env, access.ctx).fetch(
-    hubRequest('/live', access, credential, name, since.data, true),
-  );
-  // Responses from a Durable Object have immutable headers; middleware adds its own after this.
-  return new Response(upgraded.body, {
-    status: upgraded.status,
-    headers: new Headers(upgraded.headers),
-    webSocket: upgraded.webSocket,
-  });
-});
+    const auth = c.get('auth');
+    if (!auth) throw new ApiError('unauthorized', 'Sign in, or send an API key with the live:read scope.');
+    const since = SinceQuery.safeParse(c.req.query('since') || undefined);
+    if (!since.success)
+      throw new ApiError('validation_failed', 'The request is not valid.', [
+        { field: 'since', message: 'A non-negative sequence number.' },
+      ]);
+
+    let access: OrgAccess;
+    if (auth.kind === 'api_key') {
+      if (!auth.key.scopes.includes('live:read'))
+        throw new ApiError('forbidden', 'This API key lacks the "live:read" scope.', { required_scope: 'live:read' });
+      const org = await getDb(c.env).query.organizations.findFirst({
+        where: (o, { eq }) => eq(o.id, auth.key.organizationId),
+      });
+      if (!org || org.deletedAt) throw new ApiError('unauthorized', 'The API key is not valid.');
+      access = {
+        ctx: { orgId: org.id, actor: { type: 'api_key', id: auth.key.id, scopes: auth.key.scopes }, role: 'member' },
+        organization: org,
+        scopes: auth.key.scopes,
+      };
+    } else {
+      // Cross-site WebSocket hijacking: a cookie-authenticated socket must come from our own pages.
+      if (auth.session) {
+        const origin = c.req.header('origin');
+        const allowed = new Set([new URL(c.req.url).origin, new URL(c.get('config').APP_URL).origin]);
+        if (!origin || !allowed.has(origin))
+          throw new ApiError('forbidden', 'Live connections with a session must come from this site.');
+      }
+      const slug = c.req.query('org');
+      if (!slug) throw new ApiError('bad_request', 'Name the organization: /v1/live?org=<slug>.');
+      const membership = await findMembershipBySlug(getDb(c.env), auth.user.id, slug.toLowerCase());
+      if (!membership) throw new ApiError('not_found', 'No such organization.');
+      access = {
+        ctx: { orgId: membership.organization.id, actor: { type: 'user', id: auth.user.id }, role: membership.role },
+        organization: membership.organization,
+        scopes: null,
+      };
+    }
+    const { credential, name } = credentialOf(c);
+    const upgraded = await getOrgHub(c.env, access.ctx).fetch(
+      hubRequest('/live', access, credential, name, since.data, true),
+    );
+    // Responses from a Durable Object have immutable headers; middleware adds its own after this.
+    return new Response(upgraded.body, {
+      status: upgraded.status,
+      headers: new Headers(upgraded.headers),
+      webSocket: upgraded.webSocket,
+    });
+  },
+);
 
 const streamRoute = createRoute({
   method: 'get',

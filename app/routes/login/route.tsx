@@ -6,7 +6,7 @@ import { getDb } from '../../../core/db/client';
 import { LoginInput } from '../../../core/validation';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
 import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
-import { failureFromError, parseForm, text } from '../../lib/forms.server';
+import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
 import { clientIp, requestMeta } from '../../lib/request.server';
@@ -23,14 +23,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  try {
+    // Before the body is read: a flood of posts costs a counter, not a parse.
+    await enforceRateLimit(context, authLimits.loginPerIp(clientIp(request)));
+  } catch (error) {
+    return { ...failureFromError(error), values: { email: '' } };
+  }
+  const form = await readFormData(request);
   const values = { email: text(form, 'email') };
   const redirectTo = safeRedirectPath(form.get('redirectTo'));
   try {
-    await enforceRateLimit(context, authLimits.loginPerIp(clientIp(request)));
     const parsed = parseForm(LoginInput, { email: values.email, password: text(form, 'password') });
     if (!parsed.ok) return { ...parsed.failure, values };
-    await enforceRateLimit(context, authLimits.loginPerEmail(parsed.data.email));
+    for (const limit of authLimits.loginAttempt(clientIp(request), parsed.data.email))
+      await enforceRateLimit(context, limit);
     const { token } = await logIn(getDb(context.cloudflare.env), parsed.data, requestMeta(request));
     return redirect(redirectTo, { headers: { 'Set-Cookie': sessionCookie(token) } });
   } catch (error) {

@@ -8,6 +8,7 @@ import { SubmitButton, useIsSubmitting } from '../../components/Form';
 import { pageMeta } from '../../lib/meta';
 import { requestMeta } from '../../lib/request.server';
 import { clearedSessionCookie, getOptionalUser, safeRedirectPath } from '../../lib/session.server';
+import { readFormData } from '../../lib/forms.server';
 
 export const meta: MetaFunction = () =>
   pageMeta({ title: 'Sign out · Generic Corp', description: 'Sign out of Generic Corp.', noIndex: true });
@@ -21,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const signedIn = await getOptionalUser(request, context.cloudflare.env);
-  const form = await request.formData();
+  const form = await readFormData(request);
   await logOut(
     getDb(context.cloudflare.env),
     context.cloudflare.env,

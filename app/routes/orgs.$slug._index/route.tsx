@@ -20,7 +20,7 @@ import { Office, type OfficeSubscribe } from '../../components/office';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { describeActivity, type FeedItem, isFeedWorthy } from '../../lib/activity';
-import { failureFromError, formFailure, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -87,7 +87,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   try {
     const hub = hubFor(env, member, 'tasks:write');

@@ -22,7 +22,7 @@ import { Panel } from '../../components/PageHeader';
 import { PriorityBadge, ProgressBar, SimulatedBadge, StatusBadge, TaskStatusBadge } from '../../components/StatusBadge';
 import { parseAgentConfig } from '../../lib/agent-form.server';
 import { formatDateTime, formatDuration, formatNumber, isoDateTime, relativeTime } from '../../lib/format';
-import { failureFromError, formFailure, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -105,7 +105,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   const ref = params.agent ?? '';
   try {

@@ -20,7 +20,7 @@ import { Icon } from '../../components/Icon';
 import { EmptyState, PageHeader } from '../../components/PageHeader';
 import { ProgressBar, StatusBadge } from '../../components/StatusBadge';
 import { parseNewAgent } from '../../lib/agent-form.server';
-import { failureFromError, formFailure, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -45,7 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   try {
     const hub = hubFor(env, member, 'agents:write');

@@ -9,7 +9,7 @@ import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
 import { FormAlert } from '../../components/Form';
 import { PageHeader } from '../../components/PageHeader';
-import { failureFromError, formFailure, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -32,7 +32,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   if (intent !== 'approve' && intent !== 'reject') return formFailure(intent, 'Unknown action.');
   try {

@@ -9,7 +9,7 @@ import { FormAlert, SubmitButton, focusFirstProblem, inputClasses, useIsSubmitti
 import { Icon } from '../../components/Icon';
 import { TaskStatusBadge } from '../../components/StatusBadge';
 import { formatDateTime, isoDateTime, relativeTime } from '../../lib/format';
-import { failureFromError, parseForm, text } from '../../lib/forms.server';
+import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
 import { MessageForm } from '../../lib/message-form.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor, orNotFound } from '../../lib/org.server';
@@ -90,7 +90,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = 'reply';
   const values = { agent: text(form, 'agent'), body: text(form, 'body') };
   try {

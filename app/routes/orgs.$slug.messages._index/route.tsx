@@ -12,7 +12,7 @@ import {
 } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { EmptyState, Panel } from '../../components/PageHeader';
-import { failureFromError, parseForm, text } from '../../lib/forms.server';
+import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
 import { MessageForm } from '../../lib/message-form.server';
 import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -36,7 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = 'send';
   const values = { agent: text(form, 'agent'), body: text(form, 'body') };
   try {

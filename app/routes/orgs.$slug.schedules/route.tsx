@@ -19,7 +19,7 @@ import { Icon } from '../../components/Icon';
 import { EmptyState, PageHeader, Panel } from '../../components/PageHeader';
 import { PriorityBadge } from '../../components/StatusBadge';
 import { formatDateTime, isoDateTime, relativeTime } from '../../lib/format';
-import { failureFromError, formFailure, optionalText, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, optionalText, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -89,7 +89,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   try {
     const hub = hubFor(env, member, 'tasks:write');

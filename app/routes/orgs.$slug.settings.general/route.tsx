@@ -8,7 +8,7 @@ import { deleteOrganization, updateOrganization } from '../../../core/orgs';
 import { can } from '../../../core/permissions';
 import { FormAlert, SubmitButton, TextField, useIsSubmitting } from '../../components/Form';
 import { Panel } from '../../components/PageHeader';
-import { failureFromError, formFailure, parseForm, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { useHydrated } from '../../lib/use-hydrated';
 import { clientIp } from '../../lib/request.server';
@@ -35,7 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const db = getDb(env);
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   const ip = clientIp(request);
   try {

@@ -11,7 +11,7 @@ import { EmptyState, Panel } from '../../components/PageHeader';
 import { SecretReveal } from '../../components/SecretReveal';
 import { Icon } from '../../components/Icon';
 import { formatDate, formatDateTime } from '../../lib/format';
-import { failureFromError, formFailure, optionalText, parseForm, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, optionalText, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -65,7 +65,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const db = getDb(env);
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   const ip = clientIp(request);
   try {

@@ -21,7 +21,7 @@ import { Panel } from '../../components/PageHeader';
 import { SecretReveal } from '../../components/SecretReveal';
 import { RoleBadge } from '../../components/StatusBadge';
 import { formatDate, titleCase, withArticle } from '../../lib/format';
-import { failureFromError, formFailure, parseForm, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -61,7 +61,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const db = getDb(env);
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   const ip = clientIp(request);
   try {

@@ -21,7 +21,7 @@ import { Checkbox, FormAlert, SubmitButton, TextField, useIsSubmitting } from '.
 import { Icon } from '../../components/Icon';
 import { EmptyState, Panel } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/format';
-import { failureFromError, formFailure, optionalText, parseForm, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, optionalText, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { enforceRateLimit } from '../../lib/rate-limit.server';
 import { clientIp } from '../../lib/request.server';
@@ -58,7 +58,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = getDb(env);
   const config = loadConfig(env);
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   const ip = clientIp(request);
   try {

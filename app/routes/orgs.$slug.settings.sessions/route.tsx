@@ -8,7 +8,7 @@ import { ConfirmAction } from '../../components/ConfirmAction';
 import { FormAlert, SubmitButton, useIsSubmitting } from '../../components/Form';
 import { Panel } from '../../components/PageHeader';
 import { describeUserAgent, formatDateTime } from '../../lib/format';
-import { failureFromError, formFailure, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -37,7 +37,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const db = getDb(env);
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   try {
     if (intent === 'sign-out-others') {

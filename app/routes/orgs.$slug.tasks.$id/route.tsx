@@ -29,7 +29,7 @@ import {
   taskStatusLabel,
 } from '../../components/StatusBadge';
 import { formatDateTime, formatDuration, formatNumber, isoDateTime, relativeTime, toMs } from '../../lib/format';
-import { failureFromError, formFailure, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -270,7 +270,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   const id = params.id ?? '';
   try {

@@ -12,7 +12,7 @@ import { NewTaskDialog } from '../../components/NewTaskDialog';
 import { EmptyState, PageHeader } from '../../components/PageHeader';
 import { taskStatusLabel } from '../../components/StatusBadge';
 import { type BoardTask, TaskKanban, TaskTable } from '../../components/TaskBoard';
-import { failureFromError, formFailure, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -101,7 +101,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = text(form, 'intent');
   try {
     const hub = hubFor(env, member, 'tasks:write');

@@ -7,7 +7,7 @@ import { CreateOrgInput, createOrganizationAs } from '../../../core/org-admin';
 import { listMemberships } from '../../../core/orgs';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
 import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
-import { failureFromError, optionalText, parseForm, text } from '../../lib/forms.server';
+import { failureFromError, optionalText, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { clientIp } from '../../lib/request.server';
 import { requireUser } from '../../lib/session.server';
@@ -29,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const { user } = await requireUser(request, env);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const values = { name: text(form, 'name'), slug: text(form, 'slug') };
   const slug = optionalText(form, 'slug');
   const parsed = parseForm(CreateOrgInput, { name: values.name, ...(slug ? { slug } : {}) });

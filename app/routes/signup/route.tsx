@@ -9,7 +9,7 @@ import { SignupInput } from '../../../core/validation';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
 import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
 import { withArticle } from '../../lib/format';
-import { failureFromError, optionalText, parseForm, text } from '../../lib/forms.server';
+import { failureFromError, optionalText, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { TRIAL_NOTE } from '../../lib/plan-display';
 import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
@@ -36,7 +36,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
-  const form = await request.formData();
+  try {
+    // Before the body is read: a flood of posts costs a counter, not a parse.
+    await enforceRateLimit(context, authLimits.signupPerIp(clientIp(request)));
+  } catch (error) {
+    return { ...failureFromError(error), values: { email: '', name: '', organization_name: '' } };
+  }
+  const form = await readFormData(request);
   const invitationToken = optionalText(form, 'invitation_token');
   const values = {
     email: text(form, 'email'),
@@ -44,7 +50,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     organization_name: text(form, 'organization_name'),
   };
   try {
-    await enforceRateLimit(context, authLimits.signupPerIp(clientIp(request)));
     const parsed = parseForm(SignupInput, {
       email: values.email,
       password: text(form, 'password'),
