@@ -3,7 +3,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from './db/client';
 import { auditLog } from './db/schema';
 import { newId } from './ids';
-import type { Actor } from './tenant';
+import type { RequestActor } from './tenant';
 
 export type AuditAction =
   | 'auth.signed_up'
@@ -26,7 +26,7 @@ export type AuditAction =
 
 export interface AuditEntry {
   organizationId: string | null;
-  actor: Actor | { type: 'system'; id: null };
+  actor: RequestActor;
   action: AuditAction;
   target?: { type: string; id: string };
   ip?: string | null;

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { Caller, OrgHub } from '../durable-objects/org-hub';
 import type { OrgReadName, OrgReads } from '../durable-objects/org-reads';
 import { type RpcResult, unwrap } from './rpc-result';
-import type { Actor, OrgContext } from './tenant';
+import type { OrgContext } from './tenant';
 
 type Unwrapped<R> = Awaited<R> extends RpcResult<infer T> ? T : Awaited<R>;
 type DropCaller<F> = F extends (caller: Caller, ...rest: infer A) => infer R
@@ -45,11 +45,6 @@ export type OrgHubClient = { [K in CommandName]: DropCaller<OrgHub[K]> } & {
   };
 };
 
-/** The actor as the hub records it (an API key's scopes stay at the edge). */
-export function callerActor(actor: Actor): Caller['actor'] {
-  return actor.type === 'system' ? { type: 'system', id: null } : { type: actor.type, id: actor.id };
-}
-
 export function getOrgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId'>): DurableObjectStub<OrgHub> {
   return env.ORG_HUB.get(env.ORG_HUB.idFromName(ctx.orgId));
 }
@@ -57,7 +52,7 @@ export function getOrgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgI
 /** The typed client of one org's hub, acting as `ctx.actor`. */
 export function orgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId' | 'actor'>): OrgHubClient {
   const stub = getOrgHub(env, ctx) as unknown as Record<string, (...args: unknown[]) => Promise<RpcResult<unknown>>>;
-  const caller: Caller = { orgId: ctx.orgId, actor: callerActor(ctx.actor) };
+  const caller: Caller = { orgId: ctx.orgId, actor: ctx.actor };
   const client: Record<string, unknown> = {};
   for (const name of COMMANDS) client[name] = async (...args: unknown[]) => unwrap(await stub[name]!(caller, ...args));
   client.read = new Proxy(

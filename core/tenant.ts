@@ -4,14 +4,23 @@
  */
 import type { Role } from './db/schema';
 
+/**
+ * Who acts, everywhere: a person, an API key, an agent (through its tools), a schedule, or the
+ * platform itself. An OrgContext's actor is a person, a key or the platform.
+ */
 export type Actor =
   | { type: 'user'; id: string }
-  | { type: 'api_key'; id: string; scopes: readonly string[] }
+  | { type: 'api_key'; id: string }
+  | { type: 'agent'; id: string }
+  | { type: 'schedule'; id: string }
   | { type: 'system'; id: null };
+
+/** The actors that act from outside: the ones an audit row or a request context names. */
+export type RequestActor = Extract<Actor, { type: 'user' | 'api_key' | 'system' }>;
 
 export interface OrgContext {
   orgId: string;
-  actor: Actor;
+  actor: RequestActor;
   /** The acting user's role, or the role an API key acts with. */
   role: Role;
 }

@@ -41,6 +41,7 @@ import { RunTaskMessage } from '../core/queue-messages';
 import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
 import { TaskInput, TaskPatch } from '../core/tasks';
+import type { Actor } from '../core/tenant';
 import { LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
 import orgMigrations from './migrations';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
@@ -61,7 +62,7 @@ export interface RunDeliveryResult {
 }
 
 const IdArg = z.string().min(1).max(64);
-const ActorArg = z.discriminatedUnion('type', [
+const ActorArg: z.ZodType<Actor> = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['user', 'api_key', 'agent', 'schedule']), id: z.string().min(1).max(64) }),
   z.object({ type: z.literal('system'), id: z.null() }),
 ]);

@@ -48,6 +48,7 @@ import { loadConfig } from '../core/config';
 import type { ResolvedModelKey } from '../core/credentials';
 import type { HubEvent, OrgEventType } from '../core/events';
 import type { OrgInfo } from '../core/org-info';
+import type { Actor } from '../core/tenant';
 import { agentToolEffects, approvalsOf } from './agent-tool-effects';
 import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
 import { coreTools } from '../core/runtime/tools';
@@ -69,13 +70,6 @@ import {
   titleFrom,
   viewTasks,
 } from '../core/tasks';
-
-export type EngineActor =
-  | { type: 'user'; id: string }
-  | { type: 'api_key'; id: string }
-  | { type: 'agent'; id: string }
-  | { type: 'schedule'; id: string }
-  | { type: 'system'; id: null };
 
 export interface EngineHost {
   orgId: string;
@@ -156,7 +150,7 @@ export class TaskEngine {
    * sequence number) goes out to live clients only after that batch commits, so nobody sees a
    * change that did not happen.
    */
-  private record(type: OrgEventType, actor: EngineActor, subject: { type: string; id: string }, data: JsonObject) {
+  private record(type: OrgEventType, actor: Actor, subject: { type: string; id: string }, data: JsonObject) {
     this.scope.pending.push({ type, data });
     return this.scope.insertRows(activityLog, {
       id: newId('act'),
@@ -176,12 +170,7 @@ export class TaskEngine {
     return (await viewTasks(this.scope, [task]))[0]!;
   }
 
-  private async publishTask(
-    type: 'task.created' | 'task.updated',
-    id: string,
-    actor: EngineActor,
-    extra: JsonObject = {},
-  ) {
+  private async publishTask(type: 'task.created' | 'task.updated', id: string, actor: Actor, extra: JsonObject = {}) {
     const view = await this.taskView(id);
     const data = { task: view as unknown as JsonObject[string], ...extra } as JsonObject;
     await this.scope.batch([this.record(type, actor, { type: 'task', id }, data)]);
@@ -190,7 +179,7 @@ export class TaskEngine {
 
   // ─── Agents ──────────────────────────────────────────────────────────────────────────
 
-  async createAgent(actor: EngineActor, input: AgentInput) {
+  async createAgent(actor: Actor, input: AgentInput) {
     const scope = this.scope;
     const plan = await this.plan();
     const active = await countActiveAgents(scope);
@@ -246,7 +235,7 @@ export class TaskEngine {
     return agentView((await scope.first(agents, eq(agents.id, id)))!);
   }
 
-  async updateAgent(actor: EngineActor, ref: string, patch: AgentPatch) {
+  async updateAgent(actor: Actor, ref: string, patch: AgentPatch) {
     const scope = this.scope;
     const agent = await requireAgent(scope, ref);
     const managerId = await resolveManager(scope, patch.manager);
@@ -304,7 +293,7 @@ export class TaskEngine {
   }
 
   /** Deletes an agent with no history; archives one that has tasks (nothing is lost). */
-  async deleteAgent(actor: EngineActor, ref: string): Promise<{ archived: boolean }> {
+  async deleteAgent(actor: Actor, ref: string): Promise<{ archived: boolean }> {
     const scope = this.scope;
     const agent = await requireAgent(scope, ref);
     const open = await scope.count(
@@ -337,7 +326,7 @@ export class TaskEngine {
   }
 
   /** After a downgrade: agents over the plan's count are paused (newest first), never deleted. */
-  async enforceAgentLimit(actor: EngineActor): Promise<string[]> {
+  async enforceAgentLimit(actor: Actor): Promise<string[]> {
     const plan = await this.plan();
     const active = (await this.scope.select(agents, isNull(agents.archivedAt)).orderBy(asc(agents.createdAt))).filter(
       (a) => a.status !== 'paused',
@@ -365,7 +354,7 @@ export class TaskEngine {
   // ─── Tasks ───────────────────────────────────────────────────────────────────────────
 
   async createTask(
-    actor: EngineActor,
+    actor: Actor,
     input: TaskInput,
     idempotency: { key: string; hash: string } | null,
     extra: { parentId?: string; metadata?: Record<string, string | number | boolean | null>; skipAdmit?: boolean } = {},
@@ -463,7 +452,7 @@ export class TaskEngine {
     return { task: scheduledFor || failedDep ? view : await this.taskView(id), replayed: false };
   }
 
-  async updateTask(actor: EngineActor, id: string, patch: TaskPatch): Promise<TaskView> {
+  async updateTask(actor: Actor, id: string, patch: TaskPatch): Promise<TaskView> {
     const scope = this.scope;
     const task = await this.requireTask(id);
     if (!['pending', 'blocked'].includes(task.status) && (patch.title || patch.description || patch.depends_on)) {
@@ -516,7 +505,7 @@ export class TaskEngine {
     return view;
   }
 
-  async cancelTask(actor: EngineActor, id: string): Promise<TaskView> {
+  async cancelTask(actor: Actor, id: string): Promise<TaskView> {
     const task = await this.requireTask(id);
     if (isFinal(task.status))
       throw new ApiError('conflict', `The task is already ${task.status}; only unfinished tasks can be cancelled.`);
@@ -536,7 +525,7 @@ export class TaskEngine {
     return view;
   }
 
-  async retryTask(actor: EngineActor, id: string): Promise<TaskView> {
+  async retryTask(actor: Actor, id: string): Promise<TaskView> {
     const task = await this.requireTask(id);
     if (task.status !== 'failed' && task.status !== 'cancelled')
       throw new ApiError('conflict', `Only failed or cancelled tasks can be retried (this one is ${task.status}).`);
@@ -570,7 +559,7 @@ export class TaskEngine {
   }
 
   /** Dependents of a failed or cancelled task become blocked with the reason. */
-  private async blockDependents(id: string, reason: string, actor: EngineActor) {
+  private async blockDependents(id: string, reason: string, actor: Actor) {
     const dependents = await this.scope.selectFields(
       { taskId: taskDependencies.taskId },
       taskDependencies,
@@ -989,7 +978,7 @@ export class TaskEngine {
   }
 
   /** A human approves or rejects an agent's external draft; the task continues or ends. */
-  async decideApproval(actor: EngineActor, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
+  async decideApproval(actor: Actor, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
     const scope = this.scope;
     const draft = await scope.first(messages, eq(messages.id, approvalId), eq(messages.type, 'external_draft'));
     if (!draft) throw new ApiError('not_found', 'No such approval.');
@@ -1320,7 +1309,7 @@ export class TaskEngine {
 
   // ─── Schedules ───────────────────────────────────────────────────────────────────────
 
-  async createSchedule(actor: EngineActor, input: ScheduleInput) {
+  async createSchedule(actor: Actor, input: ScheduleInput) {
     const scope = this.scope;
     const plan = await this.plan();
     assertCronInterval(input.cron, input.timezone, plan);
@@ -1355,7 +1344,7 @@ export class TaskEngine {
     return scheduleView((await scope.first(schedules, eq(schedules.id, id)))!);
   }
 
-  async updateSchedule(actor: EngineActor, id: string, patch: SchedulePatch) {
+  async updateSchedule(actor: Actor, id: string, patch: SchedulePatch) {
     const scope = this.scope;
     const current = await scope.first(schedules, eq(schedules.id, id));
     if (!current) throw new ApiError('not_found', 'No such schedule.');
@@ -1392,7 +1381,7 @@ export class TaskEngine {
     return scheduleView((await scope.first(schedules, eq(schedules.id, id)))!);
   }
 
-  async deleteSchedule(actor: EngineActor, id: string) {
+  async deleteSchedule(actor: Actor, id: string) {
     const scope = this.scope;
     if (!(await scope.first(schedules, eq(schedules.id, id)))) throw new ApiError('not_found', 'No such schedule.');
     await scope.batch([
@@ -1464,7 +1453,7 @@ export class TaskEngine {
 
   // ─── Messages ────────────────────────────────────────────────────────────────────────
 
-  async postMessage(actor: EngineActor, input: { agent: string; body: string; thread_id?: string | null }) {
+  async postMessage(actor: Actor, input: { agent: string; body: string; thread_id?: string | null }) {
     const scope = this.scope;
     const agent = await requireAgent(scope, input.agent);
     let threadId = input.thread_id ?? null;

@@ -115,7 +115,7 @@ export function requireOrg(): MiddlewareHandler<AppEnv> {
       c.set('org', {
         ctx: {
           orgId: org.id,
-          actor: { type: 'api_key', id: auth.key.id, scopes: auth.key.scopes },
+          actor: { type: 'api_key', id: auth.key.id },
           role: API_KEY_ROLE,
         },
         organization: org,

@@ -91,7 +91,7 @@ export const liveSocketRoute = new Hono<AppEnv>().get(
       });
       if (!org || org.deletedAt) throw new ApiError('unauthorized', 'The API key is not valid.');
       access = {
-        ctx: { orgId: org.id, actor: { type: 'api_key', id: auth.key.id, scopes: auth.key.scopes }, role: 'member' },
+        ctx: { orgId: org.id, actor: { type: 'api_key', id: auth.key.id }, role: 'member' },
         organization: org,
         scopes: auth.key.scopes,
       };
