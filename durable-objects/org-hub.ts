@@ -13,30 +13,12 @@ import { eq, sql as sqlTag } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { z } from 'zod';
 import { AgentInput, AgentPatch } from '../core/agents';
-import { loadConfig } from '../core/config';
-import { findCredential, resolveAnthropicKey, type ResolvedModelKey, type StoredCredential } from '../core/credentials';
-import { getDb } from '../core/db/client';
-import {
-  activeRuns,
-  agents,
-  deadLetters,
-  events,
-  meta,
-  revokedKeys,
-  runDeliveries,
-  tasks,
-  usagePeriods,
-} from '../core/db/org-schema';
+import { activeRuns, deadLetters, events, revokedKeys, runDeliveries } from '../core/db/org-schema';
 import { createOrgDb, OrgStore } from '../core/db/org-store';
-import { orgScope } from '../core/db/scoped';
-import { organizations, usagePeriods as usageLedger } from '../core/db/schema';
-import { DEFAULT_TEAM } from '../core/default-team';
-import { ApiError } from '../core/errors';
 import type { HubEvent, OrgEventType } from '../core/events';
-import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
-import { OrgInfo, orgInfoOf } from '../core/org-info';
+import { OrgInfo } from '../core/org-info';
 import { RunTaskMessage } from '../core/queue-messages';
 import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
@@ -45,16 +27,13 @@ import type { Actor } from '../core/tenant';
 import { LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
 import orgMigrations from './migrations';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
+import { metaValue, PlatformLink, setMeta } from './platform-link';
 import { TaskEngine } from './task-engine';
 
 export type { HubEvent } from '../core/events';
 
 /** How many events the replay log keeps. */
 const EVENT_LOG_LIMIT = 5_000;
-/** The D1 usage ledger is refreshed at most this often (and at the end of a burst). */
-const LEDGER_FLUSH_MS = 3_000;
-/** A cached model-key row is re-read from D1 after this long (saving or removing a key also clears it). */
-const CREDENTIAL_TTL_MS = 60_000;
 
 export interface RunDeliveryResult {
   /** `duplicate`: this (task, attempt) was already delivered; `stale`: the task moved on. */
@@ -79,15 +58,13 @@ const MessageArg = z.object({
 export class OrgHub extends DurableObject<Env> {
   private readonly store: OrgStore;
   private orgId: string | null = null;
-  private info: OrgInfo | null = null;
+  /** Assigned under blockConcurrencyWhile, before any call is delivered. */
+  private platform!: PlatformLink;
   private lastSeq = 0;
   private engineInstance: TaskEngine | null = null;
   /** Tail of the exclusive-section chain: transitions run one after another. */
   private chain: Promise<unknown> = Promise.resolve();
   private readonly live: LiveHub;
-  private credential: { row: StoredCredential | null; at: number } | null = null;
-  private readonly modelKeys = new Map<string, ResolvedModelKey | null>();
-  private ledgerTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -106,9 +83,8 @@ export class OrgHub extends DurableObject<Env> {
     // State is rebuilt from storage on every start, including after eviction.
     void ctx.blockConcurrencyWhile(async () => {
       this.migrateStorage();
-      this.orgId = this.metaValue('org_id');
-      const info = this.metaValue('org_info');
-      this.info = info ? OrgInfo.parse(JSON.parse(info)) : null;
+      this.orgId = metaValue(this.store, 'org_id');
+      this.platform = new PlatformLink(env, this.store, () => this.orgId);
       this.lastSeq =
         this.store.db
           .select({ seq: sqlTag<number | null>`MAX(${events.seq})` })
@@ -130,7 +106,7 @@ export class OrgHub extends DurableObject<Env> {
       for (const table of ['_schema', 'meta', 'events', 'run_deliveries', 'dead_letters', 'active_runs'])
         sql.exec(`DROP TABLE IF EXISTS ${table}`);
       migrate(this.store.db, orgMigrations);
-      if (orgId) this.setMeta('org_id', orgId);
+      if (orgId) setMeta(this.store, 'org_id', orgId);
       return;
     }
     migrate(this.store.db, orgMigrations);
@@ -148,10 +124,11 @@ export class OrgHub extends DurableObject<Env> {
   async syncOrg(caller: Caller, org: OrgInfo): Promise<RpcResult<{ plan: string }>> {
     return this.run(caller, async () => {
       const info = OrgInfo.parse(org);
-      const planChanged = this.info?.plan !== info.plan;
-      this.saveInfo(info);
+      await this.platform.ensureInfo();
+      const planChanged = this.platform.org().plan !== info.plan;
+      this.platform.save(info);
       if (planChanged) {
-        await this.engine.enforceAgentLimit({ type: 'system', id: null });
+        await this.engine.agents.enforceAgentLimit({ type: 'system', id: null });
         await this.engine.admit();
       }
       return { plan: info.plan };
@@ -161,8 +138,7 @@ export class OrgHub extends DurableObject<Env> {
   /** The org's model key was saved or removed: the next run reads it again. */
   async credentialsChanged(caller: Caller): Promise<RpcResult<true>> {
     return this.run(caller, async () => {
-      this.credential = null;
-      this.modelKeys.clear();
+      this.platform.credentialsChanged();
       return true as const;
     });
   }
@@ -178,7 +154,7 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   async activeRunCount(): Promise<number> {
-    return this.engineInstance?.activeRunCount() ?? 0;
+    return this.engineInstance?.runner.activeRunCount() ?? 0;
   }
 
   /** Clears every piece of this org's state (org deletion). */
@@ -190,7 +166,7 @@ export class OrgHub extends DurableObject<Env> {
     migrate(this.store.db, orgMigrations);
     this.lastSeq = 0;
     this.orgId = null;
-    this.info = null;
+    this.platform.reset();
     this.engineInstance = null;
   }
 
@@ -221,9 +197,9 @@ export class OrgHub extends DurableObject<Env> {
     if (!entry) throw new Error(`No read named ${String(name)}`);
     const input = entry.args.parse(args) as unknown[];
     return this.guard(caller, async () => {
-      await this.ensureInfo();
+      await this.platform.ensureInfo();
       const run = entry.run as (ctx: { store: OrgStore; plan: OrgInfo['plan'] }, ...input: unknown[]) => unknown;
-      return await run({ store: this.store, plan: this.org().plan }, ...input);
+      return await run({ store: this.store, plan: this.platform.org().plan }, ...input);
     });
   }
 
@@ -294,20 +270,22 @@ export class OrgHub extends DurableObject<Env> {
   // ─── Agents ──────────────────────────────────────────────────────────────────────────
 
   async createAgent(caller: Caller, input: AgentInput) {
-    return this.run(caller, () => this.engine.createAgent(caller.actor, AgentInput.parse(input)));
+    return this.run(caller, () => this.engine.agents.createAgent(caller.actor, AgentInput.parse(input)));
   }
 
   async updateAgent(caller: Caller, ref: string, patch: AgentPatch) {
-    return this.run(caller, () => this.engine.updateAgent(caller.actor, IdArg.parse(ref), AgentPatch.parse(patch)));
+    return this.run(caller, () =>
+      this.engine.agents.updateAgent(caller.actor, IdArg.parse(ref), AgentPatch.parse(patch)),
+    );
   }
 
   async deleteAgent(caller: Caller, ref: string) {
-    return this.run(caller, () => this.engine.deleteAgent(caller.actor, IdArg.parse(ref)));
+    return this.run(caller, () => this.engine.agents.deleteAgent(caller.actor, IdArg.parse(ref)));
   }
 
   /** After a plan change: pauses agents over the new limit. */
   async enforceAgentLimit(caller: Caller) {
-    return this.run(caller, () => this.engine.enforceAgentLimit({ type: 'system', id: null }));
+    return this.run(caller, () => this.engine.agents.enforceAgentLimit({ type: 'system', id: null }));
   }
 
   // ─── Tasks ───────────────────────────────────────────────────────────────────────────
@@ -331,12 +309,12 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   async postMessage(caller: Caller, input: { agent: string; body: string; thread_id?: string | null }) {
-    return this.run(caller, () => this.engine.postMessage(caller.actor, MessageArg.parse(input)));
+    return this.run(caller, () => this.engine.messages.postMessage(caller.actor, MessageArg.parse(input)));
   }
 
   async decideApproval(caller: Caller, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
     return this.run(caller, () =>
-      this.engine.decideApproval(
+      this.engine.messages.decideApproval(
         caller.actor,
         IdArg.parse(approvalId),
         z.enum(['approved', 'rejected']).parse(decision),
@@ -348,18 +326,18 @@ export class OrgHub extends DurableObject<Env> {
   // ─── Schedules ───────────────────────────────────────────────────────────────────────
 
   async createSchedule(caller: Caller, input: ScheduleInput) {
-    return this.run(caller, () => this.engine.createSchedule(caller.actor, ScheduleInput.parse(input)));
+    return this.run(caller, () => this.engine.schedules.createSchedule(caller.actor, ScheduleInput.parse(input)));
   }
 
   async updateSchedule(caller: Caller, id: string, patch: SchedulePatch) {
     return this.run(caller, () =>
-      this.engine.updateSchedule(caller.actor, IdArg.parse(id), SchedulePatch.parse(patch)),
+      this.engine.schedules.updateSchedule(caller.actor, IdArg.parse(id), SchedulePatch.parse(patch)),
     );
   }
 
   async deleteSchedule(caller: Caller, id: string) {
     return this.run(caller, () =>
-      this.engine.deleteSchedule(caller.actor, IdArg.parse(id)).then(() => ({ deleted: true })),
+      this.engine.schedules.deleteSchedule(caller.actor, IdArg.parse(id)).then(() => ({ deleted: true })),
     );
   }
 
@@ -380,13 +358,13 @@ export class OrgHub extends DurableObject<Env> {
     );
     if (seen) return { outcome: 'duplicate' };
     // A message for an org that no longer exists has nothing to run.
-    if (!(await this.hasOrg())) return { outcome: 'stale' };
+    if (!(await this.platform.hasOrg())) return { outcome: 'stale' };
     // The model key comes from D1 (cached): fetched before the transition, never inside it.
-    await this.prepareModelKey(message.taskId);
+    await this.platform.prepareModelKey(message.taskId);
     // startRun claims the task only if it is still `queued` at this attempt (that check is what
     // makes a run happen once). The delivery is remembered only after a claim, so a message
     // that arrived just before a crash is still runnable when the queue or the watchdog resends it.
-    const started = await this.exclusive(() => this.engine.startRun(message));
+    const started = await this.exclusive(() => this.engine.runner.startRun(message));
     if (!started) return { outcome: 'stale' };
     this.store.batch([
       this.store
@@ -399,7 +377,7 @@ export class OrgHub extends DurableObject<Env> {
         .onConflictDoNothing(),
     ]);
     try {
-      await this.engine.executeRun(started.task, started.runId, started.abort, started.choice);
+      await this.engine.runner.executeRun(started.task, started.runId, started.abort, started.choice);
     } catch (error) {
       // An unexpected failure (not the model's: the loop handles those) must not leave the task
       // "running" forever: fail this attempt so it is retried, or leave it to the watchdog.
@@ -408,7 +386,9 @@ export class OrgHub extends DurableObject<Env> {
         task_id: message.taskId,
         error: error instanceof Error ? error.message : String(error),
       });
-      await this.exclusive(() => this.engine.abandonRun(message.taskId, started.runId, error)).catch(() => undefined);
+      await this.exclusive(() => this.engine.runner.abandonRun(message.taskId, started.runId, error)).catch(
+        () => undefined,
+      );
     }
     return { outcome: 'ran' };
   }
@@ -417,7 +397,7 @@ export class OrgHub extends DurableObject<Env> {
   async recordDeadLetter(body: RunTaskMessage, reason: string): Promise<void> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
-    if (!(await this.hasOrg())) return;
+    if (!(await this.platform.hasOrg())) return;
     this.store.batch([
       this.store.insertRows(deadLetters, { body: JSON.stringify(message), reason, receivedAt: Date.now() }),
     ]);
@@ -427,19 +407,19 @@ export class OrgHub extends DurableObject<Env> {
       attempt: message.attempt,
       reason,
     });
-    await this.exclusive(() => this.engine.deadLetter(message, z.string().max(500).parse(reason)));
+    await this.exclusive(() => this.engine.runner.deadLetter(message, z.string().max(500).parse(reason)));
   }
 
   /** Watchdog, due schedules, delayed retries, scheduled tasks and the usage ledger. Idempotent. */
   override async alarm(): Promise<void> {
-    if (!this.orgId || !(await this.hasOrg())) return;
+    if (!this.orgId || !(await this.platform.hasOrg())) return;
     this.live.closeIdle();
     if (this.ctx.getWebSockets().length > 0) await this.scheduleSweep();
-    if (this.metaValue('ledger_dirty') !== null) await this.flushLedger();
+    if (this.platform.ledgerDirty()) await this.platform.flushLedger();
     await this.exclusive(async () => {
       const orphans = (await this.store.select(activeRuns)).map((row) => row.taskId);
-      const { requeued, resent } = await this.engine.watchdog(orphans);
-      const scheduled = await this.engine.runDueSchedules();
+      const { requeued, resent } = await this.engine.runner.watchdog(orphans);
+      const scheduled = await this.engine.schedules.runDueSchedules();
       await this.engine.admit();
       await this.engine.scheduleNextAlarm();
       if (requeued || resent || scheduled) log.info('org_alarm', { org_id: this.orgId, requeued, resent, scheduled });
@@ -454,14 +434,14 @@ export class OrgHub extends DurableObject<Env> {
       orgId: this.orgId,
       env: this.env,
       store: this.store,
-      org: () => this.org(),
-      modelKey: (agentId) => this.modelKeys.get(agentId) ?? null,
+      org: () => this.platform.org(),
+      modelKey: (agentId) => this.platform.modelKey(agentId),
       appendEvents: (list) => list.map((event) => this.writeEvent(event.type, event.data)),
       broadcast: (list) => {
         for (const event of list) this.live.broadcast(event);
       },
       emit: (type, data) => this.appendEvent(type, data).seq,
-      usageChanged: () => this.usageChanged(),
+      usageChanged: () => this.platform.usageChanged(),
       emitStep: (step) => this.live.queueStep(step),
       flushSteps: () => this.live.flushSteps(),
       exclusive: (work) => this.exclusive(work),
@@ -481,139 +461,6 @@ export class OrgHub extends DurableObject<Env> {
       },
     });
     return this.engineInstance;
-  }
-
-  private org(): OrgInfo {
-    if (!this.info) throw new Error('OrgHub has no org info yet');
-    return this.info;
-  }
-
-  /**
-   * The org info, read once from D1 for an object that predates `setup` (or lost it). After
-   * that the Worker keeps it current, so no transition reads D1.
-   */
-  private async ensureInfo(): Promise<void> {
-    if (this.info || !this.orgId) return;
-    const [org] = await getDb(this.env).select().from(organizations).where(eq(organizations.id, this.orgId)).limit(1);
-    if (!org) throw new ApiError('not_found', 'No such organization.');
-    this.saveInfo(orgInfoOf(org));
-    if (this.metaValue('team_seeded') === null && (await this.store.count(agents)) === 0) this.seedDefaultTeam();
-  }
-
-  /** False when the org is gone from D1 (deleted and purged): nothing is left to do here. */
-  private async hasOrg(): Promise<boolean> {
-    try {
-      await this.ensureInfo();
-      return true;
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return false;
-      throw error;
-    }
-  }
-
-  private saveInfo(info: OrgInfo) {
-    this.info = info;
-    this.setMeta('org_info', JSON.stringify(info));
-  }
-
-  private seedDefaultTeam() {
-    const now = Date.now();
-    const ids = new Map(DEFAULT_TEAM.map((agent) => [agent.slug, newId('agt', now)]));
-    this.store.batch([
-      this.store.insertRows(
-        agents,
-        DEFAULT_TEAM.map((template, index) => ({
-          id: ids.get(template.slug)!,
-          slug: template.slug,
-          name: template.name,
-          role: template.role,
-          department: template.department,
-          level: template.level,
-          personality: template.personality,
-          model: null,
-          status: 'idle' as const,
-          managerId: template.manager ? (ids.get(template.manager) ?? null) : null,
-          toolPermissions: template.toolPermissions,
-          avatarColor: template.avatarColor,
-          deskX: template.desk.x,
-          deskY: template.desk.y,
-          createdAt: now + index,
-          updatedAt: now + index,
-        })),
-      ),
-      this.store.insertRows(meta, { key: 'team_seeded', value: String(now) }),
-    ]);
-  }
-
-  /** Reads (and caches) the org's model key row before a run, and resolves it for the run's agent. */
-  private async prepareModelKey(taskId: string) {
-    const config = loadConfig(this.env);
-    const orgId = this.orgId!;
-    if (!this.credential || Date.now() - this.credential.at > CREDENTIAL_TTL_MS) {
-      this.credential = { row: (await findCredential(getDb(this.env), orgId)) ?? null, at: Date.now() };
-      this.modelKeys.clear();
-    }
-    const task = await this.store.first(tasks, eq(tasks.id, taskId));
-    if (!task || this.modelKeys.has(task.agentId)) return;
-    try {
-      this.modelKeys.set(
-        task.agentId,
-        await resolveAnthropicKey(getDb(this.env), config, orgId, task.agentId, this.credential.row),
-      );
-    } catch (error) {
-      // An undecryptable key: the run falls back as if no key were set, and says so in the log.
-      log.error('model_key_unavailable', { org_id: orgId, error: error instanceof Error ? error.message : 'unknown' });
-      this.modelKeys.set(task.agentId, null);
-    }
-  }
-
-  /** Usage counters changed: copy them to the D1 ledger soon (coalesced). */
-  private usageChanged() {
-    this.setMeta('ledger_dirty', '1');
-    if (this.ledgerTimer) return;
-    this.ledgerTimer = setTimeout(() => {
-      this.ledgerTimer = null;
-      void this.flushLedger();
-    }, LEDGER_FLUSH_MS);
-  }
-
-  /** Upserts this period's totals into D1 (absolute values: a repeat or a race is harmless). */
-  private async flushLedger() {
-    const orgId = this.orgId;
-    if (!orgId) return;
-    const rows = await this.store.select(usagePeriods);
-    this.store.batch([this.store.deleteRows(meta, eq(meta.key, 'ledger_dirty'))]);
-    try {
-      const scope = orgScope(getDb(this.env), { orgId });
-      for (const row of rows.slice(-2)) {
-        await scope
-          .insertRows(usageLedger, {
-            id: `use_${orgId}_${row.periodStart}`,
-            periodStart: row.periodStart,
-            periodEnd: row.periodEnd,
-            agentMs: row.agentMs,
-            runs: row.runs,
-            inputTokens: row.inputTokens,
-            outputTokens: row.outputTokens,
-            costMicroUsd: row.costMicroUsd,
-          })
-          .onConflictDoUpdate({
-            target: [usageLedger.organizationId, usageLedger.periodStart],
-            set: {
-              agentMs: row.agentMs,
-              runs: row.runs,
-              inputTokens: row.inputTokens,
-              outputTokens: row.outputTokens,
-              costMicroUsd: row.costMicroUsd,
-              updatedAt: Date.now(),
-            },
-          });
-      }
-    } catch (error) {
-      // The alarm tries again: the hub's counters are the authority, the ledger a copy.
-      this.setMeta('ledger_dirty', '1');
-      log.warn('usage_ledger_failed', { org_id: orgId, error: error instanceof Error ? error.message : 'unknown' });
-    }
   }
 
   private isRevoked(keyId: string): boolean {
@@ -644,7 +491,7 @@ export class OrgHub extends DurableObject<Env> {
 
   private run<T>(caller: Caller, work: () => Promise<T>): Promise<RpcResult<T>> {
     return this.guard(caller, async () => {
-      await this.ensureInfo();
+      await this.platform.ensureInfo();
       return this.exclusive(work);
     });
   }
@@ -687,21 +534,11 @@ export class OrgHub extends DurableObject<Env> {
     }));
   }
 
-  private metaValue(key: string): string | null {
-    return this.store.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
-  }
-
-  private setMeta(key: string, value: string) {
-    this.store.batch([
-      this.store.insertRows(meta, { key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }),
-    ]);
-  }
-
   /** An object serves exactly one org; a call for another org is a programming error. */
   private bindOrg(orgId: string): void {
     if (this.orgId === orgId) return;
     if (this.orgId !== null) throw new Error(`OrgHub for ${this.orgId} called for ${orgId}`);
-    this.setMeta('org_id', orgId);
+    setMeta(this.store, 'org_id', orgId);
     this.orgId = orgId;
   }
 }

@@ -1,0 +1,85 @@
+import { activityLog } from '../core/db/org-schema';
+import { OrgStore, type Statement } from '../core/db/org-store';
+import { newId } from '../core/ids';
+import type { JsonObject } from '../core/json';
+import type { ResolvedModelKey } from '../core/credentials';
+import type { HubEvent, OrgEventType } from '../core/events';
+import type { OrgInfo } from '../core/org-info';
+import type { Actor } from '../core/tenant';
+
+export interface EngineHost {
+  orgId: string;
+  env: Env;
+  store: OrgStore;
+  /** What the hub knows of its org (plan, name, default model), kept current by the Worker. */
+  org(): OrgInfo;
+  /** The model key an agent's run uses; resolved by the hub before the run's transition. */
+  modelKey(agentId: string): ResolvedModelKey | null;
+  /** Writes events to the log inside the caller's transaction; returns them with their seq. */
+  appendEvents(events: Array<{ type: OrgEventType; data: JsonObject }>): HubEvent[];
+  /** Sends committed events to live clients. */
+  broadcast(events: HubEvent[]): void;
+  /** Appends and broadcasts one event outside a transition. */
+  emit(type: OrgEventType, data: JsonObject): number;
+  /** The usage counters changed: the hub copies them to the D1 ledger soon. */
+  usageChanged(): void;
+  /** A run step for the live hub: coalesced into `run.step` events every ~75 ms. */
+  emitStep(step: JsonObject): void;
+  flushSteps(): void;
+  /** Runs `work` with no other transition of this org in between. */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  setAlarmAt(at: number): Promise<void>;
+  markRunActive(taskId: string, attempt: number): void;
+  markRunEnded(taskId: string): void;
+}
+
+/** The month a usage counter belongs to (periods are calendar months, UTC). */
+export function monthPeriod(now: number) {
+  const d = new Date(now);
+  return {
+    start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+    end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+  };
+}
+
+/**
+ * The org's store, plus: a batch writes the events recorded for it in the same transaction
+ * (each gets the org's next sequence number) and publishes them only after it commits.
+ */
+export class PublishingStore extends OrgStore {
+  /** Events of the transition being written. */
+  pending: Array<{ type: OrgEventType; data: JsonObject }> = [];
+
+  constructor(private readonly host: EngineHost) {
+    super(host.store.db, host.store.storage);
+  }
+
+  /**
+   * The activity row of a transition, for the caller's batch; its event (with the org's next
+   * sequence number) goes out to live clients only after that batch commits, so nobody sees a
+   * change that did not happen.
+   */
+  record(type: OrgEventType, actor: Actor, subject: { type: string; id: string }, data: JsonObject) {
+    this.pending.push({ type, data });
+    return this.insertRows(activityLog, {
+      id: newId('act'),
+      seq: null,
+      type,
+      actorType: actor.type,
+      actorId: actor.id,
+      subjectType: subject.type,
+      subjectId: subject.id,
+      data,
+    });
+  }
+
+  override batch(statements: readonly Statement[]): void {
+    const recorded = this.pending;
+    this.pending = [];
+    const events = this.transaction(() => {
+      for (const statement of statements) statement.run();
+      return this.host.appendEvents(recorded);
+    });
+    this.host.broadcast(events);
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * What an OrgHub holds of the platform (D1), so that no transition waits on it: the org's
+ * plan, names and default model (pushed by the Worker, read from D1 once by an object that has
+ * never been told), the org's model key (read before a run, cached a minute), and the copy of
+ * its usage counters in D1's ledger (upserted at most every few seconds, and from the alarm).
+ * It also gives a new org its default team on first use.
+ */
+import { desc, eq } from 'drizzle-orm';
+import { loadConfig } from '../core/config';
+import { findCredential, type ResolvedModelKey, resolveAnthropicKey, type StoredCredential } from '../core/credentials';
+import { getDb } from '../core/db/client';
+import { agents, meta, tasks, usagePeriods } from '../core/db/org-schema';
+import type { OrgStore } from '../core/db/org-store';
+import { orgScope } from '../core/db/scoped';
+import { organizations, usagePeriods as usageLedger } from '../core/db/schema';
+import { DEFAULT_TEAM } from '../core/default-team';
+import { ApiError } from '../core/errors';
+import { newId } from '../core/ids';
+import { log } from '../core/log';
+import { OrgInfo, orgInfoOf } from '../core/org-info';
+
+/** The D1 usage ledger is refreshed at most this often (and at the end of a burst). */
+const LEDGER_FLUSH_MS = 3_000;
+/** A cached model-key row is re-read from D1 after this long (saving or removing a key also clears it). */
+const CREDENTIAL_TTL_MS = 60_000;
+
+export function metaValue(store: OrgStore, key: string): string | null {
+  return store.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
+}
+
+export function setMeta(store: OrgStore, key: string, value: string) {
+  store.batch([store.insertRows(meta, { key, value }).onConflictDoUpdate({ target: meta.key, set: { value } })]);
+}
+
+export class PlatformLink {
+  private info: OrgInfo | null;
+  private credential: { row: StoredCredential | null; at: number } | null = null;
+  private readonly modelKeys = new Map<string, ResolvedModelKey | null>();
+  private ledgerTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly env: Env,
+    private readonly store: OrgStore,
+    private readonly orgId: () => string | null,
+  ) {
+    const saved = metaValue(store, 'org_info');
+    this.info = saved ? OrgInfo.parse(JSON.parse(saved)) : null;
+  }
+
+  org(): OrgInfo {
+    if (!this.info) throw new Error('OrgHub has no org info yet');
+    return this.info;
+  }
+
+  save(info: OrgInfo) {
+    this.info = info;
+    setMeta(this.store, 'org_info', JSON.stringify(info));
+  }
+
+  /** Forgets everything (the org's storage was cleared). */
+  reset() {
+    this.info = null;
+    this.credential = null;
+    this.modelKeys.clear();
+  }
+
+  /** The org info, read once from D1 for an object that has never been told (then kept current by the Worker). */
+  async ensureInfo(): Promise<void> {
+    const orgId = this.orgId();
+    if (this.info || !orgId) return;
+    const [org] = await getDb(this.env).select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
+    if (!org) throw new ApiError('not_found', 'No such organization.');
+    this.save(orgInfoOf(org));
+    if (metaValue(this.store, 'team_seeded') === null && (await this.store.count(agents)) === 0) this.seedDefaultTeam();
+  }
+
+  /** False when the org is gone from D1 (deleted and purged): nothing is left to do here. */
+  async hasOrg(): Promise<boolean> {
+    try {
+      await this.ensureInfo();
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
+  private seedDefaultTeam() {
+    const now = Date.now();
+    const ids = new Map(DEFAULT_TEAM.map((agent) => [agent.slug, newId('agt', now)]));
+    this.store.batch([
+      this.store.insertRows(
+        agents,
+        DEFAULT_TEAM.map((template, index) => ({
+          id: ids.get(template.slug)!,
+          slug: template.slug,
+          name: template.name,
+          role: template.role,
+          department: template.department,
+          level: template.level,
+          personality: template.personality,
+          model: null,
+          status: 'idle' as const,
+          managerId: template.manager ? (ids.get(template.manager) ?? null) : null,
+          toolPermissions: template.toolPermissions,
+          avatarColor: template.avatarColor,
+          deskX: template.desk.x,
+          deskY: template.desk.y,
+          createdAt: now + index,
+          updatedAt: now + index,
+        })),
+      ),
+      this.store.insertRows(meta, { key: 'team_seeded', value: String(now) }),
+    ]);
+  }
+
+  /** The model key the run of `agentId` uses, as resolved by `prepareModelKey`. */
+  modelKey(agentId: string): ResolvedModelKey | null {
+    return this.modelKeys.get(agentId) ?? null;
+  }
+
+  credentialsChanged() {
+    this.credential = null;
+    this.modelKeys.clear();
+  }
+
+  /** Reads (and caches) the org's model key row before a run, and resolves it for the run's agent. */
+  async prepareModelKey(taskId: string) {
+    const orgId = this.orgId();
+    if (!orgId) return;
+    if (!this.credential || Date.now() - this.credential.at > CREDENTIAL_TTL_MS) {
+      this.credential = { row: (await findCredential(getDb(this.env), orgId)) ?? null, at: Date.now() };
+      this.modelKeys.clear();
+    }
+    const task = await this.store.first(tasks, eq(tasks.id, taskId));
+    if (!task || this.modelKeys.has(task.agentId)) return;
+    try {
+      this.modelKeys.set(
+        task.agentId,
+        await resolveAnthropicKey(getDb(this.env), loadConfig(this.env), orgId, task.agentId, this.credential.row),
+      );
+    } catch (error) {
+      // An undecryptable key: the run falls back as if no key were set, and says so in the log.
+      log.error('model_key_unavailable', { org_id: orgId, error: error instanceof Error ? error.message : 'unknown' });
+      this.modelKeys.set(task.agentId, null);
+    }
+  }
+
+  /** Usage counters changed: copy them to the D1 ledger soon (coalesced). */
+  usageChanged() {
+    setMeta(this.store, 'ledger_dirty', '1');
+    if (this.ledgerTimer) return;
+    this.ledgerTimer = setTimeout(() => {
+      this.ledgerTimer = null;
+      void this.flushLedger();
+    }, LEDGER_FLUSH_MS);
+  }
+
+  /** True when the ledger has not seen the latest counters (the alarm flushes it). */
+  ledgerDirty(): boolean {
+    return metaValue(this.store, 'ledger_dirty') !== null;
+  }
+
+  /** Upserts the latest periods' totals into D1 (absolute values: a repeat or a race is harmless). */
+  async flushLedger() {
+    const orgId = this.orgId();
+    if (!orgId) return;
+    const rows = await this.store.select(usagePeriods).orderBy(desc(usagePeriods.periodStart)).limit(2);
+    this.store.batch([this.store.deleteRows(meta, eq(meta.key, 'ledger_dirty'))]);
+    try {
+      const scope = orgScope(getDb(this.env), { orgId });
+      for (const row of rows) {
+        const totals = {
+          agentMs: row.agentMs,
+          runs: row.runs,
+          inputTokens: row.inputTokens,
+          outputTokens: row.outputTokens,
+          costMicroUsd: row.costMicroUsd,
+        };
+        await scope
+          .insertRows(usageLedger, {
+            id: `use_${orgId}_${row.periodStart}`,
+            periodStart: row.periodStart,
+            periodEnd: row.periodEnd,
+            ...totals,
+          })
+          .onConflictDoUpdate({
+            target: [usageLedger.organizationId, usageLedger.periodStart],
+            set: { ...totals, updatedAt: Date.now() },
+          });
+      }
+    } catch (error) {
+      // The alarm tries again: the hub's counters are the authority, the ledger a copy.
+      setMeta(this.store, 'ledger_dirty', '1');
+      log.warn('usage_ledger_failed', { org_id: orgId, error: error instanceof Error ? error.message : 'unknown' });
+    }
+  }
+}

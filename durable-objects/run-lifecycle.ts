@@ -1,0 +1,586 @@
+/**
+ * A run's life inside the OrgHub: claim a delivered task, choose the model, run the agent loop
+ * (outside the exclusive section), apply the outcome (status, usage, dependents), and recover:
+ * abandoned runs, the watchdog, dead letters.
+ */
+import { eq, inArray, isNull, sql } from 'drizzle-orm';
+import { findAgent } from '../core/agents';
+import {
+  activityLog,
+  agentNotes,
+  agentRuns,
+  agents,
+  messages,
+  runSteps,
+  taskDependencies,
+  tasks,
+  threads,
+  usagePeriods,
+} from '../core/db/org-schema';
+import { newId } from '../core/ids';
+import type { RunTaskMessage } from '../core/queue-messages';
+import { type RunStep, runAgentLoop, type ToolSet } from '../core/runtime/run-loop';
+import { AnthropicProvider } from '../core/runtime/anthropic-provider';
+import { costMicroUsd, DEFAULT_MODEL } from '../core/runtime/pricing';
+import { SIMULATED_MODEL_ID, SimulatedModel } from '../core/runtime/simulated-model';
+import type { ModelProvider } from '../core/runtime/types';
+import { loadConfig } from '../core/config';
+import { agentToolEffects, approvalsOf } from './agent-tool-effects';
+import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
+import { coreTools } from '../core/runtime/tools';
+import { isFinal, type Task } from '../core/tasks';
+import { type EngineHost, monthPeriod, type PublishingStore } from './engine-host';
+import type { TaskEngine } from './task-engine';
+
+const STEP_CHUNK_CHARS = 32_000;
+const MAX_DELEGATION_DEPTH = 5;
+const QUEUED_RESEND_AFTER_MS = 2 * 60_000;
+
+/** Backoff before retry attempt N+1: 5 s, 20 s, 80 s … capped at 10 minutes. */
+export function retryBackoffMs(attempts: number): number {
+  return Math.min(10 * 60_000, 5_000 * 4 ** Math.max(0, attempts - 1));
+}
+
+interface ActiveRun {
+  runId: string;
+  abort: AbortController;
+}
+
+/** Which model a run uses: the org's own key, else the platform key, else the simulated model. */
+interface ProviderChoice {
+  kind: 'anthropic' | 'simulated';
+  model: string;
+  apiKey: string | null;
+  keySource: 'org' | 'platform' | null;
+}
+
+export class RunLifecycle {
+  constructor(private readonly engine: TaskEngine) {}
+
+  private get scope(): PublishingStore {
+    return this.engine.scope;
+  }
+
+  private get host(): EngineHost {
+    return this.engine.host;
+  }
+
+  /** Runs in progress in this instance, by task id. */
+  readonly runs = new Map<string, ActiveRun>();
+  private readonly runAgents = new Map<string, string>();
+
+  activeRunCount(): number {
+    return this.runs.size;
+  }
+
+  /** Claims a queued task for a delivered (task, attempt): running, a run row, agent working. */
+  async startRun(
+    message: RunTaskMessage,
+  ): Promise<{ task: Task; runId: string; abort: AbortController; choice: ProviderChoice } | null> {
+    const scope = this.scope;
+    const task = await scope.first(tasks, eq(tasks.id, message.taskId));
+    if (task?.status !== 'queued' || task.attempts !== message.attempt) return null;
+    const agent = await scope.first(agents, eq(agents.id, task.agentId));
+    if (!agent) return null;
+    const now = Date.now();
+    const runId = newId('run', now);
+    const choice = await this.chooseProvider(agent);
+    await scope.batch([
+      scope.updateRows(
+        tasks,
+        { status: 'running', startedAt: task.startedAt ?? now, updatedAt: now },
+        eq(tasks.id, task.id),
+      ),
+      scope.insertRows(agentRuns, {
+        id: runId,
+        taskId: task.id,
+        agentId: agent.id,
+        attempt: message.attempt,
+        provider: choice.kind,
+        model: choice.model,
+        outcome: 'running',
+        startedAt: now,
+      }),
+      scope.updateRows(agents, { status: 'working', updatedAt: now }, eq(agents.id, agent.id)),
+      this.engine.record(
+        'agent.status',
+        { type: 'system', id: null },
+        { type: 'agent', id: agent.id },
+        { agent_id: agent.id, slug: agent.slug, status: 'working', task_id: task.id },
+      ),
+    ]);
+    const abort = new AbortController();
+    this.runs.set(task.id, { runId, abort });
+    this.runAgents.set(task.id, agent.id);
+    this.host.markRunActive(task.id, message.attempt);
+    await this.engine.publishTask(
+      'task.updated',
+      task.id,
+      { type: 'system', id: null },
+      { change: 'started', run_id: runId, provider: choice.kind, model: choice.model },
+    );
+    return { task: { ...task, status: 'running' }, runId, abort, choice };
+  }
+
+  private async chooseProvider(agent: typeof agents.$inferSelect): Promise<ProviderChoice> {
+    const key = this.host.modelKey(agent.id);
+    if (!key) return { kind: 'simulated', model: SIMULATED_MODEL_ID, apiKey: null, keySource: null };
+    return {
+      kind: 'anthropic',
+      model: agent.model ?? this.host.org().defaultModel ?? DEFAULT_MODEL,
+      apiKey: key.apiKey,
+      keySource: key.source,
+    };
+  }
+
+  /** Runs the agent loop for a started task (outside the exclusive section), then finalizes. */
+  async executeRun(task: Task, runId: string, abort: AbortController, choice: ProviderChoice): Promise<void> {
+    const scope = this.scope;
+    const started = Date.now();
+    const agent = (await scope.first(agents, eq(agents.id, task.agentId)))!;
+    const roster = await scope.select(agents, isNull(agents.archivedAt));
+    const deps = await this.engine.dependencyStatuses(task.id);
+    const depTasks = deps.length
+      ? await scope.select(
+          tasks,
+          inArray(
+            tasks.id,
+            deps.map((d) => d.id),
+          ),
+        )
+      : [];
+    const parent = task.parentId ? await scope.first(tasks, eq(tasks.id, task.parentId)) : undefined;
+    const nameOf = (id: string) => roster.find((a) => a.id === id)?.name ?? 'a teammate';
+    const org = this.host.org();
+    const [unread, notes, recent, decided] = await Promise.all([
+      scope
+        .select(
+          messages,
+          eq(messages.recipientType, 'agent'),
+          eq(messages.recipientId, agent.id),
+          isNull(messages.readAt),
+        )
+        .orderBy(messages.id)
+        .limit(10),
+      scope.select(agentNotes, eq(agentNotes.agentId, agent.id)).orderBy(agentNotes.key).limit(50),
+      scope.select(activityLog).orderBy(sql`${activityLog.id} DESC`).limit(15),
+      approvalsOf(scope, task.id),
+    ]);
+
+    let stepSeq = 0;
+    const steps: Array<RunStep & { seq: number }> = [];
+    let flushed = 0;
+    const flushSteps = async () => {
+      const pending = steps.slice(flushed);
+      flushed = steps.length;
+      const rows = pending.flatMap((step) =>
+        chunk(step.content).map((content, index) => ({
+          id: newId('stp'),
+          runId,
+          seq: step.seq,
+          chunk: index,
+          type: step.type,
+          toolName: step.toolName,
+          content,
+        })),
+      );
+      for (let i = 0; i < rows.length; i += 20) await scope.insertRows(runSteps, rows.slice(i, i + 20));
+    };
+    const provider: ModelProvider =
+      choice.kind === 'anthropic' && choice.apiKey
+        ? new AnthropicProvider({
+            apiKey: choice.apiKey,
+            model: choice.model,
+            baseURL: loadConfig(this.host.env).ANTHROPIC_BASE_URL,
+            onTextDelta: (delta) =>
+              this.host.emitStep({
+                task_id: task.id,
+                run_id: runId,
+                seq: stepSeq + 1,
+                type: 'text_delta',
+                tool_name: null,
+                content: delta,
+              }),
+          })
+        : new SimulatedModel({
+            agentName: agent.name,
+            taskTitle: task.title,
+            description: task.description,
+            attempt: task.attempts,
+            teammates: roster
+              .filter((a) => a.id !== agent.id && a.status !== 'paused')
+              .map((a) => ({ slug: a.slug, name: a.name })),
+            dependencyResults: depTasks.map((d) => ({
+              agentName: nameOf(d.agentId),
+              title: d.title,
+              result: d.result ?? `(${d.status})`,
+            })),
+            canDelegate:
+              agent.toolPermissions.includes('delegate_task') &&
+              (await this.delegationDepth(task)) < MAX_DELEGATION_DEPTH,
+          });
+    const tools = coreTools({
+      agent,
+      task,
+      roster,
+      progress: (progress, note) =>
+        this.host.exclusive(async () => {
+          await scope.updateRows(tasks, { progress, updatedAt: Date.now() }, eq(tasks.id, task.id));
+          await this.engine.publishTask(
+            'task.updated',
+            task.id,
+            { type: 'agent', id: agent.id },
+            { change: 'progress', ...(note ? { note } : {}) },
+          );
+        }),
+      delegate: (input) => this.host.exclusive(() => this.delegate(agent.id, task, input)),
+      ...agentToolEffects(
+        {
+          scope,
+          exclusive: (work) => this.host.exclusive(work),
+          record: (type, actor, subject, data) => this.engine.record(type, actor, subject, data),
+        },
+        agent,
+        task,
+      ),
+    });
+    const result = await runAgentLoop({
+      provider,
+      system: buildSystemPrompt({
+        agent,
+        roster,
+        orgName: org?.name ?? null,
+        notes: notes.map((n) => ({ key: n.key, content: n.content })),
+        recentActivity: recent.map((a) =>
+          `${a.type} ${a.subjectType ?? ''} ${(a.data as { task?: { title?: string } } | null)?.task?.title ?? ''}`.trim(),
+        ),
+        unreadMessages: unread.map((m) => ({
+          from: m.senderType === 'agent' ? nameOf(m.senderId ?? '') : 'a human',
+          body: m.body,
+        })),
+      }),
+      prompt: buildTaskPrompt({
+        task,
+        parent,
+        dependencies: depTasks.map((d) => ({ ...d, agentName: nameOf(d.agentId) })),
+        approvals: decided.map((m) => ({ id: m.id, status: m.approvalStatus ?? 'pending', draft: m.body })),
+      }),
+      tools: filterTools(tools, agent.toolPermissions),
+      signal: abort.signal,
+      onStep: async (step) => {
+        const seq = ++stepSeq;
+        steps.push({ ...step, seq });
+        this.host.emitStep({
+          task_id: task.id,
+          run_id: runId,
+          seq,
+          type: step.type,
+          tool_name: step.toolName,
+          content: step.content.slice(0, 4_000),
+        });
+        if (steps.length - flushed >= 20) await flushSteps();
+      },
+    });
+    await flushSteps();
+    const agentMs = Date.now() - started;
+    await this.host.exclusive(() =>
+      this.finishRun(task.id, runId, agent.id, {
+        ...result,
+        agentMs,
+        provider: provider.kind,
+        costMicroUsd: costMicroUsd(provider.model, result.inputTokens, result.outputTokens),
+      }),
+    );
+  }
+
+  private async delegationDepth(task: Task): Promise<number> {
+    let depth = 0;
+    let parentId = task.parentId;
+    while (parentId && depth <= MAX_DELEGATION_DEPTH) {
+      const parent = await this.scope.first(tasks, eq(tasks.id, parentId));
+      parentId = parent?.parentId ?? null;
+      depth += 1;
+    }
+    return depth;
+  }
+
+  private async delegate(
+    fromAgentId: string,
+    task: Task,
+    input: { agent: string; title?: string; description: string; priority?: Task['priority'] },
+  ) {
+    const target = await findAgent(this.scope, input.agent);
+    if (!target) return { content: `No teammate "${input.agent}". Use list_agents to see the team.`, isError: true };
+    if (target.id === fromAgentId) return { content: 'You cannot delegate to yourself.', isError: true };
+    if (target.status === 'paused') return { content: `${target.name} is paused; choose someone else.`, isError: true };
+    const { task: child } = await this.engine.createTask(
+      { type: 'agent', id: fromAgentId },
+      {
+        agent: target.id,
+        description: input.description,
+        title: input.title,
+        priority: input.priority ?? task.priority,
+        depends_on: [],
+        max_attempts: 3,
+      },
+      null,
+      { parentId: task.id, skipAdmit: true },
+    );
+    await this.scope.insertRows(taskDependencies, { taskId: task.id, dependsOnId: child.id });
+    return {
+      content: `Delegated to ${target.name} as task ${child.id}. This task resumes when it completes.`,
+      yieldRun: true,
+    };
+  }
+
+  /** Applies a run's outcome: the task's next status, usage, the agent back to idle, dependents. */
+  async finishRun(
+    taskId: string,
+    runId: string,
+    agentId: string,
+    result: {
+      outcome: 'completed' | 'failed' | 'blocked' | 'waiting' | 'awaiting_approval' | 'cancelled' | 'timed_out';
+      result: string | null;
+      error: string | null;
+      turns: number;
+      inputTokens: number;
+      outputTokens: number;
+      agentMs: number;
+      provider: string;
+      costMicroUsd: number;
+    },
+  ) {
+    const scope = this.scope;
+    // Steps of this run go out before its final status.
+    this.host.flushSteps();
+    this.runs.delete(taskId);
+    this.runAgents.delete(taskId);
+    this.host.markRunEnded(taskId);
+    const task = await scope.first(tasks, eq(tasks.id, taskId));
+    if (!task) return;
+    const now = Date.now();
+    const cancelled = task.status === 'cancelled';
+    let next: Partial<Task> = {};
+    let change = 'finished';
+    if (cancelled) change = 'cancelled';
+    else if (result.outcome === 'completed')
+      next = { status: 'completed', result: result.result, error: null, progress: 100, completedAt: now };
+    else if (result.outcome === 'blocked')
+      next = { status: 'blocked', result: result.result, error: result.result ?? 'The agent is blocked.' };
+    else if (result.outcome === 'waiting') {
+      next = { status: 'pending', maxAttempts: task.maxAttempts + 1 };
+      change = 'waiting_on_delegation';
+    } else if (result.outcome === 'awaiting_approval') {
+      next = { status: 'awaiting_approval' };
+      change = 'awaiting_approval';
+    } else if (task.attempts < task.maxAttempts) {
+      next = { status: 'pending', error: result.error, scheduledFor: now + retryBackoffMs(task.attempts) };
+      change = 'retry_scheduled';
+    } else next = { status: 'failed', error: result.error ?? 'The run failed.', completedAt: now };
+
+    const runOutcome = cancelled ? 'cancelled' : result.outcome === 'waiting' ? 'blocked' : result.outcome;
+    const cost = result.costMicroUsd;
+    const period = monthPeriod(now);
+    const agent = await scope.first(agents, eq(agents.id, agentId));
+    const agentStatus = agent?.status === 'paused' ? 'paused' : 'idle';
+    await scope.batch([
+      scope.updateRows(
+        agentRuns,
+        {
+          outcome: runOutcome,
+          turns: result.turns,
+          inputTokens: result.inputTokens,
+          outputTokens: result.outputTokens,
+          costMicroUsd: cost,
+          agentMs: result.agentMs,
+          error: result.error,
+          endedAt: now,
+        },
+        eq(agentRuns.id, runId),
+      ),
+      scope.updateRows(
+        tasks,
+        {
+          ...next,
+          inputTokens: sql`${tasks.inputTokens} + ${result.inputTokens}`,
+          outputTokens: sql`${tasks.outputTokens} + ${result.outputTokens}`,
+          agentMs: sql`${tasks.agentMs} + ${result.agentMs}`,
+          costMicroUsd: sql`${tasks.costMicroUsd} + ${cost}`,
+          updatedAt: now,
+        } as never,
+        eq(tasks.id, taskId),
+      ),
+      scope
+        .insertRows(usagePeriods, {
+          periodStart: period.start,
+          periodEnd: period.end,
+          agentMs: result.agentMs,
+          runs: 1,
+          inputTokens: result.inputTokens,
+          outputTokens: result.outputTokens,
+          costMicroUsd: cost,
+        })
+        .onConflictDoUpdate({
+          target: usagePeriods.periodStart,
+          set: {
+            agentMs: sql`${usagePeriods.agentMs} + ${result.agentMs}`,
+            runs: sql`${usagePeriods.runs} + 1`,
+            inputTokens: sql`${usagePeriods.inputTokens} + ${result.inputTokens}`,
+            outputTokens: sql`${usagePeriods.outputTokens} + ${result.outputTokens}`,
+            costMicroUsd: sql`${usagePeriods.costMicroUsd} + ${cost}`,
+            updatedAt: now,
+          },
+        }),
+      scope.updateRows(agents, { status: agentStatus, updatedAt: now }, eq(agents.id, agentId)),
+      this.engine.record(
+        'agent.status',
+        { type: 'system', id: null },
+        { type: 'agent', id: agentId },
+        { agent_id: agentId, slug: agent?.slug ?? '', status: agentStatus },
+      ),
+    ]);
+    const view = await this.engine.publishTask(
+      'task.updated',
+      taskId,
+      { type: 'agent', id: agentId },
+      { change, run_id: runId, run_outcome: runOutcome },
+    );
+    this.host.emit('usage.updated', {
+      period_start: new Date(period.start).toISOString(),
+      agent_ms: result.agentMs,
+      input_tokens: result.inputTokens,
+      output_tokens: result.outputTokens,
+      cost_usd: cost / 1_000_000,
+      task_id: taskId,
+    });
+    this.host.usageChanged();
+
+    if (view.status === 'completed') {
+      await this.replyInThread(task, view.result ?? '');
+      await this.engine.reevaluateDependentsOf(taskId);
+    }
+    if (view.status === 'failed')
+      await this.engine.blockDependents(taskId, `Dependency ${taskId} failed.`, { type: 'system', id: null });
+    await this.engine.admit();
+  }
+
+  /** A task created from a human's message answers in that thread when it completes. */
+  private async replyInThread(task: Task, result: string) {
+    const threadId = typeof task.metadata?.thread_id === 'string' ? task.metadata.thread_id : null;
+    if (!threadId) return;
+    const id = newId('msg');
+    await this.scope.batch([
+      this.scope.insertRows(messages, {
+        id,
+        threadId,
+        senderType: 'agent',
+        senderId: task.agentId,
+        recipientType: 'humans',
+        recipientId: null,
+        type: 'direct',
+        body: result,
+        taskId: task.id,
+      }),
+      this.scope.updateRows(threads, { updatedAt: Date.now() }, eq(threads.id, threadId)),
+      this.engine.record(
+        'message.created',
+        { type: 'agent', id: task.agentId },
+        { type: 'message', id },
+        { message_id: id, thread_id: threadId, sender_type: 'agent', sender_id: task.agentId, task_id: task.id },
+      ),
+    ]);
+  }
+
+  /** Ends a run whose execution crashed outside the model loop; the watchdog covers the rest. */
+  async abandonRun(taskId: string, runId: string, error: unknown) {
+    const agentId = this.runAgents.get(taskId);
+    this.runs.delete(taskId);
+    this.runAgents.delete(taskId);
+    if (!agentId) return;
+    await this.finishRun(taskId, runId, agentId, {
+      outcome: 'failed',
+      result: null,
+      error: `The run stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+      turns: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      agentMs: 0,
+      provider: 'unknown',
+      costMicroUsd: 0,
+    });
+  }
+
+  /** Watchdog: runs orphaned by a restart are re-queued; queued tasks whose message got lost are re-sent. */
+  async watchdog(orphanedTaskIds: string[]): Promise<{ requeued: number; resent: number }> {
+    const scope = this.scope;
+    let requeued = 0;
+    const running = await scope.select(tasks, eq(tasks.status, 'running'));
+    for (const task of running) {
+      if (this.runs.has(task.id)) continue;
+      if (!orphanedTaskIds.includes(task.id) && Date.now() - task.updatedAt < 30_000) continue;
+      const [run] = await scope.select(agentRuns, eq(agentRuns.taskId, task.id), eq(agentRuns.attempt, task.attempts));
+      await this.finishRun(task.id, run?.id ?? 'none', task.agentId, {
+        outcome: 'failed',
+        result: null,
+        error: 'The run was interrupted (the org engine restarted); it will be retried.',
+        turns: run?.turns ?? 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        agentMs: 0,
+        provider: run?.provider ?? 'simulated',
+        costMicroUsd: 0,
+      });
+      requeued += 1;
+    }
+    let resent = 0;
+    const stale = await scope.select(
+      tasks,
+      eq(tasks.status, 'queued'),
+      sql`${tasks.queuedAt} < ${Date.now() - QUEUED_RESEND_AFTER_MS}`,
+    );
+    for (const task of stale) {
+      await this.engine.send({
+        kind: 'run_task',
+        orgId: this.host.orgId,
+        taskId: task.id,
+        attempt: task.attempts,
+        enqueuedAt: Date.now(),
+      });
+      resent += 1;
+    }
+    return { requeued, resent };
+  }
+
+  /** A message that exhausted its deliveries: the task fails with the reason. */
+  async deadLetter(message: RunTaskMessage, reason: string) {
+    const task = await this.scope.first(tasks, eq(tasks.id, message.taskId));
+    if (!task || isFinal(task.status) || task.attempts !== message.attempt) return;
+    const now = Date.now();
+    await this.scope.batch([
+      this.scope.updateRows(
+        tasks,
+        { status: 'failed', error: `The run could not be delivered: ${reason}.`, completedAt: now, updatedAt: now },
+        eq(tasks.id, task.id),
+      ),
+    ]);
+    await this.engine.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'dead_lettered' });
+    await this.engine.blockDependents(task.id, `Dependency ${task.id} failed.`, { type: 'system', id: null });
+    await this.engine.admit();
+  }
+
+  agentBusy(agentId: string): boolean {
+    return [...this.runs.keys()].some((taskId) => this.runAgents.get(taskId) === agentId);
+  }
+}
+
+function chunk(content: string): string[] {
+  if (content.length <= STEP_CHUNK_CHARS) return [content];
+  const parts: string[] = [];
+  for (let i = 0; i < content.length; i += STEP_CHUNK_CHARS) parts.push(content.slice(i, i + STEP_CHUNK_CHARS));
+  return parts;
+}
+
+function filterTools(tools: ToolSet, allowed: string[]): ToolSet {
+  // finish_task is always available: a run must be able to end.
+  return Object.fromEntries(Object.entries(tools).filter(([name]) => name === 'finish_task' || allowed.includes(name)));
+}
