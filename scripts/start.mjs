@@ -95,19 +95,18 @@ const bundle =
 
 // Migrate and seed on a private port first, so the real one answers only once it is ready.
 const seed = !flag('--no-seed') && isApp;
-runtime = await step('Starting workerd', () =>
-  startRuntime({ config, bundle, port: seed ? 0 : port, host, persistTo, vars, logLevel }),
-);
 const migrationsDir = await d1MigrationsDir(config);
+const staged = seed || migrationsDir !== null;
+runtime = await step('Starting workerd', () =>
+  startRuntime({ config, bundle, port: staged ? 0 : port, host, persistTo, vars, logLevel }),
+);
 if (migrationsDir) {
   const applied = await step('Applying D1 migrations', () => applyD1Migrations(runtime.mf, { migrationsDir }));
   if (applied.length) console.log(`  applied ${applied.join(', ')}`);
 }
 let demo;
-if (seed) {
-  demo = await step('Seeding the demo organization', () => seedDemo(runtime.url.href, url));
-  await step(`Listening on port ${port}`, () => runtime.listen(port));
-}
+if (seed) demo = await step('Seeding the demo organization', () => seedDemo(runtime.url.href, url));
+if (staged) await step(`Listening on port ${port}`, () => runtime.listen(port));
 
 console.log(`
   Generic Corp is running at ${url} (workerd via Miniflare, state in ${path.relative(REPO_ROOT, persistTo) || '.'})
