@@ -17,6 +17,10 @@ const BENCHMARKS = [
   { name: 'health-vs-hello', load: () => import('./health-vs-hello.mjs') },
   // On the production-like runtime (scripts/start.mjs: workerd via Miniflare), pinned.
   { name: 'round-trips', aliases: ['bindings'], load: () => import('./round-trips.mjs') },
+  { name: 'task-read', load: () => import('./task-read.mjs') },
+  { name: 'task-create', load: () => import('./task-create.mjs') },
+  { name: 'task-throughput', aliases: ['throughput'], load: () => import('./task-throughput.mjs') },
+  { name: 'live-fanout', aliases: ['fanout'], load: () => import('./live-fanout.mjs') },
   { name: 'rate-limit-accuracy', load: () => import('./rate-limit-accuracy.mjs') },
   { name: 'engine', load: () => import('./engine.mjs') },
   { name: 'live-hub', load: () => import('./live-hub.mjs') },
