@@ -10,7 +10,7 @@
 import { load } from './lib/load.mjs';
 import { COUNT_HEADER, countCells, formatCounts, perUnit } from './lib/round-trips.mjs';
 import { bundleFor, readBindings, startRuntime } from './lib/server.mjs';
-import { formatNumber, formatRatio, formatTable, percentile, ratio } from './lib/stats.mjs';
+import { formatNumber, formatTable, percentile, ratio } from './lib/stats.mjs';
 import { requestJson, waitForFinal } from './lib/tenant.mjs';
 import { tenantWithKeys } from './task-read.mjs';
 
