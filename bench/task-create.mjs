@@ -1,5 +1,5 @@
 /**
- * `POST /v1/tasks` vs the hello Worker (same method and body), at BENCH_CONNECTIONS (10)
+ * `POST /v1/tasks` vs the hello Worker (`GET /`), at BENCH_CONNECTIONS (10)
  * connections, on the production-like runtime. Tasks are scheduled an hour ahead, so the
  * figure is the create path (auth, validation, the OrgHub transition, its event) without runs
  * competing for the CPU; round-trips.mjs counts an admitted create (with its Queue send).
