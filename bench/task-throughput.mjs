@@ -63,7 +63,7 @@ export async function run(settings, log) {
     const after = await readBindings(server.url);
     const final = created.map((id) => byId.get(id));
     const completed = final.filter((t) => t?.status === 'completed');
-    const lastCompleted = Math.max(...completed.map((t) => Date.parse(t.completed_at)));
+    const lastCompleted = completed.reduce((max, t) => Math.max(max, Date.parse(t.completed_at)), 0);
     // Runs per task: a task completed twice would show two completed runs.
     const runs = await pool(created.length, 8, async (i) => {
       const res = await requestJson(server.url, 'GET', `/v1/tasks/${created[i]}`, { key: keyFor(i) });
