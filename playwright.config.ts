@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8788;
+// E2E_PORT: another port when 8788 is taken (e.g. a second checkout running its suite).
+const PORT = Number(process.env.E2E_PORT ?? 8788);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // Browser end-to-end tests: the system Chromium (no browser downloads) against the app started

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyMigrations, makeTempDir, removeTempDir, runTool, snapshotWorker, startWrangler } from './lib/server.mjs';
 import { formatNumber, formatTable, percentile } from './lib/stats.mjs';
+import { createTenant as makeTenant } from './lib/tenant.mjs';
 
 export const name = 'engine';
 export const description =
@@ -25,7 +26,6 @@ export const description =
 
 const SCOPES = ['tasks:read', 'tasks:write', 'agents:read', 'agents:write'];
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
-const PASSWORD = 'bench-password-123';
 /** Error text the watchdog writes on a run it found orphaned (durable-objects/task-engine.ts). */
 const INTERRUPTED = /interrupted \(the org engine restarted\)/;
 const SIMULATED_FAILURE = /Simulated model failure/;
@@ -122,73 +122,29 @@ async function call(url, method, route, { key, body, headers = {}, timeoutMs = 6
   }
 }
 
-function must(result, status, what) {
-  if (result.status !== status) throw new Error(`${what}: ${result.error ?? `HTTP ${result.status}`}`);
-  return result;
-}
-
-let ipCounter = 0;
-/** A distinct client IP per signup: signups are rate limited per IP (10 per 10 min). */
-function nextIp() {
-  ipCounter += 1;
-  return `10.77.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
-}
-
 /**
  * A user + org (self_hosted plan by default), two API keys and `agentCount` agents of its own
  * (one running task per agent, so the agents bound the parallelism).
  */
 async function createTenant(url, tag, agentCount) {
-  const origin = url.replace('127.0.0.1', 'localhost');
-  const signup = must(
-    await call(url, 'POST', '/api/auth/signup', {
-      body: {
-        email: `bench-engine-${tag}-${Date.now()}@example.com`,
-        password: PASSWORD,
-        name: 'Bench',
-        organization_name: `Engine ${tag}`,
-      },
-      headers: { origin, 'cf-connecting-ip': nextIp() },
-    }),
-    201,
-    `signup ${tag}`,
-  );
-  const session = signup.headers.getSetCookie().find((c) => c.startsWith('gc_session='));
-  if (!session) throw new Error('signup: no gc_session cookie');
-  const cookie = session.split(';')[0];
-  const slug = signup.json.organization.slug;
-  const plan = signup.json.organization.plan ?? 'unknown';
-  const keys = [];
-  for (let k = 0; k < 2; k += 1) {
-    const res = must(
-      await call(url, 'POST', `/api/orgs/${slug}/keys`, {
-        body: { name: `bench-${k}`, scopes: SCOPES },
-        headers: { origin, cookie },
-      }),
-      201,
-      `key for ${slug}`,
-    );
-    keys.push(res.json.key);
-  }
-  const agents = [];
-  for (let a = 1; a <= agentCount; a += 1) {
-    const res = must(
-      await call(url, 'POST', '/v1/agents', {
-        key: keys[0],
-        body: {
-          slug: `bench-${a}`,
-          name: `Bench ${a}`,
-          role: 'Benchmark worker',
-          personality: 'Works through benchmark tasks quickly and reports back.',
-        },
-      }),
-      201,
-      `agent ${a} in ${slug}`,
-    );
-    agents.push(res.json.slug);
-  }
+  const tenant = await makeTenant(url, {
+    tag: `engine-${tag}`,
+    keys: [
+      { name: 'bench-0', scopes: SCOPES },
+      { name: 'bench-1', scopes: SCOPES },
+    ],
+    agents: agentCount,
+  });
+  const keys = tenant.keyList;
   let next = 0;
-  return { tag, slug, plan, keys, agents, key: () => keys[next++ % keys.length] };
+  return {
+    tag,
+    slug: tenant.slug,
+    plan: tenant.plan,
+    keys,
+    agents: tenant.agents,
+    key: () => keys[next++ % keys.length],
+  };
 }
 
 /**

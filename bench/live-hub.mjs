@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { applyMigrations, makeTempDir, removeTempDir, snapshotWorker, startWrangler } from './lib/server.mjs';
 import { formatNumber, formatRatio, formatTable, percentile, ratio } from './lib/stats.mjs';
+import { createTenant as makeTenant } from './lib/tenant.mjs';
 
 export const name = 'live-hub';
 export const description =
@@ -24,7 +25,6 @@ export const description =
 
 const SOCKET_SCOPES = ['live:read', 'tasks:read'];
 const PUBLISH_SCOPES = ['tasks:read', 'tasks:write'];
-const PASSWORD = 'bench-password-123';
 /** Default-team agent every new org has (core/default-team.ts). */
 const AGENT = 'marcus';
 /** `{"seq":N,"type":"…","at":"…",` — the key order of frame() in live-hub.ts and of the echo DO. */
@@ -124,44 +124,17 @@ async function postJson(url, route, body, headers = {}) {
   return { status: response.status, json, text, headers: response.headers };
 }
 
-let ipCounter = 0;
-
 /** A user + org (self_hosted in this edition) and two API keys: one for sockets, one for publishing. */
 async function createTenant(url, tag) {
-  const origin = url.replace('127.0.0.1', 'localhost');
-  ipCounter += 1;
-  const signup = await postJson(
-    url,
-    '/api/auth/signup',
-    {
-      email: `bench-live-${tag}-${Date.now()}@example.com`,
-      password: PASSWORD,
-      name: 'Bench',
-      organization_name: `Live ${tag}`,
-    },
-    { origin, 'cf-connecting-ip': `10.88.${(ipCounter >> 8) & 255}.${ipCounter & 255}` },
-  );
-  if (signup.status !== 201) throw new Error(`signup ${tag}: HTTP ${signup.status} ${signup.text.slice(0, 300)}`);
-  const session = signup.headers.getSetCookie().find((c) => c.startsWith('gc_session='));
-  if (!session) throw new Error('signup: no gc_session cookie');
-  const cookie = session.split(';')[0];
-  const slug = signup.json.organization.slug;
-  const plan = signup.json.organization.plan ?? 'unknown';
-  const keys = {};
-  for (const [name, scopes] of [
-    ['sockets', SOCKET_SCOPES],
-    ['publisher', PUBLISH_SCOPES],
-  ]) {
-    const res = await postJson(
-      url,
-      `/api/orgs/${slug}/keys`,
-      { name: `bench-live-${name}`, scopes },
-      { origin, cookie },
-    );
-    if (res.status !== 201) throw new Error(`key for ${slug}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
-    keys[name] = res.json.key;
-  }
-  return { slug, plan, keys };
+  const tenant = await makeTenant(url, {
+    tag: `live-${tag}`,
+    keys: [
+      { name: 'bench-live-sockets', scopes: SOCKET_SCOPES },
+      { name: 'bench-live-publisher', scopes: PUBLISH_SCOPES },
+    ],
+  });
+  const [sockets, publisher] = tenant.keyList;
+  return { slug: tenant.slug, plan: tenant.plan, keys: { sockets, publisher } };
 }
 
 // ─── Targets: the app's hub and the echo DO, behind one interface ─────────────────────────

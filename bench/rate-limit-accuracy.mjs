@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyMigrations, makeTempDir, removeTempDir, runTool, snapshotWorker, startWrangler } from './lib/server.mjs';
 import { formatNumber, formatRatio, formatTable, ratio } from './lib/stats.mjs';
+import { createTenant as makeTenant } from './lib/tenant.mjs';
 
 export const name = 'rate-limit-accuracy';
 export const description =
@@ -141,17 +142,8 @@ async function postJson(url, path, body, cookie) {
 
 /** Signs up a user + org on `url`, sets its plan in D1, creates two API keys (burst + probe). */
 async function createTenant(url, config, persistTo, plan, tag) {
-  const { response, json } = await postJson(url, '/api/auth/signup', {
-    email: `bench-${tag}-${Date.now()}@example.com`,
-    password: 'bench-password-123',
-    name: 'Bench',
-    organization_name: `Bench ${tag}`,
-  });
-  const session = response.headers.getSetCookie().find((c) => c.startsWith('gc_session='));
-  if (!session) throw new Error('signup: no gc_session cookie');
-  const cookie = session.split(';')[0];
-  const slug = json.organization.slug;
-  if (!/^[a-z0-9-]+$/.test(slug)) throw new Error(`unexpected slug ${slug}`);
+  // Keys come after the plan is set (below); the signup alone makes the org.
+  const { slug, cookie } = await makeTenant(url, { tag: `rl-${tag}` });
   // Before any /v1 call: the key cache in KV keeps what it read.
   if (plan !== 'self_hosted') {
     runTool('npx', [

@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { applyMigrations, makeTempDir, removeTempDir, snapshotWorker, startWrangler } from './lib/server.mjs';
 import { startFakeAnthropicProcess, startModelProxy } from './lib/model-proxy.mjs';
 import { formatNumber, formatTable, percentile } from './lib/stats.mjs';
+import { createTenant as makeTenant } from './lib/tenant.mjs';
 
 export const name = 'run-overhead';
 export const description =
@@ -94,60 +95,15 @@ async function call(url, method, route, { key, body, headers = {} } = {}) {
   }
 }
 
-function must(result, status, what) {
-  if (result.status !== status) throw new Error(`${what}: ${result.error ?? `HTTP ${result.status}`}`);
-  return result;
-}
-
 /** A user + org, an API key and `agentCount` agents (one running task per agent). */
 async function createTenant(url, agentCount) {
-  const origin = url.replace('127.0.0.1', 'localhost');
-  const signup = must(
-    await call(url, 'POST', '/api/auth/signup', {
-      body: {
-        email: `bench-overhead-${Date.now()}@example.com`,
-        password: 'bench-password-123',
-        name: 'Bench',
-        organization_name: 'Overhead bench',
-      },
-      headers: {
-        origin,
-        'cf-connecting-ip': `10.78.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`,
-      },
-    }),
-    201,
-    'signup',
-  );
-  const session = signup.headers.getSetCookie().find((c) => c.startsWith('gc_session='));
-  if (!session) throw new Error('signup: no gc_session cookie');
-  const cookie = session.split(';')[0];
-  const slug = signup.json.organization.slug;
-  const key = must(
-    await call(url, 'POST', `/api/orgs/${slug}/keys`, {
-      body: { name: 'bench-overhead', scopes: SCOPES },
-      headers: { origin, cookie },
-    }),
-    201,
-    'api key',
-  ).json.key;
-  const agents = [];
-  for (let a = 1; a <= agentCount; a += 1) {
-    const res = must(
-      await call(url, 'POST', '/v1/agents', {
-        key,
-        body: {
-          slug: `overhead-${a}`,
-          name: `Overhead ${a}`,
-          role: 'Benchmark worker',
-          personality: 'Works through benchmark tasks quickly and reports back.',
-        },
-      }),
-      201,
-      `agent ${a}`,
-    );
-    agents.push(res.json.slug);
-  }
-  return { slug, plan: signup.json.organization.plan ?? 'unknown', key, agents };
+  const tenant = await makeTenant(url, {
+    tag: 'overhead',
+    keys: [{ name: 'bench-overhead', scopes: SCOPES }],
+    agents: agentCount,
+    agentPrefix: 'overhead',
+  });
+  return { slug: tenant.slug, plan: tenant.plan, key: tenant.keyList[0], agents: tenant.agents };
 }
 
 // ─── One run ─────────────────────────────────────────────────────────────────────────────

@@ -10,11 +10,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, ensureBuild, runTool } from './lib/server.mjs';
+import { REPO_ROOT, ensureBuild, pinSelf, runTool } from './lib/server.mjs';
 
 /** Every benchmark; each module exports name, description and run(settings, log). */
 const BENCHMARKS = [
   { name: 'health-vs-hello', load: () => import('./health-vs-hello.mjs') },
+  // On the production-like runtime (scripts/start.mjs: workerd via Miniflare), pinned.
+  { name: 'round-trips', aliases: ['bindings'], load: () => import('./round-trips.mjs') },
+  { name: 'task-read', load: () => import('./task-read.mjs') },
+  { name: 'task-create', load: () => import('./task-create.mjs') },
+  { name: 'task-throughput', aliases: ['throughput'], load: () => import('./task-throughput.mjs') },
+  { name: 'live-fanout', aliases: ['fanout'], load: () => import('./live-fanout.mjs') },
   { name: 'rate-limit-accuracy', load: () => import('./rate-limit-accuracy.mjs') },
   { name: 'engine', load: () => import('./engine.mjs') },
   { name: 'live-hub', load: () => import('./live-hub.mjs') },
@@ -88,11 +94,12 @@ async function main() {
   }
 
   const settings = readSettings();
+  const pinned = pinSelf();
   ensureBuild();
   const env = environment();
   console.log(
     `bench: ${selected.map((b) => b.name).join(', ')} | ${settings.rounds} rounds, ${settings.warmup} s warm-up + ${settings.duration} s, ` +
-      `${settings.connections} connections | node ${env.node}, ${env.wrangler}, ${env.cpus} CPUs, commit ${env.commit}`,
+      `${settings.connections} connections | node ${env.node}, ${env.wrangler}, ${env.cpus} CPUs, commit ${env.commit}\n${pinned}`,
   );
 
   const resultsDir = path.join(REPO_ROOT, 'bench', 'results');

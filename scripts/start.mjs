@@ -1,116 +1,122 @@
 #!/usr/bin/env node
 /**
- * `npm start`: build the Remix app, apply D1 migrations locally, seed the demo org, then run
- * the Worker with `wrangler dev` (local workerd: D1, KV, Queues, Durable Objects). Offline,
- * no accounts or keys needed.
+ * `npm start`: the production build on workerd through Miniflare (no `wrangler dev` proxy), with
+ * the bindings of wrangler.toml (D1, KV, Durable Objects, Queues and their consumers, assets,
+ * vars) and its cron triggers. Builds the front end, bundles the Worker as `wrangler deploy`
+ * does, applies the D1 migrations, seeds the demo org through the app's own API, then serves.
+ * Offline, no accounts or keys needed. `npm run dev` is `wrangler dev` with reload instead.
  *
- * Options: --port N (default 8787 or $PORT) · --persist-to DIR (default .wrangler/state)
- *          --fresh (wipe local state first) · --skip-build
+ * Options: --port N (default 8787 or $PORT) · --host H (default 127.0.0.1)
+ *          --persist-to DIR (default .wrangler/state, as wrangler dev) · --fresh (wipe it first)
+ *          --skip-build · --no-seed · --var NAME:VALUE (repeatable) · --log-level debug|info|warn|error
+ *          (the Worker's console output shown; default warn)
+ *          --config FILE (another wrangler config) · --entry FILE (bundle this module instead of `main`)
+ *          · --bundle FILE (serve this already bundled module) — used by the benchmarks.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { applyD1Migrations, bundleWorker, d1MigrationsDir, REPO_ROOT, startRuntime, toolEnv } from './lib/runtime.mjs';
+import { seedDemo } from './lib/seed.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'node_modules', '.bin');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const index = args.indexOf(name);
   return index >= 0 && args[index + 1] ? args[index + 1] : fallback;
 };
+const flag = (name) => args.includes(name);
 const port = Number(option('--port', process.env.PORT ?? '8787'));
-const persistTo = path.resolve(root, option('--persist-to', '.wrangler/state'));
+const host = option('--host', '127.0.0.1');
+const persistTo = path.resolve(REPO_ROOT, option('--persist-to', '.wrangler/state'));
+const config = option('--config', 'wrangler.toml');
+const logLevel = option('--log-level', 'warn');
 const url = `http://localhost:${port}`;
+const vars = { APP_URL: url };
+args.forEach((arg, i) => {
+  if (arg !== '--var' || !args[i + 1]) return;
+  const [name, ...value] = args[i + 1].split(':'); // split at the first ':' only, like wrangler
+  vars[name] = value.join(':');
+});
 
-// Node 22 from the `node` devDependency comes first, so wrangler gets the Node it needs.
-const env = {
-  ...process.env,
-  PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  WRANGLER_SEND_METRICS: 'false',
-  NO_UPDATE_NOTIFIER: '1',
-};
-
-function step(label, command, commandArgs, { quiet = false } = {}) {
+async function step(label, work) {
   const started = Date.now();
   process.stdout.write(`• ${label}… `);
-  const result = spawnSync(path.join(bin, command), commandArgs, { cwd: root, env, encoding: 'utf8' });
-  if (result.status !== 0) {
+  try {
+    const result = await work();
+    console.log(`done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return result;
+  } catch (error) {
     console.log('failed');
-    process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}\n`);
-    process.exit(result.status ?? 1);
+    console.error(error instanceof Error ? error.message : error);
+    await shutdown(1);
   }
-  console.log(`done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  return quiet ? '' : result.stdout;
 }
 
-if (!existsSync(path.join(bin, 'wrangler'))) {
+let runtime;
+const workDir = mkdtempSync(path.join(tmpdir(), 'gc-start-'));
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  try {
+    await runtime?.dispose();
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+    process.exit(code);
+  }
+}
+// Ctrl+C or a test runner's SIGTERM: stop workerd (Miniflare's child) before leaving.
+process.on('SIGINT', () => shutdown(130));
+process.on('SIGTERM', () => shutdown(143));
+process.on('SIGHUP', () => shutdown(129));
+
+if (!existsSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'wrangler'))) {
   console.error('Dependencies are missing: run `npm install` first.');
   process.exit(1);
 }
-if (args.includes('--fresh')) rmSync(persistTo, { recursive: true, force: true });
-if (!args.includes('--skip-build') || !existsSync(path.join(root, 'build', 'server', 'index.js'))) {
-  step('Building the front end', 'remix', ['vite:build'], { quiet: true });
-}
-step('Applying D1 migrations', 'wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
-  quiet: true,
-});
-const seedOutput = step('Seeding the demo organization', 'tsx', [
-  'scripts/seed.ts',
-  '--persist-to',
-  path.join(persistTo, 'v3'),
-]);
-const seed = JSON.parse(seedOutput.trim().split('\n').pop() ?? '{}');
-
-const dev = spawn(
-  path.join(bin, 'wrangler'),
-  [
-    'dev',
-    '--port',
-    String(port),
-    '--ip',
-    '127.0.0.1',
-    '--persist-to',
-    persistTo,
-    '--var',
-    `APP_URL:${url}`,
-    '--log-level',
-    'warn',
-  ],
-  // Same process group as this script: Ctrl+C, or a test runner stopping the group, stops workerd too.
-  { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
-);
-const stop = () => {
-  if (dev.exitCode === null) dev.kill('SIGTERM');
-};
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-]) {
-  process.on(signal, () => {
-    stop();
-    process.exit(code);
+if (flag('--fresh')) rmSync(persistTo, { recursive: true, force: true });
+const isApp = path.resolve(REPO_ROOT, config) === path.join(REPO_ROOT, 'wrangler.toml');
+if (isApp && (!flag('--skip-build') || !existsSync(path.join(REPO_ROOT, 'build', 'server', 'index.js')))) {
+  await step('Building the front end', () => {
+    const built = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'remix'), ['vite:build'], {
+      cwd: REPO_ROOT,
+      env: toolEnv(),
+      encoding: 'utf8',
+    });
+    if (built.status !== 0) throw new Error(`${built.stdout}${built.stderr}`);
   });
 }
-process.on('exit', stop);
-dev.on('exit', (code) => process.exit(code ?? 0));
+const bundle =
+  option('--bundle') ??
+  (await step('Bundling the Worker', () =>
+    bundleWorker({ config, entry: option('--entry'), outDir: path.join(workDir, 'dist') }),
+  ));
 
-// Announce the URL once the Worker really answers.
-for (let i = 0; i < 120; i++) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/v1/health`);
-    if (res.ok) break;
-  } catch {}
-  await new Promise((resolve) => setTimeout(resolve, 500));
+// Migrate and seed on a private port first, so the real one answers only once it is ready.
+const seed = !flag('--no-seed') && isApp;
+const migrationsDir = await d1MigrationsDir(config);
+const staged = seed || migrationsDir !== null;
+runtime = await step('Starting workerd', () =>
+  startRuntime({ config, bundle, port: staged ? 0 : port, host, persistTo, vars, logLevel }),
+);
+if (migrationsDir) {
+  const applied = await step('Applying D1 migrations', () => applyD1Migrations(runtime.mf, { migrationsDir }));
+  if (applied.length) console.log(`  applied ${applied.join(', ')}`);
 }
+let demo;
+if (seed) demo = await step('Seeding the demo organization', () => seedDemo(runtime.url.href, url));
+if (staged) await step(`Listening on port ${port}`, () => runtime.listen(port));
+
 console.log(`
-  Generic Corp is running at ${url}
-
-  Sign in as   ${seed.email}
-  Password     ${seed.password}
-  Demo org     ${url}/orgs/${seed.org}
-  API health   ${url}/v1/health
-
-  Agents use the simulated model (no ANTHROPIC_API_KEY set). Ctrl+C to stop.
+  Generic Corp is running at ${url} (workerd via Miniflare, state in ${path.relative(REPO_ROOT, persistTo) || '.'})
 `);
+if (demo) {
+  console.log(`  Sign in as   ${demo.email}
+  Password     ${demo.password}
+  Demo org     ${url}/orgs/${demo.org}
+  API health   ${url}/v1/health
+`);
+}
+if (runtime.crons.length) console.log(`  Cron triggers: ${runtime.crons.join(', ')}`);
+console.log('  Agents use the simulated model unless a model key is configured. Ctrl+C to stop.\n');

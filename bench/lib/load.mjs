@@ -16,12 +16,33 @@ import autocannon from 'autocannon';
  */
 
 /**
- * @param {{ url: string, connections: number, duration: number }} options
+ * @typedef {object} LoadOptions
+ * @property {string} url
+ * @property {number} connections
+ * @property {number} duration seconds
+ * @property {string} [method] default GET
+ * @property {string} [body]
+ * @property {Record<string, string>} [headers]
+ * @property {(index: number) => Record<string, string>} [clientHeaders] headers of connection `index` (e.g. one API key each)
+ */
+
+/**
+ * @param {LoadOptions} options
  * @returns {Promise<LoadResult>}
  */
-export async function load({ url, connections, duration }) {
+export async function load({ url, connections, duration, method = 'GET', body, headers, clientHeaders }) {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error(`bench only targets 127.0.0.1, not ${url}`);
-  const result = await autocannon({ url, connections, duration, timeout: 10 });
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    timeout: 10,
+    method,
+    body,
+    headers,
+    setupClient: clientHeaders ? (client) => client.setHeaders({ ...headers, ...clientHeaders(next++) }) : undefined,
+  });
   return {
     requestsPerSec: result.requests.average,
     latencyP50Ms: result.latency.p50,
@@ -39,12 +60,14 @@ export async function load({ url, connections, duration }) {
 }
 
 /**
- * Warm up (result kept only for its error counts), then measure.
- * @param {{ url: string, connections: number, duration: number, warmup: number }} options
+ * Warm up (result kept only for its error counts), then measure. `beforeMeasure` runs between
+ * the two (e.g. to read the binding counters).
+ * @param {LoadOptions & { warmup: number, beforeMeasure?: () => Promise<void> }} options
  * @returns {Promise<{ warmup: LoadResult | null, measured: LoadResult }>}
  */
-export async function warmAndLoad({ url, connections, duration, warmup }) {
-  const warm = warmup > 0 ? await load({ url, connections, duration: warmup }) : null;
-  const measured = await load({ url, connections, duration });
+export async function warmAndLoad({ warmup, beforeMeasure, ...options }) {
+  const warm = warmup > 0 ? await load({ ...options, duration: warmup }) : null;
+  await beforeMeasure?.();
+  const measured = await load(options);
   return { warmup: warm, measured };
 }

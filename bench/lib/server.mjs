@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,7 +86,7 @@ export function toolEnv(extra = {}) {
  */
 export function makeTempDir(prefix) {
   installExitHandlers();
-  const dir = mkdtempSync(path.join(tmpdir(), `bench-${prefix}-`));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${prefix}-`));
   tempDirs.add(dir);
   return dir;
 }
@@ -303,4 +303,138 @@ export async function startWrangler({
   throw new Error(
     `wrangler dev ${config ?? 'wrangler.toml'} on port ${port} ${exited ? 'exited' : 'was not ready'} (${readyPath}: ${lastStatus}). Log ${logFile}:\n${log}`,
   );
+}
+
+// ─── The production-like runtime: scripts/start.mjs (workerd via Miniflare), pinned ──────
+
+/**
+ * CPU pinning on a machine with ≥ 2 CPUs and `taskset` (BENCH_PIN=0 turns it off): every
+ * runtime process runs on CPU 0, this process (the load generator and clients) on CPU 1.
+ */
+export const pinning = (() => {
+  const enabled =
+    process.env.BENCH_PIN !== '0' &&
+    os.cpus().length >= 2 &&
+    spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+  return { enabled, runtimeCpu: 0, clientCpu: 1 };
+})();
+
+/** Pin this process (every thread) to the client CPU; returns a description for the log. */
+export function pinSelf() {
+  if (!pinning.enabled) return 'no CPU pinning (BENCH_PIN=0, one CPU or no taskset)';
+  const pinned = spawnSync('taskset', ['-a', '-cp', String(pinning.clientCpu), String(process.pid)], {
+    stdio: 'ignore',
+  });
+  if (pinned.status !== 0) throw new Error('taskset -a -cp failed');
+  return `pinned: runtimes on CPU ${pinning.runtimeCpu}, load generator on CPU ${pinning.clientCpu}`;
+}
+
+/**
+ * Bundle a Worker once for many runtime starts (as `wrangler deploy` would), into a temp dir.
+ * `counted`: the app's bench build (bench/counted/index.ts) with binding round-trip counters.
+ * @param {'app' | 'counted' | 'hello'} kind
+ */
+export function bundleFor(kind) {
+  ensureBuild();
+  const dir = makeTempDir(`bundle-${kind}`);
+  const config = kind === 'hello' ? 'bench/hello/wrangler.toml' : 'wrangler.toml';
+  const args = ['wrangler', 'deploy', '--dry-run', '--outdir', dir, '--config', config];
+  if (kind === 'counted') args.splice(2, 0, 'bench/counted/index.ts');
+  runTool('npx', args);
+  return { kind, config, bundle: path.join(dir, 'index.js') };
+}
+
+/**
+ * Start one runtime process (`scripts/start.mjs --bundle … --no-seed`, pinned to the runtime
+ * CPU, in its own process group) and wait until `readyPath` answers 200. Fresh state dir
+ * unless `persistTo` is given; D1 migrations are applied by the start.
+ *
+ * @param {object} options
+ * @param {{ config: string, bundle: string }} options.worker from bundleFor
+ * @param {number} options.port
+ * @param {string} [options.persistTo]
+ * @param {string} [options.readyPath] default '/'
+ * @param {Record<string, string>} [options.vars]
+ * @returns {Promise<{ url: string, pgid: number, logFile: string, stop: (options?: { hard?: boolean }) => Promise<void> }>}
+ */
+export async function startRuntime({ worker, port, persistTo, readyPath = '/', vars = {} }) {
+  installExitHandlers();
+  if (await portInUse(port)) throw new Error(`port ${port} is already in use; pick another (BENCH_PORT)`);
+  const workDir = makeTempDir(`runtime-${port}`);
+  const logFile = path.join(workDir, 'runtime.log');
+  const logFd = openSync(logFile, 'a');
+  const start = [
+    process.execPath,
+    path.join(REPO_ROOT, 'scripts', 'start.mjs'),
+    '--config',
+    worker.config,
+    '--bundle',
+    worker.bundle,
+    '--port',
+    String(port),
+    '--persist-to',
+    persistTo ?? path.join(workDir, 'state'),
+    '--skip-build',
+    '--no-seed',
+    '--log-level',
+    'warn',
+  ];
+  for (const [key, value] of Object.entries(vars)) start.push('--var', `${key}:${value}`);
+  const [command, ...args] = pinning.enabled ? ['taskset', '-c', String(pinning.runtimeCpu), ...start] : start;
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: toolEnv(),
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  const pgid = /** @type {number} */ (child.pid);
+  liveGroups.add(pgid);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  const url = `http://${HOST}:${port}`;
+
+  async function stop({ hard = false } = {}) {
+    if (!liveGroups.has(pgid)) return;
+    killGroup(pgid, hard ? 'SIGKILL' : 'SIGTERM');
+    for (let waited = 0; waited < STOP_TIMEOUT_MS && groupAlive(pgid); waited += 100) await sleep(100);
+    if (groupAlive(pgid)) killGroup(pgid, 'SIGKILL');
+    for (let waited = 0; waited < 2000 && groupAlive(pgid); waited += 100) await sleep(100);
+    liveGroups.delete(pgid);
+    removeTempDir(workDir);
+  }
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastStatus = 'no answer';
+  while (Date.now() < deadline && !exited) {
+    try {
+      const response = await fetch(url + readyPath, { signal: AbortSignal.timeout(5000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return { url, pgid, logFile, stop };
+      lastStatus = `HTTP ${response.status}`;
+    } catch (error) {
+      lastStatus = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(READY_POLL_MS);
+  }
+  killGroup(pgid, 'SIGKILL');
+  liveGroups.delete(pgid);
+  tempDirs.delete(workDir);
+  throw new Error(
+    `runtime ${worker.config} on port ${port} ${exited ? 'exited' : 'was not ready'} (${readyPath}: ${lastStatus}). Log ${logFile}:\n${tail(logFile)}`,
+  );
+}
+
+/**
+ * The bench build's binding counters (`GET /__bench/bindings`).
+ * @param {string} url
+ * @returns {Promise<{ total: Counts, byScope: Record<string, Counts> }>}
+ * @typedef {{ d1: number, d1Writes: number, d1Statements: number, kv: number, do: number, queue: number }} Counts
+ */
+export async function readBindings(url) {
+  const response = await fetch(`${url}/__bench/bindings`, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET /__bench/bindings: HTTP ${response.status} (not the bench build?)`);
+  return response.json();
 }

@@ -1,0 +1,42 @@
+/**
+ * `GET /v1/tasks/:id` with a warm API key (the hot read of the public API) vs the hello Worker,
+ * at BENCH_READ_CONNECTIONS (50) connections, on the production-like runtime.
+ */
+import { SCOPES } from './round-trips.mjs';
+import { requestJson, createTenant, waitForFinal } from './lib/tenant.mjs';
+import { appVsHello } from './lib/vs-hello.mjs';
+
+export const name = 'task-read';
+export const description = 'GET /v1/tasks/:id (warm key) req/s, p50/p99 vs hello, Miniflare runtime, pinned';
+
+/** Keys for `connections` connections, one each: a key is rate limited (self_hosted: 6,000/min). */
+export async function tenantWithKeys(url, tag, connections, agents = 0) {
+  const keys = Array.from({ length: connections }, (_, i) => ({ name: `${tag}-${i}`, scopes: SCOPES }));
+  return createTenant(url, { tag, keys, agents });
+}
+
+/** @param {import('./run.mjs').Settings} settings @param {(line: string) => void} log */
+export async function run(settings, log) {
+  const connections = Number(process.env.BENCH_READ_CONNECTIONS ?? 50);
+  return appVsHello({
+    settings,
+    log,
+    label: 'GET /v1/tasks/:id',
+    connections,
+    portOffset: 20,
+    async prepare(url) {
+      const tenant = await tenantWithKeys(url, 'read', connections);
+      const key = tenant.keyList[0];
+      const res = await requestJson(url, 'POST', '/v1/tasks', {
+        key,
+        body: { agent: 'marcus', description: 'Read me' },
+      });
+      if (res.status !== 201) throw new Error(`POST /v1/tasks: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+      await waitForFinal(url, key, [res.json.id], { timeoutMs: 60_000 });
+      return {
+        path: `/v1/tasks/${res.json.id}`,
+        clientHeaders: (i) => ({ authorization: `Bearer ${tenant.keyList[i % tenant.keyList.length]}` }),
+      };
+    },
+  });
+}
