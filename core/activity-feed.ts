@@ -5,6 +5,7 @@
  */
 import { and, asc, desc, eq, lt, notInArray } from 'drizzle-orm';
 import type { OrgStore } from './db/org-store';
+import type { OrgEventType } from './events';
 import { activityLog } from './db/org-schema';
 
 export type ActivityRow = typeof activityLog.$inferSelect;
@@ -12,7 +13,7 @@ export type ActivityRow = typeof activityLog.$inferSelect;
 export interface ActivityEntry {
   id: string;
   seq: number | null;
-  type: string;
+  type: OrgEventType;
   actor: { type: ActivityRow['actorType']; id: string | null };
   subject: { type: string | null; id: string | null };
   data: Record<string, unknown>;
@@ -23,7 +24,7 @@ function entry(row: ActivityRow): ActivityEntry {
   return {
     id: row.id,
     seq: row.seq,
-    type: row.type,
+    type: row.type as OrgEventType,
     actor: { type: row.actorType, id: row.actorId },
     subject: { type: row.subjectType, id: row.subjectId },
     data: row.data ?? {},

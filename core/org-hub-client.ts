@@ -45,8 +45,18 @@ export type OrgHubClient = { [K in CommandName]: DropCaller<OrgHub[K]> } & {
   };
 };
 
+/** Ids by org, so a hot org's id is not derived again on every request (it is a hash of the name). */
+const hubIds = new Map<string, DurableObjectId>();
+const MAX_CACHED_IDS = 10_000;
+
 export function getOrgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId'>): DurableObjectStub<OrgHub> {
-  return env.ORG_HUB.get(env.ORG_HUB.idFromName(ctx.orgId));
+  let id = hubIds.get(ctx.orgId);
+  if (!id) {
+    id = env.ORG_HUB.idFromName(ctx.orgId);
+    if (hubIds.size >= MAX_CACHED_IDS) hubIds.clear();
+    hubIds.set(ctx.orgId, id);
+  }
+  return env.ORG_HUB.get(id);
 }
 
 /** The typed client of one org's hub, acting as `ctx.actor`. */

@@ -3,6 +3,7 @@
  * (outside the exclusive section), apply the outcome (status, usage, dependents), and recover:
  * abandoned runs, the watchdog, dead letters.
  */
+import type { TaskChange } from '../core/events';
 import { eq, inArray, isNull, sql } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
 import {
@@ -361,7 +362,7 @@ export class RunLifecycle {
     const now = Date.now();
     const cancelled = task.status === 'cancelled';
     let next: Partial<Task> = {};
-    let change = 'finished';
+    let change: TaskChange = 'finished';
     if (cancelled) change = 'cancelled';
     else if (result.outcome === 'completed')
       next = { status: 'completed', result: result.result, error: null, progress: 100, completedAt: now };

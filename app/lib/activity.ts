@@ -3,6 +3,7 @@
  * loaders build the sentences and components only render their parts (links for tasks,
  * threads and agents).
  */
+import type { TaskChange } from '../../core/events';
 import type { ActivityEntry } from '../../core/activity-feed';
 
 export type FeedPart =
@@ -123,7 +124,7 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
       tone,
       parts: [actorPart(agentName), text(` ${verb} `), link, ...after],
     });
-    switch (entry.data.change) {
+    switch (entry.data.change as TaskChange) {
       case 'started':
         return byAgent('started', 'start');
       case 'progress':

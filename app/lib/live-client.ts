@@ -4,11 +4,13 @@
  * `resync` frame (the gap is older than the server's replay log) tells the page to refetch.
  * Framework-free so it can be unit-tested with a fake socket.
  */
+import type { LiveControlFrame, OrgEventType } from '../../core/events';
+
 export type LiveConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline';
 
 export interface LiveFrame {
   seq?: number;
-  type: string;
+  type: OrgEventType | LiveControlFrame;
   at?: string;
   // biome-ignore lint/suspicious/noExplicitAny: event payloads differ per type; readers narrow them.
   data?: any;

@@ -59,7 +59,7 @@ function expect(result, status, what) {
  * @property {string[]} agents slugs of the agents created
  */
 export async function createTenant(url, { tag, keys = [], agents = 0, agentPrefix = 'bench' }) {
-  const origin = url.replace('127.0.0.1', 'localhost');
+  const origin = new URL(url).origin; // the request's own origin: the CSRF check accepts it
   const signup = expect(
     await requestJson(url, 'POST', '/api/auth/signup', {
       body: {

@@ -28,9 +28,17 @@ import { formatNumber, formatRatio, formatTable, median, ratio } from './stats.m
  * @param {(url: string) => Promise<Route>} options.prepare sets up the app (tenant, keys, data)
  * @param {number} [options.portOffset] from settings.port (app: +0, hello: +1)
  */
+/** `NAME:VALUE,NAME:VALUE` from BENCH_APP_VARS: [vars] overrides for the app's runtime. */
+function appVars() {
+  const pairs = (process.env.BENCH_APP_VARS ?? '').split(',').filter(Boolean);
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)]));
+}
+
 export async function appVsHello({ settings, log, label, connections, prepare, portOffset = 0 }) {
   log('  bundling the bench build and the hello Worker');
-  const workers = { app: bundleFor('counted'), hello: bundleFor('hello') };
+  // The production Worker by default; BENCH_COUNTED=1 runs the counting build (its wrappers cost CPU).
+  const counted = process.env.BENCH_COUNTED === '1';
+  const workers = { app: bundleFor(counted ? 'counted' : 'app'), hello: bundleFor('hello') };
   const measured = { app: [], hello: [] };
   const counts = [];
   const rounds = [];
@@ -44,6 +52,8 @@ export async function appVsHello({ settings, log, label, connections, prepare, p
         worker: workers[kind],
         port: settings.port + portOffset + (kind === 'app' ? 0 : 1),
         readyPath: kind === 'app' ? '/v1/health' : '/',
+        // e.g. BENCH_APP_VARS=LOG_LEVEL:warn to measure without the per-request log line
+        vars: kind === 'app' ? appVars() : {},
       });
       const readyMs = Date.now() - startedAt;
       let result;
@@ -60,9 +70,10 @@ export async function appVsHello({ settings, log, label, connections, prepare, p
           connections,
           duration: settings.duration,
           warmup: settings.warmup,
-          beforeMeasure: kind === 'app' ? async () => void (before = await readBindings(server.url)) : undefined,
+          beforeMeasure:
+            kind === 'app' && counted ? async () => void (before = await readBindings(server.url)) : undefined,
         });
-        if (kind === 'app') {
+        if (kind === 'app' && counted) {
           const after = await readBindings(server.url);
           perRequest = perUnit(before, after, result.measured.total, 'request');
         }
@@ -116,8 +127,9 @@ export async function appVsHello({ settings, log, label, connections, prepare, p
         ['app / hello', formatRatio(ratios.throughput), formatRatio(ratios.latencyP50), formatRatio(ratios.latencyP99)],
       ],
     ),
-    '',
-    formatTable(['binding calls per request (last round)', ...COUNT_HEADER], [[label, ...countCells(last)]]),
+    ...(last
+      ? ['', formatTable(['binding calls per request (last round)', ...COUNT_HEADER], [[label, ...countCells(last)]])]
+      : ['', 'binding calls: see `npm run bench -- round-trips` (or BENCH_COUNTED=1)']),
   ].join('\n');
   return { table, json: { label, connections, summary: { app, hello, ratios, perRequest: last }, rounds } };
 }

@@ -69,7 +69,8 @@ const MEMORY_SLOT = Symbol.for('generic-corp.api-key-memory');
 /** The isolate's copy of hot keys: a short life bounds how long another isolate's revoke can lag. */
 const MEMORY_TTL_MS = 15_000;
 const MEMORY_MAX_KEYS = 10_000;
-type KeyMemory = Map<string, { entry: CachedKey; until: number }>;
+/** A warm key, with the presented key that last matched it (so the next request skips the hash). */
+type KeyMemory = Map<string, { entry: CachedKey; until: number; verified?: string }>;
 /**
  * On globalThis, because the Worker and the Remix server build each bundle their own copy of
  * this module: a key revoked from the dashboard must be forgotten by the API's copy too.
@@ -201,13 +202,18 @@ async function lookUpKey(db: Db, kv: KVNamespace, prefix: string, now: number): 
 export async function verifyApiKey(db: Db, kv: KVNamespace, raw: string, now = Date.now()): Promise<KeyCheck> {
   const parsed = parseApiKey(raw);
   if (!parsed) return { ok: false, reason: 'malformed' };
-  const presentedHash = await sha256Hex(raw);
+  const warm = memory.get(parsed.prefix);
+  // The same key as last time in this isolate: a constant-time compare instead of a SHA-256.
+  const alreadyVerified = warm && warm.until > now && warm.verified !== undefined && digestsEqual(warm.verified, raw);
+  const presentedHash = alreadyVerified ? warm.entry.secretHash : await sha256Hex(raw);
   const found = await lookUpKey(db, kv, parsed.prefix, now);
   if (found === null) return { ok: false, reason: 'unknown' };
   if (found === 'revoked') return { ok: false, reason: 'revoked' };
   if (!digestsEqual(found.secretHash, presentedHash)) return { ok: false, reason: 'unknown' };
   if (found.revokedAt) return { ok: false, reason: 'revoked' };
   if (found.expiresAt !== null && found.expiresAt <= now) return { ok: false, reason: 'expired' };
+  const remembered = memory.get(parsed.prefix);
+  if (remembered && !alreadyVerified) remembered.verified = raw;
   const key = found;
   const touch = async () => {
     // last_used_at is informative: written at most once a minute per key.

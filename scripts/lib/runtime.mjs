@@ -73,6 +73,7 @@ export function bundleWorker({ config = 'wrangler.toml', entry, outDir }) {
  * @param {'none'|'error'|'warn'|'info'|'debug'} [options.logLevel] Miniflare's log and the Worker's
  *   console output shown from this level (default warn)
  * @param {boolean} [options.crons] fire the config's cron triggers on schedule (default true)
+ * @param {number} [options.inspectorPort] open the V8 inspector here (profiling: bench/profile.mjs)
  * @returns {Promise<Runtime>}
  *
  * @typedef {object} Runtime
@@ -91,6 +92,7 @@ export async function startRuntime({
   vars = {},
   logLevel = 'warn',
   crons = true,
+  inspectorPort,
 }) {
   const { wrangler, miniflare } = await loadTooling();
   const { Miniflare, Log, LogLevel, convertV4MiniflareOptions } = miniflare;
@@ -125,6 +127,7 @@ export async function startRuntime({
       resourceTmpPath: path.join(path.resolve(persistTo), 'tmp'),
       logRequests: false,
       telemetry: { enabled: false },
+      ...(inspectorPort ? { inspectorPort } : {}),
     });
 
   const mf = new Miniflare(options());

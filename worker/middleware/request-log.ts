@@ -2,8 +2,13 @@ import type { MiddlewareHandler } from 'hono';
 import { log } from '../../core/log';
 import type { AppEnv } from '../types';
 
+/** A request slower than this is logged even when it succeeded. */
+const SLOW_MS = 1_000;
+
 /**
- * One structured JSON line per request: method, path, status, duration and request id.
+ * A structured JSON line for each request that failed on our side (5xx) or took a second or
+ * more: method, path, status, duration and request id. Workers Logs already records every
+ * invocation, so a line per ordinary request would only cost CPU on the hot path.
  * Never logs headers, query strings or bodies (they may carry secrets).
  *
  * @example app.use(requestLog())
@@ -21,6 +26,6 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
       duration_ms: Date.now() - started,
     };
     if (status >= 500) log.error('request', fields);
-    else log.info('request', fields);
+    else if (fields.duration_ms >= SLOW_MS) log.warn('slow_request', fields);
   };
 }

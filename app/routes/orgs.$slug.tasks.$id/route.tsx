@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
+import type { TaskChange } from '../../../core/events';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
 import type { ActivityEntry } from '../../../core/activity-feed';
@@ -71,7 +72,7 @@ function describeStep(
       note: null,
     };
   }
-  switch (entry.data.change) {
+  switch (entry.data.change as TaskChange) {
     case 'queued':
       return { label: 'Queued for an agent', tone: 'neutral', note: null };
     case 'started':
