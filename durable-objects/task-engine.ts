@@ -122,7 +122,10 @@ export class TaskEngine {
       ]);
     }
     const plan = await this.plan();
-    const waiting = await scope.count(tasks, inArray(tasks.status, ['pending', 'queued']));
+    // An unlimited plan needs no count of the backlog.
+    const waiting = Number.isFinite(plan.limits.queueDepth)
+      ? await scope.count(tasks, inArray(tasks.status, ['pending', 'queued']))
+      : 0;
     if (waiting >= plan.limits.queueDepth) {
       throw new ApiError(
         'quota_exceeded',
@@ -381,8 +384,10 @@ export class TaskEngine {
     }
     const busy = new Set(occupying.map((t) => t.agentId));
     // Busy agents' tasks are left out in SQL, so a backlog for one agent cannot hide the others'.
+    // Only what admission reads: the rows can carry 16 KB descriptions, and this runs after every change.
     const candidates = await scope
-      .select(
+      .selectFields(
+        { id: tasks.id, agentId: tasks.agentId, attempts: tasks.attempts },
         tasks,
         eq(tasks.status, 'pending'),
         or(isNull(tasks.scheduledFor), lte(tasks.scheduledFor, now)),
