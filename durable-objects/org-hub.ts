@@ -18,6 +18,7 @@ import { findCredential, resolveAnthropicKey, type ResolvedModelKey, type Stored
 import { getDb } from '../core/db/client';
 import {
   activeRuns,
+  agentRuns,
   agents,
   deadLetters,
   events,
@@ -37,6 +38,7 @@ import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
 import { OrgInfo, orgInfoOf } from '../core/org-info';
+import { getPlan } from '../core/plans';
 import { RunTaskMessage } from '../core/queue-messages';
 import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
@@ -313,9 +315,10 @@ export class OrgHub extends DurableObject<Env> {
   // ─── Tasks ───────────────────────────────────────────────────────────────────────────
 
   async createTask(caller: Caller, input: TaskInput, idempotency: { key: string; hash: string } | null) {
-    return this.run(caller, () =>
-      this.engine.createTask(caller.actor, TaskInput.parse(input), IdempotencyArg.parse(idempotency)),
-    );
+    return this.run(caller, async () => {
+      await this.assertLifetimeCaps('task');
+      return this.engine.createTask(caller.actor, TaskInput.parse(input), IdempotencyArg.parse(idempotency));
+    });
   }
 
   async updateTask(caller: Caller, id: string, patch: TaskPatch) {
@@ -327,7 +330,10 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   async retryTask(caller: Caller, id: string) {
-    return this.run(caller, () => this.engine.retryTask(caller.actor, IdArg.parse(id)));
+    return this.run(caller, async () => {
+      await this.assertLifetimeCaps('run');
+      return this.engine.retryTask(caller.actor, IdArg.parse(id));
+    });
   }
 
   async postMessage(caller: Caller, input: { agent: string; body: string; thread_id?: string | null }) {
@@ -545,8 +551,34 @@ export class OrgHub extends DurableObject<Env> {
     ]);
   }
 
+  /**
+   * The plan's lifetime caps on work given from outside (the demo plan's; the others have none):
+   * tasks in all, and runs in all (a new task or a retry means at least one more run).
+   */
+  private async assertLifetimeCaps(kind: 'task' | 'run') {
+    const plan = getPlan(this.org().plan);
+    const { maxTasks, maxRuns } = plan.limits;
+    const demo = plan.id === 'demo';
+    const refuse = (limit: number, what: string) =>
+      new ApiError(
+        'quota_exceeded',
+        demo
+          ? `The demo allows ${limit} ${what}. Sign up to keep this team and give it more work.`
+          : `Your ${plan.name} plan allows ${limit} ${what}. Upgrade for more.`,
+        { limit, upgrade_url: demo ? '/demo/keep' : '/pricing', ...(demo ? { demo: true } : {}) },
+      );
+    if (kind === 'task' && Number.isFinite(maxTasks) && (await this.store.count(tasks)) >= maxTasks)
+      throw refuse(maxTasks, 'tasks');
+    if (Number.isFinite(maxRuns) && (await this.store.count(agentRuns)) >= maxRuns) throw refuse(maxRuns, 'agent runs');
+  }
+
   /** Reads (and caches) the org's model key row before a run, and resolves it for the run's agent. */
   private async prepareModelKey(taskId: string) {
+    // A demo sandbox always runs the simulated model: no platform key is spent on visitors.
+    if (this.org().plan === 'demo') {
+      this.modelKeys.clear();
+      return;
+    }
     const config = loadConfig(this.env);
     const orgId = this.orgId!;
     if (!this.credential || Date.now() - this.credential.at > CREDENTIAL_TTL_MS) {
