@@ -19,6 +19,7 @@ import { memberships, organizations, sessions, users } from './db/schema';
 import { ApiError } from './errors';
 import { newId } from './ids';
 import { log } from './log';
+import { STARTER_TASK_METADATA } from './onboarding';
 import { getOrgHub, orgHub } from './org-hub-client';
 import { orgInfoOf } from './org-info';
 import { freeSlug, initialPlan, type Organization, organizationInserts, syncOrgHub } from './orgs';
@@ -104,8 +105,15 @@ export async function createSandbox(
   // The hub's first call seeds the default team; the starter tasks then run like any other.
   const hub = orgHub(env, { orgId: org.id, actor: { type: 'user', id: userId } });
   await hub.syncOrg(orgInfoOf(org));
-  for (const task of DEMO_STARTER_TASKS) await hub.createTask(TaskInput.parse(task), null);
+  for (const task of DEMO_STARTER_TASKS)
+    await hub.createTask(TaskInput.parse({ ...task, metadata: STARTER_TASK_METADATA }), null);
   return { org, user: { id: user.id, email: user.email, name: user.name }, token };
+}
+
+/** Whether the user is a sandbox guest. */
+export async function isGuestUser(db: Db, userId: string): Promise<boolean> {
+  const [user] = await db.select({ isGuest: users.isGuest }).from(users).where(eq(users.id, userId)).limit(1);
+  return user?.isGuest ?? false;
 }
 
 /** The live (unexpired) sandbox this guest owns, if any: where a returning visitor goes back to. */
