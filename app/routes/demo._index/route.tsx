@@ -4,7 +4,13 @@
  * Someone signed in with a real account is asked first (the demo would sign them out), and an
  * address over its hourly allowance of new sandboxes is told to wait.
  */
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
@@ -38,7 +44,8 @@ async function startSandbox(request: Request, context: Context) {
 }
 
 function refusal(error: unknown) {
-  if (error instanceof ApiError && error.status === 429) return { kind: 'limited' as const, message: error.message };
+  if (error instanceof ApiError && error.status === 429)
+    return data({ kind: 'limited' as const, message: error.message }, { status: 429, headers: error.headers });
   throw error;
 }
 
