@@ -16,4 +16,7 @@ interface __BaseEnv_Env {
   CLERK_PUBLISHABLE_KEY?: string;
   CLERK_JWT_KEY?: string;
   CLERK_WEBHOOK_SECRET?: string;
+  /** Optional vars (core/config.ts): the demo's own host name, and sandboxes per IP per hour. */
+  DEMO_HOST?: string;
+  DEMO_SANDBOXES_PER_IP_HOUR?: string;
 }

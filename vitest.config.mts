@@ -17,6 +17,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             APP_ENV: 'test',
             LOG_LEVEL: 'warn',
+            // Small, so the per-IP demo limit is reached in a few requests (tests/integration/demo.test.ts).
+            DEMO_SANDBOXES_PER_IP_HOUR: '3',
             ANTHROPIC_BASE_URL: inject('anthropicBaseUrl'),
           },
         },

@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { load } from './lib/load.mjs';
 import { bundleFor, startRuntime } from './lib/server.mjs';
 import { formatNumber, formatRatio, formatTable, percentile, ratio } from './lib/stats.mjs';
-import { createTenant, requestJson } from './lib/tenant.mjs';
+import { createTenant, nextIp, requestJson } from './lib/tenant.mjs';
 
 export const name = 'live-fanout';
 export const description = '1,000 WebSocket clients on /v1/live, events at 20/s: commit (`at`) → receipt p50/p99';
@@ -47,7 +47,8 @@ export async function run(settings, log) {
     const connectOne = (i) =>
       new Promise((resolve, reject) => {
         const ws = new WebSocket(wsUrl, {
-          headers: { authorization: `Bearer ${tenant.keys.sockets}` },
+          // One address per client, as 1,000 real viewers would have (the upgrade is limited per IP).
+          headers: { authorization: `Bearer ${tenant.keys.sockets}`, 'cf-connecting-ip': nextIp() },
           perMessageDeflate: false,
           handshakeTimeout: 30_000,
         });

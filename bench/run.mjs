@@ -26,6 +26,7 @@ const BENCHMARKS = [
   { name: 'live-hub', load: () => import('./live-hub.mjs') },
   // `npm run bench -- overhead` also selects it.
   { name: 'run-overhead', aliases: ['overhead'], load: () => import('./run-overhead.mjs') },
+  { name: 'demo', load: () => import('./demo.mjs') },
   { name: 'profile', explicit: true, load: () => import('./profile.mjs') },
 ];
 

@@ -22,7 +22,9 @@ export type AuditAction =
   | 'member.left'
   | 'api_key.created'
   | 'api_key.revoked'
-  | 'credentials.updated';
+  | 'credentials.updated'
+  | 'demo.created'
+  | 'demo.claimed';
 
 export interface AuditEntry {
   organizationId: string | null;

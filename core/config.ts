@@ -48,6 +48,13 @@ const ConfigSchema = z
     CLERK_PUBLISHABLE_KEY: optionalSecret,
     CLERK_JWT_KEY: optionalSecret,
     CLERK_WEBHOOK_SECRET: optionalSecret,
+    /** A host name whose `/` opens the public demo (core/demo.ts), e.g. demo.example.com. */
+    DEMO_HOST: optionalSecret.transform((value) => value?.toLowerCase()),
+    /** Demo sandboxes one IP address may create per hour (core/rate-limit.ts). */
+    DEMO_SANDBOXES_PER_IP_HOUR: z.preprocess(
+      (value) => (value === undefined || value === null || value === '' ? undefined : Number(value)),
+      z.number({ error: 'must be a whole number of 1 or more' }).int().min(1).optional(),
+    ),
   })
   .superRefine((config, ctx) => {
     const require = (key: keyof typeof config, why: string) => {

@@ -23,6 +23,7 @@ import {
 import type { Db } from './db/client';
 import { orgScope } from './db/scoped';
 import { credentials, users } from './db/schema';
+import { assertOrgNotDemo } from './demo-guard';
 import { ApiError, fieldIssues } from './errors';
 import { newId } from './ids';
 import { log } from './log';
@@ -175,6 +176,7 @@ export async function setAnthropicKey(
   team: readonly AgentRef[],
 ): Promise<CredentialStatus> {
   requirePermission(ctx.role, 'credentials:manage');
+  await assertOrgNotDemo(db, ctx.orgId, 'A model key');
   const parsed = AnthropicKeyInput.safeParse(input);
   if (!parsed.success)
     throw new ApiError('validation_failed', 'The key is not valid.', fieldIssues(parsed.error.issues));
@@ -347,6 +349,7 @@ export async function testOrgAnthropicKey(
   fetchImpl: typeof fetch = fetch,
 ): Promise<KeyTestResult> {
   requirePermission(ctx.role, 'credentials:manage');
+  await assertOrgNotDemo(db, ctx.orgId, 'A model key');
   if (apiKey && apiKey.trim() !== '') return testAnthropicKey(config, apiKey, fetchImpl);
   const row = await findCredential(db, ctx.orgId);
   if (!row) return { ok: false, status: null, message: 'There is no key to test: paste one, or save a key first.' };

@@ -7,6 +7,7 @@ import { and, asc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { auditInsert } from './audit';
 import { randomToken, sha256Hex } from './auth/tokens';
 import type { Db } from './db/client';
+import { assertOrgNotDemo } from './demo-guard';
 import { invitations, memberships, organizations, type Role, users } from './db/schema';
 import { ApiError } from './errors';
 import { newId } from './ids';
@@ -166,6 +167,7 @@ export async function createInvitation(
   ip: string | null,
 ): Promise<{ invitation: InvitationView; token: string }> {
   requirePermission(ctx.role, 'members:manage');
+  await assertOrgNotDemo(db, ctx.orgId, 'Inviting people');
   if (input.role === 'owner' && ctx.role !== 'owner')
     throw new ApiError('forbidden', 'Only an owner can invite an owner.');
   const email = input.email.trim().toLowerCase();

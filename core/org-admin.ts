@@ -11,6 +11,7 @@ import { deleteOtherSessions, listSessions } from './auth/sessions';
 import { listAudit, recordAudit } from './audit';
 import type { AppConfig } from './config';
 import type { Db } from './db/client';
+import { assertNotGuest, assertOrgNotDemo } from './demo-guard';
 import { ApiError } from './errors';
 import { closeKeyConnections, closeSessionConnections } from './live-connections';
 import { createOrganization, type Organization } from './orgs';
@@ -56,6 +57,7 @@ export async function createOrganizationAs(
   input: CreateOrgInput,
   ip: string | null,
 ): Promise<Organization> {
+  await assertNotGuest(db, userId, 'Creating an organization');
   const org = await createOrganization(db, config, { name: input.name, slug: input.slug, ownerUserId: userId });
   await recordAudit(db, {
     organizationId: org.id,
@@ -81,6 +83,7 @@ export async function issueApiKey(
   ip: string | null,
 ): Promise<{ key: string; record: ApiKey }> {
   requirePermission(ctx.role, 'keys:manage');
+  await assertOrgNotDemo(db, ctx.orgId, 'Creating API keys');
   const issued = await createApiKey(db, {
     organizationId: ctx.orgId,
     name: input.name,

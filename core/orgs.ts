@@ -30,7 +30,7 @@ export interface CreateOrganizationInput {
 }
 
 /** Picks `base`, or `base-2`, `base-3`… — the first slug no org has. */
-async function freeSlug(db: Db, base: string): Promise<string> {
+export async function freeSlug(db: Db, base: string): Promise<string> {
   const candidate = RESERVED_SLUGS.has(base) ? `${base}-team` : base;
   const taken = new Set(
     (
@@ -72,7 +72,10 @@ export async function organizationInserts(
     id: orgId,
     name: input.name,
     slug,
-    ...initialPlan(config, now),
+    // A demo sandbox (core/demo.ts) is always on the demo plan, whatever the edition.
+    ...(input.isDemo
+      ? { plan: 'demo' as const, subscriptionStatus: 'none' as const, trialEndsAt: null }
+      : initialPlan(config, now)),
     currentPeriodEnd: null,
     stripeCustomerId: null,
     stripeSubscriptionId: null,

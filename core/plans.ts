@@ -2,7 +2,8 @@
  * The one plans config (docs/architecture.md). The pricing table, admission limits and edge rate
  * limits all read from here.
  */
-export const PLAN_IDS = ['free', 'starter', 'pro', 'enterprise', 'self_hosted'] as const;
+/** `demo`: a public sandbox (core/demo.ts), never sold or shown; it is last so the others keep their order. */
+export const PLAN_IDS = ['free', 'starter', 'pro', 'enterprise', 'self_hosted', 'demo'] as const;
 export type PlanId = (typeof PLAN_IDS)[number];
 
 export interface PlanLimits {
@@ -19,6 +20,10 @@ export interface PlanLimits {
   minScheduleIntervalMinutes: number;
   /** Schedules per org. */
   maxSchedules: number;
+  /** Tasks given from outside (dashboard, API, schedules) over the org's life; the OrgHub checks it. */
+  maxTasks: number;
+  /** Agent runs over the org's life (every attempt counts); the OrgHub checks it when work is given. */
+  maxRuns: number;
 }
 
 export interface Plan {
@@ -50,6 +55,8 @@ export const PLANS: Record<PlanId, Plan> = {
       liveConnections: 10,
       minScheduleIntervalMinutes: 60,
       maxSchedules: 5,
+      maxTasks: UNLIMITED,
+      maxRuns: UNLIMITED,
     },
     public: true,
     highlights: ['Live office and activity feed', 'Public API with scoped keys', 'Community support'],
@@ -68,6 +75,8 @@ export const PLANS: Record<PlanId, Plan> = {
       liveConnections: 50,
       minScheduleIntervalMinutes: 15,
       maxSchedules: 20,
+      maxTasks: UNLIMITED,
+      maxRuns: UNLIMITED,
     },
     public: true,
     highlights: [
@@ -91,6 +100,8 @@ export const PLANS: Record<PlanId, Plan> = {
       liveConnections: 500,
       minScheduleIntervalMinutes: 5,
       maxSchedules: 100,
+      maxTasks: UNLIMITED,
+      maxRuns: UNLIMITED,
     },
     public: true,
     highlights: ['Up to 20 agents', 'Five runs at once', 'Usage-based overage', 'Priority support'],
@@ -109,6 +120,8 @@ export const PLANS: Record<PlanId, Plan> = {
       liveConnections: 5_000,
       minScheduleIntervalMinutes: 1,
       maxSchedules: 1000,
+      maxTasks: UNLIMITED,
+      maxRuns: UNLIMITED,
     },
     public: true,
     highlights: ['Custom limits', 'SSO through Clerk', 'Audit log export', 'Dedicated support'],
@@ -127,9 +140,31 @@ export const PLANS: Record<PlanId, Plan> = {
       liveConnections: 2_000,
       minScheduleIntervalMinutes: 1,
       maxSchedules: UNLIMITED,
+      maxTasks: UNLIMITED,
+      maxRuns: UNLIMITED,
     },
     public: false,
     highlights: ['Billing off, no plan limits', 'Your data in your account', 'Same code as the hosted product'],
+  },
+  demo: {
+    id: 'demo',
+    name: 'Demo',
+    priceUsd: 0,
+    tagline: 'A public sandbox: the default team, simulated, for two idle hours.',
+    limits: {
+      agents: 6,
+      agentMinutesPerMonth: 10,
+      concurrentRuns: 2,
+      apiRequestsPerMinute: 60,
+      queueDepth: 10,
+      liveConnections: 5,
+      minScheduleIntervalMinutes: 60,
+      maxSchedules: 2,
+      maxTasks: 30,
+      maxRuns: 60,
+    },
+    public: false,
+    highlights: ['Simulated agents', 'No signup', 'Sign up to keep the team'],
   },
 };
 

@@ -168,6 +168,20 @@ export const AUTH_RATE_LIMITS = {
 } as const satisfies Record<string, RateLimitRule | readonly RateLimitRule[]>;
 
 /**
+ * Demo sandboxes (core/demo.ts) one address may create in an hour. Each is a D1 org and an
+ * OrgHub with runs in flight, so the default is small; `DEMO_SANDBOXES_PER_IP_HOUR` changes it
+ * (the benchmark raises it: all its traffic comes from one loopback address).
+ */
+export const DEMO_SANDBOXES_PER_IP_HOUR = 10;
+
+export function demoSandboxLimit(
+  ip: string,
+  perHour = DEMO_SANDBOXES_PER_IP_HOUR,
+): { bucket: string; rule: RateLimitRule } {
+  return { bucket: `demo:ip:${ip}`, rule: { limit: perHour, windowSeconds: 3_600 } };
+}
+
+/**
  * The buckets one login attempt counts against once the email is known (after the per-IP
  * limit): the per-IP-and-email backoff steps, then the per-email ceiling. `email` normalised.
  */

@@ -31,8 +31,15 @@ describe('schedule cron validation', () => {
 
 describe('plan schedule limits', () => {
   it('are in core/plans for every plan', () => {
-    expect(PLAN_IDS.map((id) => PLANS[id].limits.minScheduleIntervalMinutes)).toEqual([60, 15, 5, 1, 1]);
-    expect(PLAN_IDS.map((id) => PLANS[id].limits.maxSchedules)).toEqual([5, 20, 100, 1000, Number.POSITIVE_INFINITY]);
+    expect(PLAN_IDS.map((id) => PLANS[id].limits.minScheduleIntervalMinutes)).toEqual([60, 15, 5, 1, 1, 60]);
+    expect(PLAN_IDS.map((id) => PLANS[id].limits.maxSchedules)).toEqual([
+      5,
+      20,
+      100,
+      1000,
+      Number.POSITIVE_INFINITY,
+      2,
+    ]);
     expect(minimumIntervalMs('free')).toBe(3_600_000);
     expect(minimumIntervalMs(PLANS.pro)).toBe(300_000);
     expect(minimumIntervalMs('self_hosted')).toBe(60_000);

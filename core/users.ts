@@ -39,6 +39,7 @@ export async function createUser(
     passwordHash: input.password === null ? null : await hashPassword(input.password),
     clerkUserId: input.clerkUserId ?? null,
     emailVerifiedAt: input.emailVerifiedAt ?? null,
+    isGuest: false,
     createdAt: now,
     updatedAt: now,
   };

@@ -13,12 +13,14 @@ import { eq, sql as sqlTag } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { z } from 'zod';
 import { AgentInput, AgentPatch } from '../core/agents';
-import { activeRuns, deadLetters, events, revokedKeys, runDeliveries } from '../core/db/org-schema';
+import { activeRuns, agentRuns, deadLetters, events, revokedKeys, runDeliveries, tasks } from '../core/db/org-schema';
 import { createOrgDb, OrgStore } from '../core/db/org-store';
 import type { HubEvent, OrgEventType } from '../core/events';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
+import { ApiError } from '../core/errors';
 import { OrgInfo } from '../core/org-info';
+import { getPlan } from '../core/plans';
 import { RunTaskMessage } from '../core/queue-messages';
 import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
@@ -291,9 +293,10 @@ export class OrgHub extends DurableObject<Env> {
   // ─── Tasks ───────────────────────────────────────────────────────────────────────────
 
   async createTask(caller: Caller, input: TaskInput, idempotency: { key: string; hash: string } | null) {
-    return this.run(caller, () =>
-      this.engine.createTask(caller.actor, TaskInput.parse(input), IdempotencyArg.parse(idempotency)),
-    );
+    return this.run(caller, async () => {
+      await this.assertLifetimeCaps('task');
+      return this.engine.createTask(caller.actor, TaskInput.parse(input), IdempotencyArg.parse(idempotency));
+    });
   }
 
   async updateTask(caller: Caller, id: string, patch: TaskPatch) {
@@ -305,7 +308,10 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   async retryTask(caller: Caller, id: string) {
-    return this.run(caller, () => this.engine.retryTask(caller.actor, IdArg.parse(id)));
+    return this.run(caller, async () => {
+      await this.assertLifetimeCaps('run');
+      return this.engine.retryTask(caller.actor, IdArg.parse(id));
+    });
   }
 
   async postMessage(caller: Caller, input: { agent: string; body: string; thread_id?: string | null }) {
@@ -461,6 +467,27 @@ export class OrgHub extends DurableObject<Env> {
       },
     });
     return this.engineInstance;
+  }
+
+  /**
+   * The plan's lifetime caps on work given from outside (the demo plan's; the others have none):
+   * tasks in all, and runs in all (a new task or a retry means at least one more run).
+   */
+  private async assertLifetimeCaps(kind: 'task' | 'run') {
+    const plan = getPlan(this.platform.org().plan);
+    const { maxTasks, maxRuns } = plan.limits;
+    const demo = plan.id === 'demo';
+    const refuse = (limit: number, what: string) =>
+      new ApiError(
+        'quota_exceeded',
+        demo
+          ? `The demo allows ${limit} ${what}. Sign up to keep this team and give it more work.`
+          : `Your ${plan.name} plan allows ${limit} ${what}. Upgrade for more.`,
+        { limit, upgrade_url: demo ? '/demo/keep' : '/pricing', ...(demo ? { demo: true } : {}) },
+      );
+    if (kind === 'task' && Number.isFinite(maxTasks) && (await this.store.count(tasks)) >= maxTasks)
+      throw refuse(maxTasks, 'tasks');
+    if (Number.isFinite(maxRuns) && (await this.store.count(agentRuns)) >= maxRuns) throw refuse(maxRuns, 'agent runs');
   }
 
   private isRevoked(keyId: string): boolean {

@@ -128,6 +128,11 @@ export class PlatformLink {
   async prepareModelKey(taskId: string) {
     const orgId = this.orgId();
     if (!orgId) return;
+    // A demo sandbox always runs the simulated model: no platform key is spent on visitors.
+    if (this.info?.plan === 'demo') {
+      this.modelKeys.clear();
+      return;
+    }
     if (!this.credential || Date.now() - this.credential.at > CREDENTIAL_TTL_MS) {
       this.credential = { row: (await findCredential(getDb(this.env), orgId)) ?? null, at: Date.now() };
       this.modelKeys.clear();

@@ -1,7 +1,11 @@
-/** Cron sweeps: expired sessions and invitations, and organizations deleted long enough ago. */
+/**
+ * Cron sweeps: expired sessions and invitations, expired demo sandboxes (OrgHub storage, guest
+ * and rows: core/demo.ts), and organizations deleted long enough ago.
+ */
 import { lt } from 'drizzle-orm';
 import { getDb } from '../core/db/client';
 import { invitations, sessions } from '../core/db/schema';
+import { purgeExpiredSandboxes } from '../core/demo';
 import { log } from '../core/log';
 import { purgeDeletedOrganizations } from '../core/orgs';
 
@@ -19,11 +23,14 @@ export async function handleScheduled(
     db.delete(sessions).where(lt(sessions.expiresAt, now)),
     db.delete(invitations).where(lt(invitations.expiresAt, now - 30 * 24 * 3600 * 1000)),
   ]);
+  const sandboxes = await purgeExpiredSandboxes(db, env, now);
   const purgedOrganizations = await purgeDeletedOrganizations(db, DELETED_ORG_GRACE_MS);
   log.info('sweep', {
     cron: controller.cron,
     expired_sessions: expiredSessions.meta.changes,
     expired_invitations: expiredInvitations.meta.changes,
     purged_organizations: purgedOrganizations,
+    purged_sandboxes: sandboxes.purged,
+    deferred_sandboxes: sandboxes.deferred,
   });
 }

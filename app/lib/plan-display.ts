@@ -25,6 +25,7 @@ const CTAS: Record<PlanId, { label: string; to: string }> = {
   pro: { label: 'Choose Pro', to: '/signup?plan=pro' },
   enterprise: { label: 'Talk to us', to: 'mailto:sales@genericcorp.io' },
   self_hosted: { label: 'Deploy it yourself', to: '/pricing#self-hosted' },
+  demo: { label: 'Try the live demo', to: '/demo' },
 };
 
 export function planCallToAction(plan: Plan): { label: string; to: string } {

@@ -13,6 +13,7 @@ import {
 } from '../../core/auth/sessions';
 import { getDb } from '../../core/db/client';
 import type { Role } from '../../core/db/schema';
+import { touchSandbox } from '../../core/demo';
 import { findMembershipBySlug, type Organization, type OrgMembership } from '../../core/orgs';
 import type { OrgContext } from '../../core/tenant';
 
@@ -94,6 +95,8 @@ export async function requireOrgMember(
   const signedIn = await requireUser(request, env);
   const membership = slug ? await membershipOnce(request, env, signedIn.user.id, slug.toLowerCase()) : undefined;
   if (!membership) throw new Response('Not Found', { status: 404, statusText: 'Not Found' });
+  // A demo sandbox in use stays alive (written at most every few minutes).
+  if (membership.organization.isDemo) await touchSandbox(getDb(env), membership.organization);
   return {
     ...signedIn,
     organization: membership.organization,

@@ -1,5 +1,6 @@
-import type { MetaFunction } from '@remix-run/cloudflare';
+import { type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Link } from '@remix-run/react';
+import { loadConfig } from '../../core/config';
 import { DEFAULT_TEAM } from '../../core/default-team';
 import { ActivityFeedPreview } from '../components/ActivityFeedPreview';
 import { ApiRequestSnippet } from '../components/ApiRequestSnippet';
@@ -26,6 +27,13 @@ export const meta: MetaFunction = () =>
     description:
       'Run a team of named AI agents. Give them tasks from a live dashboard or a public API, and watch them plan, delegate and deliver in a real-time office.',
   });
+
+/** On the demo's own host name (`DEMO_HOST`), the home page is the demo. */
+export function loader({ request, context }: LoaderFunctionArgs) {
+  const { DEMO_HOST } = loadConfig(context.cloudflare.env);
+  if (DEMO_HOST && new URL(request.url).host.toLowerCase() === DEMO_HOST) throw redirect('/demo');
+  return null;
+}
 
 const FEATURES: readonly Feature[] = [
   {

@@ -8,6 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { PLAN_IDS } from '../plans';
 import { ROLES, SUBSCRIPTION_STATUSES } from '../vocabulary';
 
 const createdAt = () => integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch() * 1000)`);
@@ -36,6 +37,11 @@ export const users = sqliteTable(
      * a password unless this is set.
      */
     emailVerifiedAt: integer('email_verified_at'),
+    /**
+     * A demo sandbox's anonymous visitor (core/demo.ts): no password, a placeholder email no one
+     * can sign in with; it becomes a normal user when the visitor signs up to keep the team.
+     */
+    isGuest: integer('is_guest', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -48,9 +54,7 @@ export const organizations = sqliteTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     slug: text('slug').notNull(),
-    plan: text('plan', { enum: ['free', 'starter', 'pro', 'enterprise', 'self_hosted'] })
-      .notNull()
-      .default('free'),
+    plan: text('plan', { enum: PLAN_IDS }).notNull().default('free'),
     subscriptionStatus: text('subscription_status', { enum: SUBSCRIPTION_STATUSES }).notNull().default('none'),
     currentPeriodEnd: integer('current_period_end'),
     trialEndsAt: integer('trial_ends_at'),

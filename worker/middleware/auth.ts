@@ -15,6 +15,7 @@ import {
   validateSession,
 } from '../../core/auth/sessions';
 import { getDb } from '../../core/db/client';
+import { touchSandbox } from '../../core/demo';
 import type { Role } from '../../core/db/schema';
 import { ApiError } from '../../core/errors';
 import { findMembershipBySlug, type Organization } from '../../core/orgs';
@@ -127,6 +128,7 @@ export function requireOrg(): MiddlewareHandler<AppEnv> {
     if (!slug) throw new ApiError('bad_request', 'Name the organization with the "X-Organization: <slug>" header.');
     const membership = await findMembershipBySlug(getDb(c.env), auth.user.id, slug);
     if (!membership) throw new ApiError('not_found', 'No such organization.');
+    if (membership.organization.isDemo) await touchSandbox(getDb(c.env), membership.organization);
     c.set('org', {
       ctx: { orgId: membership.organization.id, actor: { type: 'user', id: auth.user.id }, role: membership.role },
       organization: membership.organization,

@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useLoaderData, useNavigate } from '@remix-run/react';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { getDb } from '../../../core/db/client';
+import { SUGGESTED_FIRST_TASK } from '../../../core/demo';
 import { listMembers } from '../../../core/members';
+import { type Onboarding, onboardingState } from '../../../core/onboarding';
 import { can } from '../../../core/permissions';
 import { ActivityFeed } from '../../components/ActivityFeed';
 import { AgentAvatar } from '../../components/AgentAvatar';
@@ -15,7 +17,7 @@ import {
   focusFirstProblem,
   useIsSubmitting,
 } from '../../components/Form';
-import { Icon, type IconName } from '../../components/Icon';
+import { Icon } from '../../components/Icon';
 import { Office, type OfficeSubscribe } from '../../components/office';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -41,12 +43,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = getDb(env);
   const hub = hubFor(env, member);
   const team = await hub.read.team();
-  const [current, activity, everyone, members] = await Promise.all([
+  const [current, activity, everyone, members, recentTasks, completedTasks] = await Promise.all([
     hub.read.currentTasks(team.map((agent) => agent.id)).then((rows) => new Map(Object.entries(rows))),
     hub.read.recentActivity({ limit: 80 }),
     hub.read.agents({ includeArchived: true }),
     listMembers(db, member.ctx),
+    hub.read.tasks({ limit: 100 }),
+    hub.read.tasks({ status: 'completed', limit: 100 }),
   ]);
+  const onboarding = await onboardingState(
+    db,
+    member.organization.id,
+    { recent: recentTasks.data, completed: completedTasks.data },
+    members.length,
+  );
+  // The one-click first task goes to Sable, or the first agent who can take it.
+  const suggestedAgent =
+    team.find((agent) => agent.slug === SUGGESTED_FIRST_TASK.agent && agent.status !== 'paused') ??
+    team.find((agent) => agent.status !== 'paused');
   const names = {
     agents: new Map(
       everyone.map((agent) => [agent.id, { name: agent.name, slug: agent.slug, color: agent.avatarColor }]),
@@ -80,6 +94,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canWrite: can(member.role, 'tasks:write'),
     canManageKeys: can(member.role, 'keys:manage'),
     canManageMembers: can(member.role, 'members:manage'),
+    canManageCredentials: can(member.role, 'credentials:manage'),
+    isDemo: member.organization.isDemo,
+    onboarding,
+    suggestion: suggestedAgent
+      ? { agent: suggestedAgent.slug, agentName: suggestedAgent.name, description: SUGGESTED_FIRST_TASK.description }
+      : null,
   };
 }
 
@@ -168,59 +188,177 @@ function GiveTask({
   );
 }
 
-function NextStep({
-  icon,
-  title,
-  description,
-  to,
-  status,
-}: {
-  icon: IconName;
+const ACCOUNT_ONLY = (
+  <>
+    Comes with an account:{' '}
+    <Link to="/demo/keep" className="font-medium text-accent-ink hover:underline">
+      sign up to keep this team
+    </Link>
+    .
+  </>
+);
+
+function checklistSteps(args: {
+  onboarding: Onboarding;
+  base: string;
+  isDemo: boolean;
+  canWrite: boolean;
+  canManageKeys: boolean;
+  canManageMembers: boolean;
+  canManageCredentials: boolean;
+  suggestion: { agent: string; agentName: string; description: string } | null;
+}): ChecklistStep[] {
+  const { onboarding, base, isDemo, suggestion } = args;
+  return [
+    {
+      title: 'Give your first task',
+      done: onboarding.gaveTask,
+      description: suggestion
+        ? `“${suggestion.description}”`
+        : 'Hand work to an agent from the form or the task board.',
+      action: args.canWrite && suggestion ? <FirstTaskButton {...suggestion} /> : undefined,
+    },
+    {
+      title: 'Watch it in the office',
+      done: onboarding.watchedTask,
+      description: 'The agent walks to its desk, works, reports progress and finishes, live.',
+      to: '#office-heading',
+    },
+    {
+      title: 'Create an API key',
+      done: onboarding.createdKey,
+      description: isDemo
+        ? ACCOUNT_ONLY
+        : args.canManageKeys
+          ? 'Give tasks from your own code with POST /v1/tasks.'
+          : 'Ask an admin of this organization for a key.',
+      to: isDemo ? undefined : args.canManageKeys ? `${base}/settings/keys` : undefined,
+    },
+    {
+      title: 'Invite someone',
+      done: onboarding.invited,
+      description: isDemo
+        ? ACCOUNT_ONLY
+        : args.canManageMembers
+          ? 'Share an invitation link with a role.'
+          : 'See who is on the team; admins can invite.',
+      to: isDemo ? undefined : `${base}/settings/members`,
+    },
+    {
+      title: 'Add a model key',
+      done: onboarding.addedModelKey,
+      description: isDemo
+        ? ACCOUNT_ONLY
+        : args.canManageCredentials
+          ? 'Your Anthropic key turns the simulated agents into real ones.'
+          : 'An admin can give the org its own Anthropic key.',
+      to: isDemo ? undefined : args.canManageCredentials ? `${base}/settings/model` : undefined,
+    },
+  ];
+}
+
+interface ChecklistStep {
   title: string;
+  done: boolean;
   description: ReactNode;
   to?: string;
-  status?: string;
-}) {
-  const body = (
-    <>
-      <span className="inline-flex size-9 shrink-0 items-center justify-center rounded-lg bg-accent-soft text-accent-ink">
-        <Icon name={icon} className="size-[18px]" />
-      </span>
-      <span className="min-w-0 flex-1">
-        <span className="flex flex-wrap items-center gap-2 text-sm font-medium text-ink">
-          {title}
-          {status ? (
-            <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] font-medium text-ink-faint ring-1 ring-line ring-inset">
-              {status}
-            </span>
-          ) : null}
-        </span>
-        <span className="mt-0.5 block text-sm text-ink-muted">{description}</span>
-      </span>
-      {to ? <Icon name="chevronRight" className="mt-2 size-4 shrink-0 text-ink-faint" /> : null}
-    </>
-  );
+  action?: ReactNode;
+}
+
+/**
+ * The first minute, for every org: five steps ticked from real state (core/onboarding.ts). The
+ * first task takes one click, with a suggested description.
+ */
+function Checklist({ steps }: { steps: ChecklistStep[] }) {
+  const done = steps.filter((step) => step.done).length;
   return (
-    <li>
-      {to ? (
-        <Link to={to} className="flex items-start gap-3 rounded-xl px-3 py-3 transition-colors hover:bg-page-alt">
-          {body}
-        </Link>
-      ) : (
-        <div className="flex items-start gap-3 px-3 py-3 opacity-80">{body}</div>
-      )}
-    </li>
+    <Card as="section" aria-labelledby="checklist-heading" className="h-fit">
+      <div className="border-b border-line px-5 py-4">
+        <h2 id="checklist-heading" className="text-base font-semibold text-ink">
+          Get started
+        </h2>
+        <p className="text-sm text-ink-muted">
+          {done} of {steps.length} done
+        </p>
+      </div>
+      <ol aria-labelledby="checklist-heading" className="p-2">
+        {steps.map((step) => (
+          <li key={step.title} className="flex items-start gap-3 px-3 py-3">
+            <span
+              className={`mt-0.5 inline-flex size-6 shrink-0 items-center justify-center rounded-full ring-1 ring-inset ${
+                step.done ? 'bg-emerald-600 text-white ring-emerald-600' : 'bg-card text-ink-faint ring-line-strong'
+              }`}
+            >
+              {step.done ? <Icon name="check" className="size-3.5" /> : null}
+            </span>
+            <span className="min-w-0 flex-1">
+              <span className="block text-sm font-medium text-ink">
+                {step.to && !step.done ? (
+                  <Link to={step.to} className="rounded hover:text-accent-ink hover:underline">
+                    {step.title}
+                  </Link>
+                ) : (
+                  step.title
+                )}
+                <span className="sr-only">{step.done ? ' (done)' : ' (to do)'}</span>
+              </span>
+              <span className="mt-0.5 block text-sm text-ink-muted">{step.description}</span>
+              {step.action && !step.done ? <span className="mt-2 block">{step.action}</span> : null}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </Card>
+  );
+}
+
+/** "Give a first task" in one click: the suggested task, sent like the quick form. */
+function FirstTaskButton({ agent, agentName, description }: { agent: string; agentName: string; description: string }) {
+  const sending = useIsSubmitting('give-task');
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="give-task" />
+      <input type="hidden" name="agent" value={agent} />
+      <input type="hidden" name="description" value={description} />
+      <SubmitButton pending={sending} pendingLabel="Sending…" size="sm">
+        <Icon name="send" className="size-4" />
+        Give {agentName} a first task
+      </SubmitButton>
+    </Form>
   );
 }
 
 export default function Overview() {
-  const { org, firstName, team, office, feed, now, canWrite, canManageKeys, canManageMembers } =
-    useLoaderData<typeof loader>();
+  const {
+    org,
+    firstName,
+    team,
+    office,
+    feed,
+    now,
+    canWrite,
+    canManageKeys,
+    canManageMembers,
+    canManageCredentials,
+    isDemo,
+    onboarding,
+    suggestion,
+  } = useLoaderData<typeof loader>();
   useLiveRevalidation();
   const live = useLive();
   const navigate = useNavigate();
   const working = team.filter((agent) => agent.status === 'working').length;
   const base = `/orgs/${org.slug}`;
+  const steps = checklistSteps({
+    onboarding,
+    base,
+    isDemo,
+    canWrite,
+    canManageKeys,
+    canManageMembers,
+    canManageCredentials,
+    suggestion,
+  });
 
   return (
     <div className="space-y-8">
@@ -325,32 +463,7 @@ export default function Overview() {
               <GiveTask team={team} base={base} />
             </Card>
           ) : null}
-          <Card as="section" className="h-fit">
-            <div className="border-b border-line px-5 py-4">
-              <h2 className="text-base font-semibold text-ink">Your next steps</h2>
-              <p className="text-sm text-ink-muted">Get your team to work.</p>
-            </div>
-            <ul className="p-2">
-              <NextStep
-                icon="key"
-                title="Create an API key"
-                description={
-                  canManageKeys ? 'Call the API from your own code.' : 'Ask an admin of this organization for a key.'
-                }
-                to={canManageKeys ? `${base}/settings/keys` : undefined}
-              />
-              <NextStep
-                icon="userPlus"
-                title="Invite a teammate"
-                description={
-                  canManageMembers
-                    ? 'Share an invitation link with a role.'
-                    : 'See who is on the team; admins can invite.'
-                }
-                to={`${base}/settings/members`}
-              />
-            </ul>
-          </Card>
+          {steps.every((step) => step.done) ? null : <Checklist steps={steps} />}
         </div>
       </div>
     </div>

@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare';
 import { Outlet, useLoaderData } from '@remix-run/react';
 import { getDb } from '../../../core/db/client';
+import { SANDBOX_IDLE_MS } from '../../../core/demo';
 import { listMemberships } from '../../../core/orgs';
 import { AppShell } from '../../components/AppShell';
+import { DemoBanner } from '../../components/DemoBanner';
 import { requireOrgMember } from '../../lib/session.server';
 
 /** The dashboard shell of one org: the caller must be a member (else 404). */
@@ -18,6 +20,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       plan: member.organization.plan,
       role: member.role,
     },
+    demo: member.organization.isDemo ? { idleHours: SANDBOX_IDLE_MS / 3_600_000 } : null,
     orgs: memberships.map((m) => ({
       slug: m.organization.slug,
       name: m.organization.name,
@@ -28,9 +31,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export default function OrgLayout() {
-  const { user, org, orgs } = useLoaderData<typeof loader>();
+  const { user, org, orgs, demo } = useLoaderData<typeof loader>();
   return (
     <AppShell user={user} org={org} orgs={orgs}>
+      {demo ? <DemoBanner idleHours={demo.idleHours} /> : null}
       <Outlet />
     </AppShell>
   );

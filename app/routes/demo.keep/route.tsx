@@ -1,0 +1,136 @@
+/**
+ * "Sign up to keep this team": the sandbox's guest becomes a real user (email and password) and
+ * the sandbox a real org on the plan every new org starts on (core/demo.ts claimSandbox). The
+ * agents and their work stay: they live in the org's OrgHub.
+ */
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useRef } from 'react';
+import { loadConfig } from '../../../core/config';
+import { getDb } from '../../../core/db/client';
+import { claimSandbox, findGuestSandbox } from '../../../core/demo';
+import { SignupInput } from '../../../core/validation';
+import { AuthLayout, TextLink } from '../../components/AuthLayout';
+import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
+import { pageMeta } from '../../lib/meta';
+import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
+import { clientIp, requestMeta } from '../../lib/request.server';
+import { requireUser, sessionCookie } from '../../lib/session.server';
+
+export const meta: MetaFunction = () =>
+  pageMeta({
+    title: 'Keep your demo team · Generic Corp',
+    description: 'Sign up and keep the demo team, its agents and their work.',
+    noIndex: true,
+  });
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const env = context.cloudflare.env;
+  const { user } = await requireUser(request, env);
+  const sandbox = await findGuestSandbox(getDb(env), user.id);
+  // Not a guest (or the demo is gone): nothing to keep.
+  if (!sandbox) throw redirect('/orgs');
+  return { org: { name: sandbox.name, slug: sandbox.slug } };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const env = context.cloudflare.env;
+  const { user } = await requireUser(request, env);
+  const values = { email: '', name: '', organization_name: '' };
+  try {
+    await enforceRateLimit(context, authLimits.signupPerIp(clientIp(request)));
+    const db = getDb(env);
+    const sandbox = await findGuestSandbox(db, user.id);
+    if (!sandbox) return redirect('/orgs');
+    const form = await readFormData(request);
+    Object.assign(values, {
+      email: text(form, 'email'),
+      name: text(form, 'name'),
+      organization_name: text(form, 'organization_name'),
+    });
+    const parsed = parseForm(SignupInput.pick({ email: true, password: true, name: true, organization_name: true }), {
+      email: values.email,
+      password: text(form, 'password'),
+      name: values.name,
+      organization_name: values.organization_name,
+    });
+    if (!parsed.ok) return { ...parsed.failure, values };
+    const kept = await claimSandbox(
+      db,
+      env,
+      loadConfig(env),
+      { userId: user.id, orgId: sandbox.id },
+      parsed.data,
+      requestMeta(request),
+    );
+    return redirect(`/orgs/${kept.org.slug}`, { headers: { 'Set-Cookie': sessionCookie(kept.token) } });
+  } catch (error) {
+    return { ...failureFromError(error), values };
+  }
+}
+
+export default function KeepDemo() {
+  const { org } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const pending = useIsSubmitting();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, result);
+  const errors = result?.fieldErrors ?? {};
+  return (
+    <AuthLayout
+      eyebrow="Keep your demo team"
+      title="Sign up to keep this team"
+      description="Your agents, tasks and messages stay. From now on they can use a real model key, and you can invite people and create API keys."
+      footer={
+        <>
+          Changed your mind? <TextLink to={`/orgs/${org.slug}`}>Back to the demo</TextLink>
+        </>
+      }
+    >
+      <Form ref={formRef} method="post" noValidate className="space-y-5">
+        <FormAlert message={result?.formError} />
+        <TextField
+          label="Your name"
+          name="name"
+          autoComplete="name"
+          required
+          defaultValue={result?.values.name}
+          error={errors.name}
+        />
+        <TextField
+          label="Work email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          inputMode="email"
+          required
+          defaultValue={result?.values.email}
+          error={errors.email}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          hint="At least 10 characters."
+          error={errors.password}
+        />
+        <TextField
+          label="Organization name"
+          name="organization_name"
+          autoComplete="organization"
+          required
+          defaultValue={result?.values.organization_name || org.name}
+          hint="You can rename it later."
+          error={errors.organization_name}
+        />
+        <SubmitButton pending={pending} pendingLabel="Keeping your team…" size="lg" className="w-full">
+          Sign up and keep the team
+        </SubmitButton>
+      </Form>
+    </AuthLayout>
+  );
+}
