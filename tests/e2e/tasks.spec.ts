@@ -113,7 +113,7 @@ test('a task that asks Yuki is delegated: the detail shows Yuki’s child task, 
 test('a slow task is cancelled from its detail page, then Retry brings it to completion', async ({ page }) => {
   test.setTimeout(60_000);
   await signIn(page, `${BASE}/tasks`);
-  const description = `Migrate the billing tables ${unique()} [simulate:think=1500]`;
+  const description = `Migrate the billing tables ${unique()} [simulate:think=4000]`; // long enough to cancel on a slow machine
   await createFromBoard(page, 'devonte', description);
   await page.getByRole('status').getByRole('link', { name: description }).click();
   await expect(page.getByRole('heading', { level: 1, name: description })).toBeVisible();
