@@ -46,6 +46,8 @@ export const CLOSE = {
   tryAgainLater: 1013,
   revoked: 4001,
   idle: 4002,
+  /** The user's role changed: what they may see changed, so they reconnect and are filtered again. */
+  reauthorize: 4004,
 } as const;
 
 export const LIVE_LIMITS = {
@@ -66,6 +68,9 @@ const ClientFrame = z.discriminatedUnion('type', [
 interface SseClient {
   taskId: string;
   writer: WritableStreamDefaultWriter<Uint8Array>;
+  principalType: 'user' | 'api_key';
+  principalId: string;
+  credential: string;
 }
 
 export interface LiveHost {
@@ -254,7 +259,51 @@ export class LiveHub {
     const sockets = this.host.ctx.getWebSockets(credential);
     for (const ws of sockets) ws.close(CLOSE.revoked, reason);
     if (sockets.length) this.publishPresence(...sockets);
-    return sockets.length;
+    return sockets.length + this.closeSse((client) => client.credential === credential, reason);
+  }
+
+  /**
+   * Closes every socket and stream of one user, whatever credential opened it (a session, a
+   * Clerk token): their membership ended (4001, final) or their role changed (4004: what they
+   * may see changed, so the client reconnects and is filtered by its new role).
+   */
+  disconnectUser(userId: string, reason: string, code: number = CLOSE.revoked): number {
+    const sockets = this.host.ctx.getWebSockets().filter((ws) => {
+      const a = ws.deserializeAttachment() as SocketAttachment | null;
+      return a?.principalType === 'user' && a.principalId === userId;
+    });
+    for (const ws of sockets) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // already closing
+      }
+    }
+    if (sockets.length) this.publishPresence(...sockets);
+    return (
+      sockets.length +
+      this.closeSse((client) => client.principalType === 'user' && client.principalId === userId, reason)
+    );
+  }
+
+  /** Ends the SSE streams that match, with a final `revoked` event saying why. */
+  private closeSse(match: (client: SseClient) => boolean, reason: string): number {
+    let closed = 0;
+    for (const client of [...this.sse]) {
+      if (!match(client)) continue;
+      this.sse.delete(client);
+      closed += 1;
+      client.writer
+        .write(encoder.encode(`event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`))
+        .catch(() => undefined);
+      client.writer.close().catch(() => undefined);
+    }
+    return closed;
+  }
+
+  /** Closes every stream (the org was deleted). */
+  closeAllSse(reason: string): number {
+    return this.closeSse(() => true, reason);
   }
 
   /** Closes sockets that sent nothing (not even a ping) for the idle limit. */
@@ -335,12 +384,19 @@ export class LiveHub {
 
   // ─── Server-Sent Events for one task ─────────────────────────────────────────────────
 
-  openSse(taskId: string, since: number | null, maxSockets: number): Response {
-    if (this.socketCount() >= maxSockets)
+  openSse(taskId: string, args: LiveConnectArgs): Response {
+    const since = args.since;
+    if (this.socketCount() >= args.maxSockets)
       return new Response('Too many live connections for this plan.', { status: 429 });
     const stream = new TransformStream<Uint8Array, Uint8Array>();
     const writer = stream.writable.getWriter();
-    const client: SseClient = { taskId, writer };
+    const client: SseClient = {
+      taskId,
+      writer,
+      principalType: args.principalType,
+      principalId: args.principalId,
+      credential: args.credential,
+    };
     this.flushSteps();
     const write = (text: string) => writer.write(encoder.encode(text)).catch(() => this.sse.delete(client));
     write(`retry: 2000\n: connected to task ${taskId}\n\n`);

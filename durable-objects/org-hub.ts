@@ -42,7 +42,7 @@ import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
 import { TaskInput, TaskPatch } from '../core/tasks';
 import type { Actor } from '../core/tenant';
-import { LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
+import { CLOSE, LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
 import orgMigrations from './migrations';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
 import { TaskEngine } from './task-engine';
@@ -185,6 +185,7 @@ export class OrgHub extends DurableObject<Env> {
   async purge(orgId: string): Promise<void> {
     this.bindOrg(IdArg.parse(orgId));
     for (const ws of this.ctx.getWebSockets()) ws.close(4003, 'The organization was deleted.');
+    this.live.closeAllSse('The organization was deleted.');
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     migrate(this.store.db, orgMigrations);
@@ -258,7 +259,7 @@ export class OrgHub extends DurableObject<Env> {
     }
     if (url.pathname === '/sse') {
       const taskId = IdArg.parse(url.searchParams.get('task'));
-      return this.live.openSse(taskId, args.data.since, args.data.maxSockets);
+      return this.live.openSse(taskId, args.data);
     }
     return new Response('Not found', { status: 404 });
   }
@@ -273,6 +274,25 @@ export class OrgHub extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.live.onClose(ws, 1011, 'socket error');
+  }
+
+  /**
+   * Closes every live connection (sockets and streams) of one user: their membership ended
+   * (`reauthorize: false`, final) or their role changed (`reauthorize: true`, the client reconnects).
+   */
+  async disconnectUser(
+    caller: Caller,
+    userId: string,
+    reason: string,
+    reauthorize = false,
+  ): Promise<RpcResult<number>> {
+    return this.guard(caller, async () =>
+      this.live.disconnectUser(
+        IdArg.parse(userId),
+        z.string().max(120).parse(reason),
+        z.boolean().parse(reauthorize) ? CLOSE.reauthorize : CLOSE.revoked,
+      ),
+    );
   }
 
   /** Closes the live connections of a revoked key or an ended session at once. */

@@ -245,6 +245,7 @@ orgRoutes
     async (c) => {
       const member = await changeMemberRole(
         getDb(c.env),
+        c.env,
         c.get('org').ctx,
         c.req.valid('param').userId,
         c.req.valid('json').role,
@@ -262,7 +263,7 @@ orgRoutes
       responses: { ...deleted, ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      await removeMember(getDb(c.env), c.get('org').ctx, c.req.valid('param').userId, clientIp(c));
+      await removeMember(getDb(c.env), c.env, c.get('org').ctx, c.req.valid('param').userId, clientIp(c));
       return c.body(null, 204);
     },
   )
