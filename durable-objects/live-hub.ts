@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { JsonObject } from '../core/json';
+import { type LiveAudience, mayReceive } from '../core/live-access';
+import { ROLES } from '../core/vocabulary';
 
 export interface LiveEvent {
   seq: number;
@@ -21,6 +23,10 @@ export const LiveConnectArgs = z.object({
   principalName: z.string().max(120).default(''),
   /** What revocation targets: `session:<hash>`, `clerk:<user>` or `api_key:<id>`. */
   credential: z.string().min(1).max(200),
+  /** What the caller may read (set by the Worker): the user's role; a key acts as member. */
+  role: z.enum(ROLES),
+  /** The API key's scopes; null for a user. */
+  scopes: z.array(z.string().min(1).max(64)).max(64).nullable(),
   since: z.coerce.number().int().min(0).nullable(),
   maxSockets: z.coerce.number().int().min(1),
 });
@@ -31,6 +37,9 @@ interface SocketAttachment {
   principalId: string;
   principalName: string;
   credential: string;
+  /** What this socket may receive (absent on sockets of an older version: they get nothing). */
+  role?: LiveConnectArgs['role'];
+  scopes?: string[] | null;
   connectedAt: number;
   lastMessageAt: number;
   /** Inbound frame rate window. */
@@ -68,6 +77,7 @@ const ClientFrame = z.discriminatedUnion('type', [
 interface SseClient {
   taskId: string;
   writer: WritableStreamDefaultWriter<Uint8Array>;
+  audience: LiveAudience;
   principalType: 'user' | 'api_key';
   principalId: string;
   credential: string;
@@ -83,6 +93,11 @@ export interface LiveHost {
 
 const encoder = new TextEncoder();
 
+export function audienceOf(a: Pick<SocketAttachment, 'principalType' | 'role' | 'scopes'>): LiveAudience {
+  if (a.principalType === 'api_key') return { kind: 'api_key', scopes: a.scopes ?? [] };
+  return a.role ? { kind: 'user', role: a.role } : { kind: 'api_key', scopes: [] };
+}
+
 export function frame(event: LiveEvent): string {
   return JSON.stringify({ seq: event.seq, type: event.type, at: new Date(event.at).toISOString(), data: event.data });
 }
@@ -91,6 +106,8 @@ export class LiveHub {
   private readonly sse = new Set<SseClient>();
   private pendingSteps = new Map<string, JsonObject[]>();
   private stepTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Each socket's audience, read from its attachment once per wake-up. */
+  private audiences = new WeakMap<WebSocket, LiveAudience>();
 
   constructor(private readonly host: LiveHost) {
     // Pings are answered by the runtime without waking a hibernated object.
@@ -112,6 +129,8 @@ export class LiveHub {
       principalId: args.principalId,
       principalName: args.principalName,
       credential: args.credential,
+      role: args.role,
+      scopes: args.scopes,
       connectedAt: now,
       lastMessageAt: now,
       windowStart: now,
@@ -134,6 +153,16 @@ export class LiveHub {
   }
 
   /** Sends every event after `since`, or `resync` when the log no longer reaches back that far. */
+  private audience(ws: WebSocket): LiveAudience {
+    let audience = this.audiences.get(ws);
+    if (!audience) {
+      const a = ws.deserializeAttachment() as SocketAttachment | null;
+      audience = a ? audienceOf(a) : { kind: 'api_key', scopes: [] };
+      this.audiences.set(ws, audience);
+    }
+    return audience;
+  }
+
   private replay(ws: WebSocket, since: number) {
     if (since > this.host.lastSeq()) {
       ws.send(
@@ -154,16 +183,18 @@ export class LiveHub {
     let cursor = since;
     for (let page = 0; page < 100; page++) {
       const events = this.host.eventsAfter(cursor, 500);
-      for (const event of events) ws.send(frame(event));
+      const audience = this.audience(ws);
+      for (const event of events) if (mayReceive(audience, event.type)) ws.send(frame(event));
       if (events.length < 500) return;
       cursor = events[events.length - 1]!.seq;
     }
   }
 
-  /** Fans an appended event out to every socket and matching SSE stream. */
+  /** Fans an appended event out to every socket and SSE stream that may read it. */
   broadcast(event: LiveEvent) {
     const text = frame(event);
     for (const ws of this.host.ctx.getWebSockets()) {
+      if (!mayReceive(this.audience(ws), event.type)) continue;
       try {
         ws.send(text);
       } catch {
@@ -373,6 +404,7 @@ export class LiveHub {
         },
       });
       for (const ws of sockets) {
+        if (!mayReceive(this.audience(ws), 'presence')) continue;
         try {
           ws.send(text);
         } catch {
@@ -393,6 +425,7 @@ export class LiveHub {
     const client: SseClient = {
       taskId,
       writer,
+      audience: audienceOf(args),
       principalType: args.principalType,
       principalId: args.principalId,
       credential: args.credential,
@@ -404,7 +437,8 @@ export class LiveHub {
       let cursor = since;
       for (let page = 0; page < 100; page++) {
         const events = this.host.eventsAfter(cursor, 500);
-        for (const event of events) if (concernsTask(event, taskId)) write(sseFrame(event));
+        for (const event of events)
+          if (concernsTask(event, taskId) && mayReceive(client.audience, event.type)) write(sseFrame(event));
         if (events.length < 500) break;
         cursor = events[events.length - 1]!.seq;
       }
@@ -421,7 +455,7 @@ export class LiveHub {
 
   private broadcastSse(event: LiveEvent) {
     for (const client of this.sse) {
-      if (!concernsTask(event, client.taskId)) continue;
+      if (!concernsTask(event, client.taskId) || !mayReceive(client.audience, event.type)) continue;
       client.writer.write(encoder.encode(sseFrame(event))).catch(() => this.sse.delete(client));
       const status = (event.data.task as Record<string, unknown> | undefined)?.status;
       if (event.type === 'task.updated' && (status === 'completed' || status === 'failed' || status === 'cancelled')) {

@@ -243,6 +243,9 @@ export class OrgHub extends DurableObject<Env> {
       principalId: header('principal-id'),
       principalName: decodeURIComponent(header('principal-name') ?? ''), // percent-encoded by the Worker
       credential: header('credential'),
+      role: header('role'),
+      // Only a key has scopes; a user is governed by their role.
+      scopes: header('principal-type') === 'api_key' ? (header('scopes') ?? '').split(',').filter(Boolean) : null,
       since: url.searchParams.get('since') || null,
       maxSockets: header('max-sockets'),
     });
