@@ -52,6 +52,7 @@ import type { Actor } from '../core/tenant';
 import { agentToolEffects, approvalsOf } from './agent-tool-effects';
 import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
 import { coreTools } from '../core/runtime/tools';
+import { replyThreadOf } from '../core/threads';
 import {
   assertCronInterval,
   nextRun,
@@ -1205,7 +1206,7 @@ export class TaskEngine {
 
   /** A task created from a human's message answers in that thread when it completes. */
   private async replyInThread(task: Task, result: string) {
-    const threadId = typeof task.metadata?.thread_id === 'string' ? task.metadata.thread_id : null;
+    const threadId = await replyThreadOf(this.scope, task); // only the engine's own routing (core/threads.ts)
     if (!threadId) return;
     const id = newId('msg');
     await this.scope.batch([
