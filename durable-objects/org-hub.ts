@@ -18,6 +18,7 @@ import { findCredential, resolveAnthropicKey, type ResolvedModelKey, type Stored
 import { getDb } from '../core/db/client';
 import {
   activeRuns,
+  agentRuns,
   agents,
   deadLetters,
   events,
@@ -28,7 +29,8 @@ import {
   usagePeriods,
 } from '../core/db/org-schema';
 import { createOrgDb, OrgStore } from '../core/db/org-store';
-import { orgScope } from '../core/db/scoped';
+import { orgScope, platformKeySpend } from '../core/db/scoped';
+import { platformBudgetRefusal, usagePeriodOf } from '../core/platform-budget';
 import { organizations, usagePeriods as usageLedger } from '../core/db/schema';
 import { DEFAULT_TEAM } from '../core/default-team';
 import { ApiError } from '../core/errors';
@@ -55,10 +57,12 @@ const EVENT_LOG_LIMIT = 5_000;
 const LEDGER_FLUSH_MS = 3_000;
 /** A cached model-key row is re-read from D1 after this long (saving or removing a key also clears it). */
 const CREDENTIAL_TTL_MS = 60_000;
+/** The platform-wide spend on the platform key (a D1 sum over every org) is re-read after this long. */
+const PLATFORM_SPEND_TTL_MS = 60_000;
 
 export interface RunDeliveryResult {
   /** `duplicate`: this (task, attempt) was already delivered; `stale`: the task moved on. */
-  outcome: 'ran' | 'duplicate' | 'stale';
+  outcome: 'ran' | 'duplicate' | 'stale' | 'refused';
 }
 
 const IdArg = z.string().min(1).max(64);
@@ -88,6 +92,7 @@ export class OrgHub extends DurableObject<Env> {
   private credential: { row: StoredCredential | null; at: number } | null = null;
   private readonly modelKeys = new Map<string, ResolvedModelKey | null>();
   private ledgerTimer: ReturnType<typeof setTimeout> | null = null;
+  private platformSpend: { periodStart: number; microUsd: number; at: number } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -406,6 +411,13 @@ export class OrgHub extends DurableObject<Env> {
     if (!(await this.hasOrg())) return { outcome: 'stale' };
     // The model key comes from D1 (cached): fetched before the transition, never inside it.
     await this.prepareModelKey(message.taskId);
+    // The platform's model key has spend ceilings (read before the transition, like the key).
+    const refusal = await this.platformBudgetRefusal(message.taskId);
+    if (refusal) {
+      log.warn('run_refused_budget', { org_id: message.orgId, task_id: message.taskId, reason: refusal });
+      await this.exclusive(() => this.engine.deadLetter(message, refusal, 'run_refused'));
+      return { outcome: 'refused' };
+    }
     // startRun claims the task only if it is still `queued` at this attempt (that check is what
     // makes a run happen once). The delivery is remembered only after a claim, so a message
     // that arrived just before a crash is still runnable when the queue or the watchdog resends it.
@@ -423,6 +435,7 @@ export class OrgHub extends DurableObject<Env> {
     ]);
     try {
       await this.engine.executeRun(started.task, started.runId, started.abort, started.choice);
+      if (started.choice.keySource === 'platform') this.addPlatformSpend(started.runId);
     } catch (error) {
       // An unexpected failure (not the model's: the loop handles those) must not leave the task
       // "running" forever: fail this attempt so it is retried, or leave it to the watchdog.
@@ -590,6 +603,47 @@ export class OrgHub extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Why a run of this task may not start on the platform's model key, or null. Only runs on the
+   * platform key count and are limited: the org's own key is its own money.
+   */
+  private async platformBudgetRefusal(taskId: string): Promise<string | null> {
+    const task = await this.store.first(tasks, eq(tasks.id, taskId));
+    if (!task || this.modelKeys.get(task.agentId)?.source !== 'platform') return null;
+    const now = Date.now();
+    const period = usagePeriodOf(now);
+    if (
+      !this.platformSpend ||
+      this.platformSpend.periodStart !== period.start ||
+      now - this.platformSpend.at > PLATFORM_SPEND_TTL_MS
+    ) {
+      this.platformSpend = {
+        periodStart: period.start,
+        microUsd: await platformKeySpend(getDb(this.env), period.start),
+        at: now,
+      };
+    }
+    return platformBudgetRefusal(loadConfig(this.env), {
+      orgMicroUsd: this.platformSpendOf(period.start),
+      // The ledger may lag this org's latest runs: count them from here.
+      platformMicroUsd: Math.max(this.platformSpend.microUsd, this.platformSpendOf(period.start)),
+    });
+  }
+
+  /** This org's spend on the platform key in a period (micro-dollars), kept in meta. */
+  private platformSpendOf(periodStart: number): number {
+    return Number(this.metaValue(`platform_spend:${periodStart}`) ?? 0);
+  }
+
+  private addPlatformSpend(runId: string) {
+    const run = this.store.db.select().from(agentRuns).where(eq(agentRuns.id, runId)).get();
+    if (!run?.costMicroUsd) return;
+    const period = usagePeriodOf(run.endedAt ?? Date.now());
+    this.setMeta(`platform_spend:${period.start}`, String(this.platformSpendOf(period.start) + run.costMicroUsd));
+    if (this.platformSpend?.periodStart === period.start) this.platformSpend.microUsd += run.costMicroUsd;
+    this.usageChanged();
+  }
+
   /** Usage counters changed: copy them to the D1 ledger soon (coalesced). */
   private usageChanged() {
     this.setMeta('ledger_dirty', '1');
@@ -619,6 +673,7 @@ export class OrgHub extends DurableObject<Env> {
             inputTokens: row.inputTokens,
             outputTokens: row.outputTokens,
             costMicroUsd: row.costMicroUsd,
+            platformCostMicroUsd: this.platformSpendOf(row.periodStart),
           })
           .onConflictDoUpdate({
             target: [usageLedger.organizationId, usageLedger.periodStart],
@@ -628,6 +683,7 @@ export class OrgHub extends DurableObject<Env> {
               inputTokens: row.inputTokens,
               outputTokens: row.outputTokens,
               costMicroUsd: row.costMicroUsd,
+              platformCostMicroUsd: this.platformSpendOf(row.periodStart),
               updatedAt: Date.now(),
             },
           });

@@ -1292,18 +1292,23 @@ export class TaskEngine {
   }
 
   /** A message that exhausted its deliveries: the task fails with the reason. */
-  async deadLetter(message: RunTaskMessage, reason: string) {
+  async deadLetter(message: RunTaskMessage, reason: string, change: 'dead_lettered' | 'run_refused' = 'dead_lettered') {
     const task = await this.scope.first(tasks, eq(tasks.id, message.taskId));
     if (!task || isFinal(task.status) || task.attempts !== message.attempt) return;
     const now = Date.now();
     await this.scope.batch([
       this.scope.updateRows(
         tasks,
-        { status: 'failed', error: `The run could not be delivered: ${reason}.`, completedAt: now, updatedAt: now },
+        {
+          status: 'failed',
+          error: change === 'run_refused' ? reason : `The run could not be delivered: ${reason}.`,
+          completedAt: now,
+          updatedAt: now,
+        },
         eq(tasks.id, task.id),
       ),
     ]);
-    await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'dead_lettered' });
+    await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change });
     await this.blockDependents(task.id, `Dependency ${task.id} failed.`, { type: 'system', id: null });
     await this.admit();
   }

@@ -153,12 +153,13 @@ orgRoutes
       request: { body: jsonBody(CreateOrgInput) },
       responses: {
         201: jsonResponse(OrganizationSchema, 'Created'),
-        ...errorResponses(400, 401, 403, 409, 413, 415),
+        ...errorResponses(400, 401, 403, 409, 413, 415, 429),
       },
     }),
     async (c) => {
       const org = await createOrganizationAs(
         getDb(c.env),
+        c.env.KV,
         c.get('config'),
         userId(c),
         c.req.valid('json'),
