@@ -9,6 +9,7 @@ import { agents } from './db/org-schema';
 import { AGENT_STATUSES } from './vocabulary';
 import { CORE_TOOLS } from './default-team';
 import { ApiError } from './errors';
+import { AGENT_MODELS } from './runtime/pricing';
 import { slugField } from './validation';
 
 export type Agent = typeof agents.$inferSelect;
@@ -17,6 +18,11 @@ export const ALL_TOOLS = [...CORE_TOOLS, 'draft_external'] as const;
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a hex colour such as #6366f1.');
 const text = (max: number) => z.string().trim().min(1).max(max);
+/** One of the priced models (core/runtime/pricing.ts), or null for the org's default. */
+const modelField = z
+  .enum(AGENT_MODELS, { error: `The model must be one of: ${AGENT_MODELS.join(', ')}.` })
+  .nullable()
+  .optional();
 
 export const AgentInput = z.strictObject({
   slug: slugField.optional(),
@@ -25,7 +31,7 @@ export const AgentInput = z.strictObject({
   department: text(60).default('General'),
   level: text(40).default('Senior'),
   personality: text(4_000),
-  model: z.string().trim().min(1).max(100).nullable().optional(),
+  model: modelField,
   manager: z.string().trim().min(1).max(64).nullable().optional(),
   tool_permissions: z.array(z.enum(ALL_TOOLS)).max(ALL_TOOLS.length).optional(),
   avatar_color: hexColor.optional(),
@@ -40,7 +46,7 @@ export const AgentPatch = z
     department: text(60).optional(),
     level: text(40).optional(),
     personality: text(4_000).optional(),
-    model: z.string().trim().min(1).max(100).nullable().optional(),
+    model: modelField,
     manager: z.string().trim().min(1).max(64).nullable().optional(),
     tool_permissions: z.array(z.enum(ALL_TOOLS)).max(ALL_TOOLS.length).optional(),
     avatar_color: hexColor.optional(),

@@ -28,6 +28,19 @@ const keyVersion = z.preprocess(
     .optional(),
 );
 
+/** A dollar ceiling from a var: a number ≥ 0 (vars may arrive as strings); unset takes the default. */
+const usdCeiling = (fallback: number) =>
+  z.preprocess(
+    (value) =>
+      value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+        ? undefined
+        : Number(value),
+    z
+      .number({ error: 'must be a number of US dollars, 0 or more' })
+      .min(0, 'must be a number of US dollars, 0 or more')
+      .default(fallback),
+  );
+
 const ConfigSchema = z
   .object({
     APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -41,6 +54,10 @@ const ConfigSchema = z
     ENCRYPTION_KEY_PREVIOUS_VERSION: keyVersion,
     ANTHROPIC_API_KEY: optionalSecret,
     ANTHROPIC_BASE_URL: optionalSecret.pipe(z.url().optional()),
+    /** Model spend on the platform's ANTHROPIC_API_KEY allowed per org per month (runs on an org's own key do not count). */
+    PLATFORM_KEY_ORG_MONTHLY_USD: usdCeiling(25),
+    /** Model spend on the platform's ANTHROPIC_API_KEY allowed per month across all orgs. */
+    PLATFORM_KEY_MONTHLY_USD: usdCeiling(1_000),
     STRIPE_SECRET_KEY: optionalSecret,
     STRIPE_WEBHOOK_SECRET: optionalSecret,
     STRIPE_API_BASE: optionalSecret.pipe(z.url().optional()),

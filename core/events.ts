@@ -51,6 +51,7 @@ export const TASK_CHANGES = [
   'approval_granted',
   'approval_rejected',
   'dead_lettered',
+  'run_refused',
 ] as const;
 export type TaskChange = (typeof TASK_CHANGES)[number];
 

@@ -18,6 +18,25 @@ export async function closeKeyConnections(env: Pick<Env, 'ORG_HUB'>, orgId: stri
   await orgHub(env, { orgId, actor: { type: 'system', id: null } }).revokeKey(keyId);
 }
 
+/**
+ * A user's membership of an org ended (removed, left, account deleted): every socket and stream
+ * they hold in that org closes at once (4001). With `reauthorize`, their role changed instead:
+ * they close with 4004 and the client reconnects, filtered by the new role.
+ */
+export async function closeUserConnections(
+  env: Pick<Env, 'ORG_HUB'>,
+  orgId: string,
+  userId: string,
+  reason: string,
+  options: { reauthorize?: boolean } = {},
+): Promise<void> {
+  await orgHub(env, { orgId, actor: { type: 'system', id: null } }).disconnectUser(
+    userId,
+    reason,
+    options.reauthorize ?? false,
+  );
+}
+
 /** Sessions are identified by id (the stored hash) or by the raw cookie token. */
 export async function closeSessionConnections(
   db: Db,

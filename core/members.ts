@@ -11,6 +11,7 @@ import { assertOrgNotDemo } from './demo-guard';
 import { invitations, memberships, organizations, type Role, users } from './db/schema';
 import { ApiError } from './errors';
 import { newId } from './ids';
+import { closeUserConnections } from './live-connections';
 import type { Organization } from './orgs';
 import { requirePermission } from './permissions';
 import type { OrgContext } from './tenant';
@@ -71,6 +72,7 @@ function actorId(ctx: OrgContext): string | null {
 
 export async function changeMemberRole(
   db: Db,
+  env: Pick<Env, 'ORG_HUB'>,
   ctx: OrgContext,
   userId: string,
   role: Role,
@@ -96,12 +98,21 @@ export async function changeMemberRole(
       metadata: { from: target.role, to: role },
     }),
   ]);
+  // Their live connections were authorized (and filtered) for the old role: they reconnect.
+  if (target.role !== role)
+    await closeUserConnections(env, ctx.orgId, userId, 'Your role changed.', { reauthorize: true });
   const members = await listMembers(db, ctx);
   return members.find((member) => member.user_id === userId)!;
 }
 
 /** Removes a member, or (when `userId` is the caller) leaves the org. */
-export async function removeMember(db: Db, ctx: OrgContext, userId: string, ip: string | null): Promise<void> {
+export async function removeMember(
+  db: Db,
+  env: Pick<Env, 'ORG_HUB'>,
+  ctx: OrgContext,
+  userId: string,
+  ip: string | null,
+): Promise<void> {
   const target = await membershipOf(db, ctx.orgId, userId);
   if (!target) throw new ApiError('not_found', 'No such member.');
   const leaving = actorId(ctx) === userId;
@@ -128,6 +139,13 @@ export async function removeMember(db: Db, ctx: OrgContext, userId: string, ip: 
       ip,
     }),
   ]);
+  // A socket is authorized once, at connect: it must not outlive the membership.
+  await closeUserConnections(
+    env,
+    ctx.orgId,
+    userId,
+    leaving ? 'You left the organization.' : 'You were removed from the organization.',
+  );
 }
 
 export interface InvitationView {

@@ -13,8 +13,11 @@ import type { AppConfig } from './config';
 import type { Db } from './db/client';
 import { assertNotGuest, assertOrgNotDemo } from './demo-guard';
 import { ApiError } from './errors';
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { memberships, organizations } from './db/schema';
 import { closeKeyConnections, closeSessionConnections } from './live-connections';
 import { createOrganization, type Organization } from './orgs';
+import { hitNow, ORG_CREATION_LIMITS } from './rate-limit';
 import { requirePermission } from './permissions';
 import type { OrgContext } from './tenant';
 import { emailField, nameField, roleField, slugField } from './validation';
@@ -49,15 +52,46 @@ function actingUserId(ctx: OrgContext): string | null {
   return ctx.actor.type === 'user' ? ctx.actor.id : null;
 }
 
-/** Creates an org owned by `userId` (with its default team) and records `org.created`. */
+/**
+ * Creates an org owned by `userId` (with its default team) and records `org.created`. Each org
+ * can spend on the platform's model key, so a user owns at most ORG_CREATION_LIMITS.maxOwnedPerUser
+ * (403) and creates at most perUserPerDay a day (429).
+ */
 export async function createOrganizationAs(
   db: Db,
+  kv: KVNamespace,
   config: Pick<AppConfig, 'billingEnabled'>,
   userId: string,
   input: CreateOrgInput,
   ip: string | null,
 ): Promise<Organization> {
   await assertNotGuest(db, userId, 'Creating an organization');
+  const [owned] = await db
+    .select({ n: count() })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.role, 'owner'), isNull(organizations.deletedAt)));
+  const max = ORG_CREATION_LIMITS.maxOwnedPerUser;
+  if ((owned?.n ?? 0) >= max)
+    throw new ApiError(
+      'forbidden',
+      `You already own ${max} organizations, the most one person can own. Delete one you no longer need, or ask an owner of an existing one to invite you.`,
+      { limit: max },
+    );
+  const rule = ORG_CREATION_LIMITS.perUserPerDay;
+  const decision = await hitNow(kv, `org-create:user:${userId}`, rule);
+  if (!decision.allowed)
+    throw new ApiError(
+      'rate_limited',
+      `You can create at most ${rule.limit} organizations a day. Try again tomorrow.`,
+      { limit: rule.limit },
+      {
+        'Retry-After': String(decision.retryAfterSeconds),
+        'X-RateLimit-Limit': String(rule.limit),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': String(decision.resetAt),
+      },
+    );
   const org = await createOrganization(db, config, { name: input.name, slug: input.slug, ownerUserId: userId });
   await recordAudit(db, {
     organizationId: org.id,

@@ -22,6 +22,7 @@ const COMMANDS = [
   'syncOrg',
   'credentialsChanged',
   'revokeKey',
+  'disconnectUser',
   'createAgent',
   'updateAgent',
   'deleteAgent',

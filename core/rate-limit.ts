@@ -145,6 +145,26 @@ export class KvRateLimiter {
   }
 }
 
+/**
+ * Creating organizations (each gets a team on the platform's model key): at most this many
+ * owned at once per user (exact, from D1), and this many created per user per day (KV window).
+ */
+export const ORG_CREATION_LIMITS = {
+  maxOwnedPerUser: 5,
+  perUserPerDay: { limit: 10, windowSeconds: 86_400 },
+} as const;
+
+/**
+ * Counts one event against `bucket` and writes it to KV before returning: for rare actions
+ * (creating an org) where each count must reach KV, not wait for the next flush.
+ */
+export async function hitNow(kv: KVNamespace, bucket: string, rule: RateLimitRule): Promise<RateLimitDecision> {
+  const limiter = new KvRateLimiter(kv);
+  const decision = await limiter.hit(bucket, rule, () => undefined);
+  if (decision.allowed) await limiter.flushAll();
+  return decision;
+}
+
 /** Limits for unauthenticated auth endpoints (per IP, per IP and email, per email). */
 export const AUTH_RATE_LIMITS = {
   loginPerIp: { limit: 30, windowSeconds: 60 },

@@ -22,9 +22,21 @@ export const PRIORITY_RANK: Record<(typeof TASK_PRIORITIES)[number], number> = {
   low: 3,
 };
 
+/** Metadata keys only the engine sets (a reply's thread, its message, the schedule that made a task). */
+export const RESERVED_METADATA_KEYS = ['thread_id', 'message_id', 'schedule_id'] as const;
+
 const metadataField = z
   .record(z.string().max(64), z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()]))
   .refine((value) => Object.keys(value).length <= 20, 'At most 20 metadata keys.')
+  .superRefine((value, ctx) => {
+    for (const key of RESERVED_METADATA_KEYS)
+      if (key in value)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" is reserved: only the platform sets it (send a message to reply in a thread).`,
+        });
+  })
   .optional();
 
 export const TaskInput = z.strictObject({

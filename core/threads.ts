@@ -3,7 +3,7 @@
  * one is with and its latest message, and one thread with its messages. Writes (a human's
  * message, which becomes a task, and the agent's reply) happen in the OrgHub.
  */
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { OrgStore } from './db/org-store';
 import { messages, threads } from './db/org-schema';
 import { ApiError } from './errors';
@@ -96,6 +96,29 @@ export async function listThreads(scope: OrgStore, options: { limit?: number } =
       updatedAt: thread.updatedAt,
     };
   });
+}
+
+/**
+ * The thread a completed task answers in, or null. Only a task the engine created from a
+ * person's message has one: its `metadata.thread_id` must name a thread of this org, and
+ * `metadata.message_id` the message in that thread that the engine linked to this very task.
+ * Caller-supplied metadata can never route a reply (TaskInput refuses the reserved keys), and
+ * this check holds even for tasks stored before that rule.
+ */
+export async function replyThreadOf(
+  scope: OrgStore,
+  task: { id: string; metadata: Record<string, unknown> | null },
+): Promise<string | null> {
+  const threadId = task.metadata?.thread_id;
+  const messageId = task.metadata?.message_id;
+  if (typeof threadId !== 'string' || typeof messageId !== 'string') return null;
+  const thread = await scope.first(threads, eq(threads.id, threadId));
+  if (!thread) return null;
+  const origin = await scope.first(
+    messages,
+    and(eq(messages.id, messageId), eq(messages.threadId, thread.id), eq(messages.taskId, task.id)),
+  );
+  return origin ? thread.id : null;
 }
 
 /** One thread and its messages, oldest first; another org's thread is a 404. */

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { JsonObject } from '../core/json';
+import { type LiveAudience, mayReceive } from '../core/live-access';
+import { ROLES } from '../core/vocabulary';
 
 export interface LiveEvent {
   seq: number;
@@ -21,6 +23,10 @@ export const LiveConnectArgs = z.object({
   principalName: z.string().max(120).default(''),
   /** What revocation targets: `session:<hash>`, `clerk:<user>` or `api_key:<id>`. */
   credential: z.string().min(1).max(200),
+  /** What the caller may read (set by the Worker): the user's role; a key acts as member. */
+  role: z.enum(ROLES),
+  /** The API key's scopes; null for a user. */
+  scopes: z.array(z.string().min(1).max(64)).max(64).nullable(),
   since: z.coerce.number().int().min(0).nullable(),
   maxSockets: z.coerce.number().int().min(1),
 });
@@ -31,6 +37,9 @@ interface SocketAttachment {
   principalId: string;
   principalName: string;
   credential: string;
+  /** What this socket may receive (absent on sockets of an older version: they get nothing). */
+  role?: LiveConnectArgs['role'];
+  scopes?: string[] | null;
   connectedAt: number;
   lastMessageAt: number;
   /** Inbound frame rate window. */
@@ -46,6 +55,8 @@ export const CLOSE = {
   tryAgainLater: 1013,
   revoked: 4001,
   idle: 4002,
+  /** The user's role changed: what they may see changed, so they reconnect and are filtered again. */
+  reauthorize: 4004,
 } as const;
 
 export const LIVE_LIMITS = {
@@ -66,6 +77,10 @@ const ClientFrame = z.discriminatedUnion('type', [
 interface SseClient {
   taskId: string;
   writer: WritableStreamDefaultWriter<Uint8Array>;
+  audience: LiveAudience;
+  principalType: 'user' | 'api_key';
+  principalId: string;
+  credential: string;
 }
 
 export interface LiveHost {
@@ -78,6 +93,11 @@ export interface LiveHost {
 
 const encoder = new TextEncoder();
 
+export function audienceOf(a: Pick<SocketAttachment, 'principalType' | 'role' | 'scopes'>): LiveAudience {
+  if (a.principalType === 'api_key') return { kind: 'api_key', scopes: a.scopes ?? [] };
+  return a.role ? { kind: 'user', role: a.role } : { kind: 'api_key', scopes: [] };
+}
+
 export function frame(event: LiveEvent): string {
   return JSON.stringify({ seq: event.seq, type: event.type, at: new Date(event.at).toISOString(), data: event.data });
 }
@@ -86,6 +106,8 @@ export class LiveHub {
   private readonly sse = new Set<SseClient>();
   private pendingSteps = new Map<string, JsonObject[]>();
   private stepTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Each socket's audience, read from its attachment once per wake-up. */
+  private audiences = new WeakMap<WebSocket, LiveAudience>();
 
   constructor(private readonly host: LiveHost) {
     // Pings are answered by the runtime without waking a hibernated object.
@@ -107,6 +129,8 @@ export class LiveHub {
       principalId: args.principalId,
       principalName: args.principalName,
       credential: args.credential,
+      role: args.role,
+      scopes: args.scopes,
       connectedAt: now,
       lastMessageAt: now,
       windowStart: now,
@@ -129,6 +153,16 @@ export class LiveHub {
   }
 
   /** Sends every event after `since`, or `resync` when the log no longer reaches back that far. */
+  private audience(ws: WebSocket): LiveAudience {
+    let audience = this.audiences.get(ws);
+    if (!audience) {
+      const a = ws.deserializeAttachment() as SocketAttachment | null;
+      audience = a ? audienceOf(a) : { kind: 'api_key', scopes: [] };
+      this.audiences.set(ws, audience);
+    }
+    return audience;
+  }
+
   private replay(ws: WebSocket, since: number) {
     if (since > this.host.lastSeq()) {
       ws.send(
@@ -149,16 +183,18 @@ export class LiveHub {
     let cursor = since;
     for (let page = 0; page < 100; page++) {
       const events = this.host.eventsAfter(cursor, 500);
-      for (const event of events) ws.send(frame(event));
+      const audience = this.audience(ws);
+      for (const event of events) if (mayReceive(audience, event.type)) ws.send(frame(event));
       if (events.length < 500) return;
       cursor = events[events.length - 1]!.seq;
     }
   }
 
-  /** Fans an appended event out to every socket and matching SSE stream. */
+  /** Fans an appended event out to every socket and SSE stream that may read it. */
   broadcast(event: LiveEvent) {
     const text = frame(event);
     for (const ws of this.host.ctx.getWebSockets()) {
+      if (!mayReceive(this.audience(ws), event.type)) continue;
       try {
         ws.send(text);
       } catch {
@@ -254,7 +290,51 @@ export class LiveHub {
     const sockets = this.host.ctx.getWebSockets(credential);
     for (const ws of sockets) ws.close(CLOSE.revoked, reason);
     if (sockets.length) this.publishPresence(...sockets);
-    return sockets.length;
+    return sockets.length + this.closeSse((client) => client.credential === credential, reason);
+  }
+
+  /**
+   * Closes every socket and stream of one user, whatever credential opened it (a session, a
+   * Clerk token): their membership ended (4001, final) or their role changed (4004: what they
+   * may see changed, so the client reconnects and is filtered by its new role).
+   */
+  disconnectUser(userId: string, reason: string, code: number = CLOSE.revoked): number {
+    const sockets = this.host.ctx.getWebSockets().filter((ws) => {
+      const a = ws.deserializeAttachment() as SocketAttachment | null;
+      return a?.principalType === 'user' && a.principalId === userId;
+    });
+    for (const ws of sockets) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // already closing
+      }
+    }
+    if (sockets.length) this.publishPresence(...sockets);
+    return (
+      sockets.length +
+      this.closeSse((client) => client.principalType === 'user' && client.principalId === userId, reason)
+    );
+  }
+
+  /** Ends the SSE streams that match, with a final `revoked` event saying why. */
+  private closeSse(match: (client: SseClient) => boolean, reason: string): number {
+    let closed = 0;
+    for (const client of [...this.sse]) {
+      if (!match(client)) continue;
+      this.sse.delete(client);
+      closed += 1;
+      client.writer
+        .write(encoder.encode(`event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`))
+        .catch(() => undefined);
+      client.writer.close().catch(() => undefined);
+    }
+    return closed;
+  }
+
+  /** Closes every stream (the org was deleted). */
+  closeAllSse(reason: string): number {
+    return this.closeSse(() => true, reason);
   }
 
   /** Closes sockets that sent nothing (not even a ping) for the idle limit. */
@@ -324,6 +404,7 @@ export class LiveHub {
         },
       });
       for (const ws of sockets) {
+        if (!mayReceive(this.audience(ws), 'presence')) continue;
         try {
           ws.send(text);
         } catch {
@@ -335,12 +416,20 @@ export class LiveHub {
 
   // ─── Server-Sent Events for one task ─────────────────────────────────────────────────
 
-  openSse(taskId: string, since: number | null, maxSockets: number): Response {
-    if (this.socketCount() >= maxSockets)
+  openSse(taskId: string, args: LiveConnectArgs): Response {
+    const since = args.since;
+    if (this.socketCount() >= args.maxSockets)
       return new Response('Too many live connections for this plan.', { status: 429 });
     const stream = new TransformStream<Uint8Array, Uint8Array>();
     const writer = stream.writable.getWriter();
-    const client: SseClient = { taskId, writer };
+    const client: SseClient = {
+      taskId,
+      writer,
+      audience: audienceOf(args),
+      principalType: args.principalType,
+      principalId: args.principalId,
+      credential: args.credential,
+    };
     this.flushSteps();
     const write = (text: string) => writer.write(encoder.encode(text)).catch(() => this.sse.delete(client));
     write(`retry: 2000\n: connected to task ${taskId}\n\n`);
@@ -348,7 +437,8 @@ export class LiveHub {
       let cursor = since;
       for (let page = 0; page < 100; page++) {
         const events = this.host.eventsAfter(cursor, 500);
-        for (const event of events) if (concernsTask(event, taskId)) write(sseFrame(event));
+        for (const event of events)
+          if (concernsTask(event, taskId) && mayReceive(client.audience, event.type)) write(sseFrame(event));
         if (events.length < 500) break;
         cursor = events[events.length - 1]!.seq;
       }
@@ -365,7 +455,7 @@ export class LiveHub {
 
   private broadcastSse(event: LiveEvent) {
     for (const client of this.sse) {
-      if (!concernsTask(event, client.taskId)) continue;
+      if (!concernsTask(event, client.taskId) || !mayReceive(client.audience, event.type)) continue;
       client.writer.write(encoder.encode(sseFrame(event))).catch(() => this.sse.delete(client));
       const status = (event.data.task as Record<string, unknown> | undefined)?.status;
       if (event.type === 'task.updated' && (status === 'completed' || status === 'failed' || status === 'cancelled')) {

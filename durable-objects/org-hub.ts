@@ -26,7 +26,7 @@ import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
 import { TaskInput, TaskPatch } from '../core/tasks';
 import type { Actor } from '../core/tenant';
-import { LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
+import { CLOSE, LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
 import orgMigrations from './migrations';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
 import { metaValue, PlatformLink, setMeta } from './platform-link';
@@ -39,7 +39,7 @@ const EVENT_LOG_LIMIT = 5_000;
 
 export interface RunDeliveryResult {
   /** `duplicate`: this (task, attempt) was already delivered; `stale`: the task moved on. */
-  outcome: 'ran' | 'duplicate' | 'stale';
+  outcome: 'ran' | 'duplicate' | 'stale' | 'refused';
 }
 
 const IdArg = z.string().min(1).max(64);
@@ -163,6 +163,7 @@ export class OrgHub extends DurableObject<Env> {
   async purge(orgId: string): Promise<void> {
     this.bindOrg(IdArg.parse(orgId));
     for (const ws of this.ctx.getWebSockets()) ws.close(4003, 'The organization was deleted.');
+    this.live.closeAllSse('The organization was deleted.');
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     migrate(this.store.db, orgMigrations);
@@ -220,6 +221,9 @@ export class OrgHub extends DurableObject<Env> {
       principalId: header('principal-id'),
       principalName: decodeURIComponent(header('principal-name') ?? ''), // percent-encoded by the Worker
       credential: header('credential'),
+      role: header('role'),
+      // Only a key has scopes; a user is governed by their role.
+      scopes: header('principal-type') === 'api_key' ? (header('scopes') ?? '').split(',').filter(Boolean) : null,
       since: url.searchParams.get('since') || null,
       maxSockets: header('max-sockets'),
     });
@@ -236,7 +240,7 @@ export class OrgHub extends DurableObject<Env> {
     }
     if (url.pathname === '/sse') {
       const taskId = IdArg.parse(url.searchParams.get('task'));
-      return this.live.openSse(taskId, args.data.since, args.data.maxSockets);
+      return this.live.openSse(taskId, args.data);
     }
     return new Response('Not found', { status: 404 });
   }
@@ -251,6 +255,25 @@ export class OrgHub extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.live.onClose(ws, 1011, 'socket error');
+  }
+
+  /**
+   * Closes every live connection (sockets and streams) of one user: their membership ended
+   * (`reauthorize: false`, final) or their role changed (`reauthorize: true`, the client reconnects).
+   */
+  async disconnectUser(
+    caller: Caller,
+    userId: string,
+    reason: string,
+    reauthorize = false,
+  ): Promise<RpcResult<number>> {
+    return this.guard(caller, async () =>
+      this.live.disconnectUser(
+        IdArg.parse(userId),
+        z.string().max(120).parse(reason),
+        z.boolean().parse(reauthorize) ? CLOSE.reauthorize : CLOSE.revoked,
+      ),
+    );
   }
 
   /** Closes the live connections of a revoked key or an ended session at once. */
@@ -367,6 +390,13 @@ export class OrgHub extends DurableObject<Env> {
     if (!(await this.platform.hasOrg())) return { outcome: 'stale' };
     // The model key comes from D1 (cached): fetched before the transition, never inside it.
     await this.platform.prepareModelKey(message.taskId);
+    // The platform's model key has spend ceilings (read before the transition, like the key).
+    const refusal = await this.platform.platformBudgetRefusal(message.taskId);
+    if (refusal) {
+      log.warn('run_refused_budget', { org_id: message.orgId, task_id: message.taskId, reason: refusal });
+      await this.exclusive(() => this.engine.runner.deadLetter(message, refusal, 'run_refused'));
+      return { outcome: 'refused' };
+    }
     // startRun claims the task only if it is still `queued` at this attempt (that check is what
     // makes a run happen once). The delivery is remembered only after a claim, so a message
     // that arrived just before a crash is still runnable when the queue or the watchdog resends it.
@@ -384,6 +414,7 @@ export class OrgHub extends DurableObject<Env> {
     ]);
     try {
       await this.engine.runner.executeRun(started.task, started.runId, started.abort, started.choice);
+      if (started.choice.keySource === 'platform') this.platform.addPlatformSpend(started.runId);
     } catch (error) {
       // An unexpected failure (not the model's: the loop handles those) must not leave the task
       // "running" forever: fail this attempt so it is retried, or leave it to the watchdog.

@@ -9,9 +9,10 @@ import { desc, eq } from 'drizzle-orm';
 import { loadConfig } from '../core/config';
 import { findCredential, type ResolvedModelKey, resolveAnthropicKey, type StoredCredential } from '../core/credentials';
 import { getDb } from '../core/db/client';
-import { agents, meta, tasks, usagePeriods } from '../core/db/org-schema';
+import { agentRuns, agents, meta, tasks, usagePeriods } from '../core/db/org-schema';
 import type { OrgStore } from '../core/db/org-store';
-import { orgScope } from '../core/db/scoped';
+import { orgScope, platformKeySpend } from '../core/db/scoped';
+import { platformBudgetRefusal, usagePeriodOf } from '../core/platform-budget';
 import { organizations, usagePeriods as usageLedger } from '../core/db/schema';
 import { DEFAULT_TEAM } from '../core/default-team';
 import { ApiError } from '../core/errors';
@@ -23,6 +24,8 @@ import { OrgInfo, orgInfoOf } from '../core/org-info';
 const LEDGER_FLUSH_MS = 3_000;
 /** A cached model-key row is re-read from D1 after this long (saving or removing a key also clears it). */
 const CREDENTIAL_TTL_MS = 60_000;
+/** The platform-wide spend on the platform key (a D1 sum over every org) is re-read after this long. */
+const PLATFORM_SPEND_TTL_MS = 60_000;
 
 export function metaValue(store: OrgStore, key: string): string | null {
   return store.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
@@ -37,6 +40,7 @@ export class PlatformLink {
   private credential: { row: StoredCredential | null; at: number } | null = null;
   private readonly modelKeys = new Map<string, ResolvedModelKey | null>();
   private ledgerTimer: ReturnType<typeof setTimeout> | null = null;
+  private platformSpend: { periodStart: number; microUsd: number; at: number } | null = null;
 
   constructor(
     private readonly env: Env,
@@ -151,6 +155,52 @@ export class PlatformLink {
     }
   }
 
+  /**
+   * Why a run of this task may not start on the platform's model key, or null. Only runs on the
+   * platform key count and are limited: the org's own key is its own money.
+   */
+  async platformBudgetRefusal(taskId: string): Promise<string | null> {
+    const task = await this.store.first(tasks, eq(tasks.id, taskId));
+    if (!task || this.modelKeys.get(task.agentId)?.source !== 'platform') return null;
+    const now = Date.now();
+    const period = usagePeriodOf(now);
+    if (
+      !this.platformSpend ||
+      this.platformSpend.periodStart !== period.start ||
+      now - this.platformSpend.at > PLATFORM_SPEND_TTL_MS
+    ) {
+      this.platformSpend = {
+        periodStart: period.start,
+        microUsd: await platformKeySpend(getDb(this.env), period.start),
+        at: now,
+      };
+    }
+    return platformBudgetRefusal(loadConfig(this.env), {
+      orgMicroUsd: this.platformSpendOf(period.start),
+      // The ledger may lag this org's latest runs: count them from here.
+      platformMicroUsd: Math.max(this.platformSpend.microUsd, this.platformSpendOf(period.start)),
+    });
+  }
+
+  /** This org's spend on the platform key in a period (micro-dollars), kept in meta. */
+  private platformSpendOf(periodStart: number): number {
+    return Number(metaValue(this.store, `platform_spend:${periodStart}`) ?? 0);
+  }
+
+  /** Counts a finished run on the platform key against the org's and the platform's ceilings. */
+  addPlatformSpend(runId: string) {
+    const run = this.store.db.select().from(agentRuns).where(eq(agentRuns.id, runId)).get();
+    if (!run?.costMicroUsd) return;
+    const period = usagePeriodOf(run.endedAt ?? Date.now());
+    setMeta(
+      this.store,
+      `platform_spend:${period.start}`,
+      String(this.platformSpendOf(period.start) + run.costMicroUsd),
+    );
+    if (this.platformSpend?.periodStart === period.start) this.platformSpend.microUsd += run.costMicroUsd;
+    this.usageChanged();
+  }
+
   /** Usage counters changed: copy them to the D1 ledger soon (coalesced). */
   usageChanged() {
     setMeta(this.store, 'ledger_dirty', '1');
@@ -181,6 +231,7 @@ export class PlatformLink {
           inputTokens: row.inputTokens,
           outputTokens: row.outputTokens,
           costMicroUsd: row.costMicroUsd,
+          platformCostMicroUsd: this.platformSpendOf(row.periodStart),
         };
         await scope
           .insertRows(usageLedger, {

@@ -3,6 +3,7 @@
  * (outside the exclusive section), apply the outcome (status, usage, dependents), and recover:
  * abandoned runs, the watchdog, dead letters.
  */
+import { replyThreadOf } from '../core/threads';
 import type { TaskChange } from '../core/events';
 import { eq, inArray, isNull, sql } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
@@ -467,7 +468,7 @@ export class RunLifecycle {
 
   /** A task created from a human's message answers in that thread when it completes. */
   private async replyInThread(task: Task, result: string) {
-    const threadId = typeof task.metadata?.thread_id === 'string' ? task.metadata.thread_id : null;
+    const threadId = await replyThreadOf(this.scope, task); // only the engine's own routing (core/threads.ts)
     if (!threadId) return;
     const id = newId('msg');
     await this.scope.batch([
@@ -553,18 +554,23 @@ export class RunLifecycle {
   }
 
   /** A message that exhausted its deliveries: the task fails with the reason. */
-  async deadLetter(message: RunTaskMessage, reason: string) {
+  async deadLetter(message: RunTaskMessage, reason: string, change: 'dead_lettered' | 'run_refused' = 'dead_lettered') {
     const task = await this.scope.first(tasks, eq(tasks.id, message.taskId));
     if (!task || isFinal(task.status) || task.attempts !== message.attempt) return;
     const now = Date.now();
     await this.scope.batch([
       this.scope.updateRows(
         tasks,
-        { status: 'failed', error: `The run could not be delivered: ${reason}.`, completedAt: now, updatedAt: now },
+        {
+          status: 'failed',
+          error: change === 'run_refused' ? reason : `The run could not be delivered: ${reason}.`,
+          completedAt: now,
+          updatedAt: now,
+        },
         eq(tasks.id, task.id),
       ),
     ]);
-    await this.engine.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'dead_lettered' });
+    await this.engine.publishTask('task.updated', task.id, { type: 'system', id: null }, { change });
     await this.engine.blockDependents(task.id, `Dependency ${task.id} failed.`, { type: 'system', id: null });
     await this.engine.admit();
   }

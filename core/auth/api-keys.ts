@@ -76,8 +76,27 @@ type KeyMemory = Map<string, { entry: CachedKey; until: number; verified?: strin
  * this module: a key revoked from the dashboard must be forgotten by the API's copy too.
  */
 const memory: KeyMemory = ((globalThis as { [MEMORY_SLOT]?: KeyMemory })[MEMORY_SLOT] ??= new Map());
+const REVOKED_SLOT = Symbol.for('generic-corp.api-key-revoked');
+/** Keys this isolate saw revoked (prefix → until): nothing may put them back in memory. */
+const revokedHere: Map<string, number> = ((globalThis as { [REVOKED_SLOT]?: Map<string, number> })[REVOKED_SLOT] ??=
+  new Map());
+
+function wasRevokedHere(prefix: string, now: number): boolean {
+  const until = revokedHere.get(prefix);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  revokedHere.delete(prefix);
+  return false;
+}
+
+function markRevoked(prefix: string, now: number) {
+  memory.delete(prefix);
+  if (revokedHere.size >= MEMORY_MAX_KEYS) revokedHere.delete(revokedHere.keys().next().value!);
+  revokedHere.set(prefix, now + CACHE_TTL_SECONDS * 1000);
+}
 
 function remember(prefix: string, entry: CachedKey, now: number) {
+  if (wasRevokedHere(prefix, now)) return;
   if (memory.size >= MEMORY_MAX_KEYS) memory.delete(memory.keys().next().value!);
   memory.set(prefix, { entry, until: now + MEMORY_TTL_MS });
 }
@@ -85,6 +104,33 @@ function remember(prefix: string, entry: CachedKey, now: number) {
 /** Forgets this isolate's copy of a key (revocation, org changes). */
 export function forgetKey(prefix: string) {
   memory.delete(prefix);
+}
+
+/** Forgets everything this isolate holds about keys (tests: act as a fresh isolate). */
+export function clearKeyMemory() {
+  memory.clear();
+  revokedHere.clear();
+}
+
+const putTombstone = (kv: KVNamespace, prefix: string, revokedAt: number) =>
+  kv.put(cacheKey(prefix), JSON.stringify({ revokedAt }), { expirationTtl: CACHE_TTL_SECONDS });
+
+async function revokedAtInD1(db: Db, keyId: string): Promise<number | null> {
+  const [row] = await db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, keyId)).limit(1);
+  return row ? (row.revokedAt ?? null) : Date.now();
+}
+
+/**
+ * After writing a live entry to KV: a revoke that committed meanwhile may have had its tombstone
+ * overwritten by that write, so D1 is read once more and, if it was revoked, the tombstone is
+ * put back. A revoke committing after this read writes its tombstone after ours: it wins.
+ */
+async function revokedSinceFill(db: Db, kv: KVNamespace, prefix: string, keyId: string, now: number) {
+  const revokedAt = await revokedAtInD1(db, keyId);
+  if (revokedAt === null) return false;
+  markRevoked(prefix, now);
+  await putTombstone(kv, prefix, revokedAt);
+  return true;
 }
 
 export function parseApiKey(raw: string): { prefix: string } | null {
@@ -143,11 +189,10 @@ export async function revokeApiKey(
     .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
     .returning();
   if (!row) return null;
-  forgetKey(row.prefix);
-  // A tombstone, not a delete: a cache fill racing this revoke cannot bring the key back.
-  await kv.put(cacheKey(row.prefix), JSON.stringify({ revokedAt: row.revokedAt }), {
-    expirationTtl: CACHE_TTL_SECONDS,
-  });
+  markRevoked(row.prefix, Date.now());
+  // A tombstone, not a delete: a cache fill racing this revoke cannot bring the key back
+  // (and a fill that overwrote it puts it back: revokedSinceFill).
+  await putTombstone(kv, row.prefix, row.revokedAt!);
   return row;
 }
 
@@ -162,6 +207,7 @@ function isTombstone(value: unknown): boolean {
 
 /** The key's metadata: this isolate's copy, else KV's, else D1 (which then fills both). */
 async function lookUpKey(db: Db, kv: KVNamespace, prefix: string, now: number): Promise<CachedKey | 'revoked' | null> {
+  if (wasRevokedHere(prefix, now)) return 'revoked';
   const inMemory = memory.get(prefix);
   if (inMemory && inMemory.until > now) return inMemory.entry;
   const fromKv = await kv.get(cacheKey(prefix), 'json');
@@ -194,6 +240,7 @@ async function lookUpKey(db: Db, kv: KVNamespace, prefix: string, now: number): 
   // Re-check just before filling: a revoke in between left a tombstone that must win.
   if (isTombstone(await kv.get(cacheKey(prefix), 'json'))) return 'revoked';
   await kv.put(cacheKey(prefix), JSON.stringify(entry), { expirationTtl: CACHE_TTL_SECONDS });
+  if (await revokedSinceFill(db, kv, prefix, entry.id, now)) return 'revoked';
   remember(prefix, entry, now);
   return entry;
 }
@@ -226,8 +273,10 @@ export async function verifyApiKey(db: Db, kv: KVNamespace, raw: string, now = D
       .where(and(eq(apiKeys.id, key.id), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
     // Revoked meanwhile: leave the tombstone in KV alone.
-    if (!row) return forgetKey(parsed.prefix);
+    if (!row) return markRevoked(parsed.prefix, now);
     await kv.put(cacheKey(parsed.prefix), JSON.stringify(touched), { expirationTtl: CACHE_TTL_SECONDS });
+    // Revoked between the update and that write: the write may have replaced the tombstone.
+    await revokedSinceFill(db, kv, parsed.prefix, key.id, now);
   };
   return { ok: true, key: { ...key, plan: key.plan as PlanId }, touch };
 }

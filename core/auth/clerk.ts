@@ -10,8 +10,9 @@ import { verifyWebhook } from '@clerk/backend/webhooks';
 import { eq } from 'drizzle-orm';
 import type { AppConfig } from '../config';
 import type { Db } from '../db/client';
-import { users } from '../db/schema';
+import { memberships, users } from '../db/schema';
 import { ApiError } from '../errors';
+import { closeUserConnections } from '../live-connections';
 import { log } from '../log';
 import { createUser, findUserByEmail, normalizeEmail } from '../users';
 import type { SessionUser } from './sessions';
@@ -95,6 +96,7 @@ export const CLERK_LINK_REFUSED = {
  */
 export async function handleClerkWebhook(
   db: Db,
+  env: Pick<Env, 'ORG_HUB'>,
   config: AppConfig,
   request: Request,
 ): Promise<{ type: string; handled: boolean }> {
@@ -117,7 +119,15 @@ export async function handleClerkWebhook(
     case 'user.deleted': {
       if (!event.data.id) return { type: event.type, handled: false };
       // Memberships and sessions cascade; orgs they solely own remain for their other members.
-      const result = await db.delete(users).where(eq(users.clerkUserId, event.data.id));
+      const [user] = await db.select({ id: users.id }).from(users).where(eq(users.clerkUserId, event.data.id)).limit(1);
+      if (!user) return { type: event.type, handled: false };
+      const orgs = await db
+        .select({ orgId: memberships.organizationId })
+        .from(memberships)
+        .where(eq(memberships.userId, user.id));
+      const result = await db.delete(users).where(eq(users.id, user.id));
+      // Their sockets and streams were authorized at connect: they end with the account.
+      await Promise.all(orgs.map(({ orgId }) => closeUserConnections(env, orgId, user.id, 'The account was deleted.')));
       return { type: event.type, handled: result.meta.changes > 0 };
     }
     default:

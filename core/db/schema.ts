@@ -212,6 +212,8 @@ export const usagePeriods = sqliteTable(
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
     costMicroUsd: integer('cost_micro_usd').notNull().default(0),
+    /** The part of costMicroUsd spent on the platform's model key (the platform's spend ceilings). */
+    platformCostMicroUsd: integer('platform_cost_micro_usd').notNull().default(0),
     /** Agent-ms already sent to Stripe as meter events. */
     reportedAgentMs: integer('reported_agent_ms').notNull().default(0),
     updatedAt: updatedAt(),

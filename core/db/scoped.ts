@@ -5,11 +5,11 @@
  * tests/unit/tenant-scope.test.ts scans the code and fails when a tenant table is queried
  * anywhere else.
  */
-import { and, count, eq, type SQL } from 'drizzle-orm';
+import { and, count, eq, type SQL, sum } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { OrgContext } from '../tenant';
 import type { Db } from './client';
-import type { TENANT_TABLES } from './schema';
+import { type TENANT_TABLES, usagePeriods } from './schema';
 
 export type TenantTable = (typeof TENANT_TABLES)[keyof typeof TENANT_TABLES];
 type Insert<T extends TenantTable> = Omit<T['$inferInsert'], 'organizationId'>;
@@ -85,6 +85,18 @@ export class OrgScope {
   batch<U extends BatchItem<'sqlite'>, T extends Readonly<[U, ...U[]]>>(queries: T) {
     return this.db.batch(queries);
   }
+}
+
+/**
+ * The platform's total model spend on its own key in one usage period, over every org: an
+ * aggregate (no org's rows leave here), for the platform-wide spend ceiling (core/platform-budget.ts).
+ */
+export async function platformKeySpend(db: Db, periodStart: number): Promise<number> {
+  const [row] = await db
+    .select({ total: sum(usagePeriods.platformCostMicroUsd) })
+    .from(usagePeriods)
+    .where(eq(usagePeriods.periodStart, periodStart));
+  return Number(row?.total ?? 0);
 }
 
 export function orgScope(db: Db, ctx: Pick<OrgContext, 'orgId'>): OrgScope {

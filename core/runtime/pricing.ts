@@ -1,6 +1,7 @@
 /**
- * Model prices in US dollars per million tokens: the one place cost is computed from.
- * Unknown models are charged at the default model's price and flagged in the run.
+ * Model prices in US dollars per million tokens: the one place cost is computed from, and the
+ * allow-list of models an agent may use (AgentInput/AgentPatch refuse any other name). A model
+ * not in this table (an agent stored before the list) is charged at the highest price here.
  */
 export const DEFAULT_MODEL = 'claude-sonnet-5-5';
 
@@ -14,8 +15,19 @@ export const MODEL_PRICES: Record<string, { inputPerMTok: number; outputPerMTok:
   'simulated-1': { inputPerMTok: 0, outputPerMTok: 0 },
 };
 
+/** The models an agent may be given (every priced model but the simulated one). */
+export const AGENT_MODELS = Object.keys(MODEL_PRICES).filter((model) => model !== 'simulated-1') as [
+  string,
+  ...string[],
+];
+
+/** The price of a model not in the table: the most expensive one, never a cheaper guess. */
+const UNKNOWN_MODEL_PRICE = Object.values(MODEL_PRICES).reduce((max, price) =>
+  price.inputPerMTok + price.outputPerMTok > max.inputPerMTok + max.outputPerMTok ? price : max,
+);
+
 /** Cost in integer micro-dollars: tokens × ($ per MTok) is exactly micro-dollars per token. */
 export function costMicroUsd(model: string, inputTokens: number, outputTokens: number): number {
-  const price = MODEL_PRICES[model] ?? MODEL_PRICES[DEFAULT_MODEL]!;
+  const price = MODEL_PRICES[model] ?? UNKNOWN_MODEL_PRICE;
   return Math.round(inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok);
 }

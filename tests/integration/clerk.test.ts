@@ -2,10 +2,10 @@
  * Clerk, verified networklessly: tokens signed here with a locally generated RS256 key pair,
  * webhooks signed here with a local Svix secret. No network.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it, vi } from 'vitest';
 import { app } from '../../worker/app';
-import { call, randomIp, signUp, uniqueEmail } from './helpers';
+import { call, ORIGIN, randomIp, signUp, uniqueEmail } from './helpers';
 
 const b64url = (bytes: ArrayBuffer | Uint8Array) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes as ArrayBuffer)))
@@ -255,6 +255,30 @@ describe('Clerk webhooks', () => {
       .bind(sub)
       .first<{ n: number }>();
     expect(gone!.n).toBe(0);
+  });
+
+  it('a deleted user’s live sockets in every org close at once', async () => {
+    const { env: testEnv } = await clerkEnv();
+    const person = await signUp();
+    const sub = `user_${crypto.randomUUID()}`;
+    await env.DB.prepare(`UPDATE users SET clerk_user_id = ? WHERE id = ?`).bind(sub, person.user.id).run();
+    const res = await SELF.fetch(`${ORIGIN}/v1/live?org=${person.org.slug}`, {
+      headers: { Upgrade: 'websocket', Origin: ORIGIN, Cookie: person.cookie },
+    });
+    expect(res.status).toBe(101);
+    const ws = res.webSocket!;
+    let closed: number | null = null;
+    ws.addEventListener('close', (event) => (closed = event.code));
+    ws.accept();
+    ws.send(JSON.stringify({ type: 'ping' }));
+    const deleted = JSON.stringify({ type: 'user.deleted', object: 'event', data: { id: sub, deleted: true } });
+    const hook = await fetchWith(testEnv, '/webhooks/clerk', {
+      method: 'POST',
+      body: deleted,
+      headers: await svixHeaders(deleted),
+    });
+    expect(hook.status).toBe(200);
+    await vi.waitFor(() => expect(closed).toBe(4001));
   });
 
   it('is a 404 when Clerk is not configured', async () => {

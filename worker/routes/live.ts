@@ -41,6 +41,9 @@ function hubRequest(
     // Header values are bytes (Latin-1 at most): names like "Zoë 🚀" or "李雷" travel encoded.
     'x-gc-principal-name': encodeURIComponent(name),
     'x-gc-credential': credential,
+    // What the socket may receive: the hub filters every event by these (core/live-access.ts).
+    'x-gc-role': access.ctx.role,
+    'x-gc-scopes': access.scopes?.join(',') ?? '',
     'x-gc-max-sockets': String(getPlan(access.organization.plan as PlanId).limits.liveConnections),
   });
   if (upgrade) headers.set('Upgrade', 'websocket');

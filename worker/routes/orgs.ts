@@ -153,12 +153,13 @@ orgRoutes
       request: { body: jsonBody(CreateOrgInput) },
       responses: {
         201: jsonResponse(OrganizationSchema, 'Created'),
-        ...errorResponses(400, 401, 403, 409, 413, 415),
+        ...errorResponses(400, 401, 403, 409, 413, 415, 429),
       },
     }),
     async (c) => {
       const org = await createOrganizationAs(
         getDb(c.env),
+        c.env.KV,
         c.get('config'),
         userId(c),
         c.req.valid('json'),
@@ -245,6 +246,7 @@ orgRoutes
     async (c) => {
       const member = await changeMemberRole(
         getDb(c.env),
+        c.env,
         c.get('org').ctx,
         c.req.valid('param').userId,
         c.req.valid('json').role,
@@ -262,7 +264,7 @@ orgRoutes
       responses: { ...deleted, ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      await removeMember(getDb(c.env), c.get('org').ctx, c.req.valid('param').userId, clientIp(c));
+      await removeMember(getDb(c.env), c.env, c.get('org').ctx, c.req.valid('param').userId, clientIp(c));
       return c.body(null, 204);
     },
   )

@@ -11,7 +11,7 @@ export const webhooks = new Hono<AppEnv>().post('/clerk', async (c) => {
   if (!config.CLERK_WEBHOOK_SECRET) throw new ApiError('not_found', 'Clerk is not configured on this deployment.');
   let result: Awaited<ReturnType<typeof handleClerkWebhook>>;
   try {
-    result = await handleClerkWebhook(getDb(c.env), config, c.req.raw);
+    result = await handleClerkWebhook(getDb(c.env), c.env, config, c.req.raw);
   } catch (error) {
     log.warn('clerk_webhook_rejected', { error: error instanceof Error ? error.message : String(error) });
     throw new ApiError('bad_request', 'The webhook signature is not valid.');

@@ -54,7 +54,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return redirect('/orgs');
     }
     if (intent === 'leave') {
-      await removeMember(db, member.ctx, member.user.id, ip);
+      await removeMember(db, env, member.ctx, member.user.id, ip);
       return redirect('/orgs');
     }
     return formFailure(intent, 'Unknown action.');

@@ -80,11 +80,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (intent === 'change-role') {
       const role = roleField.safeParse(text(form, 'role'));
       if (!role.success) return formFailure(intent, role.error.issues[0]?.message ?? 'Choose a role.');
-      const changed = await changeMemberRole(db, member.ctx, text(form, 'userId'), role.data, ip);
+      const changed = await changeMemberRole(db, env, member.ctx, text(form, 'userId'), role.data, ip);
       return { ok: true as const, intent, message: `${changed.name} is now ${withArticle(changed.role)}.` };
     }
     if (intent === 'remove') {
-      await removeMember(db, member.ctx, text(form, 'userId'), ip);
+      await removeMember(db, env, member.ctx, text(form, 'userId'), ip);
       return { ok: true as const, intent, message: 'Member removed.' };
     }
     if (intent === 'revoke-invitation') {

@@ -35,7 +35,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(CreateOrgInput, { name: values.name, ...(slug ? { slug } : {}) });
   if (!parsed.ok) return { ...parsed.failure, values };
   try {
-    const org = await createOrganizationAs(getDb(env), loadConfig(env), user.id, parsed.data, clientIp(request));
+    const org = await createOrganizationAs(
+      getDb(env),
+      env.KV,
+      loadConfig(env),
+      user.id,
+      parsed.data,
+      clientIp(request),
+    );
     return redirect(`/orgs/${org.slug}`);
   } catch (error) {
     return { ...failureFromError(error), values };

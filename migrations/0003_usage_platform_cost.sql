@@ -1,0 +1,1 @@
+ALTER TABLE `usage_periods` ADD `platform_cost_micro_usd` integer DEFAULT 0 NOT NULL;
