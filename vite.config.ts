@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { vitePlugin as remix } from '@remix-run/dev';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vite';
@@ -24,9 +23,6 @@ export default defineConfig({
       },
     }),
   ],
-  resolve: {
-    alias: { '~': path.resolve(__dirname, 'app'), '@core': path.resolve(__dirname, 'core') },
-  },
   ssr: {
     resolve: {
       conditions: ['workerd', 'worker', 'browser'],

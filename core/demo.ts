@@ -11,7 +11,7 @@
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { auditInsert } from './audit';
 import { hashPassword } from './auth/password';
-import type { RequestMeta } from './auth/service';
+import type { RequestMeta } from './accounts';
 import { createSession, type SessionUser } from './auth/sessions';
 import type { AppConfig } from './config';
 import type { Db } from './db/client';

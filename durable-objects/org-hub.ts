@@ -86,7 +86,11 @@ export class OrgHub extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       this.migrateStorage();
       this.orgId = metaValue(this.store, 'org_id');
-      this.platform = new PlatformLink(env, this.store, () => this.orgId);
+      this.platform = new PlatformLink(
+        () => this.env,
+        this.store,
+        () => this.orgId,
+      );
       this.lastSeq =
         this.store.db
           .select({ seq: sqlTag<number | null>`MAX(${events.seq})` })

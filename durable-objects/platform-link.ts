@@ -43,7 +43,8 @@ export class PlatformLink {
   private platformSpend: { periodStart: number; microUsd: number; at: number } | null = null;
 
   constructor(
-    private readonly env: Env,
+    /** The object's env, read on each use (tests give a hub another env in place). */
+    private readonly envOf: () => Env,
     private readonly store: OrgStore,
     private readonly orgId: () => string | null,
   ) {
@@ -72,7 +73,7 @@ export class PlatformLink {
   async ensureInfo(): Promise<void> {
     const orgId = this.orgId();
     if (this.info || !orgId) return;
-    const [org] = await getDb(this.env).select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
+    const [org] = await getDb(this.envOf()).select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
     if (!org) throw new ApiError('not_found', 'No such organization.');
     this.save(orgInfoOf(org));
     if (metaValue(this.store, 'team_seeded') === null && (await this.store.count(agents)) === 0) this.seedDefaultTeam();
@@ -138,7 +139,7 @@ export class PlatformLink {
       return;
     }
     if (!this.credential || Date.now() - this.credential.at > CREDENTIAL_TTL_MS) {
-      this.credential = { row: (await findCredential(getDb(this.env), orgId)) ?? null, at: Date.now() };
+      this.credential = { row: (await findCredential(getDb(this.envOf()), orgId)) ?? null, at: Date.now() };
       this.modelKeys.clear();
     }
     const task = await this.store.first(tasks, eq(tasks.id, taskId));
@@ -146,7 +147,13 @@ export class PlatformLink {
     try {
       this.modelKeys.set(
         task.agentId,
-        await resolveAnthropicKey(getDb(this.env), loadConfig(this.env), orgId, task.agentId, this.credential.row),
+        await resolveAnthropicKey(
+          getDb(this.envOf()),
+          loadConfig(this.envOf()),
+          orgId,
+          task.agentId,
+          this.credential.row,
+        ),
       );
     } catch (error) {
       // An undecryptable key: the run falls back as if no key were set, and says so in the log.
@@ -171,11 +178,11 @@ export class PlatformLink {
     ) {
       this.platformSpend = {
         periodStart: period.start,
-        microUsd: await platformKeySpend(getDb(this.env), period.start),
+        microUsd: await platformKeySpend(getDb(this.envOf()), period.start),
         at: now,
       };
     }
-    return platformBudgetRefusal(loadConfig(this.env), {
+    return platformBudgetRefusal(loadConfig(this.envOf()), {
       orgMicroUsd: this.platformSpendOf(period.start),
       // The ledger may lag this org's latest runs: count them from here.
       platformMicroUsd: Math.max(this.platformSpend.microUsd, this.platformSpendOf(period.start)),
@@ -223,7 +230,7 @@ export class PlatformLink {
     const rows = await this.store.select(usagePeriods).orderBy(desc(usagePeriods.periodStart)).limit(2);
     this.store.batch([this.store.deleteRows(meta, eq(meta.key, 'ledger_dirty'))]);
     try {
-      const scope = orgScope(getDb(this.env), { orgId });
+      const scope = orgScope(getDb(this.envOf()), { orgId });
       for (const row of rows) {
         const totals = {
           agentMs: row.agentMs,

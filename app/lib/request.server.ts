@@ -1,5 +1,5 @@
 /** What the core services want to know about the caller's request: IP and user agent. */
-import type { RequestMeta } from '../../core/auth/service';
+import type { RequestMeta } from '../../core/accounts';
 
 /** The client IP as the Worker's rate limiter sees it (worker/middleware/rate-limit.ts clientIp). */
 export function clientIp(request: Request): string {

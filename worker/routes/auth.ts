@@ -6,7 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { logIn, logOut, type RequestMeta, signUp } from '../../core/auth/service';
+import { logIn, logOut, type RequestMeta, signUp } from '../../core/accounts';
 import { deleteSessionById, listSessions, SESSION_COOKIE, sessionCookieOptions } from '../../core/auth/sessions';
 import { getDb } from '../../core/db/client';
 import { ApiError } from '../../core/errors';

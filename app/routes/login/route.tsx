@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
-import { logIn } from '../../../core/auth/service';
+import { logIn } from '../../../core/accounts';
 import { getDb } from '../../../core/db/client';
 import { LoginInput } from '../../../core/validation';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';

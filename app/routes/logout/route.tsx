@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { logOut } from '../../../core/auth/service';
+import { logOut } from '../../../core/accounts';
 import { getDb } from '../../../core/db/client';
 import { AuthLayout } from '../../components/AuthLayout';
 import { buttonClasses } from '../../components/Button';

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
-import { signUp } from '../../../core/auth/service';
+import { signUp } from '../../../core/accounts';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { findInvitationByToken } from '../../../core/members';

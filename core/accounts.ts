@@ -1,22 +1,23 @@
 /**
- * Built-in auth flows, shared by the JSON API (/api/auth/*) and the UI's forms: sign up,
- * sign in, sign out. Login never reveals whether an email exists: unknown email and wrong
+ * Account flows, shared by the JSON API (/api/auth/*) and the UI's forms: sign up, sign in,
+ * sign out. They use the primitives in core/auth/ (passwords, sessions, tokens) and the org,
+ * member and live-connection services; core/auth/ itself depends on none of those. Login never reveals whether an email exists: unknown email and wrong
  * password take the same time and give the same answer.
  */
 import type { BatchItem } from 'drizzle-orm/batch';
-import { auditInsert, recordAudit } from '../audit';
-import type { AppConfig } from '../config';
-import type { Db } from '../db/client';
-import { users } from '../db/schema';
-import { ApiError } from '../errors';
-import { newId } from '../ids';
-import { closeSessionConnections } from '../live-connections';
-import { findInvitationByToken, invitationAcceptStatements } from '../members';
-import { type Organization, organizationInserts } from '../orgs';
-import { findUserByEmail, normalizeEmail } from '../users';
-import type { LoginInput, SignupInput } from '../validation';
-import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
-import { createSession, deleteSession, type SessionUser } from './sessions';
+import { auditInsert, recordAudit } from './audit';
+import type { AppConfig } from './config';
+import type { Db } from './db/client';
+import { users } from './db/schema';
+import { ApiError } from './errors';
+import { newId } from './ids';
+import { closeSessionConnections } from './live-connections';
+import { findInvitationByToken, invitationAcceptStatements } from './members';
+import { type Organization, organizationInserts } from './orgs';
+import { findUserByEmail, normalizeEmail } from './users';
+import type { LoginInput, SignupInput } from './validation';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './auth/password';
+import { createSession, deleteSession, type SessionUser } from './auth/sessions';
 
 export interface RequestMeta {
   ip: string | null;
