@@ -22,7 +22,11 @@ export type AuditAction =
   | 'member.left'
   | 'api_key.created'
   | 'api_key.revoked'
-  | 'credentials.updated';
+  | 'credentials.updated'
+  | 'billing.checkout_started'
+  | 'billing.plan_changed'
+  | 'billing.subscription_changed'
+  | 'billing.trial_will_end';
 
 export interface AuditEntry {
   organizationId: string | null;

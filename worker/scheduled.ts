@@ -1,5 +1,7 @@
 /** Cron sweeps: expired sessions and invitations, and organizations deleted long enough ago. */
 import { lt } from 'drizzle-orm';
+import { endExpiredTrials } from '../core/billing/state';
+import { loadConfig } from '../core/config';
 import { getDb } from '../core/db/client';
 import { invitations, sessions } from '../core/db/schema';
 import { log } from '../core/log';
@@ -20,10 +22,18 @@ export async function handleScheduled(
     db.delete(invitations).where(lt(invitations.expiresAt, now - 30 * 24 * 3600 * 1000)),
   ]);
   const purgedOrganizations = await purgeDeletedOrganizations(db, DELETED_ORG_GRACE_MS);
+  // Hosted edition: no-card trials past their end fall back to Free (core/billing/state.ts).
+  let endedTrials = 0;
+  try {
+    if (loadConfig(env).billingEnabled) endedTrials = await endExpiredTrials(db, env, now);
+  } catch (error) {
+    log.error('trial_sweep_failed', { error });
+  }
   log.info('sweep', {
     cron: controller.cron,
     expired_sessions: expiredSessions.meta.changes,
     expired_invitations: expiredInvitations.meta.changes,
     purged_organizations: purgedOrganizations,
+    ended_trials: endedTrials,
   });
 }
