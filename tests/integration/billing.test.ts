@@ -13,7 +13,7 @@ import { getDb } from '../../core/db/client';
 import { auditLog, organizations, stripeEvents } from '../../core/db/schema';
 import { ApiError } from '../../core/errors';
 import worker from '../../worker/index';
-import { call, signUp, uniqueEmail } from './helpers';
+import { call, ORIGIN, signUp, uniqueEmail } from './helpers';
 import {
   deliver,
   eventPayload,
@@ -178,6 +178,30 @@ describe('checkout and portal', () => {
     const doc = await call('/api/openapi.json');
     expect(doc.json.paths['/api/orgs/{slug}/billing/checkout'].post.requestBody).toBeTruthy();
     expect(doc.json.paths['/api/orgs/{slug}/billing/portal'].post.responses['503']).toBeTruthy();
+  });
+});
+
+describe('billing settings page', () => {
+  it('shows plan, trial days and status; its buttons go to Checkout and the portal', async () => {
+    const owner = await signUp();
+    const page = await call(`/orgs/${owner.org.slug}/settings/billing`, { cookie: owner.cookie });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Starter');
+    expect(page.text).toMatch(/1[34]<!-- --> day<!-- -->s<!-- --> left|1[34] days left/);
+    expect(page.text).toContain('value="checkout"');
+    const form = (intent: string, plan?: string) =>
+      call(`/orgs/${owner.org.slug}/settings/billing`, {
+        cookie: owner.cookie,
+        body: new URLSearchParams({ intent, ...(plan ? { plan } : {}) }).toString(),
+        // Browsers always send Host; Remix compares it with Origin on a form post.
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Host: new URL(ORIGIN).host },
+      });
+    const checkout = await form('checkout', 'pro');
+    expect(checkout.status).toBe(302);
+    expect(checkout.res.headers.get('location')).toMatch(/^https:\/\/checkout\.stripe\.test\//);
+    const portal = await form('portal');
+    expect(portal.status).toBe(302);
+    expect(portal.res.headers.get('location')).toMatch(/^https:\/\/billing\.stripe\.test\//);
   });
 });
 
