@@ -2,11 +2,23 @@ import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
+/** Test-only Stripe settings for the billing project (the fake in tests/fakes/stripe-server.ts). */
+export const TEST_STRIPE = {
+  STRIPE_SECRET_KEY: 'sk_test_generic_corp_fake',
+  STRIPE_WEBHOOK_SECRET: 'whsec_generic_corp_test',
+  STRIPE_PRICE_STARTER: 'price_test_starter',
+  STRIPE_PRICE_PRO: 'price_test_pro',
+};
+
+const BILLING_TESTS = ['tests/integration/billing.test.ts', 'tests/integration/billing-replay.test.ts'];
+
 // Integration tests run inside workerd with the real bindings of wrangler.toml (D1, KV,
 // Durable Objects, Queues). Migrations are read here and applied in tests/integration/setup.ts.
+// Two projects: `integration` (the self-hosted edition, as wrangler.toml ships) and `billing`
+// (the hosted edition with Stripe pointed at the fake), each with its own workerd and fakes.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, 'migrations'));
-  return {
+  const project = (name: string, include: string[], exclude: string[], hosted: boolean) => ({
     plugins: [
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: './wrangler.toml' },
@@ -20,12 +32,15 @@ export default defineConfig(async () => {
             // Small, so the per-IP demo limit is reached in a few requests (tests/integration/demo.test.ts).
             DEMO_SANDBOXES_PER_IP_HOUR: '3',
             ANTHROPIC_BASE_URL: inject('anthropicBaseUrl'),
+            ...(hosted ? { EDITION: 'hosted', STRIPE_API_BASE: inject('stripeApiBase'), ...TEST_STRIPE } : {}),
           },
         },
       })),
     ],
     test: {
-      include: ['tests/integration/**/*.test.ts'],
+      name,
+      include,
+      exclude,
       setupFiles: ['./tests/integration/setup.ts'],
       globalSetup: ['./tests/fakes/global-setup.ts'],
       testTimeout: 30_000,
@@ -46,6 +61,14 @@ export default defineConfig(async () => {
           },
         },
       },
+    },
+  });
+  return {
+    test: {
+      projects: [
+        project('integration', ['tests/integration/**/*.test.ts'], BILLING_TESTS, false),
+        project('billing', BILLING_TESTS, [], true),
+      ],
     },
   };
 });

@@ -24,7 +24,11 @@ export type AuditAction =
   | 'api_key.revoked'
   | 'credentials.updated'
   | 'demo.created'
-  | 'demo.claimed';
+  | 'demo.claimed'
+  | 'billing.checkout_started'
+  | 'billing.plan_changed'
+  | 'billing.subscription_changed'
+  | 'billing.trial_will_end';
 
 export interface AuditEntry {
   organizationId: string | null;

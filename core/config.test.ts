@@ -33,6 +33,8 @@ describe('loadConfig', () => {
       ENCRYPTION_KEY: key32,
       STRIPE_SECRET_KEY: 'sk_test_123',
       STRIPE_WEBHOOK_SECRET: 'whsec_123',
+      STRIPE_PRICE_STARTER: 'price_starter',
+      STRIPE_PRICE_PRO: 'price_pro',
     });
     expect(config.billingEnabled).toBe(true);
     expect(config.usingDevSecrets).toBe(false);
@@ -40,6 +42,15 @@ describe('loadConfig', () => {
 
   it('requires the webhook secret alongside a Stripe key', () => {
     expect(() => loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_123' })).toThrowError(/STRIPE_WEBHOOK_SECRET/);
+  });
+
+  it('requires both plan price ids alongside a Stripe key, as price_… ids', () => {
+    const stripe = { ...base, STRIPE_SECRET_KEY: 'sk_test_123', STRIPE_WEBHOOK_SECRET: 'whsec_123' };
+    expect(() => loadConfig({ ...stripe, STRIPE_PRICE_PRO: 'price_pro' })).toThrowError(/STRIPE_PRICE_STARTER/);
+    expect(() => loadConfig({ ...stripe, STRIPE_PRICE_STARTER: 'price_starter' })).toThrowError(/STRIPE_PRICE_PRO/);
+    expect(() => loadConfig({ ...stripe, STRIPE_PRICE_STARTER: 'prod_x', STRIPE_PRICE_PRO: 'price_pro' })).toThrowError(
+      /STRIPE_PRICE_STARTER must be a Stripe Price id/,
+    );
   });
 
   it('no longer asks for SESSION_SECRET (nothing used it)', () => {

@@ -61,6 +61,13 @@ const ConfigSchema = z
     STRIPE_SECRET_KEY: optionalSecret,
     STRIPE_WEBHOOK_SECRET: optionalSecret,
     STRIPE_API_BASE: optionalSecret.pipe(z.url().optional()),
+    /** Stripe Price ids (price_…) of the plans sold through Checkout (core/billing/stripe.ts). */
+    STRIPE_PRICE_STARTER: optionalSecret.pipe(
+      z.string().startsWith('price_', 'must be a Stripe Price id (price_…)').optional(),
+    ),
+    STRIPE_PRICE_PRO: optionalSecret.pipe(
+      z.string().startsWith('price_', 'must be a Stripe Price id (price_…)').optional(),
+    ),
     CLERK_SECRET_KEY: optionalSecret,
     CLERK_PUBLISHABLE_KEY: optionalSecret,
     CLERK_JWT_KEY: optionalSecret,
@@ -102,7 +109,11 @@ const ConfigSchema = z
         });
       }
     }
-    if (config.STRIPE_SECRET_KEY) require('STRIPE_WEBHOOK_SECRET', 'when STRIPE_SECRET_KEY is set');
+    if (config.STRIPE_SECRET_KEY) {
+      require('STRIPE_WEBHOOK_SECRET', 'when STRIPE_SECRET_KEY is set');
+      require('STRIPE_PRICE_STARTER', 'when STRIPE_SECRET_KEY is set (the Starter plan’s Stripe Price id)');
+      require('STRIPE_PRICE_PRO', 'when STRIPE_SECRET_KEY is set (the Pro plan’s Stripe Price id)');
+    }
     if (config.CLERK_SECRET_KEY) require('CLERK_JWT_KEY', 'when CLERK_SECRET_KEY is set (networkless verification)');
   });
 

@@ -3,6 +3,8 @@
  * and rows: core/demo.ts), and organizations deleted long enough ago.
  */
 import { lt } from 'drizzle-orm';
+import { endExpiredTrials } from '../core/billing/state';
+import { loadConfig } from '../core/config';
 import { getDb } from '../core/db/client';
 import { invitations, sessions } from '../core/db/schema';
 import { purgeExpiredSandboxes } from '../core/demo';
@@ -25,6 +27,13 @@ export async function handleScheduled(
   ]);
   const sandboxes = await purgeExpiredSandboxes(db, env, now);
   const purgedOrganizations = await purgeDeletedOrganizations(db, DELETED_ORG_GRACE_MS);
+  // Hosted edition: no-card trials past their end fall back to Free (core/billing/state.ts).
+  let endedTrials = 0;
+  try {
+    if (loadConfig(env).billingEnabled) endedTrials = await endExpiredTrials(db, env, now);
+  } catch (error) {
+    log.error('trial_sweep_failed', { error });
+  }
   log.info('sweep', {
     cron: controller.cron,
     expired_sessions: expiredSessions.meta.changes,
@@ -32,5 +41,6 @@ export async function handleScheduled(
     purged_organizations: purgedOrganizations,
     purged_sandboxes: sandboxes.purged,
     deferred_sandboxes: sandboxes.deferred,
+    ended_trials: endedTrials,
   });
 }

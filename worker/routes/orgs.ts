@@ -67,6 +67,7 @@ import { OrganizationSchema } from '../schemas/resources';
 import type { AppEnv } from '../types';
 import { apiKeyView, isoTime, organizationView } from '../views';
 import { authRoutes } from './auth';
+import { billingRoutes } from './billing';
 import { dashboardApiDocument } from './dashboard-api';
 
 const pathParam = <T extends z.ZodString>(schema: T, name: string, description: string) =>
@@ -518,6 +519,9 @@ orgRoutes
       );
     },
   );
+
+// Billing (hosted edition), behind the same membership check.
+orgRoutes.route('/', billingRoutes);
 
 // The dashboard API's own OpenAPI document: these routes and the auth routes, under /api.
 orgRoutes.get('/openapi.json', (c) => c.json(dashboardApiDocument([authRoutes, orgRoutes], new URL(c.req.url).origin)));

@@ -37,6 +37,10 @@ const ACTIONS: Record<string, string> = {
   'api_key.created': 'Created an API key',
   'api_key.revoked': 'Revoked an API key',
   'credentials.updated': 'Updated credentials',
+  'billing.checkout_started': 'Opened Checkout',
+  'billing.plan_changed': 'Plan changed',
+  'billing.subscription_changed': 'Subscription changed',
+  'billing.trial_will_end': 'Trial ends soon',
 };
 
 const str = (value: unknown) => (typeof value === 'string' ? value : null);

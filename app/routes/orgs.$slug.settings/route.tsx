@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare';
 import { NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { loadConfig } from '../../../core/config';
 import { can } from '../../../core/permissions';
 import { PageHeader } from '../../components/PageHeader';
 import { requireOrgMember } from '../../lib/session.server';
@@ -12,11 +13,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     showKeys: can(member.role, 'keys:manage'),
     showModel: can(member.role, 'credentials:manage'),
     showAudit: can(member.role, 'audit:read'),
+    showBilling: loadConfig(context.cloudflare.env).billingEnabled,
   };
 }
 
 export default function SettingsLayout() {
-  const { slug, showKeys, showModel, showAudit } = useLoaderData<typeof loader>();
+  const { slug, showKeys, showModel, showAudit, showBilling } = useLoaderData<typeof loader>();
   const base = `/orgs/${slug}/settings`;
   const tabs = [
     { to: `${base}/general`, label: 'General' },
@@ -25,6 +27,7 @@ export default function SettingsLayout() {
     ...(showModel ? [{ to: `${base}/model`, label: 'Model key' }] : []),
     { to: `${base}/sessions`, label: 'Sessions' },
     ...(showAudit ? [{ to: `${base}/audit`, label: 'Audit log' }] : []),
+    ...(showBilling ? [{ to: `${base}/billing`, label: 'Billing' }] : []),
   ];
   return (
     <div className="space-y-6">

@@ -1,0 +1,197 @@
+/**
+ * A local fake of the parts of Stripe's API the app calls (form-encoded in, JSON out, Stripe's
+ * error shape): customers (with Idempotency-Key replay), Checkout sessions, Customer Portal
+ * sessions and subscription retrieval. Tests drive what Stripe "knows" through `/__fake/*`:
+ * `PUT /__fake/subscriptions/:id` (JSON, a whole subscription object), `GET /__fake/requests`
+ * (what the app sent; `?path=` filters, `?since=` skips older), `POST /__fake/fail-next`
+ * (`{"count": n}`: the next n API calls answer 500).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface Recorded {
+  seq: number;
+  method: string;
+  path: string;
+  idempotencyKey: string | undefined;
+  body: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+/** `a[b][0][c]=v` form fields into nested objects and arrays, as Stripe reads them. */
+export function parseForm(text: string): Json {
+  const root: Json = {};
+  for (const [rawKey, value] of new URLSearchParams(text)) {
+    const parts = rawKey.split(/\[|\]\[|\]/).filter((p) => p !== '');
+    let node: Json | unknown[] = root;
+    parts.forEach((part, i) => {
+      const last = i === parts.length - 1;
+      const nextIsIndex = !last && /^\d+$/.test(parts[i + 1]!);
+      const container = node as Record<string, unknown>;
+      if (last) container[part] = value;
+      else {
+        container[part] ??= nextIsIndex ? [] : {};
+        node = container[part] as Json;
+      }
+    });
+  }
+  return root;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startFakeStripe(): Promise<{ url: string; close: () => Promise<void> }> {
+  let seq = 0;
+  let nextId = 0;
+  const id = (prefix: string) => `${prefix}_fake${(++nextId).toString(36).padStart(6, '0')}`;
+  const customers = new Map<string, Json>();
+  const sessions = new Map<string, Json>();
+  const subscriptions = new Map<string, Json>();
+  const idempotent = new Map<string, { status: number; body: Json }>();
+  const recorded: Recorded[] = [];
+  let failNext = 0;
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_fake${seq}` });
+    res.end(JSON.stringify(body));
+  };
+  const notFound = (res: ServerResponse, what: string, key: string) =>
+    send(res, 404, {
+      error: {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        message: `No such ${what}: '${key}'`,
+        param: 'id',
+      },
+    });
+
+  function api(method: string, path: string, body: Json): { status: number; body: unknown } | null | undefined {
+    let match: RegExpExecArray | null;
+    if (method === 'POST' && path === '/v1/customers') {
+      const customer = {
+        id: id('cus'),
+        object: 'customer',
+        name: body.name ?? null,
+        email: body.email ?? null,
+        metadata: body.metadata ?? {},
+        created: Math.floor(Date.now() / 1000),
+      };
+      customers.set(customer.id, customer);
+      return { status: 200, body: customer };
+    }
+    if (method === 'GET' && (match = /^\/v1\/customers\/([^/]+)$/.exec(path))) {
+      const customer = customers.get(match[1]!);
+      return customer ? { status: 200, body: customer } : null;
+    }
+    if (method === 'POST' && path === '/v1/checkout/sessions') {
+      if (typeof body.customer === 'string' && !customers.has(body.customer)) return null;
+      const sessionId = id('cs_test');
+      const session = {
+        id: sessionId,
+        object: 'checkout.session',
+        mode: body.mode,
+        customer: body.customer ?? null,
+        client_reference_id: body.client_reference_id ?? null,
+        metadata: body.metadata ?? {},
+        line_items: body.line_items,
+        subscription_data: body.subscription_data ?? null,
+        success_url: body.success_url,
+        cancel_url: body.cancel_url,
+        status: 'open',
+        subscription: null,
+        url: `https://checkout.stripe.test/c/pay/${sessionId}`,
+      };
+      sessions.set(sessionId, session);
+      return { status: 200, body: session };
+    }
+    if (method === 'POST' && path === '/v1/billing_portal/sessions') {
+      if (typeof body.customer !== 'string' || !customers.has(body.customer)) return null;
+      const portalId = id('bps');
+      return {
+        status: 200,
+        body: {
+          id: portalId,
+          object: 'billing_portal.session',
+          customer: body.customer,
+          return_url: body.return_url,
+          url: `https://billing.stripe.test/p/session/${portalId}`,
+        },
+      };
+    }
+    if (method === 'GET' && (match = /^\/v1\/subscriptions\/([^/]+)$/.exec(path))) {
+      const sub = subscriptions.get(match[1]!);
+      return sub ? { status: 200, body: sub } : null;
+    }
+    return undefined;
+  }
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const text = await readBody(req);
+    // Test controls.
+    if (url.pathname.startsWith('/__fake/')) {
+      let match: RegExpExecArray | null;
+      if (req.method === 'PUT' && (match = /^\/__fake\/subscriptions\/([^/]+)$/.exec(url.pathname))) {
+        subscriptions.set(match[1]!, JSON.parse(text));
+        return send(res, 200, { ok: true });
+      }
+      if (req.method === 'PUT' && (match = /^\/__fake\/customers\/([^/]+)$/.exec(url.pathname))) {
+        customers.set(match[1]!, { id: match[1], object: 'customer', ...JSON.parse(text || '{}') });
+        return send(res, 200, { ok: true });
+      }
+      if (req.method === 'GET' && url.pathname === '/__fake/requests') {
+        const path = url.searchParams.get('path');
+        const since = Number(url.searchParams.get('since') ?? 0);
+        return send(res, 200, {
+          seq,
+          data: recorded.filter((r) => r.seq > since && (!path || r.path === path)),
+        });
+      }
+      if (req.method === 'POST' && url.pathname === '/__fake/fail-next') {
+        failNext = Number((JSON.parse(text || '{}') as { count?: number }).count ?? 1);
+        return send(res, 200, { ok: true });
+      }
+      return send(res, 404, { error: 'no such control' });
+    }
+
+    const auth = req.headers.authorization ?? '';
+    if (!/^Bearer sk_test_/.test(auth))
+      return send(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
+    const body = req.headers['content-type']?.includes('application/x-www-form-urlencoded')
+      ? parseForm(text)
+      : Object.fromEntries(url.searchParams);
+    const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+    recorded.push({ seq: ++seq, method: req.method ?? 'GET', path: url.pathname, idempotencyKey, body });
+    if (failNext > 0) {
+      failNext--;
+      return send(res, 500, { error: { type: 'api_error', message: 'Fake outage.' } });
+    }
+    const replayKey = idempotencyKey ? `${req.method} ${url.pathname} ${idempotencyKey}` : undefined;
+    const replay = replayKey ? idempotent.get(replayKey) : undefined;
+    if (replay) {
+      res.setHeader('idempotent-replayed', 'true');
+      return send(res, replay.status, replay.body);
+    }
+    const result = api(req.method ?? 'GET', url.pathname, body);
+    if (result === undefined)
+      return send(res, 404, { error: { type: 'invalid_request_error', message: 'Unrecognized request URL.' } });
+    if (result === null) return notFound(res, url.pathname.split('/')[2] ?? 'object', url.pathname.split('/')[3] ?? '');
+    if (replayKey && result.status === 200) idempotent.set(replayKey, result as { status: number; body: Json });
+    return send(res, result.status, result.body);
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
