@@ -40,25 +40,45 @@ export interface BillingCause {
 export async function applyBillingState(
   db: Db,
   env: Pick<Env, 'ORG_HUB' | 'KV'>,
-  org: Organization,
+  initial: Organization,
   next: Partial<BillingState>,
   cause: BillingCause,
 ): Promise<{ changed: boolean; org: Organization }> {
-  const changes: Partial<BillingState> = {};
-  for (const field of FIELDS) {
-    if (next[field] !== undefined && next[field] !== org[field]) Object.assign(changes, { [field]: next[field] });
-  }
-  if (Object.keys(changes).length === 0) {
-    await syncOrgHub(env, org);
-    return { changed: false, org };
-  }
-  const planChanged = changes.plan !== undefined;
-  const [rows] = await db.batch([
-    db
+  let org = initial;
+  // Compare-and-set on updated_at: two deliveries racing on one org cannot both apply (and audit)
+  // the same change; the loser re-reads the row and finds nothing left to do.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const changes: Partial<BillingState> = {};
+    for (const field of FIELDS) {
+      if (next[field] !== undefined && next[field] !== org[field]) Object.assign(changes, { [field]: next[field] });
+    }
+    if (Object.keys(changes).length === 0) {
+      await syncOrgHub(env, org);
+      return { changed: false, org };
+    }
+    const [updated] = await db
       .update(organizations)
-      .set({ ...changes, updatedAt: Date.now() })
-      .where(eq(organizations.id, org.id))
-      .returning(),
+      .set({ ...changes, updatedAt: Math.max(Date.now(), org.updatedAt + 1) })
+      .where(and(eq(organizations.id, org.id), eq(organizations.updatedAt, org.updatedAt)))
+      .returning();
+    if (updated) return recordChange(db, env, org, updated, changes, cause);
+    const [current] = await db.select().from(organizations).where(eq(organizations.id, org.id)).limit(1);
+    if (!current) return { changed: false, org };
+    org = current;
+  }
+  throw new Error(`Billing state of ${org.id} kept changing under us`);
+}
+
+async function recordChange(
+  db: Db,
+  env: Pick<Env, 'ORG_HUB' | 'KV'>,
+  org: Organization,
+  updated: Organization,
+  changes: Partial<BillingState>,
+  cause: BillingCause,
+): Promise<{ changed: boolean; org: Organization }> {
+  const planChanged = changes.plan !== undefined;
+  await db.batch([
     auditInsert(db, {
       organizationId: org.id,
       actor: { type: 'system', id: null },
@@ -73,7 +93,6 @@ export async function applyBillingState(
       },
     }),
   ]);
-  const updated = rows[0] ?? { ...org, ...changes };
   await syncOrgHub(env, updated);
   if (planChanged) await evictOrgKeysFromCache(db, env.KV, org.id);
   log.info('billing_state_changed', {
