@@ -79,6 +79,11 @@ const ConfigSchema = z
       (value) => (value === undefined || value === null || value === '' ? undefined : Number(value)),
       z.number({ error: 'must be a whole number of 1 or more' }).int().min(1).optional(),
     ),
+    /** Landing-page viewers of the live showcase at once, across the deployment (core/showcase.ts); 0 turns it off. */
+    SHOWCASE_MAX_VIEWERS: z.preprocess(
+      (value) => (value === undefined || value === null || value === '' ? 200 : Number(value)),
+      z.number({ error: 'must be a whole number of 0 or more' }).int().min(0),
+    ),
   })
   .superRefine((config, ctx) => {
     const require = (key: keyof typeof config, why: string) => {

@@ -23,6 +23,7 @@ export const RESERVED_SLUGS = new Set([
   'logout',
   'signup',
   'demo',
+  'showcase',
   'docs',
   'pricing',
   'settings',

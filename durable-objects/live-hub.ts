@@ -46,6 +46,8 @@ interface SocketAttachment {
   windowStart: number;
   windowCount: number;
   page: string | null;
+  /** A landing-page viewer of the showcase (core/showcase.ts): it may only ping. */
+  readOnly?: boolean;
 }
 
 export const CLOSE = {
@@ -114,7 +116,7 @@ export class LiveHub {
     host.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
-  accept(args: LiveConnectArgs): Response {
+  accept(args: LiveConnectArgs, options: { readOnly?: boolean } = {}): Response {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const open = this.host.ctx.getWebSockets().length;
@@ -136,6 +138,7 @@ export class LiveHub {
       windowStart: now,
       windowCount: 0,
       page: null,
+      ...(options.readOnly ? { readOnly: true } : {}),
     };
     server.serializeAttachment(attachment);
     // Everything below runs without an await: no event can slip between replay and live.
@@ -148,7 +151,8 @@ export class LiveHub {
       }),
     );
     if (args.since !== null) this.replay(server, args.since);
-    this.publishPresence();
+    // Showcase viewers are anonymous and are never announced.
+    if (!options.readOnly) this.publishPresence();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -267,7 +271,11 @@ export class LiveHub {
       return;
     }
     if (parsed.data.type === 'ping') ws.send('{"type":"pong"}');
-    else {
+    else if (attachment.readOnly) {
+      ws.serializeAttachment(attachment);
+      ws.send(JSON.stringify({ type: 'error', error: { code: 'read_only', message: 'This live view is read-only.' } }));
+      return;
+    } else {
       attachment.page = parsed.data.page ?? null;
       ws.serializeAttachment(attachment);
       this.publishPresence();

@@ -24,12 +24,15 @@ import { getPlan } from '../core/plans';
 import { RunTaskMessage } from '../core/queue-messages';
 import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
+import { SHOWCASE_CREDENTIAL, SHOWCASE_SCOPES } from '../core/showcase';
+import { currentTaskOf } from '../core/task-reads';
 import { TaskInput, TaskPatch } from '../core/tasks';
 import type { Actor } from '../core/tenant';
 import { CLOSE, LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
 import orgMigrations from './migrations';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
 import { metaValue, PlatformLink, setMeta } from './platform-link';
+import { nextShowcaseTask, pruneShowcase, SHOWCASE_TICK_MS, showcaseBusy } from './showcase';
 import { TaskEngine } from './task-engine';
 
 export type { HubEvent } from '../core/events';
@@ -218,6 +221,7 @@ export class OrgHub extends DurableObject<Env> {
    */
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    if (url.pathname === '/showcase') return this.showcaseSocket(request, url);
     const header = (name: string) => request.headers.get(`x-gc-${name}`);
     const args = LiveConnectArgs.safeParse({
       orgId: header('org'),
@@ -465,6 +469,102 @@ export class OrgHub extends DurableObject<Env> {
       await this.engine.scheduleNextAlarm();
       if (requeued || resent || scheduled) log.info('org_alarm', { org_id: this.orgId, requeued, resent, scheduled });
     });
+    if (metaValue(this.store, 'showcase') === '1') await this.showcaseUpkeep();
+  }
+
+  // ─── The showcase (core/showcase.ts) ─────────────────────────────────────────────────
+
+  /**
+   * Marks this org as the showcase, prunes it, and gives it the next task of the rotation when
+   * nothing is in flight. The cron sweep and every visitor's snapshot call it; the alarm calls
+   * it every SHOWCASE_TICK_MS while viewers are connected.
+   */
+  async showcaseTick(orgId: string): Promise<{ created: boolean }> {
+    this.bindOrg(IdArg.parse(orgId));
+    await this.platform.ensureInfo();
+    if (metaValue(this.store, 'showcase') !== '1') setMeta(this.store, 'showcase', '1');
+    return this.showcaseUpkeep();
+  }
+
+  private async showcaseUpkeep(): Promise<{ created: boolean }> {
+    const sql = this.ctx.storage.sql;
+    const created = await this.exclusive(async () => {
+      pruneShowcase(sql);
+      if (showcaseBusy(sql)) return false;
+      const next = nextShowcaseTask(sql);
+      await this.engine.createTask({ type: 'system', id: null }, TaskInput.parse(next), null);
+      return true;
+    });
+    if (this.ctx.getWebSockets(SHOWCASE_CREDENTIAL).length > 0) {
+      const at = Date.now() + SHOWCASE_TICK_MS;
+      const current = await this.ctx.storage.getAlarm();
+      if (current === null || current > at || current < Date.now()) await this.ctx.storage.setAlarm(at);
+    }
+    return { created };
+  }
+
+  /** What the landing page starts from: the team with their current tasks, and the seq to resume after. */
+  async showcaseSnapshot(orgId: string, maxViewers: number) {
+    const { created } = await this.showcaseTick(orgId);
+    const seq = this.lastSeq;
+    const team = await ORG_READS.agents.run({ store: this.store, plan: this.platform.org().plan }, {});
+    const current = await currentTaskOf(
+      this.store,
+      team.map((agent) => agent.id),
+    );
+    const viewers = this.ctx.getWebSockets(SHOWCASE_CREDENTIAL).length;
+    return {
+      seq,
+      created,
+      live: viewers < z.number().int().min(0).parse(maxViewers),
+      agents: team.map((agent) => ({
+        id: agent.id,
+        slug: agent.slug,
+        name: agent.name,
+        role: agent.role,
+        status: agent.status,
+        avatar_color: agent.avatarColor,
+        desk: { x: agent.deskX, y: agent.deskY },
+        current_task: current.get(agent.id) ?? null,
+      })),
+    };
+  }
+
+  /**
+   * A landing-page viewer's socket: read-only (the office's events only; frames other than
+   * ping are refused), within the global budget `x-gc-max-viewers`; over it, 429 before any
+   * socket exists.
+   */
+  private async showcaseSocket(request: Request, url: URL): Promise<Response> {
+    if (metaValue(this.store, 'showcase') !== '1' || !this.orgId) return new Response('Not found', { status: 404 });
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
+      return new Response('Expected a WebSocket upgrade', { status: 426 });
+    const max = z.coerce.number().int().min(0).safeParse(request.headers.get('x-gc-max-viewers'));
+    if (!max.success) return new Response('Bad live request', { status: 400 });
+    // Counted and accepted without an await in between: the budget is exact.
+    if (this.ctx.getWebSockets(SHOWCASE_CREDENTIAL).length >= max.data)
+      return new Response('The live preview is full.', { status: 429 });
+    const since = z.coerce
+      .number()
+      .int()
+      .min(0)
+      .safeParse(url.searchParams.get('since') || undefined);
+    const response = this.live.accept(
+      {
+        orgId: this.orgId,
+        principalType: 'api_key',
+        principalId: 'showcase',
+        principalName: '',
+        credential: SHOWCASE_CREDENTIAL,
+        role: 'viewer',
+        scopes: [...SHOWCASE_SCOPES],
+        since: since.success ? (since.data ?? null) : null,
+        maxSockets: max.data,
+      },
+      { readOnly: true },
+    );
+    await this.showcaseUpkeep();
+    return response;
   }
 
   // ─── Internals ───────────────────────────────────────────────────────────────────────

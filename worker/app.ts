@@ -17,6 +17,7 @@ import { sameOriginMutations } from './middleware/same-origin';
 import { remix } from './remix';
 import { authRoutes } from './routes/auth';
 import { orgRoutes } from './routes/orgs';
+import { showcaseRoutes } from './routes/showcase';
 import { v1 } from './routes/v1';
 import { webhooks } from './routes/webhooks';
 import type { AppEnv } from './types';
@@ -71,6 +72,7 @@ app.route('/', v1);
 app.route('/api', authRoutes);
 app.route('/api', orgRoutes);
 app.route('/webhooks', webhooks);
+app.route('/showcase', showcaseRoutes);
 
 // Unknown API paths get the JSON envelope, never a Remix HTML page.
 app.all('/v1/*', notFoundEnvelope);

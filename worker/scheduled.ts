@@ -10,6 +10,7 @@ import { invitations, sessions } from '../core/db/schema';
 import { purgeExpiredSandboxes } from '../core/demo';
 import { log } from '../core/log';
 import { purgeDeletedOrganizations } from '../core/orgs';
+import { sweepShowcase } from '../core/showcase';
 
 /** A deleted org stays restorable by support this long before its rows are purged. */
 export const DELETED_ORG_GRACE_MS = 7 * 24 * 3600 * 1000;
@@ -34,6 +35,11 @@ export async function handleScheduled(
   } catch (error) {
     log.error('trial_sweep_failed', { error });
   }
+  // The landing page's showcase (never purged: it does not expire) is pruned and kept busy.
+  const showcase = await sweepShowcase(db, env).catch((error) => {
+    log.warn('showcase_sweep_failed', { error: error instanceof Error ? error.message : 'unknown' });
+    return null;
+  });
   log.info('sweep', {
     cron: controller.cron,
     expired_sessions: expiredSessions.meta.changes,
@@ -42,5 +48,6 @@ export async function handleScheduled(
     purged_sandboxes: sandboxes.purged,
     deferred_sandboxes: sandboxes.deferred,
     ended_trials: endedTrials,
+    showcase_task_given: showcase?.created ?? false,
   });
 }

@@ -24,6 +24,8 @@ export interface OfficeProps {
   className?: string;
   /** Dev only: draw-time numbers on the canvas and `window.__officeFrameMeter`. */
   debug?: boolean;
+  /** A view for outsiders (the landing page's showcase): no toolbar, no legend, nothing to select. */
+  readOnly?: boolean;
 }
 
 function ToolButton({
@@ -109,6 +111,7 @@ export function Office({
   defaultView = 'office',
   className = '',
   debug = false,
+  readOnly = false,
 }: OfficeProps) {
   const [store] = useState(() => createOfficeState(agents));
   const snapshot = useSyncExternalStore(store.subscribe, store.snapshot, store.snapshot);
@@ -160,7 +163,9 @@ export function Office({
 
   return (
     <div className={`office-scene flex min-w-0 flex-col ${className}`}>
-      <div className="flex flex-wrap items-center justify-between gap-2 border-b border-line px-3 py-2 sm:px-4">
+      <div
+        className={`${readOnly ? 'hidden' : 'flex'} flex-wrap items-center justify-between gap-2 border-b border-line px-3 py-2 sm:px-4`}
+      >
         <ViewToggle view={view} onChange={setView} />
         <h3 id={headingId} className="sr-only">
           Agents in the office
@@ -208,7 +213,7 @@ export function Office({
           <canvas
             ref={canvasRef}
             role="img"
-            aria-label={snapshot.summary}
+            aria-label={readOnly ? `Live office. ${snapshot.summary}` : snapshot.summary}
             className="absolute inset-0 size-full cursor-grab touch-none"
           />
         ) : (
@@ -227,7 +232,7 @@ export function Office({
         labelledBy={headingId}
       />
 
-      {view === 'office' ? (
+      {view === 'office' && !readOnly ? (
         <ul
           className="flex flex-wrap items-center gap-x-4 gap-y-1.5 border-t border-line px-3 py-2.5 text-xs text-ink-muted sm:px-4"
           aria-label="Legend"
