@@ -1,7 +1,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { DEFAULT_TEAM } from '../../core/default-team';
 import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
-import { expect, test } from './fixtures';
+import { expect, fromNewAddress, test } from './fixtures';
 
 const PASSWORD = 'correct-horse-battery-staple';
 
@@ -12,6 +12,7 @@ const visible = <T extends { filter(options: { visible: boolean }): T }>(locator
   locator.filter({ visible: true });
 
 async function logIn(page: Page, email: string, password: string) {
+  await fromNewAddress(page.context());
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();

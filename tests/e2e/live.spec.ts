@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext } from '@playwright/test';
 import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
-import { expect, test } from './fixtures';
+import { expect, fromNewAddress, test } from './fixtures';
 
 const BASE = `/orgs/${LOCAL_DEMO_ORG.slug}`;
 type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
@@ -13,6 +13,7 @@ let session: Session | undefined;
 
 test.beforeAll(async ({ browser }, testInfo) => {
   const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  await fromNewAddress(context);
   const page = await context.newPage();
   await page.goto('/login');
   await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
