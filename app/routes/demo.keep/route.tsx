@@ -10,6 +10,7 @@ import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { claimSandbox, findGuestSandbox } from '../../../core/demo';
 import { SignupInput } from '../../../core/validation';
+import { AccountFields } from '../../components/AccountFields';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
 import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
 import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
@@ -90,34 +91,7 @@ export default function KeepDemo() {
     >
       <Form ref={formRef} method="post" noValidate className="space-y-5">
         <FormAlert message={result?.formError} />
-        <TextField
-          label="Your name"
-          name="name"
-          autoComplete="name"
-          required
-          defaultValue={result?.values.name}
-          error={errors.name}
-        />
-        <TextField
-          label="Work email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          inputMode="email"
-          required
-          defaultValue={result?.values.email}
-          error={errors.email}
-        />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          hint="At least 10 characters."
-          error={errors.password}
-        />
+        <AccountFields values={result?.values} errors={errors} />
         <TextField
           label="Organization name"
           name="organization_name"

@@ -6,6 +6,7 @@ import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { findInvitationByToken } from '../../../core/members';
 import { SignupInput } from '../../../core/validation';
+import { AccountFields } from '../../components/AccountFields';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
 import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
 import { withArticle } from '../../lib/format';
@@ -107,35 +108,15 @@ export default function Signup() {
         ) : null}
         {invitation ? <input type="hidden" name="invitation_token" value={invitation.token} /> : null}
         <FormAlert message={result?.formError} />
-        <TextField
-          label="Your name"
-          name="name"
-          autoComplete="name"
-          required
-          defaultValue={result?.values.name}
-          error={errors.name}
-        />
-        <TextField
-          label="Work email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          inputMode="email"
-          required
-          defaultValue={result?.values.email ?? invitation?.email}
-          readOnly={Boolean(invitation)}
-          hint={invitation ? 'The invitation was sent to this address.' : undefined}
-          error={errors.email ?? errors.invitation_token}
-        />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          hint="At least 10 characters."
-          error={errors.password}
+        <AccountFields
+          values={result?.values}
+          errors={errors}
+          email={{
+            value: invitation?.email,
+            readOnly: Boolean(invitation),
+            hint: invitation ? 'The invitation was sent to this address.' : undefined,
+            error: errors.email ?? errors.invitation_token,
+          }}
         />
         {invitation ? null : (
           <TextField
