@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { applyMigrations, makeTempDir, removeTempDir, snapshotWorker, startWrangler } from './lib/server.mjs';
 import { formatNumber, formatRatio, formatTable, percentile, ratio } from './lib/stats.mjs';
-import { createTenant as makeTenant } from './lib/tenant.mjs';
+import { createTenant as makeTenant, nextIp } from './lib/tenant.mjs';
 
 export const name = 'live-hub';
 export const description =
@@ -161,7 +161,8 @@ async function appTarget(url, port, tag) {
     measuredType: 'task.created',
     socket: (since) => ({
       url: `${ws}/v1/live${since === null ? '' : `?since=${since}`}`,
-      headers: { authorization: `Bearer ${tenant.keys.sockets}` },
+      // One address per client (the live upgrade is limited per IP), as real viewers would have.
+      headers: { authorization: `Bearer ${tenant.keys.sockets}`, 'cf-connecting-ip': nextIp() },
     }),
     async publish(i) {
       const res = await postJson(

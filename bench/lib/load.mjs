@@ -24,13 +24,23 @@ import autocannon from 'autocannon';
  * @property {string} [body]
  * @property {Record<string, string>} [headers]
  * @property {(index: number) => Record<string, string>} [clientHeaders] headers of connection `index` (e.g. one API key each)
+ * @property {() => Record<string, string>} [requestHeaders] headers added to every request (e.g. a client address each)
  */
 
 /**
  * @param {LoadOptions} options
  * @returns {Promise<LoadResult>}
  */
-export async function load({ url, connections, duration, method = 'GET', body, headers, clientHeaders }) {
+export async function load({
+  url,
+  connections,
+  duration,
+  method = 'GET',
+  body,
+  headers,
+  clientHeaders,
+  requestHeaders,
+}) {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error(`bench only targets 127.0.0.1, not ${url}`);
   let next = 0;
   const result = await autocannon({
@@ -42,6 +52,9 @@ export async function load({ url, connections, duration, method = 'GET', body, h
     body,
     headers,
     setupClient: clientHeaders ? (client) => client.setHeaders({ ...headers, ...clientHeaders(next++) }) : undefined,
+    requests: requestHeaders
+      ? [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...requestHeaders() } }) }]
+      : undefined,
   });
   return {
     requestsPerSec: result.requests.average,

@@ -238,7 +238,6 @@ export async function startWrangler({
   const workDir = makeTempDir(`wrangler-${port}`);
   const persistDir = persistTo ?? path.join(workDir, 'state');
   const logFile = path.join(workDir, 'wrangler.log');
-  const logFd = openSync(logFile, 'a');
 
   const args = [
     'wrangler',
@@ -256,9 +255,31 @@ export async function startWrangler({
   if (config) args.push('--config', config);
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`);
 
-  // detached: the child calls setsid(), so its pid is the process group id of wrangler + workerd.
-  // Output goes to a file: an unread pipe would fill and stall the server under load.
-  const child = spawn('npx', args, { cwd: REPO_ROOT, env: toolEnv(), detached: true, stdio: ['ignore', logFd, logFd] });
+  return serveInGroup({
+    command: 'npx',
+    args,
+    workDir,
+    logFile,
+    readyPath,
+    what: `wrangler dev ${config ?? 'wrangler.toml'} on port ${port}`,
+    url: `http://${HOST}:${port}`,
+  });
+}
+
+/**
+ * Spawns a server in its own process group (detached: its pid is the group id, so stopping it
+ * stops workerd too), logging to `logFile` (an unread pipe would fill and stall it under load),
+ * and waits until `readyPath` answers 200. `stop()` ends the group and removes `workDir`; a
+ * server that never got ready is killed and its log kept for a look.
+ */
+async function serveInGroup({ command, args, workDir, logFile, readyPath, what, url }) {
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: toolEnv(),
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
   closeSync(logFd);
   const pgid = /** @type {number} */ (child.pid);
   liveGroups.add(pgid);
@@ -266,8 +287,6 @@ export async function startWrangler({
   child.once('exit', () => {
     exited = true;
   });
-
-  const url = `http://${HOST}:${port}`;
 
   /** @param {{ hard?: boolean }} [options] hard: SIGKILL at once, like a crash (no graceful shutdown) */
   async function stop({ hard = false } = {}) {
@@ -283,25 +302,22 @@ export async function startWrangler({
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastStatus = 'no answer';
-  while (Date.now() < deadline) {
-    if (exited) break;
+  while (Date.now() < deadline && !exited) {
     try {
       const response = await fetch(url + readyPath, { signal: AbortSignal.timeout(5000) });
       await response.arrayBuffer();
-      if (response.status === 200) return { url, logFile, stop };
+      if (response.status === 200) return { url, pgid, logFile, stop };
       lastStatus = `HTTP ${response.status}`;
     } catch (error) {
       lastStatus = error instanceof Error ? error.message : String(error);
     }
     await sleep(READY_POLL_MS);
   }
-
-  const log = tail(logFile);
   killGroup(pgid, 'SIGKILL');
   liveGroups.delete(pgid);
   tempDirs.delete(workDir); // keep the log for a look after the failure
   throw new Error(
-    `wrangler dev ${config ?? 'wrangler.toml'} on port ${port} ${exited ? 'exited' : 'was not ready'} (${readyPath}: ${lastStatus}). Log ${logFile}:\n${log}`,
+    `${what} ${exited ? 'exited' : 'was not ready'} (${readyPath}: ${lastStatus}). Log ${logFile}:\n${tail(logFile)}`,
   );
 }
 
@@ -362,7 +378,6 @@ export async function startRuntime({ worker, port, persistTo, readyPath = '/', v
   if (await portInUse(port)) throw new Error(`port ${port} is already in use; pick another (BENCH_PORT)`);
   const workDir = makeTempDir(`runtime-${port}`);
   const logFile = path.join(workDir, 'runtime.log');
-  const logFd = openSync(logFile, 'a');
   const start = [
     process.execPath,
     path.join(REPO_ROOT, 'scripts', 'start.mjs'),
@@ -381,50 +396,15 @@ export async function startRuntime({ worker, port, persistTo, readyPath = '/', v
   ];
   for (const [key, value] of Object.entries(vars)) start.push('--var', `${key}:${value}`);
   const [command, ...args] = pinning.enabled ? ['taskset', '-c', String(pinning.runtimeCpu), ...start] : start;
-  const child = spawn(command, args, {
-    cwd: REPO_ROOT,
-    env: toolEnv(),
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
+  return serveInGroup({
+    command,
+    args,
+    workDir,
+    logFile,
+    readyPath,
+    what: `runtime ${worker.config} on port ${port}`,
+    url: `http://${HOST}:${port}`,
   });
-  closeSync(logFd);
-  const pgid = /** @type {number} */ (child.pid);
-  liveGroups.add(pgid);
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  const url = `http://${HOST}:${port}`;
-
-  async function stop({ hard = false } = {}) {
-    if (!liveGroups.has(pgid)) return;
-    killGroup(pgid, hard ? 'SIGKILL' : 'SIGTERM');
-    for (let waited = 0; waited < STOP_TIMEOUT_MS && groupAlive(pgid); waited += 100) await sleep(100);
-    if (groupAlive(pgid)) killGroup(pgid, 'SIGKILL');
-    for (let waited = 0; waited < 2000 && groupAlive(pgid); waited += 100) await sleep(100);
-    liveGroups.delete(pgid);
-    removeTempDir(workDir);
-  }
-
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastStatus = 'no answer';
-  while (Date.now() < deadline && !exited) {
-    try {
-      const response = await fetch(url + readyPath, { signal: AbortSignal.timeout(5000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return { url, pgid, logFile, stop };
-      lastStatus = `HTTP ${response.status}`;
-    } catch (error) {
-      lastStatus = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(READY_POLL_MS);
-  }
-  killGroup(pgid, 'SIGKILL');
-  liveGroups.delete(pgid);
-  tempDirs.delete(workDir);
-  throw new Error(
-    `runtime ${worker.config} on port ${port} ${exited ? 'exited' : 'was not ready'} (${readyPath}: ${lastStatus}). Log ${logFile}:\n${tail(logFile)}`,
-  );
 }
 
 /**
