@@ -5,7 +5,7 @@
  */
 import { desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
-import type { OrgStore } from '../core/db/org-store';
+import type { OrgStore, Statement } from '../core/db/org-store';
 import type { OrgEventType } from '../core/events';
 import { agentNotes, agents, messages, tasks, threads } from '../core/db/org-schema';
 import { newId } from '../core/ids';
@@ -28,7 +28,7 @@ export interface EffectsHost {
     actor: { type: 'agent'; id: string },
     subject: { type: string; id: string },
     data: JsonObject,
-  ): ReturnType<OrgStore['insertRows']>;
+  ): Statement;
 }
 
 export function agentToolEffects(

@@ -591,14 +591,10 @@ export class OrgHub extends DurableObject<Env> {
         if (current === null || at < current || current < Date.now()) await this.ctx.storage.setAlarm(at);
       },
       markRunActive: (taskId, attempt) => {
-        this.store.batch([
-          this.store
-            .insertRows(activeRuns, { taskId, attempt, startedAt: Date.now() })
-            .onConflictDoUpdate({ target: activeRuns.taskId, set: { attempt, startedAt: Date.now() } }),
-        ]);
+        this.store.statements.markRunActive.run({ taskId, attempt, now: Date.now() });
       },
       markRunEnded: (taskId) => {
-        this.store.batch([this.store.deleteRows(activeRuns, eq(activeRuns.taskId, taskId))]);
+        this.store.statements.markRunEnded.run({ taskId });
       },
     });
     return this.engineInstance;

@@ -181,6 +181,30 @@ describe('tasks through the real queue and OrgHub', () => {
     expect(Date.parse(doneB.started_at)).toBeGreaterThanOrEqual(Date.parse(doneA.completed_at));
   });
 
+  it('admission: the free run slot goes by priority, then age, across agents; a dependency holds a task back', async () => {
+    const { key, org } = await setup();
+    await setPlan(org.id, 'free'); // one run at a time
+    const blocker = await call('/v1/tasks', {
+      key,
+      body: { agent: 'sable', description: 'Hold [simulate:think=300]' },
+    });
+    await waitForStatus(key, blocker.json.id, 'running');
+    const post = (agent: string, description: string, extra: Record<string, unknown> = {}) =>
+      call('/v1/tasks', { key, body: { agent, description, ...extra } }).then((r) => r.json.id as string);
+    const oldNormal = await post('yuki', 'Old normal');
+    const lowFirst = await post('graham', 'Low');
+    const waitsOnLow = await post('devonte', 'Urgent, after Low', { priority: 'urgent', depends_on: [lowFirst] });
+    const urgent = await post('graham', 'Urgent', { priority: 'urgent' });
+    const high = await post('sable', 'High', { priority: 'high' });
+    // Urgent, high, the old normal; then Low (graham's, after his urgent one); then the task waiting on it.
+    const expected = [urgent, high, oldNormal, lowFirst, waitsOnLow];
+    const done = await Promise.all(expected.map((id) => waitForStatus(key, id, 'completed', 30_000)));
+    for (let i = 1; i < done.length; i++)
+      expect(Date.parse(done[i].started_at), done[i].title).toBeGreaterThanOrEqual(
+        Date.parse(done[i - 1].completed_at),
+      );
+  });
+
   it('Idempotency-Key: same key and body → the same task; another body → 409', async () => {
     const { key } = await setup();
     const headers = { 'Idempotency-Key': `idem-${crypto.randomUUID()}` };
