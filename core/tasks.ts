@@ -232,17 +232,25 @@ export async function listTasks(scope: OrgStore, query: TaskListQuery) {
 export async function getTaskDetail(scope: OrgStore, id: string) {
   const view = viewTask(scope, id);
   if (!view) throw new ApiError('not_found', 'No such task.');
-  const { statements } = scope;
+  const related = scope.statements.relationsOf.all({ id }).sort((a, b) => (a.task.id < b.task.id ? -1 : 1));
+  const summaries = (relation: (typeof related)[number]['relation']) =>
+    related.filter((r) => r.relation === relation).map(summary);
   return {
     ...view,
-    dependencies: statements.dependenciesOf.all({ id }).map(summary),
-    dependents: statements.dependentsOf.all({ id }).map((d) => d.taskId),
-    children: statements.childrenOf.all({ id }).map(summary),
-    runs: statements.runsOfTask.all({ id }).map(runView),
+    dependencies: summaries('dependency'),
+    dependents: related.filter((r) => r.relation === 'dependent').map((r) => r.task.id),
+    children: summaries('child'),
+    runs: scope.statements.runsOfTask.all({ id }).map(runView),
   };
 }
 
-function summary({ task, agent }: { task: Task; agent: AgentRef | null }) {
+function summary({
+  task,
+  agent,
+}: {
+  task: Pick<Task, 'id' | 'agentId' | 'title' | 'status' | 'result'>;
+  agent: AgentRef | null;
+}) {
   return {
     id: task.id,
     title: task.title,

@@ -155,9 +155,11 @@ export class OrgHub extends DurableObject<Env> {
   /** A key of this org was revoked: its work is refused here at once and its sockets close. */
   async revokeKey(caller: Caller, keyId: string): Promise<RpcResult<number>> {
     return this.run(caller, async () => {
+      const id = IdArg.parse(keyId);
       this.store.batch([
-        this.store.insertRows(revokedKeys, { keyId: IdArg.parse(keyId), revokedAt: Date.now() }).onConflictDoNothing(),
+        this.store.insertRows(revokedKeys, { keyId: id, revokedAt: Date.now() }).onConflictDoNothing(),
       ]);
+      this.revoked?.add(id);
       return this.live.disconnect(`api_key:${keyId}`, 'API key revoked');
     });
   }
@@ -176,6 +178,7 @@ export class OrgHub extends DurableObject<Env> {
     migrate(this.store.db, orgMigrations);
     this.lastSeq = 0;
     this.orgId = null;
+    this.revoked = null;
     this.platform.reset();
     this.engineInstance = null;
   }
@@ -621,11 +624,18 @@ export class OrgHub extends DurableObject<Env> {
     if (Number.isFinite(maxRuns) && (await this.store.count(agentRuns)) >= maxRuns) throw refuse(maxRuns, 'agent runs');
   }
 
+  /** Revoked key ids, read from storage once per wake-up: every API-key call checks them. */
+  private revoked: Set<string> | null = null;
+
   private isRevoked(keyId: string): boolean {
-    return (
-      this.store.db.select({ keyId: revokedKeys.keyId }).from(revokedKeys).where(eq(revokedKeys.keyId, keyId)).get() !==
-      undefined
+    this.revoked ??= new Set(
+      this.store.db
+        .select({ keyId: revokedKeys.keyId })
+        .from(revokedKeys)
+        .all()
+        .map((r) => r.keyId),
     );
+    return this.revoked.has(keyId);
   }
 
   /**

@@ -18,6 +18,7 @@ import {
   tasks,
   usagePeriods,
 } from './org-schema';
+import { unionAll } from 'drizzle-orm/sqlite-core';
 import type { OrgDb } from './org-store';
 
 const p = sql.placeholder;
@@ -31,6 +32,13 @@ export const PRIORITY_RANK = sql.raw(
 const dependsOnJson = sql<string>`(SELECT json_group_array(depends_on_id) FROM (SELECT ${taskDependencies.dependsOnId} AS depends_on_id FROM ${taskDependencies} WHERE ${taskDependencies.taskId} = ${tasks.id} ORDER BY 1))`;
 
 const agentRef = { id: agents.id, slug: agents.slug, name: agents.name };
+const relatedTask = {
+  id: tasks.id,
+  agentId: tasks.agentId,
+  title: tasks.title,
+  status: tasks.status,
+  result: tasks.result,
+};
 
 /** Lazily built, memoized properties: `build()` runs on first access only. */
 function lazily<T extends Record<string, () => unknown>>(builders: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
@@ -81,25 +89,38 @@ export function prepareOrgStatements(db: OrgDb) {
         .from(tasks)
         .where(inArray(tasks.status, ['pending', 'queued']))
         .prepare(),
-    /** A task's children, with their agents (the detail's summaries). */
-    childrenOf: () =>
-      db
-        .select({ task: tasks, agent: agentRef })
-        .from(tasks)
-        .leftJoin(agents, eq(agents.id, tasks.agentId))
-        .where(eq(tasks.parentId, p('id')))
-        .orderBy(asc(tasks.id))
-        .prepare(),
-    /** A task's dependencies, with their agents (the detail's summaries). */
-    dependenciesOf: () =>
-      db
-        .select({ task: tasks, agent: agentRef })
-        .from(taskDependencies)
-        .innerJoin(tasks, eq(tasks.id, taskDependencies.dependsOnId))
-        .leftJoin(agents, eq(agents.id, tasks.agentId))
-        .where(eq(taskDependencies.taskId, p('id')))
-        .orderBy(asc(tasks.id))
-        .prepare(),
+    /**
+     * The tasks related to task `id`, each with its agent and how it is related: a dependency,
+     * a dependent or a child (the detail's summaries, in one statement).
+     */
+    relationsOf: () => {
+      const related = (relation: 'dependency' | 'dependent' | 'child') =>
+        db
+          .select({ relation: sql<typeof relation>`${relation}`.as('relation'), task: relatedTask, agent: agentRef })
+          .from(tasks)
+          .leftJoin(agents, eq(agents.id, tasks.agentId));
+      return unionAll(
+        related('dependency').where(
+          inArray(
+            tasks.id,
+            db
+              .select({ id: taskDependencies.dependsOnId })
+              .from(taskDependencies)
+              .where(eq(taskDependencies.taskId, p('id'))),
+          ),
+        ),
+        related('dependent').where(
+          inArray(
+            tasks.id,
+            db
+              .select({ id: taskDependencies.taskId })
+              .from(taskDependencies)
+              .where(eq(taskDependencies.dependsOnId, p('id'))),
+          ),
+        ),
+        related('child').where(eq(tasks.parentId, p('id'))),
+      ).prepare();
+    },
     /** Id and status of each task `id` depends on. */
     dependencyStatuses: () =>
       db

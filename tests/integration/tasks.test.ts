@@ -110,6 +110,17 @@ describe('tasks through the real queue and OrgHub', () => {
     expect(failed.error).toMatch(/Simulated model failure/);
     const blocked = await waitForStatus(key, second.json.id, 'blocked');
     expect(blocked.error).toContain(first.json.id);
+    // The detail names both sides of the edge, with their agents.
+    expect(blocked.depends_on).toEqual([first.json.id]);
+    expect(blocked.dependencies).toEqual([
+      expect.objectContaining({
+        id: first.json.id,
+        status: 'failed',
+        agent: expect.objectContaining({ slug: 'graham' }),
+      }),
+    ]);
+    expect(failed.dependents).toEqual([second.json.id]);
+    expect(failed.children).toEqual([]);
 
     // Retrying the dependency: it fails again (the directive is still there) — change it first.
     const retried = await call(`/v1/tasks/${first.json.id}/retry`, { key, method: 'POST' });
