@@ -3,7 +3,7 @@
  * of the run's own org, so nothing a model writes (ids, slugs, text in tasks) can reach
  * another organization. Results are short, plain text the model reads back.
  */
-import { desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { desc, eq, inArray, isNull } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
 import type { OrgStore, Statement } from '../core/db/org-store';
 import type { OrgEventType } from '../core/events';
@@ -207,10 +207,5 @@ export function agentToolEffects(
 
 /** Decided drafts of a task, for the next run's prompt. */
 export async function approvalsOf(scope: OrgStore, taskId: string) {
-  return scope.select(
-    messages,
-    eq(messages.taskId, taskId),
-    eq(messages.type, 'external_draft'),
-    or(eq(messages.approvalStatus, 'approved'), eq(messages.approvalStatus, 'rejected'))!,
-  );
+  return scope.statements.decidedApprovalsOf.all({ taskId });
 }

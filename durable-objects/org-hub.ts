@@ -9,11 +9,11 @@
  * which fills in the caller and turns failures back into the API's errors.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { eq, sql as sqlTag } from 'drizzle-orm';
+import { sql as sqlTag } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { z } from 'zod';
 import { AgentInput, AgentPatch } from '../core/agents';
-import { activeRuns, agentRuns, deadLetters, events, revokedKeys, runDeliveries, tasks } from '../core/db/org-schema';
+import { activeRuns, agentRuns, deadLetters, events, revokedKeys, tasks } from '../core/db/org-schema';
 import { createOrgDb, OrgStore } from '../core/db/org-store';
 import type { HubEvent, OrgEventType } from '../core/events';
 import type { JsonObject } from '../core/json';
@@ -391,11 +391,7 @@ export class OrgHub extends DurableObject<Env> {
   async deliverRun(body: RunTaskMessage): Promise<RunDeliveryResult> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
-    const seen = await this.store.first(
-      runDeliveries,
-      eq(runDeliveries.taskId, message.taskId),
-      eq(runDeliveries.attempt, message.attempt),
-    );
+    const seen = this.store.statements.deliveryOf.get({ taskId: message.taskId, attempt: message.attempt });
     if (seen) return { outcome: 'duplicate' };
     // A message for an org that no longer exists has nothing to run.
     if (!(await this.platform.hasOrg())) return { outcome: 'stale' };
@@ -413,16 +409,7 @@ export class OrgHub extends DurableObject<Env> {
     // that arrived just before a crash is still runnable when the queue or the watchdog resends it.
     const started = await this.exclusive(() => this.engine.runner.startRun(message));
     if (!started) return { outcome: 'stale' };
-    this.store.batch([
-      this.store
-        .insertRows(runDeliveries, {
-          taskId: message.taskId,
-          attempt: message.attempt,
-          status: 'started',
-          receivedAt: Date.now(),
-        })
-        .onConflictDoNothing(),
-    ]);
+    this.store.statements.recordDelivery.run({ taskId: message.taskId, attempt: message.attempt, now: Date.now() });
     try {
       await this.engine.runner.executeRun(started.task, started.runId, started.abort, started.choice);
       if (started.choice.keySource === 'platform') this.platform.addPlatformSpend(started.runId);

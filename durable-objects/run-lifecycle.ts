@@ -204,7 +204,7 @@ export class RunLifecycle {
       roster,
       progress: (progress, note) =>
         this.host.exclusive(async () => {
-          await scope.updateRows(tasks, { progress, updatedAt: Date.now() }, eq(tasks.id, task.id));
+          statements.setTaskProgress.run({ id: task.id, progress, now: Date.now() });
           await this.engine.publishTask(
             'task.updated',
             task.id,
@@ -230,9 +230,7 @@ export class RunLifecycle {
         roster,
         orgName: org?.name ?? null,
         notes: notes.map((n) => ({ key: n.key, content: n.content })),
-        recentActivity: recent.map((a) =>
-          `${a.type} ${a.subjectType ?? ''} ${(a.data as { task?: { title?: string } } | null)?.task?.title ?? ''}`.trim(),
-        ),
+        recentActivity: recent.map((a) => `${a.type} ${a.subjectType ?? ''} ${a.taskTitle ?? ''}`.trim()),
         unreadMessages: unread.map((m) => ({
           from: m.senderType === 'agent' ? nameOf(m.senderId ?? '') : 'a human',
           body: m.body,
@@ -378,7 +376,12 @@ export class RunLifecycle {
         now,
         ...usage,
       }),
-      ...(Object.keys(next).length ? [scope.updateRows(tasks, next, eq(tasks.id, taskId))] : []),
+      // The common end is a prepared statement; the others are built.
+      ...(next.status === 'completed'
+        ? [bound(statements.completeTask, { id: taskId, result: result.result, now })]
+        : Object.keys(next).length
+          ? [scope.updateRows(tasks, next, eq(tasks.id, taskId))]
+          : []),
       bound(statements.addTaskUsage, { id: taskId, now, ...usage }),
       bound(statements.addPeriodUsage, { periodStart: period.start, periodEnd: period.end, now, ...usage }),
       bound(statements.setAgentStatus, { id: agentId, status: agentStatus, now }),

@@ -9,6 +9,7 @@
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import { requireAgent } from '../core/agents';
+import { bound } from '../core/db/org-store';
 import { taskDependencies, tasks } from '../core/db/org-schema';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
@@ -138,7 +139,7 @@ export class TaskEngine {
     const id = newId('tsk', now);
     try {
       await scope.batch([
-        scope.insertRows(tasks, {
+        bound(scope.statements.insertTask, {
           id,
           agentId: agent.id,
           creatorType: actor.type === 'system' ? 'schedule' : actor.type,
@@ -154,8 +155,7 @@ export class TaskEngine {
           requestHash: idempotency?.hash ?? null,
           metadata: { ...(input.metadata ?? {}), ...(extra.metadata ?? {}) },
           scheduledFor,
-          createdAt: now,
-          updatedAt: now,
+          now,
         }),
         ...(dependsOn.length
           ? [

@@ -14,6 +14,7 @@ import {
   agentRuns,
   agents,
   messages,
+  runDeliveries,
   taskDependencies,
   tasks,
   usagePeriods,
@@ -81,6 +82,43 @@ export function prepareOrgStatements(db: OrgDb) {
         .select()
         .from(tasks)
         .where(eq(tasks.idempotencyKey, p('key')))
+        .prepare(),
+    insertTask: () =>
+      db
+        .insert(tasks)
+        .values({
+          id: p('id'),
+          agentId: p('agentId'),
+          creatorType: p('creatorType'),
+          creatorId: p('creatorId'),
+          parentId: p('parentId'),
+          title: p('title'),
+          description: p('description'),
+          priority: p('priority'),
+          status: p('status'),
+          error: p('error'),
+          maxAttempts: p('maxAttempts'),
+          idempotencyKey: p('idempotencyKey'),
+          requestHash: p('requestHash'),
+          metadata: p('metadata'),
+          scheduledFor: p('scheduledFor'),
+          createdAt: p('now'),
+          updatedAt: p('now'),
+        })
+        .prepare(),
+    /** A run's successful end: the task is completed with its result. */
+    completeTask: () =>
+      db
+        .update(tasks)
+        .set({
+          status: 'completed',
+          result: sql`${p('result')}`,
+          error: null,
+          progress: 100,
+          completedAt: sql`${p('now')}`,
+          updatedAt: sql`${p('now')}`,
+        })
+        .where(eq(tasks.id, p('id')))
         .prepare(),
     /** Pending and queued tasks: the plan's queue depth. */
     countWaiting: () =>
@@ -262,7 +300,50 @@ export function prepareOrgStatements(db: OrgDb) {
         .orderBy(asc(agentNotes.key))
         .limit(50)
         .prepare(),
-    recentActivity: () => db.select().from(activityLog).orderBy(desc(activityLog.id)).limit(15).prepare(),
+    /** The org's latest activity, as a run's prompt sums it up (not the rows' whole data). */
+    recentActivity: () =>
+      db
+        .select({
+          type: activityLog.type,
+          subjectType: activityLog.subjectType,
+          taskTitle: sql<string | null>`json_extract(${activityLog.data}, '$.task.title')`,
+        })
+        .from(activityLog)
+        .orderBy(desc(activityLog.id))
+        .limit(15)
+        .prepare(),
+    /** External drafts of a task that a person approved or rejected. */
+    decidedApprovalsOf: () =>
+      db
+        .select()
+        .from(messages)
+        .where(
+          and(
+            eq(messages.taskId, p('taskId')),
+            eq(messages.type, 'external_draft'),
+            inArray(messages.approvalStatus, ['approved', 'rejected']),
+          ),
+        )
+        .prepare(),
+    setTaskProgress: () =>
+      db
+        .update(tasks)
+        .set({ progress: sql`${p('progress')}`, updatedAt: sql`${p('now')}` })
+        .where(eq(tasks.id, p('id')))
+        .prepare(),
+    deliveryOf: () =>
+      db
+        .select()
+        .from(runDeliveries)
+        .where(and(eq(runDeliveries.taskId, p('taskId')), eq(runDeliveries.attempt, p('attempt'))))
+        .prepare(),
+    /** A delivery that started its run (a repeat of it is a duplicate). */
+    recordDelivery: () =>
+      db
+        .insert(runDeliveries)
+        .values({ taskId: p('taskId'), attempt: p('attempt'), status: 'started', receivedAt: p('now') })
+        .onConflictDoNothing()
+        .prepare(),
     startTask: () =>
       db
         .update(tasks)
