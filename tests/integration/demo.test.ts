@@ -149,6 +149,10 @@ describe('the public demo', () => {
     const accepted = await call(`/api/invitations/${invite.json.token}/accept`, { cookie, method: 'POST' });
     expect(accepted.status, accepted.text).toBe(403);
     expect(accepted.json.error.message).toMatch(/account/);
+    // Signing up, for a guest, is keeping the sandbox.
+    const signup = await call('/signup', { cookie, origin: null });
+    expect(signup.status).toBe(302);
+    expect(signup.res.headers.get('location')).toBe('/demo/keep');
   });
 
   it('caps agents, schedules and tasks with the demo plan', async () => {
