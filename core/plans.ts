@@ -176,6 +176,19 @@ export function getPlan(id: PlanId): Plan {
   return PLANS[id];
 }
 
+/** The limits an operator may set per org (Enterprise contracts), over the plan's defaults. */
+export interface PlanLimitOverrides {
+  agents?: number;
+  agentMinutesPerMonth?: number;
+}
+
+/** The org's plan with its own limits applied (core/org-info.ts carries them to the OrgHub). */
+export function effectivePlan(org: { plan: PlanId; limits?: PlanLimitOverrides | null }): Plan {
+  const plan = PLANS[org.plan];
+  if (!org.limits || Object.keys(org.limits).length === 0) return plan;
+  return { ...plan, limits: { ...plan.limits, ...org.limits } };
+}
+
 export function publicPlans(): Plan[] {
   return PLAN_IDS.map((id) => PLANS[id]).filter((plan) => plan.public);
 }

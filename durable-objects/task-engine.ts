@@ -9,12 +9,12 @@
  */
 import { asc, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import { requireAgent } from '../core/agents';
-import { agents, schedules, taskDependencies, tasks, usagePeriods } from '../core/db/org-schema';
+import { agents, schedules, taskDependencies, tasks } from '../core/db/org-schema';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
-import { getPlan } from '../core/plans';
+import { effectivePlan } from '../core/plans';
 import type { RunTaskMessage } from '../core/queue-messages';
 import type { OrgEventType } from '../core/events';
 import type { Actor } from '../core/tenant';
@@ -29,9 +29,10 @@ import {
   viewTasks,
 } from '../core/tasks';
 import { AgentCommands } from './agent-commands';
-import { type EngineHost, monthPeriod, PublishingStore } from './engine-host';
+import { type EngineHost, PublishingStore } from './engine-host';
 import { MessageCommands } from './message-commands';
 import { RunLifecycle } from './run-lifecycle';
+import { enforceQuota } from './quota';
 import { ScheduleCommands } from './schedule-commands';
 
 export type { EngineHost } from './engine-host';
@@ -56,7 +57,7 @@ export class TaskEngine {
   }
 
   async plan() {
-    return getPlan(this.host.org().plan);
+    return effectivePlan(this.host.org());
   }
 
   record(type: OrgEventType, actor: Actor, subject: { type: string; id: string }, data: JsonObject) {
@@ -374,13 +375,10 @@ export class TaskEngine {
       await this.scheduleNextAlarm();
       return 0;
     }
-    if (Number.isFinite(plan.limits.agentMinutesPerMonth)) {
-      const period = monthPeriod(now);
-      const usage = await scope.first(usagePeriods, eq(usagePeriods.periodStart, period.start));
-      if ((usage?.agentMs ?? 0) >= plan.limits.agentMinutesPerMonth * 60_000) {
-        await this.scheduleNextAlarm();
-        return 0;
-      }
+    // At the agent-minute quota pending tasks wait, with the reason on them (durable-objects/quota.ts).
+    if (await enforceQuota(this, plan, now)) {
+      await this.scheduleNextAlarm();
+      return 0;
     }
     const busy = new Set(occupying.map((t) => t.agentId));
     // Busy agents' tasks are left out in SQL, so a backlog for one agent cannot hide the others'.

@@ -3,7 +3,8 @@
  * and rows: core/demo.ts), and organizations deleted long enough ago.
  */
 import { lt } from 'drizzle-orm';
-import { endExpiredTrials } from '../core/billing/state';
+import { reconcileOverage } from '../core/billing/metering';
+import { endExpiredGrace, endExpiredTrials } from '../core/billing/state';
 import { loadConfig } from '../core/config';
 import { getDb } from '../core/db/client';
 import { invitations, sessions } from '../core/db/schema';
@@ -29,11 +30,27 @@ export async function handleScheduled(
   const sandboxes = await purgeExpiredSandboxes(db, env, now);
   const purgedOrganizations = await purgeDeletedOrganizations(db, DELETED_ORG_GRACE_MS);
   // Hosted edition: no-card trials past their end fall back to Free (core/billing/state.ts).
+  // …past_due orgs past their grace period too, and Pro overage is reconciled with Stripe.
   let endedTrials = 0;
-  try {
-    if (loadConfig(env).billingEnabled) endedTrials = await endExpiredTrials(db, env, now);
-  } catch (error) {
-    log.error('trial_sweep_failed', { error });
+  let endedGrace = 0;
+  let overage: Awaited<ReturnType<typeof reconcileOverage>> | null = null;
+  const config = loadConfig(env);
+  if (config.billingEnabled) {
+    try {
+      endedTrials = await endExpiredTrials(db, env, now);
+    } catch (error) {
+      log.error('trial_sweep_failed', { error });
+    }
+    try {
+      endedGrace = await endExpiredGrace(db, env, config, now);
+    } catch (error) {
+      log.error('grace_sweep_failed', { error });
+    }
+    try {
+      overage = await reconcileOverage(db, env, now);
+    } catch (error) {
+      log.error('overage_reconcile_failed', { error });
+    }
   }
   // The landing page's showcase (never purged: it does not expire) is pruned and kept busy.
   const showcase = await sweepShowcase(db, env).catch((error) => {
@@ -48,6 +65,10 @@ export async function handleScheduled(
     purged_sandboxes: sandboxes.purged,
     deferred_sandboxes: sandboxes.deferred,
     ended_trials: endedTrials,
+    ended_grace: endedGrace,
+    overage_checked: overage?.checked ?? 0,
+    overage_behind: overage?.behind ?? 0,
+    overage_mismatched: overage?.mismatched ?? 0,
     showcase_task_given: showcase?.created ?? false,
   });
 }

@@ -1,10 +1,12 @@
 /**
  * A local fake of the parts of Stripe's API the app calls (form-encoded in, JSON out, Stripe's
  * error shape): customers (with Idempotency-Key replay), Checkout sessions, Customer Portal
- * sessions and subscription retrieval. Tests drive what Stripe "knows" through `/__fake/*`:
+ * sessions, subscription retrieval and Billing Meter Events (unique per `identifier`, as Stripe
+ * enforces). Tests drive what Stripe "knows" through `/__fake/*`:
  * `PUT /__fake/subscriptions/:id` (JSON, a whole subscription object), `GET /__fake/requests`
  * (what the app sent; `?path=` filters, `?since=` skips older), `POST /__fake/fail-next`
- * (`{"count": n}`: the next n API calls answer 500).
+ * (`{"count": n}`: the next n API calls answer 500), `GET /__fake/meter-events` (every accepted
+ * meter event; `?customer=` filters) and `DELETE /__fake/meter-events` (forget them).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,6 +59,7 @@ export async function startFakeStripe(): Promise<{ url: string; close: () => Pro
   const subscriptions = new Map<string, Json>();
   const idempotent = new Map<string, { status: number; body: Json }>();
   const recorded: Recorded[] = [];
+  const meterEvents = new Map<string, Json>();
   let failNext = 0;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -126,6 +129,42 @@ export async function startFakeStripe(): Promise<{ url: string; close: () => Pro
         },
       };
     }
+    if (method === 'POST' && path === '/v1/billing/meter_events') {
+      const payload = (body.payload ?? {}) as Json;
+      const identifier = typeof body.identifier === 'string' ? body.identifier : id('mevt');
+      if (typeof body.event_name !== 'string' || typeof payload.stripe_customer_id !== 'string')
+        return {
+          status: 400,
+          body: { error: { type: 'invalid_request_error', message: 'Missing event_name or payload.' } },
+        };
+      if (!Number.isFinite(Number(payload.value)))
+        return {
+          status: 400,
+          body: { error: { type: 'invalid_request_error', message: 'payload[value] must be a number.' } },
+        };
+      if (meterEvents.has(identifier))
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_already_exists',
+              message: `An event with identifier ${identifier} already exists.`,
+            },
+          },
+        };
+      const event = {
+        object: 'billing.meter_event',
+        created: Math.floor(Date.now() / 1000),
+        event_name: body.event_name,
+        identifier,
+        livemode: false,
+        payload,
+        timestamp: Number(body.timestamp ?? Math.floor(Date.now() / 1000)),
+      };
+      meterEvents.set(identifier, event);
+      return { status: 200, body: event };
+    }
     if (method === 'GET' && (match = /^\/v1\/subscriptions\/([^/]+)$/.exec(path))) {
       const sub = subscriptions.get(match[1]!);
       return sub ? { status: 200, body: sub } : null;
@@ -153,6 +192,15 @@ export async function startFakeStripe(): Promise<{ url: string; close: () => Pro
         return send(res, 200, {
           seq,
           data: recorded.filter((r) => r.seq > since && (!path || r.path === path)),
+        });
+      }
+      if (url.pathname === '/__fake/meter-events') {
+        if (req.method === 'DELETE') meterEvents.clear();
+        const customer = url.searchParams.get('customer');
+        return send(res, 200, {
+          data: [...meterEvents.values()].filter(
+            (e) => !customer || (e.payload as Json).stripe_customer_id === customer,
+          ),
         });
       }
       if (req.method === 'POST' && url.pathname === '/__fake/fail-next') {

@@ -25,6 +25,10 @@ export const TaskSchema = z
       'failed',
       'cancelled',
     ]),
+    waiting_reason: z.enum(['quota']).nullable().openapi({
+      description:
+        'Why a pending task is held back for the org: `quota` when the month’s agent-minutes are used up (it starts when the period rolls over or the plan grows); null otherwise.',
+    }),
     priority: z.enum(['low', 'normal', 'high', 'urgent']),
     progress: z.number(),
     depends_on: z.array(z.string()),
