@@ -10,7 +10,11 @@ export const TEST_STRIPE = {
   STRIPE_PRICE_PRO: 'price_test_pro',
 };
 
-const BILLING_TESTS = ['tests/integration/billing.test.ts', 'tests/integration/billing-replay.test.ts'];
+const BILLING_TESTS = [
+  'tests/integration/billing.test.ts',
+  'tests/integration/billing-replay.test.ts',
+  'tests/integration/billing-usage.test.ts',
+];
 
 // Integration tests run inside workerd with the real bindings of wrangler.toml (D1, KV,
 // Durable Objects, Queues). Migrations are read here and applied in tests/integration/setup.ts.

@@ -156,7 +156,8 @@ export class OrgHub extends DurableObject<Env> {
   async reportOverage(caller: Caller, periodStart: number): Promise<RpcResult<MeterTotals>> {
     return this.run(caller, async () => {
       await this.platform.ensureInfo();
-      await this.platform.reportOverage();
+      // The flush records and sends overage, then copies what Stripe accepted to the D1 ledger.
+      await this.platform.flushLedger();
       return this.platform.meter.totals(z.number().int().min(0).parse(periodStart));
     });
   }
@@ -225,8 +226,12 @@ export class OrgHub extends DurableObject<Env> {
     const input = entry.args.parse(args) as unknown[];
     return this.guard(caller, async () => {
       await this.platform.ensureInfo();
-      const run = entry.run as (ctx: { store: OrgStore; plan: OrgInfo['plan'] }, ...input: unknown[]) => unknown;
-      return await run({ store: this.store, plan: this.platform.org().plan }, ...input);
+      const run = entry.run as (
+        ctx: { store: OrgStore; plan: OrgInfo['plan']; limits?: OrgInfo['limits'] },
+        ...input: unknown[]
+      ) => unknown;
+      const org = this.platform.org();
+      return await run({ store: this.store, plan: org.plan, limits: org.limits }, ...input);
     });
   }
 
