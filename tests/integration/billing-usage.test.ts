@@ -13,8 +13,8 @@ import { loadConfig } from '../../core/config';
 import { getDb } from '../../core/db/client';
 import { auditLog, organizations } from '../../core/db/schema';
 import { getOrgHub, orgHub } from '../../core/org-hub-client';
-import { call, createKey, hubSql, setPlan, signUp } from './helpers';
-import { fake, fakeId, send, stripeHas } from './stripe-helpers';
+import { call, createKey, hubSql, ORIGIN, PASSWORD, setPlan, signUp, uniqueEmail } from './helpers';
+import { fake, fakeId, send, sentToStripe, stripeHas } from './stripe-helpers';
 
 const db = () => getDb(env);
 const DAY_MS = 24 * 3600 * 1000;
@@ -384,5 +384,65 @@ describe('GET /v1/usage', () => {
       expect(sum(body.by_day, field)).toBe(body[field]);
     }
     expect(body.by_day.at(-1).date).toBe(new Date().toISOString().slice(0, 10));
+  });
+});
+
+describe('signup with ?plan= and the usage page', () => {
+  const FORM = { 'Content-Type': 'application/x-www-form-urlencoded', Host: new URL(ORIGIN).host };
+
+  it('signup with ?plan=pro creates the org, signs in, and hands off to Checkout for it', async () => {
+    const page = await call('/signup?plan=pro');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('name="plan" value="pro"');
+    const email = uniqueEmail('plan');
+    const signup = await call('/signup?plan=pro', {
+      body: new URLSearchParams({
+        email,
+        password: PASSWORD,
+        name: 'Plan Buyer',
+        organization_name: 'Plan Buyers',
+        plan: 'pro',
+      }).toString(),
+      headers: FORM,
+    });
+    expect(signup.status).toBe(302);
+    expect(signup.res.headers.get('location')).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/);
+    expect(signup.res.headers.get('set-cookie')).toContain('gc_session=');
+    const [org] = await db().select().from(organizations).where(eq(organizations.name, 'Plan Buyers'));
+    expect(org!.stripeCustomerId).toMatch(/^cus_/);
+    const [session] = (await sentToStripe('/v1/checkout/sessions')).data.filter(
+      (s) => s.body.client_reference_id === org!.id,
+    );
+    expect(session!.body).toMatchObject({ metadata: { org_id: org!.id, plan: 'pro' } });
+    expect(session!.body.cancel_url).toBe(`${env.APP_URL}/orgs/${org!.slug}/settings/billing?checkout=canceled`);
+  });
+
+  it('an unknown ?plan= is ignored: plain signup into the org', async () => {
+    const signup = await call('/signup?plan=platinum', {
+      body: new URLSearchParams({
+        email: uniqueEmail('noplan'),
+        password: PASSWORD,
+        name: 'No Plan',
+        organization_name: 'No Plan Org',
+        plan: 'platinum',
+      }).toString(),
+      headers: FORM,
+    });
+    expect(signup.status).toBe(302);
+    expect(signup.res.headers.get('location')).toMatch(/^\/orgs\/no-plan-org/);
+  });
+
+  it('the usage page renders its charts on the server, with the plan limit and the upgrade path', async () => {
+    const o = await owner();
+    const created = await call('/v1/tasks', { key: o.key, body: { agent: 'sable', description: 'Chart me' } });
+    await vi.waitFor(async () => expect((await task(o.key, created.json.id)).status).toBe('completed'));
+    const page = await call(`/orgs/${o.org.slug}/settings/usage`, { cookie: o.cookie });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('data-testid="usage-chart-period"');
+    expect(page.text).toContain('data-testid="usage-chart-agents"');
+    expect(page.text).toMatch(/<svg[^>]*recharts-surface/);
+    expect(page.text).toMatch(/Plan limit: (<!-- -->)?1,000(<!-- -->)? min/);
+    expect(page.text).toContain(`/orgs/${o.org.slug}/settings/billing`);
+    expect(page.text).toContain('Sable');
   });
 });
