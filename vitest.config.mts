@@ -8,6 +8,7 @@ export const TEST_STRIPE = {
   STRIPE_WEBHOOK_SECRET: 'whsec_generic_corp_test',
   STRIPE_PRICE_STARTER: 'price_test_starter',
   STRIPE_PRICE_PRO: 'price_test_pro',
+  OPS_SECRET: 'ops_test_secret',
 };
 
 const BILLING_TESTS = [

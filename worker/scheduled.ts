@@ -4,6 +4,7 @@
  */
 import { lt } from 'drizzle-orm';
 import { reconcileOverage } from '../core/billing/metering';
+import { pushChangedOrgs } from '../core/billing/ops';
 import { endExpiredGrace, endExpiredTrials } from '../core/billing/state';
 import { loadConfig } from '../core/config';
 import { getDb } from '../core/db/client';
@@ -15,6 +16,8 @@ import { sweepShowcase } from '../core/showcase';
 
 /** A deleted org stays restorable by support this long before its rows are purged. */
 export const DELETED_ORG_GRACE_MS = 7 * 24 * 3600 * 1000;
+/** Orgs changed this recently are pushed to their hubs again (the cron runs every 5 minutes). */
+const SWEEP_LOOKBACK_MS = 11 * 60 * 1000;
 
 export async function handleScheduled(
   controller: ScheduledController,
@@ -33,6 +36,7 @@ export async function handleScheduled(
   // …past_due orgs past their grace period too, and Pro overage is reconciled with Stripe.
   let endedTrials = 0;
   let endedGrace = 0;
+  let pushedOrgs = 0;
   let overage: Awaited<ReturnType<typeof reconcileOverage>> | null = null;
   const config = loadConfig(env);
   if (config.billingEnabled) {
@@ -45,6 +49,12 @@ export async function handleScheduled(
       endedGrace = await endExpiredGrace(db, env, config, now);
     } catch (error) {
       log.error('grace_sweep_failed', { error });
+    }
+    try {
+      // Operator plan changes (scripts/ops) whose push to the hub did not get through.
+      pushedOrgs = await pushChangedOrgs(db, env, now - SWEEP_LOOKBACK_MS);
+    } catch (error) {
+      log.error('org_push_sweep_failed', { error });
     }
     try {
       overage = await reconcileOverage(db, env, now);
@@ -66,6 +76,7 @@ export async function handleScheduled(
     deferred_sandboxes: sandboxes.deferred,
     ended_trials: endedTrials,
     ended_grace: endedGrace,
+    pushed_orgs: pushedOrgs,
     overage_checked: overage?.checked ?? 0,
     overage_behind: overage?.behind ?? 0,
     overage_mismatched: overage?.mismatched ?? 0,

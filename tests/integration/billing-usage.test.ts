@@ -446,3 +446,46 @@ describe('signup with ?plan= and the usage page', () => {
     expect(page.text).toContain('Sable');
   });
 });
+
+describe('operator plan changes (npm run ops -- set-plan)', () => {
+  const sync = (orgId: string, secret: string | null) =>
+    call(`/internal/ops/orgs/${orgId}/sync`, {
+      method: 'POST',
+      origin: null,
+      headers: secret ? { Authorization: `Bearer ${secret}` } : {},
+    });
+
+  it('the push endpoint needs the operator secret, then gives the hub the plan and limits D1 has', async () => {
+    const o = await owner();
+    // What the script writes with wrangler d1 execute.
+    await db()
+      .update(organizations)
+      .set({
+        plan: 'enterprise',
+        planLimits: { agents: 7, agentMinutesPerMonth: 50_000 },
+        subscriptionStatus: 'active',
+      })
+      .where(eq(organizations.id, o.org.id));
+
+    expect((await sync(o.org.id, null)).status).toBe(401);
+    expect((await sync(o.org.id, 'wrong')).status).toBe(401);
+    expect((await sync('not-an-org', env.OPS_SECRET!)).status).toBe(400);
+    const pushed = await sync(o.org.id, env.OPS_SECRET!);
+    expect(pushed.status).toBe(200);
+    expect(pushed.json.organization).toMatchObject({
+      plan: 'enterprise',
+      limits: { agents: 7, agent_minutes_per_month: 50_000 },
+    });
+    // The hub applies the contract's limits: 7 agents (not Enterprise's default 200).
+    const add = (name: string) =>
+      call('/v1/agents', {
+        cookie: o.cookie,
+        org: o.org.slug,
+        body: { name, role: 'Analyst', personality: 'Careful.' },
+      });
+    expect((await add('Sixth')).status).toBe(201);
+    expect((await add('Seventh')).status).toBe(201);
+    expect((await add('Eighth')).status).toBe(402);
+    expect((await call('/v1/usage', { key: o.key })).json.limits.agent_minutes_per_month).toBe(50_000);
+  });
+});
