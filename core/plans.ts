@@ -168,6 +168,13 @@ export const PLANS: Record<PlanId, Plan> = {
   },
 };
 
+/** Plans that keep running past their agent-minutes and bill the rest as overage (decision 013). */
+export const OVERAGE_PLANS: readonly PlanId[] = ['pro'];
+
+export function billsOverage(plan: PlanId): boolean {
+  return OVERAGE_PLANS.includes(plan);
+}
+
 export const TRIAL_DAYS = 14;
 /** The plan a new hosted org trials. */
 export const TRIAL_PLAN: PlanId = 'starter';

@@ -18,10 +18,8 @@ import { agentRuns, meterReports, usagePeriods } from '../core/db/org-schema';
 import type { OrgStore } from '../core/db/org-store';
 import { log } from '../core/log';
 import type { OrgInfo } from '../core/org-info';
-import { effectivePlan } from '../core/plans';
+import { billsOverage, effectivePlan } from '../core/plans';
 
-/** The plans that bill agent-minutes beyond their limit. */
-const METERED_PLANS = new Set(['pro']);
 /** A failed send is retried after this long (the hub's alarm). */
 export const METER_RETRY_MS = 60_000;
 /** Rows sent per pass: a backlog drains over a few alarms rather than one long one. */
@@ -48,7 +46,7 @@ export class MeterReports {
   /** Puts what the latest periods owe and the outbox does not hold yet into the outbox. Idempotent. */
   record(now = Date.now()): number {
     const info = this.org();
-    if (!info || !METERED_PLANS.has(info.plan)) return 0;
+    if (!info || !billsOverage(info.plan)) return 0;
     const limitMs = effectivePlan(info).limits.agentMinutesPerMonth * 60_000;
     if (!Number.isFinite(limitMs)) return 0;
     const periods = this.store.db
@@ -158,7 +156,7 @@ export class MeterReports {
     const info = this.org();
     const usage = this.store.db.select().from(usagePeriods).where(eq(usagePeriods.periodStart, periodStart)).get();
     const limitMs = info ? effectivePlan(info).limits.agentMinutesPerMonth * 60_000 : Number.POSITIVE_INFINITY;
-    const metered = info !== null && METERED_PLANS.has(info.plan) && Number.isFinite(limitMs);
+    const metered = info !== null && billsOverage(info.plan) && Number.isFinite(limitMs);
     const [unsent] = this.store.db
       .select({ n: sql<number>`COUNT(*)` })
       .from(meterReports)

@@ -21,7 +21,7 @@ import {
 } from '../core/db/org-schema';
 import type { OrgStore } from '../core/db/org-store';
 import { ApiError } from '../core/errors';
-import { effectivePlan, type PlanId, type PlanLimitOverrides } from '../core/plans';
+import { billsOverage, effectivePlan, type PlanId, type PlanLimitOverrides } from '../core/plans';
 import { getSchedule, listSchedules, scheduleView } from '../core/schedules';
 import {
   agentUsage,
@@ -173,7 +173,8 @@ export const ORG_READS = {
       quota: {
         limit_agent_ms: limitMs,
         used_percent: limitMs === null ? null : limitMs === 0 ? 100 : Math.round((agentMs / limitMs) * 1000) / 10,
-        reached: limitMs !== null && agentMs >= limitMs,
+        reached: limitMs !== null && agentMs >= limitMs && !billsOverage(plan.id),
+        overage_billed: billsOverage(plan.id),
         overage_agent_ms: limitMs === null ? 0 : Math.max(0, agentMs - limitMs),
         overage_reported_agent_ms: overage.sent,
       },

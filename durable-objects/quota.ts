@@ -1,13 +1,13 @@
 /**
  * The agent-minute quota at admission (run by the task engine inside the hub's exclusive
- * section). When the month's agent-minutes are used up, pending tasks stay pending with
+ * section). When the month's agent-minutes are used up (on a plan without overage), pending tasks stay pending with
  * `waiting_reason = 'quota'` (shown in the API and the dashboard), and the hub wakes at the
  * period's end; a bigger plan (syncOrg re-admits) or the new period clears the reason. Live
  * events warn once per period at 80% (`usage.quota_warning`) and at 100% (`usage.quota_reached`).
  */
 import { eq, isNotNull, isNull } from 'drizzle-orm';
 import { meta, tasks, usagePeriods } from '../core/db/org-schema';
-import type { Plan } from '../core/plans';
+import { billsOverage, type Plan } from '../core/plans';
 import { monthPeriod } from './engine-host';
 import { metaValue, setMeta } from './platform-link';
 import type { TaskEngine } from './task-engine';
@@ -22,7 +22,7 @@ export interface QuotaState {
   periodEnd: number;
   usedMs: number;
   limitMs: number;
-  /** True when no more work may start this period. */
+  /** True when the period's agent-minutes are used up. */
   reached: boolean;
 }
 
@@ -47,7 +47,8 @@ export async function enforceQuota(engine: TaskEngine, plan: Plan, now: number):
     return false;
   }
   await warn(engine, plan, state);
-  if (!state.reached) {
+  // Pro keeps working past its minutes: the rest is billed as overage (durable-objects/meter-reports.ts).
+  if (!state.reached || billsOverage(plan.id)) {
     await releaseHeld(engine);
     return false;
   }

@@ -10,7 +10,7 @@ import type { Db } from '../db/client';
 import { ledgerOfPlans } from '../db/scoped';
 import { log } from '../log';
 import { orgHub } from '../org-hub-client';
-import { effectivePlan } from '../plans';
+import { effectivePlan, OVERAGE_PLANS } from '../plans';
 import { usagePeriodOf } from '../platform-budget';
 
 export interface ReconcileResult {
@@ -27,7 +27,7 @@ export interface ReconcileResult {
 export async function reconcileOverage(db: Db, env: Pick<Env, 'ORG_HUB'>, now = Date.now()): Promise<ReconcileResult> {
   const current = usagePeriodOf(now);
   const previous = usagePeriodOf(current.start - 1);
-  const rows = await ledgerOfPlans(db, previous.start, ['pro']);
+  const rows = await ledgerOfPlans(db, previous.start, [...OVERAGE_PLANS]);
   const result: ReconcileResult = { checked: 0, behind: 0, mismatched: 0, over: 0 };
   for (const ledger of rows) {
     const org = { id: ledger.orgId, plan: ledger.plan, planLimits: ledger.planLimits };

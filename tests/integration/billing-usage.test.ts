@@ -253,6 +253,18 @@ describe('Pro overage', () => {
     expect(ledger).toMatchObject({ agent_ms: PRO_LIMIT_MS + 7_500, reported_agent_ms: 7_500 });
   });
 
+  it('Pro does not stop at its minutes: work past the limit runs (and is billed), with the 100% event', async () => {
+    const o = await proOrg();
+    await setUsedMs(o.org.id, PRO_LIMIT_MS + 60_000);
+    const t = await call('/v1/tasks', { key: o.key, body: { agent: 'sable', description: 'Past the limit' } });
+    expect(t.json.waiting_reason).toBeNull();
+    await vi.waitFor(async () => expect((await task(o.key, t.json.id)).status).toBe('completed'));
+    expect(await events(o.org.id, 'usage.quota_reached')).toHaveLength(1);
+    const usage = (await call('/v1/usage', { key: o.key })).json;
+    expect(usage.quota).toMatchObject({ reached: false, overage_billed: true });
+    expect(usage.quota.overage_agent_ms).toBeGreaterThanOrEqual(60_000);
+  });
+
   it('within the limit, or on Starter, nothing is reported', async () => {
     const o = await proOrg();
     await setUsedMs(o.org.id, PRO_LIMIT_MS - 10_000);

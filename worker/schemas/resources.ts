@@ -205,6 +205,9 @@ export const UsageSchema = z
         .openapi({ description: 'The plan’s agent-minutes in ms; null: unlimited.' }),
       used_percent: z.number().nullable(),
       reached: z.boolean().openapi({ description: 'True when new work waits (`waiting_reason: quota`).' }),
+      overage_billed: z
+        .boolean()
+        .openapi({ description: 'True on plans that keep running past the limit and bill the rest (Pro).' }),
       overage_agent_ms: z.number().openapi({ description: 'Agent-ms beyond the limit (billed as overage on Pro).' }),
       overage_reported_agent_ms: z.number().openapi({ description: 'The part of the overage Stripe has accepted.' }),
     }),
