@@ -90,7 +90,7 @@ async function warn(engine: TaskEngine, plan: Plan, state: QuotaState) {
     plan: plan.id,
     period_start: new Date(state.periodStart).toISOString(),
     period_end: new Date(state.periodEnd).toISOString(),
-    upgrade_url: '/pricing',
+    upgrade_url: `/orgs/${engine.host.org().slug}/settings/billing`,
   };
   engine.scope.batch([
     engine.record(

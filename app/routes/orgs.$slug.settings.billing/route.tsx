@@ -92,6 +92,7 @@ export default function BillingSettings() {
   const opening = useIsSubmitting('portal');
   const failed = result && 'ok' in result && !result.ok ? result : null;
   const returned = search.get('checkout');
+  const chosen = data.plans.find((plan) => plan.id === search.get('plan'));
 
   return (
     <div className="space-y-6">
@@ -105,6 +106,12 @@ export default function BillingSettings() {
         <FormAlert
           tone="info"
           message="Checkout was canceled; nothing changed. You can choose a plan below at any time."
+        />
+      ) : null}
+      {chosen && data.canManage && !data.subscribed ? (
+        <FormAlert
+          tone="info"
+          message={`You chose ${chosen.name} on the pricing page: continue to Stripe with its button below.`}
         />
       ) : null}
       {returned === 'unavailable' ? (

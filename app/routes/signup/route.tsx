@@ -7,6 +7,7 @@ import { isPurchasablePlan } from '../../../core/billing/stripe';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { findInvitationByToken } from '../../../core/members';
+import { listMemberships } from '../../../core/orgs';
 import { getPlan } from '../../../core/plans';
 import { SignupInput } from '../../../core/validation';
 import { AccountFields } from '../../components/AccountFields';
@@ -33,8 +34,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     !token && loadConfig(env).billingEnabled && isPurchasablePlan(requested)
       ? { id: requested, name: getPlan(requested).name }
       : null;
-  if (await getOptionalUser(request, env))
+  const signedIn = await getOptionalUser(request, env);
+  if (signedIn) {
+    // Signed in already and choosing a plan on the pricing page: their own org's billing page.
+    const owned = plan
+      ? (await listMemberships(getDb(env), signedIn.user.id)).find((m) => m.role === 'owner')
+      : undefined;
+    if (owned) throw redirect(`/orgs/${owned.organization.slug}/settings/billing?plan=${plan!.id}`);
     throw redirect(token ? `/invitations/${encodeURIComponent(token)}` : '/orgs');
+  }
   if (!token) return { invitation: null, invitationInvalid: false, plan };
   const invitation = await findInvitationByToken(getDb(env), token);
   return {
