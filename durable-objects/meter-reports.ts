@@ -49,10 +49,8 @@ export class MeterReports {
     if (!info || !billsOverage(info.plan)) return 0;
     const limitMs = effectivePlan(info).limits.agentMinutesPerMonth * 60_000;
     if (!Number.isFinite(limitMs)) return 0;
-    const periods = this.store.db
-      .select()
-      .from(usagePeriods)
-      .where(lt(usagePeriods.periodStart, now + 1))
+    const periods = this.store
+      .select(usagePeriods, lt(usagePeriods.periodStart, now + 1))
       .orderBy(desc(usagePeriods.periodStart))
       .limit(2)
       .all();
@@ -98,16 +96,20 @@ export class MeterReports {
     return added;
   }
 
-  /** Sends unsent rows; returns how many are still unsent (the caller retries later). */
-  async send(): Promise<number> {
+  /**
+   * Sends unsent rows. `retry`: some are still unsent and a later try may succeed (Stripe
+   * failed); without Stripe or a customer they wait for the cron's reconciliation instead.
+   */
+  async send(): Promise<{ unsent: number; retry: boolean }> {
     const info = this.org();
     const config = loadConfig(this.envOf());
     const unsent = () => this.store.db.select().from(meterReports).where(isNull(meterReports.sentAt));
-    if (!info || !config.billingEnabled || !config.STRIPE_SECRET_KEY) return unsent().all().length;
+    if (!info || !config.billingEnabled || !config.STRIPE_SECRET_KEY)
+      return { unsent: unsent().all().length, retry: false };
     if (!info.stripeCustomerId) {
       const waiting = unsent().all().length;
       if (waiting) log.warn('meter_no_customer', { org_id: info.id, unsent: waiting });
-      return waiting;
+      return { unsent: waiting, retry: false };
     }
     const stripe = stripeClient(config);
     for (const row of unsent().orderBy(meterReports.at).limit(SEND_BATCH).all()) {
@@ -138,7 +140,8 @@ export class MeterReports {
         break;
       }
     }
-    return unsent().all().length;
+    const left = unsent().all().length;
+    return { unsent: left, retry: left > 0 };
   }
 
   /** Agent-ms in the outbox for a period: all of it, or only what Stripe accepted. */
@@ -154,7 +157,7 @@ export class MeterReports {
   /** The period's figures for reconciliation (core/billing/metering.ts). */
   totals(periodStart: number): MeterTotals {
     const info = this.org();
-    const usage = this.store.db.select().from(usagePeriods).where(eq(usagePeriods.periodStart, periodStart)).get();
+    const usage = this.store.select(usagePeriods, eq(usagePeriods.periodStart, periodStart)).get();
     const limitMs = info ? effectivePlan(info).limits.agentMinutesPerMonth * 60_000 : Number.POSITIVE_INFINITY;
     const metered = info !== null && billsOverage(info.plan) && Number.isFinite(limitMs);
     const [unsent] = this.store.db

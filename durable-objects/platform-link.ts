@@ -236,8 +236,8 @@ export class PlatformLink {
   async reportOverage(): Promise<number> {
     try {
       this.meter.record();
-      const unsent = await this.meter.send();
-      if (unsent > 0) {
+      const { unsent, retry } = await this.meter.send();
+      if (retry) {
         setMeta(this.store, 'ledger_dirty', '1');
         await this.wakeAt(Date.now() + METER_RETRY_MS);
       }
