@@ -14,6 +14,10 @@ interface __BaseEnv_Env {
   STRIPE_API_BASE?: string;
   STRIPE_PRICE_STARTER?: string;
   STRIPE_PRICE_PRO?: string;
+  /** Billing vars and the operator secret (core/config.ts). */
+  STRIPE_METER_EVENT_NAME?: string;
+  BILLING_GRACE_DAYS?: string;
+  OPS_SECRET?: string;
   CLERK_SECRET_KEY?: string;
   CLERK_PUBLISHABLE_KEY?: string;
   CLERK_JWT_KEY?: string;

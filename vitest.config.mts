@@ -8,9 +8,14 @@ export const TEST_STRIPE = {
   STRIPE_WEBHOOK_SECRET: 'whsec_generic_corp_test',
   STRIPE_PRICE_STARTER: 'price_test_starter',
   STRIPE_PRICE_PRO: 'price_test_pro',
+  OPS_SECRET: 'ops_test_secret',
 };
 
-const BILLING_TESTS = ['tests/integration/billing.test.ts', 'tests/integration/billing-replay.test.ts'];
+const BILLING_TESTS = [
+  'tests/integration/billing.test.ts',
+  'tests/integration/billing-replay.test.ts',
+  'tests/integration/billing-usage.test.ts',
+];
 
 // Integration tests run inside workerd with the real bindings of wrangler.toml (D1, KV,
 // Durable Objects, Queues). Migrations are read here and applied in tests/integration/setup.ts.
@@ -44,6 +49,8 @@ export default defineConfig(async () => {
       setupFiles: ['./tests/integration/setup.ts'],
       globalSetup: ['./tests/fakes/global-setup.ts'],
       testTimeout: 30_000,
+      // Pre-bundled for workerd; recharts (the usage page) loaded module by module made a second
+      // test file's start send workerd a message over its size limit ("Message is too large").
       deps: {
         optimizer: {
           ssr: {
@@ -55,6 +62,7 @@ export default defineConfig(async () => {
               'react-dom',
               'react-dom/server',
               'stripe',
+              'recharts',
               '@anthropic-ai/sdk',
               '@clerk/backend',
             ],

@@ -28,7 +28,9 @@ export type AuditAction =
   | 'billing.checkout_started'
   | 'billing.plan_changed'
   | 'billing.subscription_changed'
-  | 'billing.trial_will_end';
+  | 'billing.trial_will_end'
+  /** `npm run ops -- set-plan` (scripts/ops/set-plan.mjs writes it with the plan change). */
+  | 'billing.plan_set_by_operator';
 
 export interface AuditEntry {
   organizationId: string | null;

@@ -68,6 +68,18 @@ const ConfigSchema = z
     STRIPE_PRICE_PRO: optionalSecret.pipe(
       z.string().startsWith('price_', 'must be a Stripe Price id (price_…)').optional(),
     ),
+    /** The Stripe Billing Meter's event name that Pro overage is reported to (agent-milliseconds; docs/decisions/013). */
+    STRIPE_METER_EVENT_NAME: z
+      .string()
+      .regex(/^[a-z0-9_]{1,100}$/, 'must be a Stripe meter event name (lowercase letters, digits, _)')
+      .default('agent_ms'),
+    /** Days a past_due subscription keeps its plan while Stripe retries the card; then the org drops to Free. */
+    BILLING_GRACE_DAYS: z.preprocess(
+      (value) => (value === undefined || value === null || value === '' ? undefined : Number(value)),
+      z.number({ error: 'must be a whole number of days, 0 or more' }).int().min(0).default(7),
+    ),
+    /** Operator secret for /internal/ops/* (`npm run ops -- set-plan` pushes plans to OrgHubs); unset: those routes 404. */
+    OPS_SECRET: optionalSecret,
     CLERK_SECRET_KEY: optionalSecret,
     CLERK_PUBLISHABLE_KEY: optionalSecret,
     CLERK_JWT_KEY: optionalSecret,

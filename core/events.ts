@@ -22,6 +22,10 @@ export const ORG_EVENT_TYPES = [
   'schedule.deleted',
   'schedule.failed',
   'usage.updated',
+  /** The month's agent-minutes reached 80% of the plan (once per period). */
+  'usage.quota_warning',
+  /** The month's agent-minutes are used up: pending tasks wait (`waiting_reason: quota`). */
+  'usage.quota_reached',
   'org.updated',
   'member.joined',
   'member.role_changed',
@@ -52,6 +56,8 @@ export const TASK_CHANGES = [
   'approval_rejected',
   'dead_lettered',
   'run_refused',
+  'waiting_on_quota',
+  'quota_released',
 ] as const;
 export type TaskChange = (typeof TASK_CHANGES)[number];
 

@@ -20,6 +20,7 @@ type DropCaller<F> = F extends (caller: Caller, ...rest: infer A) => infer R
 /** The hub's commands that take a caller, as methods without it. */
 const COMMANDS = [
   'syncOrg',
+  'reportOverage',
   'credentialsChanged',
   'revokeKey',
   'disconnectUser',

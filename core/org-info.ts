@@ -5,7 +5,7 @@
  * so no transition reads D1.
  */
 import { z } from 'zod';
-import { PLAN_IDS } from './plans';
+import { PLAN_IDS, type PlanLimitOverrides } from './plans';
 
 export const OrgInfo = z.object({
   id: z.string().min(1).max(64),
@@ -13,6 +13,16 @@ export const OrgInfo = z.object({
   name: z.string().min(1).max(200),
   plan: z.enum(PLAN_IDS),
   defaultModel: z.string().max(100).nullable(),
+  /** Per-org limits over the plan's (Enterprise); absent for most orgs and in older saved copies. */
+  limits: z
+    .object({
+      agents: z.number().int().min(0).optional(),
+      agentMinutesPerMonth: z.number().int().min(0).optional(),
+    })
+    .nullable()
+    .optional(),
+  /** The org's Stripe customer: Pro overage is reported against it (durable-objects/meter-reports.ts). */
+  stripeCustomerId: z.string().max(255).nullable().optional(),
 });
 export type OrgInfo = z.infer<typeof OrgInfo>;
 
@@ -23,6 +33,16 @@ export function orgInfoOf(org: {
   name: string;
   plan: OrgInfo['plan'];
   defaultModel: string | null;
+  planLimits?: PlanLimitOverrides | null;
+  stripeCustomerId?: string | null;
 }): OrgInfo {
-  return { id: org.id, slug: org.slug, name: org.name, plan: org.plan, defaultModel: org.defaultModel };
+  return {
+    id: org.id,
+    slug: org.slug,
+    name: org.name,
+    plan: org.plan,
+    defaultModel: org.defaultModel,
+    limits: org.planLimits ?? null,
+    stripeCustomerId: org.stripeCustomerId ?? null,
+  };
 }

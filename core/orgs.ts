@@ -79,6 +79,8 @@ export async function organizationInserts(
     currentPeriodEnd: null,
     stripeCustomerId: null,
     stripeSubscriptionId: null,
+    planLimits: null,
+    pastDueSince: null,
     defaultModel: null,
     isDemo: input.isDemo ?? false,
     expiresAt: input.expiresAt ?? null,

@@ -168,12 +168,32 @@ export const PLANS: Record<PlanId, Plan> = {
   },
 };
 
+/** Plans that keep running past their agent-minutes and bill the rest as overage (decision 013). */
+export const OVERAGE_PLANS: readonly PlanId[] = ['pro'];
+
+export function billsOverage(plan: PlanId): boolean {
+  return OVERAGE_PLANS.includes(plan);
+}
+
 export const TRIAL_DAYS = 14;
 /** The plan a new hosted org trials. */
 export const TRIAL_PLAN: PlanId = 'starter';
 
 export function getPlan(id: PlanId): Plan {
   return PLANS[id];
+}
+
+/** The limits an operator may set per org (Enterprise contracts), over the plan's defaults. */
+export interface PlanLimitOverrides {
+  agents?: number;
+  agentMinutesPerMonth?: number;
+}
+
+/** The org's plan with its own limits applied (core/org-info.ts carries them to the OrgHub). */
+export function effectivePlan(org: { plan: PlanId; limits?: PlanLimitOverrides | null }): Plan {
+  const plan = PLANS[org.plan];
+  if (!org.limits || Object.keys(org.limits).length === 0) return plan;
+  return { ...plan, limits: { ...plan.limits, ...org.limits } };
 }
 
 export function publicPlans(): Plan[] {

@@ -77,6 +77,8 @@ export async function ensureShowcaseOrg(db: Db, env: Pick<Env, 'ORG_HUB'>): Prom
       currentPeriodEnd: null,
       stripeCustomerId: null,
       stripeSubscriptionId: null,
+      planLimits: null,
+      pastDueSince: null,
       defaultModel: null,
       isDemo: true,
       // Never expires: the sandbox purge takes only `expires_at < now`, which NULL never is.

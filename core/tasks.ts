@@ -99,6 +99,7 @@ export function taskView(task: Task, agent: AgentRef, dependsOn: string[]) {
     title: task.title,
     description: task.description,
     status: task.status,
+    waiting_reason: task.waitingReason ?? null,
     priority: task.priority,
     progress: task.progress,
     depends_on: dependsOn,

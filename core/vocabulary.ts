@@ -21,6 +21,10 @@ export const TASK_STATUSES = [
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/** Why a pending task is not being admitted, when the reason is the org's and not the task's. */
+export const TASK_WAITING_REASONS = ['quota'] as const;
+export type TaskWaitingReason = (typeof TASK_WAITING_REASONS)[number];
+
 export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 

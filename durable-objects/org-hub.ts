@@ -31,6 +31,7 @@ import type { Actor } from '../core/tenant';
 import { CLOSE, LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
 import orgMigrations from './migrations';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
+import type { MeterTotals } from './meter-reports';
 import { metaValue, PlatformLink, setMeta } from './platform-link';
 import { nextShowcaseTask, pruneShowcase, SHOWCASE_TICK_MS, showcaseBusy } from './showcase';
 import { TaskEngine } from './task-engine';
@@ -93,6 +94,7 @@ export class OrgHub extends DurableObject<Env> {
         () => this.env,
         this.store,
         () => this.orgId,
+        (at) => this.wakeAt(at),
       );
       this.lastSeq =
         this.store.db
@@ -134,13 +136,29 @@ export class OrgHub extends DurableObject<Env> {
     return this.run(caller, async () => {
       const info = OrgInfo.parse(org);
       await this.platform.ensureInfo();
-      const planChanged = this.platform.org().plan !== info.plan;
+      const before = this.platform.org();
+      // Enterprise limits are per org: a change of them is a plan change too.
+      const planChanged =
+        before.plan !== info.plan || JSON.stringify(before.limits ?? null) !== JSON.stringify(info.limits ?? null);
       this.platform.save(info);
       if (planChanged) {
         await this.engine.agents.enforceAgentLimit({ type: 'system', id: null });
         await this.engine.admit();
       }
       return { plan: info.plan };
+    });
+  }
+
+  /**
+   * Pro overage for reconciliation (the cron, core/billing/metering.ts): records and sends what
+   * is owed, then returns the period's figures (owed, in the outbox, accepted by Stripe).
+   */
+  async reportOverage(caller: Caller, periodStart: number): Promise<RpcResult<MeterTotals>> {
+    return this.run(caller, async () => {
+      await this.platform.ensureInfo();
+      // The flush records and sends overage, then copies what Stripe accepted to the D1 ledger.
+      await this.platform.flushLedger();
+      return this.platform.meter.totals(z.number().int().min(0).parse(periodStart));
     });
   }
 
@@ -211,8 +229,12 @@ export class OrgHub extends DurableObject<Env> {
     const input = entry.args.parse(args) as unknown[];
     return this.guard(caller, async () => {
       await this.platform.ensureInfo();
-      const run = entry.run as (ctx: { store: OrgStore; plan: OrgInfo['plan'] }, ...input: unknown[]) => unknown;
-      return await run({ store: this.store, plan: this.platform.org().plan }, ...input);
+      const run = entry.run as (
+        ctx: { store: OrgStore; plan: OrgInfo['plan']; limits?: OrgInfo['limits'] },
+        ...input: unknown[]
+      ) => unknown;
+      const org = this.platform.org();
+      return await run({ store: this.store, plan: org.plan, limits: org.limits }, ...input);
     });
   }
 
@@ -295,6 +317,12 @@ export class OrgHub extends DurableObject<Env> {
 
   async liveConnectionCount(): Promise<number> {
     return this.live.socketCount();
+  }
+
+  /** Makes sure the alarm fires no later than `at`. */
+  private async wakeAt(at: number) {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at || current < Date.now()) await this.ctx.storage.setAlarm(at);
   }
 
   private async scheduleSweep() {

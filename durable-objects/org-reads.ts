@@ -21,7 +21,7 @@ import {
 } from '../core/db/org-schema';
 import type { OrgStore } from '../core/db/org-store';
 import { ApiError } from '../core/errors';
-import { getPlan, type PlanId } from '../core/plans';
+import { billsOverage, effectivePlan, type PlanId, type PlanLimitOverrides } from '../core/plans';
 import { getSchedule, listSchedules, scheduleView } from '../core/schedules';
 import {
   agentUsage,
@@ -34,6 +34,7 @@ import {
 import { getTask, getTaskDetail, listTasks, runView, TaskListQuery, viewTasks } from '../core/tasks';
 import { listTeam } from '../core/team';
 import { getThread, listThreads } from '../core/threads';
+import { overageReported, usageBreakdown } from '../core/usage-reads';
 
 const Id = z.string().min(1).max(64);
 const Ids = z.array(Id).max(500);
@@ -42,6 +43,8 @@ const Page = z.object({ limit: z.number().int().min(1).max(200).default(50), cur
 interface ReadContext {
   store: OrgStore;
   plan: PlanId;
+  /** Per-org limits over the plan's (Enterprise). */
+  limits?: PlanLimitOverrides | null;
 }
 
 /** One read: its argument schema (a tuple) and what it does with the org's store. */
@@ -156,12 +159,26 @@ export const ORG_READS = {
       next_cursor: rows.length > limit ? page[page.length - 1]!.id : null,
     };
   }),
-  apiUsage: read(z.tuple([]), async ({ store, plan: planId }) => {
+  apiUsage: read(z.tuple([]), async ({ store, plan: planId, limits: overrides }) => {
     const period = monthOf(Date.now());
     const row = await store.first(usagePeriods, eq(usagePeriods.periodStart, period.start));
-    const plan = getPlan(planId);
+    const plan = effectivePlan({ plan: planId, limits: overrides });
     const agentMs = row?.agentMs ?? 0;
+    const limitMs = Number.isFinite(plan.limits.agentMinutesPerMonth)
+      ? plan.limits.agentMinutesPerMonth * 60_000
+      : null;
+    const overage = await overageReported(store, period.start);
     return {
+      plan: { id: plan.id, name: plan.name },
+      quota: {
+        limit_agent_ms: limitMs,
+        used_percent: limitMs === null ? null : limitMs === 0 ? 100 : Math.round((agentMs / limitMs) * 1000) / 10,
+        reached: limitMs !== null && agentMs >= limitMs && !billsOverage(plan.id),
+        overage_billed: billsOverage(plan.id),
+        overage_agent_ms: limitMs === null ? 0 : Math.max(0, agentMs - limitMs),
+        overage_reported_agent_ms: overage.sent,
+      },
+      ...(await usageBreakdown(store, period)),
       period_start: iso(period.start)!,
       period_end: iso(period.end)!,
       agent_ms: agentMs,

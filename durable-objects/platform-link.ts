@@ -19,6 +19,7 @@ import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
 import { log } from '../core/log';
 import { OrgInfo, orgInfoOf } from '../core/org-info';
+import { METER_RETRY_MS, MeterReports } from './meter-reports';
 
 /** The D1 usage ledger is refreshed at most this often (and at the end of a burst). */
 const LEDGER_FLUSH_MS = 3_000;
@@ -41,15 +42,20 @@ export class PlatformLink {
   private readonly modelKeys = new Map<string, ResolvedModelKey | null>();
   private ledgerTimer: ReturnType<typeof setTimeout> | null = null;
   private platformSpend: { periodStart: number; microUsd: number; at: number } | null = null;
+  /** Pro overage owed to Stripe (durable-objects/meter-reports.ts). */
+  readonly meter: MeterReports;
 
   constructor(
     /** The object's env, read on each use (tests give a hub another env in place). */
     private readonly envOf: () => Env,
     private readonly store: OrgStore,
     private readonly orgId: () => string | null,
+    /** Wakes the hub no later than `at` (a failed meter send is retried from the alarm). */
+    private readonly wakeAt: (at: number) => Promise<void> = async () => {},
   ) {
     const saved = metaValue(store, 'org_info');
     this.info = saved ? OrgInfo.parse(JSON.parse(saved)) : null;
+    this.meter = new MeterReports(envOf, store, () => this.info);
   }
 
   org(): OrgInfo {
@@ -224,12 +230,37 @@ export class PlatformLink {
     return metaValue(this.store, 'ledger_dirty') !== null;
   }
 
+  /**
+   * Records Pro overage into the outbox and sends what Stripe has not accepted yet; anything
+   * left unsent is retried from the alarm. Never throws: usage is kept whatever Stripe says.
+   */
+  async reportOverage(): Promise<number> {
+    try {
+      this.meter.record();
+      const { unsent, retry } = await this.meter.send();
+      if (retry) {
+        setMeta(this.store, 'ledger_dirty', '1');
+        await this.wakeAt(Date.now() + METER_RETRY_MS);
+      }
+      return unsent;
+    } catch (error) {
+      setMeta(this.store, 'ledger_dirty', '1');
+      await this.wakeAt(Date.now() + METER_RETRY_MS);
+      log.warn('meter_report_failed', {
+        org_id: this.orgId(),
+        error: error instanceof Error ? error.message : 'unknown',
+      });
+      return -1;
+    }
+  }
+
   /** Upserts the latest periods' totals into D1 (absolute values: a repeat or a race is harmless). */
   async flushLedger() {
     const orgId = this.orgId();
     if (!orgId) return;
-    const rows = await this.store.select(usagePeriods).orderBy(desc(usagePeriods.periodStart)).limit(2);
     this.store.batch([this.store.deleteRows(meta, eq(meta.key, 'ledger_dirty'))]);
+    await this.reportOverage();
+    const rows = await this.store.select(usagePeriods).orderBy(desc(usagePeriods.periodStart)).limit(2);
     try {
       const scope = orgScope(getDb(this.envOf()), { orgId });
       for (const row of rows) {
@@ -240,6 +271,7 @@ export class PlatformLink {
           outputTokens: row.outputTokens,
           costMicroUsd: row.costMicroUsd,
           platformCostMicroUsd: this.platformSpendOf(row.periodStart),
+          reportedAgentMs: this.meter.sumOf(row.periodStart, true),
         };
         await scope
           .insertRows(usageLedger, {

@@ -15,7 +15,7 @@ import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
-import { getPlan } from '../core/plans';
+import { effectivePlan } from '../core/plans';
 import type { RunTaskMessage } from '../core/queue-messages';
 import type { OrgEventType } from '../core/events';
 import type { Actor } from '../core/tenant';
@@ -30,9 +30,10 @@ import {
   viewTask,
 } from '../core/tasks';
 import { AgentCommands } from './agent-commands';
-import { type EngineHost, monthPeriod, PublishingStore } from './engine-host';
+import { type EngineHost, PublishingStore } from './engine-host';
 import { MessageCommands } from './message-commands';
 import { RunLifecycle } from './run-lifecycle';
+import { enforceQuota } from './quota';
 import { ScheduleCommands } from './schedule-commands';
 
 export type { EngineHost } from './engine-host';
@@ -57,7 +58,7 @@ export class TaskEngine {
   }
 
   async plan() {
-    return getPlan(this.host.org().plan);
+    return effectivePlan(this.host.org());
   }
 
   record(type: OrgEventType, actor: Actor, subject: { type: string; id: string }, data: JsonObject) {
@@ -351,12 +352,10 @@ export class TaskEngine {
       await this.scheduleNextAlarm();
       return 0;
     }
-    if (Number.isFinite(plan.limits.agentMinutesPerMonth)) {
-      const usage = statements.usageOfPeriod.get({ periodStart: monthPeriod(now).start });
-      if ((usage?.agentMs ?? 0) >= plan.limits.agentMinutesPerMonth * 60_000) {
-        await this.scheduleNextAlarm();
-        return 0;
-      }
+    // At the agent-minute quota pending tasks wait, with the reason on them (durable-objects/quota.ts).
+    if (await enforceQuota(this, plan, now)) {
+      await this.scheduleNextAlarm();
+      return 0;
     }
     const ids = statements.nextTaskPerIdleAgent.all({ now }).flatMap((row) => (row.taskId ? [row.taskId] : []));
     const candidates = ids.length

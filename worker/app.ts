@@ -1,6 +1,6 @@
 /**
  * The Hono app: request id → logs → security headers → config → body limits → routes.
- * /v1 (public API), /api (dashboard), /webhooks; everything else goes to Remix.
+ * /v1 (public API), /api (dashboard), /webhooks, /internal/ops (operators); everything else goes to Remix.
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth';
 import { orgRoutes } from './routes/orgs';
 import { showcaseRoutes } from './routes/showcase';
 import { v1 } from './routes/v1';
+import { opsRoutes } from './routes/ops';
 import { webhooks } from './routes/webhooks';
 import type { AppEnv } from './types';
 
@@ -73,11 +74,13 @@ app.route('/api', authRoutes);
 app.route('/api', orgRoutes);
 app.route('/webhooks', webhooks);
 app.route('/showcase', showcaseRoutes);
+app.route('/internal/ops', opsRoutes);
 
 // Unknown API paths get the JSON envelope, never a Remix HTML page.
 app.all('/v1/*', notFoundEnvelope);
 app.all('/api/*', notFoundEnvelope);
 app.all('/webhooks/*', notFoundEnvelope);
+app.all('/internal/*', notFoundEnvelope);
 app.all('*', remix);
 
 app.notFound(notFoundEnvelope);

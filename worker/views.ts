@@ -3,7 +3,7 @@ import type { ApiKey } from '../core/auth/api-keys';
 import type { Session } from '../core/auth/sessions';
 import type { Role } from '../core/db/schema';
 import type { Organization } from '../core/orgs';
-import { getPlan, type PlanId } from '../core/plans';
+import { effectivePlan, type PlanId } from '../core/plans';
 
 const time = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 const limit = (value: number) => (Number.isFinite(value) ? value : null);
@@ -12,7 +12,7 @@ export function organizationView(
   org: Pick<Organization, 'id' | 'slug' | 'name' | 'plan'> & Partial<Organization>,
   role?: Role,
 ) {
-  const plan = getPlan(org.plan as PlanId);
+  const plan = effectivePlan({ plan: org.plan as PlanId, limits: org.planLimits });
   return {
     id: org.id,
     slug: org.slug,

@@ -4,10 +4,11 @@
  * through fetchers, so the board never navigates away.
  */
 import { Link, useFetcher } from '@remix-run/react';
-import { TASK_PRIORITIES, type TaskPriority, type TaskStatus } from '../../core/vocabulary';
+import { TASK_PRIORITIES, type TaskPriority, type TaskStatus, type TaskWaitingReason } from '../../core/vocabulary';
 import { formatDateTime, isoDateTime, relativeTime } from '../lib/format';
 import { AgentAvatar } from './AgentAvatar';
 import { inputClasses } from './Form';
+import { WaitingReasonBadge } from './WaitingReasonBadge';
 import { PriorityBadge, ProgressBar, SimulatedBadge, TaskStatusBadge, taskStatusLabel } from './StatusBadge';
 
 export interface BoardTask {
@@ -22,6 +23,8 @@ export interface BoardTask {
   dependsOn: number;
   delegated: boolean;
   error: string | null;
+  /** Why a pending task waits for the org (`quota`), or null. */
+  waitingReason?: TaskWaitingReason | null;
 }
 
 export const BOARD_COLUMNS: TaskStatus[] = [
@@ -137,6 +140,7 @@ function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string
           <span className="truncate">{task.agent.name}</span>
         </span>
         {task.simulated ? <SimulatedBadge /> : null}
+        <WaitingReasonBadge reason={task.waitingReason ?? null} />
         {task.delegated ? (
           <span className="rounded-full bg-page-alt px-2 py-0.5 text-[11px] text-ink-faint ring-1 ring-line ring-inset">
             Delegated
@@ -326,7 +330,10 @@ export function TaskTable({
                   </Link>
                 </td>
                 <td className="px-4 py-3">
-                  <TaskStatusBadge status={task.status} />
+                  <span className="inline-flex flex-wrap items-center gap-1.5">
+                    <TaskStatusBadge status={task.status} />
+                    <WaitingReasonBadge reason={task.waitingReason ?? null} />
+                  </span>
                 </td>
                 <td className="px-4 py-3">
                   <PrioritySelect task={task} canWrite={canWrite} compact />

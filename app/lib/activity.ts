@@ -172,6 +172,15 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
           tone: 'danger',
           parts: [link, text(' failed: its run could not be delivered')],
         };
+      case 'waiting_on_quota':
+        return {
+          ...base,
+          avatar: agentAvatar,
+          tone: 'warning',
+          parts: [link, text(' waits: this period’s agent-minutes are used up')],
+        };
+      case 'quota_released':
+        return { ...base, avatar: agentAvatar, tone: 'neutral', parts: [link, text(' can run again')] };
       default:
         return { ...base, tone: 'neutral', parts: [link, text(' changed')] };
     }
@@ -218,6 +227,24 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
       default:
         return null;
     }
+  }
+
+  // The agent-minute quota (durable-objects/quota.ts): once per period at 80% and at 100%.
+  if (entry.type === 'usage.quota_warning' || entry.type === 'usage.quota_reached') {
+    const percent = typeof entry.data.threshold_percent === 'number' ? entry.data.threshold_percent : 100;
+    return {
+      ...base,
+      tone: entry.type === 'usage.quota_reached' ? 'danger' : 'warning',
+      parts: [
+        text(
+          entry.type === 'usage.quota_reached'
+            ? entry.data.plan === 'pro'
+              ? 'This period’s agent-minutes are used up: further work is billed as overage'
+              : 'This period’s agent-minutes are used up: new tasks wait until the period ends or the plan grows'
+            : `${percent}% of this period’s agent-minutes are used`,
+        ),
+      ],
+    };
   }
 
   if (entry.type.startsWith('schedule.')) {

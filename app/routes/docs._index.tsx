@@ -289,10 +289,11 @@ export default function Quickstart() {
               <Code>GET /v1/live</Code> is a WebSocket with every change in your organization, in one order for every
               client: <Code>task.created</Code>, <Code>task.updated</Code>, <Code>agent.status</Code>,{' '}
               <Code>run.step</Code>, <Code>message.created</Code>, <Code>approval.requested</Code>,{' '}
-              <Code>usage.updated</Code> and more, each as <Code>{'{"seq", "type", "at", "data"}'}</Code>. Keys need the{' '}
-              <Code>live:read</Code> scope. Reconnect with <Code>?since=&lt;last seq&gt;</Code> to receive exactly what
-              you missed; if the replay log no longer reaches back that far you get a <Code>resync</Code> frame and
-              should refetch. Send <Code>{'{"type":"ping"}'}</Code> to keep the socket open.
+              <Code>usage.updated</Code>, <Code>usage.quota_warning</Code> (80% of the month&apos;s agent-minutes),{' '}
+              <Code>usage.quota_reached</Code> and more, each as <Code>{'{"seq", "type", "at", "data"}'}</Code>. Keys
+              need the <Code>live:read</Code> scope. Reconnect with <Code>?since=&lt;last seq&gt;</Code> to receive
+              exactly what you missed; if the replay log no longer reaches back that far you get a <Code>resync</Code>{' '}
+              frame and should refetch. Send <Code>{'{"type":"ping"}'}</Code> to keep the socket open.
             </P>
             <CodeBlock code={LIVE} language="js" title="live.mjs" />
             <Callout title="In the browser">

@@ -10,6 +10,7 @@ import type { Db } from '../db/client';
 import { organizations } from '../db/schema';
 import { ApiError } from '../errors';
 import type { Organization } from '../orgs';
+import { log } from '../log';
 import { requirePermission } from '../permissions';
 import type { OrgContext } from '../tenant';
 import { type BillingConfig, isPurchasablePlan, PURCHASABLE_PLANS, priceIdFor, stripeClient } from './stripe';
@@ -112,4 +113,33 @@ export async function createPortalSession(
     return_url: billingPageUrl(config, org.slug),
   });
   return { url: session.url };
+}
+
+/**
+ * Signup with `?plan=starter|pro` (the pricing page's buttons): once the org exists, its new
+ * owner goes straight to Checkout. Returns null when billing is off or not configured here, so
+ * the caller lands the owner in the org instead; a Stripe failure goes to the billing page.
+ */
+export async function checkoutAfterSignup(
+  db: Db,
+  config: CheckoutConfig,
+  input: { orgId: string; userId: string; email: string; plan: string },
+  ip: string | null,
+): Promise<{ url: string } | null> {
+  if (!config.billingEnabled || !config.STRIPE_SECRET_KEY || !isPurchasablePlan(input.plan)) return null;
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, input.orgId)).limit(1);
+  if (!org) return null;
+  try {
+    return await createCheckoutSession(
+      db,
+      config,
+      { orgId: org.id, actor: { type: 'user', id: input.userId }, role: 'owner' },
+      org,
+      { plan: input.plan, email: input.email },
+      ip,
+    );
+  } catch (error) {
+    log.warn('signup_checkout_failed', { org_id: org.id, error: error instanceof Error ? error.message : 'unknown' });
+    return { url: billingPageUrl(config, org.slug, { checkout: 'unavailable', plan: input.plan }) };
+  }
 }

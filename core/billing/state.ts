@@ -6,7 +6,7 @@
  * and support tooling all go through it.
  */
 import type Stripe from 'stripe';
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne } from 'drizzle-orm';
 import { auditInsert } from '../audit';
 import { evictOrgKeysFromCache } from '../auth/api-keys';
 import type { Db } from '../db/client';
@@ -56,9 +56,14 @@ export async function applyBillingState(
       await syncOrgHub(env, org);
       return { changed: false, org };
     }
+    // The grace period counts from the first moment the subscription was past_due.
+    const pastDueSince =
+      changes.subscriptionStatus === undefined
+        ? {}
+        : { pastDueSince: changes.subscriptionStatus === 'past_due' ? (org.pastDueSince ?? Date.now()) : null };
     const [updated] = await db
       .update(organizations)
-      .set({ ...changes, updatedAt: Math.max(Date.now(), org.updatedAt + 1) })
+      .set({ ...changes, ...pastDueSince, updatedAt: Math.max(Date.now(), org.updatedAt + 1) })
       .where(and(eq(organizations.id, org.id), eq(organizations.updatedAt, org.updatedAt)))
       .returning();
     if (updated) return recordChange(db, env, org, updated, changes, cause);
@@ -152,6 +157,65 @@ export function stateFromSubscription(config: BillingConfig, sub: Stripe.Subscri
     default:
       return { ignore: `subscription_status_${String(sub.status)}` };
   }
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** When a past_due org's grace period ends (it drops to Free), or null when it is not past_due. */
+export function graceEndsAt(config: Pick<BillingConfig, 'BILLING_GRACE_DAYS'>, org: Organization): number | null {
+  if (org.subscriptionStatus !== 'past_due' || org.pastDueSince === null) return null;
+  return org.pastDueSince + config.BILLING_GRACE_DAYS * DAY_MS;
+}
+
+/**
+ * A past_due state for an org whose grace period has run out keeps the status (the banner
+ * still says how to recover) but not the plan: Free until a payment succeeds.
+ */
+export function withGrace(
+  config: Pick<BillingConfig, 'BILLING_GRACE_DAYS'>,
+  org: Organization,
+  state: BillingState,
+  now = Date.now(),
+): BillingState {
+  if (state.subscriptionStatus !== 'past_due') return state;
+  const ends = graceEndsAt(config, org);
+  return ends !== null && now >= ends ? { ...state, plan: 'free' } : state;
+}
+
+/**
+ * Ends the grace of past_due orgs whose card Stripe has not managed to charge within
+ * BILLING_GRACE_DAYS: the org drops to Free (audited, pushed to its hub, agents over the
+ * limit paused). A later `invoice.paid` brings the paid plan back through the webhook.
+ */
+export async function endExpiredGrace(
+  db: Db,
+  env: Pick<Env, 'ORG_HUB' | 'KV'>,
+  config: Pick<BillingConfig, 'BILLING_GRACE_DAYS'>,
+  now = Date.now(),
+  limit = 100,
+): Promise<number> {
+  const expired = await db
+    .select()
+    .from(organizations)
+    .where(
+      and(
+        eq(organizations.subscriptionStatus, 'past_due'),
+        lt(organizations.pastDueSince, now - config.BILLING_GRACE_DAYS * DAY_MS),
+        ne(organizations.plan, 'free'),
+        isNull(organizations.deletedAt),
+      ),
+    )
+    .limit(limit);
+  let ended = 0;
+  for (const org of expired) {
+    try {
+      const { changed } = await applyBillingState(db, env, org, { plan: 'free' }, { reason: 'grace_expired' });
+      if (changed) ended++;
+    } catch (error) {
+      log.error('grace_expiry_failed', { org_id: org.id, error });
+    }
+  }
+  return ended;
 }
 
 /**

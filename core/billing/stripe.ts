@@ -23,6 +23,7 @@ export type BillingConfig = Pick<
   | 'STRIPE_API_BASE'
   | 'STRIPE_PRICE_STARTER'
   | 'STRIPE_PRICE_PRO'
+  | 'BILLING_GRACE_DAYS'
 >;
 
 /** Throws the envelope error for a deployment without billing; otherwise returns the secrets. */

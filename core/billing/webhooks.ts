@@ -20,7 +20,7 @@ import { organizations, stripeEvents } from '../db/schema';
 import { ApiError } from '../errors';
 import { log } from '../log';
 import type { Organization } from '../orgs';
-import { applyBillingState, type BillingState, stateFromSubscription } from './state';
+import { applyBillingState, type BillingState, stateFromSubscription, withGrace } from './state';
 import { type BillingConfig, requireBilling, stripeClient, webCrypto } from './stripe';
 
 /** Stripe's default: a signed event older than this (seconds) is refused (replay protection). */
@@ -166,7 +166,9 @@ async function applySubscription(h: Handling, subscriptionId: string, options: A
   if (!org) return ignored('unknown_customer');
   const outcome = stateFromSubscription(h.config, sub);
   if ('ignore' in outcome) return ignored(outcome.ignore, org.id);
-  const state = options.adjust ? options.adjust(outcome.apply, sub) : outcome.apply;
+  const adjusted = options.adjust ? options.adjust(outcome.apply, sub) : outcome.apply;
+  // Past the grace period a past_due org stays on Free until a payment succeeds.
+  const state = withGrace(h.config, org, adjusted);
   // A subscription the org has moved on from may end; it does not take the org with it.
   if (org.stripeSubscriptionId && org.stripeSubscriptionId !== sub.id && state.subscriptionStatus === 'canceled')
     return ignored('replaced_subscription', org.id);

@@ -15,7 +15,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { AGENT_STATUSES, TASK_PRIORITIES, TASK_STATUSES, type TaskPriority } from '../vocabulary';
+import { AGENT_STATUSES, TASK_PRIORITIES, TASK_STATUSES, TASK_WAITING_REASONS, type TaskPriority } from '../vocabulary';
 
 const createdAt = () => integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch() * 1000)`);
 const updatedAt = () => integer('updated_at', { mode: 'number' }).notNull().default(sql`(unixepoch() * 1000)`);
@@ -59,6 +59,8 @@ export const tasks = sqliteTable(
     description: text('description').notNull(),
     priority: text('priority', { enum: TASK_PRIORITIES }).notNull().default('normal'),
     status: text('status', { enum: TASK_STATUSES }).notNull().default('pending'),
+    /** Set while a pending task is held back for the org (`quota`: the month's agent-minutes are used up). */
+    waitingReason: text('waiting_reason', { enum: TASK_WAITING_REASONS }),
     /** 0–100. */
     progress: integer('progress').notNull().default(0),
     result: text('result'),
@@ -273,6 +275,27 @@ export const usagePeriods = sqliteTable('usage_periods', {
   costMicroUsd: integer('cost_micro_usd').notNull().default(0),
   updatedAt: updatedAt(),
 });
+
+/**
+ * Pro overage owed to Stripe, one row per run that went past the plan's agent-minutes (its
+ * id is the meter event's idempotent identifier). A row is written before it is sent and
+ * marked when Stripe accepts it, so a retry resends the same identifier and nothing counts twice.
+ */
+export const meterReports = sqliteTable(
+  'meter_reports',
+  {
+    identifier: text('identifier').primaryKey(),
+    runId: text('run_id').notNull(),
+    periodStart: integer('period_start').notNull(),
+    agentMs: integer('agent_ms').notNull(),
+    /** When the run ended: the meter event's timestamp. */
+    at: integer('at').notNull(),
+    sentAt: integer('sent_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('meter_reports_period_idx').on(t.periodStart), index('meter_reports_unsent_idx').on(t.sentAt)],
+);
 
 // ─── The hub's own bookkeeping ──────────────────────────────────────────────────────────
 

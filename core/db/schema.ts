@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { PLAN_IDS } from '../plans';
+import { PLAN_IDS, type PlanLimitOverrides } from '../plans';
 import { ROLES, SUBSCRIPTION_STATUSES } from '../vocabulary';
 
 const createdAt = () => integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch() * 1000)`);
@@ -60,6 +60,10 @@ export const organizations = sqliteTable(
     trialEndsAt: integer('trial_ends_at'),
     stripeCustomerId: text('stripe_customer_id'),
     stripeSubscriptionId: text('stripe_subscription_id'),
+    /** Per-org limits over the plan's (Enterprise contracts; `npm run ops -- set-plan`). */
+    planLimits: text('plan_limits', { mode: 'json' }).$type<PlanLimitOverrides>(),
+    /** When the subscription went past_due; after the grace period the org drops to Free. */
+    pastDueSince: integer('past_due_since'),
     /** Model used by agents that do not set their own. */
     defaultModel: text('default_model'),
     isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),

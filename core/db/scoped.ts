@@ -5,11 +5,12 @@
  * tests/unit/tenant-scope.test.ts scans the code and fails when a tenant table is queried
  * anywhere else.
  */
-import { and, count, eq, type SQL, sum } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNull, type SQL, sum } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { OrgContext } from '../tenant';
 import type { Db } from './client';
-import { type TENANT_TABLES, usagePeriods } from './schema';
+import type { PlanId } from '../plans';
+import { organizations, type TENANT_TABLES, usagePeriods } from './schema';
 
 export type TenantTable = (typeof TENANT_TABLES)[keyof typeof TENANT_TABLES];
 type Insert<T extends TenantTable> = Omit<T['$inferInsert'], 'organizationId'>;
@@ -97,6 +98,31 @@ export async function platformKeySpend(db: Db, periodStart: number): Promise<num
     .from(usagePeriods)
     .where(eq(usagePeriods.periodStart, periodStart));
   return Number(row?.total ?? 0);
+}
+
+/**
+ * The ledger rows since `periodStart` of live orgs on the given plans, with what each org's
+ * plan allows: a cross-org sweep for the overage reconciliation (core/billing/metering.ts).
+ */
+export async function ledgerOfPlans(db: Db, periodStart: number, plans: PlanId[]) {
+  return db
+    .select({
+      orgId: organizations.id,
+      plan: organizations.plan,
+      planLimits: organizations.planLimits,
+      periodStart: usagePeriods.periodStart,
+      agentMs: usagePeriods.agentMs,
+      reportedAgentMs: usagePeriods.reportedAgentMs,
+    })
+    .from(usagePeriods)
+    .innerJoin(organizations, eq(organizations.id, usagePeriods.organizationId))
+    .where(
+      and(
+        gte(usagePeriods.periodStart, periodStart),
+        inArray(organizations.plan, plans),
+        isNull(organizations.deletedAt),
+      ),
+    );
 }
 
 export function orgScope(db: Db, ctx: Pick<OrgContext, 'orgId'>): OrgScope {

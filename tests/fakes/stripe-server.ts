@@ -1,13 +1,16 @@
 /**
  * A local fake of the parts of Stripe's API the app calls (form-encoded in, JSON out, Stripe's
  * error shape): customers (with Idempotency-Key replay), Checkout sessions, Customer Portal
- * sessions and subscription retrieval. Tests drive what Stripe "knows" through `/__fake/*`:
+ * sessions, subscription retrieval and Billing Meter Events (unique per `identifier`, as Stripe
+ * enforces). Tests drive what Stripe "knows" through `/__fake/*`:
  * `PUT /__fake/subscriptions/:id` (JSON, a whole subscription object), `GET /__fake/requests`
  * (what the app sent; `?path=` filters, `?since=` skips older), `POST /__fake/fail-next`
- * (`{"count": n}`: the next n API calls answer 500).
+ * (`{"count": n}`: the next n API calls answer 500), `GET /__fake/meter-events` (every accepted
+ * meter event; `?customer=` filters) and `DELETE /__fake/meter-events` (forget them).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
 
 interface Recorded {
   seq: number;
@@ -48,7 +51,23 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startFakeStripe(): Promise<{ url: string; close: () => Promise<void> }> {
+export interface FakeStripeOptions {
+  port?: number;
+  /**
+   * A hosted Checkout page of its own (browser tests): session URLs point at this server,
+   * whose "Pay" button makes the subscription, delivers the signed `checkout.session.completed`
+   * to the app's webhook and sends the browser to the success URL.
+   */
+  checkout?: { webhookUrl: string; webhookSecret: string; prices: Record<string, string> };
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export async function startFakeStripe(
+  options: FakeStripeOptions = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  let base = '';
   let seq = 0;
   let nextId = 0;
   const id = (prefix: string) => `${prefix}_fake${(++nextId).toString(36).padStart(6, '0')}`;
@@ -57,6 +76,7 @@ export async function startFakeStripe(): Promise<{ url: string; close: () => Pro
   const subscriptions = new Map<string, Json>();
   const idempotent = new Map<string, { status: number; body: Json }>();
   const recorded: Recorded[] = [];
+  const meterEvents = new Map<string, Json>();
   let failNext = 0;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -107,7 +127,7 @@ export async function startFakeStripe(): Promise<{ url: string; close: () => Pro
         cancel_url: body.cancel_url,
         status: 'open',
         subscription: null,
-        url: `https://checkout.stripe.test/c/pay/${sessionId}`,
+        url: options.checkout ? `${base}/c/pay/${sessionId}` : `https://checkout.stripe.test/c/pay/${sessionId}`,
       };
       sessions.set(sessionId, session);
       return { status: 200, body: session };
@@ -126,6 +146,42 @@ export async function startFakeStripe(): Promise<{ url: string; close: () => Pro
         },
       };
     }
+    if (method === 'POST' && path === '/v1/billing/meter_events') {
+      const payload = (body.payload ?? {}) as Json;
+      const identifier = typeof body.identifier === 'string' ? body.identifier : id('mevt');
+      if (typeof body.event_name !== 'string' || typeof payload.stripe_customer_id !== 'string')
+        return {
+          status: 400,
+          body: { error: { type: 'invalid_request_error', message: 'Missing event_name or payload.' } },
+        };
+      if (!Number.isFinite(Number(payload.value)))
+        return {
+          status: 400,
+          body: { error: { type: 'invalid_request_error', message: 'payload[value] must be a number.' } },
+        };
+      if (meterEvents.has(identifier))
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_already_exists',
+              message: `An event with identifier ${identifier} already exists.`,
+            },
+          },
+        };
+      const event = {
+        object: 'billing.meter_event',
+        created: Math.floor(Date.now() / 1000),
+        event_name: body.event_name,
+        identifier,
+        livemode: false,
+        payload,
+        timestamp: Number(body.timestamp ?? Math.floor(Date.now() / 1000)),
+      };
+      meterEvents.set(identifier, event);
+      return { status: 200, body: event };
+    }
     if (method === 'GET' && (match = /^\/v1\/subscriptions\/([^/]+)$/.exec(path))) {
       const sub = subscriptions.get(match[1]!);
       return sub ? { status: 200, body: sub } : null;
@@ -136,6 +192,7 @@ export async function startFakeStripe(): Promise<{ url: string; close: () => Pro
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const text = await readBody(req);
+    if (options.checkout && url.pathname.startsWith('/c/pay/')) return hostedCheckout(req, res, url, text);
     // Test controls.
     if (url.pathname.startsWith('/__fake/')) {
       let match: RegExpExecArray | null;
@@ -153,6 +210,15 @@ export async function startFakeStripe(): Promise<{ url: string; close: () => Pro
         return send(res, 200, {
           seq,
           data: recorded.filter((r) => r.seq > since && (!path || r.path === path)),
+        });
+      }
+      if (url.pathname === '/__fake/meter-events') {
+        if (req.method === 'DELETE') meterEvents.clear();
+        const customer = url.searchParams.get('customer');
+        return send(res, 200, {
+          data: [...meterEvents.values()].filter(
+            (e) => !customer || (e.payload as Json).stripe_customer_id === customer,
+          ),
         });
       }
       if (req.method === 'POST' && url.pathname === '/__fake/fail-next') {
@@ -188,10 +254,74 @@ export async function startFakeStripe(): Promise<{ url: string; close: () => Pro
     return send(res, result.status, result.body);
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  /** The Checkout page (GET) and its buttons (POST `action=pay|cancel`). */
+  async function hostedCheckout(req: IncomingMessage, res: ServerResponse, url: URL, text: string) {
+    const session = sessions.get(url.pathname.slice('/c/pay/'.length));
+    if (!session) return send(res, 404, { error: 'no such checkout session' });
+    const price = (session.line_items as Array<{ price: string }>)[0]?.price ?? '';
+    const plan = Object.entries(options.checkout!.prices).find(([, id]) => id === price)?.[0] ?? price;
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(`<!doctype html><html><head><title>Fake Stripe Checkout</title><link rel="icon" href="data:,"></head><body>
+<h1>Fake Stripe Checkout</h1><p>Subscribe to <strong data-testid="checkout-plan">${escapeHtml(plan)}</strong></p>
+<form method="post"><button name="action" value="pay">Pay and subscribe</button>
+<button name="action" value="cancel">Back</button></form></body></html>`);
+    }
+    if (new URLSearchParams(text).get('action') !== 'pay') {
+      res.writeHead(303, { location: String(session.cancel_url) });
+      return res.end();
+    }
+    const subscriptionId = id('sub');
+    const now = Math.floor(Date.now() / 1000);
+    subscriptions.set(subscriptionId, {
+      id: subscriptionId,
+      object: 'subscription',
+      customer: session.customer,
+      status: 'active',
+      metadata: (session.subscription_data as Json | null)?.metadata ?? session.metadata ?? {},
+      trial_end: null,
+      latest_invoice: null,
+      created: now,
+      items: {
+        object: 'list',
+        data: [
+          {
+            id: `si_${subscriptionId}`,
+            object: 'subscription_item',
+            price: { id: price, object: 'price' },
+            current_period_end: now + 30 * 86400,
+          },
+        ],
+      },
+    });
+    Object.assign(session, { status: 'complete', subscription: subscriptionId });
+    const payload = JSON.stringify({
+      id: id('evt'),
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      created: now,
+      type: 'checkout.session.completed',
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      data: { object: session },
+    });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: options.checkout!.webhookSecret });
+    const delivered = await fetch(options.checkout!.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+    });
+    if (!delivered.ok) return send(res, 502, { error: `webhook answered ${delivered.status}` });
+    res.writeHead(303, { location: String(session.success_url) });
+    return res.end();
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: base,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -21,6 +21,9 @@ const ALLOWED = new Set([
   'core/db/legacy-schema.ts',
   // Raw SQL on the showcase OrgHub's own SQLite (one org by construction), not on D1.
   'durable-objects/showcase.ts',
+  // The OrgHub's prepared statements, on its own SQLite (its `usagePeriods` shares its name
+  // with a legacy D1 table); the file imports only the org schema, checked below.
+  'core/db/org-statements.ts',
 ]);
 const D1_TENANT_TABLES = { ...TENANT_TABLES, ...legacy };
 
@@ -78,6 +81,12 @@ describe('tenant tables are reached only through the org-scoped data layer', () 
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it("the OrgHub's prepared statements import no D1 schema", () => {
+    const source = readFileSync(path.join(ROOT, 'core/db/org-statements.ts'), 'utf8');
+    expect(source).toMatch(/from '\.\/org-schema'/);
+    expect(source).not.toMatch(/from '\.\/(schema|legacy-schema|scoped|client)'/);
   });
 });
 

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonResponse } from '../schemas/common';
-import { ActivitySchema, list } from '../schemas/resources';
+import { ActivitySchema, list, UsageSchema } from '../schemas/resources';
 import { tenant } from '../tenant';
 
 export const activityRoutes = createApiApp()
@@ -34,28 +34,11 @@ export const activityRoutes = createApiApp()
       method: 'get',
       path: '/usage',
       tags: ['usage'],
-      summary: 'Usage this billing period against the plan',
+      summary: 'Usage this billing period against the plan, per agent and per day',
       security: [{ bearer: [] }],
       middleware: requireScope('usage:read'),
       responses: {
-        200: jsonResponse(
-          z.object({
-            period_start: z.string(),
-            period_end: z.string(),
-            agent_ms: z.number(),
-            agent_minutes: z.number(),
-            runs: z.number(),
-            input_tokens: z.number(),
-            output_tokens: z.number(),
-            cost_usd: z.number(),
-            limits: z.object({
-              agent_minutes_per_month: z.number().nullable(),
-              concurrent_runs: z.number().nullable(),
-              agents: z.number().nullable(),
-            }),
-          }),
-          'Usage',
-        ),
+        200: jsonResponse(UsageSchema, 'Usage'),
         ...errorResponses(401, 403, 429),
       },
     }),

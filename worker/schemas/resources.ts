@@ -25,6 +25,10 @@ export const TaskSchema = z
       'failed',
       'cancelled',
     ]),
+    waiting_reason: z.enum(['quota']).nullable().openapi({
+      description:
+        'Why a pending task is held back for the org: `quota` when the month’s agent-minutes are used up (it starts when the period rolls over or the plan grows); null otherwise.',
+    }),
     priority: z.enum(['low', 'normal', 'high', 'urgent']),
     progress: z.number(),
     depends_on: z.array(z.string()),
@@ -173,3 +177,46 @@ export const OrganizationSchema = z
     role: z.string().optional(),
   })
   .openapi('Organization');
+
+const usageFigures = {
+  agent_ms: z.number().openapi({ description: 'Agent-milliseconds: the wall time agents spent on runs.' }),
+  agent_minutes: z.number(),
+  runs: z.number(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: z.number(),
+};
+
+export const UsageSchema = z
+  .object({
+    period_start: z.string(),
+    period_end: z.string(),
+    ...usageFigures,
+    limits: z.object({
+      agent_minutes_per_month: z.number().nullable(),
+      concurrent_runs: z.number().nullable(),
+      agents: z.number().nullable(),
+    }),
+    plan: z.object({ id: z.string(), name: z.string() }),
+    quota: z.object({
+      limit_agent_ms: z
+        .number()
+        .nullable()
+        .openapi({ description: 'The plan’s agent-minutes in ms; null: unlimited.' }),
+      used_percent: z.number().nullable(),
+      reached: z.boolean().openapi({ description: 'True when new work waits (`waiting_reason: quota`).' }),
+      overage_billed: z
+        .boolean()
+        .openapi({ description: 'True on plans that keep running past the limit and bill the rest (Pro).' }),
+      overage_agent_ms: z.number().openapi({ description: 'Agent-ms beyond the limit (billed as overage on Pro).' }),
+      overage_reported_agent_ms: z.number().openapi({ description: 'The part of the overage Stripe has accepted.' }),
+    }),
+    by_agent: z.array(
+      z.object({
+        agent: z.object({ id: z.string(), slug: z.string().nullable(), name: z.string() }),
+        ...usageFigures,
+      }),
+    ),
+    by_day: z.array(z.object({ date: z.string().openapi({ example: '2026-11-29' }), ...usageFigures })),
+  })
+  .openapi('Usage');

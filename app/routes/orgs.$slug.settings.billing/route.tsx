@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
-import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { createCheckoutSession, createPortalSession } from '../../../core/billing/checkout';
 import { BILLING_NOT_CONFIGURED, PURCHASABLE_PLANS } from '../../../core/billing/stripe';
 import { loadConfig } from '../../../core/config';
@@ -29,6 +29,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const org = member.organization;
   const now = Date.now();
   return {
+    slug: org.slug,
     plan: { id: org.plan, name: getPlan(org.plan).name },
     status: org.subscriptionStatus,
     trialDaysLeft:
@@ -91,6 +92,7 @@ export default function BillingSettings() {
   const opening = useIsSubmitting('portal');
   const failed = result && 'ok' in result && !result.ok ? result : null;
   const returned = search.get('checkout');
+  const chosen = data.plans.find((plan) => plan.id === search.get('plan'));
 
   return (
     <div className="space-y-6">
@@ -100,7 +102,24 @@ export default function BillingSettings() {
           message="Thanks! Your plan changes as soon as Stripe confirms the payment (usually within seconds)."
         />
       ) : null}
-      {returned === 'canceled' ? <FormAlert tone="info" message="Checkout was canceled; nothing changed." /> : null}
+      {returned === 'canceled' ? (
+        <FormAlert
+          tone="info"
+          message="Checkout was canceled; nothing changed. You can choose a plan below at any time."
+        />
+      ) : null}
+      {chosen && data.canManage && !data.subscribed ? (
+        <FormAlert
+          tone="info"
+          message={`You chose ${chosen.name} on the pricing page: continue to Stripe with its button below.`}
+        />
+      ) : null}
+      {returned === 'unavailable' ? (
+        <FormAlert
+          tone="info"
+          message="Your organization is ready, but Stripe Checkout could not be opened just now. Choose the plan again below."
+        />
+      ) : null}
       <FormAlert message={failed?.formError} />
       {!data.configured ? <FormAlert tone="info" message={BILLING_NOT_CONFIGURED} /> : null}
 
@@ -114,7 +133,9 @@ export default function BillingSettings() {
           </div>
           <div>
             <dt className="text-ink-faint">Status</dt>
-            <dd className="mt-0.5 font-medium text-ink">{STATUS_LABEL[data.status] ?? data.status}</dd>
+            <dd className="mt-0.5 font-medium text-ink" data-testid="billing-status">
+              {STATUS_LABEL[data.status] ?? data.status}
+            </dd>
           </div>
           {data.trialDaysLeft !== null ? (
             <div>
@@ -131,6 +152,13 @@ export default function BillingSettings() {
           ) : null}
         </dl>
       </Panel>
+
+      <p className="text-sm text-ink-muted">
+        <Link to={`/orgs/${data.slug}/settings/usage`} className="font-medium text-brand-700 hover:underline">
+          See this period’s usage
+        </Link>{' '}
+        (agent-minutes against the plan, per agent and per day).
+      </p>
 
       {data.canManage && data.configured ? (
         <Panel

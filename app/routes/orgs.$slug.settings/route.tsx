@@ -27,6 +27,7 @@ export default function SettingsLayout() {
     ...(showModel ? [{ to: `${base}/model`, label: 'Model key' }] : []),
     { to: `${base}/sessions`, label: 'Sessions' },
     ...(showAudit ? [{ to: `${base}/audit`, label: 'Audit log' }] : []),
+    { to: `${base}/usage`, label: 'Usage' },
     ...(showBilling ? [{ to: `${base}/billing`, label: 'Billing' }] : []),
   ];
   return (

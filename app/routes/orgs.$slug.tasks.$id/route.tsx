@@ -36,6 +36,7 @@ import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { parseTaskPatch } from '../../lib/task-form.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
+import { WaitingReasonBadge } from '../../components/WaitingReasonBadge';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({
@@ -107,6 +108,10 @@ function describeStep(
       return { label: 'Blocked', tone: 'warning', note: task.error ?? null };
     case 'unblocked':
       return { label: 'Unblocked', tone: 'neutral', note: null };
+    case 'waiting_on_quota':
+      return { label: 'Waiting: the period’s agent-minutes are used up', tone: 'warning', note: null };
+    case 'quota_released':
+      return { label: 'Agent-minutes available again', tone: 'neutral', note: null };
     case 'dead_lettered':
       return { label: 'Failed: the run could not be delivered', tone: 'danger', note: null };
     default:
@@ -229,6 +234,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       title: task.title,
       description: task.description,
       status: task.status,
+      waitingReason: task.waiting_reason,
       priority: task.priority,
       progress: task.progress,
       result: task.result,
@@ -393,6 +399,7 @@ export default function TaskDetail() {
           <div className="min-w-0">
             <div className="flex flex-wrap items-center gap-2">
               <TaskStatusBadge status={task.status} />
+              <WaitingReasonBadge reason={task.waitingReason} slug={slug} />
               <PriorityBadge priority={task.priority} />
               {task.simulated ? <SimulatedBadge long /> : null}
             </div>

@@ -74,6 +74,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     dependsOn: task.depends_on.length,
     delegated: task.parent_id !== null,
     error: task.error,
+    waitingReason: task.waiting_reason,
   }));
 
   return {

@@ -2,10 +2,14 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
 import { signUp } from '../../../core/accounts';
+import { checkoutAfterSignup } from '../../../core/billing/checkout';
+import { isPurchasablePlan } from '../../../core/billing/stripe';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { isGuestUser } from '../../../core/demo';
 import { findInvitationByToken } from '../../../core/members';
+import { listMemberships } from '../../../core/orgs';
+import { getPlan } from '../../../core/plans';
 import { SignupInput } from '../../../core/validation';
 import { AccountFields } from '../../components/AccountFields';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
@@ -23,20 +27,33 @@ export const meta: MetaFunction = () =>
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
-  const token = new URL(request.url).searchParams.get('invitation');
+  const search = new URL(request.url).searchParams;
+  const token = search.get('invitation');
+  // `?plan=` from the pricing page: after signup the new org's owner goes to Stripe Checkout.
+  const requested = search.get('plan');
+  const plan =
+    !token && loadConfig(env).billingEnabled && isPurchasablePlan(requested)
+      ? { id: requested, name: getPlan(requested).name }
+      : null;
   const signedIn = await getOptionalUser(request, env);
   if (signedIn) {
     if (token) throw redirect(`/invitations/${encodeURIComponent(token)}`);
+    const db = getDb(env);
     // A demo visitor signs up by keeping their sandbox team.
-    throw redirect((await isGuestUser(getDb(env), signedIn.user.id)) ? '/demo/keep' : '/orgs');
+    if (await isGuestUser(db, signedIn.user.id)) throw redirect('/demo/keep');
+    // Signed in already and choosing a plan on the pricing page: their own org's billing page.
+    const owned = plan ? (await listMemberships(db, signedIn.user.id)).find((m) => m.role === 'owner') : undefined;
+    if (owned) throw redirect(`/orgs/${owned.organization.slug}/settings/billing?plan=${plan!.id}`);
+    throw redirect('/orgs');
   }
-  if (!token) return { invitation: null, invitationInvalid: false };
+  if (!token) return { invitation: null, invitationInvalid: false, plan };
   const invitation = await findInvitationByToken(getDb(env), token);
   return {
     invitation: invitation
       ? { token, email: invitation.email, role: invitation.role, organizationName: invitation.organization.name }
       : null,
     invitationInvalid: !invitation,
+    plan: null,
   };
 }
 
@@ -63,17 +80,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ...(invitationToken ? { invitation_token: invitationToken } : { organization_name: values.organization_name }),
     });
     if (!parsed.ok) return { ...parsed.failure, values };
-    const signedIn = await signUp(getDb(env), loadConfig(env), parsed.data, requestMeta(request));
-    return redirect(`/orgs/${signedIn.organization.slug}`, {
-      headers: { 'Set-Cookie': sessionCookie(signedIn.token) },
-    });
+    const config = loadConfig(env);
+    const signedIn = await signUp(getDb(env), config, parsed.data, requestMeta(request));
+    const headers = { 'Set-Cookie': sessionCookie(signedIn.token) };
+    const plan = optionalText(form, 'plan');
+    const checkout =
+      plan && !invitationToken
+        ? await checkoutAfterSignup(
+            getDb(env),
+            config,
+            { orgId: signedIn.organization.id, userId: signedIn.user.id, email: signedIn.user.email, plan },
+            clientIp(request),
+          )
+        : null;
+    return redirect(checkout?.url ?? `/orgs/${signedIn.organization.slug}`, { headers });
   } catch (error) {
     return { ...failureFromError(error), values };
   }
 }
 
 export default function Signup() {
-  const { invitation, invitationInvalid } = useLoaderData<typeof loader>();
+  const { invitation, invitationInvalid, plan } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const pending = useIsSubmitting();
   const formRef = useRef<HTMLFormElement>(null);
@@ -82,12 +109,14 @@ export default function Signup() {
 
   return (
     <AuthLayout
-      eyebrow={invitation ? 'You are invited' : TRIAL_NOTE}
+      eyebrow={invitation ? 'You are invited' : plan ? `${plan.name} plan` : TRIAL_NOTE}
       title={invitation ? `Join ${invitation.organizationName}` : 'Create your account'}
       description={
         invitation
           ? `Create your account to join as ${withArticle(invitation.role)}.`
-          : 'Sign up, name your organization, and meet your team of five agents.'
+          : plan
+            ? `Sign up and name your organization; then Stripe Checkout takes the payment for ${plan.name}.`
+            : 'Sign up, name your organization, and meet your team of five agents.'
       }
       footer={
         <>
@@ -112,6 +141,7 @@ export default function Signup() {
           />
         ) : null}
         {invitation ? <input type="hidden" name="invitation_token" value={invitation.token} /> : null}
+        {plan ? <input type="hidden" name="plan" value={plan.id} /> : null}
         <FormAlert message={result?.formError} />
         <AccountFields
           values={result?.values}

@@ -1,0 +1,72 @@
+/**
+ * The usage page's charts (recharts): agent-minutes used so far this period, day by day, with
+ * the plan's limit as a line, and agent-minutes per agent. Fixed initial dimensions let the
+ * server render the SVG; the browser then sizes it to its container.
+ */
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+
+const INITIAL = { width: 720, height: 260 };
+
+export interface DayPoint {
+  date: string;
+  /** Agent-minutes used that day. */
+  minutes: number;
+  /** Agent-minutes used this period up to and including that day. */
+  cumulative: number;
+}
+
+export function CumulativeUsageChart({ days, limit }: { days: DayPoint[]; limit: number | null }) {
+  const top = Math.max(limit ?? 0, ...days.map((d) => d.cumulative)) * 1.1 || 1;
+  return (
+    <figure data-testid="usage-chart-period" aria-label="Agent-minutes used this period, by day">
+      <ResponsiveContainer width="100%" height={INITIAL.height} initialDimension={INITIAL}>
+        <LineChart data={days} margin={{ top: 12, right: 16, bottom: 4, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-line)" />
+          <XAxis dataKey="date" tickFormatter={(d: string) => d.slice(8)} fontSize={12} />
+          <YAxis domain={[0, Math.ceil(top)]} fontSize={12} width={56} />
+          <Tooltip formatter={(value) => [`${Number(value).toLocaleString('en-US')} min`, 'Used so far']} />
+          <Line type="monotone" dataKey="cumulative" stroke="var(--color-brand-600)" strokeWidth={2} dot={false} />
+          {limit !== null ? (
+            <ReferenceLine
+              y={limit}
+              stroke="var(--color-red-500, #ef4444)"
+              strokeDasharray="6 4"
+              label={{
+                value: `Plan limit: ${limit.toLocaleString('en-US')} min`,
+                position: 'insideTopLeft',
+                fontSize: 12,
+              }}
+            />
+          ) : null}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+export function AgentUsageChart({ agents }: { agents: Array<{ name: string; minutes: number }> }) {
+  return (
+    <figure data-testid="usage-chart-agents" aria-label="Agent-minutes per agent this period">
+      <ResponsiveContainer width="100%" height={INITIAL.height} initialDimension={INITIAL}>
+        <BarChart data={agents} margin={{ top: 12, right: 16, bottom: 4, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-line)" />
+          <XAxis dataKey="name" fontSize={12} />
+          <YAxis fontSize={12} width={56} />
+          <Tooltip formatter={(value) => [`${Number(value).toLocaleString('en-US')} min`, 'Agent-minutes']} />
+          <Bar dataKey="minutes" fill="var(--color-brand-600)" radius={[4, 4, 0, 0]} />
+        </BarChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
