@@ -5,7 +5,9 @@
  * password take the same time and give the same answer.
  */
 import type { BatchItem } from 'drizzle-orm/batch';
+import { sendVerificationEmail } from './account-email';
 import { auditInsert, recordAudit } from './audit';
+import type { EmailEnv } from './email/mailer';
 import type { AppConfig } from './config';
 import type { Db } from './db/client';
 import { users } from './db/schema';
@@ -33,7 +35,13 @@ export interface SignedIn {
 
 export const INVALID_LOGIN_MESSAGE = 'That email and password do not match an account.';
 
-export async function signUp(db: Db, config: AppConfig, input: SignupInput, meta: RequestMeta): Promise<SignedIn> {
+export async function signUp(
+  db: Db,
+  config: AppConfig,
+  input: SignupInput,
+  meta: RequestMeta,
+  mail?: EmailEnv,
+): Promise<SignedIn> {
   const email = normalizeEmail(input.email);
   if (await findUserByEmail(db, email)) {
     throw new ApiError('conflict', 'An account with this email already exists. Sign in instead.', [
@@ -93,6 +101,7 @@ export async function signUp(db: Db, config: AppConfig, input: SignupInput, meta
     }),
   ]);
   const { token } = await createSession(db, user.id, meta);
+  if (mail && user.emailVerifiedAt === null) await sendVerificationEmail(db, mail, config, user);
   return { user: { id: user.id, email: user.email, name: user.name }, token, organization };
 }
 

@@ -45,6 +45,7 @@ import { requirePermission } from '../../core/permissions';
 import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
 import { roleField } from '../../core/validation';
 import { requireUser } from '../middleware/auth';
+import { mailInvitation } from '../../core/invitation-email';
 import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
@@ -297,7 +298,8 @@ orgRoutes
       method: 'post',
       path: '/orgs/{slug}/invitations',
       summary: 'Invite someone by email (admins)',
-      description: 'The response carries the invitation link, shown once: no email service is needed to self-host.',
+      description:
+        'The invitation link is emailed to the invitee when the inviter’s own email is verified, and returned in the response either way (shown once).',
       request: { params: AnySlugParam, body: jsonBody(InviteInput) },
       responses: {
         201: jsonResponse(CreatedInvitationSchema, 'Created'),
@@ -305,17 +307,15 @@ orgRoutes
       },
     }),
     async (c) => {
-      const { invitation, token } = await createInvitation(
-        getDb(c.env),
-        c.get('org').ctx,
-        c.req.valid('json'),
-        clientIp(c),
-      );
+      const db = getDb(c.env);
+      const { invitation, token } = await createInvitation(db, c.get('org').ctx, c.req.valid('json'), clientIp(c));
       const url = new URL(`/invitations/${token}`, c.get('config').APP_URL).toString();
-      // The link is shown once to the inviter (no email service is required to self-host).
+      // Mailed when the inviter is verified; the link is also shown once to the inviter.
+      const email = await mailInvitation(db, c.env, c.get('org').ctx, invitation, url);
       return c.json(
         {
           ...invitation,
+          email,
           expires_at: isoTime(invitation.expires_at),
           created_at: isoTime(invitation.created_at),
           token,

@@ -58,7 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ...(invitationToken ? { invitation_token: invitationToken } : { organization_name: values.organization_name }),
     });
     if (!parsed.ok) return { ...parsed.failure, values };
-    const signedIn = await signUp(getDb(env), loadConfig(env), parsed.data, requestMeta(request));
+    const signedIn = await signUp(getDb(env), loadConfig(env), parsed.data, requestMeta(request), env);
     return redirect(`/orgs/${signedIn.organization.slug}`, {
       headers: { 'Set-Cookie': sessionCookie(signedIn.token) },
     });
