@@ -1,6 +1,7 @@
 /** Inbound webhooks: signature-verified before anything is read or written. */
 import { Hono } from 'hono';
 import { handleClerkWebhook } from '../../core/auth/clerk';
+import { mailBillingNotice, noticeForStripeEvent } from '../../core/billing-notices';
 import { handleStripeWebhook } from '../../core/billing/webhooks';
 import { getDb } from '../../core/db/client';
 import { ApiError } from '../../core/errors';
@@ -11,7 +12,14 @@ export const webhooks = new Hono<AppEnv>();
 
 // Stripe (hosted edition): verified, deduplicated, applied order-independently (core/billing/webhooks.ts).
 webhooks.post('/stripe', async (c) => {
-  const result = await handleStripeWebhook(getDb(c.env), c.env, c.get('config'), c.req.raw);
+  const db = getDb(c.env);
+  const result = await handleStripeWebhook(db, c.env, c.get('config'), c.req.raw);
+  // Trial ending, payment failed: the owners are emailed (queued; a failure to queue is logged, the event stays applied).
+  const notice = noticeForStripeEvent(result.type);
+  if (notice && result.outcome === 'applied' && result.org_id)
+    await mailBillingNotice(db, c.env, c.get('config').APP_URL, result.org_id, notice).catch((error) =>
+      log.error('billing_notice_failed', { org_id: result.org_id, notice, error: error instanceof Error ? error.message : String(error) }),
+    );
   return c.json({ received: true, ...result });
 });
 
