@@ -6,6 +6,7 @@
  */
 import type { BatchItem } from 'drizzle-orm/batch';
 import { sendVerificationEmail } from './account-email';
+import { type AnalyticsEnv, track } from './analytics';
 import { auditInsert, recordAudit } from './audit';
 import type { EmailEnv } from './email/mailer';
 import type { AppConfig } from './config';
@@ -40,7 +41,7 @@ export async function signUp(
   config: AppConfig,
   input: SignupInput,
   meta: RequestMeta,
-  mail?: EmailEnv,
+  env?: EmailEnv & AnalyticsEnv,
 ): Promise<SignedIn> {
   const email = normalizeEmail(input.email);
   if (await findUserByEmail(db, email)) {
@@ -101,7 +102,14 @@ export async function signUp(
     }),
   ]);
   const { token } = await createSession(db, user.id, meta);
-  if (mail && user.emailVerifiedAt === null) await sendVerificationEmail(db, mail, config, user);
+  if (env && user.emailVerifiedAt === null) await sendVerificationEmail(db, env, config, user);
+  if (env) {
+    await track(env, 'signup', { org: organization.id, actor: user.id });
+    await track(env, input.invitation_token ? 'invitation_accepted' : 'org_created', {
+      org: organization.id,
+      actor: user.id,
+    });
+  }
   return { user: { id: user.id, email: user.email, name: user.name }, token, organization };
 }
 

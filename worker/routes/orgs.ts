@@ -4,6 +4,7 @@
  * from the slug *and* the caller's membership: not a member → 404. Described in the dashboard
  * API's OpenAPI document (`/api/openapi.json`, worker/routes/dashboard-api.ts).
  */
+import { track } from '../../core/analytics';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import {
@@ -167,6 +168,7 @@ orgRoutes
         c.req.valid('json'),
         clientIp(c),
       );
+      await track(c.env, 'org_created', { org: org.id, actor: userId(c) });
       return c.json(organizationView(org, 'owner'), 201);
     },
   );
@@ -354,6 +356,7 @@ orgRoutes
       const auth = c.get('auth');
       if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
       const invitation = await acceptInvitation(getDb(c.env), c.req.valid('param').token, auth.user, clientIp(c));
+      await track(c.env, 'invitation_accepted', { org: invitation.organization.id, actor: auth.user.id });
       return c.json(
         { organization: organizationView(invitation.organization, invitation.role), role: invitation.role },
         200,
@@ -393,6 +396,7 @@ orgRoutes
     }),
     async (c) => {
       const { key, record } = await issueApiKey(getDb(c.env), c.get('org').ctx, c.req.valid('json'), clientIp(c));
+      await track(c.env, 'key_created', { org: c.get('org').ctx.orgId, actor: c.get('org').ctx.actor.id });
       // The secret is in this response only; we keep its hash.
       return c.json({ ...apiKeyView(record), key }, 201);
     },

@@ -1,4 +1,5 @@
 /** Inbound webhooks: signature-verified before anything is read or written. */
+import { track } from '../../core/analytics';
 import { Hono } from 'hono';
 import { handleClerkWebhook } from '../../core/auth/clerk';
 import { mailBillingNotice, noticeForStripeEvent } from '../../core/billing-notices';
@@ -20,6 +21,8 @@ webhooks.post('/stripe', async (c) => {
     await mailBillingNotice(db, c.env, c.get('config').APP_URL, result.org_id, notice).catch((error) =>
       log.error('billing_notice_failed', { org_id: result.org_id, notice, error: error instanceof Error ? error.message : String(error) }),
     );
+  if (result.type === 'checkout.session.completed' && result.outcome === 'applied')
+    await track(c.env, 'checkout_completed', { org: result.org_id ?? null });
   return c.json({ received: true, ...result });
 });
 

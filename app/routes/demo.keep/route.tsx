@@ -3,6 +3,7 @@
  * the sandbox a real org on the plan every new org starts on (core/demo.ts claimSandbox). The
  * agents and their work stay: they live in the org's OrgHub.
  */
+import { track } from '../../../core/analytics';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
@@ -65,6 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       parsed.data,
       requestMeta(request),
     );
+    await track(env, 'demo_converted', { org: kept.org.id, actor: user.id });
     return redirect(`/orgs/${kept.org.slug}`, { headers: { 'Set-Cookie': sessionCookie(kept.token) } });
   } catch (error) {
     return { ...failureFromError(error), values };
