@@ -32,6 +32,9 @@ export default defineConfig(async () => {
             // Small, so the per-IP demo limit is reached in a few requests (tests/integration/demo.test.ts).
             DEMO_SANDBOXES_PER_IP_HOUR: '3',
             ANTHROPIC_BASE_URL: inject('anthropicBaseUrl'),
+            // Error monitoring on, pointed at the fake ingest (tests/fakes/sentry-server.ts).
+            SENTRY_DSN: inject('sentryDsn'),
+            SENTRY_RELEASE: 'generic-corp@test',
             ...(hosted ? { EDITION: 'hosted', STRIPE_API_BASE: inject('stripeApiBase'), ...TEST_STRIPE } : {}),
           },
         },

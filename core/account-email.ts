@@ -8,6 +8,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { RequestMeta } from './accounts';
 import { recordAudit } from './audit';
+import { RESET_LINK_INVALID, VERIFY_LINK_INVALID } from './auth/link-messages';
 import { hashPassword } from './auth/password';
 import { createSession, listSessions, type SessionUser } from './auth/sessions';
 import { randomToken, sha256Hex } from './auth/tokens';
@@ -23,8 +24,7 @@ import { findUserByEmail } from './users';
 export const PASSWORD_RESET_TTL_MS = 30 * 60 * 1000;
 export const EMAIL_VERIFICATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
-export const RESET_LINK_INVALID = 'This password reset link is invalid or has expired. Ask for a new one.';
-export const VERIFY_LINK_INVALID = 'This confirmation link is invalid or has expired. Ask for a new one.';
+export { RESET_LINK_INVALID, VERIFY_LINK_INVALID } from './auth/link-messages';
 
 type Purpose = (typeof authTokens.$inferSelect)['purpose'];
 
@@ -81,7 +81,10 @@ export async function requestPasswordReset(
   const token = await issueToken(db, 'password_reset', user, PASSWORD_RESET_TTL_MS);
   await queueEmail(env, {
     to: user.email,
-    content: { template: 'password_reset', props: { name: user.name, url: `${config.APP_URL}/reset-password/${token}` } },
+    content: {
+      template: 'password_reset',
+      props: { name: user.name, url: `${config.APP_URL}/reset-password/${token}` },
+    },
     ref: `user:${user.id}`,
   });
   await recordAudit(db, {
@@ -198,10 +201,6 @@ export async function verifyEmail(db: Db, token: string): Promise<{ userId: stri
 }
 
 export async function isEmailVerified(db: Db, userId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ at: users.emailVerifiedAt })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
+  const [row] = await db.select({ at: users.emailVerifiedAt }).from(users).where(eq(users.id, userId)).limit(1);
   return row?.at != null;
 }

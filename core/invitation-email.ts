@@ -29,7 +29,12 @@ export async function mailInvitation(
     to: invitation.email,
     content: {
       template: 'invitation',
-      props: { organization: org?.name ?? 'an organization', inviter: inviter?.name ?? 'Someone', role: invitation.role, url },
+      props: {
+        organization: org?.name ?? 'an organization',
+        inviter: inviter?.name ?? 'Someone',
+        role: invitation.role,
+        url,
+      },
     },
     ref: `invitation:${invitation.id}`,
   });

@@ -63,7 +63,8 @@ export function scrubEvent<E extends Sentry.Event>(event: E): E {
   if (event.user) event.user = event.user.id ? { id: String(event.user.id) } : {};
   if (event.extra) event.extra = redactData(event.extra);
   if (event.contexts) event.contexts = redactData(event.contexts);
-  if (event.breadcrumbs) event.breadcrumbs = event.breadcrumbs.map((b) => (b.data ? { ...b, data: redactData(b.data) } : b));
+  if (event.breadcrumbs)
+    event.breadcrumbs = event.breadcrumbs.map((b) => (b.data ? { ...b, data: redactData(b.data) } : b));
   if (event.transaction) event.transaction = redactUrl(event.transaction);
   return event;
 }
@@ -82,7 +83,8 @@ function pickHeaders(headers: Record<string, string>): Record<string, string> {
 export function captureError(error: unknown, context?: Record<string, string | number | null | undefined>): void {
   if (error instanceof Error && (error as Error & { remote?: boolean }).remote === true) return;
   Sentry.withScope((scope) => {
-    if (context) for (const [key, value] of Object.entries(context)) if (value != null) scope.setTag(key, String(value));
+    if (context)
+      for (const [key, value] of Object.entries(context)) if (value != null) scope.setTag(key, String(value));
     Sentry.captureException(error);
   });
 }

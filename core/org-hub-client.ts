@@ -6,7 +6,6 @@
  * `await orgHub(env, ctx).read.tasks({ status: 'running' })` for any read in
  * durable-objects/org-reads.ts.
  */
-import { tagEvents } from './monitoring';
 import type { z } from 'zod';
 import type { Caller, OrgHub } from '../durable-objects/org-hub';
 import type { OrgReadName, OrgReads } from '../durable-objects/org-reads';
@@ -65,8 +64,6 @@ export function getOrgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgI
 export function orgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId' | 'actor'>): OrgHubClient {
   const stub = getOrgHub(env, ctx) as unknown as Record<string, (...args: unknown[]) => Promise<RpcResult<unknown>>>;
   const caller: Caller = { orgId: ctx.orgId, actor: ctx.actor };
-  // Errors of the request that reaches this org carry its id.
-  tagEvents({ org_id: ctx.orgId });
   const client: Record<string, unknown> = {};
   for (const name of COMMANDS) client[name] = async (...args: unknown[]) => unwrap(await stub[name]!(caller, ...args));
   client.read = new Proxy(

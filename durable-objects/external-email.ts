@@ -24,7 +24,10 @@ export function parseDraft(text: string): ParsedDraft | null {
   const head = (blank === -1 ? text : text.slice(0, blank)).split('\n');
   const body = blank === -1 ? '' : text.slice(blank + 2);
   const field = (name: string) =>
-    head.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2).trim() ?? null;
+    head
+      .find((line) => line.startsWith(`${name}: `))
+      ?.slice(name.length + 2)
+      .trim() ?? null;
   const channel = field('Channel');
   const to = field('To');
   if (!channel || !to) return null;

@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth';
 import { orgRoutes } from './routes/orgs';
 import { showcaseRoutes } from './routes/showcase';
 import { v1 } from './routes/v1';
+import { testFaults } from './test-faults';
 import { webhooks } from './routes/webhooks';
 import type { AppEnv } from './types';
 
@@ -79,6 +80,7 @@ app.route('/api', authRoutes);
 app.route('/api', orgRoutes);
 app.route('/webhooks', webhooks);
 app.route('/showcase', showcaseRoutes);
+app.route('/__test/fault', testFaults);
 
 // Unknown API paths get the JSON envelope, never a Remix HTML page.
 app.all('/v1/*', notFoundEnvelope);

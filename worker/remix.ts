@@ -17,7 +17,8 @@ export async function remix(c: Context<AppEnv>): Promise<Response> {
   });
   // Hono's requestId() sets the header on responses Hono builds; Remix builds its own.
   response.headers.set('X-Request-Id', c.get('requestId'));
-  if (isPageView(c.req.raw, response)) c.executionCtx.waitUntil(track(c.env, 'page_view', { detail: pagePath(c.req.path) }));
+  if (isPageView(c.req.raw, response))
+    c.executionCtx.waitUntil(track(c.env, 'page_view', { detail: pagePath(c.req.path) }));
   return response;
 }
 

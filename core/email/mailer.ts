@@ -27,15 +27,17 @@ export interface QueuedEmail {
 export async function queueEmail(env: EmailEnv, email: QueuedEmail): Promise<string> {
   const now = Date.now();
   const id = newId('eml', now);
-  await getDb(env).insert(emailDeliveries).values({
-    id,
-    template: email.content.template,
-    toAddress: email.to,
-    ref: email.ref ?? null,
-    status: 'queued',
-    createdAt: now,
-    updatedAt: now,
-  });
+  await getDb(env)
+    .insert(emailDeliveries)
+    .values({
+      id,
+      template: email.content.template,
+      toAddress: email.to,
+      ref: email.ref ?? null,
+      status: 'queued',
+      createdAt: now,
+      updatedAt: now,
+    });
   const message: SendEmailMessage = { kind: 'send_email', deliveryId: id, to: email.to, content: email.content };
   await env.EMAILS.send(message, { contentType: 'json' });
   log.info('email_queued', { delivery_id: id, template: email.content.template, ref: email.ref ?? null });

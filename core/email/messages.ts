@@ -39,7 +39,10 @@ export type SendEmailMessage = z.infer<typeof SendEmailMessage>;
  * `test_fault`: only honoured under APP_ENV=test on a local host (worker/test-faults.ts), to prove
  * an error thrown in the consumer reaches error monitoring; elsewhere it is acked and ignored.
  */
-export const EmailQueueMessage = z.discriminatedUnion('kind', [SendEmailMessage, z.object({ kind: z.literal('test_fault') })]);
+export const EmailQueueMessage = z.discriminatedUnion('kind', [
+  SendEmailMessage,
+  z.object({ kind: z.literal('test_fault') }),
+]);
 export type EmailQueueMessage = z.infer<typeof EmailQueueMessage>;
 
 /** Sends are retried this many times (with backoff) before the delivery is recorded as failed. */

@@ -1,10 +1,20 @@
 /**
- * The platform's emails, built with React Email: each template renders to HTML and to plain text
- * (sent alongside), with its subject.
+ * The platform's emails, built with React Email's components: each template renders to HTML and
+ * to plain text (sent alongside), with its subject. Rendered with react-dom/server: React Email's
+ * own `render` needs React 19's `react-dom/server.edge` under workerd (the app is on React 18).
  */
-import { Body, Button, Container, Head, Heading, Hr, Html, Preview, Section, Text } from '@react-email/components';
-import { render } from '@react-email/render';
+import { Body } from '@react-email/body';
+import { Button } from '@react-email/button';
+import { Container } from '@react-email/container';
+import { Head } from '@react-email/head';
+import { Heading } from '@react-email/heading';
+import { Hr } from '@react-email/hr';
+import { Html } from '@react-email/html';
+import { Preview } from '@react-email/preview';
+import { Section } from '@react-email/section';
+import { Text } from '@react-email/text';
 import type { ReactNode } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import type { EmailContent } from './messages';
 
 export interface RenderedEmail {
@@ -37,7 +47,10 @@ function Layout({ preview, heading, children }: { preview: string; heading: stri
 function Action({ url, label }: { url: string; label: string }) {
   return (
     <Section style={{ margin: '24px 0' }}>
-      <Button href={url} style={{ backgroundColor: '#1f2328', color: '#ffffff', padding: '12px 20px', borderRadius: '6px' }}>
+      <Button
+        href={url}
+        style={{ backgroundColor: '#1f2328', color: '#ffffff', padding: '12px 20px', borderRadius: '6px' }}
+      >
         {label}
       </Button>
       <Text style={{ fontSize: '12px', color: '#6e7781' }}>Or open this link: {url}</Text>
@@ -146,6 +159,27 @@ function compose(content: EmailContent): { subject: string; element: ReactNode }
 /** Subject, HTML and plain text of one email. */
 export async function renderEmail(content: EmailContent): Promise<RenderedEmail> {
   const { subject, element } = compose(content);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { subject, html, text };
+  const markup = renderToStaticMarkup(element);
+  const html = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">${markup}`;
+  return { subject, html, text: plainText(markup) };
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", nbsp: ' ' };
+
+/** The readable text of the email: the preview line and head dropped, one block per line. */
+export function plainText(markup: string): string {
+  return markup
+    .replace(/<head[\s\S]*?<\/head>/gi, '')
+    .replace(/<div[^>]*display:none[^>]*>[\s\S]*?<\/div>/gi, '')
+    .replace(
+      /<a [^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/gi,
+      (_m, href: string, label: string) => `${label.replace(/<[^>]+>/g, '').trim()} (${href})`,
+    )
+    .replace(/<(br|hr)[^>]*>/gi, '\n')
+    .replace(/<\/(p|h[1-6]|div|td|tr|table)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#?\w+);/g, (m, name: string) => ENTITIES[name] ?? m)
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

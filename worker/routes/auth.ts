@@ -165,7 +165,10 @@ const passwordResetRequestRoute = createRoute({
   security: [],
   middleware: [limitPerIp('account-email', AUTH_RATE_LIMITS.accountEmailPerIp)] as const,
   request: { body: jsonBody(PasswordResetRequestInput) },
-  responses: { 202: jsonResponse(AcceptedSchema, 'Mailed if the account exists'), ...errorResponses(400, 413, 415, 429) },
+  responses: {
+    202: jsonResponse(AcceptedSchema, 'Mailed if the account exists'),
+    ...errorResponses(400, 413, 415, 429),
+  },
 });
 
 const passwordResetRoute = createRoute({
@@ -178,7 +181,10 @@ const passwordResetRoute = createRoute({
   security: [],
   middleware: [limitPerIp('login', AUTH_RATE_LIMITS.loginPerIp)] as const,
   request: { body: jsonBody(PasswordResetInput) },
-  responses: { 200: jsonResponse(LoggedInSchema, 'Password set, signed in'), ...errorResponses(400, 410, 413, 415, 429) },
+  responses: {
+    200: jsonResponse(LoggedInSchema, 'Password set, signed in'),
+    ...errorResponses(400, 410, 413, 415, 429),
+  },
 });
 
 const verifyEmailRoute = createRoute({
@@ -237,7 +243,8 @@ export const authRoutes = createApiApp()
     const auth = c.get('auth');
     if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
     const db = getDb(c.env);
-    if (await isEmailVerified(db, auth.user.id)) throw new ApiError('conflict', 'Your email address is already confirmed.');
+    if (await isEmailVerified(db, auth.user.id))
+      throw new ApiError('conflict', 'Your email address is already confirmed.');
     await enforceRateLimit(c, `account-email:email:${auth.user.email}`, AUTH_RATE_LIMITS.accountEmailPerEmail);
     await sendVerificationEmail(db, c.env, c.get('config'), auth.user);
     return c.json({ accepted: true as const }, 202);

@@ -19,7 +19,11 @@ webhooks.post('/stripe', async (c) => {
   const notice = noticeForStripeEvent(result.type);
   if (notice && result.outcome === 'applied' && result.org_id)
     await mailBillingNotice(db, c.env, c.get('config').APP_URL, result.org_id, notice).catch((error) =>
-      log.error('billing_notice_failed', { org_id: result.org_id, notice, error: error instanceof Error ? error.message : String(error) }),
+      log.error('billing_notice_failed', {
+        org_id: result.org_id,
+        notice,
+        error: error instanceof Error ? error.message : String(error),
+      }),
     );
   if (result.type === 'checkout.session.completed' && result.outcome === 'applied')
     await track(c.env, 'checkout_completed', { org: result.org_id ?? null });

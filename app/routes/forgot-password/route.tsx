@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type MetaFunction } from '@remix-run/cloudflare';
+import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, useActionData } from '@remix-run/react';
 import { useRef } from 'react';
 import { requestPasswordReset } from '../../../core/account-email';

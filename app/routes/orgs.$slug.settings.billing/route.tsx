@@ -63,7 +63,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         { plan: text(form, 'plan'), email: member.user.email },
         clientIp(request),
       );
-      await track(env, 'checkout_started', { org: member.ctx.orgId, actor: member.user.id, detail: text(form, 'plan') });
+      await track(env, 'checkout_started', {
+        org: member.ctx.orgId,
+        actor: member.user.id,
+        detail: text(form, 'plan'),
+      });
       return redirect(url);
     }
     if (intent === 'portal') {

@@ -1,7 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
-import { isResetTokenUsable, RESET_LINK_INVALID, resetPassword } from '../../../core/account-email';
+import { isResetTokenUsable, resetPassword } from '../../../core/account-email';
+import { RESET_LINK_INVALID } from '../../../core/auth/link-messages';
 import { getDb } from '../../../core/db/client';
 import { PasswordResetInput } from '../../../core/validation';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
@@ -27,7 +28,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const form = await readFormData(request);
     const parsed = parseForm(PasswordResetInput, { token: params.token ?? '', password: text(form, 'password') });
     if (!parsed.ok) return parsed.failure;
-    const { token } = await resetPassword(getDb(env), env, parsed.data.token, parsed.data.password, requestMeta(request));
+    const { token } = await resetPassword(
+      getDb(env),
+      env,
+      parsed.data.token,
+      parsed.data.password,
+      requestMeta(request),
+    );
     return redirect('/orgs', { headers: { 'Set-Cookie': sessionCookie(token) } });
   } catch (error) {
     return failureFromError(error);

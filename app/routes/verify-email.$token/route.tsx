@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type MetaFunction } from '@remix-run/cloudflare';
+import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, useActionData } from '@remix-run/react';
 import { verifyEmail } from '../../../core/account-email';
 import { getDb } from '../../../core/db/client';
