@@ -42,7 +42,7 @@ export async function sendApprovedDraft(
   draft: { id: string; body: string; senderId: string | null },
 ): Promise<string | null> {
   const parsed = parseDraft(draft.body);
-  if (!parsed || parsed.channel !== 'email') return null;
+  if (parsed?.channel !== 'email') return null;
   const to = Address.safeParse(parsed.to);
   if (!to.success) {
     log.warn('external_draft_bad_address', { message_id: draft.id });

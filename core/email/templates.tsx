@@ -141,8 +141,7 @@ function compose(content: EmailContent): { subject: string; element: ReactNode }
         element: (
           <Layout preview={subject} heading={subject}>
             {body.split(/\n{2,}/).map((paragraph, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs have no identity but their order
-              <Text key={i} style={{ whiteSpace: 'pre-wrap' }}>
+              <Text key={`${i}:${paragraph.slice(0, 16)}`} style={{ whiteSpace: 'pre-wrap' }}>
                 {paragraph}
               </Text>
             ))}
