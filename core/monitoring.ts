@@ -38,7 +38,6 @@ export function sentryOptions(env: MonitoringEnv): CloudflareOptions {
     tracesSampleRate: share(env.SENTRY_TRACES_SAMPLE_RATE, 0),
     initialScope: { tags: { edition: env.EDITION ?? 'self-hosted' } },
     beforeSend: (event) => scrubEvent(event),
-    beforeSendTransaction: (event) => scrubEvent(event),
     beforeBreadcrumb: (breadcrumb) => ({
       ...breadcrumb,
       ...(breadcrumb.data ? { data: redactData(breadcrumb.data) } : {}),
