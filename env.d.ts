@@ -20,6 +20,7 @@ interface __BaseEnv_Env {
   CLERK_WEBHOOK_SECRET?: string;
   RESEND_API_KEY?: string;
   RESEND_API_BASE?: string;
+  RESEND_WEBHOOK_SECRET?: string;
   EMAIL_FROM?: string;
   SENTRY_DSN?: string;
   SENTRY_RELEASE?: string;

@@ -10,6 +10,9 @@ export const TEST_STRIPE = {
   STRIPE_PRICE_PRO: 'price_test_pro',
 };
 
+/** Test-only signing secret of the Resend webhook endpoint (Standard Webhooks: whsec_ + base64 key). */
+export const TEST_RESEND_WEBHOOK_SECRET = `whsec_${Buffer.from('generic-corp-test-resend-hook').toString('base64')}`;
+
 const BILLING_TESTS = ['tests/integration/billing.test.ts', 'tests/integration/billing-replay.test.ts'];
 /**
  * Error monitoring on (the real SDK against the fake ingest) only here: loaded into a workerd that
@@ -38,6 +41,8 @@ export default defineConfig(async () => {
             // Small, so the per-IP demo limit is reached in a few requests (tests/integration/demo.test.ts).
             DEMO_SANDBOXES_PER_IP_HOUR: '3',
             ANTHROPIC_BASE_URL: inject('anthropicBaseUrl'),
+            // Resend's delivery webhooks (tests/integration/email.test.ts signs with it).
+            RESEND_WEBHOOK_SECRET: TEST_RESEND_WEBHOOK_SECRET,
             // Error monitoring pointed at the fake ingest (tests/fakes/sentry-server.ts).
             ...(monitored ? { SENTRY_DSN: inject('sentryDsn'), SENTRY_RELEASE: 'generic-corp@test' } : {}),
             ...(hosted ? { EDITION: 'hosted', STRIPE_API_BASE: inject('stripeApiBase'), ...TEST_STRIPE } : {}),

@@ -88,6 +88,8 @@ const ConfigSchema = z
     CLERK_WEBHOOK_SECRET: optionalSecret,
     /** Resend (core/email/transports.ts); without a key, email goes to the local outbox. */
     RESEND_API_KEY: optionalSecret,
+    /** The signing secret (whsec_…) of the Resend webhook endpoint `POST /webhooks/resend`: bounces are recorded. */
+    RESEND_WEBHOOK_SECRET: optionalSecret,
     /** Another Resend API origin (the tests' fake Resend); unset in production. */
     RESEND_API_BASE: optionalSecret.pipe(z.url().optional()),
     /** The sender of every email, e.g. `Generic Corp <hello@example.com>` (a domain verified at Resend). */

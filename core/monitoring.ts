@@ -92,3 +92,24 @@ export function captureError(error: unknown, context?: Record<string, string | n
 export function tagEvents(tags: Record<string, string | null | undefined>): void {
   for (const [key, value] of Object.entries(tags)) if (value) Sentry.setTag(key, value);
 }
+
+/** What the browser reports (app/lib/error-reporter.ts) to `POST /client-errors`. */
+export interface BrowserErrorReport {
+  message: string;
+  name?: string;
+  stack?: string;
+  url: string;
+}
+
+/** A browser's error, forwarded by our own endpoint (decision 017: no browser SDK), scrubbed like the rest. */
+export function captureBrowserError(report: BrowserErrorReport, requestId: string): void {
+  const error = new Error(report.message);
+  error.name = report.name || 'Error';
+  if (report.stack) error.stack = report.stack;
+  Sentry.withScope((scope) => {
+    scope.setTag('source', 'browser');
+    scope.setTag('request_id', requestId);
+    scope.setTag('page', redactUrl(report.url));
+    Sentry.captureException(error);
+  });
+}

@@ -17,6 +17,7 @@ import { requestLog } from './middleware/request-log';
 import { sameOriginMutations } from './middleware/same-origin';
 import { remix } from './remix';
 import { authRoutes } from './routes/auth';
+import { clientErrors } from './routes/client-errors';
 import { orgRoutes } from './routes/orgs';
 import { showcaseRoutes } from './routes/showcase';
 import { v1 } from './routes/v1';
@@ -81,6 +82,7 @@ app.route('/api', orgRoutes);
 app.route('/webhooks', webhooks);
 app.route('/showcase', showcaseRoutes);
 app.route('/__test/fault', testFaults);
+app.route('/client-errors', clientErrors);
 
 // Unknown API paths get the JSON envelope, never a Remix HTML page.
 app.all('/v1/*', notFoundEnvelope);

@@ -180,3 +180,50 @@ describe('Resend transport (fake Resend over HTTP)', () => {
     expect(permanent).toBeInstanceOf(PermanentEmailError);
   });
 });
+
+describe('Resend delivery webhooks', () => {
+  const secret = `whsec_${btoa('generic-corp-test-resend-hook')}`;
+
+  async function signed(payload: string, key = secret) {
+    const id = `msg_${crypto.randomUUID()}`;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const raw = Uint8Array.from(atob(key.slice('whsec_'.length)), (c) => c.charCodeAt(0));
+    const hmac = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const mac = await crypto.subtle.sign('HMAC', hmac, new TextEncoder().encode(`${id}.${timestamp}.${payload}`));
+    const signature = `v1,${btoa(String.fromCharCode(...new Uint8Array(mac)))}`;
+    return {
+      'svix-id': id,
+      'svix-timestamp': timestamp,
+      'svix-signature': signature,
+      'Content-Type': 'application/json',
+    };
+  }
+
+  it('a bounce is recorded on the delivery; a bad signature changes nothing', async () => {
+    const providerId = `re_${crypto.randomUUID()}`;
+    const id = `eml_${crypto.randomUUID()}`;
+    await env.DB.prepare(
+      `INSERT INTO email_deliveries (id, template, to_address, status, attempts, provider_id, transport) VALUES (?, 'invitation', 'x@example.com', 'sent', 1, ?, 'resend')`,
+    )
+      .bind(id, providerId)
+      .run();
+    const payload = JSON.stringify({
+      type: 'email.bounced',
+      created_at: new Date().toISOString(),
+      data: { email_id: providerId, bounce: { type: 'Permanent', message: 'Mailbox does not exist' } },
+    });
+    const forged = await call('/webhooks/resend', {
+      body: payload,
+      origin: null,
+      headers: await signed(payload, `whsec_${btoa('not-the-secret')}`),
+    });
+    expect(forged.status).toBe(400);
+    const ok = await call('/webhooks/resend', { body: payload, origin: null, headers: await signed(payload) });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ type: 'email.bounced', recorded: true });
+    const row = await env.DB.prepare(`SELECT status, last_error FROM email_deliveries WHERE id = ?`)
+      .bind(id)
+      .first<{ status: string; last_error: string }>();
+    expect(row).toEqual({ status: 'bounced', last_error: 'email.bounced: Permanent: Mailbox does not exist' });
+  });
+});

@@ -76,6 +76,24 @@ describe('error monitoring', () => {
     expect(events[0]!.release).toBe('generic-corp@test');
   });
 
+  it('a browser error reported to /client-errors arrives once, tagged and scrubbed', async () => {
+    const seq = await currentSeq();
+    const res = await call('/client-errors', {
+      body: {
+        message: 'Browser fault for the test',
+        name: 'TypeError',
+        stack: 'TypeError: Browser fault for the test\n    at https://app.test/assets/root-abc.js:1:2',
+        url: '/reset-password/SeCrEtToKeN123',
+      },
+    });
+    expect(res.status).toBe(204);
+    const events = await arrived(seq, 'Browser fault for the test');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tags?.source).toBe('browser');
+    expect(events[0]!.tags?.page).toBe('/reset-password/[redacted]');
+    expect(JSON.stringify(events[0])).not.toContain('SeCrEtToKeN123');
+  });
+
   it('the fault route does not exist on a non-local host', async () => {
     const { SELF } = await import('cloudflare:test');
     const res = await SELF.fetch('https://app.example.com/__test/fault/route', { method: 'POST' });

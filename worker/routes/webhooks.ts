@@ -5,6 +5,7 @@ import { handleClerkWebhook } from '../../core/auth/clerk';
 import { mailBillingNotice, noticeForStripeEvent } from '../../core/billing-notices';
 import { handleStripeWebhook } from '../../core/billing/webhooks';
 import { getDb } from '../../core/db/client';
+import { handleResendWebhook } from '../../core/email/provider-events';
 import { ApiError } from '../../core/errors';
 import { log } from '../../core/log';
 import type { AppEnv } from '../types';
@@ -27,6 +28,14 @@ webhooks.post('/stripe', async (c) => {
     );
   if (result.type === 'checkout.session.completed' && result.outcome === 'applied')
     await track(c.env, 'checkout_completed', { org: result.org_id ?? null });
+  return c.json({ received: true, ...result });
+});
+
+// Resend delivery events: bounces and failures recorded on the delivery (core/email/provider-events.ts).
+webhooks.post('/resend', async (c) => {
+  const secret = c.get('config').RESEND_WEBHOOK_SECRET;
+  if (!secret) throw new ApiError('not_found', 'Resend webhooks are not configured on this deployment.');
+  const result = await handleResendWebhook(getDb(c.env), secret, c.req.raw);
   return c.json({ received: true, ...result });
 });
 
