@@ -125,7 +125,8 @@ describe('email verification and invitations by email', () => {
       body: { email: invitee, role: 'member' },
     });
     expect(before.status).toBe(201);
-    expect(before.json.email).toBe('inviter_unverified');
+    expect(before.json.email).toBe(invitee);
+    expect(before.json.email_delivery).toBe('inviter_unverified');
 
     const token = linkIn(confirmation.text!, '/verify-email');
     expect((await call('/api/auth/verify-email', { body: { token } })).status).toBe(200);
@@ -135,7 +136,7 @@ describe('email verification and invitations by email', () => {
       cookie: owner.cookie,
       body: { email: invitee, role: 'member' },
     });
-    expect(after.json.email).toBe('sent');
+    expect(after.json.email_delivery).toBe('sent');
     const invitation = await sentEmail(invitee, 'invitation');
     expect(invitation.subject).toContain('invited you');
     const inviteToken = linkIn(invitation.text!, '/invitations');

@@ -313,11 +313,11 @@ orgRoutes
       const { invitation, token } = await createInvitation(db, c.get('org').ctx, c.req.valid('json'), clientIp(c));
       const url = new URL(`/invitations/${token}`, c.get('config').APP_URL).toString();
       // Mailed when the inviter is verified; the link is also shown once to the inviter.
-      const email = await mailInvitation(db, c.env, c.get('org').ctx, invitation, url);
+      const emailDelivery = await mailInvitation(db, c.env, c.get('org').ctx, invitation, url);
       return c.json(
         {
           ...invitation,
-          email,
+          email_delivery: emailDelivery,
           expires_at: isoTime(invitation.expires_at),
           created_at: isoTime(invitation.created_at),
           token,
