@@ -14,6 +14,7 @@ import type { Db } from './db/client';
 import { users } from './db/schema';
 import { ApiError } from './errors';
 import { newId } from './ids';
+import { log } from './log';
 import { closeSessionConnections } from './live-connections';
 import { findInvitationByToken, invitationAcceptStatements } from './members';
 import { type Organization, organizationInserts } from './orgs';
@@ -102,7 +103,14 @@ export async function signUp(
     }),
   ]);
   const { token } = await createSession(db, user.id, meta);
-  if (env && user.emailVerifiedAt === null) await sendVerificationEmail(db, env, config, user);
+  // The account exists and is signed in either way; a confirmation can be asked for again.
+  if (env && user.emailVerifiedAt === null)
+    await sendVerificationEmail(db, env, config, user).catch((error) =>
+      log.error('verification_email_failed', {
+        user_id: user.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
   if (env) {
     await track(env, 'signup', { org: organization.id, actor: user.id });
     await track(env, input.invitation_token ? 'invitation_accepted' : 'org_created', {
