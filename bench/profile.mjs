@@ -3,9 +3,11 @@
  * inspector open, drives one route with autocannon, and prints the functions with the most
  * self time (a V8 CPU profile of the isolate that runs the Worker and its OrgHubs).
  *
- * `npm run bench -- profile` (BENCH_PROFILE_ROUTE=task-read|task-create, default task-read).
+ * `npm run bench -- profile` (BENCH_PROFILE_ROUTE=task-read|task-create|task-throughput, default
+ * task-read).
  * Not a benchmark of record: profiling slows the isolate; read it for proportions.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { applyD1Migrations, bundleWorker, d1MigrationsDir, REPO_ROOT, startRuntime } from '../scripts/lib/runtime.mjs';
@@ -58,6 +60,65 @@ function selfTimes(profile) {
   return [...totals.entries()].sort((a, b) => b[1] - a[1]);
 }
 
+/**
+ * The module each line of the bundle came from: esbuild writes `// path/to/module.ts` before
+ * each one. Packages are grouped by name, our own code by file.
+ */
+function moduleIndex(bundleText) {
+  const starts = [];
+  const lines = bundleText.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^\/\/ ((?:node_modules\/)?.+\.(?:[cm]?js|tsx?))$/.exec(lines[i]);
+    if (!match) continue;
+    const file = match[1];
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+    starts.push([i + 1, pkg ? pkg[1] : file]);
+  }
+  return (line) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found = '(bundle prelude)';
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid][0] <= line) {
+        found = starts[mid][1];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+}
+
+/** Self time per module of the bundle (native frames by name). */
+function selfTimesByModule(profile, moduleOf) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const totals = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const frame = byId.get(profile.samples[i]).callFrame;
+    const key = frame.url ? moduleOf(frame.lineNumber + 1) : `(native) ${frame.functionName || '(anonymous)'}`;
+    totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  }
+  return [...totals.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/** POSTs zero-think tasks round-robin over `agents`, 10 in flight, for `ms`; `{ total }` created. */
+async function createTasksFor(url, key, agents, ms) {
+  const until = Date.now() + ms;
+  let total = 0;
+  const worker = async () => {
+    while (Date.now() < until) {
+      const res = await requestJson(url, 'POST', '/v1/tasks', {
+        key,
+        body: { agent: agents[total % agents.length], description: `Profiled task ${total}` },
+      });
+      if (res.status === 201) total += 1;
+      else if (res.status !== 429) throw new Error(`POST /v1/tasks: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  return { total };
+}
+
 /** @param {import('./run.mjs').Settings} settings @param {(line: string) => void} log */
 export async function run(settings, log) {
   const outDir = makeTempDir('profile');
@@ -74,7 +135,7 @@ export async function run(settings, log) {
   await applyD1Migrations(runtime.mf, { migrationsDir: await d1MigrationsDir(path.join(REPO_ROOT, 'wrangler.toml')) });
   const url = runtime.url.origin;
   try {
-    const tenant = await createTenant(url, { tag: 'profile', keys: [{ name: 'profile', scopes: SCOPES }] });
+    const tenant = await createTenant(url, { tag: 'profile', keys: [{ name: 'profile', scopes: SCOPES }], agents: 20 });
     const key = tenant.keyList[0];
     const created = await requestJson(url, 'POST', '/v1/tasks', {
       key,
@@ -82,6 +143,7 @@ export async function run(settings, log) {
     });
     await waitForFinal(url, key, [created.json.id], { timeoutMs: 60_000 });
     const route = process.env.BENCH_PROFILE_ROUTE ?? 'task-read';
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const target =
       route === 'task-create'
         ? {
@@ -90,22 +152,34 @@ export async function run(settings, log) {
             body: JSON.stringify({ agent: 'sable', description: 'Profiled task [simulate:think=0]' }),
           }
         : { url: `${url}/v1/tasks/${created.json.id}`, method: 'GET' };
-    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    await load({ ...target, headers, connections: 10, duration: 3 });
+    // task-throughput: the throughput benchmark's work (zero-think tasks over the whole team,
+    // created and run), so the profile covers admission, runs and their transitions.
+    const drive =
+      route === 'task-throughput'
+        ? (seconds) => createTasksFor(url, key, tenant.agents, seconds * 1000)
+        : (seconds) => load({ ...target, headers, connections: 10, duration: seconds });
+    await drive(3);
     const session = await inspectorSession(inspectorPort);
     await session.send('Profiler.enable');
     await session.send('Profiler.setSamplingInterval', { interval: 200 });
     await session.send('Profiler.start');
-    const result = await load({ ...target, headers, connections: 10, duration: settings.duration });
+    const result = await drive(settings.duration);
     const { result: stopped } = await session.send('Profiler.stop');
     session.close();
     const top = selfTimes(stopped.profile);
     const total = top.reduce((sum, [, ms]) => sum + ms, 0);
     log(`  ${route}: ${result.total} requests in ${settings.duration} s (profiling on)`);
-    const rows = top.slice(0, 30).map(([fn, ms]) => `  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${fn}`);
+    const share = ([fn, ms]) => `  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${fn}`;
+    const modules = selfTimesByModule(stopped.profile, moduleIndex(readFileSync(bundle, 'utf8')));
     return {
-      table: ['  self time  function', ...rows].join('\n'),
-      json: { route, requests: result.total, top: top.slice(0, 100) },
+      table: [
+        '  self time  function',
+        ...top.slice(0, 30).map(share),
+        '',
+        '  self time  module',
+        ...modules.slice(0, 25).map(share),
+      ].join('\n'),
+      json: { route, requests: result.total, top: top.slice(0, 100), modules },
     };
   } finally {
     await runtime.dispose();

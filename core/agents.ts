@@ -2,7 +2,7 @@
  * Agents: input rules, the API shape, and reads through the org-scoped layer. Writes go
  * through the org's OrgHub (the single writer), which calls the `*Statements` helpers here.
  */
-import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { OrgStore } from './db/org-store';
 import { agents } from './db/org-schema';
@@ -81,7 +81,7 @@ export function agentView(agent: Agent) {
 
 /** Agents by slug or id (`"agent": "sable"`). Archived agents are not addressable. */
 export async function findAgent(scope: OrgStore, ref: string): Promise<Agent | undefined> {
-  return scope.first(agents, or(eq(agents.slug, ref.toLowerCase()), eq(agents.id, ref)), isNull(agents.archivedAt));
+  return scope.statements.agentByRef.get({ slug: ref.toLowerCase(), id: ref });
 }
 
 export async function requireAgent(scope: OrgStore, ref: string, field = 'agent'): Promise<Agent> {

@@ -7,7 +7,7 @@ import { and, asc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { auditInsert } from './audit';
 import { randomToken, sha256Hex } from './auth/tokens';
 import type { Db } from './db/client';
-import { assertOrgNotDemo } from './demo-guard';
+import { assertNotGuest, assertOrgNotDemo } from './demo-guard';
 import { invitations, memberships, organizations, type Role, users } from './db/schema';
 import { ApiError } from './errors';
 import { newId } from './ids';
@@ -330,6 +330,8 @@ export async function acceptInvitation(
   user: { id: string; email: string },
   ip: string | null,
 ): Promise<PendingInvitation> {
+  // A sandbox guest keeps to its sandbox: joining a real org needs an account.
+  await assertNotGuest(db, user.id, 'Joining an organization');
   const invitation = await findInvitationByToken(db, token);
   if (!invitation || invitation.email !== user.email.toLowerCase()) {
     throw new ApiError('not_found', 'This invitation is not valid for your account, or it has expired or been used.');

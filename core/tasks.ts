@@ -2,10 +2,10 @@
  * Tasks: input rules, the API shape, and the reads the OrgHub serves (durable-objects/org-reads.ts).
  * Every write goes through the org's OrgHub (durable-objects/task-engine.ts).
  */
-import { asc, desc, eq, inArray, like, lt, or } from 'drizzle-orm';
+import { desc, eq, inArray, like, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { OrgStore } from './db/org-store';
-import { agentRuns, agents, taskDependencies, tasks } from './db/org-schema';
+import { type agentRuns, agents, taskDependencies, tasks } from './db/org-schema';
 import { TASK_PRIORITIES, TASK_STATUSES } from './vocabulary';
 import { ApiError } from './errors';
 
@@ -156,6 +156,20 @@ export async function inChunks<T>(ids: string[], query: (chunk: string[]) => Pro
   return out;
 }
 
+/** An agent that no longer exists, as a task shows it. */
+const unknownAgent = (id: string): AgentRef => ({ id, slug: 'unknown', name: 'Unknown' });
+
+/** One task in API shape (its agent and dependency ids included), in one prepared statement. */
+export function viewTask(scope: OrgStore, id: string): TaskView | undefined {
+  const row = scope.statements.taskView.get({ id });
+  if (!row) return undefined;
+  const agent =
+    row.agentSlug === null
+      ? unknownAgent(row.task.agentId)
+      : { id: row.task.agentId, slug: row.agentSlug, name: row.agentName ?? '' };
+  return taskView(row.task, agent, (JSON.parse(row.dependsOn) as string[]).sort());
+}
+
 /** Tasks with their agent and dependency ids, in API shape. */
 export async function viewTasks(scope: OrgStore, rows: Task[]): Promise<TaskView[]> {
   if (rows.length === 0) return [];
@@ -177,16 +191,12 @@ export async function viewTasks(scope: OrgStore, rows: Task[]): Promise<TaskView
   const depsByTask = new Map<string, string[]>();
   for (const dep of deps) depsByTask.set(dep.taskId, [...(depsByTask.get(dep.taskId) ?? []), dep.dependsOnId]);
   return rows.map((task) =>
-    taskView(
-      task,
-      agentById.get(task.agentId) ?? { id: task.agentId, slug: 'unknown', name: 'Unknown' },
-      depsByTask.get(task.id)?.sort() ?? [],
-    ),
+    taskView(task, agentById.get(task.agentId) ?? unknownAgent(task.agentId), depsByTask.get(task.id)?.sort() ?? []),
   );
 }
 
 export async function getTask(scope: OrgStore, id: string): Promise<Task> {
-  const task = await scope.first(tasks, eq(tasks.id, id));
+  const task = scope.statements.taskById.get({ id });
   if (!task) throw new ApiError('not_found', 'No such task.');
   return task;
 }
@@ -220,25 +230,34 @@ export async function listTasks(scope: OrgStore, query: TaskListQuery) {
 
 /** A task with what the detail page needs: dependencies, children and runs. */
 export async function getTaskDetail(scope: OrgStore, id: string) {
-  const task = await getTask(scope, id);
-  const [[view], children, runs, dependents] = await Promise.all([
-    viewTasks(scope, [task]),
-    scope.select(tasks, eq(tasks.parentId, id)).orderBy(asc(tasks.id)),
-    scope.select(agentRuns, eq(agentRuns.taskId, id)).orderBy(asc(agentRuns.attempt)),
-    scope.selectFields({ taskId: taskDependencies.taskId }, taskDependencies, eq(taskDependencies.dependsOnId, id)),
-  ]);
-  const depRows = view!.depends_on.length ? await scope.select(tasks, inArray(tasks.id, view!.depends_on)) : [];
+  const view = viewTask(scope, id);
+  if (!view) throw new ApiError('not_found', 'No such task.');
+  const related = scope.statements.relationsOf.all({ id }).sort((a, b) => (a.task.id < b.task.id ? -1 : 1));
+  const summaries = (relation: (typeof related)[number]['relation']) =>
+    related.filter((r) => r.relation === relation).map(summary);
   return {
-    ...view!,
-    dependencies: (await viewTasks(scope, depRows)).map(summary),
-    dependents: dependents.map((d) => d.taskId),
-    children: (await viewTasks(scope, children)).map(summary),
-    runs: runs.map(runView),
+    ...view,
+    dependencies: summaries('dependency'),
+    dependents: related.filter((r) => r.relation === 'dependent').map((r) => r.task.id),
+    children: summaries('child'),
+    runs: scope.statements.runsOfTask.all({ id }).map(runView),
   };
 }
 
-function summary(task: TaskView) {
-  return { id: task.id, title: task.title, status: task.status, agent: task.agent, result: task.result };
+function summary({
+  task,
+  agent,
+}: {
+  task: Pick<Task, 'id' | 'agentId' | 'title' | 'status' | 'result'>;
+  agent: AgentRef | null;
+}) {
+  return {
+    id: task.id,
+    title: task.title,
+    status: task.status,
+    agent: agent ?? unknownAgent(task.agentId),
+    result: task.result,
+  };
 }
 
 /** All ancestors in the dependency graph of `taskIds` reach `target`? Used to refuse cycles. */

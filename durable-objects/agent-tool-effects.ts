@@ -3,9 +3,9 @@
  * of the run's own org, so nothing a model writes (ids, slugs, text in tasks) can reach
  * another organization. Results are short, plain text the model reads back.
  */
-import { desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { desc, eq, inArray, isNull } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
-import type { OrgStore } from '../core/db/org-store';
+import type { OrgStore, Statement } from '../core/db/org-store';
 import type { OrgEventType } from '../core/events';
 import { agentNotes, agents, messages, tasks, threads } from '../core/db/org-schema';
 import { newId } from '../core/ids';
@@ -28,7 +28,7 @@ export interface EffectsHost {
     actor: { type: 'agent'; id: string },
     subject: { type: string; id: string },
     data: JsonObject,
-  ): ReturnType<OrgStore['insertRows']>;
+  ): Statement;
 }
 
 export function agentToolEffects(
@@ -207,10 +207,5 @@ export function agentToolEffects(
 
 /** Decided drafts of a task, for the next run's prompt. */
 export async function approvalsOf(scope: OrgStore, taskId: string) {
-  return scope.select(
-    messages,
-    eq(messages.taskId, taskId),
-    eq(messages.type, 'external_draft'),
-    or(eq(messages.approvalStatus, 'approved'), eq(messages.approvalStatus, 'rejected'))!,
-  );
+  return scope.statements.decidedApprovalsOf.all({ taskId });
 }

@@ -1,5 +1,4 @@
-import { activityLog } from '../core/db/org-schema';
-import { OrgStore, type Statement } from '../core/db/org-store';
+import { bound, OrgStore, type Statement } from '../core/db/org-store';
 import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
 import type { ResolvedModelKey } from '../core/credentials';
@@ -51,7 +50,7 @@ export class PublishingStore extends OrgStore {
   pending: Array<{ type: OrgEventType; data: JsonObject }> = [];
 
   constructor(private readonly host: EngineHost) {
-    super(host.store.db, host.store.storage);
+    super(host.store.db, host.store.storage, host.store.statements);
   }
 
   /**
@@ -61,9 +60,8 @@ export class PublishingStore extends OrgStore {
    */
   record(type: OrgEventType, actor: Actor, subject: { type: string; id: string }, data: JsonObject) {
     this.pending.push({ type, data });
-    return this.insertRows(activityLog, {
+    return bound(this.statements.insertActivity, {
       id: newId('act'),
-      seq: null,
       type,
       actorType: actor.type,
       actorId: actor.id,

@@ -9,11 +9,11 @@
  * which fills in the caller and turns failures back into the API's errors.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { eq, sql as sqlTag } from 'drizzle-orm';
+import { sql as sqlTag } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { z } from 'zod';
 import { AgentInput, AgentPatch } from '../core/agents';
-import { activeRuns, agentRuns, deadLetters, events, revokedKeys, runDeliveries, tasks } from '../core/db/org-schema';
+import { activeRuns, agentRuns, deadLetters, events, revokedKeys, tasks } from '../core/db/org-schema';
 import { createOrgDb, OrgStore } from '../core/db/org-store';
 import type { HubEvent, OrgEventType } from '../core/events';
 import type { JsonObject } from '../core/json';
@@ -165,9 +165,11 @@ export class OrgHub extends DurableObject<Env> {
   /** A key of this org was revoked: its work is refused here at once and its sockets close. */
   async revokeKey(caller: Caller, keyId: string): Promise<RpcResult<number>> {
     return this.run(caller, async () => {
+      const id = IdArg.parse(keyId);
       this.store.batch([
-        this.store.insertRows(revokedKeys, { keyId: IdArg.parse(keyId), revokedAt: Date.now() }).onConflictDoNothing(),
+        this.store.insertRows(revokedKeys, { keyId: id, revokedAt: Date.now() }).onConflictDoNothing(),
       ]);
+      this.revoked?.add(id);
       return this.live.disconnect(`api_key:${keyId}`, 'API key revoked');
     });
   }
@@ -186,6 +188,7 @@ export class OrgHub extends DurableObject<Env> {
     migrate(this.store.db, orgMigrations);
     this.lastSeq = 0;
     this.orgId = null;
+    this.revoked = null;
     this.platform.reset();
     this.engineInstance = null;
   }
@@ -398,11 +401,7 @@ export class OrgHub extends DurableObject<Env> {
   async deliverRun(body: RunTaskMessage): Promise<RunDeliveryResult> {
     const message = RunTaskMessage.parse(body);
     this.bindOrg(message.orgId);
-    const seen = await this.store.first(
-      runDeliveries,
-      eq(runDeliveries.taskId, message.taskId),
-      eq(runDeliveries.attempt, message.attempt),
-    );
+    const seen = this.store.statements.deliveryOf.get({ taskId: message.taskId, attempt: message.attempt });
     if (seen) return { outcome: 'duplicate' };
     // A message for an org that no longer exists has nothing to run.
     if (!(await this.platform.hasOrg())) return { outcome: 'stale' };
@@ -420,16 +419,7 @@ export class OrgHub extends DurableObject<Env> {
     // that arrived just before a crash is still runnable when the queue or the watchdog resends it.
     const started = await this.exclusive(() => this.engine.runner.startRun(message));
     if (!started) return { outcome: 'stale' };
-    this.store.batch([
-      this.store
-        .insertRows(runDeliveries, {
-          taskId: message.taskId,
-          attempt: message.attempt,
-          status: 'started',
-          receivedAt: Date.now(),
-        })
-        .onConflictDoNothing(),
-    ]);
+    this.store.statements.recordDelivery.run({ taskId: message.taskId, attempt: message.attempt, now: Date.now() });
     try {
       await this.engine.runner.executeRun(started.task, started.runId, started.abort, started.choice);
       if (started.choice.keySource === 'platform') this.platform.addPlatformSpend(started.runId);
@@ -601,14 +591,10 @@ export class OrgHub extends DurableObject<Env> {
         if (current === null || at < current || current < Date.now()) await this.ctx.storage.setAlarm(at);
       },
       markRunActive: (taskId, attempt) => {
-        this.store.batch([
-          this.store
-            .insertRows(activeRuns, { taskId, attempt, startedAt: Date.now() })
-            .onConflictDoUpdate({ target: activeRuns.taskId, set: { attempt, startedAt: Date.now() } }),
-        ]);
+        this.store.statements.markRunActive.run({ taskId, attempt, now: Date.now() });
       },
       markRunEnded: (taskId) => {
-        this.store.batch([this.store.deleteRows(activeRuns, eq(activeRuns.taskId, taskId))]);
+        this.store.statements.markRunEnded.run({ taskId });
       },
     });
     return this.engineInstance;
@@ -635,11 +621,18 @@ export class OrgHub extends DurableObject<Env> {
     if (Number.isFinite(maxRuns) && (await this.store.count(agentRuns)) >= maxRuns) throw refuse(maxRuns, 'agent runs');
   }
 
+  /** Revoked key ids, read from storage once per wake-up: every API-key call checks them. */
+  private revoked: Set<string> | null = null;
+
   private isRevoked(keyId: string): boolean {
-    return (
-      this.store.db.select({ keyId: revokedKeys.keyId }).from(revokedKeys).where(eq(revokedKeys.keyId, keyId)).get() !==
-      undefined
+    this.revoked ??= new Set(
+      this.store.db
+        .select({ keyId: revokedKeys.keyId })
+        .from(revokedKeys)
+        .all()
+        .map((r) => r.keyId),
     );
+    return this.revoked.has(keyId);
   }
 
   /**

@@ -210,8 +210,9 @@ export class PlatformLink {
 
   /** Usage counters changed: copy them to the D1 ledger soon (coalesced). */
   usageChanged() {
-    setMeta(this.store, 'ledger_dirty', '1');
+    // A pending flush means the flag is already set (the flush clears it when it reads the counters).
     if (this.ledgerTimer) return;
+    setMeta(this.store, 'ledger_dirty', '1');
     this.ledgerTimer = setTimeout(() => {
       this.ledgerTimer = null;
       void this.flushLedger();

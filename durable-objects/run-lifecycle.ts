@@ -6,20 +6,10 @@
 import { track } from '../core/analytics';
 import { replyThreadOf } from '../core/threads';
 import type { TaskChange } from '../core/events';
-import { eq, inArray, isNull, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
-import {
-  activityLog,
-  agentNotes,
-  agentRuns,
-  agents,
-  messages,
-  runSteps,
-  taskDependencies,
-  tasks,
-  threads,
-  usagePeriods,
-} from '../core/db/org-schema';
+import { agentRuns, type agents, messages, runSteps, taskDependencies, tasks, threads } from '../core/db/org-schema';
+import { bound } from '../core/db/org-store';
 import { newId } from '../core/ids';
 import type { RunTaskMessage } from '../core/queue-messages';
 import { type RunStep, runAgentLoop, type ToolSet } from '../core/runtime/run-loop';
@@ -81,30 +71,26 @@ export class RunLifecycle {
     message: RunTaskMessage,
   ): Promise<{ task: Task; runId: string; abort: AbortController; choice: ProviderChoice } | null> {
     const scope = this.scope;
-    const task = await scope.first(tasks, eq(tasks.id, message.taskId));
+    const { statements } = scope;
+    const task = statements.taskById.get({ id: message.taskId });
     if (task?.status !== 'queued' || task.attempts !== message.attempt) return null;
-    const agent = await scope.first(agents, eq(agents.id, task.agentId));
+    const agent = statements.agentById.get({ id: task.agentId });
     if (!agent) return null;
     const now = Date.now();
     const runId = newId('run', now);
     const choice = await this.chooseProvider(agent);
     await scope.batch([
-      scope.updateRows(
-        tasks,
-        { status: 'running', startedAt: task.startedAt ?? now, updatedAt: now },
-        eq(tasks.id, task.id),
-      ),
-      scope.insertRows(agentRuns, {
+      bound(statements.startTask, { id: task.id, now }),
+      bound(statements.insertRun, {
         id: runId,
         taskId: task.id,
         agentId: agent.id,
         attempt: message.attempt,
         provider: choice.kind,
         model: choice.model,
-        outcome: 'running',
-        startedAt: now,
+        now,
       }),
-      scope.updateRows(agents, { status: 'working', updatedAt: now }, eq(agents.id, agent.id)),
+      bound(statements.setAgentStatus, { id: agent.id, status: 'working', now }),
       this.engine.record(
         'agent.status',
         { type: 'system', id: null },
@@ -139,9 +125,10 @@ export class RunLifecycle {
   /** Runs the agent loop for a started task (outside the exclusive section), then finalizes. */
   async executeRun(task: Task, runId: string, abort: AbortController, choice: ProviderChoice): Promise<void> {
     const scope = this.scope;
+    const { statements } = scope;
     const started = Date.now();
-    const agent = (await scope.first(agents, eq(agents.id, task.agentId)))!;
-    const roster = await scope.select(agents, isNull(agents.archivedAt));
+    const agent = statements.agentById.get({ id: task.agentId })!;
+    const roster = statements.roster.all();
     const deps = await this.engine.dependencyStatuses(task.id);
     const depTasks = deps.length
       ? await scope.select(
@@ -152,23 +139,13 @@ export class RunLifecycle {
           ),
         )
       : [];
-    const parent = task.parentId ? await scope.first(tasks, eq(tasks.id, task.parentId)) : undefined;
+    const parent = task.parentId ? statements.taskById.get({ id: task.parentId }) : undefined;
     const nameOf = (id: string) => roster.find((a) => a.id === id)?.name ?? 'a teammate';
     const org = this.host.org();
-    const [unread, notes, recent, decided] = await Promise.all([
-      scope
-        .select(
-          messages,
-          eq(messages.recipientType, 'agent'),
-          eq(messages.recipientId, agent.id),
-          isNull(messages.readAt),
-        )
-        .orderBy(messages.id)
-        .limit(10),
-      scope.select(agentNotes, eq(agentNotes.agentId, agent.id)).orderBy(agentNotes.key).limit(50),
-      scope.select(activityLog).orderBy(sql`${activityLog.id} DESC`).limit(15),
-      approvalsOf(scope, task.id),
-    ]);
+    const unread = statements.unreadFor.all({ agentId: agent.id });
+    const notes = statements.notesOf.all({ agentId: agent.id });
+    const recent = statements.recentActivity.all();
+    const decided = await approvalsOf(scope, task.id);
 
     let stepSeq = 0;
     const steps: Array<RunStep & { seq: number }> = [];
@@ -228,7 +205,7 @@ export class RunLifecycle {
       roster,
       progress: (progress, note) =>
         this.host.exclusive(async () => {
-          await scope.updateRows(tasks, { progress, updatedAt: Date.now() }, eq(tasks.id, task.id));
+          statements.setTaskProgress.run({ id: task.id, progress, now: Date.now() });
           await this.engine.publishTask(
             'task.updated',
             task.id,
@@ -254,9 +231,7 @@ export class RunLifecycle {
         roster,
         orgName: org?.name ?? null,
         notes: notes.map((n) => ({ key: n.key, content: n.content })),
-        recentActivity: recent.map((a) =>
-          `${a.type} ${a.subjectType ?? ''} ${(a.data as { task?: { title?: string } } | null)?.task?.title ?? ''}`.trim(),
-        ),
+        recentActivity: recent.map((a) => `${a.type} ${a.subjectType ?? ''} ${a.taskTitle ?? ''}`.trim()),
         unreadMessages: unread.map((m) => ({
           from: m.senderType === 'agent' ? nameOf(m.senderId ?? '') : 'a human',
           body: m.body,
@@ -300,7 +275,7 @@ export class RunLifecycle {
     let depth = 0;
     let parentId = task.parentId;
     while (parentId && depth <= MAX_DELEGATION_DEPTH) {
-      const parent = await this.scope.first(tasks, eq(tasks.id, parentId));
+      const parent = this.scope.statements.taskById.get({ id: parentId });
       parentId = parent?.parentId ?? null;
       depth += 1;
     }
@@ -359,7 +334,8 @@ export class RunLifecycle {
     this.runs.delete(taskId);
     this.runAgents.delete(taskId);
     this.host.markRunEnded(taskId);
-    const task = await scope.first(tasks, eq(tasks.id, taskId));
+    const { statements } = scope;
+    const task = statements.taskById.get({ id: taskId });
     if (!task) return;
     const now = Date.now();
     const cancelled = task.status === 'cancelled';
@@ -384,57 +360,32 @@ export class RunLifecycle {
     const runOutcome = cancelled ? 'cancelled' : result.outcome === 'waiting' ? 'blocked' : result.outcome;
     const cost = result.costMicroUsd;
     const period = monthPeriod(now);
-    const agent = await scope.first(agents, eq(agents.id, agentId));
+    const agent = statements.agentById.get({ id: agentId });
     const agentStatus = agent?.status === 'paused' ? 'paused' : 'idle';
+    const usage = {
+      inputTokens: result.inputTokens,
+      outputTokens: result.outputTokens,
+      agentMs: result.agentMs,
+      costMicroUsd: cost,
+    };
     await scope.batch([
-      scope.updateRows(
-        agentRuns,
-        {
-          outcome: runOutcome,
-          turns: result.turns,
-          inputTokens: result.inputTokens,
-          outputTokens: result.outputTokens,
-          costMicroUsd: cost,
-          agentMs: result.agentMs,
-          error: result.error,
-          endedAt: now,
-        },
-        eq(agentRuns.id, runId),
-      ),
-      scope.updateRows(
-        tasks,
-        {
-          ...next,
-          inputTokens: sql`${tasks.inputTokens} + ${result.inputTokens}`,
-          outputTokens: sql`${tasks.outputTokens} + ${result.outputTokens}`,
-          agentMs: sql`${tasks.agentMs} + ${result.agentMs}`,
-          costMicroUsd: sql`${tasks.costMicroUsd} + ${cost}`,
-          updatedAt: now,
-        } as never,
-        eq(tasks.id, taskId),
-      ),
-      scope
-        .insertRows(usagePeriods, {
-          periodStart: period.start,
-          periodEnd: period.end,
-          agentMs: result.agentMs,
-          runs: 1,
-          inputTokens: result.inputTokens,
-          outputTokens: result.outputTokens,
-          costMicroUsd: cost,
-        })
-        .onConflictDoUpdate({
-          target: usagePeriods.periodStart,
-          set: {
-            agentMs: sql`${usagePeriods.agentMs} + ${result.agentMs}`,
-            runs: sql`${usagePeriods.runs} + 1`,
-            inputTokens: sql`${usagePeriods.inputTokens} + ${result.inputTokens}`,
-            outputTokens: sql`${usagePeriods.outputTokens} + ${result.outputTokens}`,
-            costMicroUsd: sql`${usagePeriods.costMicroUsd} + ${cost}`,
-            updatedAt: now,
-          },
-        }),
-      scope.updateRows(agents, { status: agentStatus, updatedAt: now }, eq(agents.id, agentId)),
+      bound(statements.endRun, {
+        id: runId,
+        outcome: runOutcome,
+        turns: result.turns,
+        error: result.error,
+        now,
+        ...usage,
+      }),
+      // The common end is a prepared statement; the others are built.
+      ...(next.status === 'completed'
+        ? [bound(statements.completeTask, { id: taskId, result: result.result, now })]
+        : Object.keys(next).length
+          ? [scope.updateRows(tasks, next, eq(tasks.id, taskId))]
+          : []),
+      bound(statements.addTaskUsage, { id: taskId, now, ...usage }),
+      bound(statements.addPeriodUsage, { periodStart: period.start, periodEnd: period.end, now, ...usage }),
+      bound(statements.setAgentStatus, { id: agentId, status: agentStatus, now }),
       this.engine.record(
         'agent.status',
         { type: 'system', id: null },
@@ -559,7 +510,7 @@ export class RunLifecycle {
 
   /** A message that exhausted its deliveries: the task fails with the reason. */
   async deadLetter(message: RunTaskMessage, reason: string, change: 'dead_lettered' | 'run_refused' = 'dead_lettered') {
-    const task = await this.scope.first(tasks, eq(tasks.id, message.taskId));
+    const task = this.scope.statements.taskById.get({ id: message.taskId });
     if (!task || isFinal(task.status) || task.attempts !== message.attempt) return;
     const now = Date.now();
     await this.scope.batch([

@@ -8,9 +8,10 @@
  * depth per plan, agent-minute quota left; priority order, then age.
  */
 import { track } from '../core/analytics';
-import { asc, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { requireAgent } from '../core/agents';
-import { agents, schedules, taskDependencies, tasks, usagePeriods } from '../core/db/org-schema';
+import { bound } from '../core/db/org-store';
+import { taskDependencies, tasks } from '../core/db/org-schema';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
@@ -27,7 +28,7 @@ import {
   type TaskPatch,
   type TaskView,
   titleFrom,
-  viewTasks,
+  viewTask,
 } from '../core/tasks';
 import { AgentCommands } from './agent-commands';
 import { type EngineHost, monthPeriod, PublishingStore } from './engine-host';
@@ -65,9 +66,9 @@ export class TaskEngine {
   }
 
   async taskView(id: string): Promise<TaskView> {
-    const task = await this.scope.first(tasks, eq(tasks.id, id));
-    if (!task) throw new ApiError('not_found', 'No such task.');
-    return (await viewTasks(this.scope, [task]))[0]!;
+    const view = viewTask(this.scope, id);
+    if (!view) throw new ApiError('not_found', 'No such task.');
+    return view;
   }
 
   async publishTask(type: 'task.created' | 'task.updated', id: string, actor: Actor, extra: JsonObject = {}) {
@@ -85,7 +86,7 @@ export class TaskEngine {
   ): Promise<{ task: TaskView; replayed: boolean }> {
     const scope = this.scope;
     if (idempotency) {
-      const existing = await scope.first(tasks, eq(tasks.idempotencyKey, idempotency.key));
+      const existing = scope.statements.taskByIdempotencyKey.get({ key: idempotency.key });
       if (existing) {
         if (existing.requestHash !== idempotency.hash) {
           throw new ApiError('conflict', 'This Idempotency-Key was used with a different request body.', {
@@ -124,9 +125,7 @@ export class TaskEngine {
     }
     const plan = await this.plan();
     // An unlimited plan needs no count of the backlog.
-    const waiting = Number.isFinite(plan.limits.queueDepth)
-      ? await scope.count(tasks, inArray(tasks.status, ['pending', 'queued']))
-      : 0;
+    const waiting = Number.isFinite(plan.limits.queueDepth) ? (scope.statements.countWaiting.get()?.n ?? 0) : 0;
     if (waiting >= plan.limits.queueDepth) {
       throw new ApiError(
         'quota_exceeded',
@@ -141,7 +140,7 @@ export class TaskEngine {
     const id = newId('tsk', now);
     try {
       await scope.batch([
-        scope.insertRows(tasks, {
+        bound(scope.statements.insertTask, {
           id,
           agentId: agent.id,
           creatorType: actor.type === 'system' ? 'schedule' : actor.type,
@@ -157,8 +156,7 @@ export class TaskEngine {
           requestHash: idempotency?.hash ?? null,
           metadata: { ...(input.metadata ?? {}), ...(extra.metadata ?? {}) },
           scheduledFor,
-          createdAt: now,
-          updatedAt: now,
+          now,
         }),
         ...(dependsOn.length
           ? [
@@ -283,18 +281,14 @@ export class TaskEngine {
   }
 
   async requireTask(id: string): Promise<Task> {
-    const task = await this.scope.first(tasks, eq(tasks.id, id));
+    const task = this.scope.statements.taskById.get({ id });
     if (!task) throw new ApiError('not_found', 'No such task.');
     return task;
   }
 
   /** Dependents of a failed or cancelled task become blocked with the reason. */
   async blockDependents(id: string, reason: string, actor: Actor) {
-    const dependents = await this.scope.selectFields(
-      { taskId: taskDependencies.taskId },
-      taskDependencies,
-      eq(taskDependencies.dependsOnId, id),
-    );
+    const dependents = this.scope.statements.dependentsOf.all({ id });
     if (!dependents.length) return;
     const open = await this.scope.select(
       tasks,
@@ -319,11 +313,7 @@ export class TaskEngine {
 
   /** Blocked dependents of `id` whose dependencies no longer include a failure go back to pending. */
   async reevaluateDependentsOf(id: string) {
-    const dependents = await this.scope.selectFields(
-      { taskId: taskDependencies.taskId },
-      taskDependencies,
-      eq(taskDependencies.dependsOnId, id),
-    );
+    const dependents = this.scope.statements.dependentsOf.all({ id });
     await this.reevaluateBlocked(dependents.map((d) => d.taskId));
   }
 
@@ -346,32 +336,19 @@ export class TaskEngine {
   }
 
   async dependencyStatuses(taskId: string) {
-    const deps = await this.scope.selectFields(
-      { id: taskDependencies.dependsOnId },
-      taskDependencies,
-      eq(taskDependencies.taskId, taskId),
-    );
-    if (!deps.length) return [];
-    return this.scope.selectFields(
-      { id: tasks.id, status: tasks.status },
-      tasks,
-      inArray(
-        tasks.id,
-        deps.map((d) => d.id),
-      ),
-    );
+    return this.scope.statements.dependencyStatuses.all({ id: taskId });
   }
 
-  /** Moves every admissible pending task to `queued` and sends it to the agent-runs queue. */
+  /**
+   * Moves every admissible pending task to `queued` and sends it to the agent-runs queue. An
+   * agent runs one task at a time, so the candidates are each idle agent's first ready task;
+   * the free run slots go to them in priority order, then age.
+   */
   async admit(): Promise<number> {
-    const scope = this.scope;
+    const { statements } = this.scope;
     const plan = await this.plan();
     const now = Date.now();
-    const occupying = await scope.selectFields(
-      { id: tasks.id, agentId: tasks.agentId },
-      tasks,
-      inArray(tasks.status, ['queued', 'running']),
-    );
+    const occupying = statements.occupying.all();
     let slots = plan.limits.concurrentRuns - occupying.length;
     // Every exit re-arms the alarm: the watchdog must keep running while tasks are in flight.
     if (slots <= 0) {
@@ -379,73 +356,45 @@ export class TaskEngine {
       return 0;
     }
     if (Number.isFinite(plan.limits.agentMinutesPerMonth)) {
-      const period = monthPeriod(now);
-      const usage = await scope.first(usagePeriods, eq(usagePeriods.periodStart, period.start));
+      const usage = statements.usageOfPeriod.get({ periodStart: monthPeriod(now).start });
       if ((usage?.agentMs ?? 0) >= plan.limits.agentMinutesPerMonth * 60_000) {
         await this.scheduleNextAlarm();
         return 0;
       }
     }
-    const busy = new Set(occupying.map((t) => t.agentId));
-    // Busy agents' tasks are left out in SQL, so a backlog for one agent cannot hide the others'.
-    // Only what admission reads: the rows can carry 16 KB descriptions, and this runs after every change.
-    const candidates = await scope
-      .selectFields(
-        { id: tasks.id, agentId: tasks.agentId, attempts: tasks.attempts },
-        tasks,
-        eq(tasks.status, 'pending'),
-        or(isNull(tasks.scheduledFor), lte(tasks.scheduledFor, now)),
-        busy.size ? notInArray(tasks.agentId, [...busy]) : undefined,
-      )
-      .orderBy(
-        sql`CASE ${tasks.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END`,
-        asc(tasks.id),
-      )
-      .limit(200);
-    const agentRows = candidates.length
-      ? await scope.selectFields(
-          { id: agents.id, status: agents.status, archivedAt: agents.archivedAt },
-          agents,
-          inArray(agents.id, [...new Set(candidates.map((c) => c.agentId))]),
-        )
+    const ids = statements.nextTaskPerIdleAgent.all({ now }).flatMap((row) => (row.taskId ? [row.taskId] : []));
+    const candidates = ids.length
+      ? statements.admissionCandidates
+          .all({ ids: JSON.stringify(ids) })
+          .sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1))
       : [];
-    const agentById = new Map(agentRows.map((a) => [a.id, a]));
     let admitted = 0;
+    let blocked = 0;
     for (const task of candidates) {
       if (slots <= 0) break;
-      if (busy.has(task.agentId)) continue;
-      const agent = agentById.get(task.agentId);
-      if (!agent || agent.status === 'paused' || agent.archivedAt) continue;
-      const deps = await this.dependencyStatuses(task.id);
-      if (deps.some((d) => d.status === 'failed' || d.status === 'cancelled')) {
-        const bad = deps.find((d) => d.status === 'failed' || d.status === 'cancelled')!;
-        await scope.batch([
-          scope.updateRows(
+      if (task.failedDependency) {
+        const [depId, depStatus] = task.failedDependency.split(' ');
+        await this.scope.batch([
+          this.scope.updateRows(
             tasks,
-            { status: 'blocked', error: `Dependency ${bad.id} ${bad.status}.`, updatedAt: now },
+            { status: 'blocked', error: `Dependency ${depId} ${depStatus}.`, updatedAt: now },
             eq(tasks.id, task.id),
           ),
         ]);
         await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'blocked' });
+        blocked += 1;
         continue;
       }
-      if (deps.some((d) => d.status !== 'completed')) continue;
       const attempt = task.attempts + 1;
-      const claimed = await scope
-        .updateRows(
-          tasks,
-          { status: 'queued', attempts: attempt, queuedAt: now, updatedAt: now },
-          eq(tasks.id, task.id),
-          eq(tasks.status, 'pending'),
-        )
-        .returning({ id: tasks.id });
+      const claimed = statements.claimTask.all({ id: task.id, attempt, now });
       if (!claimed.length) continue;
-      busy.add(task.agentId);
       slots -= 1;
       admitted += 1;
       await this.publishTask('task.updated', task.id, { type: 'system', id: null }, { change: 'queued' });
       await this.send({ kind: 'run_task', orgId: this.host.orgId, taskId: task.id, attempt, enqueuedAt: now });
     }
+    // A blocked candidate may have hidden its agent's next ready task.
+    if (blocked && slots > 0) return admitted + (await this.admit());
     await this.scheduleNextAlarm();
     return admitted;
   }
@@ -465,21 +414,9 @@ export class TaskEngine {
 
   /** The next moment the engine must wake: a scheduled task, a schedule, or the watchdog. */
   async scheduleNextAlarm() {
-    const scope = this.scope;
     const now = Date.now();
-    const [nextTask] = await scope.selectFields(
-      { at: sql<number>`MIN(${tasks.scheduledFor})` },
-      tasks,
-      eq(tasks.status, 'pending'),
-      sql`${tasks.scheduledFor} > ${now}`,
-    );
-    const [nextSchedule] = await scope.selectFields(
-      { at: sql<number>`MIN(${schedules.nextRunAt})` },
-      schedules,
-      eq(schedules.enabled, true),
-    );
-    const inFlight = await scope.count(tasks, inArray(tasks.status, ['queued', 'running']));
-    const candidates = [nextTask?.at, nextSchedule?.at, inFlight > 0 ? now + WATCHDOG_INTERVAL_MS : null].filter(
+    const wake = this.scope.statements.nextWake.get({ now });
+    const candidates = [wake?.nextTask, wake?.nextSchedule, wake?.inFlight ? now + WATCHDOG_INTERVAL_MS : null].filter(
       (v): v is number => typeof v === 'number' && v > 0,
     );
     if (candidates.length) await this.host.setAlarmAt(Math.max(now + 50, Math.min(...candidates)));

@@ -7,7 +7,8 @@
  * those with an INSERT/UPDATE/DELETE/REPLACE), KV operations, Durable Object calls (an RPC
  * method or fetch on a stub) and Queue sends, by scope: the Worker's handler
  * (`worker:fetch`, `worker:queue`, `worker:scheduled`) or the OrgHub method that was called
- * (`hub:createTask`, `hub:deliverRun`, `hub:alarm`…). Internal calls stay in their caller's
+ * (`hub:createTask`, `hub:deliverRun`, `hub:alarm`…), and the statements each OrgHub runs on its own
+ * SQLite (in-thread, so not a round trip, but the CPU a transition costs). Internal calls stay in their caller's
  * scope. `GET /__bench/bindings` answers the totals since the isolate started (the Worker and
  * its Durable Objects share one isolate locally); it exists only in this build.
  */
@@ -21,6 +22,8 @@ interface Counts {
   kv: number;
   do: number;
   queue: number;
+  /** Statements run on the OrgHub's own SQLite (not a round trip: in-thread, but CPU). */
+  sql: number;
 }
 type Side = 'worker' | 'hub';
 interface Scope {
@@ -36,7 +39,7 @@ function bump(side: Side, field: keyof Counts, by = 1) {
   const name = scope?.side === side ? scope.name : `${side}:other`;
   let counts = counters.get(name);
   if (!counts) {
-    counts = { d1: 0, d1Writes: 0, d1Statements: 0, kv: 0, do: 0, queue: 0 };
+    counts = { d1: 0, d1Writes: 0, d1Statements: 0, kv: 0, do: 0, queue: 0, sql: 0 };
     counters.set(name, counts);
   }
   counts[field] += by;
@@ -143,6 +146,24 @@ function countNamespace(namespace: DurableObjectNamespace, side: Side): DurableO
   });
 }
 
+/** Statements by scope and text (their first 90 characters): what a transition runs. */
+const sqlTexts = new Map<string, number>();
+
+/** Every `exec` on the object's SQLite (drizzle's durable-sqlite driver runs each statement through it). */
+function countSql(sql: SqlStorage) {
+  const exec = sql.exec.bind(sql);
+  Object.defineProperty(sql, 'exec', {
+    configurable: true,
+    value: (query: string, ...bindings: unknown[]) => {
+      bump('hub', 'sql');
+      const scope = scopes.getStore()?.name ?? 'hub:other';
+      const key = `${scope} ${query.replace(/\s+/g, ' ').slice(0, 90)}`;
+      sqlTexts.set(key, (sqlTexts.get(key) ?? 0) + 1);
+      return exec(query, ...bindings);
+    },
+  });
+}
+
 const KV_METHODS = new Set(['get', 'getWithMetadata', 'put', 'delete', 'list']);
 const QUEUE_METHODS = new Set(['send', 'sendBatch']);
 
@@ -171,14 +192,16 @@ const workerEnv = (env: Env) => {
 
 function snapshot() {
   const byScope = Object.fromEntries([...counters].sort(([a], [b]) => a.localeCompare(b)));
-  const total: Counts = { d1: 0, d1Writes: 0, d1Statements: 0, kv: 0, do: 0, queue: 0 };
+  const total: Counts = { d1: 0, d1Writes: 0, d1Statements: 0, kv: 0, do: 0, queue: 0, sql: 0 };
   for (const counts of counters.values())
     for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
-  return { envsWrapped, total, byScope };
+  const sql = Object.fromEntries([...sqlTexts].sort(([, a], [, b]) => b - a));
+  return { envsWrapped, total, byScope, sql };
 }
 
 export class OrgHub extends AppOrgHub {
   constructor(ctx: DurableObjectState, env: Env) {
+    countSql(ctx.storage.sql);
     super(ctx, countEnv(env, 'hub'));
   }
 }

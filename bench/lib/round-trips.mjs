@@ -12,7 +12,7 @@ import { formatNumber } from './stats.mjs';
 
 export const RUN_SCOPES = new Set(['worker:queue', 'hub:deliverRun', 'hub:recordDeadLetter']);
 const BACKGROUND_SCOPES = new Set(['hub:alarm', 'worker:scheduled']);
-const FIELDS = ['d1', 'd1Writes', 'd1Statements', 'kv', 'do', 'queue'];
+const FIELDS = ['d1', 'd1Writes', 'd1Statements', 'kv', 'do', 'queue', 'sql'];
 
 /** @param {string} scope */
 export function kindOf(scope) {
@@ -29,7 +29,7 @@ const zero = () => Object.fromEntries(FIELDS.map((f) => [f, 0]));
  * @param {any} after readBindings()
  * @param {number} units requests or runs
  * @param {'request' | 'run' | 'all'} kind
- * @returns {{ d1: number, d1Writes: number, d1Statements: number, kv: number, do: number, queue: number, hubD1: number, scopes: Record<string, any> }}
+ * @returns {{ d1: number, d1Writes: number, d1Statements: number, kv: number, do: number, queue: number, sql: number, hubD1: number, scopes: Record<string, any> }}
  */
 export function perUnit(before, after, units, kind) {
   const out = { ...zero(), hubD1: 0, scopes: {} };
@@ -67,12 +67,12 @@ export async function countAround(url, units, kind, work) {
 /** Table cells: D1 (in the hub), D1 writes, KV, DO, Queue. */
 export function countCells(c) {
   const n = (v) => formatNumber(v, 2);
-  return [`${n(c.d1)} (${n(c.hubD1)})`, n(c.d1Writes), n(c.kv), n(c.do), n(c.queue)];
+  return [`${n(c.d1)} (${n(c.hubD1)})`, n(c.d1Writes), n(c.kv), n(c.do), n(c.queue), n(c.sql ?? 0)];
 }
-export const COUNT_HEADER = ['D1 (in hub)', 'D1 writes', 'KV', 'DO', 'Queue'];
+export const COUNT_HEADER = ['D1 (in hub)', 'D1 writes', 'KV', 'DO', 'Queue', 'hub SQL'];
 
 /** One line: "D1 1.00 (hub 0.00, writes 0.00) · KV 0.00 · DO 1.00 · Queue 0.00". */
 export function formatCounts(c) {
   const n = (v) => formatNumber(v, 2);
-  return `D1 ${n(c.d1)} (hub ${n(c.hubD1)}, writes ${n(c.d1Writes)}) · KV ${n(c.kv)} · DO ${n(c.do)} · Queue ${n(c.queue)}`;
+  return `D1 ${n(c.d1)} (hub ${n(c.hubD1)}, writes ${n(c.d1Writes)}) · KV ${n(c.kv)} · DO ${n(c.do)} · Queue ${n(c.queue)} · hub SQL ${n(c.sql ?? 0)}`;
 }

@@ -85,6 +85,8 @@ export const tasks = sqliteTable(
     index('tasks_status_idx').on(t.status, t.priority, t.createdAt),
     index('tasks_agent_idx').on(t.agentId, t.status),
     index('tasks_parent_idx').on(t.parentId),
+    // The engine's next wake-up: the earliest scheduled pending task, found without a scan.
+    index('tasks_scheduled_idx').on(t.status, t.scheduledFor),
   ],
 );
 

@@ -8,6 +8,7 @@ import { and, count, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/durable-sqlite';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as orgSchema from './org-schema';
+import { type OrgStatements, prepareOrgStatements } from './org-statements';
 
 export type OrgDb = ReturnType<typeof createOrgDb>;
 
@@ -22,11 +23,22 @@ export interface Statement {
   run(): unknown;
 }
 
+/** A prepared statement with its values, for a batch. */
+export function bound<V>(statement: { run(values: V): unknown }, values: V): Statement {
+  return { run: () => statement.run(values) };
+}
+
 export class OrgStore {
+  /** The hot path's prepared statements (core/db/org-statements.ts). */
+  readonly statements: OrgStatements;
+
   constructor(
     readonly db: OrgDb,
     readonly storage: DurableObjectStorage,
-  ) {}
+    statements?: OrgStatements,
+  ) {
+    this.statements = statements ?? prepareOrgStatements(db);
+  }
 
   /** A select over one table; chain orderBy/limit/groupBy, then await it (it runs in-thread). */
   select<T extends SQLiteTable>(table: T, ...conditions: Array<SQL | undefined>) {

@@ -32,6 +32,14 @@ export interface CoreToolContext {
   draftExternal(input: { channel: 'email' | 'post'; to: string; subject?: string; body: string }): Promise<ToolOutcome>;
 }
 
+/** Tool input schemas as JSON Schema, converted once per isolate (every run builds its tool set). */
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  let converted = jsonSchemas.get(schema);
+  if (!converted) jsonSchemas.set(schema, (converted = z.toJSONSchema(schema) as Record<string, unknown>));
+  return converted;
+}
+
 function tool<S extends z.ZodType>(
   name: string,
   description: string,
@@ -39,7 +47,7 @@ function tool<S extends z.ZodType>(
   run: (input: z.infer<S>) => Promise<ToolOutcome>,
 ): ToolHandler<z.infer<S>> {
   return {
-    definition: { name, description, input_schema: z.toJSONSchema(schema) as Record<string, unknown> },
+    definition: { name, description, input_schema: jsonSchemaOf(schema) },
     schema: schema as z.ZodType<z.infer<S>>,
     run,
   };

@@ -130,10 +130,29 @@ describe('the public demo', () => {
 
   it('never reaches another org', async () => {
     const other = await signUp();
-    const { cookie } = await openDemo();
+    const { cookie, org } = await openDemo();
     expect((await call(`/orgs/${other.org.slug}`, { cookie, origin: null })).status).toBe(404);
     expect((await call('/v1/tasks', { cookie, org: other.org.slug })).status).toBe(404);
     expect((await call(`/api/orgs/${other.org.slug}/members`, { cookie })).status).toBe(404);
+
+    // Not even by an invitation made out to the guest's own (made-up) address.
+    const guest = await env.DB.prepare(
+      `SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.organization_id = ?`,
+    )
+      .bind(org.id)
+      .first<{ email: string }>();
+    const invite = await call(`/api/orgs/${other.org.slug}/invitations`, {
+      cookie: other.cookie,
+      body: { email: guest!.email, role: 'member' },
+    });
+    expect(invite.status).toBe(201);
+    const accepted = await call(`/api/invitations/${invite.json.token}/accept`, { cookie, method: 'POST' });
+    expect(accepted.status, accepted.text).toBe(403);
+    expect(accepted.json.error.message).toMatch(/account/);
+    // Signing up, for a guest, is keeping the sandbox.
+    const signup = await call('/signup', { cookie, origin: null });
+    expect(signup.status).toBe(302);
+    expect(signup.res.headers.get('location')).toBe('/demo/keep');
   });
 
   it('caps agents, schedules and tasks with the demo plan', async () => {

@@ -110,6 +110,17 @@ describe('tasks through the real queue and OrgHub', () => {
     expect(failed.error).toMatch(/Simulated model failure/);
     const blocked = await waitForStatus(key, second.json.id, 'blocked');
     expect(blocked.error).toContain(first.json.id);
+    // The detail names both sides of the edge, with their agents.
+    expect(blocked.depends_on).toEqual([first.json.id]);
+    expect(blocked.dependencies).toEqual([
+      expect.objectContaining({
+        id: first.json.id,
+        status: 'failed',
+        agent: expect.objectContaining({ slug: 'graham' }),
+      }),
+    ]);
+    expect(failed.dependents).toEqual([second.json.id]);
+    expect(failed.children).toEqual([]);
 
     // Retrying the dependency: it fails again (the directive is still there) — change it first.
     const retried = await call(`/v1/tasks/${first.json.id}/retry`, { key, method: 'POST' });
@@ -179,6 +190,30 @@ describe('tasks through the real queue and OrgHub', () => {
     const doneB = await waitForStatus(key, b.json.id, 'completed');
     const doneA = (await call(`/v1/tasks/${a.json.id}`, { key })).json;
     expect(Date.parse(doneB.started_at)).toBeGreaterThanOrEqual(Date.parse(doneA.completed_at));
+  });
+
+  it('admission: the free run slot goes by priority, then age, across agents; a dependency holds a task back', async () => {
+    const { key, org } = await setup();
+    await setPlan(org.id, 'free'); // one run at a time
+    const blocker = await call('/v1/tasks', {
+      key,
+      body: { agent: 'sable', description: 'Hold [simulate:think=300]' },
+    });
+    await waitForStatus(key, blocker.json.id, 'running');
+    const post = (agent: string, description: string, extra: Record<string, unknown> = {}) =>
+      call('/v1/tasks', { key, body: { agent, description, ...extra } }).then((r) => r.json.id as string);
+    const oldNormal = await post('yuki', 'Old normal');
+    const lowFirst = await post('graham', 'Low');
+    const waitsOnLow = await post('devonte', 'Urgent, after Low', { priority: 'urgent', depends_on: [lowFirst] });
+    const urgent = await post('graham', 'Urgent', { priority: 'urgent' });
+    const high = await post('sable', 'High', { priority: 'high' });
+    // Urgent, high, the old normal; then Low (graham's, after his urgent one); then the task waiting on it.
+    const expected = [urgent, high, oldNormal, lowFirst, waitsOnLow];
+    const done = await Promise.all(expected.map((id) => waitForStatus(key, id, 'completed', 30_000)));
+    for (let i = 1; i < done.length; i++)
+      expect(Date.parse(done[i].started_at), done[i].title).toBeGreaterThanOrEqual(
+        Date.parse(done[i - 1].completed_at),
+      );
   });
 
   it('Idempotency-Key: same key and body → the same task; another body → 409', async () => {

@@ -4,6 +4,7 @@ import { useRef } from 'react';
 import { signUp } from '../../../core/accounts';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
+import { isGuestUser } from '../../../core/demo';
 import { findInvitationByToken } from '../../../core/members';
 import { SignupInput } from '../../../core/validation';
 import { AccountFields } from '../../components/AccountFields';
@@ -23,8 +24,12 @@ export const meta: MetaFunction = () =>
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const token = new URL(request.url).searchParams.get('invitation');
-  if (await getOptionalUser(request, env))
-    throw redirect(token ? `/invitations/${encodeURIComponent(token)}` : '/orgs');
+  const signedIn = await getOptionalUser(request, env);
+  if (signedIn) {
+    if (token) throw redirect(`/invitations/${encodeURIComponent(token)}`);
+    // A demo visitor signs up by keeping their sandbox team.
+    throw redirect((await isGuestUser(getDb(env), signedIn.user.id)) ? '/demo/keep' : '/orgs');
+  }
   if (!token) return { invitation: null, invitationInvalid: false };
   const invitation = await findInvitationByToken(getDb(env), token);
   return {

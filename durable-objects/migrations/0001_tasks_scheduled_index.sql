@@ -1,0 +1,1 @@
+CREATE INDEX `tasks_scheduled_idx` ON `tasks` (`status`,`scheduled_for`);
