@@ -22,6 +22,16 @@ interface __BaseEnv_Env {
   CLERK_PUBLISHABLE_KEY?: string;
   CLERK_JWT_KEY?: string;
   CLERK_WEBHOOK_SECRET?: string;
+  RESEND_API_KEY?: string;
+  RESEND_API_BASE?: string;
+  RESEND_WEBHOOK_SECRET?: string;
+  EMAIL_FROM?: string;
+  SENTRY_DSN?: string;
+  SENTRY_RELEASE?: string;
+  SENTRY_SAMPLE_RATE?: string;
+  SENTRY_TRACES_SAMPLE_RATE?: string;
+  CLOUDFLARE_ACCOUNT_ID?: string;
+  CLOUDFLARE_ANALYTICS_TOKEN?: string;
   /** Optional vars (core/config.ts): the demo's own host name, and sandboxes per IP per hour. */
   DEMO_HOST?: string;
   DEMO_SANDBOXES_PER_IP_HOUR?: string;

@@ -11,11 +11,20 @@ export const TEST_STRIPE = {
   OPS_SECRET: 'ops_test_secret',
 };
 
+/** Test-only signing secret of the Resend webhook endpoint (Standard Webhooks: whsec_ + base64 key). */
+export const TEST_RESEND_WEBHOOK_SECRET = `whsec_${Buffer.from('generic-corp-test-resend-hook').toString('base64')}`;
+
 const BILLING_TESTS = [
   'tests/integration/billing.test.ts',
   'tests/integration/billing-replay.test.ts',
   'tests/integration/billing-usage.test.ts',
 ];
+/**
+ * Error monitoring on (the real SDK against the fake ingest) only here: loaded into a workerd that
+ * runs several files, @sentry/cloudflare overflows the pool's socket, so the other projects
+ * resolve it to tests/fakes/sentry-off.ts (monitoring is off there: no SENTRY_DSN).
+ */
+const MONITORING_TESTS = ['tests/integration/monitoring.test.ts'];
 
 // Integration tests run inside workerd with the real bindings of wrangler.toml (D1, KV,
 // Durable Objects, Queues). Migrations are read here and applied in tests/integration/setup.ts.
@@ -23,7 +32,7 @@ const BILLING_TESTS = [
 // (the hosted edition with Stripe pointed at the fake), each with its own workerd and fakes.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, 'migrations'));
-  const project = (name: string, include: string[], exclude: string[], hosted: boolean) => ({
+  const project = (name: string, include: string[], exclude: string[], hosted: boolean, monitored = false) => ({
     plugins: [
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: './wrangler.toml' },
@@ -37,11 +46,16 @@ export default defineConfig(async () => {
             // Small, so the per-IP demo limit is reached in a few requests (tests/integration/demo.test.ts).
             DEMO_SANDBOXES_PER_IP_HOUR: '3',
             ANTHROPIC_BASE_URL: inject('anthropicBaseUrl'),
+            // Resend's delivery webhooks (tests/integration/email.test.ts signs with it).
+            RESEND_WEBHOOK_SECRET: TEST_RESEND_WEBHOOK_SECRET,
+            // Error monitoring pointed at the fake ingest (tests/fakes/sentry-server.ts).
+            ...(monitored ? { SENTRY_DSN: inject('sentryDsn'), SENTRY_RELEASE: 'generic-corp@test' } : {}),
             ...(hosted ? { EDITION: 'hosted', STRIPE_API_BASE: inject('stripeApiBase'), ...TEST_STRIPE } : {}),
           },
         },
       })),
     ],
+    resolve: monitored ? {} : { alias: { '@sentry/cloudflare': path.join(__dirname, 'tests/fakes/sentry-off.ts') } },
     test: {
       name,
       include,
@@ -74,7 +88,8 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [
-        project('integration', ['tests/integration/**/*.test.ts'], BILLING_TESTS, false),
+        project('integration', ['tests/integration/**/*.test.ts'], [...BILLING_TESTS, ...MONITORING_TESTS], false),
+        project('monitoring', MONITORING_TESTS, [], false, true),
         project('billing', BILLING_TESTS, [], true),
       ],
     },

@@ -1,7 +1,8 @@
-import type { AppLoadContext, EntryContext } from '@remix-run/cloudflare';
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/cloudflare';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToReadableStream } from 'react-dom/server';
+import { captureError } from '../core/monitoring';
 
 const ABORT_DELAY_MS = 5_000;
 
@@ -22,6 +23,7 @@ export default async function handleRequest(
       onError(error: unknown) {
         if (!controller.signal.aborted)
           console.error(JSON.stringify({ level: 'error', msg: 'render_failed', error: String(error) }));
+        if (!controller.signal.aborted) captureError(error);
         status = 500;
       },
     },
@@ -32,3 +34,10 @@ export default async function handleRequest(
   responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
   return new Response(body, { headers: responseHeaders, status });
 }
+
+/** Errors thrown by loaders and actions (Remix answers them with the error page): reported to Sentry. */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  // A client that went away is not an error of ours.
+  if (request.signal.aborted) return;
+  captureError(error);
+};

@@ -5,12 +5,16 @@
  * password take the same time and give the same answer.
  */
 import type { BatchItem } from 'drizzle-orm/batch';
+import { sendVerificationEmail } from './account-email';
+import { type AnalyticsEnv, track } from './analytics';
 import { auditInsert, recordAudit } from './audit';
+import type { EmailEnv } from './email/mailer';
 import type { AppConfig } from './config';
 import type { Db } from './db/client';
 import { users } from './db/schema';
 import { ApiError } from './errors';
 import { newId } from './ids';
+import { log } from './log';
 import { closeSessionConnections } from './live-connections';
 import { findInvitationByToken, invitationAcceptStatements } from './members';
 import { type Organization, organizationInserts } from './orgs';
@@ -33,7 +37,13 @@ export interface SignedIn {
 
 export const INVALID_LOGIN_MESSAGE = 'That email and password do not match an account.';
 
-export async function signUp(db: Db, config: AppConfig, input: SignupInput, meta: RequestMeta): Promise<SignedIn> {
+export async function signUp(
+  db: Db,
+  config: AppConfig,
+  input: SignupInput,
+  meta: RequestMeta,
+  env?: EmailEnv & AnalyticsEnv,
+): Promise<SignedIn> {
   const email = normalizeEmail(input.email);
   if (await findUserByEmail(db, email)) {
     throw new ApiError('conflict', 'An account with this email already exists. Sign in instead.', [
@@ -93,6 +103,21 @@ export async function signUp(db: Db, config: AppConfig, input: SignupInput, meta
     }),
   ]);
   const { token } = await createSession(db, user.id, meta);
+  // The account exists and is signed in either way; a confirmation can be asked for again.
+  if (env && user.emailVerifiedAt === null)
+    await sendVerificationEmail(db, env, config, user).catch((error) =>
+      log.error('verification_email_failed', {
+        user_id: user.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  if (env) {
+    await track(env, 'signup', { org: organization.id, actor: user.id });
+    await track(env, input.invitation_token ? 'invitation_accepted' : 'org_created', {
+      org: organization.id,
+      actor: user.id,
+    });
+  }
   return { user: { id: user.id, email: user.email, name: user.name }, token, organization };
 }
 

@@ -41,6 +41,20 @@ const usdCeiling = (fallback: number) =>
       .default(fallback),
   );
 
+/** A share from a var: a number from 0 to 1 (vars may arrive as strings); unset takes the default. */
+const sampleRate = (fallback: number) =>
+  z.preprocess(
+    (value) =>
+      value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+        ? undefined
+        : Number(value),
+    z
+      .number({ error: 'must be a number from 0 to 1' })
+      .min(0, 'must be a number from 0 to 1')
+      .max(1, 'must be a number from 0 to 1')
+      .default(fallback),
+  );
+
 const ConfigSchema = z
   .object({
     APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -84,6 +98,23 @@ const ConfigSchema = z
     CLERK_PUBLISHABLE_KEY: optionalSecret,
     CLERK_JWT_KEY: optionalSecret,
     CLERK_WEBHOOK_SECRET: optionalSecret,
+    /** Resend (core/email/transports.ts); without a key, email goes to the local outbox. */
+    RESEND_API_KEY: optionalSecret,
+    /** The signing secret (whsec_…) of the Resend webhook endpoint `POST /webhooks/resend`: bounces are recorded. */
+    RESEND_WEBHOOK_SECRET: optionalSecret,
+    /** Another Resend API origin (the tests' fake Resend); unset in production. */
+    RESEND_API_BASE: optionalSecret.pipe(z.url().optional()),
+    /** The sender of every email, e.g. `Generic Corp <hello@example.com>` (a domain verified at Resend). */
+    EMAIL_FROM: optionalSecret.transform((value) => value ?? 'Generic Corp <noreply@genericcorp.localhost>'),
+    /** Sentry (core/monitoring.ts): unset turns error monitoring off. */
+    SENTRY_DSN: optionalSecret.pipe(z.url({ message: 'must be a Sentry DSN (https://key@host/project)' }).optional()),
+    SENTRY_RELEASE: optionalSecret,
+    /** Share of errors sent (0–1, default 1) and of requests traced (0–1, default 0). */
+    SENTRY_SAMPLE_RATE: sampleRate(1),
+    SENTRY_TRACES_SAMPLE_RATE: sampleRate(0),
+    /** Analytics Engine SQL API (scripts/ops, the /status page in production): account id and a read token. */
+    CLOUDFLARE_ACCOUNT_ID: optionalSecret,
+    CLOUDFLARE_ANALYTICS_TOKEN: optionalSecret,
     /** A host name whose `/` opens the public demo (core/demo.ts), e.g. demo.example.com. */
     DEMO_HOST: optionalSecret.transform((value) => value?.toLowerCase()),
     /** Demo sandboxes one IP address may create per hour (core/rate-limit.ts). */
@@ -131,6 +162,12 @@ const ConfigSchema = z
       require('STRIPE_PRICE_STARTER', 'when STRIPE_SECRET_KEY is set (the Starter plan’s Stripe Price id)');
       require('STRIPE_PRICE_PRO', 'when STRIPE_SECRET_KEY is set (the Pro plan’s Stripe Price id)');
     }
+    if (config.RESEND_API_KEY && config.APP_ENV === 'production' && /\.localhost>?$/.test(config.EMAIL_FROM))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EMAIL_FROM'],
+        message: 'is required when RESEND_API_KEY is set in production (a sender on a domain verified at Resend)',
+      });
     if (config.CLERK_SECRET_KEY) require('CLERK_JWT_KEY', 'when CLERK_SECRET_KEY is set (networkless verification)');
   });
 

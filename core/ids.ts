@@ -23,7 +23,8 @@ export type IdPrefix =
   | 'use'
   | 'req'
   | 'not'
-  | 'idm';
+  | 'idm'
+  | 'eml';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -12,7 +12,26 @@ export function setLogLevel(level: LogLevel): void {
   threshold = level;
 }
 
-function redact(value: unknown, depth = 0): unknown {
+/**
+ * Paths whose last segment is a secret (single-use tokens mailed or handed to a person): the
+ * segment becomes `[redacted]` wherever a URL is recorded (request logs, error monitoring).
+ */
+const SECRET_PATH = /^(\/(?:reset-password|verify-email|invitations)\/)[^/?#]+/;
+
+/** A URL or path without its query string and with secret path segments redacted. */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, 'http://relative.invalid');
+  } catch {
+    return '[redacted]';
+  }
+  const path = parsed.pathname.replace(SECRET_PATH, '$1[redacted]');
+  return parsed.origin === 'http://relative.invalid' ? path : `${parsed.origin}${path}`;
+}
+
+/** The same redaction as every log line: fields whose names look secret become `[redacted]`. */
+export function redact(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > 4) return value;
   if (value instanceof Error) return { name: value.name, message: value.message };
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));

@@ -181,6 +181,12 @@ export const AUTH_RATE_LIMITS = {
   loginPerEmail: { limit: 100, windowSeconds: 3_600 },
   signupPerIp: { limit: 10, windowSeconds: 600 },
   invitationPerIp: { limit: 30, windowSeconds: 600 },
+  /** Password-reset and confirmation emails asked for, per address: each one sends an email. */
+  accountEmailPerIp: { limit: 10, windowSeconds: 900 },
+  /** …and per recipient, so nobody can flood one inbox from many addresses. */
+  accountEmailPerEmail: { limit: 5, windowSeconds: 3_600 },
+  /** Browser error reports (`POST /client-errors`), forwarded to error monitoring. */
+  clientErrorsPerIp: { limit: 30, windowSeconds: 60 },
   /** `GET /v1/health` runs a query on each dependency. */
   healthPerIp: { limit: 30, windowSeconds: 60 },
   /** `GET /v1/live` WebSocket upgrades (each one authenticates and wakes an OrgHub). */

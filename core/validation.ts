@@ -51,3 +51,18 @@ export const LoginInput = z.strictObject({
   password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(200),
 });
 export type LoginInput = z.infer<typeof LoginInput>;
+
+export const PasswordResetRequestInput = z.strictObject({
+  email: emailField,
+});
+export type PasswordResetRequestInput = z.infer<typeof PasswordResetRequestInput>;
+
+export const PasswordResetInput = z.strictObject({
+  token: z.string({ error: 'The reset link is missing its token.' }).min(1).max(100),
+  password: passwordField,
+});
+export type PasswordResetInput = z.infer<typeof PasswordResetInput>;
+
+export const EmailTokenInput = z.strictObject({
+  token: z.string({ error: 'The link is missing its token.' }).min(1).max(100),
+});

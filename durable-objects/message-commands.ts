@@ -10,6 +10,7 @@ import { newId } from '../core/ids';
 import type { Actor } from '../core/tenant';
 import { titleFrom } from '../core/tasks';
 import type { EngineHost, PublishingStore } from './engine-host';
+import { sendApprovedDraft } from './external-email';
 import type { TaskEngine } from './task-engine';
 
 export class MessageCommands {
@@ -90,6 +91,8 @@ export class MessageCommands {
         { approval_id: draft.id, task_id: draft.taskId, decision, note },
       ),
     ]);
+    // An approved email draft is sent (queued) and its delivery recorded on the message.
+    if (decision === 'approved') await sendApprovedDraft(this.host, draft);
     if (draft.taskId) {
       const task = await scope.first(tasks, eq(tasks.id, draft.taskId));
       const stillWaiting = await scope.count(

@@ -18,6 +18,8 @@ import { createOrgDb, OrgStore } from '../core/db/org-store';
 import type { HubEvent, OrgEventType } from '../core/events';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
+import { tagEvents } from '../core/monitoring';
+import { isTestFaultAllowed } from '../core/test-faults';
 import { ApiError } from '../core/errors';
 import { OrgInfo } from '../core/org-info';
 import { getPlan } from '../core/plans';
@@ -126,6 +128,14 @@ export class OrgHub extends DurableObject<Env> {
   // ─── Platform ────────────────────────────────────────────────────────────────────────
 
   /** Health round trip: proves the object starts, its storage answers and RPC works. */
+  /** Test only (core/test-faults.ts): an unexpected error inside the object, for error monitoring. */
+  async testFault(caller: Caller): Promise<RpcResult<never>> {
+    return this.guard(caller, async () => {
+      if (!isTestFaultAllowed(this.env)) throw new ApiError('not_found', 'No such command.');
+      throw new Error('Test fault thrown in the OrgHub');
+    });
+  }
+
   async ping(): Promise<{ ok: true; seq: number; at: number }> {
     this.ctx.storage.sql.exec(`SELECT 1`);
     return { ok: true, seq: this.lastSeq, at: Date.now() };
@@ -667,6 +677,7 @@ export class OrgHub extends DurableObject<Env> {
   private guard<T>(caller: Caller, work: () => Promise<T>): Promise<RpcResult<T>> {
     const { orgId, actor } = CallerArg.parse(caller);
     this.bindOrg(orgId);
+    tagEvents({ org_id: orgId });
     if (actor.type === 'api_key' && this.isRevoked(actor.id))
       return Promise.resolve({ ok: false, error: { code: 'unauthorized', message: 'This API key was revoked.' } });
     return capture(work);

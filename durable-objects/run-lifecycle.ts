@@ -3,6 +3,7 @@
  * (outside the exclusive section), apply the outcome (status, usage, dependents), and recover:
  * abandoned runs, the watchdog, dead letters.
  */
+import { track } from '../core/analytics';
 import { replyThreadOf } from '../core/threads';
 import type { TaskChange } from '../core/events';
 import { eq, inArray, sql } from 'drizzle-orm';
@@ -392,6 +393,9 @@ export class RunLifecycle {
         { agent_id: agentId, slug: agent?.slug ?? '', status: agentStatus },
       ),
     ]);
+    // Ops (run success rate on /status) and product analytics; never awaited by the run.
+    void track(this.host.env, 'run_finished', { org: this.host.orgId, detail: runOutcome });
+    if (next.status === 'completed') void track(this.host.env, 'task_completed', { org: this.host.orgId });
     const view = await this.engine.publishTask(
       'task.updated',
       taskId,

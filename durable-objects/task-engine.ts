@@ -7,6 +7,7 @@
  * is exact: dependencies satisfied, one task per agent at a time, concurrent runs and queue
  * depth per plan, agent-minute quota left; priority order, then age.
  */
+import { track } from '../core/analytics';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { requireAgent } from '../core/agents';
 import { bound } from '../core/db/org-store';
@@ -174,6 +175,9 @@ export class TaskEngine {
     }
     const view = await this.publishTask('task.created', id, actor);
     if (!extra.skipAdmit) await this.admit();
+    // Product analytics: a task given by a person or their key (not a schedule, agent or the platform).
+    if (actor.type === 'user' || actor.type === 'api_key')
+      void track(this.host.env, 'task_given', { org: this.host.orgId, actor: actor.id });
     return { task: scheduledFor || failedDep ? view : await this.taskView(id), replayed: false };
   }
 

@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 /**
- * `npm run ops -- <command> …`: operator commands. Each lives in scripts/ops/<command>.mjs.
- *
- *   set-plan <org-slug> <plan> [--agents N] [--minutes N] [--remote]   an org's plan and limits (audited)
+ * Operator commands: `npm run ops -- <command> [options]`. Each command lives in its own module
+ * under scripts/ops/ and exports `run(args)` and a one-line `summary`.
  */
 const COMMANDS = {
-  'set-plan': async (args) => (await import('./ops/set-plan.mjs')).setPlan(args),
+  funnel: () => import('./ops/funnel.mjs'),
+  'set-plan': () => import('./ops/set-plan.mjs'),
 };
 
-const [command, ...args] = process.argv.slice(2);
-const run = COMMANDS[command];
-if (!run) {
-  console.error(`Usage: npm run ops -- <${Object.keys(COMMANDS).join('|')}> …`);
-  process.exit(1);
+const [name, ...args] = process.argv.slice(2);
+if (!name || !(name in COMMANDS)) {
+  console.log('Usage: npm run ops -- <command> [options]\n');
+  for (const [command, load] of Object.entries(COMMANDS))
+    console.log(`  ${command.padEnd(10)} ${(await load()).summary}`);
+  process.exit(name ? 1 : 0);
 }
-await run(args);
+await (await COMMANDS[name]()).run(args);

@@ -8,6 +8,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ApiError } from '../core/errors';
+import { tagEvents } from '../core/monitoring';
 import { authenticate } from './middleware/auth';
 import { withConfig } from './middleware/config';
 import { handleError, methodNotAllowedEnvelope, notFoundEnvelope } from './middleware/error-handler';
@@ -16,10 +17,12 @@ import { requestLog } from './middleware/request-log';
 import { sameOriginMutations } from './middleware/same-origin';
 import { remix } from './remix';
 import { authRoutes } from './routes/auth';
+import { clientErrors } from './routes/client-errors';
 import { orgRoutes } from './routes/orgs';
 import { showcaseRoutes } from './routes/showcase';
 import { v1 } from './routes/v1';
 import { opsRoutes } from './routes/ops';
+import { testFaults } from './test-faults';
 import { webhooks } from './routes/webhooks';
 import type { AppEnv } from './types';
 
@@ -29,6 +32,11 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export const app = new Hono<AppEnv>();
 
 app.use(requestId());
+// Every error event of this request carries its id (the one in the response and the logs).
+app.use(async (c, next) => {
+  tagEvents({ request_id: c.get('requestId') });
+  await next();
+});
 app.use(requestLog());
 app.use(
   secureHeaders({
@@ -75,6 +83,8 @@ app.route('/api', orgRoutes);
 app.route('/webhooks', webhooks);
 app.route('/showcase', showcaseRoutes);
 app.route('/internal/ops', opsRoutes);
+app.route('/__test/fault', testFaults);
+app.route('/client-errors', clientErrors);
 
 // Unknown API paths get the JSON envelope, never a Remix HTML page.
 app.all('/v1/*', notFoundEnvelope);

@@ -4,13 +4,16 @@
  * duplicates harmless). `agent-runs-dlq`: messages that exhausted their retries are recorded
  * with the org so the failure is visible.
  */
+import { captureError } from '../core/monitoring';
 import { getOrgHub } from '../core/org-hub-client';
 import { log } from '../core/log';
 import { AgentRunMessage, retryDelaySeconds } from '../core/queue-messages';
+import { EMAIL_QUEUE, handleEmailQueue } from './email-queue';
 
 export const DEAD_LETTER_QUEUE = 'agent-runs-dlq';
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (batch.queue === EMAIL_QUEUE) return handleEmailQueue(batch, env);
   if (batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith('-dlq')) return handleDeadLetters(batch, env);
   await Promise.all(batch.messages.map((message) => deliver(message, env)));
 }
@@ -33,6 +36,7 @@ async function deliver(message: Message<unknown>, env: Env): Promise<void> {
     message.ack();
   } catch (error) {
     const delaySeconds = retryDelaySeconds(message.attempts);
+    captureError(error, { task_id: parsed.data.taskId, org_id: parsed.data.orgId });
     log.warn('queue_message_retry', {
       message_id: message.id,
       task_id: parsed.data.taskId,

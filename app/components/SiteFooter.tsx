@@ -18,7 +18,7 @@ const FOOTER_COLUMNS = [
       { to: '/docs', label: 'Docs' },
       { to: '/docs/api', label: 'API reference' },
       { to: '/v1/openapi.json', label: 'OpenAPI spec', reloadDocument: true },
-      { to: '/v1/health', label: 'Status', reloadDocument: true },
+      { to: '/status', label: 'Status' },
     ],
   },
   {

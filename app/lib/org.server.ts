@@ -3,6 +3,7 @@
  * org's OrgHub client acting as the signed-in user, for every read and write of the org's
  * work. The same door the JSON API uses (worker/tenant.ts).
  */
+import { tagEvents } from '../../core/monitoring';
 import { ApiError } from '../../core/errors';
 import { type OrgHubClient, orgHub } from '../../core/org-hub-client';
 import { type Permission, requirePermission } from '../../core/permissions';
@@ -11,6 +12,8 @@ import type { OrgMember } from './session.server';
 /** The org's OrgHub as the signed-in user, after the role check for `permission`. */
 export function hubFor(env: Env, member: OrgMember, permission: Permission = 'tasks:read'): OrgHubClient {
   requirePermission(member.role, permission);
+  // Errors of a page that reaches an org carry its id.
+  tagEvents({ org_id: member.ctx.orgId });
   return orgHub(env, member.ctx);
 }
 

@@ -23,6 +23,11 @@ export const authLimits = {
   loginAttempt: (ip: string, email: string) => loginAttemptLimits(ip, normalizeEmail(email)),
   signupPerIp: (ip: string) => ({ bucket: `signup:ip:${ip}`, rule: AUTH_RATE_LIMITS.signupPerIp }),
   invitationPerIp: (ip: string) => ({ bucket: `invitation:ip:${ip}`, rule: AUTH_RATE_LIMITS.invitationPerIp }),
+  accountEmailPerIp: (ip: string) => ({ bucket: `account-email:ip:${ip}`, rule: AUTH_RATE_LIMITS.accountEmailPerIp }),
+  accountEmailPerEmail: (email: string) => ({
+    bucket: `account-email:email:${normalizeEmail(email)}`,
+    rule: AUTH_RATE_LIMITS.accountEmailPerEmail,
+  }),
 } as const;
 
 /** Counts one attempt; throws a 429 ApiError ("Too many attempts…") when over the limit. */

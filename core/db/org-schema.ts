@@ -135,6 +135,8 @@ export const messages = sqliteTable(
     approvalStatus: text('approval_status', { enum: ['pending', 'approved', 'rejected'] }),
     decidedBy: text('decided_by'),
     decidedAt: integer('decided_at'),
+    /** An approved email draft: the platform email delivery (D1 email_deliveries) that sends it. */
+    emailDeliveryId: text('email_delivery_id'),
     readAt: integer('read_at'),
     createdAt: createdAt(),
   },

@@ -177,6 +177,83 @@ export const auditLog = sqliteTable(
   (t) => [index('audit_log_org_created_idx').on(t.organizationId, t.createdAt)],
 );
 
+/**
+ * Single-use tokens mailed to a person: a password reset (30 minutes) or an email verification.
+ * Only the SHA-256 of the token is stored; `usedAt` makes it single-use.
+ */
+export const authTokens = sqliteTable(
+  'auth_tokens',
+  {
+    /** SHA-256 of the token in the emailed link. */
+    id: text('id').primaryKey(),
+    purpose: text('purpose', { enum: ['password_reset', 'email_verification'] }).notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The address the link was sent to: a verification only counts for that address. */
+    email: text('email').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('auth_tokens_user_idx').on(t.userId, t.purpose)],
+);
+
+/**
+ * Every email the platform sends (core/email/): queued by a request, sent by the email Queue's
+ * consumer, retried with backoff; failures and bounces are recorded here. The local outbox
+ * transport keeps the rendered message (`html`, `text`) so development and tests can read it;
+ * the provider transport keeps only the metadata.
+ */
+export const emailDeliveries = sqliteTable(
+  'email_deliveries',
+  {
+    id: text('id').primaryKey(),
+    template: text('template').notNull(),
+    toAddress: text('to_address').notNull(),
+    fromAddress: text('from_address'),
+    subject: text('subject'),
+    /** What the email is about, e.g. `message:msg_…` or `invitation:inv_…`. */
+    ref: text('ref'),
+    transport: text('transport', { enum: ['resend', 'outbox'] }),
+    status: text('status', { enum: ['queued', 'sent', 'failed', 'bounced'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    providerId: text('provider_id'),
+    html: text('html'),
+    text: text('text'),
+    sentAt: integer('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('email_deliveries_to_idx').on(t.toAddress, t.createdAt),
+    index('email_deliveries_provider_idx').on(t.providerId),
+  ],
+);
+
+/**
+ * Product analytics outside production (core/analytics.ts): the same data points written to
+ * Workers Analytics Engine, kept here so the log, `npm run ops -- funnel` and tests can read
+ * them locally. Production never writes it.
+ */
+export const devAnalyticsEvents = sqliteTable(
+  'dev_analytics_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    event: text('event').notNull(),
+    /** The org the event is about (Analytics Engine index), or empty. */
+    org: text('org').notNull().default(''),
+    /** The person, or empty (page views never carry one). */
+    actor: text('actor').notNull().default(''),
+    /** One free-form detail: a path, a plan, an outcome. */
+    detail: text('detail').notNull().default(''),
+    value: integer('value').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [index('dev_analytics_events_created_idx').on(t.createdAt, t.event)],
+);
+
 // ─── Per-org tables kept in D1 ──────────────────────────────────────────────────────────
 
 /** Per-org secrets (bring-your-own Anthropic key), AES-GCM encrypted; only last4 leaves. */

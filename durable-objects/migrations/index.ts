@@ -7,6 +7,7 @@ export default {
       { idx: 0, version: '6', when: 1795942957489, tag: '0000_init', breakpoints: true },
       { idx: 1, version: '6', when: 1795952071191, tag: '0001_tasks_scheduled_index', breakpoints: true },
       { idx: 2, version: '6', when: 1795955064803, tag: '0002_quota_and_meter_reports', breakpoints: true },
+      { idx: 3, version: '6', when: 1795956383010, tag: '0003_messages_email_delivery', breakpoints: true },
     ],
   },
   migrations: {
@@ -15,5 +16,6 @@ export default {
     m0001: 'CREATE INDEX `tasks_scheduled_idx` ON `tasks` (`status`,`scheduled_for`);',
     m0002:
       'CREATE TABLE `meter_reports` (\n\t`identifier` text PRIMARY KEY NOT NULL,\n\t`run_id` text NOT NULL,\n\t`period_start` integer NOT NULL,\n\t`agent_ms` integer NOT NULL,\n\t`at` integer NOT NULL,\n\t`sent_at` integer,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`last_error` text\n);\n--> statement-breakpoint\nCREATE INDEX `meter_reports_period_idx` ON `meter_reports` (`period_start`);--> statement-breakpoint\nCREATE INDEX `meter_reports_unsent_idx` ON `meter_reports` (`sent_at`);--> statement-breakpoint\nALTER TABLE `tasks` ADD `waiting_reason` text;',
+    m0003: 'ALTER TABLE `messages` ADD `email_delivery_id` text;',
   },
 };

@@ -10,4 +10,5 @@ export interface SetPlanArgs {
   reason?: string;
 }
 export function parseSetPlanArgs(argv: readonly string[]): SetPlanArgs;
-export function setPlan(argv: readonly string[]): Promise<void>;
+export const summary: string;
+export function run(argv: readonly string[]): Promise<void>;

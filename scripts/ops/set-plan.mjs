@@ -111,7 +111,10 @@ async function push(options, orgId) {
   }
 }
 
-export async function setPlan(argv) {
+export const summary =
+  "an org's plan and limits, audited and pushed to its OrgHub (<org-slug> <plan> [--agents N] [--minutes N] [--remote])";
+
+export async function run(argv) {
   let options;
   try {
     options = parseSetPlanArgs(argv);

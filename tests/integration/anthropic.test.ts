@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { costMicroUsd, DEFAULT_MODEL } from '../../core/runtime/pricing';
 import { call, createKey, signUp, hubSql } from './helpers';
@@ -190,6 +191,30 @@ describe('Claude through @anthropic-ai/sdk (fake server)', () => {
     const done = await waitForStatus(key, created.json.id, 'completed');
     expect(done.result).toBe('Sent after approval.');
     expect((await call(`/v1/approvals/${approval.id}/approve`, { key, method: 'POST' })).status).toBe(409);
+
+    // The approved email draft was actually sent (the local outbox here), and recorded on the message.
+    const [message] = await hubSql<{ email_delivery_id: string | null }>(
+      org.id,
+      `SELECT email_delivery_id FROM messages WHERE id = '${approval.id}'`,
+    );
+    expect(message!.email_delivery_id).toMatch(/^eml_/);
+    const sent = await vi.waitFor(
+      async () => {
+        const row = await env.DB.prepare(`SELECT * FROM email_deliveries WHERE id = ? AND status = 'sent'`)
+          .bind(message!.email_delivery_id)
+          .first<{ to_address: string; template: string; ref: string; from_address: string; text: string }>();
+        if (!row) throw new Error('not sent yet');
+        return row;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect(sent).toMatchObject({
+      to_address: 'cto@customer.example',
+      template: 'external_message',
+      ref: `message:${approval.id}`,
+    });
+    expect(sent.from_address).toContain('Generic Corp');
+    expect(sent.text).toContain('approved by a person');
   });
 
   it('a rejected draft ends the task with the reviewer’s note', async () => {

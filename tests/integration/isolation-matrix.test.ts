@@ -112,6 +112,16 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/auth/signup': { kind: 'public', why: 'creates a new user and org' },
   'POST /api/auth/login': { kind: 'public', why: 'authenticates' },
   'POST /api/auth/logout': { kind: 'self', why: 'ends the caller’s own session' },
+  'POST /api/auth/password-reset': {
+    kind: 'public',
+    why: 'mails a link to the address’s owner; same answer for any address',
+  },
+  'POST /api/auth/password-reset/confirm': {
+    kind: 'public',
+    why: 'acts only on the account the single-use token names',
+  },
+  'POST /api/auth/verify-email': { kind: 'public', why: 'acts only on the account the single-use token names' },
+  'POST /api/me/verification-email': { kind: 'self', why: 'mails the caller’s own address' },
   'GET /api/me': { kind: 'self', why: 'the caller’s own user and memberships' },
   'GET /api/me/sessions': { kind: 'self', why: 'the caller’s own sessions' },
   'DELETE /api/me/sessions': { kind: 'self', why: 'the caller’s own sessions' },
@@ -123,6 +133,7 @@ const MATRIX: Record<string, Entry> = {
     why: 'only for the invited email; tested in members-and-keys',
   },
   'POST /webhooks/clerk': { kind: 'public', why: 'signature-verified webhook' },
+  'POST /webhooks/resend': { kind: 'public', why: 'signature-verified webhook' },
   'POST /webhooks/stripe': { kind: 'public', why: 'signature-verified webhook' },
   // Billing is off in this (self-hosted) edition: an owner gets 404 "Billing is off"; billing.test.ts
   // runs the hosted edition.

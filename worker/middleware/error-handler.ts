@@ -9,6 +9,7 @@ import { ZodError } from 'zod';
 import { ConfigError } from '../../core/config';
 import { ApiError, errorEnvelope, fieldIssues } from '../../core/errors';
 import { log } from '../../core/log';
+import { captureError } from '../../core/monitoring';
 import type { AppEnv } from '../types';
 
 export function errorResponse(
@@ -42,6 +43,7 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     const message = code === 'invalid_json' ? 'The request body is not valid JSON.' : err.message || 'Request failed.';
     return errorResponse(c, status, code, message);
   }
+  captureError(err, { request_id: c.get('requestId') });
   log.error('unhandled_error', {
     request_id: c.get('requestId'),
     method: c.req.method,

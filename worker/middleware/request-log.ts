@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { track } from '../../core/analytics';
 import { log } from '../../core/log';
 import type { AppEnv } from '../types';
 
@@ -25,6 +26,12 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
       status,
       duration_ms: Date.now() - started,
     };
+    // The error rate on /status: one Analytics Engine data point per request, by status class.
+    try {
+      c.executionCtx.waitUntil(track(c.env, 'request', { detail: `${Math.floor(status / 100)}xx` }));
+    } catch {
+      // No execution context (a direct app.fetch in a unit test): nothing to count.
+    }
     if (status >= 500) log.error('request', fields);
     else if (fields.duration_ms >= SLOW_MS) log.warn('slow_request', fields);
   };

@@ -6,6 +6,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import {
+  isEmailVerified,
+  requestPasswordReset,
+  resetPassword,
+  sendVerificationEmail,
+  verifyEmail,
+} from '../../core/account-email';
 import { logIn, logOut, type RequestMeta, signUp } from '../../core/accounts';
 import { deleteSessionById, listSessions, SESSION_COOKIE, sessionCookieOptions } from '../../core/auth/sessions';
 import { getDb } from '../../core/db/client';
@@ -15,7 +22,13 @@ import { signOutOtherSessions } from '../../core/org-admin';
 import { listMemberships } from '../../core/orgs';
 import { AUTH_RATE_LIMITS, loginAttemptLimits, type RateLimitRule } from '../../core/rate-limit';
 import { normalizeEmail } from '../../core/users';
-import { LoginInput, SignupInput } from '../../core/validation';
+import {
+  EmailTokenInput,
+  LoginInput,
+  PasswordResetInput,
+  PasswordResetRequestInput,
+  SignupInput,
+} from '../../core/validation';
 import { requireUser } from '../middleware/auth';
 import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
@@ -139,9 +152,66 @@ const endSessionRoute = createRoute({
   responses: { 204: { description: 'Signed out' }, ...errorResponses(400, 401, 403, 404) },
 });
 
+const AcceptedSchema = z.object({ accepted: z.literal(true) }).openapi('Accepted');
+const VerifiedSchema = z.object({ verified: z.literal(true) }).openapi('EmailVerified');
+
+const passwordResetRequestRoute = createRoute({
+  method: 'post',
+  path: '/auth/password-reset',
+  tags: [DASHBOARD_TAG],
+  summary: 'Email a password reset link',
+  description:
+    'Always answers 202, whether or not the address has an account. The link works once, for 30 minutes. Limited per IP and per address.',
+  security: [],
+  middleware: [limitPerIp('account-email', AUTH_RATE_LIMITS.accountEmailPerIp)] as const,
+  request: { body: jsonBody(PasswordResetRequestInput) },
+  responses: {
+    202: jsonResponse(AcceptedSchema, 'Mailed if the account exists'),
+    ...errorResponses(400, 413, 415, 429),
+  },
+});
+
+const passwordResetRoute = createRoute({
+  method: 'post',
+  path: '/auth/password-reset/confirm',
+  tags: [DASHBOARD_TAG],
+  summary: 'Set a new password with a reset link’s token',
+  description:
+    'Ends every session of the account and signs in with a new one (Set-Cookie). An unknown, used or expired token answers 410 and changes nothing.',
+  security: [],
+  middleware: [limitPerIp('login', AUTH_RATE_LIMITS.loginPerIp)] as const,
+  request: { body: jsonBody(PasswordResetInput) },
+  responses: {
+    200: jsonResponse(LoggedInSchema, 'Password set, signed in'),
+    ...errorResponses(400, 410, 413, 415, 429),
+  },
+});
+
+const verifyEmailRoute = createRoute({
+  method: 'post',
+  path: '/auth/verify-email',
+  tags: [DASHBOARD_TAG],
+  summary: 'Confirm an email address with the emailed token',
+  description: 'An unknown, used or expired token answers 410 and changes nothing.',
+  security: [],
+  middleware: [limitPerIp('login', AUTH_RATE_LIMITS.loginPerIp)] as const,
+  request: { body: jsonBody(EmailTokenInput) },
+  responses: { 200: jsonResponse(VerifiedSchema, 'Confirmed'), ...errorResponses(400, 410, 413, 415, 429) },
+});
+
+const resendVerificationRoute = createRoute({
+  method: 'post',
+  path: '/me/verification-email',
+  tags: [DASHBOARD_TAG],
+  summary: 'Email a new confirmation link to the signed-in user',
+  security: sessionSecurity,
+  middleware: [requireUser(), limitPerIp('account-email', AUTH_RATE_LIMITS.accountEmailPerIp)] as const,
+  responses: { 202: jsonResponse(AcceptedSchema, 'Mailed'), ...errorResponses(401, 409, 429) },
+});
+
 export const authRoutes = createApiApp()
   .openapi(signupRoute, async (c) => {
-    const result = await signUp(getDb(c.env), c.get('config'), c.req.valid('json'), requestMeta(c));
+    const result = await signUp(getDb(c.env), c.get('config'), c.req.valid('json'), requestMeta(c), c.env);
     setCookie(c, SESSION_COOKIE, result.token, sessionCookieOptions());
     return c.json({ user: result.user, organization: organizationView(result.organization, 'owner') }, 201);
   })
@@ -152,6 +222,32 @@ export const authRoutes = createApiApp()
     const { user, token } = await logIn(getDb(c.env), input, requestMeta(c));
     setCookie(c, SESSION_COOKIE, token, sessionCookieOptions());
     return c.json({ user }, 200);
+  })
+  .openapi(passwordResetRequestRoute, async (c) => {
+    const { email } = c.req.valid('json');
+    await enforceRateLimit(c, `account-email:email:${normalizeEmail(email)}`, AUTH_RATE_LIMITS.accountEmailPerEmail);
+    await requestPasswordReset(getDb(c.env), c.env, c.get('config'), email, requestMeta(c));
+    return c.json({ accepted: true as const }, 202);
+  })
+  .openapi(passwordResetRoute, async (c) => {
+    const input = c.req.valid('json');
+    const { user, token } = await resetPassword(getDb(c.env), c.env, input.token, input.password, requestMeta(c));
+    setCookie(c, SESSION_COOKIE, token, sessionCookieOptions());
+    return c.json({ user }, 200);
+  })
+  .openapi(verifyEmailRoute, async (c) => {
+    await verifyEmail(getDb(c.env), c.req.valid('json').token);
+    return c.json({ verified: true as const }, 200);
+  })
+  .openapi(resendVerificationRoute, async (c) => {
+    const auth = c.get('auth');
+    if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
+    const db = getDb(c.env);
+    if (await isEmailVerified(db, auth.user.id))
+      throw new ApiError('conflict', 'Your email address is already confirmed.');
+    await enforceRateLimit(c, `account-email:email:${auth.user.email}`, AUTH_RATE_LIMITS.accountEmailPerEmail);
+    await sendVerificationEmail(db, c.env, c.get('config'), auth.user);
+    return c.json({ accepted: true as const }, 202);
   })
   .openapi(logoutRoute, async (c) => {
     const auth = c.get('auth');

@@ -4,6 +4,7 @@
  * signed-in member of `:slug` before these run; `billing:manage` (owners) is checked here.
  * The plan changes when Stripe's webhook arrives (worker/routes/webhooks.ts), not on return.
  */
+import { track } from '../../core/analytics';
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { createCheckoutSession, createPortalSession } from '../../core/billing/checkout';
@@ -75,6 +76,7 @@ export const billingRoutes = createApiApp()
         { plan: c.req.valid('json').plan, email: auth.user.email },
         clientIp(c),
       );
+      await track(c.env, 'checkout_started', { org: ctx.orgId, actor: auth.user.id, detail: c.req.valid('json').plan });
       return c.json(result, 200);
     },
   )

@@ -1,9 +1,9 @@
 /**
- * `GET /v1/health`: checks each dependency for real (D1 query, KV read, Queue binding, a
- * round trip to an OrgHub) and reports each with its latency. 503 when any fails.
+ * `GET /v1/health`: checks each dependency for real (core/health.ts: D1 query, KV read, Queue
+ * binding, a round trip to an OrgHub) and reports each with its latency. 503 when any fails.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { getHealthProbeHub } from '../../core/org-hub-client';
+import { runHealthChecks } from '../../core/health';
 import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
 import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
@@ -41,31 +41,8 @@ const route = createRoute({
   },
 });
 
-async function timed(check: () => Promise<unknown>): Promise<z.infer<typeof CheckSchema>> {
-  const started = Date.now();
-  try {
-    await check();
-    return { ok: true, latency_ms: Date.now() - started };
-  } catch (error) {
-    // The name is enough to act on; the message may carry internals.
-    return { ok: false, latency_ms: Date.now() - started, error: error instanceof Error ? error.name : 'Error' };
-  }
-}
-
 export const health = createApiApp().openapi(route, async (c) => {
-  const env = c.env;
-  const [d1, kv, queue, durableObject] = await Promise.all([
-    timed(() => env.DB.prepare('SELECT 1').first()),
-    timed(() => env.KV.get('health:probe')),
-    timed(async () => {
-      if (typeof env.AGENT_RUNS?.send !== 'function') throw new TypeError('AGENT_RUNS binding missing');
-    }),
-    timed(async () => {
-      const pong = await getHealthProbeHub(env).ping();
-      if (!pong.ok) throw new Error('OrgHub did not answer');
-    }),
-  ]);
-  const checks = { d1, kv, queue, durable_object: durableObject };
+  const checks = await runHealthChecks(c.env);
   const healthy = Object.values(checks).every((check) => check.ok);
   c.header('Cache-Control', 'no-store');
   const body = {

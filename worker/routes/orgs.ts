@@ -4,6 +4,7 @@
  * from the slug *and* the caller's membership: not a member → 404. Described in the dashboard
  * API's OpenAPI document (`/api/openapi.json`, worker/routes/dashboard-api.ts).
  */
+import { track } from '../../core/analytics';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import {
@@ -45,6 +46,7 @@ import { requirePermission } from '../../core/permissions';
 import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
 import { roleField } from '../../core/validation';
 import { requireUser } from '../middleware/auth';
+import { mailInvitation } from '../../core/invitation-email';
 import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
@@ -166,6 +168,7 @@ orgRoutes
         c.req.valid('json'),
         clientIp(c),
       );
+      await track(c.env, 'org_created', { org: org.id, actor: userId(c) });
       return c.json(organizationView(org, 'owner'), 201);
     },
   );
@@ -297,7 +300,8 @@ orgRoutes
       method: 'post',
       path: '/orgs/{slug}/invitations',
       summary: 'Invite someone by email (admins)',
-      description: 'The response carries the invitation link, shown once: no email service is needed to self-host.',
+      description:
+        'The invitation link is emailed to the invitee when the inviter’s own email is verified, and returned in the response either way (shown once).',
       request: { params: AnySlugParam, body: jsonBody(InviteInput) },
       responses: {
         201: jsonResponse(CreatedInvitationSchema, 'Created'),
@@ -305,17 +309,15 @@ orgRoutes
       },
     }),
     async (c) => {
-      const { invitation, token } = await createInvitation(
-        getDb(c.env),
-        c.get('org').ctx,
-        c.req.valid('json'),
-        clientIp(c),
-      );
+      const db = getDb(c.env);
+      const { invitation, token } = await createInvitation(db, c.get('org').ctx, c.req.valid('json'), clientIp(c));
       const url = new URL(`/invitations/${token}`, c.get('config').APP_URL).toString();
-      // The link is shown once to the inviter (no email service is required to self-host).
+      // Mailed when the inviter is verified; the link is also shown once to the inviter.
+      const emailDelivery = await mailInvitation(db, c.env, c.get('org').ctx, invitation, url);
       return c.json(
         {
           ...invitation,
+          email_delivery: emailDelivery,
           expires_at: isoTime(invitation.expires_at),
           created_at: isoTime(invitation.created_at),
           token,
@@ -354,6 +356,7 @@ orgRoutes
       const auth = c.get('auth');
       if (auth?.kind !== 'session') throw new ApiError('unauthorized', 'Sign in first.');
       const invitation = await acceptInvitation(getDb(c.env), c.req.valid('param').token, auth.user, clientIp(c));
+      await track(c.env, 'invitation_accepted', { org: invitation.organization.id, actor: auth.user.id });
       return c.json(
         { organization: organizationView(invitation.organization, invitation.role), role: invitation.role },
         200,
@@ -393,6 +396,7 @@ orgRoutes
     }),
     async (c) => {
       const { key, record } = await issueApiKey(getDb(c.env), c.get('org').ctx, c.req.valid('json'), clientIp(c));
+      await track(c.env, 'key_created', { org: c.get('org').ctx.orgId, actor: c.get('org').ctx.actor.id });
       // The secret is in this response only; we keep its hash.
       return c.json({ ...apiKeyView(record), key }, 201);
     },

@@ -76,7 +76,13 @@ export const InvitationListSchema = list(InvitationSchema);
 
 export const CreatedInvitationSchema = InvitationSchema.extend({
   token: z.string().openapi({ description: 'The invitation’s secret; shown in this response only.' }),
-  url: z.string().openapi({ description: 'The link to send to the invitee (no email is sent).' }),
+  url: z
+    .string()
+    .openapi({ description: 'The invitation link (also emailed to the invitee when `email_delivery` is `sent`).' }),
+  email_delivery: z.enum(['sent', 'inviter_unverified', 'not_a_person']).openapi({
+    description:
+      '`sent`: the link was emailed to the invitee; `inviter_unverified`: not emailed, confirm your own email address first (share the link yourself).',
+  }),
 }).openapi('CreatedInvitation');
 
 export const AcceptedInvitationSchema = z.object({ organization: OrganizationSchema, role });

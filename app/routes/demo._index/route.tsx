@@ -4,6 +4,7 @@
  * Someone signed in with a real account is asked first (the demo would sign them out), and an
  * address over its hourly allowance of new sandboxes is told to wait.
  */
+import { track } from '../../../core/analytics';
 import {
   type ActionFunctionArgs,
   data,
@@ -40,6 +41,7 @@ async function startSandbox(request: Request, context: Context) {
   const config = loadConfig(env);
   await enforceRateLimit(context, demoSandboxLimit(clientIp(request), config.DEMO_SANDBOXES_PER_IP_HOUR));
   const { org, token } = await createSandbox(getDb(env), env, config, requestMeta(request));
+  await track(env, 'demo_created', { org: org.id });
   return redirect(`/orgs/${org.slug}`, { headers: { 'Set-Cookie': sessionCookie(token) } });
 }
 

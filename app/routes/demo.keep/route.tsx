@@ -3,6 +3,9 @@
  * the sandbox a real org on the plan every new org starts on (core/demo.ts claimSandbox). The
  * agents and their work stay: they live in the org's OrgHub.
  */
+import { normalizeEmail } from '../../../core/users';
+import { sendVerificationEmail } from '../../../core/account-email';
+import { track } from '../../../core/analytics';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
@@ -65,6 +68,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       parsed.data,
       requestMeta(request),
     );
+    await track(env, 'demo_converted', { org: kept.org.id, actor: user.id });
+    // The guest chose an email address: confirm it, as at signup.
+    await sendVerificationEmail(db, env, loadConfig(env), {
+      id: user.id,
+      email: normalizeEmail(parsed.data.email),
+      name: parsed.data.name,
+    });
     return redirect(`/orgs/${kept.org.slug}`, { headers: { 'Set-Cookie': sessionCookie(kept.token) } });
   } catch (error) {
     return { ...failureFromError(error), values };

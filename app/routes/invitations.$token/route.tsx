@@ -1,3 +1,4 @@
+import { track } from '../../../core/analytics';
 import {
   type ActionFunctionArgs,
   data,
@@ -51,6 +52,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     await enforceRateLimit(context, authLimits.invitationPerIp(clientIp(request)));
     const invitation = await acceptInvitation(getDb(env), params.token ?? '', signedIn.user, clientIp(request));
+    await track(env, 'invitation_accepted', { org: invitation.organization.id, actor: signedIn.user.id });
     return redirect(`/orgs/${invitation.organization.slug}`);
   } catch (error) {
     return failureFromError(error, 'accept');

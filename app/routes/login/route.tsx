@@ -83,6 +83,9 @@ export default function Login() {
           required
           error={errors.password}
         />
+        <p className="text-sm">
+          <TextLink to="/forgot-password">Forgot your password?</TextLink>
+        </p>
         <SubmitButton pending={pending} pendingLabel="Logging in…" size="lg" className="w-full">
           Log in
         </SubmitButton>

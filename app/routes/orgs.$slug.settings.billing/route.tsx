@@ -1,3 +1,4 @@
+import { track } from '../../../core/analytics';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { createCheckoutSession, createPortalSession } from '../../../core/billing/checkout';
@@ -63,6 +64,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         { plan: text(form, 'plan'), email: member.user.email },
         clientIp(request),
       );
+      await track(env, 'checkout_started', {
+        org: member.ctx.orgId,
+        actor: member.user.id,
+        detail: text(form, 'plan'),
+      });
       return redirect(url);
     }
     if (intent === 'portal') {

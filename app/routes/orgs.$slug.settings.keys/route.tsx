@@ -1,3 +1,4 @@
+import { track } from '../../../core/analytics';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
@@ -83,6 +84,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       );
       if (!parsed.ok) return { ...parsed.failure, values };
       const { key, record } = await issueApiKey(db, member.ctx, parsed.data, ip);
+      await track(env, 'key_created', { org: member.ctx.orgId, actor: member.user.id });
       return { ok: true as const, intent, created: { key, name: record.name, prefix: record.prefix } };
     }
     if (intent === 'revoke') {

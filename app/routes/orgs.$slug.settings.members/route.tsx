@@ -12,6 +12,7 @@ import {
   removeMember,
   revokeInvitation,
 } from '../../../core/members';
+import { mailInvitation } from '../../../core/invitation-email';
 import { InviteInput } from '../../../core/org-admin';
 import { can } from '../../../core/permissions';
 import { roleField } from '../../../core/validation';
@@ -73,9 +74,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       );
       if (!parsed.ok) return { ...parsed.failure, values: { email: text(form, 'email') } };
       const { invitation, token } = await createInvitation(db, member.ctx, parsed.data, ip);
-      // The link is shown once to the inviter: no email service is needed to self-host.
+      // Emailed when the inviter is verified; the link is shown once to the inviter either way.
       const url = new URL(`/invitations/${token}`, loadConfig(env).APP_URL).toString();
-      return { ok: true as const, intent, invitation: { email: invitation.email, role: invitation.role, url } };
+      const emailed = await mailInvitation(db, env, member.ctx, invitation, url);
+      return {
+        ok: true as const,
+        intent,
+        invitation: { email: invitation.email, role: invitation.role, url, emailed: emailed === 'sent' },
+      };
     }
     if (intent === 'change-role') {
       const role = roleField.safeParse(text(form, 'role'));
@@ -177,7 +183,11 @@ export default function MembersSettings() {
                 title={`Invitation link for ${invited.email} (${invited.role})`}
                 label="Invitation link"
                 value={invited.url}
-                warning="Copy it now and send it to them: it is shown only once. Anyone with the link and that email address can join."
+                warning={
+                  invited.emailed
+                    ? `We emailed this link to ${invited.email}. It is shown here only once; anyone with the link and that email address can join.`
+                    : 'Confirm your own email address to have invitations emailed. Until then, copy this link and send it yourself: it is shown only once, and anyone with the link and that email address can join.'
+                }
               />
             </div>
           ) : null}

@@ -1,3 +1,4 @@
+import { track } from '../../../core/analytics';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useRef } from 'react';
@@ -43,6 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       parsed.data,
       clientIp(request),
     );
+    await track(env, 'org_created', { org: org.id, actor: user.id });
     return redirect(`/orgs/${org.slug}`);
   } catch (error) {
     return { ...failureFromError(error), values };

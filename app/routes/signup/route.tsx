@@ -81,7 +81,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
     if (!parsed.ok) return { ...parsed.failure, values };
     const config = loadConfig(env);
-    const signedIn = await signUp(getDb(env), config, parsed.data, requestMeta(request));
+    const signedIn = await signUp(getDb(env), config, parsed.data, requestMeta(request), env);
     const headers = { 'Set-Cookie': sessionCookie(signedIn.token) };
     const plan = optionalText(form, 'plan');
     const checkout =

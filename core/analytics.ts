@@ -1,0 +1,61 @@
+/**
+ * Product analytics and ops counters on Workers Analytics Engine (the `ANALYTICS` binding): no
+ * third-party script, no cookie, no IP. One data point per event: blob1 the event, blob2 the org,
+ * blob3 the person (never for page views), blob4 a detail (a path, an outcome); double1 a value;
+ * index1 the org (or the event), Analytics Engine's sampling key. Outside production the same
+ * events go to the log and to the `dev_analytics_events` D1 table, which `npm run ops -- funnel`,
+ * `/status` and tests read locally. Tracking never fails the work it describes.
+ */
+import { getDb } from './db/client';
+import { devAnalyticsEvents } from './db/schema';
+import { log } from './log';
+
+export const ANALYTICS_EVENTS = [
+  'signup',
+  'org_created',
+  'task_given',
+  'task_completed',
+  'key_created',
+  'invitation_accepted',
+  'checkout_started',
+  'checkout_completed',
+  'demo_created',
+  'demo_converted',
+  'page_view',
+  /** Ops: one per request (detail: the status class, `2xx`…`5xx`). */
+  'request',
+  /** Ops: one per finished run (detail: its outcome). */
+  'run_finished',
+] as const;
+export type AnalyticsEvent = (typeof ANALYTICS_EVENTS)[number];
+
+/** The dataset named in wrangler.toml; the SQL API reads it by this name. */
+export const ANALYTICS_DATASET = 'generic_corp_events';
+
+export interface TrackFields {
+  org?: string | null;
+  actor?: string | null;
+  detail?: string | null;
+  value?: number;
+}
+
+export type AnalyticsEnv = Pick<Env, 'DB'> & { ANALYTICS?: AnalyticsEngineDataset; APP_ENV?: string };
+
+/** Events not kept in the dev table under APP_ENV=test (one per request would slow every test). */
+const NOT_KEPT_IN_TESTS = new Set<AnalyticsEvent>(['request']);
+
+export async function track(env: AnalyticsEnv, event: AnalyticsEvent, fields: TrackFields = {}): Promise<void> {
+  const org = fields.org ?? '';
+  const actor = event === 'page_view' ? '' : (fields.actor ?? '');
+  const detail = (fields.detail ?? '').slice(0, 200);
+  const value = fields.value ?? 1;
+  try {
+    env.ANALYTICS?.writeDataPoint({ indexes: [org || event], blobs: [event, org, actor, detail], doubles: [value] });
+    if (env.APP_ENV === 'production') return;
+    if (env.APP_ENV === 'test' && NOT_KEPT_IN_TESTS.has(event)) return;
+    if (event !== 'request') log.info('analytics_event', { event, org, detail });
+    await getDb(env).insert(devAnalyticsEvents).values({ event, org, actor, detail, value, createdAt: Date.now() });
+  } catch (error) {
+    log.warn('analytics_write_failed', { event, error: error instanceof Error ? error.message : String(error) });
+  }
+}

@@ -1,0 +1,3 @@
+/** What a person sees for an unusable emailed link (shared by the API and the pages, no database code). */
+export const RESET_LINK_INVALID = 'This password reset link is invalid or has expired. Ask for a new one.';
+export const VERIFY_LINK_INVALID = 'This confirmation link is invalid or has expired. Ask for a new one.';

@@ -1,0 +1,1 @@
+ALTER TABLE `messages` ADD `email_delivery_id` text;

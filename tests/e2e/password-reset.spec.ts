@@ -1,0 +1,59 @@
+import { expect, fromNewAddress, test } from './fixtures';
+
+const PASSWORD = 'correct-horse-battery-staple';
+const NEW_PASSWORD = 'a-fresh-passphrase-2026';
+
+test('a user who forgot their password gets an email in the outbox, resets it and is signed in', async ({
+  page,
+  context,
+}) => {
+  await fromNewAddress(context);
+  const email = `forgetful-${crypto.randomUUID()}@example.com`;
+  // An account, through the signup form.
+  await page.goto('/signup');
+  await page.getByLabel('Your name').fill('Forgetful Fran');
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Organization name').fill(`Org ${crypto.randomUUID().slice(0, 8)}`);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/orgs\/org-[a-z0-9-]+$/);
+  await context.clearCookies();
+
+  // Forgot password.
+  await page.goto('/login');
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page).toHaveURL('/forgot-password');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Email me a reset link' }).click();
+  await expect(page.getByRole('status')).toContainText('a reset link is on its way');
+
+  // The email arrives in the development outbox (sent through the Queue).
+  let resetPath = '';
+  await expect
+    .poll(
+      async () => {
+        await page.goto(`/dev/outbox?to=${encodeURIComponent(email)}`);
+        const text = await page
+          .getByTestId('outbox-email')
+          .filter({ hasText: 'Reset your Generic Corp password' })
+          .first()
+          .textContent({ timeout: 500 })
+          .catch(() => null);
+        const match = text ? /https?:\/\/[^\s)]+(\/reset-password\/[0-9A-Za-z]+)/.exec(text) : null;
+        resetPath = match?.[1] ?? '';
+        return resetPath;
+      },
+      { timeout: 15_000 },
+    )
+    .not.toBe('');
+
+  // Reset and land signed in.
+  await page.goto(resetPath);
+  await page.getByLabel('New password').fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Set password and log in' }).click();
+  await expect(page).toHaveURL(/\/orgs\/org-[a-z0-9-]+$/);
+
+  // The link works once.
+  await page.goto(resetPath);
+  await expect(page.getByText('This password reset link is invalid or has expired.')).toBeVisible();
+});
