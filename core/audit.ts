@@ -28,7 +28,10 @@ export type AuditAction =
   | 'billing.checkout_started'
   | 'billing.plan_changed'
   | 'billing.subscription_changed'
-  | 'billing.trial_will_end';
+  | 'billing.trial_will_end'
+  | 'connection.created'
+  | 'connection.deleted'
+  | 'mcp.tool_called';
 
 export interface AuditEntry {
   organizationId: string | null;

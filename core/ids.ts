@@ -23,7 +23,8 @@ export type IdPrefix =
   | 'use'
   | 'req'
   | 'not'
-  | 'idm';
+  | 'idm'
+  | 'mcp';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -17,17 +17,20 @@ import {
   taskDependencies,
   tasks,
   threads,
+  toolCalls,
   usagePeriods,
 } from '../core/db/org-schema';
 import { newId } from '../core/ids';
 import type { RunTaskMessage } from '../core/queue-messages';
 import { type RunStep, runAgentLoop, type ToolSet } from '../core/runtime/run-loop';
 import { AnthropicProvider } from '../core/runtime/anthropic-provider';
-import { costMicroUsd, DEFAULT_MODEL } from '../core/runtime/pricing';
+import { costMicroUsd, DEFAULT_MODEL, serverToolCostMicroUsd } from '../core/runtime/pricing';
+import { applyToolPolicies, policyFor } from '../core/runtime/tool-policy';
 import { SIMULATED_MODEL_ID, SimulatedModel } from '../core/runtime/simulated-model';
 import type { ModelProvider } from '../core/runtime/types';
 import { loadConfig } from '../core/config';
-import { agentToolEffects, approvalsOf } from './agent-tool-effects';
+import { agentToolEffects, approvalsOf, decidedToolCallsOf } from './agent-tool-effects';
+import { McpToolbox } from './mcp-toolbox';
 import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
 import { coreTools } from '../core/runtime/tools';
 import { isFinal, type Task } from '../core/tasks';
@@ -58,6 +61,14 @@ interface ProviderChoice {
 
 export class RunLifecycle {
   constructor(private readonly engine: TaskEngine) {}
+
+  private mcpToolbox: McpToolbox | null = null;
+
+  /** The org's MCP connections (their tools for runs, and the admin commands). */
+  get mcp(): McpToolbox {
+    this.mcpToolbox ??= new McpToolbox(this.engine);
+    return this.mcpToolbox;
+  }
 
   private get scope(): PublishingStore {
     return this.engine.scope;
@@ -154,7 +165,7 @@ export class RunLifecycle {
     const parent = task.parentId ? await scope.first(tasks, eq(tasks.id, task.parentId)) : undefined;
     const nameOf = (id: string) => roster.find((a) => a.id === id)?.name ?? 'a teammate';
     const org = this.host.org();
-    const [unread, notes, recent, decided] = await Promise.all([
+    const [unread, notes, recent, decided, decidedCalls] = await Promise.all([
       scope
         .select(
           messages,
@@ -167,6 +178,7 @@ export class RunLifecycle {
       scope.select(agentNotes, eq(agentNotes.agentId, agent.id)).orderBy(agentNotes.key).limit(50),
       scope.select(activityLog).orderBy(sql`${activityLog.id} DESC`).limit(15),
       approvalsOf(scope, task.id),
+      decidedToolCallsOf(scope, task.id),
     ]);
 
     let stepSeq = 0;
@@ -220,8 +232,18 @@ export class RunLifecycle {
             canDelegate:
               agent.toolPermissions.includes('delegate_task') &&
               (await this.delegationDepth(task)) < MAX_DELEGATION_DEPTH,
+            decidedToolCalls: decidedCalls.map((call) => call.toolName),
           });
-    const tools = coreTools({
+    const effects = agentToolEffects(
+      {
+        scope,
+        exclusive: (work) => this.host.exclusive(work),
+        record: (type, actor, subject, data) => this.engine.record(type, actor, subject, data),
+      },
+      agent,
+      task,
+    );
+    const builtIn = coreTools({
       agent,
       task,
       roster,
@@ -236,16 +258,53 @@ export class RunLifecycle {
           );
         }),
       delegate: (input) => this.host.exclusive(() => this.delegate(agent.id, task, input)),
-      ...agentToolEffects(
-        {
-          scope,
-          exclusive: (work) => this.host.exclusive(work),
-          record: (type, actor, subject, data) => this.engine.record(type, actor, subject, data),
-        },
-        agent,
-        task,
-      ),
+      ...effects,
     });
+    // MCP tools join the built-in ones the agent may use; policies then decide auto/ask/never.
+    const mcp = await this.mcp.forRun(agent, task, abort.signal);
+    const allowed: ToolSet = { ...filterTools(builtIn, agent.toolPermissions), ...mcp.tools };
+    const policyOf = (name: string) => policyFor(agent.toolPolicies, name, mcp.defaults.get(name) ?? 'auto');
+    const tools = applyToolPolicies(allowed, policyOf, (name, input) => effects.requestToolCall(name, input));
+    const serverTools =
+      provider.kind === 'anthropic' ? agent.serverTools.filter((name) => policyOf(name) !== 'never') : [];
+    const onStep = async (step: RunStep) => {
+      const seq = ++stepSeq;
+      steps.push({ ...step, seq });
+      this.host.emitStep({
+        task_id: task.id,
+        run_id: runId,
+        seq,
+        type: step.type,
+        tool_name: step.toolName,
+        content: step.content.slice(0, 4_000),
+      });
+      if (steps.length - flushed >= 20) await flushSteps();
+    };
+    // Calls a person approved run now, exactly as asked, before the agent continues; refusals are reported.
+    for (const call of decidedCalls.filter((c) => c.status === 'approved')) {
+      const tool = allowed[call.toolName];
+      await onStep({ type: 'tool_use', toolName: call.toolName, content: JSON.stringify(call.input) });
+      const outcome = tool
+        ? await tool.run(tool.schema.parse(call.input)).catch((error: unknown) => ({
+            content: `${call.toolName} failed: ${error instanceof Error ? error.message : String(error)}`,
+            isError: true,
+          }))
+        : { content: `${call.toolName} is no longer available to you.`, isError: true };
+      const content = outcome.content.slice(0, 8_000);
+      await onStep({ type: 'tool_result', toolName: call.toolName, content });
+      call.status = 'done';
+      call.result = content;
+      call.isError = outcome.isError === true;
+      await this.host.exclusive(async () =>
+        scope.batch([
+          scope.updateRows(
+            toolCalls,
+            { status: 'done', result: content, isError: outcome.isError === true, reportedAt: Date.now() },
+            eq(toolCalls.id, call.id),
+          ),
+        ]),
+      );
+    }
     const result = await runAgentLoop({
       provider,
       system: buildSystemPrompt({
@@ -266,23 +325,21 @@ export class RunLifecycle {
         parent,
         dependencies: depTasks.map((d) => ({ ...d, agentName: nameOf(d.agentId) })),
         approvals: decided.map((m) => ({ id: m.id, status: m.approvalStatus ?? 'pending', draft: m.body })),
+        toolCalls: decidedCalls.map((call) => ({
+          id: call.id,
+          tool: call.toolName,
+          input: call.input,
+          status: call.status === 'done' ? 'approved' : 'rejected',
+          note: call.note,
+          result: call.result,
+          isError: call.isError,
+        })),
       }),
-      tools: filterTools(tools, agent.toolPermissions),
+      tools,
+      serverTools,
       signal: abort.signal,
-      onStep: async (step) => {
-        const seq = ++stepSeq;
-        steps.push({ ...step, seq });
-        this.host.emitStep({
-          task_id: task.id,
-          run_id: runId,
-          seq,
-          type: step.type,
-          tool_name: step.toolName,
-          content: step.content.slice(0, 4_000),
-        });
-        if (steps.length - flushed >= 20) await flushSteps();
-      },
-    });
+      onStep,
+    }).finally(() => mcp.close());
     await flushSteps();
     const agentMs = Date.now() - started;
     await this.host.exclusive(() =>
@@ -290,7 +347,8 @@ export class RunLifecycle {
         ...result,
         agentMs,
         provider: provider.kind,
-        costMicroUsd: costMicroUsd(provider.model, result.inputTokens, result.outputTokens),
+        costMicroUsd:
+          costMicroUsd(provider.model, result.inputTokens, result.outputTokens) + serverToolCostMicroUsd(result),
       }),
     );
   }
