@@ -198,7 +198,8 @@ export class RunLifecycle {
           content,
         })),
       );
-      for (let i = 0; i < rows.length; i += 20) await scope.insertRows(runSteps, rows.slice(i, i + 20));
+      // Durable Object SQLite binds at most 100 variables per statement: 7 per row, so 12 rows.
+      for (let i = 0; i < rows.length; i += 12) await scope.insertRows(runSteps, rows.slice(i, i + 12));
     };
     const provider: ModelProvider =
       choice.kind === 'anthropic' && choice.apiKey

@@ -29,7 +29,6 @@ export const API_KEY_SCOPES = [
   'activity:read',
   'live:read',
   'connections:read',
-  'connections:write',
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 

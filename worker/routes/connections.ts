@@ -84,7 +84,8 @@ export const connectionRoutes = createApiApp()
       tags: ['connections'],
       summary: 'Add a remote MCP server (streamable HTTP); secrets are sealed and never shown again',
       security: [{ bearer: [] }],
-      middleware: requireScope('connections:write'),
+      // Keys act as members (decision 004): they pass the scope and are refused by the admin role check.
+      middleware: requireScope('connections:read'),
       request: { body: jsonBody(ConnectionInput) },
       responses: { 201: jsonResponse(ConnectionSchema, 'Created'), ...errorResponses(400, 401, 403, 409, 429) },
     }),
@@ -101,7 +102,8 @@ export const connectionRoutes = createApiApp()
       tags: ['connections'],
       summary: 'Connect now and list the server’s tools (ok: false with the reason when it fails)',
       security: [{ bearer: [] }],
-      middleware: requireScope('connections:write'),
+      // Keys act as members (decision 004): they pass the scope and are refused by the admin role check.
+      middleware: requireScope('connections:read'),
       request: { params: IdParam },
       responses: { 200: jsonResponse(TestResult, 'Result of the test'), ...errorResponses(401, 403, 404, 429) },
     }),
@@ -138,7 +140,8 @@ export const connectionRoutes = createApiApp()
       tags: ['connections'],
       summary: 'Remove a connection; its tools stop being offered at once',
       security: [{ bearer: [] }],
-      middleware: requireScope('connections:write'),
+      // Keys act as members (decision 004): they pass the scope and are refused by the admin role check.
+      middleware: requireScope('connections:read'),
       request: { params: IdParam },
       responses: {
         200: jsonResponse(z.object({ deleted: z.boolean() }), 'Deleted'),
