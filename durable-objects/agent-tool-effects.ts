@@ -178,7 +178,7 @@ export function agentToolEffects(
         const threadId = await threadFor('human_agent', task.title);
         const id = newId('msg');
         const args = JSON.stringify(input ?? {}, null, 2);
-        const body = [`Tool: ${toolName}`, 'Arguments:', '```json', args.slice(0, 8_000), '```'].join('\n');
+        const body = [`Tool: \`${toolName}\``, '', 'Arguments:', '', '```json', args.slice(0, 8_000), '```'].join('\n');
         await scope.batch([
           scope.insertRows(messages, {
             id,
