@@ -409,6 +409,8 @@ export class RunLifecycle {
       agentMs: number;
       provider: string;
       costMicroUsd: number;
+      webSearchRequests?: number;
+      webFetchRequests?: number;
     },
   ) {
     const scope = this.scope;
@@ -454,6 +456,8 @@ export class RunLifecycle {
           outputTokens: result.outputTokens,
           costMicroUsd: cost,
           agentMs: result.agentMs,
+          webSearchRequests: result.webSearchRequests ?? 0,
+          webFetchRequests: result.webFetchRequests ?? 0,
           error: result.error,
           endedAt: now,
         },

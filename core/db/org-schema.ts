@@ -196,6 +196,9 @@ export const agentRuns = sqliteTable(
     outputTokens: integer('output_tokens').notNull().default(0),
     costMicroUsd: integer('cost_micro_usd').notNull().default(0),
     agentMs: integer('agent_ms').notNull().default(0),
+    /** Uses of Anthropic's server tools (web search is charged per request, in the cost). */
+    webSearchRequests: integer('web_search_requests').notNull().default(0),
+    webFetchRequests: integer('web_fetch_requests').notNull().default(0),
     error: text('error'),
     startedAt: integer('started_at').notNull(),
     endedAt: integer('ended_at'),

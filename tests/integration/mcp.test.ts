@@ -3,10 +3,12 @@
  * (built with the same SDK), reached over streamable HTTP by real runs of the simulated model.
  */
 import { describe, expect, inject, it, vi } from 'vitest';
+import { costMicroUsd, DEFAULT_MODEL, WEB_SEARCH_MICRO_USD_PER_REQUEST } from '../../core/runtime/pricing';
 import type { RecordedCall } from '../fakes/mcp-server';
 import { call, createKey, hubSql, signUp } from './helpers';
 
 const MCP = inject('mcpServerUrl');
+const FAKE_ANTHROPIC = inject('anthropicBaseUrl');
 /** The token the local MCP server wants (tests/fakes/mcp-server.ts). */
 const FAKE_MCP_TOKEN = 'mcp-test-token';
 
@@ -286,5 +288,56 @@ describe('MCP connections', () => {
     const done = await waitForStatus(bKey, created.json.id, 'completed');
     expect(done.result).not.toContain('Found 2 issues');
     expect(await callsWith(m)).toEqual([]);
+  });
+
+  it('server tools: web search is offered only to agents switched on, shows in the trace and is charged per search', async () => {
+    const owner = await signUp();
+    const as = { cookie: owner.cookie, org: owner.org.slug };
+    const put = await call(`/api/orgs/${owner.org.slug}/credentials`, {
+      cookie: owner.cookie,
+      method: 'PUT',
+      body: { anthropic_api_key: `sk-ant-test-${crypto.randomUUID()}` },
+    });
+    expect(put.status).toBe(200);
+    const { key } = await createKey(owner.cookie, owner.org.slug, { name: 'k', scopes: ['tasks:read', 'tasks:write'] });
+    const on = await call('/v1/agents/sable', { ...as, method: 'PATCH', body: { server_tools: ['web_search'] } });
+    expect(on.json.server_tools).toEqual(['web_search']);
+
+    const scenario = `websearch:${crypto.randomUUID().slice(0, 8)}`;
+    const created = await call('/v1/tasks', {
+      key,
+      body: { agent: 'sable', description: `Research caching [fake:${scenario}]` },
+    });
+    const done = await waitForStatus(key, created.json.id, 'completed');
+    const requests = (await (
+      await fetch(`${FAKE_ANTHROPIC}/__requests?scenario=${encodeURIComponent(scenario)}`)
+    ).json()) as Array<{
+      toolNames: string[];
+    }>;
+    expect(requests[0]!.toolNames).toContain('web_search');
+    expect(requests[0]!.toolNames).not.toContain('web_fetch');
+    const run = done.runs[0];
+    expect(run.usage.web_search_requests).toBe(1);
+    expect(Math.round(run.usage.cost_usd * 1_000_000)).toBe(
+      costMicroUsd(DEFAULT_MODEL, run.usage.input_tokens, run.usage.output_tokens) + WEB_SEARCH_MICRO_USD_PER_REQUEST,
+    );
+    const steps = await stepsOf(key, run.id);
+    expect(steps.map((s) => `${s.type}:${s.tool_name}`)).toEqual(
+      expect.arrayContaining(['tool_use:web_search', 'tool_result:web_search']),
+    );
+    expect(steps.find((s) => s.type === 'tool_result' && s.tool_name === 'web_search')?.content).toContain(
+      'https://example.com/caching',
+    );
+
+    // Another agent without the switch is not offered the tool.
+    const other = `websearch:${crypto.randomUUID().slice(0, 8)}`;
+    const plain = await call('/v1/tasks', { key, body: { agent: 'yuki', description: `Research [fake:${other}]` } });
+    await waitForStatus(key, plain.json.id, ['completed', 'failed', 'pending']);
+    const plainRequests = (await (
+      await fetch(`${FAKE_ANTHROPIC}/__requests?scenario=${encodeURIComponent(other)}`)
+    ).json()) as Array<{
+      toolNames: string[];
+    }>;
+    expect(plainRequests[0]!.toolNames).not.toContain('web_search');
   });
 });

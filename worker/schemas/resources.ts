@@ -67,7 +67,10 @@ export const RunSchema = z
     error: z.string().nullable(),
     started_at: z.string().nullable(),
     ended_at: z.string().nullable(),
-    usage,
+    usage: usage.extend({
+      web_search_requests: z.number().openapi({ description: 'Anthropic web searches (charged per search).' }),
+      web_fetch_requests: z.number(),
+    }),
   })
   .openapi('Run');
 

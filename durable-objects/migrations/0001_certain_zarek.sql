@@ -38,5 +38,7 @@ CREATE TABLE `tool_calls` (
 );
 --> statement-breakpoint
 CREATE INDEX `tool_calls_task_idx` ON `tool_calls` (`task_id`,`status`);--> statement-breakpoint
+ALTER TABLE `agent_runs` ADD `web_search_requests` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `agent_runs` ADD `web_fetch_requests` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `agents` ADD `tool_policies` text DEFAULT '{}' NOT NULL;--> statement-breakpoint
 ALTER TABLE `agents` ADD `server_tools` text DEFAULT '[]' NOT NULL;
