@@ -3,7 +3,7 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { Markdown } from './Markdown';
 
-const render = (text: string) => renderToString(createElement(Markdown, { children: text }));
+const render = (text: string) => renderToString(createElement(Markdown, null, text));
 
 describe('Markdown', () => {
   it('renders Markdown with highlighted code', () => {
