@@ -73,6 +73,11 @@ export class McpToolbox {
   /** Adds a connection (admin); its secrets are sealed before they are stored. */
   async create(actor: Actor, raw: ConnectionInput) {
     const input = ConnectionInput.parse(raw);
+    // A public sandbox must not make the platform call servers of a visitor's choosing.
+    if ((await this.engine.plan()).id === 'demo')
+      throw new ApiError('forbidden', 'MCP connections are not available in the demo. Sign up to connect your tools.', {
+        demo: true,
+      });
     const config = this.config;
     try {
       assertSafeMcpUrl(input.url, config.APP_ENV);
