@@ -285,12 +285,17 @@ export class RunLifecycle {
     for (const call of decidedCalls.filter((c) => c.status === 'approved')) {
       const tool = allowed[call.toolName];
       await onStep({ type: 'tool_use', toolName: call.toolName, content: JSON.stringify(call.input) });
-      const outcome = tool
-        ? await tool.run(tool.schema.parse(call.input)).catch((error: unknown) => ({
-            content: `${call.toolName} failed: ${error instanceof Error ? error.message : String(error)}`,
-            isError: true,
-          }))
-        : { content: `${call.toolName} is no longer available to you.`, isError: true };
+      let outcome: { content: string; isError?: boolean };
+      try {
+        outcome = tool
+          ? await tool.run(tool.schema.parse(call.input))
+          : { content: `${call.toolName} is no longer available to you.`, isError: true };
+      } catch (error) {
+        outcome = {
+          content: `${call.toolName} failed: ${error instanceof Error ? error.message : String(error)}`,
+          isError: true,
+        };
+      }
       const content = outcome.content.slice(0, 8_000);
       await onStep({ type: 'tool_result', toolName: call.toolName, content });
       call.status = 'done';

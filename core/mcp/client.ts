@@ -14,6 +14,7 @@ import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validatio
 import type { AppConfig } from '../config';
 import type { McpToolInfo } from '../db/org-schema';
 import type { ConnectionSecrets, McpConnection } from './connections';
+import { McpCallError } from './errors';
 import { assertSafeMcpUrl } from './url-guard';
 
 /** At most this many tools of one server are offered (a listing is also bounded in pages). */
@@ -29,12 +30,7 @@ export interface McpTarget {
   appEnv: AppConfig['APP_ENV'];
 }
 
-export class McpCallError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'McpCallError';
-  }
-}
+export { McpCallError };
 
 function guardedFetch(appEnv: AppConfig['APP_ENV']): typeof fetch {
   return async (input, init) => {
