@@ -16,11 +16,8 @@ import { type agents, mcpConnections, type McpToolInfo, type tasks } from '../co
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
 import { log } from '../core/log';
-import type { McpTarget } from '../core/mcp/client';
+import { callMcpTool, connectMcp, fetchMcpTools, type McpTarget } from '../core/mcp/client';
 import { McpCallError } from '../core/mcp/errors';
-
-/** The MCP SDK is loaded when an org first uses a connection, not on every cold start. */
-const mcpClient = () => import('../core/mcp/client');
 import {
   ConnectionInput,
   type ConnectionSecrets,
@@ -167,7 +164,7 @@ export class McpToolbox {
   /** Lists the server's tools now (outside any transition) and caches them; errors are kept on the row. */
   private async refresh(row: McpConnection, signal?: AbortSignal): Promise<McpToolInfo[]> {
     try {
-      const tools = await (await mcpClient()).fetchMcpTools(await this.target(row), signal);
+      const tools = await fetchMcpTools(await this.target(row), signal);
       await this.engine.host.exclusive(async () =>
         this.scope.batch([
           this.scope.updateRows(
@@ -265,11 +262,11 @@ export class McpToolbox {
             try {
               let client = clients.get(row.id);
               if (!client) {
-                client = this.target(row).then(async (target) => (await mcpClient()).connectMcp(target, signal));
+                client = this.target(row).then((target) => connectMcp(target, signal));
                 clients.set(row.id, client);
                 client.catch(() => clients.delete(row.id));
               }
-              outcome = await (await mcpClient()).callMcpTool(await client, info.name, input, {
+              outcome = await callMcpTool(await client, info.name, input, {
                 timeoutMs: row.timeoutMs,
                 signal,
               });
