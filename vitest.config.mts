@@ -44,10 +44,10 @@ export default defineConfig(async () => {
       setupFiles: ['./tests/integration/setup.ts'],
       globalSetup: ['./tests/fakes/global-setup.ts'],
       testTimeout: 30_000,
-      // With this branch's larger module graph, starting the billing project's second file in a
-      // fresh isolate crashed the pool's connection to workerd ("Message is too large", 1009;
-      // each file alone passes). Its two files use their own orgs, so they share one isolate.
-      ...(hosted ? { isolate: false } : {}),
+      // With this branch's larger module graph, starting a second test file in a fresh isolate
+      // crashed the pool's connection to workerd ("Message is too large", 1009; each file alone
+      // passes). Every file uses orgs of its own, so the files of a project share one isolate.
+      isolate: false,
       deps: {
         optimizer: {
           ssr: {
