@@ -63,8 +63,11 @@ export default defineConfig(async () => {
       setupFiles: ['./tests/integration/setup.ts'],
       globalSetup: ['./tests/fakes/global-setup.ts'],
       testTimeout: 30_000,
-      // Pre-bundled for workerd; recharts (the usage page) loaded module by module made a second
-      // test file's start send workerd a message over its size limit ("Message is too large").
+      // The module graph (Sentry, recharts, the MCP SDK, React Email…) is large enough that
+      // starting a second test file in a fresh isolate sent workerd a message over its size limit
+      // ("Message is too large", 1009; each file alone passes). Every file uses orgs of its own,
+      // so the files of a project share one isolate; the heaviest packages are pre-bundled.
+      isolate: false,
       deps: {
         optimizer: {
           ssr: {
@@ -79,6 +82,10 @@ export default defineConfig(async () => {
               'recharts',
               '@anthropic-ai/sdk',
               '@clerk/backend',
+              '@modelcontextprotocol/sdk/client/index.js',
+              '@modelcontextprotocol/sdk/client/streamableHttp.js',
+              '@modelcontextprotocol/sdk/client/auth-extensions.js',
+              '@modelcontextprotocol/sdk/validation/cfworker',
             ],
           },
         },

@@ -6,7 +6,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { OrgStore } from './db/org-store';
 import { agents } from './db/org-schema';
-import { AGENT_STATUSES } from './vocabulary';
+import { AGENT_STATUSES, SERVER_TOOLS, TOOL_POLICIES } from './vocabulary';
 import { CORE_TOOLS } from './default-team';
 import { ApiError } from './errors';
 import { AGENT_MODELS } from './runtime/pricing';
@@ -39,6 +39,27 @@ export const AgentInput = z.strictObject({
 });
 export type AgentInput = z.infer<typeof AgentInput>;
 
+/**
+ * Per-tool policies, merged into the agent's: `auto`, `ask` or `never` by tool name (built-in,
+ * `connection__tool`, or a server tool); null puts a tool back to its default. Server tools run at
+ * the provider, so they cannot wait for a person: only `auto` or `never`.
+ */
+export const ToolPoliciesPatch = z
+  .record(
+    z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'Tool names are letters, digits, dashes and underscores.'),
+    z.enum(TOOL_POLICIES, { error: `Use one of: ${TOOL_POLICIES.join(', ')}.` }).nullable(),
+  )
+  .refine((policies) => Object.keys(policies).length <= 500, 'At most 500 tool policies.')
+  .superRefine((policies, ctx) => {
+    for (const name of SERVER_TOOLS)
+      if (policies[name] === 'ask')
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'Server tools cannot wait for approval: use auto or never.',
+        });
+  });
+
 export const AgentPatch = z
   .strictObject({
     name: text(60).optional(),
@@ -52,6 +73,8 @@ export const AgentPatch = z
     avatar_color: hexColor.optional(),
     desk: z.strictObject({ x: z.number().int().min(0).max(50), y: z.number().int().min(0).max(50) }).optional(),
     status: z.enum(['idle', 'paused'], { error: 'Set status to "paused" or back to "idle".' }).optional(),
+    tool_policies: ToolPoliciesPatch.optional(),
+    server_tools: z.array(z.enum(SERVER_TOOLS)).max(SERVER_TOOLS.length).optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: 'Send at least one field to change.' });
 export type AgentPatch = z.infer<typeof AgentPatch>;
@@ -71,6 +94,8 @@ export function agentView(agent: Agent) {
     status: agent.status,
     manager_id: agent.managerId,
     tool_permissions: agent.toolPermissions,
+    tool_policies: agent.toolPolicies,
+    server_tools: agent.serverTools,
     avatar_color: agent.avatarColor,
     desk: { x: agent.deskX, y: agent.deskY },
     archived: agent.archivedAt !== null,

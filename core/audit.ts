@@ -33,7 +33,10 @@ export type AuditAction =
   | 'billing.subscription_changed'
   | 'billing.trial_will_end'
   /** `npm run ops -- set-plan` (scripts/ops/set-plan.mjs writes it with the plan change). */
-  | 'billing.plan_set_by_operator';
+  | 'billing.plan_set_by_operator'
+  | 'connection.created'
+  | 'connection.deleted'
+  | 'mcp.tool_called';
 
 export interface AuditEntry {
   organizationId: string | null;

@@ -26,6 +26,9 @@ export const ORG_EVENT_TYPES = [
   'usage.quota_warning',
   /** The month's agent-minutes are used up: pending tasks wait (`waiting_reason: quota`). */
   'usage.quota_reached',
+  'connection.created',
+  'connection.deleted',
+  'tool.called',
   'org.updated',
   'member.joined',
   'member.role_changed',

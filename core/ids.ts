@@ -24,7 +24,8 @@ export type IdPrefix =
   | 'req'
   | 'not'
   | 'idm'
-  | 'eml';
+  | 'eml'
+  | 'mcp';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -37,6 +37,12 @@ const COMMANDS = [
   'createSchedule',
   'updateSchedule',
   'deleteSchedule',
+  'listConnections',
+  'createConnection',
+  'deleteConnection',
+  'testConnection',
+  'connectionTools',
+  'toolCatalog',
 ] as const satisfies ReadonlyArray<keyof OrgHub>;
 type CommandName = (typeof COMMANDS)[number];
 

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'tasks:read': 'viewer',
   'tasks:write': 'member',
   'approvals:decide': 'member',
+  'connections:read': 'member',
+  'connections:manage': 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 

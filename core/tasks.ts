@@ -145,6 +145,8 @@ export function runView(run: AgentRun) {
       input_tokens: run.inputTokens,
       output_tokens: run.outputTokens,
       cost_usd: run.costMicroUsd / 1_000_000,
+      web_search_requests: run.webSearchRequests,
+      web_fetch_requests: run.webFetchRequests,
     },
   };
 }

@@ -30,3 +30,11 @@ export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 
 export const SUBSCRIPTION_STATUSES = ['none', 'trialing', 'active', 'past_due', 'canceled'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** How an agent may use a tool: on its own, after a human approves the exact call, or not at all. */
+export const TOOL_POLICIES = ['auto', 'ask', 'never'] as const;
+export type ToolPolicy = (typeof TOOL_POLICIES)[number];
+
+/** Anthropic's server tools an agent can be given (the provider runs them). */
+export const SERVER_TOOLS = ['web_search', 'web_fetch'] as const;
+export type ServerToolName = (typeof SERVER_TOOLS)[number];

@@ -2,6 +2,7 @@
  * An org's agents: create, change, pause and resume, archive, and the plan's agent count.
  * Run inside the OrgHub's exclusive section like every transition (durable-objects/task-engine.ts).
  */
+import type { ToolPolicy } from '../core/vocabulary';
 import { asc, eq, inArray, isNull } from 'drizzle-orm';
 import {
   type AgentInput,
@@ -126,6 +127,10 @@ export class AgentCommands {
           ...(patch.model !== undefined && { model: patch.model }),
           ...(managerId !== undefined && { managerId }),
           ...(patch.tool_permissions !== undefined && { toolPermissions: patch.tool_permissions }),
+          ...(patch.tool_policies !== undefined && {
+            toolPolicies: mergePolicies(agent.toolPolicies, patch.tool_policies),
+          }),
+          ...(patch.server_tools !== undefined && { serverTools: [...new Set(patch.server_tools)] }),
           ...(patch.avatar_color !== undefined && { avatarColor: patch.avatar_color }),
           ...(patch.desk !== undefined && { deskX: patch.desk.x, deskY: patch.desk.y }),
           ...(status && { status }),
@@ -197,4 +202,14 @@ export class AgentCommands {
     }
     return over.map((a) => a.slug);
   }
+}
+
+/** A policy patch over the agent's policies: null removes a tool's entry (back to its default). */
+function mergePolicies(current: Record<string, ToolPolicy>, patch: Record<string, ToolPolicy | null>) {
+  const next = { ...current };
+  for (const [name, policy] of Object.entries(patch)) {
+    if (policy === null) delete next[name];
+    else next[name] = policy;
+  }
+  return next;
 }

@@ -3,11 +3,11 @@
  * of the run's own org, so nothing a model writes (ids, slugs, text in tasks) can reach
  * another organization. Results are short, plain text the model reads back.
  */
-import { desc, eq, inArray, isNull } from 'drizzle-orm';
+import { desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
 import type { OrgStore, Statement } from '../core/db/org-store';
 import type { OrgEventType } from '../core/events';
-import { agentNotes, agents, messages, tasks, threads } from '../core/db/org-schema';
+import { agentNotes, agents, messages, tasks, threads, toolCalls } from '../core/db/org-schema';
 import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
 import type { CoreToolContext } from '../core/runtime/tools';
@@ -35,7 +35,10 @@ export function agentToolEffects(
   host: EffectsHost,
   agent: AgentRow,
   task: TaskRow,
-): Omit<CoreToolContext, 'agent' | 'task' | 'roster' | 'progress' | 'delegate'> {
+): Omit<CoreToolContext, 'agent' | 'task' | 'roster' | 'progress' | 'delegate'> & {
+  /** Policy `ask`: the exact call waits for a person (a `tool_call` approval); the run pauses. */
+  requestToolCall(toolName: string, input: unknown): Promise<ToolOutcome>;
+} {
   const { scope } = host;
   const actor = { type: 'agent' as const, id: agent.id };
 
@@ -170,6 +173,39 @@ export function agentToolEffects(
       };
     },
 
+    requestToolCall: (toolName, input) =>
+      host.exclusive(async (): Promise<ToolOutcome> => {
+        const threadId = await threadFor('human_agent', task.title);
+        const id = newId('msg');
+        const args = JSON.stringify(input ?? {}, null, 2);
+        const body = [`Tool: \`${toolName}\``, '', 'Arguments:', '', '```json', args.slice(0, 8_000), '```'].join('\n');
+        await scope.batch([
+          scope.insertRows(messages, {
+            id,
+            threadId,
+            senderType: 'agent',
+            senderId: agent.id,
+            recipientType: 'humans',
+            recipientId: null,
+            type: 'tool_call',
+            body,
+            taskId: task.id,
+            approvalStatus: 'pending',
+          }),
+          scope.insertRows(toolCalls, { id, taskId: task.id, agentId: agent.id, toolName, input: input ?? {} }),
+          host.record(
+            'approval.requested',
+            actor,
+            { type: 'message', id },
+            { approval_id: id, task_id: task.id, agent_id: agent.id, kind: 'tool_call', tool: toolName },
+          ),
+        ]);
+        return {
+          content: `The call of ${toolName} (${id}) is waiting for a human's approval. Your task resumes when they decide.`,
+          awaitApproval: true,
+        };
+      }),
+
     draftExternal: ({ channel, to, subject, body }) =>
       host.exclusive(async (): Promise<ToolOutcome> => {
         const threadId = await threadFor('human_agent', subject ?? task.title);
@@ -208,4 +244,15 @@ export function agentToolEffects(
 /** Decided drafts of a task, for the next run's prompt. */
 export async function approvalsOf(scope: OrgStore, taskId: string) {
   return scope.statements.decidedApprovalsOf.all({ taskId });
+}
+
+/** Tool calls of a task that a person decided and the agent has not been told of yet, or all decided ones. */
+export async function decidedToolCallsOf(scope: OrgStore, taskId: string) {
+  return scope
+    .select(
+      toolCalls,
+      eq(toolCalls.taskId, taskId),
+      or(eq(toolCalls.status, 'approved'), eq(toolCalls.status, 'rejected'), eq(toolCalls.status, 'done'))!,
+    )
+    .orderBy(toolCalls.id);
 }

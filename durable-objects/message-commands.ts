@@ -2,9 +2,9 @@
  * Messages and approvals: a person's message to an agent (stored in a thread and given to the
  * agent as a task), and a person's decision on an agent's external draft.
  */
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { requireAgent } from '../core/agents';
-import { messages, tasks, threads } from '../core/db/org-schema';
+import { messages, tasks, threads, toolCalls } from '../core/db/org-schema';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { Actor } from '../core/tenant';
@@ -73,8 +73,13 @@ export class MessageCommands {
   /** A human approves or rejects an agent's external draft; the task continues or ends. */
   async decideApproval(actor: Actor, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
     const scope = this.scope;
-    const draft = await scope.first(messages, eq(messages.id, approvalId), eq(messages.type, 'external_draft'));
+    const draft = await scope.first(
+      messages,
+      eq(messages.id, approvalId),
+      inArray(messages.type, ['external_draft', 'tool_call']),
+    );
     if (!draft) throw new ApiError('not_found', 'No such approval.');
+    const toolCall = draft.type === 'tool_call';
     if (draft.approvalStatus !== 'pending')
       throw new ApiError('conflict', `This draft was already ${draft.approvalStatus}.`);
     const now = Date.now();
@@ -84,11 +89,12 @@ export class MessageCommands {
         { approvalStatus: decision, decidedBy: actor.id, decidedAt: now },
         eq(messages.id, draft.id),
       ),
+      ...(toolCall ? [scope.updateRows(toolCalls, { status: decision, note }, eq(toolCalls.id, draft.id))] : []),
       this.engine.record(
         'approval.decided',
         actor,
         { type: 'message', id: draft.id },
-        { approval_id: draft.id, task_id: draft.taskId, decision, note },
+        { approval_id: draft.id, task_id: draft.taskId, decision, note, kind: draft.type },
       ),
     ]);
     // An approved email draft is sent (queued) and its delivery recorded on the message.
@@ -98,12 +104,13 @@ export class MessageCommands {
       const stillWaiting = await scope.count(
         messages,
         eq(messages.taskId, draft.taskId),
-        eq(messages.type, 'external_draft'),
+        inArray(messages.type, ['external_draft', 'tool_call']),
         eq(messages.approvalStatus, 'pending'),
       );
       if (task?.status === 'awaiting_approval' && stillWaiting === 0) {
+        // A refused tool call goes back to the agent (it continues without it); a refused draft ends the task.
         const next =
-          decision === 'approved'
+          decision === 'approved' || toolCall
             ? { status: 'pending' as const, maxAttempts: task.maxAttempts + 1 }
             : {
                 status: 'failed' as const,

@@ -13,6 +13,7 @@ import { sql as sqlTag } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { z } from 'zod';
 import { AgentInput, AgentPatch } from '../core/agents';
+import { ConnectionInput } from '../core/mcp/connections';
 import { activeRuns, agentRuns, deadLetters, events, revokedKeys, tasks } from '../core/db/org-schema';
 import { createOrgDb, OrgStore } from '../core/db/org-store';
 import type { HubEvent, OrgEventType } from '../core/events';
@@ -399,6 +400,34 @@ export class OrgHub extends DurableObject<Env> {
         z.string().max(1_000).nullable().parse(note),
       ),
     );
+  }
+
+  // ─── MCP connections (decision 015) ──────────────────────────────────────────────────
+
+  async listConnections(caller: Caller) {
+    return this.guard(caller, async () => ({ data: await this.engine.runner.mcp.list(), next_cursor: null }));
+  }
+
+  async createConnection(caller: Caller, input: ConnectionInput) {
+    return this.run(caller, () => this.engine.runner.mcp.create(caller.actor, ConnectionInput.parse(input)));
+  }
+
+  async deleteConnection(caller: Caller, ref: string) {
+    return this.run(caller, () => this.engine.runner.mcp.remove(caller.actor, IdArg.parse(ref)));
+  }
+
+  /** Connects and lists the server's tools now (network I/O: outside the exclusive section). */
+  async testConnection(caller: Caller, ref: string) {
+    return this.guard(caller, () => this.engine.runner.mcp.test(IdArg.parse(ref)));
+  }
+
+  async connectionTools(caller: Caller, ref: string, refresh: boolean) {
+    return this.guard(caller, () => this.engine.runner.mcp.tools(IdArg.parse(ref), z.boolean().parse(refresh)));
+  }
+
+  /** Every tool an agent can be given a policy for: built-in, MCP (as last listed) and server tools. */
+  async toolCatalog(caller: Caller) {
+    return this.guard(caller, async () => ({ mcp: await this.engine.runner.mcp.cachedTools() }));
   }
 
   // ─── Schedules ───────────────────────────────────────────────────────────────────────

@@ -78,7 +78,11 @@ function monthOf(now: number) {
 
 async function approvals(store: OrgStore, status: 'pending' | 'approved' | 'rejected' | null, limit: number) {
   const rows = await store
-    .select(messages, eq(messages.type, 'external_draft'), status ? eq(messages.approvalStatus, status) : undefined)
+    .select(
+      messages,
+      inArray(messages.type, ['external_draft', 'tool_call']),
+      status ? eq(messages.approvalStatus, status) : undefined,
+    )
     .orderBy(desc(messages.id))
     .limit(limit);
   const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => !!id))];
@@ -100,6 +104,8 @@ async function approvals(store: OrgStore, status: 'pending' | 'approved' | 'reje
   return rows.map((row) => ({
     id: row.id,
     status: row.approvalStatus ?? 'pending',
+    /** `external_draft`: a message for the outside; `tool_call`: the exact call of a tool set to ask. */
+    kind: row.type === 'tool_call' ? ('tool_call' as const) : ('external_draft' as const),
     draft: row.body,
     task: taskRows.find((task) => task.id === row.taskId) ?? null,
     agent: agentRows.find((agent) => agent.id === row.senderId) ?? null,

@@ -8,17 +8,28 @@ import { replyThreadOf } from '../core/threads';
 import type { TaskChange } from '../core/events';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
-import { agentRuns, type agents, messages, runSteps, taskDependencies, tasks, threads } from '../core/db/org-schema';
+import {
+  agentRuns,
+  type agents,
+  messages,
+  runSteps,
+  taskDependencies,
+  tasks,
+  threads,
+  toolCalls,
+} from '../core/db/org-schema';
 import { bound } from '../core/db/org-store';
 import { newId } from '../core/ids';
 import type { RunTaskMessage } from '../core/queue-messages';
 import { type RunStep, runAgentLoop, type ToolSet } from '../core/runtime/run-loop';
 import { AnthropicProvider } from '../core/runtime/anthropic-provider';
-import { costMicroUsd, DEFAULT_MODEL } from '../core/runtime/pricing';
+import { costMicroUsd, DEFAULT_MODEL, serverToolCostMicroUsd } from '../core/runtime/pricing';
+import { applyToolPolicies, policyFor } from '../core/runtime/tool-policy';
 import { SIMULATED_MODEL_ID, SimulatedModel } from '../core/runtime/simulated-model';
 import type { ModelProvider } from '../core/runtime/types';
 import { loadConfig } from '../core/config';
-import { agentToolEffects, approvalsOf } from './agent-tool-effects';
+import { agentToolEffects, approvalsOf, decidedToolCallsOf } from './agent-tool-effects';
+import { McpToolbox } from './mcp-toolbox';
 import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
 import { coreTools } from '../core/runtime/tools';
 import { isFinal, type Task } from '../core/tasks';
@@ -49,6 +60,14 @@ interface ProviderChoice {
 
 export class RunLifecycle {
   constructor(private readonly engine: TaskEngine) {}
+
+  private mcpToolbox: McpToolbox | null = null;
+
+  /** The org's MCP connections (their tools for runs, and the admin commands). */
+  get mcp(): McpToolbox {
+    this.mcpToolbox ??= new McpToolbox(this.engine);
+    return this.mcpToolbox;
+  }
 
   private get scope(): PublishingStore {
     return this.engine.scope;
@@ -146,6 +165,7 @@ export class RunLifecycle {
     const notes = statements.notesOf.all({ agentId: agent.id });
     const recent = statements.recentActivity.all();
     const decided = await approvalsOf(scope, task.id);
+    const decidedCalls = await decidedToolCallsOf(scope, task.id);
 
     let stepSeq = 0;
     const steps: Array<RunStep & { seq: number }> = [];
@@ -164,7 +184,8 @@ export class RunLifecycle {
           content,
         })),
       );
-      for (let i = 0; i < rows.length; i += 20) await scope.insertRows(runSteps, rows.slice(i, i + 20));
+      // Durable Object SQLite binds at most 100 variables per statement: 7 per row, so 12 rows.
+      for (let i = 0; i < rows.length; i += 12) await scope.insertRows(runSteps, rows.slice(i, i + 12));
     };
     const provider: ModelProvider =
       choice.kind === 'anthropic' && choice.apiKey
@@ -198,8 +219,18 @@ export class RunLifecycle {
             canDelegate:
               agent.toolPermissions.includes('delegate_task') &&
               (await this.delegationDepth(task)) < MAX_DELEGATION_DEPTH,
+            decidedToolCalls: decidedCalls.map((call) => call.toolName),
           });
-    const tools = coreTools({
+    const effects = agentToolEffects(
+      {
+        scope,
+        exclusive: (work) => this.host.exclusive(work),
+        record: (type, actor, subject, data) => this.engine.record(type, actor, subject, data),
+      },
+      agent,
+      task,
+    );
+    const builtIn = coreTools({
       agent,
       task,
       roster,
@@ -214,16 +245,58 @@ export class RunLifecycle {
           );
         }),
       delegate: (input) => this.host.exclusive(() => this.delegate(agent.id, task, input)),
-      ...agentToolEffects(
-        {
-          scope,
-          exclusive: (work) => this.host.exclusive(work),
-          record: (type, actor, subject, data) => this.engine.record(type, actor, subject, data),
-        },
-        agent,
-        task,
-      ),
+      ...effects,
     });
+    // MCP tools join the built-in ones the agent may use; policies then decide auto/ask/never.
+    const mcp = await this.mcp.forRun(agent, task, abort.signal);
+    const allowed: ToolSet = { ...filterTools(builtIn, agent.toolPermissions), ...mcp.tools };
+    const policyOf = (name: string) => policyFor(agent.toolPolicies, name, mcp.defaults.get(name) ?? 'auto');
+    const tools = applyToolPolicies(allowed, policyOf, (name, input) => effects.requestToolCall(name, input));
+    const serverTools =
+      provider.kind === 'anthropic' ? agent.serverTools.filter((name) => policyOf(name) !== 'never') : [];
+    const onStep = async (step: RunStep) => {
+      const seq = ++stepSeq;
+      steps.push({ ...step, seq });
+      this.host.emitStep({
+        task_id: task.id,
+        run_id: runId,
+        seq,
+        type: step.type,
+        tool_name: step.toolName,
+        content: step.content.slice(0, 4_000),
+      });
+      if (steps.length - flushed >= 20) await flushSteps();
+    };
+    // Calls a person approved run now, exactly as asked, before the agent continues; refusals are reported.
+    for (const call of decidedCalls.filter((c) => c.status === 'approved')) {
+      const tool = allowed[call.toolName];
+      await onStep({ type: 'tool_use', toolName: call.toolName, content: JSON.stringify(call.input) });
+      let outcome: { content: string; isError?: boolean };
+      try {
+        outcome = tool
+          ? await tool.run(tool.schema.parse(call.input))
+          : { content: `${call.toolName} is no longer available to you.`, isError: true };
+      } catch (error) {
+        outcome = {
+          content: `${call.toolName} failed: ${error instanceof Error ? error.message : String(error)}`,
+          isError: true,
+        };
+      }
+      const content = outcome.content.slice(0, 8_000);
+      await onStep({ type: 'tool_result', toolName: call.toolName, content });
+      call.status = 'done';
+      call.result = content;
+      call.isError = outcome.isError === true;
+      await this.host.exclusive(async () =>
+        scope.batch([
+          scope.updateRows(
+            toolCalls,
+            { status: 'done', result: content, isError: outcome.isError === true, reportedAt: Date.now() },
+            eq(toolCalls.id, call.id),
+          ),
+        ]),
+      );
+    }
     const result = await runAgentLoop({
       provider,
       system: buildSystemPrompt({
@@ -242,23 +315,21 @@ export class RunLifecycle {
         parent,
         dependencies: depTasks.map((d) => ({ ...d, agentName: nameOf(d.agentId) })),
         approvals: decided.map((m) => ({ id: m.id, status: m.approvalStatus ?? 'pending', draft: m.body })),
+        toolCalls: decidedCalls.map((call) => ({
+          id: call.id,
+          tool: call.toolName,
+          input: call.input,
+          status: call.status === 'done' ? 'approved' : 'rejected',
+          note: call.note,
+          result: call.result,
+          isError: call.isError,
+        })),
       }),
-      tools: filterTools(tools, agent.toolPermissions),
+      tools,
+      serverTools,
       signal: abort.signal,
-      onStep: async (step) => {
-        const seq = ++stepSeq;
-        steps.push({ ...step, seq });
-        this.host.emitStep({
-          task_id: task.id,
-          run_id: runId,
-          seq,
-          type: step.type,
-          tool_name: step.toolName,
-          content: step.content.slice(0, 4_000),
-        });
-        if (steps.length - flushed >= 20) await flushSteps();
-      },
-    });
+      onStep,
+    }).finally(() => mcp.close());
     await flushSteps();
     const agentMs = Date.now() - started;
     await this.host.exclusive(() =>
@@ -266,7 +337,8 @@ export class RunLifecycle {
         ...result,
         agentMs,
         provider: provider.kind,
-        costMicroUsd: costMicroUsd(provider.model, result.inputTokens, result.outputTokens),
+        costMicroUsd:
+          costMicroUsd(provider.model, result.inputTokens, result.outputTokens) + serverToolCostMicroUsd(result),
       }),
     );
   }
@@ -326,6 +398,8 @@ export class RunLifecycle {
       agentMs: number;
       provider: string;
       costMicroUsd: number;
+      webSearchRequests?: number;
+      webFetchRequests?: number;
     },
   ) {
     const scope = this.scope;
@@ -374,6 +448,8 @@ export class RunLifecycle {
         outcome: runOutcome,
         turns: result.turns,
         error: result.error,
+        webSearchRequests: result.webSearchRequests ?? 0,
+        webFetchRequests: result.webFetchRequests ?? 0,
         now,
         ...usage,
       }),

@@ -2,6 +2,7 @@
  * One run of a task: its numbers (provider, outcome, turns, tokens, time) and its trace, the
  * steps the model took: thinking, text, tool calls with their JSON input, and tool results.
  */
+import { Markdown } from './Markdown';
 import { formatDateTime, formatDuration, formatNumber, isoDateTime } from '../lib/format';
 import { SimulatedBadge } from './StatusBadge';
 
@@ -78,16 +79,20 @@ function Step({ step }: { step: RunStepView }) {
           </code>
         ) : null}
       </p>
-      {body.json || step.type === 'tool_use' || step.type === 'tool_result' ? (
+      {step.type === 'tool_result' && !body.json ? (
+        <Markdown className="mt-1.5 max-h-80 overflow-auto rounded-lg bg-page-alt p-3 text-xs leading-relaxed text-ink ring-1 ring-line">
+          {body.text}
+        </Markdown>
+      ) : body.json || step.type === 'tool_use' || step.type === 'tool_result' ? (
         <pre className="mt-1.5 max-h-80 overflow-auto rounded-lg bg-code p-3 font-mono text-xs leading-relaxed whitespace-pre-wrap text-slate-100">
           {body.text}
         </pre>
       ) : (
-        <p
-          className={`mt-1 text-sm leading-relaxed whitespace-pre-wrap ${step.type === 'thinking' ? 'text-ink-muted italic' : 'text-ink'}`}
+        <Markdown
+          className={`mt-1 text-sm leading-relaxed ${step.type === 'thinking' ? 'text-ink-muted italic' : 'text-ink'}`}
         >
           {body.text}
-        </p>
+        </Markdown>
       )}
     </li>
   );

@@ -247,6 +247,32 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
     };
   }
 
+  if (entry.type === 'tool.called') {
+    const tool = typeof entry.data.tool === 'string' ? entry.data.tool : 'a tool';
+    const taskId = typeof entry.data.task_id === 'string' ? entry.data.task_id : null;
+    return {
+      ...base,
+      tone: entry.data.ok === false ? 'warning' : 'neutral',
+      parts: [
+        actorPart(actor.name),
+        text(entry.data.ok === false ? ` called ${tool}, which failed, for ` : ` called ${tool} for `),
+        taskId ? { kind: 'task', id: taskId, title: 'a task' } : text('a task'),
+      ],
+    };
+  }
+
+  if (entry.type === 'connection.created' || entry.type === 'connection.deleted') {
+    const name = typeof entry.data.name === 'string' ? entry.data.name : String(entry.data.slug ?? 'an MCP server');
+    return {
+      ...base,
+      tone: 'neutral',
+      parts: [
+        actorPart(actor.name),
+        text(entry.type === 'connection.created' ? ` connected ${name}` : ` removed the connection ${name}`),
+      ],
+    };
+  }
+
   if (entry.type.startsWith('schedule.')) {
     const verb =
       entry.type === 'schedule.created' ? 'created' : entry.type === 'schedule.deleted' ? 'deleted' : 'changed';

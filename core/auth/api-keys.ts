@@ -28,6 +28,7 @@ export const API_KEY_SCOPES = [
   'usage:read',
   'activity:read',
   'live:read',
+  'connections:read',
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 

@@ -15,7 +15,15 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { AGENT_STATUSES, TASK_PRIORITIES, TASK_STATUSES, TASK_WAITING_REASONS, type TaskPriority } from '../vocabulary';
+import {
+  AGENT_STATUSES,
+  type ServerToolName,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  TASK_WAITING_REASONS,
+  type TaskPriority,
+  type ToolPolicy,
+} from '../vocabulary';
 
 const createdAt = () => integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch() * 1000)`);
 const updatedAt = () => integer('updated_at', { mode: 'number' }).notNull().default(sql`(unixepoch() * 1000)`);
@@ -35,6 +43,10 @@ export const agents = sqliteTable(
     status: text('status', { enum: AGENT_STATUSES }).notNull().default('idle'),
     managerId: text('manager_id').references((): AnySQLiteColumn => agents.id, { onDelete: 'set null' }),
     toolPermissions: text('tool_permissions', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Per tool name (built-in, `connection__tool` or server tool): auto, ask or never; absent: the default. */
+    toolPolicies: text('tool_policies', { mode: 'json' }).$type<Record<string, ToolPolicy>>().notNull().default({}),
+    /** Anthropic's server tools this agent may use (web search, web fetch). */
+    serverTools: text('server_tools', { mode: 'json' }).$type<ServerToolName[]>().notNull().default([]),
     avatarColor: text('avatar_color').notNull(),
     deskX: integer('desk_x').notNull().default(0),
     deskY: integer('desk_y').notNull().default(0),
@@ -128,7 +140,8 @@ export const messages = sqliteTable(
     senderId: text('sender_id'),
     recipientType: text('recipient_type', { enum: ['user', 'agent', 'humans', 'all', 'external'] }).notNull(),
     recipientId: text('recipient_id'),
-    type: text('type', { enum: ['direct', 'broadcast', 'system', 'external_draft'] }).notNull(),
+    /** `external_draft` and `tool_call` wait for a human's approval (`approval_status`). */
+    type: text('type', { enum: ['direct', 'broadcast', 'system', 'external_draft', 'tool_call'] }).notNull(),
     body: text('body').notNull(),
     taskId: text('task_id').references(() => tasks.id, { onDelete: 'set null' }),
     /** External drafts only: pending until a human approves or rejects. */
@@ -190,6 +203,9 @@ export const agentRuns = sqliteTable(
     outputTokens: integer('output_tokens').notNull().default(0),
     costMicroUsd: integer('cost_micro_usd').notNull().default(0),
     agentMs: integer('agent_ms').notNull().default(0),
+    /** Uses of Anthropic's server tools (web search is charged per request, in the cost). */
+    webSearchRequests: integer('web_search_requests').notNull().default(0),
+    webFetchRequests: integer('web_fetch_requests').notNull().default(0),
     error: text('error'),
     startedAt: integer('started_at').notNull(),
     endedAt: integer('ended_at'),
@@ -297,6 +313,79 @@ export const meterReports = sqliteTable(
     lastError: text('last_error'),
   },
   (t) => [index('meter_reports_period_idx').on(t.periodStart), index('meter_reports_unsent_idx').on(t.sentAt)],
+);
+
+/**
+ * MCP connections (decision 015): remote MCP servers this org's agents may use. The secrets
+ * (bearer token, OAuth client secret, extra headers) are one JSON object sealed with AES-GCM
+ * under ENCRYPTION_KEY, bound to the org and the connection (core/mcp/connections.ts).
+ */
+export const mcpConnections = sqliteTable(
+  'mcp_connections',
+  {
+    id: text('id').primaryKey(),
+    /** Prefix of its tools' names (`github__create_issue`): lowercase, unique in the org. */
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    url: text('url').notNull(),
+    authType: text('auth_type', { enum: ['none', 'bearer', 'oauth_client_credentials'] }).notNull(),
+    oauthClientId: text('oauth_client_id'),
+    /** The authorization server the client credentials belong to (they are sent nowhere else). */
+    oauthIssuer: text('oauth_issuer'),
+    oauthScope: text('oauth_scope'),
+    /** Names of the extra headers (their values are sealed). */
+    headerNames: text('header_names', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    secretCiphertext: text('secret_ciphertext'),
+    secretIv: text('secret_iv'),
+    secretKeyVersion: integer('secret_key_version'),
+    /** Last four characters of the token or client secret, for people to recognise it. */
+    secretLast4: text('secret_last4'),
+    timeoutMs: integer('timeout_ms').notNull().default(20_000),
+    /** The server's tools as last listed (name, description, schema, annotations), and when. */
+    toolsCache: text('tools_cache', { mode: 'json' }).$type<McpToolInfo[]>(),
+    toolsCachedAt: integer('tools_cached_at'),
+    lastError: text('last_error'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('mcp_connections_slug_unique').on(t.slug)],
+);
+
+export interface McpToolInfo {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  readOnly: boolean;
+  destructive: boolean;
+}
+
+/**
+ * Tool calls that wait for a human (policy `ask`): the exact call, tied to its approval (a
+ * `tool_call` message, shown with the external drafts) and, once decided, what came of it.
+ */
+export const toolCalls = sqliteTable(
+  'tool_calls',
+  {
+    /** The id of its approval message. */
+    id: text('id').primaryKey(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+    toolName: text('tool_name').notNull(),
+    input: text('input', { mode: 'json' }).$type<unknown>().notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'rejected', 'done'] })
+      .notNull()
+      .default('pending'),
+    note: text('note'),
+    result: text('result'),
+    isError: integer('is_error', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    /** When the next run told the agent the outcome. */
+    reportedAt: integer('reported_at'),
+  },
+  (t) => [index('tool_calls_task_idx').on(t.taskId, t.status)],
 );
 
 // ─── The hub's own bookkeeping ──────────────────────────────────────────────────────────

@@ -378,6 +378,8 @@ export function prepareOrgStatements(db: OrgDb) {
           outputTokens: sql`${p('outputTokens')}`,
           costMicroUsd: sql`${p('costMicroUsd')}`,
           agentMs: sql`${p('agentMs')}`,
+          webSearchRequests: sql`${p('webSearchRequests')}`,
+          webFetchRequests: sql`${p('webFetchRequests')}`,
           error: sql`${p('error')}`,
           endedAt: sql`${p('now')}`,
         })

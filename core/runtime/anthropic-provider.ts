@@ -40,6 +40,9 @@ function toApiMessages(messages: ModelMessage[]): Anthropic.MessageParam[] {
       if (block.type === 'text') return block.text ? [{ type: 'text', text: block.text }] : [];
       if (block.type === 'tool_use')
         return [{ type: 'tool_use', id: block.id, name: block.name, input: block.input as Record<string, unknown> }];
+      // Server tool blocks go back exactly as the API sent them.
+      if (block.type === 'server_tool' || block.type === 'server_tool_result')
+        return [block.raw as Anthropic.ContentBlockParam];
       return [];
     });
     return { role: 'assistant', content };
@@ -51,9 +54,38 @@ function fromApiContent(content: Anthropic.ContentBlock[]): AssistantBlock[] {
     if (block.type === 'text') return [{ type: 'text', text: block.text }];
     if (block.type === 'thinking') return [{ type: 'thinking', thinking: block.thinking }];
     if (block.type === 'tool_use') return [{ type: 'tool_use', id: block.id, name: block.name, input: block.input }];
+    if (block.type === 'server_tool_use')
+      return [{ type: 'server_tool', name: block.name, input: block.input, raw: block }];
+    if (block.type === 'web_search_tool_result' || block.type === 'web_fetch_tool_result')
+      return [
+        {
+          type: 'server_tool_result',
+          name: block.type.replace('_tool_result', ''),
+          content: summarizeServerResult(block),
+          raw: block,
+        },
+      ];
     return [];
   });
 }
+
+/** What a server tool found, short, for the trace (the model gets the full block). */
+function summarizeServerResult(block: Anthropic.WebSearchToolResultBlock | Anthropic.WebFetchToolResultBlock): string {
+  const content = block.content as unknown;
+  if (Array.isArray(content))
+    return content
+      .map((hit: { title?: string; url?: string }) => `${hit.title ?? ''} ${hit.url ?? ''}`.trim())
+      .join('\n')
+      .slice(0, 4_000);
+  const fetched = content as { url?: string; error_code?: string; type?: string };
+  return fetched.error_code ? `Failed: ${fetched.error_code}` : `Fetched ${fetched.url ?? ''}`.trim();
+}
+
+/** Anthropic's server tools, with the provider's own per-turn limits. */
+const SERVER_TOOL_DEFINITIONS = {
+  web_search: { type: 'web_search_20250305', name: 'web_search', max_uses: 5 },
+  web_fetch: { type: 'web_fetch_20250910', name: 'web_fetch', max_uses: 5, max_content_tokens: 50_000 },
+} as const;
 
 function retryAfterMs(error: InstanceType<typeof Anthropic.APIError>): number {
   const header = error.headers?.get?.('retry-after');
@@ -84,11 +116,18 @@ export class AnthropicProvider implements ModelProvider {
           max_tokens: request.maxTokens,
           system: request.system,
           messages: toApiMessages(request.messages),
-          tools: request.tools.map((tool) => ({
-            name: tool.name,
-            description: tool.description,
-            input_schema: tool.input_schema as Anthropic.Tool.InputSchema,
-          })),
+          tools: [
+            ...request.tools.map(
+              (tool): Anthropic.ToolUnion => ({
+                name: tool.name,
+                description: tool.description,
+                input_schema: tool.input_schema as Anthropic.Tool.InputSchema,
+              }),
+            ),
+            ...(request.serverTools ?? []).map(
+              (name) => SERVER_TOOL_DEFINITIONS[name] as unknown as Anthropic.ToolUnion,
+            ),
+          ],
         },
         { signal: request.signal },
       );
@@ -101,7 +140,12 @@ export class AnthropicProvider implements ModelProvider {
           stop === 'tool_use' || stop === 'max_tokens' || stop === 'refusal' || stop === 'stop_sequence'
             ? stop
             : 'end_turn',
-        usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+        usage: {
+          inputTokens: message.usage.input_tokens,
+          outputTokens: message.usage.output_tokens,
+          webSearchRequests: message.usage.server_tool_use?.web_search_requests ?? 0,
+          webFetchRequests: message.usage.server_tool_use?.web_fetch_requests ?? 0,
+        },
       };
     } catch (error) {
       if (request.signal.aborted || error instanceof Anthropic.APIUserAbortError)

@@ -31,3 +31,11 @@ export function costMicroUsd(model: string, inputTokens: number, outputTokens: n
   const price = MODEL_PRICES[model] ?? UNKNOWN_MODEL_PRICE;
   return Math.round(inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok);
 }
+
+/** Anthropic's web search: $10 per 1,000 searches (web fetch costs only the tokens it adds). */
+export const WEB_SEARCH_MICRO_USD_PER_REQUEST = 10_000;
+
+/** Cost of server-tool requests in micro-dollars, on top of the tokens. */
+export function serverToolCostMicroUsd(usage: { webSearchRequests: number }): number {
+  return usage.webSearchRequests * WEB_SEARCH_MICRO_USD_PER_REQUEST;
+}

@@ -70,6 +70,15 @@ export function buildTaskPrompt(input: {
   parent?: TaskRow;
   dependencies: Array<TaskRow & { agentName: string }>;
   approvals?: Array<{ id: string; status: string; draft: string }>;
+  toolCalls?: Array<{
+    id: string;
+    tool: string;
+    input: unknown;
+    status: 'approved' | 'rejected';
+    note: string | null;
+    result: string | null;
+    isError: boolean;
+  }>;
 }): string {
   const { task, parent, dependencies } = input;
   const lines = [`Task ${task.id}: ${task.title}`, `Priority: ${task.priority}`, '', task.description];
@@ -83,6 +92,17 @@ export function buildTaskPrompt(input: {
     lines.push('', 'Your external drafts for this task were decided:');
     for (const approval of input.approvals)
       lines.push(`- ${approval.id}: ${approval.status}. Draft:\n${approval.draft.slice(0, 1_000)}`);
+  }
+  if (input.toolCalls?.length) {
+    lines.push('', 'Tool calls of yours that waited for a human were decided:');
+    for (const call of input.toolCalls) {
+      const args = JSON.stringify(call.input).slice(0, 500);
+      lines.push(
+        call.status === 'approved'
+          ? `- ${call.tool} ${args}: approved and run${call.isError ? ' (it failed)' : ''}. Result:\n${(call.result ?? '').slice(0, 2_000)}`
+          : `- ${call.tool} ${args}: refused by a human${call.note ? ` (“${call.note.slice(0, 500)}”)` : ''}. Do not call it again for this task; continue without it or finish.`,
+      );
+    }
   }
   return lines.join('\n').slice(0, 40_000);
 }

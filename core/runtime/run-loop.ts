@@ -7,6 +7,7 @@
  */
 import type { ZodType } from 'zod';
 import { fieldIssues } from '../errors';
+import type { ServerToolName } from '../vocabulary';
 import {
   type ModelMessage,
   type ModelProvider,
@@ -68,6 +69,9 @@ export interface LoopResult {
   turns: number;
   inputTokens: number;
   outputTokens: number;
+  /** Uses of Anthropic's server tools (charged per request on top of tokens). */
+  webSearchRequests: number;
+  webFetchRequests: number;
 }
 
 export interface LoopOptions {
@@ -75,6 +79,7 @@ export interface LoopOptions {
   system: string;
   prompt: string;
   tools: ToolSet;
+  serverTools?: readonly ServerToolName[];
   budgets?: Partial<RunBudgets>;
   signal: AbortSignal;
   onStep: (step: RunStep) => void | Promise<void>;
@@ -89,7 +94,7 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
   const started = now();
   const messages: ModelMessage[] = [{ role: 'user', content: options.prompt }];
   const definitions = Object.values(options.tools).map((tool) => tool.definition);
-  const totals = { turns: 0, inputTokens: 0, outputTokens: 0 };
+  const totals = { turns: 0, inputTokens: 0, outputTokens: 0, webSearchRequests: 0, webFetchRequests: 0 };
   const end = (outcome: LoopResult['outcome'], result: string | null, error: string | null): LoopResult => ({
     outcome,
     result,
@@ -117,6 +122,7 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
           system: options.system,
           messages,
           tools: definitions,
+          serverTools: options.serverTools,
           maxTokens: budgets.maxOutputTokensPerTurn,
           signal: options.signal,
         });
@@ -138,6 +144,8 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
     totals.turns += 1;
     totals.inputTokens += response.usage.inputTokens;
     totals.outputTokens += response.usage.outputTokens;
+    totals.webSearchRequests += response.usage.webSearchRequests ?? 0;
+    totals.webFetchRequests += response.usage.webFetchRequests ?? 0;
     messages.push({ role: 'assistant', content: response.content });
 
     const results: ToolResultBlock[] = [];
@@ -148,6 +156,11 @@ export async function runAgentLoop(options: LoopOptions): Promise<LoopResult> {
       if (block.type === 'thinking')
         await options.onStep({ type: 'thinking', toolName: null, content: block.thinking });
       else if (block.type === 'text') await options.onStep({ type: 'text', toolName: null, content: block.text });
+      // The provider ran these itself: the trace shows them, the loop has nothing to run.
+      else if (block.type === 'server_tool')
+        await options.onStep({ type: 'tool_use', toolName: block.name, content: JSON.stringify(block.input) });
+      else if (block.type === 'server_tool_result')
+        await options.onStep({ type: 'tool_result', toolName: block.name, content: block.content });
       else {
         await options.onStep({ type: 'tool_use', toolName: block.name, content: JSON.stringify(block.input) });
         const outcome = await runTool(options.tools, block.name, block.input);

@@ -2,7 +2,9 @@
  * The simulated model: a deterministic local provider that drives the same tool-use loop as
  * Claude, so the local start, the demo and the tests show real behaviour with no key. It
  * plans, reports progress, delegates when the task names a teammate (`@slug` or "ask
- * <Name>"), and finishes with a result built from the task and its dependencies' results.
+ * <Name>"), calls each connected MCP tool the task names (`github__search_issues`, optionally
+ * followed by its JSON arguments), and finishes with a result built from the task, its tool
+ * results and its dependencies' results.
  *
  * Directives in a task description make failure paths reproducible (documented in the API
  * docs): `[simulate:fail]` fails every attempt, `[simulate:fail-once]` fails the first,
@@ -24,6 +26,8 @@ export interface SimulatedContext {
   /** Results of completed dependencies (delegated work comes back here). */
   dependencyResults: Array<{ agentName: string; title: string; result: string }>;
   canDelegate: boolean;
+  /** Tools (MCP or other) whose earlier calls for this task a person already decided. */
+  decidedToolCalls?: string[];
 }
 
 export const SIMULATED_MODEL_ID = 'simulated-1';
@@ -48,7 +52,7 @@ export class SimulatedModel implements ModelProvider {
     }
     const turn = request.messages.filter((m) => m.role === 'assistant').length;
     const lastResults = lastToolResults(request);
-    const content = this.respond(turn, lastResults);
+    const content = this.respondWithTools(turn, lastResults, request);
     const input = estimateTokens(request.system) + estimateTokens(JSON.stringify(request.messages));
     const output = estimateTokens(JSON.stringify(content));
     return {
@@ -56,6 +60,61 @@ export class SimulatedModel implements ModelProvider {
       stopReason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn',
       usage: { inputTokens: input, outputTokens: output },
     };
+  }
+
+  /** Named MCP tools first (one per turn, after planning), then the usual plan. */
+  private respondWithTools(turn: number, lastResults: ToolResultBlock[], request: ModelRequest): AssistantBlock[] {
+    const called = calledTools(request);
+    if (turn > 0) {
+      const next = this.namedTools(request).find((tool) => !called.some((name) => name === tool.name));
+      if (next) {
+        return [{ type: 'text', text: `Calling ${next.name}.` }, toolUse(turn, next.name, this.argumentsFor(next))];
+      }
+    }
+    const blocks = this.respond(turn - called.length, lastResults);
+    const finish = blocks.find((b) => b.type === 'tool_use' && b.name === 'finish_task') as
+      | { type: 'tool_use'; input: { result: string } }
+      | undefined;
+    if (finish) {
+      const results = toolResultsOf(request);
+      const lines = [...results.map((r) => `- ${r.name}: ${r.content.replace(/\s+/g, ' ').slice(0, 300)}`)];
+      for (const name of this.context.decidedToolCalls ?? [])
+        lines.push(`- ${name}: decided by a human (see the task).`);
+      if (lines.length) finish.input.result = `${finish.input.result}\n\nTool results:\n${lines.join('\n')}`;
+    }
+    return blocks;
+  }
+
+  /** MCP tools (named `connection__tool`) the task mentions, in the order it mentions them. */
+  private namedTools(request: ModelRequest) {
+    const text = this.context.description.toLowerCase();
+    const decided = this.context.decidedToolCalls ?? [];
+    return request.tools
+      .filter(
+        (tool) => tool.name.includes('__') && text.includes(tool.name.toLowerCase()) && !decided.includes(tool.name),
+      )
+      .sort((a, b) => text.indexOf(a.name.toLowerCase()) - text.indexOf(b.name.toLowerCase()));
+  }
+
+  /** The JSON object written right after the tool's name, else its required fields filled in. */
+  private argumentsFor(tool: ModelRequest['tools'][number]): Record<string, unknown> {
+    const at = this.context.description.toLowerCase().indexOf(tool.name.toLowerCase());
+    const after = this.context.description.slice(at + tool.name.length);
+    const json = /^\s*(\{[^{}]*\})/.exec(after);
+    if (json) {
+      try {
+        return JSON.parse(json[1]!) as Record<string, unknown>;
+      } catch {
+        // Not JSON: fall back to the schema.
+      }
+    }
+    const schema = tool.input_schema as { properties?: Record<string, { type?: string }>; required?: string[] };
+    const args: Record<string, unknown> = {};
+    for (const key of schema.required ?? []) {
+      const type = schema.properties?.[key]?.type;
+      args[key] = type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? false : this.context.taskTitle;
+    }
+    return args;
   }
 
   private respond(turn: number, lastResults: ToolResultBlock[]): AssistantBlock[] {
@@ -113,6 +172,28 @@ export class SimulatedModel implements ModelProvider {
 
 function toolUse(turn: number, name: string, input: unknown): AssistantBlock {
   return { type: 'tool_use', id: `toolu_sim_${turn}_${name}`, name, input };
+}
+
+/** Names of the MCP tools this run has called so far (the simulated ids carry the name). */
+function calledTools(request: ModelRequest): string[] {
+  return request.messages.flatMap((m) =>
+    m.role === 'assistant'
+      ? m.content.flatMap((b) => (b.type === 'tool_use' && b.name.includes('__') ? [b.name] : []))
+      : [],
+  );
+}
+
+/** Results of this run's MCP tool calls, with the tool's name. */
+function toolResultsOf(request: ModelRequest): Array<{ name: string; content: string }> {
+  return request.messages.flatMap((m) =>
+    m.role === 'user' && typeof m.content !== 'string'
+      ? m.content.flatMap((b) => {
+          if (b.type !== 'tool_result') return [];
+          const name = /^toolu_sim_\d+_(.+)$/.exec(b.tool_use_id)?.[1] ?? '';
+          return name.includes('__') ? [{ name, content: b.content }] : [];
+        })
+      : [],
+  );
 }
 
 function lastToolResults(request: ModelRequest): ToolResultBlock[] {

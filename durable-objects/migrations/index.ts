@@ -8,6 +8,7 @@ export default {
       { idx: 1, version: '6', when: 1795952071191, tag: '0001_tasks_scheduled_index', breakpoints: true },
       { idx: 2, version: '6', when: 1795955064803, tag: '0002_quota_and_meter_reports', breakpoints: true },
       { idx: 3, version: '6', when: 1795956383010, tag: '0003_messages_email_delivery', breakpoints: true },
+      { idx: 4, version: '6', when: 1795956870300, tag: '0004_mcp_connections_and_tool_policies', breakpoints: true },
     ],
   },
   migrations: {
@@ -17,5 +18,7 @@ export default {
     m0002:
       'CREATE TABLE `meter_reports` (\n\t`identifier` text PRIMARY KEY NOT NULL,\n\t`run_id` text NOT NULL,\n\t`period_start` integer NOT NULL,\n\t`agent_ms` integer NOT NULL,\n\t`at` integer NOT NULL,\n\t`sent_at` integer,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`last_error` text\n);\n--> statement-breakpoint\nCREATE INDEX `meter_reports_period_idx` ON `meter_reports` (`period_start`);--> statement-breakpoint\nCREATE INDEX `meter_reports_unsent_idx` ON `meter_reports` (`sent_at`);--> statement-breakpoint\nALTER TABLE `tasks` ADD `waiting_reason` text;',
     m0003: 'ALTER TABLE `messages` ADD `email_delivery_id` text;',
+    m0004:
+      "CREATE TABLE `mcp_connections` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`slug` text NOT NULL,\n\t`name` text NOT NULL,\n\t`url` text NOT NULL,\n\t`auth_type` text NOT NULL,\n\t`oauth_client_id` text,\n\t`oauth_issuer` text,\n\t`oauth_scope` text,\n\t`header_names` text DEFAULT '[]' NOT NULL,\n\t`secret_ciphertext` text,\n\t`secret_iv` text,\n\t`secret_key_version` integer,\n\t`secret_last4` text,\n\t`timeout_ms` integer DEFAULT 20000 NOT NULL,\n\t`tools_cache` text,\n\t`tools_cached_at` integer,\n\t`last_error` text,\n\t`created_by` text,\n\t`created_at` integer DEFAULT (unixepoch() * 1000) NOT NULL,\n\t`updated_at` integer DEFAULT (unixepoch() * 1000) NOT NULL\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `mcp_connections_slug_unique` ON `mcp_connections` (`slug`);--> statement-breakpoint\nCREATE TABLE `tool_calls` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`task_id` text NOT NULL,\n\t`agent_id` text NOT NULL,\n\t`tool_name` text NOT NULL,\n\t`input` text NOT NULL,\n\t`status` text DEFAULT 'pending' NOT NULL,\n\t`note` text,\n\t`result` text,\n\t`is_error` integer DEFAULT false NOT NULL,\n\t`created_at` integer DEFAULT (unixepoch() * 1000) NOT NULL,\n\t`reported_at` integer,\n\tFOREIGN KEY (`task_id`) REFERENCES `tasks`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `tool_calls_task_idx` ON `tool_calls` (`task_id`,`status`);--> statement-breakpoint\nALTER TABLE `agent_runs` ADD `web_search_requests` integer DEFAULT 0 NOT NULL;--> statement-breakpoint\nALTER TABLE `agent_runs` ADD `web_fetch_requests` integer DEFAULT 0 NOT NULL;--> statement-breakpoint\nALTER TABLE `agents` ADD `tool_policies` text DEFAULT '{}' NOT NULL;--> statement-breakpoint\nALTER TABLE `agents` ADD `server_tools` text DEFAULT '[]' NOT NULL;",
   },
 };

@@ -8,7 +8,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown };
+type Block =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: unknown }
+  | { type: 'server_tool_use'; id: string; name: string; input: unknown }
+  | { type: 'web_search_tool_result'; tool_use_id: string; content: unknown };
 interface Recorded {
   scenario: string;
   turn: number;
@@ -79,6 +83,30 @@ function script(
         }),
       ];
     }
+    case 'websearch':
+      // Anthropic ran a web search itself (server tool), then the agent finishes.
+      return [
+        {
+          type: 'server_tool_use',
+          id: 'srvtoolu_fake_1',
+          name: 'web_search',
+          input: { query: 'generic corp caching' },
+        },
+        {
+          type: 'web_search_tool_result',
+          tool_use_id: 'srvtoolu_fake_1',
+          content: [
+            {
+              type: 'web_search_result',
+              title: 'Caching guide',
+              url: 'https://example.com/caching',
+              encrypted_content: 'e',
+              page_age: null,
+            },
+          ],
+        },
+        tool('finish_task', { status: 'completed', result: 'Searched the web.' }),
+      ];
     case 'draft':
       if (firstUserText.includes('Your external drafts for this task were decided'))
         return [tool('finish_task', { status: 'completed', result: 'Sent after approval.' })];
@@ -257,11 +285,13 @@ export async function startFakeAnthropic(port = 0): Promise<FakeAnthropic> {
             index,
             delta: { type: 'text_delta', text: piece },
           });
+      } else if (block.type === 'web_search_tool_result') {
+        sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: block });
       } else {
         sse(res, 'content_block_start', {
           type: 'content_block_start',
           index,
-          content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+          content_block: { type: block.type, id: block.id, name: block.name, input: {} },
         });
         sse(res, 'content_block_delta', {
           type: 'content_block_delta',
@@ -274,7 +304,12 @@ export async function startFakeAnthropic(port = 0): Promise<FakeAnthropic> {
     sse(res, 'message_delta', {
       type: 'message_delta',
       delta: { stop_reason: plan.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn', stop_sequence: null },
-      usage: { output_tokens: usage.output_tokens },
+      usage: {
+        output_tokens: usage.output_tokens,
+        ...(plan.some((b) => b.type === 'server_tool_use')
+          ? { server_tool_use: { web_search_requests: plan.filter((b) => b.type === 'server_tool_use').length } }
+          : {}),
+      },
     });
     sse(res, 'message_stop', { type: 'message_stop' });
     res.end();

@@ -102,7 +102,7 @@ describe('the public demo', () => {
     expect(fresh.res.headers.get('location')).not.toBe(`/orgs/${slug}`);
   });
 
-  it('refuses API keys, invitations, model keys and new orgs with a 403 that says it is a demo', async () => {
+  it('refuses API keys, invitations, model keys, MCP connections and new orgs with a 403 that says it is a demo', async () => {
     const { cookie, slug } = await openDemo();
     const refusals = [
       await call(`/api/orgs/${slug}/keys`, { cookie, body: { name: 'ci' } }),
@@ -114,6 +114,11 @@ describe('the public demo', () => {
       }),
       await call(`/api/orgs/${slug}/credentials/test`, { cookie, body: {} }),
       await call('/api/orgs', { cookie, body: { name: 'Escape hatch' } }),
+      await call('/v1/connections', {
+        cookie,
+        org: slug,
+        body: { name: 'Tracker', url: 'https://mcp.example.com/mcp' },
+      }),
     ];
     for (const refusal of refusals) {
       expect(refusal.status, refusal.text).toBe(403);

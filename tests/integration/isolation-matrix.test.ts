@@ -21,6 +21,7 @@ interface Fixture {
   scheduleId: string;
   threadId: string;
   runId: string;
+  connectionId: string;
 }
 
 type Fill = (f: Fixture) => { path: string; body?: unknown };
@@ -92,6 +93,14 @@ const MATRIX: Record<string, Entry> = {
   'GET /v1/approvals': v1('viewer', () => ({ path: '/v1/approvals' })),
   'POST /v1/approvals/:id/approve': v1('member', (f) => ({ path: `/v1/approvals/${f.approvalId}/approve` })),
   'POST /v1/approvals/:id/reject': v1('member', (f) => ({ path: `/v1/approvals/${f.approvalId}/reject` })),
+  'GET /v1/connections': v1('member', () => ({ path: '/v1/connections' })),
+  'POST /v1/connections': v1('admin', () => ({
+    path: '/v1/connections',
+    body: { name: 'Matrix', url: 'https://mcp.example.com/mcp', auth: { type: 'bearer', token: 'matrix-token' } },
+  })),
+  'POST /v1/connections/:id/test': v1('admin', (f) => ({ path: `/v1/connections/${f.connectionId}/test` })),
+  'GET /v1/connections/:id/tools': v1('member', (f) => ({ path: `/v1/connections/${f.connectionId}/tools` })),
+  'DELETE /v1/connections/:id': v1('admin', (f) => ({ path: `/v1/connections/${f.connectionId}` })),
   'GET /api/orgs/:slug/credentials': { kind: 'tenant', minRole: 'admin', request: orgPath('/credentials') },
   'PUT /api/orgs/:slug/credentials': {
     kind: 'tenant',
@@ -237,6 +246,14 @@ async function buildFixture(): Promise<Fixture> {
   const threadId = `thr_${crypto.randomUUID()}`;
   const runId = `run_${crypto.randomUUID()}`;
   const approvalId = `msg_${crypto.randomUUID()}`;
+  const connectionId = `mcp_${crypto.randomUUID()}`;
+  // A connection to a closed local port, with its tools listed already (no network for reads).
+  await hubSql(
+    owner.org.id,
+    `INSERT INTO mcp_connections (id, slug, name, url, auth_type, tools_cache, tools_cached_at) VALUES (?, 'fixture', 'Fixture', 'http://127.0.0.1:9/mcp', 'none', '[]', ?)`,
+    connectionId,
+    Date.now(),
+  );
   await hubSql(owner.org.id, `INSERT INTO threads (id, subject, kind) VALUES (?, 'Fixture', 'human_agent')`, threadId);
   await hubSql(
     owner.org.id,
@@ -262,6 +279,7 @@ async function buildFixture(): Promise<Fixture> {
     scheduleId: schedule.json.id,
     threadId,
     runId,
+    connectionId,
     slug: owner.org.slug,
     orgId: owner.org.id,
     ownerId: owner.user.id,
@@ -317,6 +335,7 @@ describe('tenant isolation: org B acting on org A', () => {
         a.scheduleId,
         a.threadId,
         a.runId,
+        a.connectionId,
       ];
 
       if (path.startsWith('/v1/')) {

@@ -91,7 +91,10 @@ export const agentRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('agents:write');
-      return c.json(await t.hub.updateAgent(c.req.valid('param').agent, c.req.valid('json')), 200);
+      const patch = c.req.valid('json');
+      // What an agent may do outside the org (tool policies, server tools) is an admin's call.
+      if (patch.tool_policies !== undefined || patch.server_tools !== undefined) t.require('connections:manage');
+      return c.json(await t.hub.updateAgent(c.req.valid('param').agent, patch), 200);
     },
   )
   .openapi(

@@ -9,7 +9,10 @@ const ApprovalSchema = z
   .object({
     id: z.string(),
     status: z.enum(['pending', 'approved', 'rejected']),
-    draft: z.string(),
+    kind: z
+      .enum(['external_draft', 'tool_call'])
+      .openapi({ description: 'external_draft: a message for the outside; tool_call: a tool call set to ask.' }),
+    draft: z.string().openapi({ description: 'The draft, or the exact tool call (tool and arguments).' }),
     task: z.object({ id: z.string(), title: z.string(), status: z.string() }).nullable(),
     agent: z.object({ id: z.string(), slug: z.string(), name: z.string() }).nullable(),
     created_at: z.string(),
@@ -39,7 +42,7 @@ function decideRoute(decision: 'approve' | 'reject') {
     summary:
       decision === 'approve'
         ? 'Approve a draft: the task continues'
-        : 'Reject a draft: the task ends as failed with your note',
+        : 'Reject a draft (the task ends as failed with your note) or a tool call (the agent is told and continues)',
     security: [{ bearer: [] }],
     middleware: requireScope('approvals:write'),
     request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: DecisionBody } } } },

@@ -71,7 +71,10 @@ export const RunSchema = z
     error: z.string().nullable(),
     started_at: z.string().nullable(),
     ended_at: z.string().nullable(),
-    usage,
+    usage: usage.extend({
+      web_search_requests: z.number().openapi({ description: 'Anthropic web searches (charged per search).' }),
+      web_fetch_requests: z.number(),
+    }),
   })
   .openapi('Run');
 
@@ -106,6 +109,10 @@ export const AgentSchema = z
     status: z.enum(['idle', 'working', 'blocked', 'offline', 'paused']),
     manager_id: z.string().nullable(),
     tool_permissions: z.array(z.string()),
+    tool_policies: z
+      .record(z.string(), z.enum(['auto', 'ask', 'never']))
+      .openapi({ description: 'Policies set for this agent by tool name; tools not named use their default.' }),
+    server_tools: z.array(z.enum(['web_search', 'web_fetch'])),
     avatar_color: z.string(),
     desk: z.object({ x: z.number(), y: z.number() }),
     archived: z.boolean(),

@@ -21,4 +21,9 @@ export const SCOPE_DOCS: ReadonlyArray<{ scope: string; allows: string; byDefaul
   { scope: 'usage:read', allows: 'Read usage against the plan: GET /v1/usage.', byDefault: false },
   { scope: 'activity:read', allows: 'Read the activity feed: GET /v1/activity.', byDefault: false },
   { scope: 'live:read', allows: 'Connect to the live WebSocket, GET /v1/live.', byDefault: true },
+  {
+    scope: 'connections:read',
+    allows: 'Read MCP connections and their tools: GET /v1/connections (adding one needs an admin’s session).',
+    byDefault: false,
+  },
 ];

@@ -1,7 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useRef } from 'react';
-import { ALL_TOOLS } from '../../../core/agents';
+import { AgentPatch, ALL_TOOLS } from '../../../core/agents';
+import { SERVER_TOOLS, type ToolPolicy } from '../../../core/vocabulary';
 import { ApiError } from '../../../core/errors';
 import { can, requirePermission } from '../../../core/permissions';
 import { AgentAvatar } from '../../components/AgentAvatar';
@@ -22,7 +23,7 @@ import { Panel } from '../../components/PageHeader';
 import { PriorityBadge, ProgressBar, SimulatedBadge, StatusBadge, TaskStatusBadge } from '../../components/StatusBadge';
 import { parseAgentConfig } from '../../lib/agent-form.server';
 import { formatDateTime, formatDuration, formatNumber, isoDateTime, relativeTime } from '../../lib/format';
-import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
+import { failureFromError, formFailure, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
@@ -55,11 +56,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requirePermission(member.role, 'agents:read');
   const hub = hubFor(env, member);
   const agent = await orNotFound(hub.read.agent(params.agent ?? ''));
-  const [current, history, usage, roster] = await Promise.all([
+  const canManageTools = can(member.role, 'connections:manage');
+  const [current, history, usage, roster, catalog] = await Promise.all([
     hub.read.currentTasks([agent.id]).then((rows) => new Map(Object.entries(rows))),
     hub.read.tasks({ agent: agent.id, limit: 15 }),
     hub.read.agentUsage(agent.id),
     hub.read.agents({}),
+    hub.toolCatalog(),
   ]);
   const simulated = await hub.read.simulatedTaskIds(history.data.map((task) => task.id)).then((ids) => new Set(ids));
   const manager = agent.managerId ? roster.find((a) => a.id === agent.managerId) : undefined;
@@ -80,6 +83,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       managerSlug: manager?.slug ?? null,
       managerName: manager?.name ?? null,
       toolPermissions: agent.toolPermissions,
+      toolPolicies: agent.toolPolicies,
+      serverTools: agent.serverTools,
       avatarColor: agent.avatarColor,
       desk: { x: agent.deskX, y: agent.deskY },
     },
@@ -99,6 +104,27 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     usage,
     managers: roster.filter((a) => a.id !== agent.id).map((a) => ({ slug: a.slug, name: a.name, role: a.role })),
     tools: [...ALL_TOOLS] as string[],
+    canManageTools,
+    policyRows: [
+      ...ALL_TOOLS.filter((tool) => tool !== 'finish_task').map((tool) => ({
+        name: tool,
+        kind: 'built-in' as const,
+        hint: TOOL_HINTS[tool] ?? '',
+        defaultPolicy: 'auto' as ToolPolicy,
+      })),
+      ...catalog.mcp.map((tool) => ({
+        name: tool.name,
+        kind: 'mcp' as const,
+        hint: `${tool.read_only ? 'Read-only' : 'May write'} · ${tool.description}`,
+        defaultPolicy: tool.default_policy as ToolPolicy,
+      })),
+      ...SERVER_TOOLS.map((tool) => ({
+        name: tool,
+        kind: 'server' as const,
+        hint: tool === 'web_search' ? 'Anthropic web search (billed per search)' : 'Anthropic web fetch',
+        defaultPolicy: 'auto' as ToolPolicy,
+      })),
+    ],
   };
 }
 
@@ -116,6 +142,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const agent = await hub.updateAgent(ref, parsed.data);
       // The slug never changes here, but stay on the canonical address.
       return { ok: true as const, intent, message: `Saved ${agent.name}’s configuration.`, upgrade: false };
+    }
+    if (intent === 'tools') {
+      requirePermission(member.role, 'connections:manage');
+      const policies: Record<string, ToolPolicy | null> = {};
+      for (const [field, value] of form.entries()) {
+        if (!field.startsWith('policy:')) continue;
+        policies[field.slice('policy:'.length)] = value === '' ? null : (String(value) as ToolPolicy);
+      }
+      const parsed = parseForm(
+        AgentPatch,
+        { tool_policies: policies, server_tools: form.getAll('server_tools').map(String) },
+        intent,
+      );
+      if (!parsed.ok) return { ...parsed.failure, upgrade: false };
+      const agent = await hub.updateAgent(ref, parsed.data);
+      return { ok: true as const, intent, message: `Saved ${agent.name}’s tool policies.`, upgrade: false };
     }
     if (intent === 'pause' || intent === 'resume') {
       const agent = await hub.updateAgent(ref, { status: intent === 'pause' ? 'paused' : 'idle' });
@@ -145,9 +187,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function AgentDetail() {
-  const { slug, now, canWrite, agent, currentTask, reports, history, usage, managers, tools } =
-    useLoaderData<typeof loader>();
+  const {
+    slug,
+    now,
+    canWrite,
+    agent,
+    currentTask,
+    reports,
+    history,
+    usage,
+    managers,
+    tools,
+    canManageTools,
+    policyRows,
+  } = useLoaderData<typeof loader>();
   const result = useLiveActionData<typeof action>();
+  const savingTools = useIsSubmitting('tools');
+  const toolsFailure = result && !result.ok && result.intent === 'tools' ? result : null;
   useLiveRevalidation();
   const [searchParams] = useSearchParams();
   const base = `/orgs/${slug}`;
@@ -157,7 +213,7 @@ export default function AgentDetail() {
   const saving = useIsSubmitting('update');
   const toggling = useIsSubmitting(agent.status === 'paused' ? 'resume' : 'pause');
   const deleting = useIsSubmitting('delete');
-  const otherFailure = result && !result.ok && result.intent !== 'update' ? result : null;
+  const otherFailure = result && !result.ok && result.intent !== 'update' && result.intent !== 'tools' ? result : null;
   const notice = result?.ok
     ? result.message
     : searchParams.get('created')
@@ -310,6 +366,82 @@ export default function AgentDetail() {
               </ul>
             )}
           </section>
+
+          <Panel
+            id="tools-heading"
+            title="Tools and approvals"
+            description="Per tool: auto (the agent calls it), ask (the exact call waits for a person on the Approvals page) or never (not offered). MCP tools that may write ask by default; connections are in Settings → Connections."
+          >
+            <Form key={`tools-${formKey}`} method="post" noValidate className="space-y-5">
+              <FormAlert message={toolsFailure?.formError} />
+              <fieldset>
+                <legend className="text-sm font-medium text-ink">Anthropic server tools</legend>
+                <p className="mt-1 text-xs text-ink-faint">
+                  Run by the model provider with its own limits (5 uses per turn); only with a model key.
+                </p>
+                <div className="mt-3 flex flex-wrap gap-6">
+                  {(['web_search', 'web_fetch'] as const).map((tool) => (
+                    <Checkbox
+                      key={tool}
+                      name="server_tools"
+                      value={tool}
+                      disabled={!canManageTools}
+                      defaultChecked={agent.serverTools.includes(tool)}
+                      label={<span className="font-mono text-[13px]">{tool}</span>}
+                    />
+                  ))}
+                </div>
+              </fieldset>
+              <table className="w-full text-left text-sm" aria-label={`Tool policies of ${agent.name}`}>
+                <thead>
+                  <tr className="text-xs text-ink-faint">
+                    <th className="py-1 font-medium">Tool</th>
+                    <th className="w-40 py-1 font-medium">Policy</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-line">
+                  {policyRows.map((row) => {
+                    const current = agent.toolPolicies[row.name] ?? '';
+                    return (
+                      <tr key={row.name} data-testid={`policy-${row.name}`}>
+                        <td className="py-2 pr-3 align-top">
+                          <span className="font-mono text-[13px] text-ink">{row.name}</span>{' '}
+                          <span className="text-xs text-ink-faint">{row.kind}</span>
+                          <span className="block text-xs text-ink-muted">{row.hint}</span>
+                        </td>
+                        <td className="py-2 align-top">
+                          {canManageTools ? (
+                            <SelectField
+                              label={`Policy for ${row.name}`}
+                              hideLabel
+                              name={`policy:${row.name}`}
+                              defaultValue={current}
+                            >
+                              <option value="">Default ({row.defaultPolicy})</option>
+                              <option value="auto">auto</option>
+                              {row.kind === 'server' ? null : <option value="ask">ask</option>}
+                              <option value="never">never</option>
+                            </SelectField>
+                          ) : (
+                            <span className="text-ink">{current || `${row.defaultPolicy} (default)`}</span>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              {canManageTools ? (
+                <div className="flex justify-end">
+                  <SubmitButton name="intent" value="tools" pending={savingTools} pendingLabel="Saving…">
+                    Save tool policies
+                  </SubmitButton>
+                </div>
+              ) : (
+                <p className="text-xs text-ink-faint">Admins change tool policies.</p>
+              )}
+            </Form>
+          </Panel>
 
           {canWrite ? (
             <Panel

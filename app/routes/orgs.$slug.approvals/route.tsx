@@ -2,6 +2,7 @@
  * Approvals: anything an agent addressed outside the organization (an email, a post) waits
  * here. Approving lets the agent's task continue; rejecting ends it with the reviewer's note.
  */
+import { Markdown } from '../../components/Markdown';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { can } from '../../../core/permissions';
@@ -42,7 +43,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return {
       ok: true as const,
       intent,
-      message: intent === 'approve' ? 'Approved: the agent continues.' : 'Rejected: the task ends with your note.',
+      message:
+        intent === 'approve'
+          ? 'Approved: the agent continues.'
+          : 'Rejected: a draft’s task ends with your note; a tool call’s agent is told and continues without it.',
     };
   } catch (error) {
     return failureFromError(error, intent);
@@ -79,7 +83,7 @@ export default function Approvals() {
               key={approval.id}
               as="article"
               className="p-5"
-              aria-label={`Draft by ${approval.agent?.name ?? 'an agent'}`}
+              aria-label={`${approval.kind === 'tool_call' ? 'Tool call' : 'Draft'} by ${approval.agent?.name ?? 'an agent'}`}
             >
               <div className="flex items-start gap-3">
                 {approval.agent ? (
@@ -87,7 +91,8 @@ export default function Approvals() {
                 ) : null}
                 <div className="min-w-0 flex-1">
                   <p className="text-sm text-ink">
-                    <span className="font-semibold">{approval.agent?.name ?? 'An agent'}</span> drafted this for{' '}
+                    <span className="font-semibold">{approval.agent?.name ?? 'An agent'}</span>{' '}
+                    {approval.kind === 'tool_call' ? 'wants to make this tool call for' : 'drafted this for'}{' '}
                     {approval.task ? (
                       <Link
                         to={`/orgs/${org.slug}/tasks/${approval.task.id}`}
@@ -99,9 +104,15 @@ export default function Approvals() {
                       'a task'
                     )}
                   </p>
-                  <pre className="mt-3 whitespace-pre-wrap rounded-lg bg-page-alt p-4 font-sans text-sm text-ink ring-1 ring-line">
-                    {approval.draft}
-                  </pre>
+                  {approval.kind === 'tool_call' ? (
+                    <Markdown className="mt-3 rounded-lg bg-page-alt p-4 text-sm text-ink ring-1 ring-line">
+                      {approval.draft}
+                    </Markdown>
+                  ) : (
+                    <pre className="mt-3 whitespace-pre-wrap rounded-lg bg-page-alt p-4 font-sans text-sm text-ink ring-1 ring-line">
+                      {approval.draft}
+                    </pre>
+                  )}
                   {canDecide ? (
                     <Form method="post" className="mt-4 flex flex-col gap-3 sm:flex-row sm:items-end">
                       <input type="hidden" name="approvalId" value={approval.id} />

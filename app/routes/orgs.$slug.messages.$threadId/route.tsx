@@ -1,3 +1,4 @@
+import { Markdown } from '../../components/Markdown';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
@@ -211,7 +212,7 @@ export default function ThreadPage() {
                     : 'rounded-br-md bg-brand-600 text-white'
                 }`}
               >
-                {message.body}
+                {message.fromAgent ? <Markdown>{message.body}</Markdown> : message.body}
               </div>
               {message.task && !message.fromAgent ? (
                 <p className="mt-1 inline-flex items-center gap-1.5 text-[11px] text-ink-faint">

@@ -12,19 +12,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Tabs a role cannot use are hidden; the pages and core still refuse them.
     showKeys: can(member.role, 'keys:manage'),
     showModel: can(member.role, 'credentials:manage'),
+    showConnections: can(member.role, 'connections:read'),
     showAudit: can(member.role, 'audit:read'),
     showBilling: loadConfig(context.cloudflare.env).billingEnabled,
   };
 }
 
 export default function SettingsLayout() {
-  const { slug, showKeys, showModel, showAudit, showBilling } = useLoaderData<typeof loader>();
+  const { slug, showKeys, showModel, showConnections, showAudit, showBilling } = useLoaderData<typeof loader>();
   const base = `/orgs/${slug}/settings`;
   const tabs = [
     { to: `${base}/general`, label: 'General' },
     { to: `${base}/members`, label: 'Members' },
     ...(showKeys ? [{ to: `${base}/keys`, label: 'API keys' }] : []),
     ...(showModel ? [{ to: `${base}/model`, label: 'Model key' }] : []),
+    ...(showConnections ? [{ to: `${base}/connections`, label: 'Connections' }] : []),
     { to: `${base}/sessions`, label: 'Sessions' },
     ...(showAudit ? [{ to: `${base}/audit`, label: 'Audit log' }] : []),
     { to: `${base}/usage`, label: 'Usage' },

@@ -1,3 +1,4 @@
+import { Markdown } from '../../components/Markdown';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import type { TaskChange } from '../../../core/events';
 import { Form, Link, useLoaderData } from '@remix-run/react';
@@ -462,7 +463,7 @@ export default function TaskDetail() {
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_320px]">
         <div className="min-w-0 space-y-6">
           <Panel id="description-heading" title="Description">
-            <p className="text-sm leading-relaxed whitespace-pre-wrap text-ink">{task.description}</p>
+            <Markdown className="text-sm leading-relaxed text-ink">{task.description}</Markdown>
           </Panel>
 
           {task.result || task.error ? (
@@ -475,7 +476,7 @@ export default function TaskDetail() {
                   <p className="text-xs font-semibold tracking-wide text-emerald-800 uppercase dark:text-emerald-300">
                     Result
                   </p>
-                  <p className="mt-1.5 text-sm leading-relaxed whitespace-pre-wrap text-ink">{task.result}</p>
+                  <Markdown className="mt-1.5 text-sm leading-relaxed text-ink">{task.result}</Markdown>
                 </div>
               ) : null}
               {task.error ? (
