@@ -2,7 +2,7 @@
  * Form controls of the app: a label on every control, errors tied to it with aria-invalid and
  * aria-describedby, and one look for inputs, selects and checkboxes.
  */
-import { useNavigation } from '@remix-run/react';
+import { useActionData, useNavigation } from '@remix-run/react';
 import {
   type InputHTMLAttributes,
   type ReactNode,
@@ -11,6 +11,7 @@ import {
   type TextareaHTMLAttributes,
   useEffect,
   useId,
+  useRef,
 } from 'react';
 import { Button } from './Button';
 import { Icon } from './Icon';
@@ -227,6 +228,21 @@ export function focusFirstProblem(form: HTMLFormElement | null | undefined) {
 }
 
 /** True while this page's POST (optionally: the one with this `intent`) is in flight. */
+/**
+ * A route form's state: its action's result, whether it is being submitted, the ref for the
+ * <Form>, and the field errors; after a failed submit the first problem gets the focus.
+ */
+export function useActionForm<Action>() {
+  const result = useActionData<Action>() as
+    | (ReturnType<typeof useActionData<Action>> & { ok: boolean; fieldErrors?: Record<string, string> })
+    | undefined;
+  const pending = useIsSubmitting();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, result);
+  const errors: Partial<Record<string, string>> = result?.fieldErrors ?? {};
+  return { result, pending, formRef, errors };
+}
+
 export function useIsSubmitting(intent?: string, field?: { name: string; value: string }): boolean {
   const navigation = useNavigation();
   if (navigation.state === 'idle' || navigation.formMethod?.toUpperCase() !== 'POST') return false;

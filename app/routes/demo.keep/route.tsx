@@ -7,15 +7,14 @@ import { normalizeEmail } from '../../../core/users';
 import { sendVerificationEmail } from '../../../core/account-email';
 import { track } from '../../../core/analytics';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import { useRef } from 'react';
+import { Form, useLoaderData } from '@remix-run/react';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { claimSandbox, findGuestSandbox } from '../../../core/demo';
 import { SignupInput } from '../../../core/validation';
 import { AccountFields } from '../../components/AccountFields';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
-import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import { FormAlert, SubmitButton, TextField, useActionForm } from '../../components/Form';
 import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
@@ -83,11 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function KeepDemo() {
   const { org } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const pending = useIsSubmitting();
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirstError(formRef, result);
-  const errors = result?.fieldErrors ?? {};
+  const { result, pending, formRef, errors } = useActionForm<typeof action>();
   return (
     <AuthLayout
       eyebrow="Keep your demo team"

@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, useActionData } from '@remix-run/react';
-import { useRef } from 'react';
+import { Form } from '@remix-run/react';
 import { requestPasswordReset } from '../../../core/account-email';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { PasswordResetRequestInput } from '../../../core/validation';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
-import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import { FormAlert, SubmitButton, TextField, useActionForm } from '../../components/Form';
 import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
@@ -37,10 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ForgotPassword() {
-  const result = useActionData<typeof action>();
-  const pending = useIsSubmitting();
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirstError(formRef, result);
+  const { result, pending, formRef } = useActionForm<typeof action>();
   const errors = (result && 'fieldErrors' in result ? result.fieldErrors : undefined) ?? {};
   return (
     <AuthLayout

@@ -1,11 +1,10 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import { useRef } from 'react';
+import { Form, useLoaderData } from '@remix-run/react';
 import { logIn } from '../../../core/accounts';
 import { getDb } from '../../../core/db/client';
 import { LoginInput } from '../../../core/validation';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
-import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import { FormAlert, SubmitButton, TextField, useActionForm } from '../../components/Form';
 import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
@@ -46,11 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const { redirectTo } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const pending = useIsSubmitting();
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirstError(formRef, result);
-  const errors = result?.fieldErrors ?? {};
+  const { result, pending, formRef, errors } = useActionForm<typeof action>();
 
   return (
     <AuthLayout

@@ -1,13 +1,12 @@
 import { track } from '../../../core/analytics';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import { useRef } from 'react';
+import { Form, useLoaderData } from '@remix-run/react';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { CreateOrgInput, createOrganizationAs } from '../../../core/org-admin';
 import { listMemberships } from '../../../core/orgs';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
-import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import { FormAlert, SubmitButton, TextField, useActionForm } from '../../components/Form';
 import { failureFromError, optionalText, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { clientIp } from '../../lib/request.server';
@@ -53,11 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function NewOrganization() {
   const { hasOrgs } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const pending = useIsSubmitting();
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirstError(formRef, result);
-  const errors = result?.fieldErrors ?? {};
+  const { result, pending, formRef, errors } = useActionForm<typeof action>();
 
   return (
     <AuthLayout

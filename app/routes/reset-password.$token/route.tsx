@@ -1,12 +1,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import { useRef } from 'react';
+import { Form, useLoaderData } from '@remix-run/react';
 import { isResetTokenUsable, resetPassword } from '../../../core/account-email';
 import { RESET_LINK_INVALID } from '../../../core/auth/link-messages';
 import { getDb } from '../../../core/db/client';
 import { PasswordResetInput } from '../../../core/validation';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
-import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import { FormAlert, SubmitButton, TextField, useActionForm } from '../../components/Form';
 import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
@@ -43,11 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function ResetPassword() {
   const { usable } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const pending = useIsSubmitting();
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirstError(formRef, result);
-  const errors = result?.fieldErrors ?? {};
+  const { result, pending, formRef, errors } = useActionForm<typeof action>();
   return (
     <AuthLayout
       title="Choose a new password"

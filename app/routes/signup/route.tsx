@@ -1,6 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import { useRef } from 'react';
+import { Form, useLoaderData } from '@remix-run/react';
 import { signUp } from '../../../core/accounts';
 import { checkoutAfterSignup } from '../../../core/billing/checkout';
 import { isPurchasablePlan } from '../../../core/billing/stripe';
@@ -13,7 +12,7 @@ import { getPlan } from '../../../core/plans';
 import { SignupInput } from '../../../core/validation';
 import { AccountFields } from '../../components/AccountFields';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
-import { FormAlert, SubmitButton, TextField, useFocusFirstError, useIsSubmitting } from '../../components/Form';
+import { FormAlert, SubmitButton, TextField, useActionForm } from '../../components/Form';
 import { withArticle } from '../../lib/format';
 import { failureFromError, optionalText, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
@@ -101,11 +100,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Signup() {
   const { invitation, invitationInvalid, plan } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const pending = useIsSubmitting();
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirstError(formRef, result);
-  const errors = result?.fieldErrors ?? {};
+  const { result, pending, formRef, errors } = useActionForm<typeof action>();
 
   return (
     <AuthLayout
