@@ -469,9 +469,9 @@ export class RunLifecycle {
         { agent_id: agentId, slug: agent?.slug ?? '', status: agentStatus },
       ),
     ]);
-    // Ops (run success rate on /status) and product analytics; never awaited by the run.
+    // Ops (run success rate on /status) and the funnel's first completed task; never awaited by the run.
     void track(this.host.env, 'run_finished', { org: this.host.orgId, detail: runOutcome });
-    if (next.status === 'completed') void track(this.host.env, 'task_completed', { org: this.host.orgId });
+    if (next.status === 'completed') this.engine.trackMilestone('task_completed');
     const view = await this.engine.publishTask(
       'task.updated',
       taskId,

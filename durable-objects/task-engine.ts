@@ -35,6 +35,7 @@ import { type EngineHost, PublishingStore } from './engine-host';
 import { MessageCommands } from './message-commands';
 import { RunLifecycle } from './run-lifecycle';
 import { enforceQuota } from './quota';
+import { metaValue, setMeta } from './platform-link';
 import { ScheduleCommands } from './schedule-commands';
 
 export type { EngineHost } from './engine-host';
@@ -175,10 +176,25 @@ export class TaskEngine {
     }
     const view = await this.publishTask('task.created', id, actor);
     if (!extra.skipAdmit) await this.admit();
-    // Product analytics: a task given by a person or their key (not a schedule, agent or the platform).
-    if (actor.type === 'user' || actor.type === 'api_key')
-      void track(this.host.env, 'task_given', { org: this.host.orgId, actor: actor.id });
+    // Product analytics: the org's first task given by a person or their key (not a schedule, agent or the platform).
+    if (actor.type === 'user' || actor.type === 'api_key') this.trackMilestone('task_given', actor.id);
     return { task: scheduledFor || failedDep ? view : await this.taskView(id), replayed: false };
+  }
+
+  /** Funnel milestones already tracked for this org (read from meta once per wake-up). */
+  private readonly milestones = new Set<string>();
+
+  /**
+   * A milestone of the activation funnel (first task given, first task completed), tracked once
+   * per org: the funnel counts orgs that reached it, so one data point per task is not needed.
+   */
+  trackMilestone(event: 'task_given' | 'task_completed', actorId: string | null = null) {
+    const key = `milestone:${event}`;
+    if (this.milestones.has(key)) return;
+    this.milestones.add(key);
+    if (metaValue(this.scope, key) !== null) return;
+    setMeta(this.scope, key, String(Date.now()));
+    void track(this.host.env, event, { org: this.host.orgId, actor: actorId });
   }
 
   async updateTask(actor: Actor, id: string, patch: TaskPatch): Promise<TaskView> {
