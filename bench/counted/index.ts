@@ -34,6 +34,15 @@ interface Scope {
 const scopes = new AsyncLocalStorage<Scope>();
 const counters = new Map<string, Counts>();
 
+/** Statements by scope and text (their first 90 characters): what a transition runs. */
+const sqlTexts = new Map<string, number>();
+function noteSql(side: Side, kind: 'd1' | 'sql', query: string) {
+  const scope = scopes.getStore();
+  const name = scope?.side === side ? scope.name : `${side}:other`;
+  const key = `${kind} ${name} ${query.replace(/\s+/g, ' ').slice(0, 90)}`;
+  sqlTexts.set(key, (sqlTexts.get(key) ?? 0) + 1);
+}
+
 function bump(side: Side, field: keyof Counts, by = 1) {
   const scope = scopes.getStore();
   const name = scope?.side === side ? scope.name : `${side}:other`;
@@ -65,6 +74,7 @@ function countD1(db: D1Database, side: Side): D1Database {
             bump(side, 'd1');
             bump(side, 'd1Statements');
             if (WRITE.test(sql)) bump(side, 'd1Writes');
+            noteSql(side, 'd1', sql);
             return value.apply(target, args);
           };
         return value.bind(target);
@@ -146,9 +156,6 @@ function countNamespace(namespace: DurableObjectNamespace, side: Side): DurableO
   });
 }
 
-/** Statements by scope and text (their first 90 characters): what a transition runs. */
-const sqlTexts = new Map<string, number>();
-
 /** Every `exec` on the object's SQLite (drizzle's durable-sqlite driver runs each statement through it). */
 function countSql(sql: SqlStorage) {
   const exec = sql.exec.bind(sql);
@@ -156,9 +163,7 @@ function countSql(sql: SqlStorage) {
     configurable: true,
     value: (query: string, ...bindings: unknown[]) => {
       bump('hub', 'sql');
-      const scope = scopes.getStore()?.name ?? 'hub:other';
-      const key = `${scope} ${query.replace(/\s+/g, ' ').slice(0, 90)}`;
-      sqlTexts.set(key, (sqlTexts.get(key) ?? 0) + 1);
+      noteSql('hub', 'sql', query);
       return exec(query, ...bindings);
     },
   });
