@@ -34,6 +34,31 @@ describe('KvRateLimiter', () => {
     expect(decisions.filter((d) => !d.allowed).every((d) => d.retryAfterSeconds > 0 && d.remaining === 0)).toBe(true);
   });
 
+  it('takes back a refunded request, before or after its count was written to KV', async () => {
+    const { kv, store } = fakeKv();
+    const limiter = new KvRateLimiter(kv);
+    const work: Promise<unknown>[] = [];
+    const t = 3_000_000;
+    // Ten hits, each refunded (ten successful sign-ins): the window still has all ten left.
+    for (let i = 0; i < 10; i++) {
+      expect((await limiter.hit('key:r', rule, (w) => work.push(w), t)).allowed).toBe(true);
+      limiter.refund('key:r', rule, t);
+    }
+    const decisions = [];
+    for (let i = 0; i < 11; i++) decisions.push(await limiter.hit('key:r', rule, (w) => work.push(w), t));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+    // A refund after the flush wrote the count lowers what KV holds.
+    await limiter.flushAll();
+    await Promise.all(work);
+    expect(Number([...store.values()][0])).toBe(10);
+    limiter.refund('key:r', rule, t);
+    await limiter.flushAll();
+    expect(Number([...store.values()][0])).toBe(9);
+    // Nothing counted, nothing taken back.
+    limiter.refund('key:never-hit', rule, t);
+    expect(store.size).toBe(1);
+  });
+
   it('counts requests admitted while a flush is in flight', async () => {
     const { kv, store } = fakeKv(5);
     const limiter = new KvRateLimiter(kv);

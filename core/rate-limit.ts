@@ -59,7 +59,7 @@ export class KvRateLimiter {
     const counter = this.counters.get(kvKey) ?? (await this.load(kvKey, windowStart, now));
     const resetAt = Math.ceil((windowStart + windowMs) / 1000);
     const used = counter.shared + counter.pending + counter.inFlight;
-    const due = now - counter.lastFlush >= FLUSH_INTERVAL_MS && !counter.flushing && counter.pending > 0;
+    const due = now - counter.lastFlush >= FLUSH_INTERVAL_MS && !counter.flushing && counter.pending !== 0;
     if (used >= rule.limit) {
       // Denied requests still publish what this isolate admitted, so other isolates converge.
       if (due) defer(this.flush(kvKey, counter, rule, now));
@@ -81,6 +81,17 @@ export class KvRateLimiter {
       resetAt,
       retryAfterSeconds: 0,
     };
+  }
+
+  /**
+   * Takes back one request counted against `bucket` in the current window: a login that
+   * succeeded, since the login backoff is for failed guesses, not for people signing in.
+   */
+  refund(bucket: string, rule: RateLimitRule, now = Date.now()): void {
+    const windowMs = rule.windowSeconds * 1000;
+    const counter = this.counters.get(`rl:${bucket}:${Math.floor(now / windowMs) * windowMs}`);
+    // Pending may go below zero when the hit was already being written: the next flush subtracts.
+    if (counter && counter.shared + counter.pending + counter.inFlight > 0) counter.pending -= 1;
   }
 
   private load(kvKey: string, windowStart: number, now: number): Promise<Counter> {
@@ -113,7 +124,7 @@ export class KvRateLimiter {
     counter.flushing = (async () => {
       try {
         const stored = Number((await this.kv.get(kvKey)) ?? 0);
-        const total = (Number.isFinite(stored) ? stored : 0) + pending;
+        const total = Math.max(0, (Number.isFinite(stored) ? stored : 0) + pending);
         await this.kv.put(kvKey, String(total), { expirationTtl: Math.max(60, rule.windowSeconds * 2) });
         counter.shared = Math.max(counter.shared + pending, total);
       } catch {
@@ -130,7 +141,9 @@ export class KvRateLimiter {
   async flushAll(): Promise<void> {
     await Promise.all(
       [...this.counters.entries()].map(([key, counter]) =>
-        counter.pending > 0 ? this.flush(key, counter, { limit: 0, windowSeconds: 60 }, Date.now()) : counter.flushing,
+        counter.pending !== 0
+          ? this.flush(key, counter, { limit: 0, windowSeconds: 60 }, Date.now())
+          : counter.flushing,
       ),
     );
   }

@@ -183,6 +183,21 @@ describe('login and logout', () => {
     expect(last!.res.headers.get('x-ratelimit-remaining')).toBe('0');
   });
 
+  it('signing in successfully again and again is not throttled (the backoff counts failures)', async () => {
+    const { email } = await signUp();
+    for (let i = 0; i < 8; i++) {
+      const res = await call('/api/auth/login', { body: { email, password: PASSWORD }, ip: '10.9.1.1' });
+      expect(res.status, `sign-in ${i + 1}`).toBe(200);
+    }
+    // Failures still count from there: five a minute.
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await call('/api/auth/login', { body: { email, password: `guess-${i}-wrong` }, ip: '10.9.1.1' })).status,
+      );
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
   it('guesses from other addresses do not lock the owner out (per-email ceiling is loose)', async () => {
     const { email } = await signUp();
     for (let i = 0; i < 12; i++) {

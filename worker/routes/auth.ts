@@ -30,7 +30,7 @@ import {
   SignupInput,
 } from '../../core/validation';
 import { requireUser } from '../middleware/auth';
-import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
+import { clientIp, enforceRateLimit, rateLimiterFor } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import {
@@ -217,9 +217,11 @@ export const authRoutes = createApiApp()
   })
   .openapi(loginRoute, async (c) => {
     const input = c.req.valid('json');
-    for (const limit of loginAttemptLimits(clientIp(c), normalizeEmail(input.email)))
-      await enforceRateLimit(c, limit.bucket, limit.rule);
+    const attemptLimits = loginAttemptLimits(clientIp(c), normalizeEmail(input.email));
+    for (const limit of attemptLimits) await enforceRateLimit(c, limit.bucket, limit.rule);
     const { user, token } = await logIn(getDb(c.env), input, requestMeta(c));
+    // The backoff counts failed guesses: a successful sign-in takes its attempt back.
+    for (const limit of attemptLimits) rateLimiterFor(c.env.KV).refund(limit.bucket, limit.rule);
     setCookie(c, SESSION_COOKIE, token, sessionCookieOptions());
     return c.json({ user }, 200);
   })

@@ -7,7 +7,7 @@ import { AuthLayout, TextLink } from '../../components/AuthLayout';
 import { FormAlert, SubmitButton, TextField, useActionForm } from '../../components/Form';
 import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
-import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
+import { authLimits, enforceRateLimit, refundRateLimits } from '../../lib/rate-limit.server';
 import { clientIp, requestMeta } from '../../lib/request.server';
 import { getOptionalUser, safeRedirectPath, sessionCookie } from '../../lib/session.server';
 
@@ -34,9 +34,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const parsed = parseForm(LoginInput, { email: values.email, password: text(form, 'password') });
     if (!parsed.ok) return { ...parsed.failure, values };
-    for (const limit of authLimits.loginAttempt(clientIp(request), parsed.data.email))
-      await enforceRateLimit(context, limit);
+    const attemptLimits = authLimits.loginAttempt(clientIp(request), parsed.data.email);
+    for (const limit of attemptLimits) await enforceRateLimit(context, limit);
     const { token } = await logIn(getDb(context.cloudflare.env), parsed.data, requestMeta(request));
+    // The backoff counts failed guesses: a successful sign-in takes its attempt back.
+    refundRateLimits(context, attemptLimits);
     return redirect(redirectTo, { headers: { 'Set-Cookie': sessionCookie(token) } });
   } catch (error) {
     return { ...failureFromError(error), values };
