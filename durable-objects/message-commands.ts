@@ -10,7 +10,6 @@ import { newId } from '../core/ids';
 import type { Actor } from '../core/tenant';
 import { titleFrom } from '../core/tasks';
 import type { EngineHost, PublishingStore } from './engine-host';
-import { sendApprovedDraft } from './external-email';
 import type { TaskEngine } from './task-engine';
 
 export class MessageCommands {
@@ -70,7 +69,7 @@ export class MessageCommands {
     await scope.updateRows(messages, { taskId: task.id }, eq(messages.id, messageId));
     return { thread_id: threadId, message_id: messageId, task };
   }
-  /** A human approves or rejects an agent's external draft; the task continues or ends. */
+  /** A human approves or rejects an agent's external draft or tool call; the task continues or ends. */
   async decideApproval(actor: Actor, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
     const scope = this.scope;
     const draft = await scope.first(
@@ -97,8 +96,6 @@ export class MessageCommands {
         { approval_id: draft.id, task_id: draft.taskId, decision, note, kind: draft.type },
       ),
     ]);
-    // An approved email draft is sent (queued) and its delivery recorded on the message.
-    if (decision === 'approved') await sendApprovedDraft(this.host, draft);
     if (draft.taskId) {
       const task = await scope.first(tasks, eq(tasks.id, draft.taskId));
       const stillWaiting = await scope.count(
@@ -127,10 +124,14 @@ export class MessageCommands {
     }
     const decidedRow = (await scope.first(messages, eq(messages.id, draft.id)))!;
     return {
-      id: decidedRow.id,
-      status: decision as string,
-      task_id: decidedRow.taskId,
-      decided_at: new Date(now).toISOString(),
+      approval: {
+        id: decidedRow.id,
+        status: decision as string,
+        task_id: decidedRow.taskId,
+        decided_at: new Date(now).toISOString(),
+      },
+      /** An approved draft to email: the hub sends it after this transition (it waits on D1 and the Queue). */
+      approvedDraft: decision === 'approved' ? draft : null,
     };
   }
 }

@@ -14,6 +14,7 @@ import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { z } from 'zod';
 import { AgentInput, AgentPatch } from '../core/agents';
 import { ConnectionInput } from '../core/mcp/connections';
+import { sendApprovedDraft } from './external-email';
 import { activeRuns, agentRuns, deadLetters, events, revokedKeys, tasks } from '../core/db/org-schema';
 import { createOrgDb, OrgStore } from '../core/db/org-store';
 import type { HubEvent, OrgEventType } from '../core/events';
@@ -392,14 +393,21 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   async decideApproval(caller: Caller, approvalId: string, decision: 'approved' | 'rejected', note: string | null) {
-    return this.run(caller, () =>
-      this.engine.messages.decideApproval(
-        caller.actor,
-        IdArg.parse(approvalId),
-        z.enum(['approved', 'rejected']).parse(decision),
-        z.string().max(1_000).nullable().parse(note),
-      ),
-    );
+    return this.guard(caller, async () => {
+      await this.platform.ensureInfo();
+      const { approval, approvedDraft } = await this.exclusive(() =>
+        this.engine.messages.decideApproval(
+          caller.actor,
+          IdArg.parse(approvalId),
+          z.enum(['approved', 'rejected']).parse(decision),
+          z.string().max(1_000).nullable().parse(note),
+        ),
+      );
+      // The email (a D1 row and a Queue message) goes out after the transition, outside the
+      // org's single writer; its delivery id is recorded on the message before we answer.
+      if (approvedDraft) await sendApprovedDraft(this.engine.host, approvedDraft);
+      return approval;
+    });
   }
 
   // ─── MCP connections (decision 015) ──────────────────────────────────────────────────
