@@ -15,12 +15,6 @@ export type AgentRun = typeof agentRuns.$inferSelect;
 export const MAX_DESCRIPTION = 16_000;
 export const MAX_DEPENDENCIES = 50;
 export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const;
-export const PRIORITY_RANK: Record<(typeof TASK_PRIORITIES)[number], number> = {
-  urgent: 0,
-  high: 1,
-  normal: 2,
-  low: 3,
-};
 
 /** Metadata keys only the engine sets (a reply's thread, its message, the schedule that made a task). */
 export const RESERVED_METADATA_KEYS = ['thread_id', 'message_id', 'schedule_id'] as const;

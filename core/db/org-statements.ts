@@ -6,7 +6,7 @@
  * runs. Everything else goes through OrgStore's builders.
  */
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
-import { TASK_PRIORITIES } from '../vocabulary';
+import { PRIORITY_RANK } from '../vocabulary';
 import {
   activeRuns,
   activityLog,
@@ -24,9 +24,11 @@ import type { OrgDb } from './org-store';
 
 const p = sql.placeholder;
 
-/** Admission order, ascending: urgent 0 … low 3 (then age, by id). */
-export const PRIORITY_RANK = sql.raw(
-  `CASE priority ${TASK_PRIORITIES.map((name, rank) => `WHEN '${name}' THEN ${TASK_PRIORITIES.length - 1 - rank}`).join(' ')} END`,
+/** PRIORITY_RANK in SQL (core/vocabulary.ts): admission order, ascending, then age by id. */
+const priorityRank = sql.raw(
+  `CASE priority ${Object.entries(PRIORITY_RANK)
+    .map(([name, rank]) => `WHEN '${name}' THEN ${rank}`)
+    .join(' ')} END`,
 );
 
 /** The ids of a task's dependencies, as a JSON array in id order. */
@@ -216,7 +218,7 @@ export function prepareOrgStatements(db: OrgDb) {
               AND NOT EXISTS (
                 SELECT 1 FROM ${taskDependencies} d JOIN ${tasks} dep ON dep.id = d.depends_on_id
                 WHERE d.task_id = t.id AND dep.status NOT IN ('completed', 'failed', 'cancelled'))
-            ORDER BY ${PRIORITY_RANK}, t.id LIMIT 1)`,
+            ORDER BY ${priorityRank}, t.id LIMIT 1)`,
         })
         .from(agents)
         .where(
@@ -234,7 +236,7 @@ export function prepareOrgStatements(db: OrgDb) {
           id: tasks.id,
           agentId: tasks.agentId,
           attempts: tasks.attempts,
-          rank: sql<number>`${PRIORITY_RANK}`,
+          rank: sql<number>`${priorityRank}`,
           failedDependency: sql<string | null>`(
             SELECT dep.id || ' ' || dep.status FROM ${taskDependencies} d JOIN ${tasks} dep ON dep.id = d.depends_on_id
             WHERE d.task_id = tasks.id AND dep.status IN ('failed', 'cancelled') LIMIT 1)`,
