@@ -88,8 +88,18 @@ export function captureError(error: unknown, context?: Record<string, string | n
   });
 }
 
-/** Tags the current request's (or RPC call's) events. */
+/** Set once at start-up (worker/index.ts) when SENTRY_DSN is configured. */
+let monitoring = false;
+export function enableMonitoring(): void {
+  monitoring = true;
+}
+
+/**
+ * Tags the current request's (or RPC call's) events. Without monitoring it does nothing: even a
+ * disabled SDK looks up its scope on every call, and this runs on every request and hub call.
+ */
 export function tagEvents(tags: Record<string, string | null | undefined>): void {
+  if (!monitoring) return;
   for (const [key, value] of Object.entries(tags)) if (value) Sentry.setTag(key, value);
 }
 

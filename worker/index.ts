@@ -8,12 +8,13 @@
 import { instrumentDurableObjectWithSentry, withSentry } from '@sentry/cloudflare';
 import { env } from 'cloudflare:workers';
 import { OrgHub as OrgHubObject } from '../durable-objects/org-hub';
-import { sentryOptions } from '../core/monitoring';
+import { enableMonitoring, sentryOptions } from '../core/monitoring';
 import { app } from './app';
 import { handleQueue } from './queue';
 import { handleScheduled } from './scheduled';
 
 const monitored = Boolean((env as Partial<Env>).SENTRY_DSN?.trim());
+if (monitored) enableMonitoring();
 
 export const OrgHub = monitored
   ? instrumentDurableObjectWithSentry((env: Env) => sentryOptions(env), OrgHubObject)
