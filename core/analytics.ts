@@ -48,6 +48,54 @@ export type AnalyticsEnv = Pick<Env, 'DB'> & { ANALYTICS?: AnalyticsEngineDatase
  */
 const NOT_KEPT_LOCALLY = new Set<AnalyticsEvent>(['request']);
 
+/**
+ * High-volume ops counters (a finished run): each data point goes to Analytics Engine at once,
+ * but the local dev table gets the counts summed per event, org and detail, one row each
+ * (`value` = the count), when the owner flushes: the OrgHub does with its usage ledger, so
+ * the local runtime does not pay a D1 write per run. Counts not yet flushed when the object is
+ * evicted are lost (ops counters only).
+ */
+export class AnalyticsTally {
+  private readonly counts = new Map<string, { event: AnalyticsEvent; org: string; detail: string; value: number }>();
+
+  count(env: AnalyticsEnv, event: AnalyticsEvent, fields: TrackFields = {}): void {
+    const org = fields.org ?? '';
+    const detail = (fields.detail ?? '').slice(0, 200);
+    const value = fields.value ?? 1;
+    try {
+      env.ANALYTICS?.writeDataPoint({ indexes: [org || event], blobs: [event, org, '', detail], doubles: [value] });
+    } catch (error) {
+      log.warn('analytics_write_failed', { event, error: error instanceof Error ? error.message : String(error) });
+    }
+    if (env.APP_ENV === 'production') return;
+    const key = `${event}\u0000${org}\u0000${detail}`;
+    const counted = this.counts.get(key);
+    if (counted) counted.value += value;
+    else this.counts.set(key, { event, org, detail, value });
+  }
+
+  /** Writes the counts so far to the dev table (nothing in production). Never throws. */
+  async flush(env: AnalyticsEnv): Promise<void> {
+    const createdAt = Date.now();
+    const rows = [...this.counts.values()].map((row) => ({ ...row, actor: '', createdAt }));
+    this.counts.clear();
+    if (!rows.length) return;
+    try {
+      // D1 binds at most 100 values per statement: 7 columns, so 14 rows per insert.
+      const db = getDb(env);
+      const inserts = [];
+      for (let i = 0; i < rows.length; i += 14)
+        inserts.push(db.insert(devAnalyticsEvents).values(rows.slice(i, i + 14)));
+      await db.batch(inserts as [(typeof inserts)[number], ...typeof inserts]);
+    } catch (error) {
+      log.warn('analytics_write_failed', {
+        event: 'tally',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}
+
 export async function track(env: AnalyticsEnv, event: AnalyticsEvent, fields: TrackFields = {}): Promise<void> {
   const org = fields.org ?? '';
   const actor = event === 'page_view' ? '' : (fields.actor ?? '');

@@ -3,7 +3,7 @@
  * of the run's own org, so nothing a model writes (ids, slugs, text in tasks) can reach
  * another organization. Results are short, plain text the model reads back.
  */
-import { desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { desc, eq, inArray, isNull } from 'drizzle-orm';
 import { findAgent } from '../core/agents';
 import type { OrgStore, Statement } from '../core/db/org-store';
 import type { OrgEventType } from '../core/events';
@@ -248,11 +248,5 @@ export async function approvalsOf(scope: OrgStore, taskId: string) {
 
 /** Tool calls of a task that a person decided and the agent has not been told of yet, or all decided ones. */
 export async function decidedToolCallsOf(scope: OrgStore, taskId: string) {
-  return scope
-    .select(
-      toolCalls,
-      eq(toolCalls.taskId, taskId),
-      or(eq(toolCalls.status, 'approved'), eq(toolCalls.status, 'rejected'), eq(toolCalls.status, 'done'))!,
-    )
-    .orderBy(toolCalls.id);
+  return scope.statements.decidedToolCallsOf.all({ taskId });
 }

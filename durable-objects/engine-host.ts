@@ -22,6 +22,8 @@ export interface EngineHost {
   emit(type: OrgEventType, data: JsonObject): number;
   /** The usage counters changed: the hub copies them to the D1 ledger soon. */
   usageChanged(): void;
+  /** Counts a finished run for ops metrics (`run_finished`), written with the ledger. */
+  countRunOutcome(outcome: string): void;
   /** A run step for the live hub: coalesced into `run.step` events every ~75 ms. */
   emitStep(step: JsonObject): void;
   flushSteps(): void;
@@ -71,13 +73,26 @@ export class PublishingStore extends OrgStore {
     });
   }
 
-  override batch(statements: readonly Statement[]): void {
-    const recorded = this.pending;
-    this.pending = [];
-    const events = this.transaction(() => {
-      for (const statement of statements) statement.run();
-      return this.host.appendEvents(recorded);
-    });
+  /** An event with no activity row of its own (`usage.updated`), written with the transition's. */
+  announce(type: OrgEventType, data: JsonObject): void {
+    this.pending.push({ type, data });
+  }
+
+  /**
+   * Runs `statements`, then the ones `then()` returns (it sees the first ones applied: a task's
+   * new view for its event), and the recorded events, all in one transaction; publishes after.
+   */
+  override batch(statements: readonly Statement[], then?: () => readonly Statement[]): void {
+    let events: HubEvent[];
+    try {
+      events = this.transaction(() => {
+        for (const statement of statements) statement.run();
+        if (then) for (const statement of then()) statement.run();
+        return this.host.appendEvents(this.pending);
+      });
+    } finally {
+      this.pending = [];
+    }
     this.host.broadcast(events);
   }
 }

@@ -230,7 +230,7 @@ export class McpToolbox {
     task: typeof tasks.$inferSelect,
     signal: AbortSignal,
   ): Promise<RunMcpTools> {
-    const rows = await this.scope.select(mcpConnections).orderBy(mcpConnections.createdAt);
+    const rows = this.scope.statements.mcpConnectionsInOrder.all();
     const tools: ToolSet = {};
     const defaults = new Map<string, ToolPolicy>();
     const clients = new Map<string, Promise<Client>>();

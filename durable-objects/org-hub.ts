@@ -75,6 +75,8 @@ export class OrgHub extends DurableObject<Env> {
   /** Tail of the exclusive-section chain: transitions run one after another. */
   private chain: Promise<unknown> = Promise.resolve();
   private readonly live: LiveHub;
+  /** When the alarm is set for (null: not set), as last set or read; undefined until read. */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -204,6 +206,7 @@ export class OrgHub extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) ws.close(4003, 'The organization was deleted.');
     this.live.closeAllSse('The organization was deleted.');
     await this.ctx.storage.deleteAlarm();
+    this.alarmAt = null;
     await this.ctx.storage.deleteAll();
     migrate(this.store.db, orgMigrations);
     this.lastSeq = 0;
@@ -331,16 +334,21 @@ export class OrgHub extends DurableObject<Env> {
     return this.live.socketCount();
   }
 
-  /** Makes sure the alarm fires no later than `at`. */
+  /**
+   * Makes sure the alarm fires no later than `at`. Only this object sets its alarm, so the time
+   * is read from storage once per wake-up and then kept in memory (every admission re-arms it).
+   */
   private async wakeAt(at: number) {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at || current < Date.now()) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    const current = this.alarmAt;
+    if (current === null || current > at || current < Date.now()) {
+      await this.ctx.storage.setAlarm(at);
+      this.alarmAt = at;
+    }
   }
 
   private async scheduleSweep() {
-    const current = await this.ctx.storage.getAlarm();
-    const at = Date.now() + LIVE_LIMITS.idleMs / 2;
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    await this.wakeAt(Date.now() + LIVE_LIMITS.idleMs / 2);
   }
 
   // ─── Agents ──────────────────────────────────────────────────────────────────────────
@@ -522,6 +530,8 @@ export class OrgHub extends DurableObject<Env> {
 
   /** Watchdog, due schedules, delayed retries, scheduled tasks and the usage ledger. Idempotent. */
   override async alarm(): Promise<void> {
+    // A fired alarm is no longer set; whatever this run needs next is set anew.
+    this.alarmAt = null;
     if (!this.orgId || !(await this.platform.hasOrg())) return;
     this.live.closeIdle();
     if (this.ctx.getWebSockets().length > 0) await this.scheduleSweep();
@@ -561,9 +571,7 @@ export class OrgHub extends DurableObject<Env> {
       return true;
     });
     if (this.ctx.getWebSockets(SHOWCASE_CREDENTIAL).length > 0) {
-      const at = Date.now() + SHOWCASE_TICK_MS;
-      const current = await this.ctx.storage.getAlarm();
-      if (current === null || current > at || current < Date.now()) await this.ctx.storage.setAlarm(at);
+      await this.wakeAt(Date.now() + SHOWCASE_TICK_MS);
     }
     return { created };
   }
@@ -642,19 +650,18 @@ export class OrgHub extends DurableObject<Env> {
       store: this.store,
       org: () => this.platform.org(),
       modelKey: (agentId) => this.platform.modelKey(agentId),
-      appendEvents: (list) => list.map((event) => this.writeEvent(event.type, event.data)),
+      appendEvents: (list) => this.writeEvents(list),
       broadcast: (list) => {
         for (const event of list) this.live.broadcast(event);
       },
       emit: (type, data) => this.appendEvent(type, data).seq,
       usageChanged: () => this.platform.usageChanged(),
+      countRunOutcome: (outcome) =>
+        this.platform.runOutcomes.count(this.env, 'run_finished', { org: this.orgId, detail: outcome }),
       emitStep: (step) => this.live.queueStep(step),
       flushSteps: () => this.live.flushSteps(),
       exclusive: (work) => this.exclusive(work),
-      setAlarmAt: async (at) => {
-        const current = await this.ctx.storage.getAlarm();
-        if (current === null || at < current || current < Date.now()) await this.ctx.storage.setAlarm(at);
-      },
+      setAlarmAt: (at) => this.wakeAt(at),
       markRunActive: (taskId, attempt) => {
         this.store.statements.markRunActive.run({ taskId, attempt, now: Date.now() });
       },
@@ -727,24 +734,30 @@ export class OrgHub extends DurableObject<Env> {
     });
   }
 
-  /** Writes one event (inside the caller's transaction, if any) with the next sequence number. */
-  private writeEvent(type: OrgEventType, data: JsonObject): HubEvent {
-    const event: HubEvent = { seq: this.lastSeq + 1, type, data, at: Date.now() };
+  /**
+   * Writes events (inside the caller's transaction, if any) with the next sequence numbers, in
+   * one statement: a transition's events go in together.
+   */
+  private writeEvents(list: ReadonlyArray<{ type: OrgEventType; data: JsonObject }>): HubEvent[] {
+    if (!list.length) return [];
+    const at = Date.now();
+    const written = list.map(({ type, data }, i): HubEvent => ({ seq: this.lastSeq + 1 + i, type, data, at }));
+    const values: Array<string | number> = [];
+    for (const event of written) values.push(event.seq, event.type, JSON.stringify(event.data), at);
     this.ctx.storage.sql.exec(
-      `INSERT INTO events (seq, type, data, created_at) VALUES (?, ?, ?, ?)`,
-      event.seq,
-      type,
-      JSON.stringify(data),
-      event.at,
+      `INSERT INTO events (seq, type, data, created_at) VALUES ${written.map(() => '(?, ?, ?, ?)').join(', ')}`,
+      ...values,
     );
-    this.lastSeq = event.seq;
-    if (event.seq % 100 === 0)
-      this.ctx.storage.sql.exec(`DELETE FROM events WHERE seq <= ?`, event.seq - EVENT_LOG_LIMIT);
-    return event;
+    const first = this.lastSeq + 1;
+    this.lastSeq += written.length;
+    // Trim the log whenever the sequence passes a multiple of 100.
+    if (Math.floor(this.lastSeq / 100) > Math.floor((first - 1) / 100))
+      this.ctx.storage.sql.exec(`DELETE FROM events WHERE seq <= ?`, this.lastSeq - EVENT_LOG_LIMIT);
+    return written;
   }
 
   private appendEvent(type: OrgEventType, data: JsonObject): HubEvent {
-    const event = this.writeEvent(type, data);
+    const event = this.writeEvents([{ type, data }])[0]!;
     this.live.broadcast(event);
     return event;
   }

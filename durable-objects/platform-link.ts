@@ -5,11 +5,12 @@
  * its usage counters in D1's ledger (upserted at most every few seconds, and from the alarm).
  * It also gives a new org its default team on first use.
  */
+import { AnalyticsTally } from '../core/analytics';
 import { desc, eq } from 'drizzle-orm';
 import { loadConfig } from '../core/config';
 import { findCredential, type ResolvedModelKey, resolveAnthropicKey, type StoredCredential } from '../core/credentials';
 import { getDb } from '../core/db/client';
-import { agentRuns, agents, meta, tasks, usagePeriods } from '../core/db/org-schema';
+import { agentRuns, agents, meta, usagePeriods } from '../core/db/org-schema';
 import type { OrgStore } from '../core/db/org-store';
 import { orgScope, platformKeySpend } from '../core/db/scoped';
 import { platformBudgetRefusal, usagePeriodOf } from '../core/platform-budget';
@@ -29,7 +30,7 @@ const CREDENTIAL_TTL_MS = 60_000;
 const PLATFORM_SPEND_TTL_MS = 60_000;
 
 export function metaValue(store: OrgStore, key: string): string | null {
-  return store.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
+  return store.statements.metaValue.get({ key })?.value ?? null;
 }
 
 export function setMeta(store: OrgStore, key: string, value: string) {
@@ -44,6 +45,8 @@ export class PlatformLink {
   private platformSpend: { periodStart: number; microUsd: number; at: number } | null = null;
   /** Pro overage owed to Stripe (durable-objects/meter-reports.ts). */
   readonly meter: MeterReports;
+  /** Finished runs by outcome, for ops metrics; written locally with the ledger. */
+  readonly runOutcomes = new AnalyticsTally();
 
   constructor(
     /** The object's env, read on each use (tests give a hub another env in place). */
@@ -148,7 +151,7 @@ export class PlatformLink {
       this.credential = { row: (await findCredential(getDb(this.envOf()), orgId)) ?? null, at: Date.now() };
       this.modelKeys.clear();
     }
-    const task = await this.store.first(tasks, eq(tasks.id, taskId));
+    const task = this.store.statements.taskById.get({ id: taskId });
     if (!task || this.modelKeys.has(task.agentId)) return;
     try {
       this.modelKeys.set(
@@ -173,7 +176,7 @@ export class PlatformLink {
    * platform key count and are limited: the org's own key is its own money.
    */
   async platformBudgetRefusal(taskId: string): Promise<string | null> {
-    const task = await this.store.first(tasks, eq(tasks.id, taskId));
+    const task = this.store.statements.taskById.get({ id: taskId });
     if (!task || this.modelKeys.get(task.agentId)?.source !== 'platform') return null;
     const now = Date.now();
     const period = usagePeriodOf(now);
@@ -258,6 +261,7 @@ export class PlatformLink {
   async flushLedger() {
     const orgId = this.orgId();
     if (!orgId) return;
+    await this.runOutcomes.flush(this.envOf());
     this.store.batch([this.store.deleteRows(meta, eq(meta.key, 'ledger_dirty'))]);
     await this.reportOverage();
     const rows = await this.store.select(usagePeriods).orderBy(desc(usagePeriods.periodStart)).limit(2);

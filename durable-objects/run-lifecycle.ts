@@ -3,7 +3,6 @@
  * (outside the exclusive section), apply the outcome (status, usage, dependents), and recover:
  * abandoned runs, the watchdog, dead letters.
  */
-import { track } from '../core/analytics';
 import { replyThreadOf } from '../core/threads';
 import type { TaskChange } from '../core/events';
 import { eq, inArray, sql } from 'drizzle-orm';
@@ -98,35 +97,37 @@ export class RunLifecycle {
     const now = Date.now();
     const runId = newId('run', now);
     const choice = await this.chooseProvider(agent);
-    await scope.batch([
-      bound(statements.startTask, { id: task.id, now }),
-      bound(statements.insertRun, {
-        id: runId,
-        taskId: task.id,
-        agentId: agent.id,
-        attempt: message.attempt,
-        provider: choice.kind,
-        model: choice.model,
-        now,
-      }),
-      bound(statements.setAgentStatus, { id: agent.id, status: 'working', now }),
-      this.engine.record(
-        'agent.status',
-        { type: 'system', id: null },
-        { type: 'agent', id: agent.id },
-        { agent_id: agent.id, slug: agent.slug, status: 'working', task_id: task.id },
-      ),
-    ]);
     const abort = new AbortController();
-    this.runs.set(task.id, { runId, abort });
-    this.runAgents.set(task.id, agent.id);
-    this.host.markRunActive(task.id, message.attempt);
     await this.engine.publishTask(
       'task.updated',
       task.id,
       { type: 'system', id: null },
       { change: 'started', run_id: runId, provider: choice.kind, model: choice.model },
+      {
+        writes: [
+          bound(statements.startTask, { id: task.id, now }),
+          bound(statements.insertRun, {
+            id: runId,
+            taskId: task.id,
+            agentId: agent.id,
+            attempt: message.attempt,
+            provider: choice.kind,
+            model: choice.model,
+            now,
+          }),
+          bound(statements.setAgentStatus, { id: agent.id, status: 'working', now }),
+          this.engine.record(
+            'agent.status',
+            { type: 'system', id: null },
+            { type: 'agent', id: agent.id },
+            { agent_id: agent.id, slug: agent.slug, status: 'working', task_id: task.id },
+          ),
+        ],
+      },
     );
+    this.runs.set(task.id, { runId, abort });
+    this.runAgents.set(task.id, agent.id);
+    this.host.markRunActive(task.id, message.attempt);
     return { task: { ...task, status: 'running' }, runId, abort, choice };
   }
 
@@ -236,12 +237,12 @@ export class RunLifecycle {
       roster,
       progress: (progress, note) =>
         this.host.exclusive(async () => {
-          statements.setTaskProgress.run({ id: task.id, progress, now: Date.now() });
           await this.engine.publishTask(
             'task.updated',
             task.id,
             { type: 'agent', id: agent.id },
             { change: 'progress', ...(note ? { note } : {}) },
+            { writes: [bound(statements.setTaskProgress, { id: task.id, progress, now: Date.now() })] },
           );
         }),
       delegate: (input) => this.host.exclusive(() => this.delegate(agent.id, task, input)),
@@ -442,50 +443,57 @@ export class RunLifecycle {
       agentMs: result.agentMs,
       costMicroUsd: cost,
     };
-    await scope.batch([
-      bound(statements.endRun, {
-        id: runId,
-        outcome: runOutcome,
-        turns: result.turns,
-        error: result.error,
-        webSearchRequests: result.webSearchRequests ?? 0,
-        webFetchRequests: result.webFetchRequests ?? 0,
-        now,
-        ...usage,
-      }),
-      // The common end is a prepared statement; the others are built.
-      ...(next.status === 'completed'
-        ? [bound(statements.completeTask, { id: taskId, result: result.result, now })]
-        : Object.keys(next).length
-          ? [scope.updateRows(tasks, next, eq(tasks.id, taskId))]
-          : []),
-      bound(statements.addTaskUsage, { id: taskId, now, ...usage }),
-      bound(statements.addPeriodUsage, { periodStart: period.start, periodEnd: period.end, now, ...usage }),
-      bound(statements.setAgentStatus, { id: agentId, status: agentStatus, now }),
-      this.engine.record(
-        'agent.status',
-        { type: 'system', id: null },
-        { type: 'agent', id: agentId },
-        { agent_id: agentId, slug: agent?.slug ?? '', status: agentStatus },
-      ),
-    ]);
-    // Ops (run success rate on /status) and the funnel's first completed task; never awaited by the run.
-    void track(this.host.env, 'run_finished', { org: this.host.orgId, detail: runOutcome });
-    if (next.status === 'completed') this.engine.trackMilestone('task_completed');
     const view = await this.engine.publishTask(
       'task.updated',
       taskId,
       { type: 'agent', id: agentId },
       { change, run_id: runId, run_outcome: runOutcome },
+      {
+        writes: [
+          bound(statements.endRun, {
+            id: runId,
+            outcome: runOutcome,
+            turns: result.turns,
+            error: result.error,
+            webSearchRequests: result.webSearchRequests ?? 0,
+            webFetchRequests: result.webFetchRequests ?? 0,
+            now,
+            ...usage,
+          }),
+          // The common end is a prepared statement; the others are built.
+          ...(next.status === 'completed'
+            ? [bound(statements.completeTask, { id: taskId, result: result.result, now })]
+            : Object.keys(next).length
+              ? [scope.updateRows(tasks, next, eq(tasks.id, taskId))]
+              : []),
+          bound(statements.addTaskUsage, { id: taskId, now, ...usage }),
+          bound(statements.addPeriodUsage, { periodStart: period.start, periodEnd: period.end, now, ...usage }),
+          bound(statements.setAgentStatus, { id: agentId, status: agentStatus, now }),
+          this.engine.record(
+            'agent.status',
+            { type: 'system', id: null },
+            { type: 'agent', id: agentId },
+            { agent_id: agentId, slug: agent?.slug ?? '', status: agentStatus },
+          ),
+        ],
+        announce: [
+          {
+            type: 'usage.updated',
+            data: {
+              period_start: new Date(period.start).toISOString(),
+              agent_ms: result.agentMs,
+              input_tokens: result.inputTokens,
+              output_tokens: result.outputTokens,
+              cost_usd: cost / 1_000_000,
+              task_id: taskId,
+            },
+          },
+        ],
+      },
     );
-    this.host.emit('usage.updated', {
-      period_start: new Date(period.start).toISOString(),
-      agent_ms: result.agentMs,
-      input_tokens: result.inputTokens,
-      output_tokens: result.outputTokens,
-      cost_usd: cost / 1_000_000,
-      task_id: taskId,
-    });
+    // Ops (run success rate on /status) and the funnel's first completed task; never awaited by the run.
+    this.host.countRunOutcome(runOutcome);
+    if (next.status === 'completed') this.engine.trackMilestone('task_completed');
     this.host.usageChanged();
 
     if (view.status === 'completed') {

@@ -10,7 +10,7 @@
 import { track } from '../core/analytics';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { requireAgent } from '../core/agents';
-import { bound } from '../core/db/org-store';
+import { bound, type Statement } from '../core/db/org-store';
 import { taskDependencies, tasks } from '../core/db/org-schema';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
@@ -73,11 +73,30 @@ export class TaskEngine {
     return view;
   }
 
-  async publishTask(type: 'task.created' | 'task.updated', id: string, actor: Actor, extra: JsonObject = {}) {
-    const view = await this.taskView(id);
-    const data = { task: view as unknown as JsonObject[string], ...extra } as JsonObject;
-    await this.scope.batch([this.record(type, actor, { type: 'task', id }, data)]);
-    return view;
+  /**
+   * The task's `type` event with its view, recorded in one transaction with `writes` (the view
+   * is read after them) and any `announce`d events after it.
+   */
+  async publishTask(
+    type: 'task.created' | 'task.updated',
+    id: string,
+    actor: Actor,
+    extra: JsonObject = {},
+    {
+      writes = [],
+      announce = [],
+    }: { writes?: readonly Statement[]; announce?: Array<{ type: OrgEventType; data: JsonObject }> } = {},
+  ): Promise<TaskView> {
+    let view: TaskView | undefined;
+    this.scope.batch(writes, () => {
+      view = viewTask(this.scope, id);
+      if (!view) throw new ApiError('not_found', 'No such task.');
+      const data = { task: view as unknown as JsonObject[string], ...extra } as JsonObject;
+      const recorded = this.record(type, actor, { type: 'task', id }, data);
+      for (const event of announce) this.scope.announce(event.type, event.data);
+      return [recorded];
+    });
+    return view!;
   }
 
   async createTask(
@@ -140,8 +159,9 @@ export class TaskEngine {
     }
     const failedDep = deps.find((d) => d.status === 'failed' || d.status === 'cancelled');
     const id = newId('tsk', now);
+    let view: TaskView;
     try {
-      await scope.batch([
+      const writes = [
         bound(scope.statements.insertTask, {
           id,
           agentId: agent.id,
@@ -168,13 +188,13 @@ export class TaskEngine {
               ),
             ]
           : []),
-      ]);
+      ];
+      view = await this.publishTask('task.created', id, actor, {}, { writes });
     } catch (error) {
       // Two requests with one Idempotency-Key raced past the lookup: the unique index decided.
       if (idempotency && /UNIQUE/i.test(String(error))) return this.createTask(actor, input, idempotency, extra);
       throw error;
     }
-    const view = await this.publishTask('task.created', id, actor);
     if (!extra.skipAdmit) await this.admit();
     // Product analytics: the org's first task given by a person or their key (not a schedule, agent or the platform).
     if (actor.type === 'user' || actor.type === 'api_key') this.trackMilestone('task_given', actor.id);

@@ -13,10 +13,13 @@ import {
   agentNotes,
   agentRuns,
   agents,
+  mcpConnections,
   messages,
+  meta,
   runDeliveries,
   taskDependencies,
   tasks,
+  toolCalls,
   usagePeriods,
 } from './org-schema';
 import { unionAll } from 'drizzle-orm/sqlite-core';
@@ -315,6 +318,23 @@ export function prepareOrgStatements(db: OrgDb) {
         .limit(15)
         .prepare(),
     /** External drafts of a task that a person approved or rejected. */
+    /** Tool calls of a task that a person decided (or that ran), oldest first. */
+    decidedToolCallsOf: () =>
+      db
+        .select()
+        .from(toolCalls)
+        .where(and(eq(toolCalls.taskId, p('taskId')), inArray(toolCalls.status, ['approved', 'rejected', 'done'])))
+        .orderBy(asc(toolCalls.id))
+        .prepare(),
+    /** The org's MCP connections, oldest first (every run lists their tools). */
+    mcpConnectionsInOrder: () => db.select().from(mcpConnections).orderBy(asc(mcpConnections.createdAt)).prepare(),
+    /** One value of the hub's key-value `meta` table. */
+    metaValue: () =>
+      db
+        .select({ value: meta.value })
+        .from(meta)
+        .where(eq(meta.key, p('key')))
+        .prepare(),
     decidedApprovalsOf: () =>
       db
         .select()

@@ -1,6 +1,7 @@
 /** Product analytics: events land in the dev table (Analytics Engine in production). */
 import { env } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
+import { AnalyticsTally } from '../../core/analytics';
 import { call, createKey, signUp } from './helpers';
 
 async function eventsOf(org: string): Promise<string[]> {
@@ -44,5 +45,23 @@ describe('product analytics', () => {
       expect(row).not.toBeNull();
       expect(row!.actor).toBe('');
     });
+  });
+
+  it('writes tallied counts as one dev-table row per event, org and detail', async () => {
+    const org = `org_tally_${crypto.randomUUID()}`;
+    const tally = new AnalyticsTally();
+    for (const detail of ['completed', 'completed', 'failed', 'completed'])
+      tally.count(env, 'run_finished', { org, detail });
+    await tally.flush(env);
+    await tally.flush(env); // nothing new: writes nothing
+    const { results } = await env.DB.prepare(
+      `SELECT detail, value FROM dev_analytics_events WHERE org = ? ORDER BY detail`,
+    )
+      .bind(org)
+      .all<{ detail: string; value: number }>();
+    expect(results).toEqual([
+      { detail: 'completed', value: 3 },
+      { detail: 'failed', value: 1 },
+    ]);
   });
 });
