@@ -478,10 +478,12 @@ export class OrgHub extends DurableObject<Env> {
     if (seen) return { outcome: 'duplicate' };
     // A message for an org that no longer exists has nothing to run.
     if (!(await this.platform.hasOrg())) return { outcome: 'stale' };
+    const task = this.store.statements.taskById.get({ id: message.taskId });
+    if (!task) return { outcome: 'stale' };
     // The model key comes from D1 (cached): fetched before the transition, never inside it.
-    await this.platform.prepareModelKey(message.taskId);
+    await this.platform.prepareModelKey(task.agentId);
     // The platform's model key has spend ceilings (read before the transition, like the key).
-    const refusal = await this.platform.platformBudgetRefusal(message.taskId);
+    const refusal = await this.platform.platformBudgetRefusal(task.agentId);
     if (refusal) {
       log.warn('run_refused_budget', { org_id: message.orgId, task_id: message.taskId, reason: refusal });
       await this.exclusive(() => this.engine.runner.deadLetter(message, refusal, 'run_refused'));
@@ -494,7 +496,7 @@ export class OrgHub extends DurableObject<Env> {
     if (!started) return { outcome: 'stale' };
     this.store.statements.recordDelivery.run({ taskId: message.taskId, attempt: message.attempt, now: Date.now() });
     try {
-      await this.engine.runner.executeRun(started.task, started.runId, started.abort, started.choice);
+      await this.engine.runner.executeRun(started);
       if (started.choice.keySource === 'platform') this.platform.addPlatformSpend(started.runId);
     } catch (error) {
       // An unexpected failure (not the model's: the loop handles those) must not leave the task

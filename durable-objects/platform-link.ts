@@ -139,7 +139,7 @@ export class PlatformLink {
   }
 
   /** Reads (and caches) the org's model key row before a run, and resolves it for the run's agent. */
-  async prepareModelKey(taskId: string) {
+  async prepareModelKey(agentId: string) {
     const orgId = this.orgId();
     if (!orgId) return;
     // A demo sandbox always runs the simulated model: no platform key is spent on visitors.
@@ -151,23 +151,16 @@ export class PlatformLink {
       this.credential = { row: (await findCredential(getDb(this.envOf()), orgId)) ?? null, at: Date.now() };
       this.modelKeys.clear();
     }
-    const task = this.store.statements.taskById.get({ id: taskId });
-    if (!task || this.modelKeys.has(task.agentId)) return;
+    if (this.modelKeys.has(agentId)) return;
     try {
       this.modelKeys.set(
-        task.agentId,
-        await resolveAnthropicKey(
-          getDb(this.envOf()),
-          loadConfig(this.envOf()),
-          orgId,
-          task.agentId,
-          this.credential.row,
-        ),
+        agentId,
+        await resolveAnthropicKey(getDb(this.envOf()), loadConfig(this.envOf()), orgId, agentId, this.credential.row),
       );
     } catch (error) {
       // An undecryptable key: the run falls back as if no key were set, and says so in the log.
       log.error('model_key_unavailable', { org_id: orgId, error: error instanceof Error ? error.message : 'unknown' });
-      this.modelKeys.set(task.agentId, null);
+      this.modelKeys.set(agentId, null);
     }
   }
 
@@ -175,9 +168,8 @@ export class PlatformLink {
    * Why a run of this task may not start on the platform's model key, or null. Only runs on the
    * platform key count and are limited: the org's own key is its own money.
    */
-  async platformBudgetRefusal(taskId: string): Promise<string | null> {
-    const task = this.store.statements.taskById.get({ id: taskId });
-    if (!task || this.modelKeys.get(task.agentId)?.source !== 'platform') return null;
+  async platformBudgetRefusal(agentId: string): Promise<string | null> {
+    if (this.modelKeys.get(agentId)?.source !== 'platform') return null;
     const now = Date.now();
     const period = usagePeriodOf(now);
     if (

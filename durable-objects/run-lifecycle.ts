@@ -57,6 +57,15 @@ interface ProviderChoice {
   keySource: 'org' | 'platform' | null;
 }
 
+/** A claimed run, as startRun leaves it: the task and agent as they now are. */
+interface StartedRun {
+  task: Task;
+  agent: typeof agents.$inferSelect;
+  runId: string;
+  abort: AbortController;
+  choice: ProviderChoice;
+}
+
 export class RunLifecycle {
   constructor(private readonly engine: TaskEngine) {}
 
@@ -85,9 +94,7 @@ export class RunLifecycle {
   }
 
   /** Claims a queued task for a delivered (task, attempt): running, a run row, agent working. */
-  async startRun(
-    message: RunTaskMessage,
-  ): Promise<{ task: Task; runId: string; abort: AbortController; choice: ProviderChoice } | null> {
+  async startRun(message: RunTaskMessage): Promise<StartedRun | null> {
     const scope = this.scope;
     const { statements } = scope;
     const task = statements.taskById.get({ id: message.taskId });
@@ -128,7 +135,7 @@ export class RunLifecycle {
     this.runs.set(task.id, { runId, abort });
     this.runAgents.set(task.id, agent.id);
     this.host.markRunActive(task.id, message.attempt);
-    return { task: { ...task, status: 'running' }, runId, abort, choice };
+    return { task: { ...task, status: 'running' }, agent: { ...agent, status: 'working' }, runId, abort, choice };
   }
 
   private async chooseProvider(agent: typeof agents.$inferSelect): Promise<ProviderChoice> {
@@ -143,11 +150,10 @@ export class RunLifecycle {
   }
 
   /** Runs the agent loop for a started task (outside the exclusive section), then finalizes. */
-  async executeRun(task: Task, runId: string, abort: AbortController, choice: ProviderChoice): Promise<void> {
+  async executeRun({ task, agent, runId, abort, choice }: StartedRun): Promise<void> {
     const scope = this.scope;
     const { statements } = scope;
     const started = Date.now();
-    const agent = statements.agentById.get({ id: task.agentId })!;
     const roster = statements.roster.all();
     const deps = await this.engine.dependencyStatuses(task.id);
     const depTasks = deps.length
