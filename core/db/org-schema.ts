@@ -96,7 +96,6 @@ export const tasks = sqliteTable(
   },
   (t) => [
     uniqueIndex('tasks_idempotency_unique').on(t.idempotencyKey),
-    index('tasks_status_idx').on(t.status, t.priority, t.createdAt),
     index('tasks_agent_idx').on(t.agentId, t.status),
     index('tasks_parent_idx').on(t.parentId),
     // The engine's next wake-up: the earliest scheduled pending task, found without a scan.
@@ -212,7 +211,6 @@ export const agentRuns = sqliteTable(
   },
   (t) => [
     uniqueIndex('agent_runs_task_attempt_unique').on(t.taskId, t.attempt),
-    index('agent_runs_task_idx').on(t.taskId),
     index('agent_runs_agent_idx').on(t.agentId, t.startedAt),
   ],
 );
@@ -235,7 +233,6 @@ export const runSteps = sqliteTable(
   },
   (t) => [
     uniqueIndex('run_steps_run_seq_chunk_unique').on(t.runId, t.seq, t.chunk),
-    index('run_steps_run_idx').on(t.runId),
   ],
 );
 
