@@ -96,7 +96,9 @@ export const tasks = sqliteTable(
   },
   (t) => [
     uniqueIndex('tasks_idempotency_unique').on(t.idempotencyKey),
-    index('tasks_agent_idx').on(t.agentId, t.status),
+    // Admission's per-agent lookup: the agent's pending tasks that are ready now, as a range (a
+    // backlog of tasks scheduled for later is not scanned). The expression matches the query's.
+    index('tasks_agent_idx').on(t.agentId, t.status, sql`coalesce(${t.scheduledFor}, 0)`),
     index('tasks_parent_idx').on(t.parentId),
     // The engine's next wake-up: the earliest scheduled pending task, found without a scan.
     index('tasks_scheduled_idx').on(t.status, t.scheduledFor),

@@ -217,7 +217,7 @@ export function prepareOrgStatements(db: OrgDb) {
           taskId: sql<string | null>`(
             SELECT t.id FROM ${tasks} t
             WHERE t.agent_id = agents.id AND t.status = 'pending'
-              AND (t.scheduled_for IS NULL OR t.scheduled_for <= ${p('now')})
+              AND coalesce(t.scheduled_for, 0) <= ${p('now')}
               AND NOT EXISTS (
                 SELECT 1 FROM ${taskDependencies} d JOIN ${tasks} dep ON dep.id = d.depends_on_id
                 WHERE d.task_id = t.id AND dep.status NOT IN ('completed', 'failed', 'cancelled'))
