@@ -233,9 +233,7 @@ export const runSteps = sqliteTable(
     content: text('content').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('run_steps_run_seq_chunk_unique').on(t.runId, t.seq, t.chunk),
-  ],
+  (t) => [uniqueIndex('run_steps_run_seq_chunk_unique').on(t.runId, t.seq, t.chunk)],
 );
 
 /** `remember` / `recall`: an agent's own notes. */

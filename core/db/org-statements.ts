@@ -125,12 +125,21 @@ export function prepareOrgStatements(db: OrgDb) {
         })
         .where(eq(tasks.id, p('id')))
         .prepare(),
-    /** Pending and queued tasks: the plan's queue depth. */
+    /**
+     * Pending and queued tasks, counted up to `limit` (the plan's queue depth): whether the
+     * queue is full costs at most `limit` index entries, however long the backlog.
+     */
     countWaiting: () =>
       db
         .select({ n: sql<number>`count(*)` })
-        .from(tasks)
-        .where(inArray(tasks.status, ['pending', 'queued']))
+        .from(
+          db
+            .select({ one: sql`1` })
+            .from(tasks)
+            .where(inArray(tasks.status, ['pending', 'queued']))
+            .limit(p('limit'))
+            .as('waiting'),
+        )
         .prepare(),
     /**
      * The tasks related to task `id`, each with its agent and how it is related: a dependency,

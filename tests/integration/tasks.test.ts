@@ -192,6 +192,25 @@ describe('tasks through the real queue and OrgHub', () => {
     expect(Date.parse(doneB.started_at)).toBeGreaterThanOrEqual(Date.parse(doneA.completed_at));
   });
 
+  it("the plan's queue depth is exact: the 21st waiting task on Free is refused, and a cancelled one frees its place", async () => {
+    const { key, org } = await setup();
+    await setPlan(org.id, 'free'); // 20 waiting tasks
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const post = (i: number) =>
+      call('/v1/tasks', { key, body: { agent: 'sable', description: `Later ${i}`, scheduled_for: later } });
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const res = await post(i);
+      expect(res.status, res.text).toBe(201);
+      ids.push(res.json.id);
+    }
+    const refused = await post(20);
+    expect(refused.status, refused.text).toBe(402);
+    expect(refused.json.error).toMatchObject({ code: 'quota_exceeded', details: { limit: 20 } });
+    expect((await call(`/v1/tasks/${ids[0]}/cancel`, { key, method: 'POST' })).status).toBe(200);
+    expect((await post(21)).status).toBe(201);
+  });
+
   it('admission: the free run slot goes by priority, then age, across agents; a dependency holds a task back', async () => {
     const { key, org } = await setup();
     await setPlan(org.id, 'free'); // one run at a time
