@@ -146,9 +146,7 @@ export class TaskEngine {
     }
     const plan = await this.plan();
     // An unlimited plan needs no count of the backlog.
-    const waiting = Number.isFinite(plan.limits.queueDepth)
-      ? (scope.statements.countWaiting.get({ limit: plan.limits.queueDepth })?.n ?? 0)
-      : 0;
+    const waiting = Number.isFinite(plan.limits.queueDepth) ? (scope.statements.countWaiting.get()?.n ?? 0) : 0;
     if (waiting >= plan.limits.queueDepth) {
       throw new ApiError(
         'quota_exceeded',

@@ -279,6 +279,15 @@ export const schedules = sqliteTable(
   (t) => [index('schedules_next_idx').on(t.enabled, t.nextRunAt)],
 );
 
+/**
+ * How many tasks are in each status, kept exact by triggers on `tasks` (org migration 0007), so
+ * the queue-depth check is one row read however long the backlog.
+ */
+export const taskStatusCounts = sqliteTable('task_status_counts', {
+  status: text('status').primaryKey(),
+  n: integer('n').notNull(),
+});
+
 /** Usage counters per calendar-month period, exact; copied to the D1 ledger by the hub. */
 export const usagePeriods = sqliteTable('usage_periods', {
   periodStart: integer('period_start').primaryKey(),

@@ -18,6 +18,7 @@ import {
   meta,
   runDeliveries,
   taskDependencies,
+  taskStatusCounts,
   tasks,
   toolCalls,
   usagePeriods,
@@ -125,21 +126,12 @@ export function prepareOrgStatements(db: OrgDb) {
         })
         .where(eq(tasks.id, p('id')))
         .prepare(),
-    /**
-     * Pending and queued tasks, counted up to `limit` (the plan's queue depth): whether the
-     * queue is full costs at most `limit` index entries, however long the backlog.
-     */
+    /** Pending and queued tasks (the plan's queue depth), from the trigger-kept counts. */
     countWaiting: () =>
       db
-        .select({ n: sql<number>`count(*)` })
-        .from(
-          db
-            .select({ one: sql`1` })
-            .from(tasks)
-            .where(inArray(tasks.status, ['pending', 'queued']))
-            .limit(p('limit'))
-            .as('waiting'),
-        )
+        .select({ n: sql<number>`coalesce(sum(${taskStatusCounts.n}), 0)` })
+        .from(taskStatusCounts)
+        .where(inArray(taskStatusCounts.status, ['pending', 'queued']))
         .prepare(),
     /**
      * The tasks related to task `id`, each with its agent and how it is related: a dependency,

@@ -3,6 +3,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { getOrgHub } from '../../core/org-hub-client';
 import { call, createKey, setPlan, signUp, hubSql } from './helpers';
 
+/** The per-status counts the queue-depth check reads (kept by triggers) match the tasks table. */
+async function expectStatusCountsExact(orgId: string) {
+  const counted = await hubSql(orgId, `SELECT status, n FROM task_status_counts WHERE n > 0 ORDER BY status`);
+  const actual = await hubSql(orgId, `SELECT status, count(*) AS n FROM tasks GROUP BY status ORDER BY status`);
+  expect(counted.length).toBeGreaterThan(0);
+  expect(counted).toEqual(actual);
+}
+
 async function setup(
   scopes = [
     'org:read',
@@ -209,6 +217,7 @@ describe('tasks through the real queue and OrgHub', () => {
     expect(refused.json.error).toMatchObject({ code: 'quota_exceeded', details: { limit: 20 } });
     expect((await call(`/v1/tasks/${ids[0]}/cancel`, { key, method: 'POST' })).status).toBe(200);
     expect((await post(21)).status).toBe(201);
+    await expectStatusCountsExact(org.id);
   });
 
   it('admission: the free run slot goes by priority, then age, across agents; a dependency holds a task back', async () => {
@@ -233,6 +242,7 @@ describe('tasks through the real queue and OrgHub', () => {
       expect(Date.parse(done[i].started_at), done[i].title).toBeGreaterThanOrEqual(
         Date.parse(done[i - 1].completed_at),
       );
+    await expectStatusCountsExact(org.id);
   });
 
   it('Idempotency-Key: same key and body → the same task; another body → 409', async () => {
