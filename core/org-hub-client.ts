@@ -45,6 +45,7 @@ const COMMANDS = [
   'toolCatalog',
 ] as const satisfies ReadonlyArray<keyof OrgHub>;
 type CommandName = (typeof COMMANDS)[number];
+const COMMAND_NAMES: ReadonlySet<string> = new Set(COMMANDS);
 
 export type OrgHubClient = { [K in CommandName]: DropCaller<OrgHub[K]> } & {
   /** Reads of the org's data, by name, run in the hub. */
@@ -71,9 +72,8 @@ export function getOrgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgI
 export function orgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId' | 'actor'>): OrgHubClient {
   const stub = getOrgHub(env, ctx) as unknown as Record<string, (...args: unknown[]) => Promise<RpcResult<unknown>>>;
   const caller: Caller = { orgId: ctx.orgId, actor: ctx.actor };
-  const client: Record<string, unknown> = {};
-  for (const name of COMMANDS) client[name] = async (...args: unknown[]) => unwrap(await stub[name]!(caller, ...args));
-  client.read = new Proxy(
+  // Methods are made when a call site asks for one: a request uses one or two of them.
+  const read = new Proxy(
     {},
     {
       get:
@@ -82,7 +82,13 @@ export function orgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId' 
           unwrap(await stub.read!(caller, String(name), args)),
     },
   );
-  return client as OrgHubClient;
+  return new Proxy({} as OrgHubClient, {
+    get: (_target, name) => {
+      if (name === 'read') return read;
+      if (typeof name !== 'string' || !COMMAND_NAMES.has(name)) return undefined;
+      return async (...args: unknown[]) => unwrap(await stub[name]!(caller, ...args));
+    },
+  });
 }
 
 /** The health check's own object: a real round trip that touches no tenant. */

@@ -35,8 +35,8 @@ const priorityRank = sql.raw(
     .join(' ')} END`,
 );
 
-/** The ids of a task's dependencies, as a JSON array in id order. */
-const dependsOnJson = sql<string>`(SELECT json_group_array(depends_on_id) FROM (SELECT ${taskDependencies.dependsOnId} AS depends_on_id FROM ${taskDependencies} WHERE ${taskDependencies.taskId} = ${tasks.id} ORDER BY 1))`;
+/** The ids of a task's dependencies, as a JSON array (unordered: the view sorts them). */
+const dependsOnJson = sql<string>`(SELECT json_group_array(${taskDependencies.dependsOnId}) FROM ${taskDependencies} WHERE ${taskDependencies.taskId} = ${tasks.id})`;
 
 const agentRef = { id: agents.id, slug: agents.slug, name: agents.name };
 const relatedTask = {
