@@ -7,7 +7,7 @@
  * task-read).
  * Not a benchmark of record: profiling slows the isolate; read it for proportions.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { applyD1Migrations, bundleWorker, d1MigrationsDir, REPO_ROOT, startRuntime } from '../scripts/lib/runtime.mjs';
@@ -44,6 +44,25 @@ async function inspectorSession(port) {
       ws.send(JSON.stringify({ id, method, params }));
     });
   return { send, close: () => ws.close() };
+}
+
+/** Time per function with everything it called (ms), each function counted once per sample. */
+function totalTimes(profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const totals = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const seen = new Set();
+    for (let id = profile.samples[i]; id !== undefined; id = parentOf.get(id)) {
+      const frame = byId.get(id).callFrame;
+      const key = `${frame.functionName || '(anonymous)'} ${path.basename(frame.url || '')}:${frame.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    }
+  }
+  return [...totals.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 /** Self time per function (ms), from a V8 CPU profile. */
@@ -149,7 +168,12 @@ export async function run(settings, log) {
         ? {
             url: `${url}/v1/tasks`,
             method: 'POST',
-            body: JSON.stringify({ agent: 'sable', description: 'Profiled task [simulate:think=0]' }),
+            // Like the task-create benchmark: scheduled an hour ahead, so the create path alone.
+            body: JSON.stringify({
+              agent: 'sable',
+              description: 'Profiled task',
+              scheduled_for: new Date(Date.now() + 3_600_000).toISOString(),
+            }),
           }
         : { url: `${url}/v1/tasks/${created.json.id}`, method: 'GET' };
     // task-throughput: the throughput benchmark's work (zero-think tasks over the whole team,
@@ -171,6 +195,9 @@ export async function run(settings, log) {
     log(`  ${route}: ${result.total} requests in ${settings.duration} s (profiling on)`);
     const share = ([fn, ms]) => `  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${fn}`;
     const modules = selfTimesByModule(stopped.profile, moduleIndex(readFileSync(bundle, 'utf8')));
+    const inclusive = totalTimes(stopped.profile).filter(([fn]) => !fn.startsWith('('));
+    // The raw profile, for Chrome DevTools (Performance → Load profile).
+    writeFileSync(path.join(REPO_ROOT, 'bench', 'results', 'profile.cpuprofile'), JSON.stringify(stopped.profile));
     return {
       table: [
         '  self time  function',
@@ -178,6 +205,9 @@ export async function run(settings, log) {
         '',
         '  self time  module',
         ...modules.slice(0, 25).map(share),
+        '',
+        '  total time (with callees)  function',
+        ...inclusive.slice(0, 40).map(share),
       ].join('\n'),
       json: { route, requests: result.total, top: top.slice(0, 100), modules },
     };

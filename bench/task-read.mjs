@@ -15,6 +15,18 @@ export async function tenantWithKeys(url, tag, connections, agents = 0) {
   return createTenant(url, { tag, keys, agents });
 }
 
+/**
+ * The floor of an org read: a Worker that checks a bearer token and calls a SQLite Durable
+ * Object for three statements (bench/floor/), on its own and behind the local asset router as
+ * the app is (its [assets] with run_worker_first); and hello behind that router.
+ */
+const FLOOR_ROUTE = { path: '/v1/tasks/t1', headers: { authorization: 'Bearer floor' } };
+const READ_FLOORS = [
+  { kind: 'floor', label: 'floor: DO read, no framework', short: 'floor', route: FLOOR_ROUTE },
+  { kind: 'floor-assets', label: 'floor behind the asset router', short: 'floor+router', route: FLOOR_ROUTE },
+  { kind: 'hello-assets', label: 'hello behind the asset router', short: 'hello+router', route: { path: '/' } },
+];
+
 /** @param {import('./run.mjs').Settings} settings @param {(line: string) => void} log */
 export async function run(settings, log) {
   const connections = Number(process.env.BENCH_READ_CONNECTIONS ?? 50);
@@ -24,6 +36,8 @@ export async function run(settings, log) {
     label: 'GET /v1/tasks/:id',
     connections,
     portOffset: 20,
+    // What the runtime itself costs for this shape of request (bench/README.md, "floors").
+    floors: READ_FLOORS,
     async prepare(url) {
       const tenant = await tenantWithKeys(url, 'read', connections);
       const key = tenant.keyList[0];

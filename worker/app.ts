@@ -1,5 +1,5 @@
 /**
- * The Hono app: request id → logs → security headers → config → body limits → routes.
+ * The Hono app: request id → logs (and monitoring tags) → security headers → config → body limits → routes.
  * /v1 (public API), /api (dashboard), /webhooks, /internal/ops (operators); everything else goes to Remix.
  */
 import { Hono } from 'hono';
@@ -8,7 +8,6 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ApiError } from '../core/errors';
-import { tagEvents } from '../core/monitoring';
 import { authenticate } from './middleware/auth';
 import { withConfig } from './middleware/config';
 import { handleError, methodNotAllowedEnvelope, notFoundEnvelope } from './middleware/error-handler';
@@ -32,11 +31,6 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export const app = new Hono<AppEnv>();
 
 app.use(requestId());
-// Every error event of this request carries its id (the one in the response and the logs).
-app.use(async (c, next) => {
-  tagEvents({ request_id: c.get('requestId') });
-  await next();
-});
 app.use(requestLog());
 app.use(
   secureHeaders({

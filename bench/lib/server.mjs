@@ -348,12 +348,12 @@ export function pinSelf() {
 /**
  * Bundle a Worker once for many runtime starts (as `wrangler deploy` would), into a temp dir.
  * `counted`: the app's bench build (bench/counted/index.ts) with binding round-trip counters.
- * @param {'app' | 'counted' | 'hello'} kind
+ * @param {'app' | 'counted' | 'hello' | 'floor' | 'floor-assets' | 'hello-assets'} kind
  */
 export function bundleFor(kind) {
   ensureBuild();
   const dir = makeTempDir(`bundle-${kind}`);
-  const config = kind === 'hello' ? 'bench/hello/wrangler.toml' : 'wrangler.toml';
+  const config = kind === 'app' || kind === 'counted' ? 'wrangler.toml' : `bench/${kind}/wrangler.toml`;
   const args = ['wrangler', 'deploy', '--dry-run', '--outdir', dir, '--config', config];
   if (kind === 'counted') args.splice(2, 0, 'bench/counted/index.ts');
   runTool('npx', args);

@@ -34,23 +34,27 @@ function appVars() {
   return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)]));
 }
 
-export async function appVsHello({ settings, log, label, connections, prepare, portOffset = 0 }) {
+export async function appVsHello({ settings, log, label, connections, prepare, portOffset = 0, floors = [] }) {
   log('  bundling the bench build and the hello Worker');
   // The production Worker by default; BENCH_COUNTED=1 runs the counting build (its wrappers cost CPU).
   const counted = process.env.BENCH_COUNTED === '1';
   const workers = { app: bundleFor(counted ? 'counted' : 'app'), hello: bundleFor('hello') };
   const measured = { app: [], hello: [] };
+  for (const floor of floors) {
+    workers[floor.kind] = bundleFor(floor.kind);
+    measured[floor.kind] = [];
+  }
   const counts = [];
   const rounds = [];
 
   for (let round = 0; round < settings.rounds; round += 1) {
-    const order = round % 2 === 0 ? ['app', 'hello'] : ['hello', 'app'];
+    const order = [...(round % 2 === 0 ? ['app', 'hello'] : ['hello', 'app']), ...floors.map((f) => f.kind)];
     const roundResult = { round: round + 1, order, runs: {} };
     for (const kind of order) {
       const startedAt = Date.now();
       const server = await startRuntime({
         worker: workers[kind],
-        port: settings.port + portOffset + (kind === 'app' ? 0 : 1),
+        port: settings.port + portOffset + (kind === 'app' ? 0 : 1 + floors.findIndex((f) => f.kind === kind) + 1),
         readyPath: kind === 'app' ? '/v1/health' : '/',
         // e.g. BENCH_APP_VARS=LOG_LEVEL:warn to measure without the per-request log line
         vars: kind === 'app' ? appVars() : {},
@@ -59,7 +63,8 @@ export async function appVsHello({ settings, log, label, connections, prepare, p
       let result;
       let perRequest = null;
       try {
-        const route = kind === 'app' ? await prepare(server.url) : { path: '/' };
+        const route =
+          kind === 'app' ? await prepare(server.url) : (floors.find((f) => f.kind === kind)?.route ?? { path: '/' });
         let before = null;
         result = await warmAndLoad({
           url: server.url + route.path,
@@ -117,6 +122,7 @@ export async function appVsHello({ settings, log, label, connections, prepare, p
     formatNumber(s.latencyP50Ms, 2),
     formatNumber(s.latencyP99Ms, 2),
   ];
+  const floorSummaries = floors.map((floor) => ({ ...floor, summary: summarize(measured[floor.kind]) }));
   const last = counts[counts.length - 1];
   const table = [
     formatTable(
@@ -125,11 +131,24 @@ export async function appVsHello({ settings, log, label, connections, prepare, p
         row(`app   ${label}`, app),
         row('hello GET /', hello),
         ['app / hello', formatRatio(ratios.throughput), formatRatio(ratios.latencyP50), formatRatio(ratios.latencyP99)],
+        ...floorSummaries.flatMap((floor) => [
+          row(floor.label, floor.summary),
+          [
+            `  ${floor.short} / hello, app / ${floor.short}`,
+            formatRatio(ratio(floor.summary.requestsPerSec, hello.requestsPerSec)),
+            formatRatio(ratio(app.requestsPerSec, floor.summary.requestsPerSec)),
+            '',
+          ],
+        ]),
       ],
     ),
     ...(last
       ? ['', formatTable(['binding calls per request (last round)', ...COUNT_HEADER], [[label, ...countCells(last)]])]
       : ['', 'binding calls: see `npm run bench -- round-trips` (or BENCH_COUNTED=1)']),
   ].join('\n');
-  return { table, json: { label, connections, summary: { app, hello, ratios, perRequest: last }, rounds } };
+  const floorJson = Object.fromEntries(floorSummaries.map((f) => [f.kind, f.summary]));
+  return {
+    table,
+    json: { label, connections, summary: { app, hello, ratios, floors: floorJson, perRequest: last }, rounds },
+  };
 }

@@ -1,14 +1,15 @@
 import type { MiddlewareHandler } from 'hono';
 import { track } from '../../core/analytics';
 import { log } from '../../core/log';
+import { tagEvents } from '../../core/monitoring';
 import type { AppEnv } from '../types';
 
 /** A request slower than this is logged even when it succeeded. */
 const SLOW_MS = 1_000;
 
 /**
- * A structured JSON line for each request that failed on our side (5xx) or took a second or
- * more: method, path, status, duration and request id. Workers Logs already records every
+ * Tags the request's error events with its id, and writes a structured JSON line for each
+ * request that failed on our side (5xx) or took a second or more: method, path, status, duration and request id. Workers Logs already records every
  * invocation, so a line per ordinary request would only cost CPU on the hot path.
  * Never logs headers, query strings or bodies (they may carry secrets).
  *
@@ -17,6 +18,8 @@ const SLOW_MS = 1_000;
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async function requestLog(c, next) {
     const started = Date.now();
+    // Every error event of this request carries its id (the one in the response and the logs).
+    tagEvents({ request_id: c.get('requestId') });
     await next();
     const status = c.res.status;
     const fields = {
