@@ -154,7 +154,10 @@ export async function run(settings, log) {
   await applyD1Migrations(runtime.mf, { migrationsDir: await d1MigrationsDir(path.join(REPO_ROOT, 'wrangler.toml')) });
   const url = runtime.url.origin;
   try {
-    const tenant = await createTenant(url, { tag: 'profile', keys: [{ name: 'profile', scopes: SCOPES }], agents: 20 });
+    // A key per connection: one key is limited to 6,000 requests a minute, and a profile full of
+    // 429s would show the error path instead of the route.
+    const keys = Array.from({ length: 10 }, (_, i) => ({ name: `profile-${i}`, scopes: SCOPES }));
+    const tenant = await createTenant(url, { tag: 'profile', keys, agents: 20 });
     const key = tenant.keyList[0];
     const created = await requestJson(url, 'POST', '/v1/tasks', {
       key,
@@ -162,7 +165,6 @@ export async function run(settings, log) {
     });
     await waitForFinal(url, key, [created.json.id], { timeoutMs: 60_000 });
     const route = process.env.BENCH_PROFILE_ROUTE ?? 'task-read';
-    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const target =
       route === 'task-create'
         ? {
@@ -181,7 +183,14 @@ export async function run(settings, log) {
     const drive =
       route === 'task-throughput'
         ? (seconds) => createTasksFor(url, key, tenant.agents, seconds * 1000)
-        : (seconds) => load({ ...target, headers, connections: 10, duration: seconds });
+        : (seconds) =>
+            load({
+              ...target,
+              headers: { 'content-type': 'application/json' },
+              clientHeaders: (i) => ({ authorization: `Bearer ${tenant.keyList[i % tenant.keyList.length]}` }),
+              connections: 10,
+              duration: seconds,
+            });
     await drive(3);
     const session = await inspectorSession(inspectorPort);
     await session.send('Profiler.enable');

@@ -4,7 +4,7 @@
  * acting party on every call and turns the hub's failures back into the same ApiError, so call
  * sites read like local calls: `await orgHub(env, ctx).createTask(input, null)`, or
  * `await orgHub(env, ctx).read.tasks({ status: 'running' })` for any read in
- * durable-objects/org-reads.ts.
+ * durable-objects/org-reads.ts (`readJson.…` answers the same as JSON text).
  */
 import type { z } from 'zod';
 import type { Caller, OrgHub } from '../durable-objects/org-hub';
@@ -52,7 +52,16 @@ export type OrgHubClient = { [K in CommandName]: DropCaller<OrgHub[K]> } & {
   read: {
     [K in OrgReadName]: (...args: z.input<OrgReads[K]['args']>) => Promise<Awaited<ReturnType<OrgReads[K]['run']>>>;
   };
+  /** The same reads as JSON text, for a response body sent as it is (the public API). */
+  readJson: {
+    [K in OrgReadName]: (
+      ...args: z.input<OrgReads[K]['args']>
+    ) => Promise<JsonText<Awaited<ReturnType<OrgReads[K]['run']>>>>;
+  };
 };
+
+/** JSON text of a value of type T (what the hub's `readJson` answers). */
+export type JsonText<T> = string & { readonly __json?: T };
 
 /** Ids by org, so a hot org's id is not derived again on every request (it is a hash of the name). */
 const hubIds = new Map<string, DurableObjectId>();
@@ -73,18 +82,19 @@ export function orgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId' 
   const stub = getOrgHub(env, ctx) as unknown as Record<string, (...args: unknown[]) => Promise<RpcResult<unknown>>>;
   const caller: Caller = { orgId: ctx.orgId, actor: ctx.actor };
   // Methods are made when a call site asks for one: a request uses one or two of them.
-  const read = new Proxy(
-    {},
-    {
-      get:
-        (_target, name) =>
-        async (...args: unknown[]) =>
-          unwrap(await stub.read!(caller, String(name), args)),
-    },
-  );
+  const reads = (method: 'read' | 'readJson') =>
+    new Proxy(
+      {},
+      {
+        get:
+          (_target, name) =>
+          async (...args: unknown[]) =>
+            unwrap(await stub[method]!(caller, String(name), args)),
+      },
+    );
   return new Proxy({} as OrgHubClient, {
     get: (_target, name) => {
-      if (name === 'read') return read;
+      if (name === 'read' || name === 'readJson') return reads(name);
       if (typeof name !== 'string' || !COMMAND_NAMES.has(name)) return undefined;
       return async (...args: unknown[]) => unwrap(await stub[name]!(caller, ...args));
     },

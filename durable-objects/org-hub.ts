@@ -253,6 +253,20 @@ export class OrgHub extends DurableObject<Env> {
     });
   }
 
+  /**
+   * A read answered as JSON text: for the public API, which sends it as the body unchanged. A
+   * string crosses the RPC boundary as one copy; an object is cloned field by field, then
+   * serialized again by the Worker.
+   */
+  async readJson<K extends OrgReadName>(
+    caller: Caller,
+    name: K,
+    args: z.input<OrgReads[K]['args']>,
+  ): Promise<RpcResult<string>> {
+    const result = await this.read(caller, name, args);
+    return result.ok ? { ok: true, value: JSON.stringify(result.value) } : result;
+  }
+
   // ─── Live connections ────────────────────────────────────────────────────────────────
 
   /**

@@ -5,6 +5,7 @@ import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { list, RunSchema, RunStepSchema, TaskDetailSchema, TaskSchema } from '../schemas/resources';
+import { sendJsonText } from '../json-text';
 import { tenant } from '../tenant';
 
 const IdParam = z.object({
@@ -35,7 +36,7 @@ export const taskRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      return c.json(await t.hub.read.apiListTasks(c.req.valid('query')), 200);
+      return sendJsonText(c, await t.hub.readJson.apiListTasks(c.req.valid('query')), 200);
     },
   )
   .openapi(
@@ -85,7 +86,8 @@ export const taskRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      return c.json(await t.hub.read.apiGetTask(c.req.valid('param').id), 200);
+      // The hottest read: the hub's JSON text is the body (serialized once, one copy over RPC).
+      return sendJsonText(c, await t.hub.readJson.apiGetTask(c.req.valid('param').id), 200);
     },
   )
   .openapi(

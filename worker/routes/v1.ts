@@ -39,9 +39,10 @@ v1.doc31('/openapi.json', (c) => ({
 
 // Everything registered below is tenant API: identify, resolve the org, then rate-limit per key.
 // An unknown path or method skips this, so it gets its 404/405 rather than a 401.
+const tenantGate = every(authenticate(), requireOrg(), apiRateLimit());
 v1.use('*', async (c, next) => {
   if (!matchedRoutes(c).some((route) => route.method !== 'ALL')) return next();
-  return every(authenticate(), requireOrg(), apiRateLimit())(c, next);
+  return tenantGate(c, next);
 });
 v1.route('/', orgApi);
 v1.route('/', agentRoutes);
