@@ -91,6 +91,22 @@ describe('MCP connections', () => {
     expect(audit.text).not.toContain(FAKE_MCP_TOKEN);
   });
 
+  it('tests and tool refreshes reach out at most 20 times a minute per org; the next one is 429', async () => {
+    const { as, key, connection } = await orgWithConnection();
+    for (let i = 0; i < 19; i += 1) {
+      const test = await call(`/v1/connections/${connection.id}/test`, { ...as, method: 'POST' });
+      expect(test.status, test.text).toBe(200);
+    }
+    expect((await call('/v1/connections/tracker/tools?refresh=true', { key })).status).toBe(200);
+    const cached = await call('/v1/connections/tracker/tools', { key });
+    expect(cached.status, 'a cached listing does not count').toBe(200);
+    const limited = await call(`/v1/connections/${connection.id}/test`, { ...as, method: 'POST' });
+    expect(limited.status).toBe(429);
+    expect(limited.json.error.code).toBe('rate_limited');
+    expect(limited.res.headers.get('retry-after')).toBeTruthy();
+    expect((await call('/v1/connections/tracker/tools?refresh=true', { key })).status).toBe(429);
+  });
+
   it('refuses private and non-local addresses, and bad input, with a clear error', async () => {
     const owner = await signUp();
     const as = { cookie: owner.cookie, org: owner.org.slug };

@@ -6,9 +6,21 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ConnectionInput } from '../../core/mcp/connections';
 import { requireScope } from '../middleware/auth';
+import { enforceRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonBody, jsonResponse } from '../schemas/common';
 import { tenant } from '../tenant';
+import type { AppEnv } from '../types';
+import type { Context } from 'hono';
+
+/**
+ * A test or a tools refresh opens a connection to the org's server from our network: at most
+ * this many a minute per org, so the endpoint cannot be used to hammer a host.
+ */
+export const OUTBOUND_CONNECTS_PER_ORG = { limit: 20, windowSeconds: 60 };
+/** Counted after the role check, so a caller who may not connect cannot use up the org's allowance. */
+const limitOutbound = (c: Context<AppEnv>, orgId: string) =>
+  enforceRateLimit(c, `mcp-outbound:${orgId}`, OUTBOUND_CONNECTS_PER_ORG);
 
 const ConnectionSchema = z
   .object({
@@ -110,6 +122,7 @@ export const connectionRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('connections:manage');
+      await limitOutbound(c, t.ctx.orgId);
       return c.json(await t.hub.testConnection(c.req.valid('param').id), 200);
     },
   )
@@ -130,7 +143,9 @@ export const connectionRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('connections:read');
-      return c.json(await t.hub.connectionTools(c.req.valid('param').id, c.req.valid('query').refresh === 'true'), 200);
+      const refresh = c.req.valid('query').refresh === 'true';
+      if (refresh) await limitOutbound(c, t.ctx.orgId);
+      return c.json(await t.hub.connectionTools(c.req.valid('param').id, refresh), 200);
     },
   )
   .openapi(
