@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { credentialAad, decryptSecret, type EncryptionConfig, encryptSecret } from '../crypto';
 import type { McpToolInfo, mcpConnections } from '../db/org-schema';
+import type { RateLimitRule } from '../rate-limit';
 import { nameField } from '../validation';
 
 export type McpConnection = typeof mcpConnections.$inferSelect;
@@ -18,6 +19,13 @@ const CONNECTION_SLUG = /^[a-z][a-z0-9_-]{0,23}$/;
 
 /** How long a listing of a server's tools is reused before the server is asked again. */
 export const TOOLS_CACHE_MS = 5 * 60_000;
+
+/**
+ * A test or a tools refresh opens a connection to the org's server from our network: bounded
+ * per org (API and dashboard share the count) so it cannot be used to hammer a host.
+ */
+export const MCP_CONNECT_RATE_LIMIT: RateLimitRule = { limit: 20, windowSeconds: 60 };
+export const mcpConnectBucket = (orgId: string) => `mcp-connect:org:${orgId}`;
 
 /** Header names we set ourselves, or that would change how the request travels. */
 const RESERVED_HEADERS = new Set([

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { costMicroUsd, DEFAULT_MODEL } from '../../core/runtime/pricing';
-import { call, createKey, signUp, hubSql } from './helpers';
+import { call, createKey, signUp, hubSql, waitForStatus } from './helpers';
 
 const FAKE = inject('anthropicBaseUrl');
 const usageFor = (turn: number) => ({ input: 1000 + 100 * turn, output: 50 + 10 * turn });
@@ -20,18 +20,6 @@ async function orgWithOwnKey() {
     scopes: ['tasks:read', 'tasks:write', 'agents:read', 'approvals:write', 'messages:read', 'live:read'],
   });
   return { ...owner, apiKey, key };
-}
-
-async function waitForStatus(key: string, id: string, status: string | string[], timeout = 20_000) {
-  const wanted = Array.isArray(status) ? status : [status];
-  return vi.waitFor(
-    async () => {
-      const task = (await call(`/v1/tasks/${id}`, { key })).json;
-      expect(wanted).toContain(task.status);
-      return task;
-    },
-    { timeout, interval: 100 },
-  );
 }
 
 async function fakeRequests(scenario: string) {

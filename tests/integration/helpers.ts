@@ -1,4 +1,5 @@
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
+import { expect, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { getDb } from '../../core/db/client';
 import { organizations } from '../../core/db/schema';
@@ -115,4 +116,17 @@ export async function hubSql<T = Record<string, unknown>>(
 export async function setPlan(orgId: string, plan: 'free' | 'starter' | 'pro' | 'enterprise' | 'self_hosted') {
   const [org] = await getDb(env).update(organizations).set({ plan }).where(eq(organizations.id, orgId)).returning();
   await syncOrgHub(env, org!);
+}
+
+/** Polls `GET /v1/tasks/:id` until the task is in (one of) `status`; returns the task. */
+export async function waitForStatus(key: string, id: string, status: string | string[], timeout = 20_000) {
+  const wanted = Array.isArray(status) ? status : [status];
+  return vi.waitFor(
+    async () => {
+      const task = (await call(`/v1/tasks/${id}`, { key })).json;
+      expect(wanted).toContain(task.status);
+      return task;
+    },
+    { timeout, interval: 100 },
+  );
 }

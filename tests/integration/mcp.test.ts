@@ -5,7 +5,7 @@
 import { describe, expect, inject, it, vi } from 'vitest';
 import { costMicroUsd, DEFAULT_MODEL, WEB_SEARCH_MICRO_USD_PER_REQUEST } from '../../core/runtime/pricing';
 import type { RecordedCall } from '../fakes/mcp-server';
-import { call, createKey, hubSql, signUp } from './helpers';
+import { call, createKey, hubSql, signUp, waitForStatus } from './helpers';
 
 const MCP = inject('mcpServerUrl');
 const FAKE_ANTHROPIC = inject('anthropicBaseUrl');
@@ -32,18 +32,6 @@ async function orgWithConnection(options: { timeoutMs?: number; slug?: string } 
     scopes: ['tasks:read', 'tasks:write', 'agents:read', 'approvals:write', 'activity:read', 'connections:read'],
   });
   return { ...owner, as, key, connection: created.json };
-}
-
-async function waitForStatus(key: string, id: string, status: string | string[], timeout = 20_000) {
-  const wanted = Array.isArray(status) ? status : [status];
-  return vi.waitFor(
-    async () => {
-      const task = (await call(`/v1/tasks/${id}`, { key })).json;
-      expect(wanted).toContain(task.status);
-      return task;
-    },
-    { timeout, interval: 100 },
-  );
 }
 
 async function stepsOf(key: string, runId: string) {

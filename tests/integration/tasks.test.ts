@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import { getOrgHub } from '../../core/org-hub-client';
-import { call, createKey, setPlan, signUp, hubSql } from './helpers';
+import { call, createKey, setPlan, signUp, hubSql, waitForStatus } from './helpers';
 
 /** The per-status counts the queue-depth check reads (kept by triggers) match the tasks table. */
 async function expectStatusCountsExact(orgId: string) {
@@ -29,19 +29,6 @@ async function setup(
   const owner = await signUp();
   const { key } = await createKey(owner.cookie, owner.org.slug, { name: 'engine', scopes });
   return { ...owner, key };
-}
-
-async function waitForStatus(key: string, id: string, status: string | string[], timeout = 15_000) {
-  const wanted = Array.isArray(status) ? status : [status];
-  let last: any;
-  await vi.waitFor(
-    async () => {
-      last = (await call(`/v1/tasks/${id}`, { key })).json;
-      expect(wanted).toContain(last.status);
-    },
-    { timeout, interval: 100 },
-  );
-  return last;
 }
 
 describe('tasks through the real queue and OrgHub', () => {

@@ -4,7 +4,7 @@
  * Everything is held by the org's OrgHub.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { ConnectionInput } from '../../core/mcp/connections';
+import { ConnectionInput, MCP_CONNECT_RATE_LIMIT, mcpConnectBucket } from '../../core/mcp/connections';
 import { requireScope } from '../middleware/auth';
 import { enforceRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
@@ -14,13 +14,11 @@ import type { AppEnv } from '../types';
 import type { Context } from 'hono';
 
 /**
- * A test or a tools refresh opens a connection to the org's server from our network: at most
- * this many a minute per org, so the endpoint cannot be used to hammer a host.
+ * A test or a refresh connects to the org's server (MCP_CONNECT_RATE_LIMIT, shared with the
+ * dashboard); counted after the role check, so a caller who may not connect cannot use it up.
  */
-export const OUTBOUND_CONNECTS_PER_ORG = { limit: 20, windowSeconds: 60 };
-/** Counted after the role check, so a caller who may not connect cannot use up the org's allowance. */
 const limitOutbound = (c: Context<AppEnv>, orgId: string) =>
-  enforceRateLimit(c, `mcp-outbound:${orgId}`, OUTBOUND_CONNECTS_PER_ORG);
+  enforceRateLimit(c, mcpConnectBucket(orgId), MCP_CONNECT_RATE_LIMIT);
 
 const ConnectionSchema = z
   .object({

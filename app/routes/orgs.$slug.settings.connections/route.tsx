@@ -6,7 +6,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { ConnectionInput } from '../../../core/mcp/connections';
+import { ConnectionInput, MCP_CONNECT_RATE_LIMIT, mcpConnectBucket } from '../../../core/mcp/connections';
 import { can } from '../../../core/permissions';
 import { Badge } from '../../components/Badge';
 import { ConfirmAction } from '../../components/ConfirmAction';
@@ -16,6 +16,7 @@ import { EmptyState, Panel } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/format';
 import { failureFromError, formFailure, optionalText, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
+import { enforceRateLimit } from '../../lib/rate-limit.server';
 import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 
@@ -73,6 +74,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return { ok: true as const, intent, message: `Added ${created.name}. ${test.message}`, testOk: test.ok };
     }
     if (intent === 'test') {
+      // The same per-org allowance as POST /v1/connections/:id/test.
+      await enforceRateLimit(context, { bucket: mcpConnectBucket(member.ctx.orgId), rule: MCP_CONNECT_RATE_LIMIT });
       const test = await hub.testConnection(text(form, 'id'));
       return { ok: true as const, intent, message: test.message, testOk: test.ok };
     }
