@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Cron } from 'croner';
+import { workerFirstRoutes } from './asset-routes.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
@@ -103,6 +104,7 @@ export async function startRuntime({
   const worker = {
     ...workerOptions,
     name: wranglerConfig.name,
+    routes: workerFirstRoutes(wranglerConfig.assets),
     // The bundle replaces `main`; it is one ES module (wrangler inlines everything).
     modules: true,
     scriptPath: bundle,
