@@ -6,14 +6,30 @@
  */
 import { and, count, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/durable-sqlite';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { SQLiteSyncDialect, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as orgSchema from './org-schema';
 import { type OrgStatements, prepareOrgStatements } from './org-statements';
 
 export type OrgDb = ReturnType<typeof createOrgDb>;
 
+/**
+ * How a bound value is written in the SQL: `+?`, not `?`.
+ *
+ * SQLite's planner reads the value bound to a bare `?` in an equality or a LIMIT (is it 0 or
+ * 1?) and then marks the statement to be compiled again whenever that parameter is bound anew.
+ * workerd keeps each statement compiled across calls, but every query that joins, sorts or
+ * limits was compiled again on every call: a sixth of the hub's CPU on `GET /v1/tasks/:id`
+ * (docs/decisions/022-bound-values-as-plus-params.md). Unary plus is the identity on any value,
+ * leaves affinity and index use as they were, and hides the value from the planner, so the
+ * compiled statement is kept.
+ */
+export const BOUND_VALUE_SQL = '+?';
+
 export function createOrgDb(storage: DurableObjectStorage) {
-  return drizzle(storage, { schema: orgSchema });
+  const db = drizzle(storage, { schema: orgSchema });
+  // drizzle builds every statement's SQL through its dialect (internal to the database object).
+  (db as unknown as { dialect: SQLiteSyncDialect }).dialect.escapeParam = () => BOUND_VALUE_SQL;
+  return db;
 }
 
 type Insert<T extends SQLiteTable> = T['$inferInsert'];
