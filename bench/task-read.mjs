@@ -17,14 +17,15 @@ export async function tenantWithKeys(url, tag, connections, agents = 0) {
 
 /**
  * The floor of an org read: a Worker that checks a bearer token and calls a SQLite Durable
- * Object for three statements (bench/floor/), on its own and behind the local asset router as
- * the app is (its [assets] with run_worker_first); and hello behind that router.
+ * Object for three statements (bench/floor/), on its own and with the app's [assets] and
+ * run_worker_first (the runtime routes that path past the local asset router); and hello
+ * with [assets].
  */
 const FLOOR_ROUTE = { path: '/v1/tasks/t1', headers: { authorization: 'Bearer floor' } };
 const READ_FLOORS = [
   { kind: 'floor', label: 'floor: DO read, no framework', short: 'floor', route: FLOOR_ROUTE },
-  { kind: 'floor-assets', label: 'floor behind the asset router', short: 'floor+router', route: FLOOR_ROUTE },
-  { kind: 'hello-assets', label: 'hello behind the asset router', short: 'hello+router', route: { path: '/' } },
+  { kind: 'floor-assets', label: 'floor with [assets], worker-first', short: 'floor+assets', route: FLOOR_ROUTE },
+  { kind: 'hello-assets', label: 'hello with [assets], worker-first', short: 'hello+assets', route: { path: '/' } },
 ];
 
 /** @param {import('./run.mjs').Settings} settings @param {(line: string) => void} log */
