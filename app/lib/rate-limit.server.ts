@@ -30,13 +30,13 @@ export const authLimits = {
   }),
 } as const;
 
-/** Counts one attempt; throws a 429 ApiError ("Too many attempts…") when over the limit. */
 /** Takes back one counted request of each limit (a login that succeeded). */
 export function refundRateLimits(context: AppLoadContext, limits: Array<{ bucket: string; rule: RateLimitRule }>) {
   const limiter = limiterFor(context.cloudflare.env.KV);
   for (const limit of limits) limiter.refund(limit.bucket, limit.rule);
 }
 
+/** Counts one attempt; throws a 429 ApiError ("Too many attempts…") when over the limit. */
 export async function enforceRateLimit(
   context: AppLoadContext,
   limit: { bucket: string; rule: RateLimitRule },

@@ -5,7 +5,7 @@
 import { describe, expect, inject, it, vi } from 'vitest';
 import { costMicroUsd, DEFAULT_MODEL, WEB_SEARCH_MICRO_USD_PER_REQUEST } from '../../core/runtime/pricing';
 import type { RecordedCall } from '../fakes/mcp-server';
-import { call, createKey, hubSql, signUp, waitForStatus } from './helpers';
+import { call, createKey, hubSql, ORIGIN, signUp, waitForStatus } from './helpers';
 
 const MCP = inject('mcpServerUrl');
 const FAKE_ANTHROPIC = inject('anthropicBaseUrl');
@@ -93,6 +93,40 @@ describe('MCP connections', () => {
     expect(limited.json.error.code).toBe('rate_limited');
     expect(limited.res.headers.get('retry-after')).toBeTruthy();
     expect((await call('/v1/connections/tracker/tools?refresh=true', { key })).status).toBe(429);
+  });
+
+  it('the dashboard counts its Test button, and adding a connection (which lists its tools), against the same allowance', async () => {
+    const { cookie, org, key, connection } = await orgWithConnection();
+    const submit = (fields: Record<string, string>) =>
+      call(`/orgs/${org.slug}/settings/connections`, {
+        cookie,
+        body: new URLSearchParams(fields).toString(),
+        // Browsers always send Host; Remix compares it with Origin on a form post.
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Host: new URL(ORIGIN).host },
+      });
+    const add = (name: string) =>
+      submit({
+        intent: 'create',
+        name,
+        url: `${MCP}/mcp`,
+        auth_type: 'bearer',
+        token: FAKE_MCP_TOKEN,
+        header_name: 'X-Tenant',
+        header_value: org.slug,
+      });
+    for (let i = 0; i < 19; i += 1) {
+      const test = await submit({ intent: 'test', id: connection.id });
+      expect(test.status).toBe(200);
+      expect(test.text).not.toContain('Too many attempts');
+    }
+    expect((await add('Second tracker')).text).toContain('Added Second tracker.');
+
+    const limited = await submit({ intent: 'test', id: connection.id });
+    expect(limited.status).toBe(200);
+    expect(limited.text).toMatch(/Too many attempts, try again in \d+ s\./);
+    expect((await add('Third tracker')).text).toMatch(/Too many attempts, try again in \d+ s\./);
+    const listed = await call('/v1/connections', { key });
+    expect(listed.json.data.map((c: { name: string }) => c.name).sort()).toEqual(['Issue tracker', 'Second tracker']);
   });
 
   it('refuses private and non-local addresses, and bad input, with a clear error', async () => {

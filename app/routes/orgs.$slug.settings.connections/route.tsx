@@ -33,6 +33,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { forbidden: null, connections, tools: catalog.mcp, canManage: can(member.role, 'connections:manage') };
 }
 
+/** The per-org allowance of connections to MCP servers, as POST /v1/connections/:id/test. */
+const connectAllowance = (orgId: string) => ({ bucket: mcpConnectBucket(orgId), rule: MCP_CONNECT_RATE_LIMIT });
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
@@ -68,14 +71,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         intent,
       );
       if (!parsed.ok) return parsed.failure;
+      // Adding one connects to it at once (its first listing): the same allowance as a test.
+      await enforceRateLimit(context, connectAllowance(member.ctx.orgId));
       const created = await hub.createConnection(parsed.data);
       // A first listing right away, so the tools show (a failure is shown, the connection stays).
       const test = await hub.testConnection(created.id);
       return { ok: true as const, intent, message: `Added ${created.name}. ${test.message}`, testOk: test.ok };
     }
     if (intent === 'test') {
-      // The same per-org allowance as POST /v1/connections/:id/test.
-      await enforceRateLimit(context, { bucket: mcpConnectBucket(member.ctx.orgId), rule: MCP_CONNECT_RATE_LIMIT });
+      await enforceRateLimit(context, connectAllowance(member.ctx.orgId));
       const test = await hub.testConnection(text(form, 'id'));
       return { ok: true as const, intent, message: test.message, testOk: test.ok };
     }
