@@ -33,10 +33,18 @@ const RULES: Array<[prefix: string, rule: ReadRule]> = [
   ['presence', { scope: 'org:read', permission: 'members:read' }],
 ];
 
+const PEOPLE_ONLY: ReadRule = { scope: null, permission: 'org:read' };
+/** Rules by exact type: a broadcast asks once per socket, for a handful of distinct types. */
+const ruleByType = new Map<string, ReadRule>();
+const MAX_CACHED_TYPES = 256;
+
 /** The rule for an event type; an unknown type is for people only (fail closed for keys). */
 export function liveReadRule(type: string): ReadRule {
-  for (const [prefix, rule] of RULES) if (type === prefix || type.startsWith(prefix)) return rule;
-  return { scope: null, permission: 'org:read' };
+  const cached = ruleByType.get(type);
+  if (cached) return cached;
+  const rule = RULES.find(([prefix]) => type === prefix || type.startsWith(prefix))?.[1] ?? PEOPLE_ONLY;
+  if (ruleByType.size < MAX_CACHED_TYPES) ruleByType.set(type, rule);
+  return rule;
 }
 
 /** True when this audience may receive an event (or frame) of this type. */
