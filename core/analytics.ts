@@ -48,6 +48,18 @@ export type AnalyticsEnv = Pick<Env, 'DB'> & { ANALYTICS?: AnalyticsEngineDatase
  */
 const NOT_KEPT_LOCALLY = new Set<AnalyticsEvent>(['request']);
 
+/** One Analytics Engine data point (none without the binding): indexed by org, else by event. */
+function writeDataPoint(
+  env: AnalyticsEnv,
+  event: AnalyticsEvent,
+  org: string,
+  actor: string,
+  detail: string,
+  value: number,
+) {
+  env.ANALYTICS?.writeDataPoint({ indexes: [org || event], blobs: [event, org, actor, detail], doubles: [value] });
+}
+
 /**
  * High-volume ops counters (a finished run): each data point goes to Analytics Engine at once,
  * but the local dev table gets the counts summed per event, org and detail, one row each
@@ -63,7 +75,7 @@ export class AnalyticsTally {
     const detail = (fields.detail ?? '').slice(0, 200);
     const value = fields.value ?? 1;
     try {
-      env.ANALYTICS?.writeDataPoint({ indexes: [org || event], blobs: [event, org, '', detail], doubles: [value] });
+      writeDataPoint(env, event, org, '', detail, value);
     } catch (error) {
       log.warn('analytics_write_failed', { event, error: error instanceof Error ? error.message : String(error) });
     }
@@ -102,7 +114,7 @@ export async function track(env: AnalyticsEnv, event: AnalyticsEvent, fields: Tr
   const detail = (fields.detail ?? '').slice(0, 200);
   const value = fields.value ?? 1;
   try {
-    env.ANALYTICS?.writeDataPoint({ indexes: [org || event], blobs: [event, org, actor, detail], doubles: [value] });
+    writeDataPoint(env, event, org, actor, detail, value);
     if (env.APP_ENV === 'production') return;
     if (NOT_KEPT_LOCALLY.has(event)) return;
     if (event !== 'request') log.info('analytics_event', { event, org, detail });

@@ -318,7 +318,6 @@ export function prepareOrgStatements(db: OrgDb) {
         .orderBy(desc(activityLog.id))
         .limit(15)
         .prepare(),
-    /** External drafts of a task that a person approved or rejected. */
     /** Tool calls of a task that a person decided (or that ran), oldest first. */
     decidedToolCallsOf: () =>
       db
@@ -336,6 +335,7 @@ export function prepareOrgStatements(db: OrgDb) {
         .from(meta)
         .where(eq(meta.key, p('key')))
         .prepare(),
+    /** External drafts of a task that a person approved or rejected. */
     decidedApprovalsOf: () =>
       db
         .select()

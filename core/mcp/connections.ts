@@ -24,8 +24,12 @@ export const TOOLS_CACHE_MS = 5 * 60_000;
  * A test or a tools refresh opens a connection to the org's server from our network: bounded
  * per org (API and dashboard share the count) so it cannot be used to hammer a host.
  */
-export const MCP_CONNECT_RATE_LIMIT: RateLimitRule = { limit: 20, windowSeconds: 60 };
-export const mcpConnectBucket = (orgId: string) => `mcp-connect:org:${orgId}`;
+const MCP_CONNECT_RATE_LIMIT: RateLimitRule = { limit: 20, windowSeconds: 60 };
+/** The org's count of those connections: the bucket and rule both faces enforce. */
+export const mcpConnectLimit = (orgId: string) => ({
+  bucket: `mcp-connect:org:${orgId}`,
+  rule: MCP_CONNECT_RATE_LIMIT,
+});
 
 /** Header names we set ourselves, or that would change how the request travels. */
 const RESERVED_HEADERS = new Set([

@@ -9,8 +9,9 @@ const SLOW_MS = 1_000;
 
 /**
  * Tags the request's error events with its id, and writes a structured JSON line for each
- * request that failed on our side (5xx) or took a second or more: method, path, status, duration and request id. Workers Logs already records every
- * invocation, so a line per ordinary request would only cost CPU on the hot path.
+ * request that failed on our side (5xx) or took a second or more: method, path, status,
+ * duration and request id. Workers Logs already records every invocation, so a line per
+ * ordinary request would only cost CPU on the hot path.
  * Never logs headers, query strings or bodies (they may carry secrets).
  *
  * @example app.use(requestLog())

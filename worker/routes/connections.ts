@@ -4,7 +4,7 @@
  * Everything is held by the org's OrgHub.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { ConnectionInput, MCP_CONNECT_RATE_LIMIT, mcpConnectBucket } from '../../core/mcp/connections';
+import { ConnectionInput, mcpConnectLimit } from '../../core/mcp/connections';
 import { requireScope } from '../middleware/auth';
 import { enforceRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
@@ -14,11 +14,13 @@ import type { AppEnv } from '../types';
 import type { Context } from 'hono';
 
 /**
- * A test or a refresh connects to the org's server (MCP_CONNECT_RATE_LIMIT, shared with the
+ * A test or a refresh connects to the org's server (mcpConnectLimit, shared with the
  * dashboard); counted after the role check, so a caller who may not connect cannot use it up.
  */
-const limitOutbound = (c: Context<AppEnv>, orgId: string) =>
-  enforceRateLimit(c, mcpConnectBucket(orgId), MCP_CONNECT_RATE_LIMIT);
+const limitOutbound = (c: Context<AppEnv>, orgId: string) => {
+  const { bucket, rule } = mcpConnectLimit(orgId);
+  return enforceRateLimit(c, bucket, rule);
+};
 
 const ConnectionSchema = z
   .object({

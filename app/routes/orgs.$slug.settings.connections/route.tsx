@@ -6,7 +6,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { ConnectionInput, MCP_CONNECT_RATE_LIMIT, mcpConnectBucket } from '../../../core/mcp/connections';
+import { ConnectionInput, mcpConnectLimit } from '../../../core/mcp/connections';
 import { can } from '../../../core/permissions';
 import { Badge } from '../../components/Badge';
 import { ConfirmAction } from '../../components/ConfirmAction';
@@ -32,9 +32,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [{ data: connections }, catalog] = await Promise.all([hub.listConnections(), hub.toolCatalog()]);
   return { forbidden: null, connections, tools: catalog.mcp, canManage: can(member.role, 'connections:manage') };
 }
-
-/** The per-org allowance of connections to MCP servers, as POST /v1/connections/:id/test. */
-const connectAllowance = (orgId: string) => ({ bucket: mcpConnectBucket(orgId), rule: MCP_CONNECT_RATE_LIMIT });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
@@ -72,14 +69,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       );
       if (!parsed.ok) return parsed.failure;
       // Adding one connects to it at once (its first listing): the same allowance as a test.
-      await enforceRateLimit(context, connectAllowance(member.ctx.orgId));
+      await enforceRateLimit(context, mcpConnectLimit(member.ctx.orgId));
       const created = await hub.createConnection(parsed.data);
       // A first listing right away, so the tools show (a failure is shown, the connection stays).
       const test = await hub.testConnection(created.id);
       return { ok: true as const, intent, message: `Added ${created.name}. ${test.message}`, testOk: test.ok };
     }
     if (intent === 'test') {
-      await enforceRateLimit(context, connectAllowance(member.ctx.orgId));
+      // The same per-org allowance as POST /v1/connections/:id/test.
+      await enforceRateLimit(context, mcpConnectLimit(member.ctx.orgId));
       const test = await hub.testConnection(text(form, 'id'));
       return { ok: true as const, intent, message: test.message, testOk: test.ok };
     }
