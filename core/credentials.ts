@@ -7,7 +7,6 @@
  * routes (worker/routes/orgs.ts) and the settings page (app/routes/orgs.$slug.settings.model)
  * both call the functions here.
  */
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditInsert } from './audit';
@@ -28,6 +27,7 @@ import { ApiError, fieldIssues } from './errors';
 import { newId } from './ids';
 import { log } from './log';
 import { requirePermission } from './permissions';
+import { type AnthropicSdk, loadAnthropicSdk } from './sdk-loaders';
 import type { RateLimitRule } from './rate-limit';
 import type { OrgContext } from './tenant';
 
@@ -264,7 +264,8 @@ export async function testAnthropicKey(
   }
   const baseURL = config.ANTHROPIC_BASE_URL ?? DEFAULT_ANTHROPIC_BASE_URL;
   const key = apiKey.trim();
-  const client = new Anthropic({
+  const sdk = await loadAnthropicSdk();
+  const client = new sdk.default({
     apiKey: key,
     baseURL,
     maxRetries: 0,
@@ -278,11 +279,15 @@ export async function testAnthropicKey(
     await client.models.list({ limit: 1 });
     return { ok: true, status: 200, message: 'The key works: Anthropic accepted it.' };
   } catch (error) {
-    return keyTestFailure(error, baseURL);
+    return keyTestFailure(sdk, error, baseURL);
   }
 }
 
-function keyTestFailure(error: unknown, baseURL: string): KeyTestResult {
+function keyTestFailure(
+  { APIConnectionError, APIConnectionTimeoutError, APIError }: AnthropicSdk,
+  error: unknown,
+  baseURL: string,
+): KeyTestResult {
   if (error instanceof APIConnectionTimeoutError) {
     return {
       ok: false,

@@ -11,8 +11,8 @@
  * Values are agent-milliseconds (integers, so sums are exact); the Stripe Price divides them.
  */
 import { and, desc, eq, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import Stripe from 'stripe';
-import { stripeClient } from '../core/billing/stripe';
+import type Stripe from 'stripe';
+import { stripeClient, stripeErrors } from '../core/billing/stripe';
 import { loadConfig } from '../core/config';
 import { agentRuns, meterReports, usagePeriods } from '../core/db/org-schema';
 import type { OrgStore } from '../core/db/org-store';
@@ -111,7 +111,8 @@ export class MeterReports {
       if (waiting) log.warn('meter_no_customer', { org_id: info.id, unsent: waiting });
       return { unsent: waiting, retry: false };
     }
-    const stripe = stripeClient(config);
+    const stripe = await stripeClient(config);
+    const { StripeError } = await stripeErrors();
     for (const row of unsent().orderBy(meterReports.at).limit(SEND_BATCH).all()) {
       let error: string | null = null;
       try {
@@ -123,7 +124,7 @@ export class MeterReports {
         });
       } catch (caught) {
         // Stripe already has this identifier: an earlier try was accepted and its answer lost.
-        if (!(caught instanceof Stripe.errors.StripeError && isDuplicateIdentifier(caught)))
+        if (!(caught instanceof StripeError && isDuplicateIdentifier(caught)))
           error = caught instanceof Error ? caught.message.slice(0, 500) : 'unknown';
       }
       this.store.batch([

@@ -1,17 +1,36 @@
-/** Hands every request Hono does not own to the Remix front end, with the Worker's bindings. */
-import { createRequestHandler, type ServerBuild } from '@remix-run/cloudflare';
+/**
+ * Hands every request Hono does not own to the Remix front end, with the Worker's bindings.
+ * The front end's server build is loaded on the first page request, not when the isolate
+ * starts: isolates that only serve the API, the queue or an OrgHub never evaluate React and
+ * the pages (about a quarter of the bundle), so they start sooner and carry a smaller heap,
+ * whose full garbage collections pause the live fan-out (docs/decisions/023-lazy-modules.md).
+ */
+import { createRequestHandler, type RequestHandler, type ServerBuild } from '@remix-run/cloudflare';
 import type { Context } from 'hono';
-// The server build is produced by `npm run build` (remix vite:build) before the Worker is bundled.
-// @ts-expect-error -- build output has no type declarations
-import * as build from '../build/server/index.js';
 import { isbot } from 'isbot';
 import { track } from '../core/analytics';
 import { redactUrl } from '../core/log';
 import type { AppEnv } from './types';
 
-const handleRemixRequest = createRequestHandler(build as unknown as ServerBuild);
+let remixHandler: Promise<RequestHandler> | null = null;
+
+function loadRemixHandler(): Promise<RequestHandler> {
+  remixHandler ??= import(
+    // The server build is produced by `npm run build` (remix vite:build) before the Worker is bundled.
+    // @ts-expect-error -- build output has no type declarations
+    '../build/server/index.js'
+  ).then(
+    (build: unknown) => createRequestHandler(build as ServerBuild),
+    (error: unknown) => {
+      remixHandler = null; // a failed load is tried again by the next page request
+      throw error;
+    },
+  );
+  return remixHandler;
+}
 
 export async function remix(c: Context<AppEnv>): Promise<Response> {
+  const handleRemixRequest = await loadRemixHandler();
   const response = await handleRemixRequest(c.req.raw, {
     cloudflare: { env: c.env, ctx: c.executionCtx as unknown as ExecutionContext },
   });

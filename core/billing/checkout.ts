@@ -13,7 +13,14 @@ import type { Organization } from '../orgs';
 import { log } from '../log';
 import { requirePermission } from '../permissions';
 import type { OrgContext } from '../tenant';
-import { type BillingConfig, isPurchasablePlan, PURCHASABLE_PLANS, priceIdFor, stripeClient } from './stripe';
+import {
+  type BillingConfig,
+  isPurchasablePlan,
+  PURCHASABLE_PLANS,
+  priceIdFor,
+  requireBilling,
+  stripeClient,
+} from './stripe';
 
 type CheckoutConfig = BillingConfig & { APP_URL: string };
 
@@ -32,7 +39,7 @@ export async function ensureStripeCustomer(
   email: string | null,
 ): Promise<string> {
   if (org.stripeCustomerId) return org.stripeCustomerId;
-  const stripe = stripeClient(config);
+  const stripe = await stripeClient(config);
   const customer = await stripe.customers.create(
     {
       name: org.name,
@@ -58,7 +65,7 @@ export async function createCheckoutSession(
   ip: string | null,
 ): Promise<{ url: string }> {
   requirePermission(ctx.role, 'billing:manage');
-  stripeClient(config); // 404 when billing is off, 503 when it is not configured
+  requireBilling(config); // 404 when billing is off, 503 when it is not configured
   if (!isPurchasablePlan(input.plan))
     throw new ApiError(
       'validation_failed',
@@ -75,7 +82,8 @@ export async function createCheckoutSession(
   const price = priceIdFor(config, plan);
   const customer = await ensureStripeCustomer(db, config, org, input.email);
   const metadata = { org_id: org.id, plan };
-  const session = await stripeClient(config).checkout.sessions.create({
+  const stripe = await stripeClient(config);
+  const session = await stripe.checkout.sessions.create({
     mode: 'subscription',
     customer,
     client_reference_id: org.id,
@@ -105,7 +113,7 @@ export async function createPortalSession(
   org: Organization,
 ): Promise<{ url: string }> {
   requirePermission(ctx.role, 'billing:manage');
-  const stripe = stripeClient(config);
+  const stripe = await stripeClient(config);
   if (!org.stripeCustomerId)
     throw new ApiError('conflict', 'This organization has no billing account yet. Choose a plan first.');
   const session = await stripe.billingPortal.sessions.create({

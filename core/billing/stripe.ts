@@ -4,10 +4,11 @@
  * STRIPE_SECRET_KEY answers 503 on every billing endpoint instead of failing later.
  * `STRIPE_API_BASE` points the client elsewhere (the tests' fake Stripe, tests/fakes).
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { AppConfig } from '../config';
 import { ApiError } from '../errors';
 import type { PlanId } from '../plans';
+import { loadStripeSdk } from '../sdk-loaders';
 
 /** The plans sold through Checkout, in the order the pricing page shows them. */
 export const PURCHASABLE_PLANS = ['starter', 'pro'] as const satisfies readonly PlanId[];
@@ -38,14 +39,18 @@ export function requireBilling(config: BillingConfig): { secretKey: string; webh
 
 const clients = new Map<string, Stripe>();
 
-/** One client per key and base per isolate; fetch-based (workerd), no retries (webhooks retry). */
-export function stripeClient(config: BillingConfig): Stripe {
+/**
+ * One client per key and base per isolate; fetch-based (workerd), no retries (webhooks retry).
+ * Throws the billing errors of `requireBilling` before it loads the SDK.
+ */
+export async function stripeClient(config: BillingConfig): Promise<Stripe> {
   const { secretKey } = requireBilling(config);
   const cacheKey = `${secretKey}|${config.STRIPE_API_BASE ?? ''}`;
   let client = clients.get(cacheKey);
   if (!client) {
+    const { default: StripeSdk } = await loadStripeSdk();
     const base = config.STRIPE_API_BASE ? new URL(config.STRIPE_API_BASE) : null;
-    client = new Stripe(secretKey, {
+    client = new StripeSdk(secretKey, {
       ...(base
         ? {
             host: base.hostname,
@@ -53,7 +58,7 @@ export function stripeClient(config: BillingConfig): Stripe {
             protocol: base.protocol === 'http:' ? 'http' : 'https',
           }
         : {}),
-      httpClient: Stripe.createFetchHttpClient(),
+      httpClient: StripeSdk.createFetchHttpClient(),
       maxNetworkRetries: 0,
       timeout: 15_000,
       appInfo: { name: 'generic-corp' },
@@ -63,7 +68,15 @@ export function stripeClient(config: BillingConfig): Stripe {
   return client;
 }
 
-export const webCrypto = Stripe.createSubtleCryptoProvider();
+/** Stripe's error classes, for `instanceof` checks (loads the SDK). */
+export async function stripeErrors(): Promise<typeof Stripe.errors> {
+  return (await loadStripeSdk()).default.errors;
+}
+
+/** The Web Crypto provider that verifies webhook signatures in workerd (loads the SDK). */
+export async function stripeCryptoProvider(): Promise<Stripe.CryptoProvider> {
+  return (await loadStripeSdk()).default.createSubtleCryptoProvider();
+}
 
 /** The Stripe Price id that sells a plan (from configuration). */
 export function priceIdFor(config: BillingConfig, plan: PurchasablePlan): string {

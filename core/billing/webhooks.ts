@@ -13,7 +13,7 @@
  * Unknown event types and events for an unknown customer or org answer 200 and change nothing.
  */
 import { eq } from 'drizzle-orm';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { auditInsert } from '../audit';
 import type { Db } from '../db/client';
 import { organizations, stripeEvents } from '../db/schema';
@@ -21,7 +21,7 @@ import { ApiError } from '../errors';
 import { log } from '../log';
 import type { Organization } from '../orgs';
 import { applyBillingState, type BillingState, stateFromSubscription, withGrace } from './state';
-import { type BillingConfig, requireBilling, stripeClient, webCrypto } from './stripe';
+import { type BillingConfig, requireBilling, stripeClient, stripeCryptoProvider, stripeErrors } from './stripe';
 
 /** Stripe's default: a signed event older than this (seconds) is refused (replay protection). */
 export const SIGNATURE_TOLERANCE_S = 300;
@@ -52,13 +52,19 @@ export async function handleStripeWebhook(
   request: Request,
 ): Promise<WebhookResult> {
   const { webhookSecret } = requireBilling(config);
-  const stripe = stripeClient(config);
+  const stripe = await stripeClient(config);
   const signature = request.headers.get('stripe-signature');
   if (!signature) throw new ApiError('bad_request', 'The Stripe-Signature header is missing.');
   const body = await request.text();
   let event: Stripe.Event;
   try {
-    event = await stripe.webhooks.constructEventAsync(body, signature, webhookSecret, SIGNATURE_TOLERANCE_S, webCrypto);
+    event = await stripe.webhooks.constructEventAsync(
+      body,
+      signature,
+      webhookSecret,
+      SIGNATURE_TOLERANCE_S,
+      await stripeCryptoProvider(),
+    );
   } catch (error) {
     log.warn('stripe_webhook_rejected', {
       error: (error instanceof Error ? error.message : String(error)).split('\n')[0],
@@ -192,7 +198,8 @@ async function currentSubscription(
   try {
     return await stripe.subscriptions.retrieve(id);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return fallback;
+    const { StripeInvalidRequestError } = await stripeErrors();
+    if (error instanceof StripeInvalidRequestError && error.statusCode === 404) return fallback;
     throw error;
   }
 }

@@ -7,13 +7,11 @@
  * workerd). Failures are errors with a sentence for the trace; callers turn them into a failed
  * tool call, never a failed run.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { AppConfig } from '../config';
 import type { McpToolInfo } from '../db/org-schema';
 import type { ConnectionSecrets, McpConnection } from './connections';
+import { loadMcpSdk } from '../sdk-loaders';
 import { McpCallError } from './errors';
 import { assertSafeMcpUrl } from './url-guard';
 
@@ -47,6 +45,8 @@ function guardedFetch(appEnv: AppConfig['APP_ENV']): typeof fetch {
 export async function connectMcp(target: McpTarget, signal?: AbortSignal): Promise<Client> {
   const { connection, secrets, appEnv } = target;
   const url = assertSafeMcpUrl(connection.url, appEnv);
+  const { Client, ClientCredentialsProvider, StreamableHTTPClientTransport, CfWorkerJsonSchemaValidator } =
+    await loadMcpSdk();
   const headers: Record<string, string> = { ...(secrets.headers ?? {}) };
   if (connection.authType === 'bearer' && secrets.token) headers.Authorization = `Bearer ${secrets.token}`;
   const authProvider =

@@ -4,7 +4,8 @@
  * own retries are off so budgets stay ours); a cut stream is retried the same way; a
  * cancelled run aborts the request.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import { loadAnthropicSdk } from '../sdk-loaders';
 import type { AssistantBlock, ModelMessage, ModelProvider, ModelRequest, ModelResponse } from './types';
 import { RetryableModelError } from './types';
 
@@ -96,19 +97,20 @@ function retryAfterMs(error: InstanceType<typeof Anthropic.APIError>): number {
 export class AnthropicProvider implements ModelProvider {
   readonly kind = 'anthropic' as const;
   readonly model: string;
-  private readonly client: Anthropic;
+  private client: Anthropic | null = null;
 
   constructor(private readonly options: AnthropicProviderOptions) {
     this.model = options.model;
-    this.client = new Anthropic({
-      apiKey: options.apiKey,
-      baseURL: options.baseURL,
-      maxRetries: 0,
-      timeout: options.timeoutMs ?? 120_000,
-    });
   }
 
   async createMessage(request: ModelRequest): Promise<ModelResponse> {
+    const { default: Anthropic } = await loadAnthropicSdk();
+    this.client ??= new Anthropic({
+      apiKey: this.options.apiKey,
+      baseURL: this.options.baseURL,
+      maxRetries: 0,
+      timeout: this.options.timeoutMs ?? 120_000,
+    });
     try {
       const stream = this.client.messages.stream(
         {
