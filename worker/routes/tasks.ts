@@ -1,4 +1,4 @@
-/** Tasks: `/v1/tasks` and its actions. Reads come from D1; every write goes through the OrgHub. */
+/** Tasks: `/v1/tasks` and its actions. Reads and writes both go through the org's OrgHub. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { requestHash, TaskInput, TaskListQuery, TaskPatch } from '../../core/tasks';
 import { requireScope } from '../middleware/auth';
