@@ -27,7 +27,7 @@ import { ApiError, fieldIssues } from './errors';
 import { newId } from './ids';
 import { log } from './log';
 import { requirePermission } from './permissions';
-import { type AnthropicSdk, loadAnthropicSdk } from './sdk-loaders';
+import { type AnthropicSdk, loadAnthropicSdk } from './lazy-modules';
 import type { RateLimitRule } from './rate-limit';
 import type { OrgContext } from './tenant';
 

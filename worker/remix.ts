@@ -9,25 +9,18 @@ import { createRequestHandler, type RequestHandler, type ServerBuild } from '@re
 import type { Context } from 'hono';
 import { isbot } from 'isbot';
 import { track } from '../core/analytics';
+import { loadOnce } from '../core/lazy-modules';
 import { redactUrl } from '../core/log';
 import type { AppEnv } from './types';
 
-let remixHandler: Promise<RequestHandler> | null = null;
-
-function loadRemixHandler(): Promise<RequestHandler> {
-  remixHandler ??= import(
-    // The server build is produced by `npm run build` (remix vite:build) before the Worker is bundled.
-    // @ts-expect-error -- build output has no type declarations
-    '../build/server/index.js'
-  ).then(
-    (build: unknown) => createRequestHandler(build as ServerBuild),
-    (error: unknown) => {
-      remixHandler = null; // a failed load is tried again by the next page request
-      throw error;
-    },
-  );
-  return remixHandler;
-}
+const loadRemixHandler = loadOnce(
+  async (): Promise<RequestHandler> =>
+    createRequestHandler(
+      // The server build is produced by `npm run build` (remix vite:build) before the Worker is bundled.
+      // @ts-expect-error -- build output has no type declarations
+      (await import('../build/server/index.js')) as ServerBuild,
+    ),
+);
 
 export async function remix(c: Context<AppEnv>): Promise<Response> {
   const handleRemixRequest = await loadRemixHandler();

@@ -8,7 +8,7 @@ import type Stripe from 'stripe';
 import type { AppConfig } from '../config';
 import { ApiError } from '../errors';
 import type { PlanId } from '../plans';
-import { loadStripeSdk } from '../sdk-loaders';
+import { loadStripeSdk } from '../lazy-modules';
 
 /** The plans sold through Checkout, in the order the pricing page shows them. */
 export const PURCHASABLE_PLANS = ['starter', 'pro'] as const satisfies readonly PlanId[];

@@ -11,7 +11,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { AppConfig } from '../config';
 import type { McpToolInfo } from '../db/org-schema';
 import type { ConnectionSecrets, McpConnection } from './connections';
-import { loadMcpSdk } from '../sdk-loaders';
+import { loadMcpSdk } from '../lazy-modules';
 import { McpCallError } from './errors';
 import { assertSafeMcpUrl } from './url-guard';
 

@@ -5,7 +5,7 @@
  * cancelled run aborts the request.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { loadAnthropicSdk } from '../sdk-loaders';
+import { loadAnthropicSdk } from '../lazy-modules';
 import type { AssistantBlock, ModelMessage, ModelProvider, ModelRequest, ModelResponse } from './types';
 import { RetryableModelError } from './types';
 

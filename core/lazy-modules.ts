@@ -1,11 +1,13 @@
 /**
- * The large SDKs, loaded on first use instead of when an isolate starts. Most isolates never
- * need them: an API isolate serving reads, or an OrgHub running simulated agents, would
- * otherwise evaluate the Anthropic, Stripe and MCP SDKs at start-up and keep every object they
- * create in a heap that each full garbage collection walks (docs/decisions/023-lazy-modules.md).
- * The bundle keeps them as lazily initialized modules; a failed load is tried again next time.
+ * Large modules, loaded on first use instead of when an isolate starts: the SDKs below, and the
+ * front end's server build (worker/remix.ts). Most isolates never need them. An API isolate
+ * serving reads, or an OrgHub running simulated agents, would otherwise evaluate them at
+ * start-up and keep every object they create in a heap that each full garbage collection walks
+ * (docs/decisions/023-lazy-modules.md). The bundle keeps them as lazily initialized modules.
  */
-function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+
+/** `load()` on the first call only; every call gets its result. A failed load is tried again next time. */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | null = null;
   return () => {
     loaded ??= load().catch((error: unknown) => {
