@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { loadOnce } from './lazy-modules';
 
@@ -22,5 +24,26 @@ describe('loadOnce', () => {
     await expect(get()).resolves.toBe('sdk');
     await expect(get()).resolves.toBe('sdk');
     expect(load).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('the lazily loaded modules', () => {
+  // One value import anywhere in the Worker's graph would initialize a module at start-up again.
+  const LAZY = ['@anthropic-ai/sdk', 'stripe', '@modelcontextprotocol/sdk', '../build/server'];
+  const root = path.resolve(import.meta.dirname, '..');
+  const sources = ['core', 'worker', 'durable-objects'].flatMap((dir) =>
+    readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file))
+      .map((file) => path.join(dir, file)),
+  );
+
+  it('are imported for their types only, outside core/lazy-modules.ts and worker/remix.ts', () => {
+    expect(sources).toContain(path.join('core', 'billing', 'stripe.ts'));
+    const valueImports = sources.flatMap((file) =>
+      [...readFileSync(path.join(root, file), 'utf8').matchAll(/^import (?!type )[^;]*? from '([^']+)';$/gms)]
+        .filter(([, from]) => LAZY.some((name) => from!.startsWith(name)))
+        .map(([, from]) => `${file}: ${from}`),
+    );
+    expect(valueImports).toEqual([]);
   });
 });
