@@ -75,6 +75,7 @@ test('an admin connects an MCP server; Sable uses its tools and the write call w
   await dialog.getByRole('button', { name: 'Create task' }).click();
   await page.getByRole('status').getByRole('link').first().click();
   await expect(headerStatus(page, 'Awaiting approval')).toBeVisible({ timeout: 15_000 });
+  const taskPage = page.url();
   const first = page.getByRole('list', { name: 'Trace of attempt 1' });
   await expect(first.getByText('tracker__search_issues').first()).toBeVisible();
   await expect(first.getByText('Found 2 issues')).toBeVisible();
@@ -88,8 +89,9 @@ test('an admin connects an MCP server; Sable uses its tools and the write call w
   await card.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByText('Approved: the agent continues.')).toBeVisible();
 
-  await page.goBack();
-  await page.reload();
+  // Back to the task by its address: going back through the history raced the approval's
+  // own navigation and was aborted now and then.
+  await page.goto(taskPage);
   await expect(headerStatus(page, 'Completed')).toBeVisible({ timeout: 15_000 });
   const second = page.getByRole('list', { name: 'Trace of attempt 2' });
   await expect(second.getByText(`Created issue #101: ${title}`).first()).toBeVisible();
