@@ -43,30 +43,38 @@ test('an admin connects an MCP server; Sable uses its tools and the write call w
   page,
 }) => {
   test.setTimeout(60_000);
+  // A retry runs against the same org, where the first attempt's connection may still exist.
+  const attempt = test.info().retry;
+  const slug = attempt ? `tracker${attempt}` : 'tracker';
+  const name = attempt ? `Issue tracker ${attempt}` : 'Issue tracker';
   await page.goto(`${BASE}/settings/connections`);
   await expect(page.getByRole('heading', { name: 'MCP connections' })).toBeVisible();
-  await page.getByLabel('Name', { exact: true }).fill('Issue tracker');
-  await page.getByLabel('Slug (tool prefix)').fill('tracker');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Slug (tool prefix)').fill(slug);
   await page.getByLabel('Server URL').fill(`${mcp.url}/mcp`);
   await page.getByLabel('Token').fill(FAKE_MCP_TOKEN);
   await page.getByRole('button', { name: 'Add connection' }).click();
-  await expect(page.getByText('Added Issue tracker. Connected: 5 tool(s).')).toBeVisible();
-  const tools = page.getByRole('list', { name: 'Tools of Issue tracker' });
-  await expect(tools.getByText('tracker__create_issue')).toBeVisible();
-  await expect(tools.getByText('tracker__search_issues')).toBeVisible();
+  await expect(page.getByText(`Added ${name}. Connected: 5 tool(s).`)).toBeVisible();
+  const tools = page.getByRole('list', { name: `Tools of ${name}` });
+  await expect(tools.getByText(`${slug}__create_issue`)).toBeVisible();
+  await expect(tools.getByText(`${slug}__search_issues`)).toBeVisible();
   // The token never comes back to the page: only its last four characters.
-  await expect(page.getByText(`…${FAKE_MCP_TOKEN.slice(-4)}`)).toBeVisible();
+  const connection = page
+    .getByRole('list', { name: 'Connections' })
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('button', { name: `Test ${name}`, exact: true }) });
+  await expect(connection.getByText(`…${FAKE_MCP_TOKEN.slice(-4)}`)).toBeVisible();
   expect(await page.content()).not.toContain(FAKE_MCP_TOKEN);
 
   // The agent page lists the MCP tools with their defaults from the annotations.
   await page.goto(`${BASE}/agents/sable`);
-  await expect(page.getByTestId('policy-tracker__create_issue').getByRole('combobox')).toHaveValue('');
-  await expect(page.getByTestId('policy-tracker__create_issue')).toContainText('Default (ask)');
-  await expect(page.getByTestId('policy-tracker__search_issues')).toContainText('Default (auto)');
+  await expect(page.getByTestId(`policy-${slug}__create_issue`).getByRole('combobox')).toHaveValue('');
+  await expect(page.getByTestId(`policy-${slug}__create_issue`)).toContainText('Default (ask)');
+  await expect(page.getByTestId(`policy-${slug}__search_issues`)).toContainText('Default (auto)');
 
   // Sable searches on her own, then asks before opening the issue.
   const title = `Add caching ${unique()}`;
-  const description = `Triage PR #42: tracker__search_issues {"query": "caching"} then tracker__create_issue {"title": "${title}"}`;
+  const description = `Triage PR #42: ${slug}__search_issues {"query": "caching"} then ${slug}__create_issue {"title": "${title}"}`;
   await page.goto(`${BASE}/tasks`);
   await page.getByRole('button', { name: 'New task' }).click();
   const dialog = page.getByRole('dialog', { name: 'New task' });
@@ -77,15 +85,15 @@ test('an admin connects an MCP server; Sable uses its tools and the write call w
   await expect(headerStatus(page, 'Awaiting approval')).toBeVisible({ timeout: 15_000 });
   const taskPage = page.url();
   const first = page.getByRole('list', { name: 'Trace of attempt 1' });
-  await expect(first.getByText('tracker__search_issues').first()).toBeVisible();
+  await expect(first.getByText(`${slug}__search_issues`).first()).toBeVisible();
   await expect(first.getByText('Found 2 issues')).toBeVisible();
-  await expect(first.getByText('tracker__create_issue').first()).toBeVisible();
+  await expect(first.getByText(`${slug}__create_issue`).first()).toBeVisible();
   expect(mcp.calls.filter((c) => c.tool === 'create_issue' && c.args.title === title)).toHaveLength(0);
 
   // The exact call waits on the Approvals page.
   await page.goto(`${BASE}/approvals`);
   const card = page.getByRole('article').filter({ hasText: title });
-  await expect(card).toContainText('tracker__create_issue');
+  await expect(card).toContainText(`${slug}__create_issue`);
   await card.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByText('Approved: the agent continues.')).toBeVisible();
 
