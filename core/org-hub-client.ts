@@ -77,10 +77,16 @@ export function getOrgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgI
   return env.ORG_HUB.get(id);
 }
 
-/** The typed client of one org's hub, acting as `ctx.actor`. */
-export function orgHub(env: Pick<Env, 'ORG_HUB'>, ctx: Pick<OrgContext, 'orgId' | 'actor'>): OrgHubClient {
+/**
+ * The typed client of one org's hub, acting as `ctx.actor`. `requestId`, when the call serves a
+ * request, tags the hub's error events with it.
+ */
+export function orgHub(
+  env: Pick<Env, 'ORG_HUB'>,
+  ctx: Pick<OrgContext, 'orgId' | 'actor'> & { requestId?: string },
+): OrgHubClient {
   const stub = getOrgHub(env, ctx) as unknown as Record<string, (...args: unknown[]) => Promise<RpcResult<unknown>>>;
-  const caller: Caller = { orgId: ctx.orgId, actor: ctx.actor };
+  const caller: Caller = { orgId: ctx.orgId, actor: ctx.actor, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
   // Methods are made when a call site asks for one: a request uses one or two of them.
   const reads = (method: 'read' | 'readJson') =>
     new Proxy(

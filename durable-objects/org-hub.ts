@@ -55,8 +55,15 @@ const ActorArg: z.ZodType<Actor> = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['user', 'api_key', 'agent', 'schedule']), id: z.string().min(1).max(64) }),
   z.object({ type: z.literal('system'), id: z.null() }),
 ]);
-/** Who is calling: the org (which must be this object's) and the acting party. */
-export const CallerArg = z.object({ orgId: z.string().min(1).max(64), actor: ActorArg });
+/**
+ * Who is calling: the org (which must be this object's) and the acting party; for a call made
+ * while serving a request, its id, which tags the object's error events like the Worker's.
+ */
+export const CallerArg = z.object({
+  orgId: z.string().min(1).max(64),
+  actor: ActorArg,
+  requestId: z.string().max(128).optional(),
+});
 export type Caller = z.infer<typeof CallerArg>;
 const IdempotencyArg = z.object({ key: z.string().min(1).max(255), hash: z.string().min(1).max(128) }).nullable();
 const MessageArg = z.object({
@@ -131,7 +138,6 @@ export class OrgHub extends DurableObject<Env> {
 
   // ─── Platform ────────────────────────────────────────────────────────────────────────
 
-  /** Health round trip: proves the object starts, its storage answers and RPC works. */
   /** Test only (core/test-faults.ts): an unexpected error inside the object, for error monitoring. */
   async testFault(caller: Caller): Promise<RpcResult<never>> {
     return this.guard(caller, async () => {
@@ -140,6 +146,7 @@ export class OrgHub extends DurableObject<Env> {
     });
   }
 
+  /** Health round trip: proves the object starts, its storage answers and RPC works. */
   async ping(): Promise<{ ok: true; seq: number; at: number }> {
     this.ctx.storage.sql.exec(`SELECT 1`);
     return { ok: true, seq: this.lastSeq, at: Date.now() };
@@ -735,9 +742,9 @@ export class OrgHub extends DurableObject<Env> {
 
   /** Binds the caller's org, refuses a revoked key, and returns failures as data (they cross RPC). */
   private guard<T>(caller: Caller, work: () => Promise<T>): Promise<RpcResult<T>> {
-    const { orgId, actor } = CallerArg.parse(caller);
+    const { orgId, actor, requestId } = CallerArg.parse(caller);
     this.bindOrg(orgId);
-    tagEvents({ org_id: orgId });
+    tagEvents({ org_id: orgId, request_id: requestId });
     if (actor.type === 'api_key' && this.isRevoked(actor.id))
       return Promise.resolve({ ok: false, error: { code: 'unauthorized', message: 'This API key was revoked.' } });
     return capture(work);

@@ -12,7 +12,7 @@ export function tenant(c: Context<AppEnv>) {
   return {
     ctx,
     /** The org's OrgHub, acting as the caller: every read and write of the org's work. */
-    hub: orgHub(c.env, ctx),
+    hub: orgHub(c.env, { ...ctx, requestId: c.get('requestId') }),
     /** Function-level check (role); object-level checks happen in the lookup (404). */
     require: (permission: Permission) => requirePermission(ctx.role, permission),
   };

@@ -23,7 +23,11 @@ testFaults.post('/:where', async (c) => {
   }
   if (where === 'object') {
     const orgId = c.req.query('org') ?? 'org_test_fault';
-    await getOrgHub(c.env, { orgId }).testFault({ orgId, actor: { type: 'system', id: null } });
+    await getOrgHub(c.env, { orgId }).testFault({
+      orgId,
+      actor: { type: 'system', id: null },
+      requestId: c.get('requestId'),
+    });
   }
   throw new ApiError('not_found', 'Unknown fault.');
 });

@@ -66,13 +66,16 @@ describe('error monitoring', () => {
     expect(events[0]!.release).toBe('generic-corp@test');
   });
 
-  it('an error in the OrgHub arrives once, with the org id', async () => {
+  it('an error in the OrgHub arrives once, with the org id and the request id', async () => {
     const seq = await currentSeq();
     const orgId = `org_fault_${crypto.randomUUID().slice(0, 8)}`;
-    expect((await call(`/__test/fault/object?org=${orgId}`, { body: {} })).status).toBe(500);
+    const res = await call(`/__test/fault/object?org=${orgId}`, { body: {} });
+    expect(res.status).toBe(500);
     const events = await arrived(seq, 'Test fault thrown in the OrgHub');
     expect(events).toHaveLength(1);
     expect(events[0]!.tags?.org_id).toBe(orgId);
+    expect(events[0]!.tags?.request_id).toBe(res.res.headers.get('x-request-id'));
+    expect(res.res.headers.get('x-request-id')).toBeTruthy();
     expect(events[0]!.release).toBe('generic-corp@test');
   });
 
