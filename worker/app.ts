@@ -2,7 +2,7 @@
  * The Hono app: request id → logs (and monitoring tags) → security headers → config → body limits → routes.
  * /v1 (public API), /api (dashboard), /webhooks, /internal/ops (operators); everything else goes to Remix.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
@@ -28,6 +28,24 @@ import type { AppEnv } from './types';
 /** Largest request body accepted anywhere (JSON or form post); task descriptions are far smaller. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * Stripe's hosted Checkout and billing portal: the signup and billing forms redirect there, and
+ * browsers check a form post's redirects against form-action too (a post sent before the page
+ * hydrates is a plain form post).
+ */
+const STRIPE_HOSTED_PAGES = ['https://checkout.stripe.com', 'https://billing.stripe.com'];
+
+/** The origin of the Stripe that STRIPE_API_BASE names (the tests' fake serves its own Checkout). */
+function configuredStripeOrigin(c: Context<AppEnv>): string {
+  const base = c.env.STRIPE_API_BASE;
+  if (!base) return '';
+  try {
+    return new URL(base).origin;
+  } catch {
+    return ''; // the config check rejects it with a clear error
+  }
+}
+
 export const app = new Hono<AppEnv>();
 
 app.use(requestId());
@@ -44,7 +62,7 @@ app.use(
       fontSrc: ["'self'"],
       objectSrc: ["'none'"],
       baseUri: ["'self'"],
-      formAction: ["'self'"],
+      formAction: ["'self'", ...STRIPE_HOSTED_PAGES, configuredStripeOrigin],
       frameAncestors: ["'none'"],
     },
     strictTransportSecurity: 'max-age=63072000; includeSubDomains',

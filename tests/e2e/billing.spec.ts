@@ -43,6 +43,19 @@ test('pricing → signup with Pro → (fake) Stripe Checkout → back on an upgr
   await expect(page.getByTestId('usage-chart-period').locator('svg').first()).toBeVisible();
 });
 
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  // A plain form post (or one sent before the page hydrates): the redirect to Checkout must pass
+  // the page's form-action policy.
+  test('the signup form post still reaches (fake) Stripe Checkout', async ({ page, context }) => {
+    await fromNewAddress(context);
+    await signUpFor(page, 'pro', `No script ${Date.now()}`);
+    await expect(page).toHaveURL(new RegExp(`^http://127\\.0\\.0\\.1:${E2E_BILLING.stripePort}/c/pay/cs_test_`));
+    await expect(page.getByTestId('checkout-plan')).toHaveText('pro');
+  });
+});
+
 test('leaving Checkout lands on the billing page with the org still on its trial', async ({ page, context }) => {
   await fromNewAddress(context);
   await signUpFor(page, 'starter', `Canceller ${Date.now()}`);

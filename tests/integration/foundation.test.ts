@@ -24,6 +24,16 @@ describe('GET /v1/health', () => {
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('strict-transport-security')).toContain('max-age=');
   });
+
+  it("lets forms send the browser here and to Stripe's hosted pages, nowhere else", async () => {
+    const res = await SELF.fetch('https://app.test/login');
+    const formAction = /form-action ([^;]*)/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+    expect(formAction?.trim().split(/\s+/)).toEqual([
+      "'self'",
+      'https://checkout.stripe.com',
+      'https://billing.stripe.com',
+    ]);
+  });
 });
 
 describe('error envelope', () => {
