@@ -8,7 +8,7 @@ import type Stripe from 'stripe';
 import type { AppConfig } from '../config';
 import { ApiError } from '../errors';
 import type { PlanId } from '../plans';
-import { loadStripeSdk } from '../lazy-modules';
+import { loadOnce, loadStripeSdk } from '../lazy-modules';
 
 /** The plans sold through Checkout, in the order the pricing page shows them. */
 export const PURCHASABLE_PLANS = ['starter', 'pro'] as const satisfies readonly PlanId[];
@@ -73,10 +73,10 @@ export async function stripeErrors(): Promise<typeof Stripe.errors> {
   return (await loadStripeSdk()).default.errors;
 }
 
-/** The Web Crypto provider that verifies webhook signatures in workerd (loads the SDK). */
-export async function stripeCryptoProvider(): Promise<Stripe.CryptoProvider> {
-  return (await loadStripeSdk()).default.createSubtleCryptoProvider();
-}
+/** The Web Crypto provider that verifies webhook signatures in workerd (loads the SDK; one per isolate). */
+export const stripeCryptoProvider = loadOnce(
+  async (): Promise<Stripe.CryptoProvider> => (await loadStripeSdk()).default.createSubtleCryptoProvider(),
+);
 
 /** The Stripe Price id that sells a plan (from configuration). */
 export function priceIdFor(config: BillingConfig, plan: PurchasablePlan): string {
