@@ -35,6 +35,7 @@ import { getTask, getTaskDetail, listTasks, runView, TaskListQuery, viewTasks } 
 import { listTeam } from '../core/team';
 import { getThread, listThreads } from '../core/threads';
 import { overageReported, usageBreakdown } from '../core/usage-reads';
+import { parseDraft } from './external-email';
 
 const Id = z.string().min(1).max(64);
 const Ids = z.array(Id).max(500);
@@ -107,6 +108,10 @@ async function approvals(store: OrgStore, status: 'pending' | 'approved' | 'reje
     /** `external_draft`: a message for the outside; `tool_call`: the exact call of a tool set to ask. */
     kind: row.type === 'tool_call' ? ('tool_call' as const) : ('external_draft' as const),
     draft: row.body,
+    /** An external draft's channel (`email`, `post`…), from its `Channel:` line. */
+    channel: row.type === 'external_draft' ? (parseDraft(row.body)?.channel ?? null) : null,
+    /** The approved email's delivery, once it was queued. */
+    emailDeliveryId: row.emailDeliveryId,
     task: taskRows.find((task) => task.id === row.taskId) ?? null,
     agent: agentRows.find((agent) => agent.id === row.senderId) ?? null,
     createdAt: row.createdAt,
@@ -201,12 +206,14 @@ export const ORG_READS = {
     };
   }),
   apiApprovals: read(z.tuple([z.enum(['pending', 'approved', 'rejected'])]), async ({ store }, status) => ({
-    data: (await approvals(store, status, 100)).map(({ createdAt, decidedAt, agent, ...approval }) => ({
-      ...approval,
-      agent: agent ? { id: agent.id, slug: agent.slug, name: agent.name } : null,
-      created_at: iso(createdAt)!,
-      decided_at: iso(decidedAt),
-    })),
+    data: (await approvals(store, status, 100)).map(
+      ({ createdAt, decidedAt, agent, channel: _channel, emailDeliveryId: _delivery, ...approval }) => ({
+        ...approval,
+        agent: agent ? { id: agent.id, slug: agent.slug, name: agent.name } : null,
+        created_at: iso(createdAt)!,
+        decided_at: iso(decidedAt),
+      }),
+    ),
     next_cursor: null,
   })),
   apiMessages: read(z.tuple([Page]), async ({ store }, { limit, cursor }) => {

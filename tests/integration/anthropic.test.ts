@@ -203,10 +203,15 @@ describe('Claude through @anthropic-ai/sdk (fake server)', () => {
     });
     expect(sent.from_address).toContain('Generic Corp');
     expect(sent.text).toContain('approved by a person');
+
+    // The approvals page says it went.
+    const page = await call(`/orgs/${org.slug}/approvals`, { cookie, headers: { Accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/data-testid="approval-delivery"[^>]*>email sent</);
   });
 
   it('a rejected draft ends the task with the reviewer’s note', async () => {
-    const { key } = await orgWithOwnKey();
+    const { key, cookie, org } = await orgWithOwnKey();
     const created = await call('/v1/tasks', {
       key,
       body: { agent: 'marcus', description: 'Announce it [fake:draft]' },
@@ -214,6 +219,11 @@ describe('Claude through @anthropic-ai/sdk (fake server)', () => {
     await waitForStatus(key, created.json.id, 'awaiting_approval');
     const approval = (await call('/v1/approvals', { key })).json.data[0];
     await call(`/v1/approvals/${approval.id}/reject`, { key, method: 'POST', body: { note: 'Not yet' } });
+    // Nothing was sent, and the approvals page claims no delivery.
+    const page = await call(`/orgs/${org.slug}/approvals`, { cookie, headers: { Accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('id="decided-heading"');
+    expect(page.text).not.toContain('data-testid="approval-delivery"');
     const task = await waitForStatus(key, created.json.id, 'failed');
     expect(task.error).toContain('Not yet');
   });

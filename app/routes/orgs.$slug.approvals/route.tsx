@@ -5,6 +5,8 @@
 import { Markdown } from '../../components/Markdown';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
+import { getDb } from '../../../core/db/client';
+import { approvedEmailDelivery, type DeliveryStatus, deliveryStatuses } from '../../../core/email/delivery-status';
 import { can } from '../../../core/permissions';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
@@ -23,12 +25,29 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
   const hub = hubFor(env, member);
+  const approvals = await hub.read.approvals(50);
+  const statuses = await deliveryStatuses(
+    getDb(env),
+    approvals.flatMap((approval) => (approval.emailDeliveryId ? [approval.emailDeliveryId] : [])),
+  );
   return {
     org: { slug: member.organization.slug },
     canDecide: can(member.role, 'approvals:decide'),
-    approvals: await hub.read.approvals(50),
+    approvals: approvals.map(({ emailDeliveryId, ...approval }) => ({
+      ...approval,
+      delivery: approvedEmailDelivery(approval, emailDeliveryId, statuses),
+    })),
   };
 }
+
+/** How each delivery state reads on a decided draft. */
+const DELIVERY_BADGES: Record<DeliveryStatus | 'not_sent', { label: string; className: string }> = {
+  queued: { label: 'sending', className: 'bg-amber-50 text-amber-700' },
+  sent: { label: 'email sent', className: 'bg-emerald-50 text-emerald-700' },
+  failed: { label: 'email failed', className: 'bg-rose-50 text-rose-700' },
+  bounced: { label: 'email bounced', className: 'bg-rose-50 text-rose-700' },
+  not_sent: { label: 'email not sent', className: 'bg-rose-50 text-rose-700' },
+};
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
@@ -168,10 +187,20 @@ export default function Approvals() {
                       .find((line) => line.startsWith('Subject:'))
                       ?.slice(9) ?? approval.draft.slice(0, 60)}
                   </span>
-                  <span
-                    className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${approval.status === 'approved' ? 'bg-emerald-50 text-emerald-700' : 'bg-rose-50 text-rose-700'}`}
-                  >
-                    {approval.status}
+                  <span className="flex shrink-0 items-center gap-1.5">
+                    {approval.delivery ? (
+                      <span
+                        data-testid="approval-delivery"
+                        className={`rounded-full px-2 py-0.5 text-xs font-medium ${DELIVERY_BADGES[approval.delivery].className}`}
+                      >
+                        {DELIVERY_BADGES[approval.delivery].label}
+                      </span>
+                    ) : null}
+                    <span
+                      className={`rounded-full px-2 py-0.5 text-xs font-medium ${approval.status === 'approved' ? 'bg-emerald-50 text-emerald-700' : 'bg-rose-50 text-rose-700'}`}
+                    >
+                      {approval.status}
+                    </span>
                   </span>
                 </li>
               ))}
