@@ -36,6 +36,13 @@ import { type EngineHost, monthPeriod, type PublishingStore } from './engine-hos
 import type { TaskEngine } from './task-engine';
 
 const STEP_CHUNK_CHARS = 32_000;
+/**
+ * A run's steps are written in batches: after this many, or once this long has passed since
+ * the last write, so a page opened mid-run (and `GET /v1/runs/:id/steps`) is at most about a
+ * second behind the live events. A quick run writes them once, at its end.
+ */
+const STEP_FLUSH_EVERY = 20;
+const STEP_FLUSH_MS = 1_000;
 const MAX_DELEGATION_DEPTH = 5;
 const QUEUED_RESEND_AFTER_MS = 2 * 60_000;
 
@@ -177,9 +184,11 @@ export class RunLifecycle {
     let stepSeq = 0;
     const steps: Array<RunStep & { seq: number }> = [];
     let flushed = 0;
+    let flushedAt = Date.now();
     const flushSteps = async () => {
       const pending = steps.slice(flushed);
       flushed = steps.length;
+      flushedAt = Date.now();
       const rows = pending.flatMap((step) =>
         chunk(step.content).map((content, index) => ({
           id: newId('stp'),
@@ -272,7 +281,7 @@ export class RunLifecycle {
         tool_name: step.toolName,
         content: step.content.slice(0, 4_000),
       });
-      if (steps.length - flushed >= 20) await flushSteps();
+      if (steps.length - flushed >= STEP_FLUSH_EVERY || Date.now() - flushedAt >= STEP_FLUSH_MS) await flushSteps();
     };
     // Calls a person approved run now, exactly as asked, before the agent continues; refusals are reported.
     for (const call of decidedCalls.filter((c) => c.status === 'approved')) {

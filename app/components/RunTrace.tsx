@@ -11,6 +11,8 @@ export interface RunStepView {
   type: 'thinking' | 'text' | 'tool_use' | 'tool_result';
   toolName: string | null;
   content: string;
+  /** Model text still arriving (live only). */
+  streaming?: boolean;
 }
 
 export interface RunSummary {

@@ -87,6 +87,21 @@ test('a task given from the board’s dialog is completed by Sable, and its deta
   await expect(page.getByText('Result', { exact: true })).toBeVisible();
 });
 
+test('a slow task’s trace grows while it runs', async ({ page }) => {
+  await signIn(page, `${BASE}/tasks`);
+  const description = `Audit the onboarding emails ${unique()} [simulate:think=3000]`;
+  await createFromBoard(page, 'sable', description);
+  await page.getByRole('status').getByRole('link', { name: description }).click();
+  await expect(page.getByRole('heading', { level: 1, name: description })).toBeVisible();
+
+  // The first turn's steps show up while the run goes on (three seconds a turn).
+  const trace = page.getByRole('list', { name: 'Trace of attempt 1' });
+  await expect(trace.getByText('update_progress').first()).toBeVisible({ timeout: 15_000 });
+  await expect(headerStatus(page, 'Running')).toBeVisible();
+  await expect(headerStatus(page, 'Completed')).toBeVisible({ timeout: 30_000 });
+  await expect(trace.getByText('finish_task').first()).toBeVisible();
+});
+
 test('a task that asks Yuki is delegated: the detail shows Yuki’s child task, and both complete', async ({ page }) => {
   await signIn(page, BASE);
   const description = `Plan the launch of feature ${unique()} and ask Yuki about capacity`;

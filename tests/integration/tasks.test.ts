@@ -71,6 +71,28 @@ describe('tasks through the real queue and OrgHub', () => {
     expect(usage.json.runs).toBeGreaterThanOrEqual(1);
   });
 
+  it('a running task’s steps are readable before the run ends', async () => {
+    const { key } = await setup();
+    const created = await call('/v1/tasks', {
+      key,
+      body: { agent: 'sable', description: 'Audit the logs [simulate:think=1500]' },
+    });
+    // The first turn's steps are written about a second after they happen, not at the run's end.
+    const steps = await vi.waitFor(
+      async () => {
+        const task = (await call(`/v1/tasks/${created.json.id}`, { key })).json;
+        if (task.status !== 'running' || !task.runs[0]) throw new Error(`still ${task.status}`);
+        const read = await call(`/v1/runs/${task.runs[0].id}/steps`, { key });
+        if (!read.json.data.length) throw new Error('no steps yet');
+        return { data: read.json.data, status: (await call(`/v1/tasks/${created.json.id}`, { key })).json.status };
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    expect(steps.status).toBe('running');
+    expect(steps.data[0]).toMatchObject({ seq: 1, type: 'thinking' });
+    await waitForStatus(key, created.json.id, 'completed', 20_000);
+  });
+
   it('delegation: Marcus hands part to Yuki; the child runs first, then the parent completes with its result', async () => {
     const { key } = await setup();
     const created = await call('/v1/tasks', {

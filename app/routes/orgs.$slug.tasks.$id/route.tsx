@@ -36,6 +36,7 @@ import { pageMeta } from '../../lib/meta';
 import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { parseTaskPatch } from '../../lib/task-form.server';
+import { useLiveRunSteps } from '../../lib/live-steps';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 import { WaitingReasonBadge } from '../../components/WaitingReasonBadge';
 
@@ -360,8 +361,9 @@ function TaskLinkList({
 }
 
 export default function TaskDetail() {
-  const { slug, now, canWrite, task, dependsOn, dependents, parent, children, timeline, runs, dependencyOptions } =
+  const { slug, now, canWrite, task, dependsOn, dependents, parent, children, timeline, dependencyOptions, ...data } =
     useLoaderData<typeof loader>();
+  const runs = useLiveRunSteps(task.id, data.runs);
   const result = useLiveActionData<typeof action>();
   useLiveRevalidation();
   const base = `/orgs/${slug}`;
