@@ -1,7 +1,12 @@
 /**
  * The usage page's charts (recharts): agent-minutes used so far this period, day by day, with
  * the plan's limit as a line, and agent-minutes per agent. Fixed initial dimensions let the
- * server render the SVG; the browser then sizes it to its container.
+ * server render the SVG; the browser then sizes it to its container. Each chart and series has a
+ * fixed `id`: recharts would otherwise number them from a counter that keeps counting across the
+ * server's renders, so the browser's ids (from 1 on every load) would not match. Tick intervals
+ * are fixed numbers for the same reason: by default recharts picks ticks by measuring their text,
+ * which the browser can do and the server cannot. Without animation, the first render in the
+ * browser draws what the server drew.
  */
 import {
   Bar,
@@ -31,12 +36,25 @@ export function CumulativeUsageChart({ days, limit }: { days: DayPoint[]; limit:
   return (
     <figure data-testid="usage-chart-period" aria-label="Agent-minutes used this period, by day">
       <ResponsiveContainer width="100%" height={INITIAL.height} initialDimension={INITIAL}>
-        <LineChart data={days} margin={{ top: 12, right: 16, bottom: 4, left: 0 }}>
+        <LineChart id="usage-period" data={days} margin={{ top: 12, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--color-line)" />
-          <XAxis dataKey="date" tickFormatter={(d: string) => d.slice(8)} fontSize={12} />
-          <YAxis domain={[0, Math.ceil(top)]} fontSize={12} width={56} />
+          <XAxis
+            dataKey="date"
+            tickFormatter={(d: string) => d.slice(8)}
+            interval={Math.ceil(days.length / 16) - 1}
+            fontSize={12}
+          />
+          <YAxis domain={[0, Math.ceil(top)]} interval={0} fontSize={12} width={56} />
           <Tooltip formatter={(value) => [`${Number(value).toLocaleString('en-US')} min`, 'Used so far']} />
-          <Line type="monotone" dataKey="cumulative" stroke="var(--color-brand-600)" strokeWidth={2} dot={false} />
+          <Line
+            id="usage-period-line"
+            isAnimationActive={false}
+            type="monotone"
+            dataKey="cumulative"
+            stroke="var(--color-brand-600)"
+            strokeWidth={2}
+            dot={false}
+          />
           {limit !== null ? (
             <ReferenceLine
               y={limit}
@@ -59,12 +77,18 @@ export function AgentUsageChart({ agents }: { agents: Array<{ name: string; minu
   return (
     <figure data-testid="usage-chart-agents" aria-label="Agent-minutes per agent this period">
       <ResponsiveContainer width="100%" height={INITIAL.height} initialDimension={INITIAL}>
-        <BarChart data={agents} margin={{ top: 12, right: 16, bottom: 4, left: 0 }}>
+        <BarChart id="usage-agents" data={agents} margin={{ top: 12, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--color-line)" />
-          <XAxis dataKey="name" fontSize={12} />
-          <YAxis fontSize={12} width={56} />
+          <XAxis dataKey="name" interval={0} fontSize={12} />
+          <YAxis interval={0} fontSize={12} width={56} />
           <Tooltip formatter={(value) => [`${Number(value).toLocaleString('en-US')} min`, 'Agent-minutes']} />
-          <Bar dataKey="minutes" fill="var(--color-brand-600)" radius={[4, 4, 0, 0]} />
+          <Bar
+            id="usage-agents-bar"
+            isAnimationActive={false}
+            dataKey="minutes"
+            fill="var(--color-brand-600)"
+            radius={[4, 4, 0, 0]}
+          />
         </BarChart>
       </ResponsiveContainer>
     </figure>

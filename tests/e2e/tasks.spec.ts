@@ -197,3 +197,12 @@ test('a message to an agent starts a thread, the reply appears in it, and a repl
   // The thread is listed with the agent it is with.
   await expect(page.getByRole('link', { name: /Graham/ }).filter({ hasText: body })).toBeVisible();
 });
+
+test('the usage page’s charts hydrate without errors on every load, not only the first', async ({ page }) => {
+  await signIn(page, `${BASE}/settings/usage`);
+  // The server renders many pages; each load must match what the browser renders.
+  for (let load = 0; load < 3; load += 1) {
+    if (load) await page.reload();
+    await expect(page.getByTestId('usage-chart-period').locator('svg').first()).toBeVisible();
+  }
+});
