@@ -430,8 +430,10 @@ export class RunLifecycle {
     const now = Date.now();
     const cancelled = task.status === 'cancelled';
     let next: Partial<Task> = {};
+    // A cancelled task keeps what the cancel wrote, and its run just ends ('finished' with
+    // run_outcome 'cancelled'): the cancel itself was recorded, with who did it, when it happened.
     let change: TaskChange = 'finished';
-    if (cancelled) change = 'cancelled';
+    if (cancelled) next = {};
     else if (result.outcome === 'completed')
       next = { status: 'completed', result: result.result, error: null, progress: 100, completedAt: now };
     else if (result.outcome === 'blocked')

@@ -137,6 +137,7 @@ export function describeActivity(entry: ActivityEntry, names: Names): FeedItem |
         if (task.status === 'failed') return { ...byAgent('failed', 'danger'), note: task.error ?? null };
         if (task.status === 'blocked') return { ...byAgent('is blocked on', 'warning'), note: task.error ?? null };
         if (task.status === 'awaiting_approval') return byAgent('needs approval for', 'warning');
+        if (task.status === 'cancelled') return byAgent('stopped work on', 'neutral');
         return byAgent('finished a run of', 'neutral');
       case 'waiting_on_delegation':
         return byAgent('is waiting on teammates for', 'neutral');

@@ -189,6 +189,16 @@ describe('tasks through the real queue and OrgHub', () => {
     );
     const again = await call(`/v1/tasks/${slow.json.id}/cancel`, { key, method: 'POST' });
     expect(again.status).toBe(409);
+    // One cancellation, by whoever cancelled; the agent's run then just ended.
+    const activity = (await call('/v1/activity?limit=100', { key })).json.data.filter(
+      (a: { subject: { id: string } }) => a.subject.id === slow.json.id,
+    );
+    const changes = activity.map((a: { actor: { type: string }; data: { change?: string } }) => [
+      a.data.change,
+      a.actor.type,
+    ]);
+    expect(changes.filter(([change]: [string]) => change === 'cancelled')).toEqual([['cancelled', 'api_key']]);
+    expect(changes).toContainEqual(['finished', 'agent']);
 
     const quick = await call('/v1/tasks', { key, body: { agent: 'devonte', description: 'Quick fix' } });
     await waitForStatus(key, quick.json.id, 'completed');

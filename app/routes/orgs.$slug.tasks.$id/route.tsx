@@ -95,6 +95,7 @@ function describeStep(
       if (task.status === 'failed') return { label: 'Failed', tone: 'danger', note: task.error ?? null };
       if (task.status === 'blocked') return { label: 'Blocked', tone: 'warning', note: task.error ?? null };
       if (task.status === 'awaiting_approval') return { label: 'Awaiting approval', tone: 'warning', note: null };
+      if (task.status === 'cancelled') return { label: 'Run stopped', tone: 'neutral', note: null };
       return { label: 'Run finished', tone: 'neutral', note: null };
     case 'waiting_on_delegation':
       return { label: 'Waiting on delegated work', tone: 'neutral', note: null };
