@@ -38,6 +38,15 @@ import { enforceQuota } from './quota';
 import { metaValue, setMeta } from './platform-link';
 import { ScheduleCommands } from './schedule-commands';
 
+/** A cancelled task's `error`: who stopped it, in words (the activity log names them). */
+const CANCELLED_BY: Record<Actor['type'], string> = {
+  user: 'Cancelled by a person in the organization.',
+  api_key: 'Cancelled through the API.',
+  agent: 'Cancelled by an agent.',
+  schedule: 'Cancelled by its schedule.',
+  system: 'Cancelled by the platform.',
+};
+
 export type { EngineHost } from './engine-host';
 export { retryBackoffMs } from './run-lifecycle';
 
@@ -278,7 +287,7 @@ export class TaskEngine {
     await this.scope.batch([
       this.scope.updateRows(
         tasks,
-        { status: 'cancelled', error: `Cancelled by ${actor.type}.`, completedAt: now, updatedAt: now },
+        { status: 'cancelled', error: CANCELLED_BY[actor.type], completedAt: now, updatedAt: now },
         eq(tasks.id, id),
       ),
     ]);

@@ -137,6 +137,7 @@ test('a slow task is cancelled from its detail page, then Retry brings it to com
   await page.getByRole('button', { name: 'Cancel task' }).click();
   await expect(headerStatus(page, 'Cancelled')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Cancel task' })).toBeHidden();
+  await expect(page.getByText('Cancelled by a person in the organization.')).toBeVisible();
 
   await page.getByRole('button', { name: 'Retry' }).click();
   await expect(headerStatus(page, 'Cancelled')).toBeHidden();

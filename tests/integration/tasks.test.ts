@@ -179,6 +179,7 @@ describe('tasks through the real queue and OrgHub', () => {
     const cancelled = await call(`/v1/tasks/${slow.json.id}/cancel`, { key, method: 'POST' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.json.status).toBe('cancelled');
+    expect(cancelled.json.error).toBe('Cancelled through the API.');
     await vi.waitFor(
       async () => {
         const task = (await call(`/v1/tasks/${slow.json.id}`, { key })).json;

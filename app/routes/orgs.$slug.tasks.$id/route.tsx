@@ -482,7 +482,12 @@ export default function TaskDetail() {
                   <Markdown className="mt-1.5 text-sm leading-relaxed text-ink">{task.result}</Markdown>
                 </div>
               ) : null}
-              {task.error ? (
+              {task.error && task.status === 'cancelled' ? (
+                <div className="rounded-2xl border border-line bg-page-alt px-5 py-4">
+                  <p className="text-xs font-semibold tracking-wide text-ink-muted uppercase">Cancelled</p>
+                  <p className="mt-1.5 text-sm leading-relaxed text-ink">{task.error}</p>
+                </div>
+              ) : task.error ? (
                 <div className="rounded-2xl border border-red-200 bg-red-50/70 px-5 py-4 dark:border-red-900 dark:bg-red-950/40">
                   <p className="text-xs font-semibold tracking-wide text-red-800 uppercase dark:text-red-300">
                     {task.status === 'blocked' ? 'Why it is blocked' : 'Error'}
