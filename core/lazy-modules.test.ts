@@ -29,7 +29,7 @@ describe('loadOnce', () => {
 
 describe('the lazily loaded modules', () => {
   // One value import anywhere in the Worker's graph would initialize a module at start-up again.
-  const LAZY = ['@anthropic-ai/sdk', 'stripe', '@modelcontextprotocol/sdk', '../build/server'];
+  const LAZY = ['@anthropic-ai/sdk', 'stripe', '@modelcontextprotocol/sdk', 'html-to-text', '../build/server'];
   const root = path.resolve(import.meta.dirname, '..');
   const sources = ['core', 'worker', 'durable-objects'].flatMap((dir) =>
     readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })

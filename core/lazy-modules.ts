@@ -22,6 +22,9 @@ export type AnthropicSdk = typeof import('@anthropic-ai/sdk');
 /** `@anthropic-ai/sdk`: the agent runtime's model provider and the model-key test. */
 export const loadAnthropicSdk = loadOnce((): Promise<AnthropicSdk> => import('@anthropic-ai/sdk'));
 
+/** `html-to-text`: the plain-text part of each email (the email queue's consumer). */
+export const loadHtmlToText = loadOnce(() => import('html-to-text'));
+
 /** `stripe`: Checkout, the billing portal, webhooks and the usage meter (hosted edition only). */
 export const loadStripeSdk = loadOnce(() => import('stripe'));
 

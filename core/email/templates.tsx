@@ -16,6 +16,7 @@ import { Text } from '@react-email/text';
 import type { ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { EmailContent } from './messages';
+import { loadHtmlToText } from '../lazy-modules';
 
 export interface RenderedEmail {
   subject: string;
@@ -160,25 +161,22 @@ export async function renderEmail(content: EmailContent): Promise<RenderedEmail>
   const { subject, element } = compose(content);
   const markup = renderToStaticMarkup(element);
   const html = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">${markup}`;
-  return { subject, html, text: plainText(markup) };
+  return { subject, html, text: await plainText(markup) };
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", nbsp: ' ' };
-
-/** The readable text of the email: the preview line and head dropped, one block per line. */
-export function plainText(markup: string): string {
-  return markup
-    .replace(/<head[\s\S]*?<\/head>/gi, '')
-    .replace(/<div[^>]*display:none[^>]*>[\s\S]*?<\/div>/gi, '')
-    .replace(
-      /<a [^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/gi,
-      (_m, href: string, label: string) => `${label.replace(/<[^>]+>/g, '').trim()} (${href})`,
-    )
-    .replace(/<(br|hr)[^>]*>/gi, '\n')
-    .replace(/<\/(p|h[1-6]|div|td|tr|table)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&(#?\w+);/g, (m, name: string) => ENTITIES[name] ?? m)
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+/**
+ * The readable text of the email, by html-to-text: the preview line and head dropped, links as
+ * `label: url`, Outlook's conditional markup (comments) ignored, paragraphs apart.
+ */
+export async function plainText(markup: string): Promise<string> {
+  const { convert } = await loadHtmlToText();
+  return convert(markup, {
+    wordwrap: false,
+    selectors: [
+      { selector: '[data-skip-in-text=true]', format: 'skip' },
+      { selector: 'img', format: 'skip' },
+      { selector: 'h1', options: { uppercase: false } },
+      { selector: 'a', options: { linkBrackets: false, hideLinkHrefIfSameAsText: true } },
+    ],
+  });
 }

@@ -64,8 +64,25 @@ describe('email', () => {
     expect(email.text).not.toContain('<');
   });
 
-  it('plain text decodes entities and keeps link targets', () => {
-    expect(plainText('<p>A &amp; B</p><a href="https://x.test">Go</a>')).toBe('A & B\nGo (https://x.test)');
+  it('the plain text of every email is clean: no entity codes, no Outlook spacers, the button apart', async () => {
+    const email = await renderEmail({
+      template: 'invitation',
+      props: { organization: 'Acme', inviter: 'Dana', role: 'member', url: 'https://app.test/invite/xyz' },
+    });
+    expect(email.text).not.toMatch(/&#?\w+;/);
+    expect(email.text).not.toMatch(/[\u200a\u200b]/);
+    // The button is a line of its own, then the fallback link in the next paragraph.
+    expect(email.text).toContain(
+      'Accept the invitation https://app.test/invite/xyz\n\nOr open this link: https://app.test/invite/xyz',
+    );
+  });
+
+  it('plain text decodes entities, keeps link targets and drops the preview line', async () => {
+    expect(
+      await plainText(
+        '<div data-skip-in-text="true">Preview</div><p>A &amp; B &#8212; C</p><p><a href="https://x.test">Go</a></p>',
+      ),
+    ).toBe('A & B \u2014 C\n\nGo https://x.test');
   });
 
   it('reads an external draft as draft_external stored it', () => {
