@@ -60,6 +60,14 @@ test('a new user signs up, lands in their org with the five agents, signs out an
   await expect(team.getByRole('listitem')).toHaveCount(DEFAULT_TEAM.length);
   await expect(visible(page.getByLabel(`${orgName}: switch organization`))).toBeVisible();
 
+  // The checklist's one-click first task: its step is ticked and the office comes into view,
+  // where the next step says to watch it. The quick form below claims nothing.
+  const checklist = page.getByRole('region', { name: 'Get started' });
+  await checklist.getByRole('button', { name: 'Give Sable a first task' }).click();
+  await expect(checklist.getByText('Give your first task (done)')).toBeAttached();
+  await expect(page.getByRole('region', { name: 'The office' })).toBeInViewport();
+  await expect(page.getByRole('status').filter({ hasText: 'Sable has' })).toHaveCount(0);
+
   await page.getByLabel('Account menu for Ada Founder').click();
   await visible(page.getByRole('button', { name: 'Sign out' })).click();
   await expect(page).toHaveURL('/');

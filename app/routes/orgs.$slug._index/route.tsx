@@ -103,7 +103,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-/** "Give a task": the quick form (agent + description) creates the task through the OrgHub. */
+/**
+ * "Give a task": the quick form (agent + description) creates the task through the OrgHub.
+ * `first-task` is the checklist's one-click suggestion: the same task, answered where it was
+ * asked (the checklist), not in the quick form.
+ */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
@@ -111,7 +115,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = text(form, 'intent');
   try {
     const hub = hubFor(env, member, 'tasks:write');
-    if (intent !== 'give-task') return formFailure(intent, 'Unknown action.');
+    if (intent !== 'give-task' && intent !== 'first-task') return formFailure(intent, 'Unknown action.');
     const parsed = parseNewTask(form, intent);
     if (!parsed.ok) return parsed.failure;
     const { task } = await hub.createTask(parsed.data, null);
@@ -128,7 +132,8 @@ function GiveTask({
   team: Array<{ slug: string; name: string; role: string; status: string }>;
   base: string;
 }) {
-  const result = useLiveActionData<typeof action>();
+  const actionData = useLiveActionData<typeof action>();
+  const result = actionData?.intent === 'give-task' ? actionData : undefined;
   const formRef = useRef<HTMLFormElement>(null);
   const sending = useIsSubmitting('give-task');
   const failure = result && !result.ok ? result : null;
@@ -314,10 +319,13 @@ function Checklist({ steps }: { steps: ChecklistStep[] }) {
 
 /** "Give a first task" in one click: the suggested task, sent like the quick form. */
 function FirstTaskButton({ agent, agentName, description }: { agent: string; agentName: string; description: string }) {
-  const sending = useIsSubmitting('give-task');
+  const actionData = useLiveActionData<typeof action>();
+  const failure = actionData?.intent === 'first-task' && !actionData.ok ? actionData : null;
+  const sending = useIsSubmitting('first-task');
   return (
-    <Form method="post">
-      <input type="hidden" name="intent" value="give-task" />
+    <Form method="post" preventScrollReset className="space-y-2">
+      <FormAlert message={failure?.formError ?? Object.values(failure?.fieldErrors ?? {})[0]} />
+      <input type="hidden" name="intent" value="first-task" />
       <input type="hidden" name="agent" value={agent} />
       <input type="hidden" name="description" value={description} />
       <SubmitButton pending={sending} pendingLabel="Sending…" size="sm">
@@ -347,6 +355,13 @@ export default function Overview() {
   useLiveRevalidation();
   const live = useLive();
   const navigate = useNavigate();
+  const actionData = useLiveActionData<typeof action>();
+  const officeRef = useRef<HTMLElement>(null);
+  const firstTask = actionData?.intent === 'first-task' && actionData.ok ? actionData.task.id : null;
+  // The next step is to watch it in the office: bring the office into view.
+  useEffect(() => {
+    if (firstTask) officeRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }, [firstTask]);
   const working = team.filter((agent) => agent.status === 'working').length;
   const base = `/orgs/${org.slug}`;
   const steps = checklistSteps({
@@ -368,7 +383,7 @@ export default function Overview() {
         description="Your team of agents and what to do next."
       />
 
-      <Card as="section" aria-labelledby="office-heading" className="min-w-0 overflow-hidden">
+      <Card ref={officeRef} as="section" aria-labelledby="office-heading" className="min-w-0 overflow-hidden">
         <div className="flex items-center justify-between gap-3 border-b border-line px-5 py-4 sm:px-6">
           <div>
             <h2 id="office-heading" className="text-base font-semibold text-ink">
