@@ -207,3 +207,21 @@ test('the usage page’s charts hydrate without errors on every load, not only t
     await expect(page.getByTestId('usage-chart-period').locator('svg').first()).toBeVisible();
   }
 });
+
+test('a schedule is created after fixing a bad cron, and the form comes back empty', async ({ page }) => {
+  await signIn(page, `${BASE}/schedules`);
+  const name = `Nightly digest ${unique()}`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Cron expression').fill('61 25 * * *');
+  await page.getByLabel('Task description').fill('Summarize what the team did today');
+  await page.getByRole('button', { name: 'Create schedule' }).click();
+  await expect(page.getByLabel('Cron expression')).toBeFocused();
+
+  await page.getByLabel('Cron expression').fill('0 18 * * *');
+  await page.getByRole('button', { name: 'Create schedule' }).click();
+  await expect(page.getByText(`“${name}” is scheduled.`)).toBeVisible();
+  // Nothing of the schedule just made is left in the form to be sent twice.
+  await expect(page.getByLabel('Name')).toHaveValue('');
+  await expect(page.getByLabel('Cron expression')).toHaveValue('');
+  await expect(page.getByLabel('Task description')).toHaveValue('');
+});

@@ -258,7 +258,9 @@ export default function ThreadPage() {
               rows={2}
               required
               placeholder={`Reply to ${agent.name}…`}
-              defaultValue={failure?.values?.body}
+              // '' rather than undefined: React keeps a textarea's first default otherwise, and the
+              // reset after a send would bring back a failed attempt's text.
+              defaultValue={failure?.values?.body ?? ''}
               aria-invalid={failure?.fieldErrors.body ? true : undefined}
               aria-describedby={failure?.fieldErrors.body ? 'reply-error' : undefined}
               onKeyDown={(event) => {

@@ -114,7 +114,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return { ...formFailure(intent, 'Please correct the highlighted fields.', fieldErrors), values };
       }
       const schedule = await hub.createSchedule(parsed.data);
-      return { ok: true as const, intent, message: `“${schedule.name}” is scheduled. Its next run is listed below.` };
+      return {
+        ok: true as const,
+        intent,
+        created: schedule.id,
+        message: `“${schedule.name}” is scheduled. Its next run is listed below.`,
+      };
     }
     if (intent === 'toggle') {
       const enabled = text(form, 'enabled') === 'true';
@@ -177,10 +182,13 @@ export default function Schedules() {
   const notice = result?.ok ? result.message : null;
   const deleteFailure = result && !result.ok && result.intent === 'delete' ? result.formError : null;
 
+  // A new form after each schedule created: a reset would bring back what a failed attempt had
+  // put in the fields (React leaves a textarea's default as it first rendered it).
+  const formKey = result?.ok && 'created' in result ? result.created : 'new';
+
   useEffect(() => {
-    if (result?.ok && result.intent === 'create') formRef.current?.reset();
     if (createFailure) focusFirstProblem(formRef.current);
-  }, [result, createFailure]);
+  }, [createFailure]);
 
   return (
     <div className="space-y-6">
@@ -297,7 +305,7 @@ export default function Schedules() {
           title="New schedule"
           description="A name, when to run, and the task the agent gets each time."
         >
-          <Form ref={formRef} method="post" noValidate className="space-y-5">
+          <Form key={formKey} ref={formRef} method="post" noValidate className="space-y-5">
             <FormAlert message={createFailure?.formError} />
             <div className="grid gap-5 sm:grid-cols-2">
               <TextField
