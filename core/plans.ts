@@ -144,7 +144,11 @@ export const PLANS: Record<PlanId, Plan> = {
       maxRuns: UNLIMITED,
     },
     public: false,
-    highlights: ['Billing off, no plan limits', 'Your data in your account', 'Same code as the hosted product'],
+    highlights: [
+      'Billing off; unlimited agents and agent-minutes',
+      'Your data in your account',
+      'Same code as the hosted product',
+    ],
   },
   demo: {
     id: 'demo',

@@ -8,7 +8,7 @@ export function DeployPreview() {
         <span className="text-emerald-300">✓</span> built the app and the Worker{'\n'}
         <span className="text-emerald-300">✓</span> applied D1 migrations{'\n'}
         <span className="text-emerald-300">✓</span> deployed to your account{'\n'}
-        <span className="text-slate-400">{'  '}billing off · no plan limits</span>
+        <span className="text-slate-400">{'  '}billing off · unlimited agent-minutes</span>
       </code>
     </pre>
   );

@@ -21,8 +21,8 @@ export const SELF_HOST_FAQ: FaqItem = {
   answer: (
     <p>
       Yes. The self-hosted edition is the same code as the hosted product, free, deployed to your own Cloudflare account
-      (Workers, Durable Objects, D1, KV and Queues). Billing is switched off and there are no plan limits; you pay
-      Cloudflare and your model provider directly.
+      (Workers, Durable Objects, D1, KV and Queues). Billing is switched off and agents and agent-minutes are unlimited;
+      only safety limits remain (10 concurrent runs, for one). You pay Cloudflare and your model provider directly.
     </p>
   ),
 };

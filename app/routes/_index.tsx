@@ -77,7 +77,7 @@ const FEATURES: readonly Feature[] = [
     icon: 'cloud',
     title: 'Self-host free on your own Cloudflare account',
     description:
-      'The same code runs in your account with billing off and no plan limits: Workers, Durable Objects, D1, KV and Queues. Your data never leaves it.',
+      'The same code runs in your account with billing off and unlimited agents and agent-minutes: Workers, Durable Objects, D1, KV and Queues. Your data never leaves it.',
     wide: true,
     illustration: <DeployPreview />,
   },

@@ -401,9 +401,9 @@ export default function Quickstart() {
 
           <DocSection id="self-hosting" step={7} title="Self-hosting on your own Cloudflare account">
             <P>
-              The self-hosted edition is the same code as the hosted product, free, with billing off and no plan limits.
-              It runs on one Worker, a Durable Object per organization, D1, KV and a Queue in your account: you pay
-              Cloudflare for what you use and your model provider for tokens. In short:
+              The self-hosted edition is the same code as the hosted product, free, with billing off and unlimited
+              agents and agent-minutes. It runs on one Worker, a Durable Object per organization, D1, KV and a Queue in
+              your account: you pay Cloudflare for what you use and your model provider for tokens. In short:
             </P>
             <List ordered>
               <li>

@@ -47,6 +47,9 @@ test('a new user signs up, lands in their org with the five agents, signs out an
   const orgName = `Org ${crypto.randomUUID().slice(0, 8)}`;
 
   await page.goto('/signup');
+  // This instance is self-hosted: billing is off, so no trial is offered.
+  await expect(page.getByText('Your own instance')).toBeVisible();
+  await expect(page.getByText(/day .* trial/)).toHaveCount(0);
   await page.getByLabel('Your name').fill('Ada Founder');
   await page.getByLabel('Work email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);

@@ -167,7 +167,7 @@ export default function AuditLog() {
   return (
     <div className="space-y-4">
       <p className="text-sm text-ink-muted">
-        Changes to this organization, its members and keys, and its members’ sign-ins. Newest first; times in UTC.
+        Changes to this organization, its members, keys and settings. Newest first; times in UTC.
         {data.cursor ? (
           <>
             {' '}

@@ -30,10 +30,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = search.get('invitation');
   // `?plan=` from the pricing page: after signup the new org's owner goes to Stripe Checkout.
   const requested = search.get('plan');
+  const { billingEnabled } = loadConfig(env);
   const plan =
-    !token && loadConfig(env).billingEnabled && isPurchasablePlan(requested)
-      ? { id: requested, name: getPlan(requested).name }
-      : null;
+    !token && billingEnabled && isPurchasablePlan(requested) ? { id: requested, name: getPlan(requested).name } : null;
   const signedIn = await getOptionalUser(request, env);
   if (signedIn) {
     if (token) throw redirect(`/invitations/${encodeURIComponent(token)}`);
@@ -45,7 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     if (owned) throw redirect(`/orgs/${owned.organization.slug}/settings/billing?plan=${plan!.id}`);
     throw redirect('/orgs');
   }
-  if (!token) return { invitation: null, invitationInvalid: false, plan };
+  if (!token) return { invitation: null, invitationInvalid: false, plan, billingEnabled };
   const invitation = await findInvitationByToken(getDb(env), token);
   return {
     invitation: invitation
@@ -53,6 +52,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       : null,
     invitationInvalid: !invitation,
     plan: null,
+    billingEnabled,
   };
 }
 
@@ -99,12 +99,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Signup() {
-  const { invitation, invitationInvalid, plan } = useLoaderData<typeof loader>();
+  const { invitation, invitationInvalid, plan, billingEnabled } = useLoaderData<typeof loader>();
   const { result, pending, formRef, errors } = useActionForm<typeof action>();
 
   return (
     <AuthLayout
-      eyebrow={invitation ? 'You are invited' : plan ? `${plan.name} plan` : TRIAL_NOTE}
+      eyebrow={
+        invitation
+          ? 'You are invited'
+          : plan
+            ? `${plan.name} plan`
+            : // A self-hosted instance has no trial: billing is off.
+              billingEnabled
+              ? TRIAL_NOTE
+              : 'Your own instance'
+      }
       title={invitation ? `Join ${invitation.organizationName}` : 'Create your account'}
       description={
         invitation
