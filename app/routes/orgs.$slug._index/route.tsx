@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, Link, useLoaderData, useNavigate } from '@remix-run/react';
+import { Form, Link, useFetcher, useLoaderData, useNavigate } from '@remix-run/react';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { getDb } from '../../../core/db/client';
 import { SUGGESTED_FIRST_TASK } from '../../../core/demo';
@@ -151,11 +151,10 @@ function GiveTask({
           tone="success"
           message={
             <>
-              {created.agent} has{' '}
+              {created.agent} has a new task:{' '}
               <Link to={`${base}/tasks/${created.id}`} className="font-medium underline">
                 {created.title}
               </Link>
-              .
             </>
           }
         />
@@ -274,8 +273,10 @@ interface ChecklistStep {
  * The first minute, for every org: five steps ticked from real state (core/onboarding.ts). The
  * first task takes one click, with a suggested description.
  */
-function Checklist({ steps }: { steps: ChecklistStep[] }) {
+function Checklist({ steps, base }: { steps: ChecklistStep[]; base: string }) {
   const done = steps.filter((step) => step.done).length;
+  const { result } = useFirstTask();
+  const given = result?.ok ? result.task : null;
   return (
     <Card as="section" aria-labelledby="checklist-heading" className="h-fit">
       <div className="border-b border-line px-5 py-4">
@@ -286,6 +287,20 @@ function Checklist({ steps }: { steps: ChecklistStep[] }) {
           {done} of {steps.length} done
         </p>
       </div>
+      {given ? (
+        <FormAlert
+          tone="success"
+          className="mx-4 mt-4"
+          message={
+            <>
+              {given.agent} has a new task:{' '}
+              <Link to={`${base}/tasks/${given.id}`} className="font-medium underline">
+                {given.title}
+              </Link>
+            </>
+          }
+        />
+      ) : null}
       <ol aria-labelledby="checklist-heading" className="p-2">
         {steps.map((step) => (
           <li key={step.title} className="flex items-start gap-3 px-3 py-3">
@@ -319,11 +334,11 @@ function Checklist({ steps }: { steps: ChecklistStep[] }) {
 
 /** "Give a first task" in one click: the suggested task, sent like the quick form. */
 function FirstTaskButton({ agent, agentName, description }: { agent: string; agentName: string; description: string }) {
-  const actionData = useLiveActionData<typeof action>();
-  const failure = actionData?.intent === 'first-task' && !actionData.ok ? actionData : null;
-  const sending = useIsSubmitting('first-task');
+  const { fetcher, result } = useFirstTask();
+  const failure = result && !result.ok ? result : null;
+  const sending = fetcher.state !== 'idle';
   return (
-    <Form method="post" preventScrollReset className="space-y-2">
+    <fetcher.Form method="post" className="space-y-2">
       <FormAlert message={failure?.formError ?? Object.values(failure?.fieldErrors ?? {})[0]} />
       <input type="hidden" name="intent" value="first-task" />
       <input type="hidden" name="agent" value={agent} />
@@ -332,8 +347,20 @@ function FirstTaskButton({ agent, agentName, description }: { agent: string; age
         <Icon name="send" className="size-4" />
         Give {agentName} a first task
       </SubmitButton>
-    </Form>
+    </fetcher.Form>
   );
+}
+
+/**
+ * The first task is given in place (a fetcher: no navigation, and the answer shows in the
+ * checklist, whose next step links to the office). Without JavaScript it is a plain form post,
+ * answered as the page's action data.
+ */
+function useFirstTask() {
+  const fetcher = useFetcher<typeof action>({ key: 'first-task' });
+  const actionData = useLiveActionData<typeof action>();
+  const result = fetcher.data ?? (actionData?.intent === 'first-task' ? actionData : undefined);
+  return { fetcher, result };
 }
 
 export default function Overview() {
@@ -355,13 +382,7 @@ export default function Overview() {
   useLiveRevalidation();
   const live = useLive();
   const navigate = useNavigate();
-  const actionData = useLiveActionData<typeof action>();
-  const officeRef = useRef<HTMLElement>(null);
-  const firstTask = actionData?.intent === 'first-task' && actionData.ok ? actionData.task.id : null;
-  // The next step is to watch it in the office: bring the office into view.
-  useEffect(() => {
-    if (firstTask) officeRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-  }, [firstTask]);
+
   const working = team.filter((agent) => agent.status === 'working').length;
   const base = `/orgs/${org.slug}`;
   const steps = checklistSteps({
@@ -383,7 +404,7 @@ export default function Overview() {
         description="Your team of agents and what to do next."
       />
 
-      <Card ref={officeRef} as="section" aria-labelledby="office-heading" className="min-w-0 overflow-hidden">
+      <Card as="section" aria-labelledby="office-heading" className="min-w-0 overflow-hidden">
         <div className="flex items-center justify-between gap-3 border-b border-line px-5 py-4 sm:px-6">
           <div>
             <h2 id="office-heading" className="text-base font-semibold text-ink">
@@ -478,7 +499,7 @@ export default function Overview() {
               <GiveTask team={team} base={base} />
             </Card>
           ) : null}
-          {steps.every((step) => step.done) ? null : <Checklist steps={steps} />}
+          {steps.every((step) => step.done) ? null : <Checklist steps={steps} base={base} />}
         </div>
       </div>
     </div>
