@@ -225,3 +225,13 @@ test('a schedule is created after fixing a bad cron, and the form comes back emp
   await expect(page.getByLabel('Cron expression')).toHaveValue('');
   await expect(page.getByLabel('Task description')).toHaveValue('');
 });
+
+test('a task that does not exist answers 404 inside the dashboard, with a way back', async ({ page }) => {
+  const response = await page.goto(`${BASE}/tasks/tsk_doesnotexist0000000000`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'This task does not exist' })).toBeVisible();
+  // Still the dashboard: its navigation is there, and the way back is to the task board.
+  await expect(page.getByRole('navigation', { name: 'Dashboard' })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to tasks' }).click();
+  await expect(page).toHaveURL(`${BASE}/tasks`);
+});

@@ -29,6 +29,9 @@ import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 
+/** A missing task, agent or thread answers inside the dashboard. */
+export { OrgPageError as ErrorBoundary } from '../../components/OrgPageError';
+
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({
     title: `${data?.agent.name ?? 'Agent'} · Generic Corp`,

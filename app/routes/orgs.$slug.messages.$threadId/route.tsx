@@ -18,6 +18,9 @@ import { requireOrgMember } from '../../lib/session.server';
 import { useLiveEvents } from '../../lib/live';
 import { useLiveActionData } from '../../lib/use-live-data';
 
+/** A missing task, agent or thread answers inside the dashboard. */
+export { OrgPageError as ErrorBoundary } from '../../components/OrgPageError';
+
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({
     title: `${data?.thread.subject ?? 'Thread'} · Messages · Generic Corp`,

@@ -40,6 +40,9 @@ import { useLiveRunSteps } from '../../lib/live-steps';
 import { useLiveActionData, useLiveRevalidation } from '../../lib/use-live-data';
 import { WaitingReasonBadge } from '../../components/WaitingReasonBadge';
 
+/** A missing task, agent or thread answers inside the dashboard. */
+export { OrgPageError as ErrorBoundary } from '../../components/OrgPageError';
+
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({
     title: `${data?.task.title ?? 'Task'} · Generic Corp`,
