@@ -46,7 +46,7 @@ function SearchBox({
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
   return (
-    <div className="z-10 -mx-1 mt-6 bg-page/90 sm:sticky sm:top-16 px-1 py-3 backdrop-blur supports-[backdrop-filter]:bg-page/75">
+    <div className="z-10 -mx-1 mt-6 border-b border-line bg-page px-1 py-3 sm:sticky sm:top-16">
       <label htmlFor="api-search" className="sr-only">
         Filter operations
       </label>

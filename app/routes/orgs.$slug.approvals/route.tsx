@@ -94,7 +94,8 @@ export default function Approvals() {
         </h2>
         {pending.length === 0 ? (
           <Card className="px-6 py-10 text-center text-sm text-ink-muted">
-            No drafts are waiting. When an agent drafts an email or a post, it appears here.
+            Nothing is waiting. When an agent drafts an email or a post, or wants to make a tool call set to ask first,
+            it appears here.
           </Card>
         ) : (
           pending.map((approval) => (

@@ -52,12 +52,14 @@ export default function UsageSettings() {
   const { slug, billing, canManage, usage, days } = useLoaderData<typeof loader>();
   const limit = usage.limits.agent_minutes_per_month;
   const periodEnd = usage.period_end.slice(0, 10);
+  // The period ends at the start of period_end (exclusive): its last day is the one before.
+  const lastDay = new Date(Date.parse(usage.period_end) - 86_400_000).toISOString().slice(0, 10);
   return (
     <div className="space-y-6">
       <Panel
         id="period"
         title="This period"
-        description={`${usage.period_start.slice(0, 10)} to ${periodEnd} (UTC). Agent-minutes are the time agents spend on runs.`}
+        description={`${usage.period_start.slice(0, 10)} to ${lastDay} (UTC). Agent-minutes are the time agents spend on runs.`}
       >
         <dl className="grid gap-4 text-sm sm:grid-cols-4">
           <div>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare';
-import { NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { NavLink, Outlet, useLoaderData, useLocation } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
 import { loadConfig } from '../../../core/config';
 import { can } from '../../../core/permissions';
 import { PageHeader } from '../../components/PageHeader';
@@ -32,13 +33,20 @@ export default function SettingsLayout() {
     { to: `${base}/usage`, label: 'Usage' },
     ...(showBilling ? [{ to: `${base}/billing`, label: 'Billing' }] : []),
   ];
+  const nav = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  // On a phone the tabs scroll sideways: keep the current one in view.
+  useEffect(() => {
+    const current = nav.current?.querySelector(`a[href="${CSS.escape(pathname)}"]`);
+    current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [pathname]);
   return (
     <div className="space-y-6">
       <PageHeader
         title="Settings"
         description="Your organization, its members and keys, the model your agents use, and your own sessions."
       />
-      <nav aria-label="Settings" className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0">
+      <nav ref={nav} aria-label="Settings" className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0">
         <ul className="flex gap-1">
           {tabs.map((tab) => (
             <li key={tab.to}>
