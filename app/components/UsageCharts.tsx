@@ -41,7 +41,7 @@ export function CumulativeUsageChart({ days, limit }: { days: DayPoint[]; limit:
           <XAxis
             dataKey="date"
             tickFormatter={(d: string) => d.slice(8)}
-            interval={Math.ceil(days.length / 16) - 1}
+            interval={Math.max(0, Math.ceil(days.length / 16) - 1)}
             fontSize={12}
           />
           <YAxis domain={[0, Math.ceil(top)]} interval={0} fontSize={12} width={56} />

@@ -165,8 +165,8 @@ export async function renderEmail(content: EmailContent): Promise<RenderedEmail>
 }
 
 /**
- * The readable text of the email, by html-to-text: the preview line and head dropped, links as
- * `label: url`, Outlook's conditional markup (comments) ignored, paragraphs apart.
+ * The readable text of the email, by html-to-text: the preview line and head dropped, a link as
+ * its label then its URL, Outlook's conditional markup (comments) ignored, paragraphs apart.
  */
 export async function plainText(markup: string): Promise<string> {
   const { convert } = await loadHtmlToText();

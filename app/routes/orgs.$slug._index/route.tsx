@@ -125,6 +125,32 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
+/** "Sable has a new task: …", linking to it: the answer to giving a task from this page. */
+function TaskGiven({
+  task,
+  base,
+  className,
+}: {
+  task: { id: string; title: string; agent: string };
+  base: string;
+  className?: string;
+}) {
+  return (
+    <FormAlert
+      tone="success"
+      className={className}
+      message={
+        <>
+          {task.agent} has a new task:{' '}
+          <Link to={`${base}/tasks/${task.id}`} className="font-medium underline">
+            {task.title}
+          </Link>
+        </>
+      }
+    />
+  );
+}
+
 function GiveTask({
   team,
   base,
@@ -146,19 +172,7 @@ function GiveTask({
     <Form ref={formRef} method="post" noValidate className="space-y-4 px-5 py-4">
       <input type="hidden" name="intent" value="give-task" />
       <FormAlert message={failure?.formError} />
-      {created ? (
-        <FormAlert
-          tone="success"
-          message={
-            <>
-              {created.agent} has a new task:{' '}
-              <Link to={`${base}/tasks/${created.id}`} className="font-medium underline">
-                {created.title}
-              </Link>
-            </>
-          }
-        />
-      ) : null}
+      {created ? <TaskGiven task={created} base={base} /> : null}
       <SelectField
         label="Agent"
         name="agent"
@@ -287,20 +301,7 @@ function Checklist({ steps, base }: { steps: ChecklistStep[]; base: string }) {
           {done} of {steps.length} done
         </p>
       </div>
-      {given ? (
-        <FormAlert
-          tone="success"
-          className="mx-4 mt-4"
-          message={
-            <>
-              {given.agent} has a new task:{' '}
-              <Link to={`${base}/tasks/${given.id}`} className="font-medium underline">
-                {given.title}
-              </Link>
-            </>
-          }
-        />
-      ) : null}
+      {given ? <TaskGiven task={given} base={base} className="mx-4 mt-4" /> : null}
       <ol aria-labelledby="checklist-heading" className="p-2">
         {steps.map((step) => (
           <li key={step.title} className="flex items-start gap-3 px-3 py-3">
