@@ -51,6 +51,16 @@ export async function call(path: string, options: CallOptions = {}) {
   return { res, status: res.status, json, text };
 }
 
+/**
+ * Waits for a fresh fixed rate-limit window when fewer than `needMs` are left in this one, so a
+ * test that counts up to a limit is not reset halfway by the window turning over.
+ */
+export async function startOfRateWindow(windowSeconds: number, needMs: number): Promise<void> {
+  const windowMs = windowSeconds * 1000;
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
 export function randomIp(): string {
   const b = crypto.getRandomValues(new Uint8Array(3));
   return `10.${b[0]}.${b[1]}.${b[2]}`;

@@ -5,7 +5,7 @@
 import { describe, expect, inject, it, vi } from 'vitest';
 import { costMicroUsd, DEFAULT_MODEL, WEB_SEARCH_MICRO_USD_PER_REQUEST } from '../../core/runtime/pricing';
 import type { RecordedCall } from '../fakes/mcp-server';
-import { call, createKey, hubSql, ORIGIN, signUp, waitForStatus } from './helpers';
+import { call, createKey, hubSql, ORIGIN, signUp, startOfRateWindow, waitForStatus } from './helpers';
 
 const MCP = inject('mcpServerUrl');
 const FAKE_ANTHROPIC = inject('anthropicBaseUrl');
@@ -81,6 +81,8 @@ describe('MCP connections', () => {
 
   it('tests and tool refreshes reach out at most 20 times a minute per org; the next one is 429', async () => {
     const { as, key, connection } = await orgWithConnection();
+    // 20 connects a fixed minute: all of them must fall in the same one.
+    await startOfRateWindow(60, 15_000);
     for (let i = 0; i < 19; i += 1) {
       const test = await call(`/v1/connections/${connection.id}/test`, { ...as, method: 'POST' });
       expect(test.status, test.text).toBe(200);
@@ -114,6 +116,8 @@ describe('MCP connections', () => {
         header_name: 'X-Tenant',
         header_value: org.slug,
       });
+    // 20 connects a fixed minute: all of them must fall in the same one.
+    await startOfRateWindow(60, 15_000);
     for (let i = 0; i < 19; i += 1) {
       const test = await submit({ intent: 'test', id: connection.id });
       expect(test.status).toBe(200);
