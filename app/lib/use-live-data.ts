@@ -9,7 +9,11 @@ import { useLive } from './live';
 async function revalidateWhenReachable(revalidate: () => void): Promise<boolean> {
   if (!navigator.onLine) return false;
   const reachable = await fetch('/v1/health', { cache: 'no-store' }).then(
-    (res) => res.ok,
+    async (res) => {
+      // Only the status matters; an unread body would keep the request open.
+      await res.body?.cancel();
+      return res.ok;
+    },
     () => false,
   );
   if (reachable) revalidate();
@@ -88,14 +92,14 @@ export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
       void revalidateWhenReachable(() => latest.current.revalidator.revalidate());
   }, [resyncs]);
   const wasConnected = useRef(connected);
-  const everConnected = useRef(false);
   useEffect(() => {
-    // Back after a drop (not the first connection: the page's data is fresh then): refetch,
-    // since what changed while the socket was down may be older than the replay reaches.
-    if (connected && !wasConnected.current && everConnected.current && !latest.current.busy) {
+    // The socket opened while this page was showing: refetch once. On a page load the data was
+    // read on the server before the socket existed, and an event in between (a run finishing
+    // while the page hydrated) would never reach it; after a drop, what changed may be older
+    // than the replay reaches. A page opened with the socket already open needs nothing.
+    if (connected && !wasConnected.current && !latest.current.busy) {
       void revalidateWhenReachable(() => latest.current.revalidator.revalidate());
     }
-    if (connected) everConnected.current = true;
     wasConnected.current = connected;
   }, [connected]);
 

@@ -115,3 +115,39 @@ test('after a lost connection the page catches up', async ({ browser }, testInfo
   await a.context.close();
   await b.context.close();
 });
+
+test('a change made while the page was opening its connection still shows', async ({ browser }, testInfo) => {
+  const { context, page } = await openContext(browser, testInfo.project.use.baseURL);
+  const task = await createTask(context, {
+    agent: 'devonte',
+    description: `Rebuild the search index ${crypto.randomUUID().slice(0, 8)} [simulate:think=5000]`,
+  });
+  const headers = { 'X-Organization': LOCAL_DEMO_ORG.slug };
+  await expect
+    .poll(
+      async () =>
+        ((await (await context.request.get(`/v1/tasks/${task.id}`, { headers })).json()) as { status: string }).status,
+    )
+    .toBe('running');
+
+  // The page is rendered with the task running; its live connection reaches the server only
+  // after the task was cancelled (well within the two seconds after which the page would poll).
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.routeWebSocket(/\/v1\/live/, async (socket) => {
+    await released;
+    socket.connectToServer();
+  });
+  await page.goto(`${BASE}/tasks/${task.id}`);
+  const status = page.locator('main header').first();
+  await expect(status.getByText('Running', { exact: true })).toBeVisible();
+  expect((await context.request.post(`/v1/tasks/${task.id}/cancel`, { headers })).status()).toBe(200);
+  release();
+
+  // Nothing about the cancel arrives on the socket (it happened before): the page refetches
+  // when its connection opens.
+  await expect(status.getByText('Cancelled', { exact: true })).toBeVisible({ timeout: 1_500 });
+  await context.close();
+});
