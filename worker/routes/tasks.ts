@@ -164,6 +164,8 @@ export const taskRoutes = createApiApp()
       path: '/runs/{id}/steps',
       tags: ['tasks'],
       summary: 'The trace of a run: thinking, text, tool use and tool results, in order',
+      description:
+        'While the run goes on, its steps are written about once a second, so this trails the live `run.step` events by about a second.',
       security: [{ bearer: [] }],
       middleware: read,
       request: {
