@@ -33,9 +33,21 @@ const rehypePlugins: ComponentProps<typeof ReactMarkdown>['rehypePlugins'] = [
   [rehypeHighlight, { detect: false, ignoreMissing: true }],
 ];
 
-export function Markdown({ children, className = '' }: { children: string; className?: string }) {
+/**
+ * `lineBreaks`: a line break typed inside a paragraph stays a line break, as in a chat; plain
+ * Markdown would join the lines.
+ */
+export function Markdown({
+  children,
+  className = '',
+  lineBreaks = false,
+}: {
+  children: string;
+  className?: string;
+  lineBreaks?: boolean;
+}) {
   return (
-    <div className={`markdown ${className}`}>
+    <div className={`markdown ${lineBreaks ? 'markdown-line-breaks' : ''} ${className}`}>
       <ReactMarkdown
         rehypePlugins={rehypePlugins}
         components={components}

@@ -188,10 +188,17 @@ test('a message to an agent starts a thread, the reply appears in it, and a repl
   const replies = messages.getByRole('listitem').filter({ hasText: 'simulated model' });
   await expect(replies).toHaveCount(1, { timeout: 15_000 });
 
-  const followUp = `Thanks. And the one from ${unique()}?`;
+  // A person's message is Markdown too, and a line break typed in it stays one.
+  const night = unique();
+  const followUp = `Thanks. And the one from **${night}**?\nSent from the dashboard`;
   await page.getByLabel('Reply to Graham').fill(followUp);
   await page.getByRole('button', { name: 'Send' }).click();
-  await expect(messages.getByText(followUp, { exact: true })).toBeVisible();
+  const sent = messages
+    .locator('p')
+    .filter({ has: page.locator('strong', { hasText: night }), hasText: 'Sent from the dashboard' });
+  await expect(sent).toBeVisible();
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point (CSS keeps the break)
+  await expect.poll(() => sent.innerText()).toBe(`Thanks. And the one from ${night}?\nSent from the dashboard`);
   await expect(page.getByLabel('Reply to Graham')).toHaveValue('');
   await expect(replies).toHaveCount(2, { timeout: 15_000 });
 

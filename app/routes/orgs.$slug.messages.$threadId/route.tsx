@@ -209,13 +209,13 @@ export default function ThreadPage() {
                 </time>
               </p>
               <div
-                className={`mt-1 rounded-2xl px-4 py-2.5 text-left text-sm leading-relaxed whitespace-pre-wrap break-words ${
+                className={`mt-1 rounded-2xl px-4 py-2.5 text-left text-sm leading-relaxed break-words ${
                   message.fromAgent
                     ? 'rounded-bl-md bg-page-alt text-ink ring-1 ring-line ring-inset'
                     : 'rounded-br-md bg-brand-600 text-white'
                 }`}
               >
-                {message.fromAgent ? <Markdown>{message.body}</Markdown> : message.body}
+                <Markdown lineBreaks>{message.body}</Markdown>
               </div>
               {message.task && !message.fromAgent ? (
                 <p className="mt-1 inline-flex items-center gap-1.5 text-[11px] text-ink-faint">
