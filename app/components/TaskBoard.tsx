@@ -276,25 +276,26 @@ export function TaskTable({
   return (
     <div className="overflow-hidden rounded-2xl border border-line bg-card shadow-card">
       <div role="region" aria-label="Tasks" tabIndex={0} className="relative overflow-x-auto">
-        <table className="w-full min-w-[760px] text-left text-sm">
+        {/* On a phone: task (with its agent and age), status and cancel; the rest from sm up. */}
+        <table className="w-full text-left text-sm sm:min-w-[760px]">
           <thead className="border-b border-line bg-page-alt text-xs font-medium text-ink-faint">
             <tr>
               <th scope="col" className="px-4 py-3 font-medium">
                 Task
               </th>
-              <th scope="col" className="px-4 py-3 font-medium">
+              <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">
                 Agent
               </th>
               <th scope="col" className="px-4 py-3 font-medium">
                 Status
               </th>
-              <th scope="col" className="px-4 py-3 font-medium">
+              <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">
                 Priority
               </th>
-              <th scope="col" className="px-4 py-3 font-medium">
+              <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">
                 Progress
               </th>
-              <th scope="col" className="px-4 py-3 font-medium">
+              <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">
                 Created
               </th>
               {canWrite ? (
@@ -319,8 +320,14 @@ export function TaskTable({
                       <SimulatedBadge />
                     </span>
                   ) : null}
+                  <p className="mt-0.5 text-xs text-ink-faint sm:hidden">
+                    {task.agent.name} ·{' '}
+                    <time dateTime={isoDateTime(task.createdAt)} title={formatDateTime(task.createdAt)}>
+                      {relativeTime(task.createdAt, now)}
+                    </time>
+                  </p>
                 </td>
-                <td className="px-4 py-3">
+                <td className="hidden px-4 py-3 sm:table-cell">
                   <Link
                     to={`${base}/agents/${task.agent.slug}`}
                     className="inline-flex items-center gap-2 text-ink-muted hover:text-ink"
@@ -335,16 +342,16 @@ export function TaskTable({
                     <WaitingReasonBadge reason={task.waitingReason ?? null} />
                   </span>
                 </td>
-                <td className="px-4 py-3">
+                <td className="hidden px-4 py-3 sm:table-cell">
                   <PrioritySelect task={task} canWrite={canWrite} compact />
                 </td>
-                <td className="w-36 px-4 py-3">
+                <td className="hidden w-36 px-4 py-3 sm:table-cell">
                   <div className="flex items-center gap-2">
                     <ProgressBar value={task.progress} label={`Progress of “${task.title}”`} className="w-20" />
                     <span className="text-xs text-ink-faint tabular-nums">{task.progress}%</span>
                   </div>
                 </td>
-                <td className="px-4 py-3 whitespace-nowrap text-ink-muted">
+                <td className="hidden px-4 py-3 whitespace-nowrap text-ink-muted sm:table-cell">
                   <time dateTime={isoDateTime(task.createdAt)} title={formatDateTime(task.createdAt)}>
                     {relativeTime(task.createdAt, now)}
                   </time>

@@ -242,3 +242,17 @@ test('a task that does not exist answers 404 inside the dashboard, with a way ba
   await page.getByRole('link', { name: 'Back to tasks' }).click();
   await expect(page).toHaveURL(`${BASE}/tasks`);
 });
+
+test('on a phone the task list fits the screen: each task shows its status without a sideways scroll', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  const description = `Phone-sized task ${unique()}`;
+  await signIn(page, `${BASE}/tasks?view=list`);
+  await createFromBoard(page, 'yuki', description);
+  const list = page.getByRole('region', { name: 'Tasks' });
+  const row = list.getByRole('row').filter({ hasText: description });
+  await expect(row.getByText('Completed', { exact: true })).toBeInViewport({ timeout: 15_000 });
+  await expect(row.getByText(/^Yuki ·/)).toBeVisible();
+  expect(await list.evaluate((region) => region.scrollWidth - region.clientWidth)).toBe(0);
+});
