@@ -143,6 +143,8 @@ test('a slow task is cancelled from its detail page, then Retry brings it to com
   await expect(headerStatus(page, 'Cancelled')).toBeHidden();
   await expect(headerStatus(page, 'Completed')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('button', { name: 'Retry' })).toBeHidden();
+  // The retry's notice ("Queued again…") spoke of the queued task; it goes once the task moved on.
+  await expect(page.getByText(/Queued again/)).toBeHidden();
 });
 
 test('an agent’s role is changed on the agent page and stays saved', async ({ page }) => {

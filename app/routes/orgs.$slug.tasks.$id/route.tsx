@@ -289,12 +289,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     const hub = hubFor(env, member, 'tasks:write');
     if (intent === 'cancel') {
-      await hub.cancelTask(id);
-      return { ok: true as const, intent, message: 'Cancelled. Dependent tasks are blocked until you retry it.' };
+      const { status } = await hub.cancelTask(id);
+      return {
+        ok: true as const,
+        intent,
+        status,
+        message: 'Cancelled. Dependent tasks are blocked until you retry it.',
+      };
     }
     if (intent === 'retry') {
-      await hub.retryTask(id);
-      return { ok: true as const, intent, message: 'Queued again: a new attempt starts when an agent is free.' };
+      const { status } = await hub.retryTask(id);
+      return {
+        ok: true as const,
+        intent,
+        status,
+        message: 'Queued again: a new attempt starts when an agent is free.',
+      };
     }
     if (intent === 'edit' || intent === 'priority') {
       const parsed = parseTaskPatch(
@@ -303,8 +313,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         intent === 'edit' ? ['title', 'description', 'priority', 'depends_on'] : ['priority'],
       );
       if (!parsed.ok) return parsed.failure;
-      await hub.updateTask(id, parsed.data);
-      return { ok: true as const, intent, message: intent === 'edit' ? 'Saved.' : 'Priority changed.' };
+      const { status } = await hub.updateTask(id, parsed.data);
+      return { ok: true as const, intent, status, message: intent === 'edit' ? 'Saved.' : 'Priority changed.' };
     }
     return formFailure(intent, 'Unknown action.');
   } catch (error) {
@@ -386,7 +396,9 @@ export default function TaskDetail() {
   const canRetry = canWrite && (task.status === 'failed' || task.status === 'cancelled');
   const actionFailure =
     result && !result.ok && (result.intent === 'cancel' || result.intent === 'retry') ? result.formError : null;
-  const notice = result?.ok ? result.message : null;
+  // A notice speaks of the status the action left: once the task moves on (the retried task
+  // starts, say), it would be stale.
+  const notice = result?.ok && result.status === task.status ? result.message : null;
   const delegatedIds = new Set(dependsOn.filter((dep) => dep.delegated).map((dep) => dep.id));
 
   return (
