@@ -56,7 +56,9 @@ export async function usageBreakdown(store: OrgStore, period: { start: number; e
     gte(agentRuns.endedAt, period.start),
     lt(agentRuns.endedAt, period.end),
   );
-  const day = sql<number>`(${agentRuns.endedAt} / ${DAY_MS})`;
+  // The divisor is written into the SQL: a bound JS number arrives as REAL, and integer ÷ real
+  // is real, which made every run a day of its own.
+  const day = sql<number>`(${agentRuns.endedAt} / ${sql.raw(String(DAY_MS))})`;
   const [perAgent, perDay] = await Promise.all([
     store.selectFields({ agentId: agentRuns.agentId, ...SUMS }, agentRuns, inPeriod).groupBy(agentRuns.agentId),
     store

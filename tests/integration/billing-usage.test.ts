@@ -396,6 +396,9 @@ describe('GET /v1/usage', () => {
       expect(sum(body.by_day, field)).toBe(body[field]);
     }
     expect(body.by_day.at(-1).date).toBe(new Date().toISOString().slice(0, 10));
+    // One entry per day, not per run.
+    const dates = body.by_day.map((day: { date: string }) => day.date);
+    expect(new Set(dates).size).toBe(dates.length);
   });
 });
 
