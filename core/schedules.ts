@@ -146,16 +146,23 @@ const timezoneField = z
   .max(64)
   .refine(validTimezone, 'Not a known IANA time zone (e.g. "Europe/Paris").');
 
+/** What each run's task is made from; no defaults here, so a patch changes only what it sends. */
+const TaskTemplateFields = z.strictObject({
+  agent: z.string().trim().min(1).max(64),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().trim().min(1).max(MAX_DESCRIPTION),
+  priority: z.enum(TASK_PRIORITIES),
+});
+
 export const ScheduleInput = z.strictObject({
   name: z.string().trim().min(1).max(100),
   cron: cronField,
   timezone: timezoneField.default('UTC'),
   enabled: z.boolean().default(true),
   task: z.strictObject({
-    agent: z.string().trim().min(1).max(64),
-    title: z.string().trim().min(1).max(200).optional(),
-    description: z.string().trim().min(1).max(MAX_DESCRIPTION),
-    priority: z.enum(TASK_PRIORITIES).default('normal'),
+    ...TaskTemplateFields.shape,
+    title: TaskTemplateFields.shape.title.optional(),
+    priority: TaskTemplateFields.shape.priority.default('normal'),
   }),
 });
 export type ScheduleInput = z.infer<typeof ScheduleInput>;
@@ -166,7 +173,7 @@ export const SchedulePatch = z
     cron: cronField.optional(),
     timezone: timezoneField.optional(),
     enabled: z.boolean().optional(),
-    task: ScheduleInput.shape.task.partial().optional(),
+    task: TaskTemplateFields.partial().optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: 'Send at least one field to change.' });
 export type SchedulePatch = z.infer<typeof SchedulePatch>;

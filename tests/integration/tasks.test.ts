@@ -582,6 +582,31 @@ describe('schedules', () => {
     ).toBe(false);
     expect((await call(`/v1/schedules/${created.json.id}`, { key, method: 'DELETE' })).status).toBe(204);
   });
+
+  it('a patch of the task template changes only the fields it sends', async () => {
+    const { key } = await setup(['tasks:write', 'schedules:read', 'schedules:write']);
+    const created = await call('/v1/schedules', {
+      key,
+      body: {
+        name: 'Daily metrics',
+        cron: '0 6 * * *',
+        task: { agent: 'graham', title: 'Daily metrics', description: 'Pull the numbers', priority: 'urgent' },
+      },
+    });
+    expect(created.status).toBe(201);
+    const patched = await call(`/v1/schedules/${created.json.id}`, {
+      key,
+      method: 'PATCH',
+      body: { task: { agent: 'yuki' } },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json.task).toMatchObject({
+      title: 'Daily metrics',
+      description: 'Pull the numbers',
+      priority: 'urgent',
+    });
+    expect(patched.json.task.agent_id).not.toBe(created.json.task.agent_id);
+  });
 });
 
 describe('messages', () => {
