@@ -11,7 +11,7 @@ import { track } from '../core/analytics';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { requireAgent } from '../core/agents';
 import { bound, type Statement } from '../core/db/org-store';
-import { taskDependencies, tasks } from '../core/db/org-schema';
+import { agents, taskDependencies, tasks } from '../core/db/org-schema';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { JsonObject } from '../core/json';
@@ -303,6 +303,10 @@ export class TaskEngine {
     const task = await this.requireTask(id);
     if (task.status !== 'failed' && task.status !== 'cancelled')
       throw new ApiError('conflict', `Only failed or cancelled tasks can be retried (this one is ${task.status}).`);
+    const agent = await this.scope.first(agents, eq(agents.id, task.agentId));
+    if (!agent || agent.archivedAt !== null)
+      throw new ApiError('conflict', 'This task’s agent was deleted: give the work to another agent as a new task.');
+    const now = Date.now();
     await this.scope.batch([
       this.scope.updateRows(
         tasks,
@@ -312,9 +316,12 @@ export class TaskEngine {
           result: null,
           progress: 0,
           completedAt: null,
-          scheduledFor: null,
-          maxAttempts: task.attempts + 3,
-          updatedAt: Date.now(),
+          // A task cancelled before its time keeps its time; one that is due runs now.
+          scheduledFor: task.scheduledFor !== null && task.scheduledFor > now ? task.scheduledFor : null,
+          // Attempt numbers only grow (they tell a stale queue message from the current one), so
+          // a retry allows as many more attempts as the task was created with.
+          maxAttempts: task.attempts + (task.attemptBudget ?? task.maxAttempts),
+          updatedAt: now,
         },
         eq(tasks.id, id),
       ),

@@ -79,6 +79,8 @@ export const tasks = sqliteTable(
     error: text('error'),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull().default(3),
+    /** The attempts one go may take (`max_attempts` as created): a retry allows this many more. Null on older rows. */
+    attemptBudget: integer('attempt_budget'),
     idempotencyKey: text('idempotency_key'),
     /** SHA-256 of the creating request body: same key with another body is a conflict. */
     requestHash: text('request_hash'),

@@ -104,6 +104,7 @@ export function prepareOrgStatements(db: OrgDb) {
           status: p('status'),
           error: p('error'),
           maxAttempts: p('maxAttempts'),
+          attemptBudget: p('maxAttempts'),
           idempotencyKey: p('idempotencyKey'),
           requestHash: p('requestHash'),
           metadata: p('metadata'),

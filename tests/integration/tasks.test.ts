@@ -209,6 +209,42 @@ describe('tasks through the real queue and OrgHub', () => {
     await waitForStatus(key, slow.json.id, 'completed');
   });
 
+  it('retry allows the attempts the task was created with, keeps a future time, and refuses a deleted agent’s task', async () => {
+    const { key } = await setup();
+    // Created with one attempt: it fails once, and a retry allows exactly one more.
+    const once = await call('/v1/tasks', {
+      key,
+      body: { agent: 'graham', description: 'Send the invoice run [simulate:fail]', max_attempts: 1 },
+    });
+    expect((await waitForStatus(key, once.json.id, 'failed')).attempts).toBe(1);
+    const retried = await call(`/v1/tasks/${once.json.id}/retry`, { key, method: 'POST' });
+    expect(retried.json.max_attempts).toBe(2);
+    expect((await waitForStatus(key, once.json.id, 'failed')).attempts).toBe(2);
+
+    // Cancelled before its time: a retry keeps the time.
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await call('/v1/tasks', {
+      key,
+      body: { agent: 'yuki', description: 'Rotate the certificates', scheduled_for: later },
+    });
+    await call(`/v1/tasks/${scheduled.json.id}/cancel`, { key, method: 'POST' });
+    const back = await call(`/v1/tasks/${scheduled.json.id}/retry`, { key, method: 'POST' });
+    expect(back.json).toMatchObject({ status: 'pending', scheduled_for: later });
+
+    // Its agent deleted (archived): a retry would wait forever, so it is refused.
+    await call('/v1/agents', { key, body: { name: 'Temp', role: 'Contractor', personality: 'Brief.' } });
+    const orphan = await call('/v1/tasks', {
+      key,
+      body: { agent: 'temp', description: 'Tidy the wiki', scheduled_for: later },
+    });
+    await call(`/v1/tasks/${orphan.json.id}/cancel`, { key, method: 'POST' });
+    expect((await call('/v1/agents/temp', { key, method: 'DELETE' })).status).toBe(200);
+    const refused = await call(`/v1/tasks/${orphan.json.id}/retry`, { key, method: 'POST' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toMatch(/agent was deleted/);
+    expect((await call(`/v1/tasks/${orphan.json.id}`, { key })).json.status).toBe('cancelled');
+  });
+
   it('one running task per agent: a second task for the same agent waits its turn', async () => {
     const { key } = await setup();
     const a = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'First [simulate:think=150]' } });

@@ -130,6 +130,8 @@ export const taskRoutes = createApiApp()
       path: '/tasks/{id}/retry',
       tags: ['tasks'],
       summary: 'Queue a failed or cancelled task again',
+      description:
+        'The task becomes `pending` with its result and error cleared. It may take as many more attempts as it was created with (`max_attempts` grows by that many; `attempts` keeps counting). A `scheduled_for` still in the future is kept; otherwise it runs when its agent is free. 409 if the task is not failed or cancelled, or its agent was deleted.',
       security: [{ bearer: [] }],
       middleware: write,
       request: { params: IdParam },

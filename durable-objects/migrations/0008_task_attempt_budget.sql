@@ -1,0 +1,1 @@
+ALTER TABLE `tasks` ADD `attempt_budget` integer;
