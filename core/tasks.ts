@@ -2,7 +2,8 @@
  * Tasks: input rules, the API shape, and the reads the OrgHub serves (durable-objects/org-reads.ts).
  * Every write goes through the org's OrgHub (durable-objects/task-engine.ts).
  */
-import { desc, eq, inArray, like, lt, or } from 'drizzle-orm';
+import { desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import type { OrgStore } from './db/org-store';
 import { type agentRuns, agents, taskDependencies, tasks } from './db/org-schema';
@@ -198,6 +199,12 @@ export async function getTask(scope: OrgStore, id: string): Promise<Task> {
   return task;
 }
 
+/** `column` contains `text` as typed: a % or _ in it matches itself, which LIKE does only with an ESCAPE clause. */
+function contains(column: SQLiteColumn, text: string): SQL {
+  const pattern = `%${text.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;
+  return sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+}
+
 export async function listTasks(scope: OrgStore, query: TaskListQuery) {
   let agentId: string | undefined;
   if (query.agent) {
@@ -205,7 +212,6 @@ export async function listTasks(scope: OrgStore, query: TaskListQuery) {
     if (!agent) return { data: [], next_cursor: null };
     agentId = agent.id;
   }
-  const pattern = query.q ? `%${query.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%` : undefined;
   const rows = await scope
     .select(
       tasks,
@@ -213,7 +219,7 @@ export async function listTasks(scope: OrgStore, query: TaskListQuery) {
       agentId ? eq(tasks.agentId, agentId) : undefined,
       query.priority ? eq(tasks.priority, query.priority) : undefined,
       query.parent_id ? eq(tasks.parentId, query.parent_id) : undefined,
-      pattern ? or(like(tasks.title, pattern), like(tasks.description, pattern)) : undefined,
+      query.q ? or(contains(tasks.title, query.q), contains(tasks.description, query.q)) : undefined,
       query.cursor ? lt(tasks.id, query.cursor) : undefined,
     )
     .orderBy(desc(tasks.id))

@@ -340,6 +340,16 @@ describe('tasks through the real queue and OrgHub', () => {
     expect((await call('/v1/tasks?priority=urgent', { key })).json.data).toHaveLength(1);
     expect((await call('/v1/tasks?status=pending', { key })).json.data).toHaveLength(5);
     expect((await call('/v1/tasks?q=Report%203', { key })).json.data).toHaveLength(1);
+
+    // Search is literal: % and _ match themselves, not any text.
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    for (const description of ['Discount 100% off banner', 'Rename snake_case columns', 'Rename snakeXcase columns'])
+      await call('/v1/tasks', { key, body: { agent: 'yuki', description, scheduled_for: later } });
+    const search = async (q: string) =>
+      (await call(`/v1/tasks?q=${encodeURIComponent(q)}`, { key })).json.data.map((t: { title: string }) => t.title);
+    expect(await search('100%')).toEqual(['Discount 100% off banner']);
+    expect(await search('snake_case')).toEqual(['Rename snake_case columns']);
+    expect(await search('0% o')).toEqual(['Discount 100% off banner']);
   });
 });
 
