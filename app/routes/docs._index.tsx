@@ -111,6 +111,7 @@ function connect() {
       lastSeq = frame.seq;
       return;
     }
+    if (typeof frame.seq !== 'number') return; // presence and errors are not in the event log
     lastSeq = frame.seq; // every event: { seq, type, at, data }
     console.log(frame.seq, frame.type, frame.data);
   };

@@ -2,6 +2,10 @@
  * The public docs: the quickstart (static) and the API reference, which the browser renders
  * from the same-origin OpenAPI document; expectations about operations come from that document.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { LOCAL_DEMO_USER } from '../../core/seed';
 import { HTTP_METHODS } from '../../app/components/docs/openapi';
 import { expect, test } from './fixtures';
@@ -138,5 +142,63 @@ test('the docs fit a phone-sized screen', async ({ page }) => {
         message: `${path} scrolls sideways`,
       })
       .toBeLessThanOrEqual(0);
+  }
+});
+
+test('the quickstart’s live.mjs runs as printed: it follows the org’s events and skips frames that carry no seq', async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  test.setTimeout(45_000);
+  const origin = new URL(baseURL!).origin;
+  const address = { 'cf-connecting-ip': `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` };
+  const signup = await request.post('/api/auth/signup', {
+    headers: address,
+    data: {
+      email: `live-docs-${crypto.randomUUID().slice(0, 8)}@example.com`,
+      password: 'correct horse battery staple',
+      name: 'Docs Reader',
+      organization_name: 'Docs Readers',
+    },
+  });
+  expect(signup.status()).toBe(201);
+  const { organization } = await signup.json();
+  const created = await request.post(`/api/orgs/${organization.slug}/keys`, {
+    headers: { ...address, origin },
+    data: { name: 'live docs', scopes: ['live:read', 'tasks:read', 'tasks:write', 'org:read'] },
+  });
+  expect(created.status()).toBe(201);
+  const { key } = await created.json();
+
+  await page.goto('/docs');
+  const snippet = await page.getByRole('figure', { name: 'live.mjs' }).locator('pre').textContent();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'live-docs-'));
+  writeFileSync(path.join(dir, 'live.mjs'), snippet ?? '');
+  const child = spawn(process.execPath, [path.join(dir, 'live.mjs')], {
+    // Plain output: the runner's FORCE_COLOR would colour the numbers console.log prints.
+    env: {
+      PATH: process.env.PATH ?? '',
+      GC_URL: origin,
+      GC_API_KEY: key,
+      NO_COLOR: '1',
+    } as unknown as NodeJS.ProcessEnv,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  try {
+    // The socket's first frames are hello and presence; then the task's events arrive.
+    await page.waitForTimeout(1_000);
+    const task = await request.post('/v1/tasks', {
+      headers: { authorization: `Bearer ${key}` },
+      data: { agent: 'sable', description: 'Follow me live' },
+    });
+    expect(task.status()).toBe(201);
+    await expect.poll(() => output, { timeout: 15_000 }).toMatch(/^\d+ task\.created /m);
+    expect(output).not.toMatch(/undefined/);
+  } finally {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
