@@ -229,6 +229,9 @@ describe('API keys', () => {
       name: 'CI',
       scopes: ['org:read', 'tasks:write'],
     });
+    // The create response names its creator as the list does.
+    expect((created as unknown as { created_by: unknown }).created_by).toEqual(list.json.data[0].created_by);
+    expect(list.json.data[0].created_by.email).toBe(owner.user.email);
     expect(JSON.stringify(list.json)).not.toContain(created.key);
 
     const org = await call('/v1/org', { key: created.key });

@@ -398,7 +398,9 @@ orgRoutes
       const { key, record } = await issueApiKey(getDb(c.env), c.get('org').ctx, c.req.valid('json'), clientIp(c));
       await track(c.env, 'key_created', { org: c.get('org').ctx.orgId, actor: c.get('org').ctx.actor.id });
       // The secret is in this response only; we keep its hash.
-      return c.json({ ...apiKeyView(record), key }, 201);
+      const auth = c.get('auth');
+      const creator = auth?.kind === 'session' ? { name: auth.user.name, email: auth.user.email } : undefined;
+      return c.json({ ...apiKeyView(record, creator), key }, 201);
     },
   )
   .openapi(
