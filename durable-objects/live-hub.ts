@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { JsonObject } from '../core/json';
 import { type LiveAudience, mayReceive } from '../core/live-access';
 import { ROLES } from '../core/vocabulary';
+import { FINAL_STATUSES } from '../core/tasks';
 
 export interface LiveEvent {
   seq: number;
@@ -91,6 +92,8 @@ export interface LiveHost {
   eventsAfter(since: number, limit: number): LiveEvent[];
   oldestSeq(): number;
   lastSeq(): number;
+  /** The task's status now (undefined: no such task). */
+  taskStatus(taskId: string): string | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -451,7 +454,9 @@ export class LiveHub {
         cursor = events[events.length - 1]!.seq;
       }
     }
-    this.sse.add(client);
+    // A task that has already ended gets its `end` now: no event would ever close the stream.
+    if (isFinalStatus(this.host.taskStatus(taskId))) endSse(writer);
+    else this.sse.add(client);
     return new Response(stream.readable, {
       headers: {
         'Content-Type': 'text/event-stream; charset=utf-8',
@@ -466,13 +471,22 @@ export class LiveHub {
       if (!concernsTask(event, client.taskId) || !mayReceive(client.audience, event.type)) continue;
       client.writer.write(encoder.encode(sseFrame(event))).catch(() => this.sse.delete(client));
       const status = (event.data.task as Record<string, unknown> | undefined)?.status;
-      if (event.type === 'task.updated' && (status === 'completed' || status === 'failed' || status === 'cancelled')) {
-        client.writer.write(encoder.encode('event: end\ndata: {}\n\n')).catch(() => undefined);
-        client.writer.close().catch(() => undefined);
+      if (event.type === 'task.updated' && isFinalStatus(status)) {
+        endSse(client.writer);
         this.sse.delete(client);
       }
     }
   }
+}
+
+function isFinalStatus(status: unknown): boolean {
+  return (FINAL_STATUSES as readonly unknown[]).includes(status);
+}
+
+/** The task ended: the stream's last frame, then it closes. */
+function endSse(writer: WritableStreamDefaultWriter<Uint8Array>) {
+  writer.write(encoder.encode('event: end\ndata: {}\n\n')).catch(() => undefined);
+  writer.close().catch(() => undefined);
 }
 
 function concernsTask(event: LiveEvent, taskId: string): boolean {

@@ -98,6 +98,7 @@ export class OrgHub extends DurableObject<Env> {
           .from(events)
           .get()?.seq ?? this.lastSeq + 1,
       lastSeq: () => this.lastSeq,
+      taskStatus: (id) => this.store.statements.taskById.get({ id })?.status,
     });
     // State is rebuilt from storage on every start, including after eviction.
     void ctx.blockConcurrencyWhile(async () => {

@@ -224,6 +224,30 @@ describe('GET /v1/tasks/:id/stream (SSE)', () => {
     expect(text).toContain('event: end');
   });
 
+  it('a task that has already ended gets its end at once, after any replay asked for', async () => {
+    const a = await signUp();
+    const key = (await createKey(a.cookie, a.org.slug, liveScopes)).key;
+    const task = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Done before you look' } });
+    await vi.waitFor(
+      async () => expect((await call(`/v1/tasks/${task.json.id}`, { key })).json.status).toBe('completed'),
+      { timeout: 10_000, interval: 50 },
+    );
+    // A late client: only `end`. (Reading to the end is the check: an open stream would time out.)
+    const late = await SELF.fetch(`${ORIGIN}/v1/tasks/${task.json.id}/stream`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    const lateText = await late.text();
+    expect(lateText).toContain('event: end');
+    expect(lateText).not.toContain('event: task.updated');
+    // A client resuming from the start: the replay, then `end`.
+    const resumed = await SELF.fetch(`${ORIGIN}/v1/tasks/${task.json.id}/stream?since=0`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    const resumedText = await resumed.text();
+    expect(resumedText).toContain('"status":"completed"');
+    expect(resumedText.trimEnd().endsWith('event: end\ndata: {}')).toBe(true);
+  });
+
   it('404s another org’s task', async () => {
     const a = await signUp();
     const b = await signUp();

@@ -135,7 +135,7 @@ const streamRoute = createRoute({
   tags: ['tasks'],
   summary: 'Server-Sent Events for one task: task.updated and run.step until it ends',
   description:
-    'Each event has `id` (the org sequence number), `event` (the type) and `data` (JSON). Reconnect with `Last-Event-ID` or `?since=` to resume.',
+    'Each event has `id` (the org sequence number), `event` (the type) and `data` (JSON). Reconnect with `Last-Event-ID` or `?since=` to resume. When the task ends (completed, failed or cancelled) the last frame is `event: end` and the stream closes; a task that has already ended gets its replay, if one was asked for, then `end` at once.',
   security: [{ bearer: [] }],
   middleware: requireScope('tasks:read'),
   request: {
