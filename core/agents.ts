@@ -8,7 +8,7 @@ import type { OrgStore } from './db/org-store';
 import { agents } from './db/org-schema';
 import { AGENT_STATUSES, SERVER_TOOLS, TOOL_POLICIES } from './vocabulary';
 import { CORE_TOOLS } from './default-team';
-import { ApiError } from './errors';
+import { ApiError, whenFieldsValid } from './errors';
 import { AGENT_MODELS } from './runtime/pricing';
 import { slugField } from './validation';
 
@@ -76,7 +76,10 @@ export const AgentPatch = z
     tool_policies: ToolPoliciesPatch.optional(),
     server_tools: z.array(z.enum(SERVER_TOOLS)).max(SERVER_TOOLS.length).optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, { message: 'Send at least one field to change.' });
+  .refine((patch) => Object.keys(patch).length > 0, {
+    message: 'Send at least one field to change.',
+    when: whenFieldsValid,
+  });
 export type AgentPatch = z.infer<typeof AgentPatch>;
 
 export const AgentStatusFilter = z.enum(AGENT_STATUSES);

@@ -54,11 +54,29 @@ export interface FieldIssue {
   message: string;
 }
 
+/** What a problem with the whole of a request part is reported as (no field to name). */
+const ROOT_FIELD: Record<string, string> = { json: '(body)', form: '(body)', query: '(query)', param: '(path)' };
+
+/**
+ * zod's issues as field issues. An unknown key is reported under its own name (zod gives the
+ * object's path and lists the keys), one issue per key.
+ *
+ * @param target the request part validated (`json`, `query`…): names the root when a problem has no field
+ */
 export function fieldIssues(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: string[] }>,
+  target = 'json',
 ): FieldIssue[] {
-  return issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+  const name = (path: ReadonlyArray<PropertyKey>) => path.map(String).join('.') || (ROOT_FIELD[target] ?? '(body)');
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' && issue.keys?.length
+      ? issue.keys.map((key) => ({ field: name([...issue.path, key]), message: 'Not a known field.' }))
+      : [{ field: name(issue.path), message: issue.message }],
+  );
 }
+
+/**
+ * For an object-level refinement (e.g. "send at least one field"): it runs only when the fields
+ * themselves were valid, so an unknown field is not also reported as an empty patch.
+ */
+export const whenFieldsValid = (payload: { issues: readonly unknown[] }) => payload.issues.length === 0;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { OrgStore } from './db/org-store';
 import { schedules } from './db/org-schema';
 import { TASK_PRIORITIES } from './vocabulary';
-import { ApiError } from './errors';
+import { ApiError, whenFieldsValid } from './errors';
 import { getPlan, type Plan, type PlanId } from './plans';
 import { MAX_DESCRIPTION } from './tasks';
 
@@ -175,7 +175,10 @@ export const SchedulePatch = z
     enabled: z.boolean().optional(),
     task: TaskTemplateFields.partial().optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, { message: 'Send at least one field to change.' });
+  .refine((patch) => Object.keys(patch).length > 0, {
+    message: 'Send at least one field to change.',
+    when: whenFieldsValid,
+  });
 export type SchedulePatch = z.infer<typeof SchedulePatch>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

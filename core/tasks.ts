@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { OrgStore } from './db/org-store';
 import { type agentRuns, agents, taskDependencies, tasks } from './db/org-schema';
 import { TASK_PRIORITIES, TASK_STATUSES } from './vocabulary';
-import { ApiError } from './errors';
+import { ApiError, whenFieldsValid } from './errors';
 
 export type Task = typeof tasks.$inferSelect;
 export type AgentRun = typeof agentRuns.$inferSelect;
@@ -58,7 +58,10 @@ export const TaskPatch = z
     priority: z.enum(TASK_PRIORITIES).optional(),
     depends_on: z.array(z.string().min(1).max(64)).max(MAX_DEPENDENCIES).optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, { message: 'Send at least one field to change.' });
+  .refine((patch) => Object.keys(patch).length > 0, {
+    message: 'Send at least one field to change.',
+    when: whenFieldsValid,
+  });
 export type TaskPatch = z.infer<typeof TaskPatch>;
 
 export const TaskListQuery = z.strictObject({

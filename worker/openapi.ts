@@ -10,7 +10,11 @@ export function createApiApp(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw new ApiError('validation_failed', 'The request is not valid.', fieldIssues(result.error.issues));
+        throw new ApiError(
+          'validation_failed',
+          'The request is not valid.',
+          fieldIssues(result.error.issues, result.target),
+        );
       }
     },
   });

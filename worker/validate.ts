@@ -14,6 +14,6 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
 ) {
   return zValidator(target, schema, (result) => {
     if (!result.success)
-      throw new ApiError('validation_failed', 'The request is not valid.', fieldIssues(result.error.issues));
+      throw new ApiError('validation_failed', 'The request is not valid.', fieldIssues(result.error.issues, target));
   });
 }

@@ -78,7 +78,7 @@ describe('signup', () => {
     ['control characters', { name: 'Bad\u0007Name' }, 'name'],
     ['a short password', { password: 'short' }, 'password'],
     ['a wrong type', { organization_name: 42 }, 'organization_name'],
-    ['an extra field', { is_admin: true }, '(body)'],
+    ['an extra field', { is_admin: true }, 'is_admin'],
   ];
   for (const [label, override, field] of bad) {
     it(`refuses ${label} with a 400 naming the field, writing nothing`, async () => {
@@ -89,7 +89,7 @@ describe('signup', () => {
       expect(status).toBe(400);
       expect(json.error.code).toBe('validation_failed');
       const fields = (json.error.details as Array<{ field: string }>).map((d) => d.field);
-      expect(fields.some((f) => f === field || (field === '(body)' && f === '(body)'))).toBe(true);
+      expect(fields).toContain(field);
       expect(json.error.request_id).toBeTruthy();
       expect(await count('users', 'email = ?', email)).toBe(0);
       expect(await count('organizations')).toBe(before);

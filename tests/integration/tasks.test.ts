@@ -390,7 +390,7 @@ describe('bad input on tasks (nothing half-written)', () => {
       [{ agent: 'sable', description: 'x', priority: 'asap' }, 400, 'priority'],
       [{ agent: 'sable', description: 'x', scheduled_for: '2020-01-01T00:00:00Z' }, 400, 'scheduled_for'],
       [{ agent: 'sable' }, 400, 'description'],
-      [{ agent: 'sable', description: 'x', owner: 'me' }, 400, '(body)'],
+      [{ agent: 'sable', description: 'x', owner: 'me' }, 400, '"field":"owner"'],
     ];
     for (const [body, status, field] of cases) {
       const before = await taskCount(org.id);
@@ -401,6 +401,24 @@ describe('bad input on tasks (nothing half-written)', () => {
       expect(res.text).not.toContain(other.org.id);
       expect(await taskCount(org.id)).toBe(before);
     }
+
+    // An unknown field is named, in the body or the query, and is the only problem reported.
+    const unknownQuery = await call('/v1/tasks?foo=1', { key });
+    expect(unknownQuery.json.error.details).toEqual([{ field: 'foo', message: 'Not a known field.' }]);
+    const someTask = (
+      await call('/v1/tasks', {
+        key,
+        body: { agent: 'sable', description: 'Later', scheduled_for: new Date(Date.now() + 3_600_000).toISOString() },
+      })
+    ).json;
+    const unknownPatch = await call(`/v1/tasks/${someTask.id}`, {
+      key,
+      method: 'PATCH',
+      body: { scheduled_for: '2030-01-01T00:00:00Z' },
+    });
+    expect(unknownPatch.json.error.details).toEqual([{ field: 'scheduled_for', message: 'Not a known field.' }]);
+    const emptyPatch = await call(`/v1/tasks/${someTask.id}`, { key, method: 'PATCH', body: {} });
+    expect(emptyPatch.json.error.details).toEqual([{ field: '(body)', message: 'Send at least one field to change.' }]);
 
     await call('/v1/agents/graham', { key, method: 'PATCH', body: { status: 'paused' } });
     const paused = await call('/v1/tasks', { key, body: { agent: 'graham', description: 'x' } });
