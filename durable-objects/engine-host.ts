@@ -20,6 +20,8 @@ export interface EngineHost {
   broadcast(events: HubEvent[]): void;
   /** Appends and broadcasts one event outside a transition. */
   emit(type: OrgEventType, data: JsonObject): number;
+  /** The sequence number the next appended event gets. */
+  nextSeq(): number;
   /** The usage counters changed: the hub copies them to the D1 ledger soon. */
   usageChanged(): void;
   /** Counts a finished run for ops metrics (`run_finished`), written with the ledger. */
@@ -48,8 +50,8 @@ export function monthPeriod(now: number) {
  * (each gets the org's next sequence number) and publishes them only after it commits.
  */
 export class PublishingStore extends OrgStore {
-  /** Events of the transition being written. */
-  pending: Array<{ type: OrgEventType; data: JsonObject }> = [];
+  /** Events of the transition being written (`seq`: the one its activity row was given). */
+  pending: Array<{ type: OrgEventType; data: JsonObject; seq?: number }> = [];
 
   constructor(private readonly host: EngineHost) {
     super(host.store.db, host.store.storage, host.store.statements);
@@ -61,9 +63,13 @@ export class PublishingStore extends OrgStore {
    * change that did not happen.
    */
   record(type: OrgEventType, actor: Actor, subject: { type: string; id: string }, data: JsonObject) {
-    this.pending.push({ type, data });
+    // The row carries its event's sequence number (the feed's order, and how a client matches
+    // the two): events are appended in this list's order when the batch commits.
+    const seq = this.host.nextSeq() + this.pending.length;
+    this.pending.push({ type, data, seq });
     return bound(this.statements.insertActivity, {
       id: newId('act'),
+      seq,
       type,
       actorType: actor.type,
       actorId: actor.id,
@@ -88,7 +94,13 @@ export class PublishingStore extends OrgStore {
       events = this.transaction(() => {
         for (const statement of statements) statement.run();
         if (then) for (const statement of then()) statement.run();
-        return this.host.appendEvents(this.pending);
+        const appended = this.host.appendEvents(this.pending);
+        // Recorded and appended apart would leave activity rows with another event's seq.
+        this.pending.forEach(({ seq }, i) => {
+          if (seq !== undefined && appended[i]?.seq !== seq)
+            throw new Error(`Activity recorded for seq ${seq}, event appended as ${appended[i]?.seq}`);
+        });
+        return appended;
       });
     } finally {
       this.pending = [];

@@ -679,6 +679,7 @@ export class OrgHub extends DurableObject<Env> {
         for (const event of list) this.live.broadcast(event);
       },
       emit: (type, data) => this.appendEvent(type, data).seq,
+      nextSeq: () => this.lastSeq + 1,
       usageChanged: () => this.platform.usageChanged(),
       countRunOutcome: (outcome) =>
         this.platform.runOutcomes.count(this.env, 'run_finished', { org: this.orgId, detail: outcome }),

@@ -474,7 +474,7 @@ export function prepareOrgStatements(db: OrgDb) {
         .insert(activityLog)
         .values({
           id: p('id'),
-          seq: null,
+          seq: p('seq'),
           type: p('type'),
           actorType: p('actorType'),
           actorId: p('actorId'),

@@ -65,6 +65,17 @@ describe('tasks through the real queue and OrgHub', () => {
     const activity = await call('/v1/activity?limit=100', { key });
     const types = activity.json.data.map((a: { type: string }) => a.type);
     expect(types).toEqual(expect.arrayContaining(['task.created', 'task.updated', 'agent.status']));
+    // Each entry carries its live event's seq, newest first, and the feed's order is that order
+    // (a run's entries share one millisecond).
+    const seqs = activity.json.data.map((a: { seq: number | null }) => a.seq);
+    for (const seq of seqs) expect(Number.isInteger(seq)).toBe(true);
+    expect(seqs).toEqual([...seqs].sort((x: number, y: number) => y - x));
+    const progress = activity.json.data
+      .filter((a: { data: { change?: string } }) => a.data.change === 'progress')
+      .map((a: { data: { task: { progress: number } } }) => a.data.task.progress)
+      .reverse();
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress).toEqual([...progress].sort((x: number, y: number) => x - y));
     const sable = await call('/v1/agents/sable', { key });
     expect(sable.json.status).toBe('idle');
     const usage = await call('/v1/usage', { key });
