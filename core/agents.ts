@@ -2,7 +2,7 @@
  * Agents: input rules, the API shape, and reads through the org-scoped layer. Writes go
  * through the org's OrgHub (the single writer), which calls the `*Statements` helpers here.
  */
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { OrgStore } from './db/org-store';
 import { agents } from './db/org-schema';
@@ -162,8 +162,4 @@ export async function resolveManager(
       { field: 'manager', message: 'Unknown agent.' },
     ]);
   return manager.id;
-}
-
-export function agentSlugTaken(scope: OrgStore, slug: string) {
-  return scope.first(agents, and(eq(agents.slug, slug)));
 }

@@ -5,6 +5,7 @@
 import { desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
+import { findAgent } from './agents';
 import type { OrgStore } from './db/org-store';
 import { type agentRuns, agents, taskDependencies, tasks } from './db/org-schema';
 import { TASK_PRIORITIES, TASK_STATUSES } from './vocabulary';
@@ -211,7 +212,10 @@ function contains(column: SQLiteColumn, text: string): SQL {
 export async function listTasks(scope: OrgStore, query: TaskListQuery) {
   let agentId: string | undefined;
   if (query.agent) {
-    const agent = await scope.first(agents, or(eq(agents.slug, query.agent.toLowerCase()), eq(agents.id, query.agent)));
+    // The agent in service by that slug, else a deleted one (its slug may since be someone else's).
+    const agent =
+      (await findAgent(scope, query.agent)) ??
+      (await scope.first(agents, or(eq(agents.slug, query.agent.toLowerCase()), eq(agents.id, query.agent))));
     if (!agent) return { data: [], next_cursor: null };
     agentId = agent.id;
   }

@@ -13,7 +13,7 @@ import {
   resolveManager,
   wouldCreateManagerCycle,
 } from '../core/agents';
-import { agents, tasks } from '../core/db/org-schema';
+import { agents, schedules, tasks } from '../core/db/org-schema';
 import { DEFAULT_TEAM } from '../core/default-team';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
@@ -58,7 +58,7 @@ export class AgentCommands {
       throw new ApiError('validation_failed', 'The request is not valid.', [
         { field: 'slug', message: 'Give the agent a slug of 2+ letters or digits.' },
       ]);
-    if (await scope.first(agents, eq(agents.slug, slug)))
+    if (await scope.first(agents, eq(agents.slug, slug), isNull(agents.archivedAt)))
       throw new ApiError('conflict', `An agent with slug "${slug}" already exists.`, [
         { field: 'slug', message: 'Taken.' },
       ]);
@@ -160,6 +160,12 @@ export class AgentCommands {
     );
     if (open > 0)
       throw new ApiError('conflict', `${agent.name} has ${open} open task(s). Cancel or finish them first.`);
+    const scheduled = (await scope.select(schedules)).filter((s) => s.taskTemplate.agentId === agent.id);
+    if (scheduled.length > 0)
+      throw new ApiError(
+        'conflict',
+        `${agent.name} is given work by ${scheduled.length} schedule(s): ${scheduled.map((s) => `"${s.name}"`).join(', ')}. Delete them or give them to another agent first.`,
+      );
     const history = await scope.count(tasks, eq(tasks.agentId, agent.id));
     const reports = await scope.count(agents, eq(agents.managerId, agent.id));
     const statements = [

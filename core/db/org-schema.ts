@@ -54,7 +54,11 @@ export const agents = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('agents_slug_unique').on(t.slug), index('agents_status_idx').on(t.status)],
+  (t) => [
+    // Among agents in service: a deleted (archived) agent's slug is free for a new one.
+    uniqueIndex('agents_slug_unique').on(t.slug).where(sql`${t.archivedAt} IS NULL`),
+    index('agents_status_idx').on(t.status),
+  ],
 );
 
 export const tasks = sqliteTable(

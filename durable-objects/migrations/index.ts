@@ -13,6 +13,7 @@ export default {
       { idx: 6, version: '6', when: 1795963470616, tag: '0006_agent_ready_index', breakpoints: true },
       { idx: 7, version: '6', when: 1795963949529, tag: '0007_task_status_counts', breakpoints: true },
       { idx: 8, version: '6', when: 1795994548817, tag: '0008_task_attempt_budget', breakpoints: true },
+      { idx: 9, version: '6', when: 1795995980816, tag: '0009_agent_slug_among_active', breakpoints: true },
     ],
   },
   migrations: {
@@ -31,5 +32,7 @@ export default {
     m0007:
       'CREATE TABLE `task_status_counts` (\n\t`status` text PRIMARY KEY NOT NULL,\n\t`n` integer NOT NULL\n);\n--> statement-breakpoint\n-- Written by hand (drizzle-kit has no triggers): the counts start from what is there, then every\n-- insert, delete and change of status keeps them exact, whichever code path writes the task.\nINSERT INTO `task_status_counts` (`status`, `n`) SELECT `status`, count(*) FROM `tasks` GROUP BY `status`;\n--> statement-breakpoint\nCREATE TRIGGER `tasks_count_insert` AFTER INSERT ON `tasks` BEGIN\n  INSERT INTO `task_status_counts` (`status`, `n`) VALUES (NEW.`status`, 1)\n    ON CONFLICT (`status`) DO UPDATE SET `n` = `n` + 1;\nEND;\n--> statement-breakpoint\nCREATE TRIGGER `tasks_count_delete` AFTER DELETE ON `tasks` BEGIN\n  UPDATE `task_status_counts` SET `n` = `n` - 1 WHERE `status` = OLD.`status`;\nEND;\n--> statement-breakpoint\nCREATE TRIGGER `tasks_count_status` AFTER UPDATE OF `status` ON `tasks` WHEN OLD.`status` <> NEW.`status` BEGIN\n  UPDATE `task_status_counts` SET `n` = `n` - 1 WHERE `status` = OLD.`status`;\n  INSERT INTO `task_status_counts` (`status`, `n`) VALUES (NEW.`status`, 1)\n    ON CONFLICT (`status`) DO UPDATE SET `n` = `n` + 1;\nEND;\n',
     m0008: 'ALTER TABLE `tasks` ADD `attempt_budget` integer;',
+    m0009:
+      'DROP INDEX `agents_slug_unique`;--> statement-breakpoint\nCREATE UNIQUE INDEX `agents_slug_unique` ON `agents` (`slug`) WHERE "agents"."archived_at" IS NULL;',
   },
 };

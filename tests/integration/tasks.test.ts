@@ -475,6 +475,24 @@ describe('agents', () => {
     expect(removed.json).toEqual({ archived: true });
     expect((await call('/v1/agents/nova', { key })).status).toBe(404);
     expect((await call(`/v1/tasks/${task.json.id}`, { key })).json.agent.slug).toBe('nova');
+    // A deleted agent's slug is free again; the old task stays with the old agent.
+    const again = await call('/v1/agents', { key, body: { name: 'Nova', role: 'Illustrator', personality: 'Bold.' } });
+    expect(again.status).toBe(201);
+    expect(again.json.id).not.toBe(created.json.id);
+    expect((await call('/v1/agents/nova', { key })).json.role).toBe('Illustrator');
+    expect((await call(`/v1/tasks/${task.json.id}`, { key })).json.agent.id).toBe(created.json.id);
+    expect((await call('/v1/tasks?agent=nova', { key })).json.data).toHaveLength(0);
+
+    // An agent a schedule gives work to is not deleted from under it.
+    const schedule = await call('/v1/schedules', {
+      key,
+      body: { name: 'Weekly sketch', cron: '0 9 * * 1', task: { agent: 'nova', description: 'Sketch something' } },
+    });
+    const refused = await call('/v1/agents/nova', { key, method: 'DELETE' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toContain('"Weekly sketch"');
+    await call(`/v1/schedules/${schedule.json.id}`, { key, method: 'DELETE' });
+    expect(await call('/v1/agents/nova', { key, method: 'DELETE' })).toMatchObject({ status: 200 });
 
     await setPlan(org.id, 'free');
     const list = await call('/v1/agents', { key });
