@@ -17,7 +17,13 @@ export type Agent = typeof agents.$inferSelect;
 export const ALL_TOOLS = [...CORE_TOOLS, 'draft_external'] as const;
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a hex colour such as #6366f1.');
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** A required text field: `empty` is said when it is blank or missing; `plural` names it in the length rule. */
+const text = (max: number, empty: string, plural: string) =>
+  z
+    .string({ error: empty })
+    .trim()
+    .min(1, empty)
+    .max(max, `${plural} are at most ${max.toLocaleString('en-US')} characters.`);
 /** One of the priced models (core/runtime/pricing.ts), or null for the org's default. */
 const modelField = z
   .enum(AGENT_MODELS, { error: `The model must be one of: ${AGENT_MODELS.join(', ')}.` })
@@ -26,11 +32,11 @@ const modelField = z
 
 export const AgentInput = z.strictObject({
   slug: slugField.optional(),
-  name: text(60),
-  role: text(100),
-  department: text(60).default('General'),
-  level: text(40).default('Senior'),
-  personality: text(4_000),
+  name: text(60, 'Give the agent a name.', 'Names'),
+  role: text(100, 'Give the agent a role, e.g. "Security Engineer".', 'Roles'),
+  department: text(60, 'Enter a department, e.g. "Engineering".', 'Departments').default('General'),
+  level: text(40, 'Enter a level, e.g. "Senior".', 'Levels').default('Senior'),
+  personality: text(4_000, 'Describe the agent’s personality.', 'Personalities'),
   model: modelField,
   manager: z.string().trim().min(1).max(64).nullable().optional(),
   tool_permissions: z.array(z.enum(ALL_TOOLS)).max(ALL_TOOLS.length).optional(),
@@ -62,11 +68,11 @@ export const ToolPoliciesPatch = z
 
 export const AgentPatch = z
   .strictObject({
-    name: text(60).optional(),
-    role: text(100).optional(),
-    department: text(60).optional(),
-    level: text(40).optional(),
-    personality: text(4_000).optional(),
+    name: text(60, 'Give the agent a name.', 'Names').optional(),
+    role: text(100, 'Give the agent a role, e.g. "Security Engineer".', 'Roles').optional(),
+    department: text(60, 'Enter a department, e.g. "Engineering".', 'Departments').optional(),
+    level: text(40, 'Enter a level, e.g. "Senior".', 'Levels').optional(),
+    personality: text(4_000, 'Describe the agent’s personality.', 'Personalities').optional(),
     model: modelField,
     manager: z.string().trim().min(1).max(64).nullable().optional(),
     tool_permissions: z.array(z.enum(ALL_TOOLS)).max(ALL_TOOLS.length).optional(),

@@ -49,7 +49,12 @@ export function isFiveFieldCron(value: string): boolean {
   }
 }
 
-const cronField = z.string().trim().min(1).max(120).refine(isFiveFieldCron, CRON_MESSAGE);
+const cronField = z
+  .string({ error: 'Enter a cron expression, e.g. "0 9 * * 1-5".' })
+  .trim()
+  .min(1, 'Enter a cron expression, e.g. "0 9 * * 1-5".')
+  .max(120, 'Cron expressions are at most 120 characters.')
+  .refine(isFiveFieldCron, CRON_MESSAGE);
 
 /** The shortest interval a plan allows between two runs of one schedule. */
 export function minimumIntervalMs(plan: PlanId | Plan): number {
@@ -141,21 +146,37 @@ function formatMinutes(minutes: number): string {
 }
 
 const timezoneField = z
-  .string()
+  .string({ error: 'Enter an IANA time zone (e.g. "Europe/Paris").' })
   .trim()
-  .max(64)
+  .max(64, 'Time zones are at most 64 characters.')
   .refine(validTimezone, 'Not a known IANA time zone (e.g. "Europe/Paris").');
 
 /** What each run's task is made from; no defaults here, so a patch changes only what it sends. */
 const TaskTemplateFields = z.strictObject({
-  agent: z.string().trim().min(1).max(64),
-  title: z.string().trim().min(1).max(200),
-  description: z.string().trim().min(1).max(MAX_DESCRIPTION),
-  priority: z.enum(TASK_PRIORITIES),
+  agent: z
+    .string({ error: 'Name the agent (slug or id), e.g. "sable".' })
+    .trim()
+    .min(1, 'Name the agent (slug or id), e.g. "sable".')
+    .max(64, 'Agent slugs and ids are at most 64 characters.'),
+  title: z
+    .string({ error: 'Give the task a title, or leave it out.' })
+    .trim()
+    .min(1, 'Give the task a title, or leave it out.')
+    .max(200, 'Titles are at most 200 characters.'),
+  description: z
+    .string({ error: 'Describe the task.' })
+    .trim()
+    .min(1, 'Describe the task.')
+    .max(MAX_DESCRIPTION, `Descriptions are at most ${MAX_DESCRIPTION.toLocaleString('en-US')} characters.`),
+  priority: z.enum(TASK_PRIORITIES, { error: `Priority is one of: ${TASK_PRIORITIES.join(', ')}.` }),
 });
 
 export const ScheduleInput = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: z
+    .string({ error: 'Name the schedule.' })
+    .trim()
+    .min(1, 'Name the schedule.')
+    .max(100, 'Names are at most 100 characters.'),
   cron: cronField,
   timezone: timezoneField.default('UTC'),
   enabled: z.boolean().default(true),
@@ -169,7 +190,12 @@ export type ScheduleInput = z.infer<typeof ScheduleInput>;
 
 export const SchedulePatch = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: z
+      .string({ error: 'Name the schedule.' })
+      .trim()
+      .min(1, 'Name the schedule.')
+      .max(100, 'Names are at most 100 characters.')
+      .optional(),
     cron: cronField.optional(),
     timezone: timezoneField.optional(),
     enabled: z.boolean().optional(),

@@ -10,6 +10,7 @@ import type { OrgStore } from './db/org-store';
 import { type agentRuns, agents, taskDependencies, tasks } from './db/org-schema';
 import { TASK_PRIORITIES, TASK_STATUSES } from './vocabulary';
 import { ApiError, whenFieldsValid } from './errors';
+import { FIELD_LIMITS } from './field-limits';
 
 export type Task = typeof tasks.$inferSelect;
 export type AgentRun = typeof agentRuns.$inferSelect;
@@ -20,6 +21,19 @@ export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const;
 
 /** Metadata keys only the engine sets (a reply's thread, its message, the schedule that made a task). */
 export const RESERVED_METADATA_KEYS = ['thread_id', 'message_id', 'schedule_id'] as const;
+
+const MAX_TITLE = FIELD_LIMITS.task.title;
+const titleField = z
+  .string({ error: 'Give the task a title, or leave it out.' })
+  .trim()
+  .min(1, 'Give the task a title, or leave it out.')
+  .max(MAX_TITLE, `Titles are at most ${MAX_TITLE} characters.`);
+const descriptionField = z
+  .string({ error: 'Describe the task.' })
+  .trim()
+  .min(1, 'Describe the task.')
+  .max(MAX_DESCRIPTION, `Descriptions are at most ${MAX_DESCRIPTION.toLocaleString('en-US')} characters.`);
+const priorityField = z.enum(TASK_PRIORITIES, { error: `Priority is one of: ${TASK_PRIORITIES.join(', ')}.` });
 
 const metadataField = z
   .record(z.string().max(64), z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()]))
@@ -37,13 +51,9 @@ const metadataField = z
 
 export const TaskInput = z.strictObject({
   agent: z.string({ error: 'Name the agent (slug or id), e.g. "sable".' }).trim().min(1).max(64),
-  description: z
-    .string({ error: 'Describe the task.' })
-    .trim()
-    .min(1, 'Describe the task.')
-    .max(MAX_DESCRIPTION, `Descriptions are at most ${MAX_DESCRIPTION.toLocaleString('en-US')} characters.`),
-  title: z.string().trim().min(1).max(200).optional(),
-  priority: z.enum(TASK_PRIORITIES, { error: `Priority is one of: ${TASK_PRIORITIES.join(', ')}.` }).default('normal'),
+  description: descriptionField,
+  title: titleField.optional(),
+  priority: priorityField.default('normal'),
   depends_on: z.array(z.string().min(1).max(64)).max(MAX_DEPENDENCIES).default([]),
   parent_id: z.string().min(1).max(64).nullable().optional(),
   scheduled_for: z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time.' }).nullable().optional(),
@@ -54,9 +64,9 @@ export type TaskInput = z.infer<typeof TaskInput>;
 
 export const TaskPatch = z
   .strictObject({
-    title: z.string().trim().min(1).max(200).optional(),
-    description: z.string().trim().min(1).max(MAX_DESCRIPTION).optional(),
-    priority: z.enum(TASK_PRIORITIES).optional(),
+    title: titleField.optional(),
+    description: descriptionField.optional(),
+    priority: priorityField.optional(),
     depends_on: z.array(z.string().min(1).max(64)).max(MAX_DEPENDENCIES).optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, {

@@ -1,5 +1,6 @@
 import { useFetcher } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
+import { FIELD_LIMITS } from '../../core/field-limits';
 import { TASK_PRIORITIES } from '../../core/vocabulary';
 import { Dialog } from './Dialog';
 import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, focusFirstProblem } from './Form';
@@ -121,6 +122,7 @@ export function NewTaskDialog({
             </>
           }
           name="title"
+          maxLength={FIELD_LIMITS.task.title}
           autoComplete="off"
           hint="Defaults to the first line of the description."
           error={failure?.fieldErrors?.title}

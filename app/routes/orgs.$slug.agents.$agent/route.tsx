@@ -4,6 +4,7 @@ import { useRef } from 'react';
 import { AgentPatch, ALL_TOOLS } from '../../../core/agents';
 import { SERVER_TOOLS, type ToolPolicy } from '../../../core/vocabulary';
 import { ApiError } from '../../../core/errors';
+import { FIELD_LIMITS } from '../../../core/field-limits';
 import { can, requirePermission } from '../../../core/permissions';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Card } from '../../components/Card';
@@ -458,6 +459,7 @@ export default function AgentDetail() {
                   <TextField
                     label="Name"
                     name="name"
+                    maxLength={FIELD_LIMITS.agent.name}
                     defaultValue={agent.name}
                     required
                     error={configFailure?.fieldErrors.name}
@@ -465,6 +467,7 @@ export default function AgentDetail() {
                   <TextField
                     label="Role"
                     name="role"
+                    maxLength={FIELD_LIMITS.agent.role}
                     defaultValue={agent.role}
                     required
                     error={configFailure?.fieldErrors.role}
@@ -472,12 +475,14 @@ export default function AgentDetail() {
                   <TextField
                     label="Department"
                     name="department"
+                    maxLength={FIELD_LIMITS.agent.department}
                     defaultValue={agent.department}
                     error={configFailure?.fieldErrors.department}
                   />
                   <TextField
                     label="Level"
                     name="level"
+                    maxLength={FIELD_LIMITS.agent.level}
                     defaultValue={agent.level}
                     error={configFailure?.fieldErrors.level}
                   />
@@ -506,6 +511,7 @@ export default function AgentDetail() {
                 <TextAreaField
                   label="Personality"
                   name="personality"
+                  maxLength={FIELD_LIMITS.agent.personality}
                   rows={5}
                   defaultValue={agent.personality}
                   required

@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Link, useFetcher, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../../core/errors';
+import { FIELD_LIMITS } from '../../../core/field-limits';
 import { can } from '../../../core/permissions';
 import type { TeamMember } from '../../../core/team';
 import { AgentAvatar } from '../../components/AgentAvatar';
@@ -155,6 +156,7 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
           <TextField
             label="Name"
             name="name"
+            maxLength={FIELD_LIMITS.agent.name}
             required
             autoComplete="off"
             placeholder="Ines"
@@ -163,6 +165,7 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
           <TextField
             label="Role"
             name="role"
+            maxLength={FIELD_LIMITS.agent.role}
             required
             autoComplete="off"
             placeholder="Security Engineer"
@@ -171,6 +174,7 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
           <TextField
             label="Department"
             name="department"
+            maxLength={FIELD_LIMITS.agent.department}
             autoComplete="off"
             placeholder="Engineering"
             error={failure?.fieldErrors?.department}
@@ -178,6 +182,7 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
           <TextField
             label="Level"
             name="level"
+            maxLength={FIELD_LIMITS.agent.level}
             autoComplete="off"
             placeholder="Senior"
             error={failure?.fieldErrors?.level}
@@ -211,6 +216,7 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
         <TextAreaField
           label="Personality"
           name="personality"
+          maxLength={FIELD_LIMITS.agent.personality}
           rows={4}
           required
           placeholder="Ines is meticulous and calm under pressure. She reads the threat model first…"

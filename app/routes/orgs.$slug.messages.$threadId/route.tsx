@@ -13,6 +13,7 @@ import { formatDateTime, isoDateTime, relativeTime } from '../../lib/format';
 import { failureFromError, parseForm, readFormData, text } from '../../lib/forms.server';
 import { MessageForm } from '../../lib/message-form.server';
 import { pageMeta } from '../../lib/meta';
+import { markdownToPlainText } from '../../lib/plain-text';
 import { hubFor, orNotFound } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveEvents } from '../../lib/live';
@@ -55,7 +56,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: member.organization.slug,
     now: Date.now(),
     canWrite: can(member.role, 'tasks:write'),
-    thread: { id: thread.id, subject: thread.subject },
+    thread: { id: thread.id, subject: markdownToPlainText(thread.subject) },
     agent: agent
       ? {
           slug: agent.slug,

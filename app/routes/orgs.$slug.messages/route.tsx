@@ -1,17 +1,36 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Link, NavLink, Outlet, useLoaderData, useParams } from '@remix-run/react';
 import { requirePermission } from '../../../core/permissions';
+import type { ThreadSummary } from '../../../core/threads';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, isoDateTime, relativeTime } from '../../lib/format';
 import { pageMeta } from '../../lib/meta';
+import { markdownToPlainText } from '../../lib/plain-text';
 import { hubFor } from '../../lib/org.server';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveRevalidation } from '../../lib/use-live-data';
 
 export const meta: MetaFunction = () =>
   pageMeta({ title: 'Messages · Generic Corp', description: 'Conversations with your agents.', noIndex: true });
+
+// More than a list line shows; the cut also keeps the Markdown patterns' work small.
+const PREVIEW_SOURCE_CHARS = 300;
+
+/**
+ * The list's line for a thread's latest message, as plain text. The thread's own agent is named
+ * just above it (and its replies start with its name: "Yuki completed…"), so only another
+ * author is named.
+ */
+function previewOf(thread: ThreadSummary, agentName: (id: string | null) => string): string {
+  const last = thread.lastMessage;
+  if (!last) return '';
+  const body = markdownToPlainText(last.body.slice(0, PREVIEW_SOURCE_CHARS));
+  if (last.sender.type !== 'agent') return `You: ${body}`;
+  if (last.sender.id === thread.agentId) return body;
+  return `${agentName(last.sender.id)}: ${body}`;
+}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
@@ -31,12 +50,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       const last = thread.lastMessage;
       return {
         id: thread.id,
-        subject: thread.subject,
+        subject: markdownToPlainText(thread.subject),
         updatedAt: thread.updatedAt,
         agent: agent ? { name: agent.name, color: agent.avatarColor } : { name: 'Team', color: '#64748b' },
-        preview: last
-          ? `${last.sender.type === 'agent' ? `${agentById.get(last.sender.id ?? '')?.name ?? 'Agent'}: ` : 'You: '}${last.body}`
-          : '',
+        preview: previewOf(thread, (id) => agentById.get(id ?? '')?.name ?? 'Agent'),
         awaitingReply: last !== null && last.sender.type !== 'agent',
       };
     }),

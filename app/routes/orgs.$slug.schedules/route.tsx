@@ -3,6 +3,7 @@ import { Form, useFetcher, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { TASK_PRIORITIES } from '../../../core/vocabulary';
 import { fieldIssues } from '../../../core/errors';
+import { FIELD_LIMITS } from '../../../core/field-limits';
 import { can, requirePermission } from '../../../core/permissions';
 import { ScheduleInput } from '../../../core/schedules';
 import { ConfirmAction } from '../../components/ConfirmAction';
@@ -311,6 +312,7 @@ export default function Schedules() {
               <TextField
                 label="Name"
                 name="name"
+                maxLength={FIELD_LIMITS.schedule.name}
                 required
                 autoComplete="off"
                 placeholder="Morning standup notes"
@@ -332,6 +334,7 @@ export default function Schedules() {
               <TextField
                 label="Cron expression"
                 name="cron"
+                maxLength={FIELD_LIMITS.schedule.cron}
                 required
                 autoComplete="off"
                 spellCheck={false}
@@ -377,6 +380,7 @@ export default function Schedules() {
                   </>
                 }
                 name="title"
+                maxLength={FIELD_LIMITS.task.title}
                 autoComplete="off"
                 defaultValue={previous?.task.title}
                 error={createFailure?.fieldErrors.title}

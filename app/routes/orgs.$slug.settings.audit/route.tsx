@@ -116,17 +116,24 @@ function AuditRows({ entries }: { entries: Entry[] }) {
     <>
       {entries.map((entry) => (
         <tr key={entry.id} className="align-top">
-          <td className="px-5 py-3 whitespace-nowrap text-ink-muted">
+          <td className="hidden px-5 py-3 whitespace-nowrap text-ink-muted sm:table-cell">
             <time dateTime={isoDateTime(entry.createdAt)}>{formatDateTime(entry.createdAt)}</time>
           </td>
-          <td className="px-5 py-3 font-medium whitespace-nowrap text-ink">{entry.actor}</td>
-          <td className="px-5 py-3">
+          <td className="hidden px-5 py-3 font-medium whitespace-nowrap text-ink sm:table-cell">{entry.actor}</td>
+          <td className="px-4 py-3 sm:px-5">
             <span className="text-ink">{entry.label}</span>
             <span className="block font-mono text-[11px] text-ink-faint">{entry.action}</span>
             {entry.detail ? <span className="block text-xs text-ink-muted">{entry.detail}</span> : null}
+            <span className="mt-1 block text-xs text-ink-muted sm:hidden">
+              <span className="font-medium text-ink">{entry.actor}</span>
+              {entry.target ? ` · ${entry.target}` : null}
+              <span className="block">
+                <time dateTime={isoDateTime(entry.createdAt)}>{formatDateTime(entry.createdAt)}</time>
+              </span>
+            </span>
           </td>
-          <td className="px-5 py-3 text-ink-muted">{entry.target ?? '—'}</td>
-          <td className="px-5 py-3 font-mono text-xs text-ink-muted">{entry.ip ?? '—'}</td>
+          <td className="hidden px-5 py-3 text-ink-muted sm:table-cell">{entry.target ?? '—'}</td>
+          <td className="hidden px-5 py-3 font-mono text-xs text-ink-muted sm:table-cell">{entry.ip ?? '—'}</td>
         </tr>
       ))}
     </>
@@ -179,22 +186,23 @@ export default function AuditLog() {
       </p>
       <Card className="overflow-hidden">
         <div role="region" aria-label="Audit log" tabIndex={0} className="overflow-x-auto">
-          <table className="w-full min-w-[760px] text-left text-sm">
+          {/* On a phone: what happened, with who, to what and when beneath it; the IP from sm up. */}
+          <table className="w-full text-left text-sm sm:min-w-[760px]">
             <thead className="border-b border-line bg-page-alt text-xs text-ink-faint">
               <tr>
-                <th scope="col" className="px-5 py-3 font-medium">
+                <th scope="col" className="hidden px-5 py-3 font-medium sm:table-cell">
                   Time
                 </th>
-                <th scope="col" className="px-5 py-3 font-medium">
+                <th scope="col" className="hidden px-5 py-3 font-medium sm:table-cell">
                   Actor
                 </th>
-                <th scope="col" className="px-5 py-3 font-medium">
+                <th scope="col" className="px-4 py-3 font-medium sm:px-5">
                   Action
                 </th>
-                <th scope="col" className="px-5 py-3 font-medium">
+                <th scope="col" className="hidden px-5 py-3 font-medium sm:table-cell">
                   Target
                 </th>
-                <th scope="col" className="px-5 py-3 font-medium">
+                <th scope="col" className="hidden px-5 py-3 font-medium sm:table-cell">
                   IP
                 </th>
               </tr>

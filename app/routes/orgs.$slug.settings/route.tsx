@@ -5,6 +5,7 @@ import { loadConfig } from '../../../core/config';
 import { can } from '../../../core/permissions';
 import { PageHeader } from '../../components/PageHeader';
 import { requireOrgMember } from '../../lib/session.server';
+import { edgeFadeMask, useScrollEdges } from '../../lib/use-scroll-edges';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const member = await requireOrgMember(request, context.cloudflare.env, params.slug);
@@ -34,11 +35,13 @@ export default function SettingsLayout() {
     ...(showBilling ? [{ to: `${base}/billing`, label: 'Billing' }] : []),
   ];
   const nav = useRef<HTMLElement>(null);
+  // On a phone the tabs scroll sideways: a faded edge shows there are more past it.
+  const mask = edgeFadeMask(useScrollEdges(nav));
   const { pathname } = useLocation();
-  // On a phone the tabs scroll sideways: keep the current one in view.
+  // On a phone the tabs scroll sideways: keep the current one in the middle, its neighbours peeking in.
   useEffect(() => {
     const current = nav.current?.querySelector(`a[href="${CSS.escape(pathname)}"]`);
-    current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    current?.scrollIntoView({ block: 'nearest', inline: 'center' });
   }, [pathname]);
   return (
     <div className="space-y-6">
@@ -46,7 +49,12 @@ export default function SettingsLayout() {
         title="Settings"
         description="Your organization, its members and keys, the model your agents use, and your own sessions."
       />
-      <nav ref={nav} aria-label="Settings" className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0">
+      <nav
+        ref={nav}
+        aria-label="Settings"
+        className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0"
+        style={{ maskImage: mask, WebkitMaskImage: mask }}
+      >
         <ul className="flex gap-1">
           {tabs.map((tab) => (
             <li key={tab.to}>

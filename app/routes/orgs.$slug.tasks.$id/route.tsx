@@ -6,6 +6,7 @@ import { useRef } from 'react';
 import type { ActivityEntry } from '../../../core/activity-feed';
 import { getDb } from '../../../core/db/client';
 import { TASK_PRIORITIES, type TaskStatus } from '../../../core/vocabulary';
+import { FIELD_LIMITS } from '../../../core/field-limits';
 import { listMembers } from '../../../core/members';
 import { can, requirePermission } from '../../../core/permissions';
 import type { TaskSummary } from '../../../core/task-reads';
@@ -554,6 +555,7 @@ export default function TaskDetail() {
                     <TextField
                       label="Title"
                       name="title"
+                      maxLength={FIELD_LIMITS.task.title}
                       defaultValue={task.title}
                       error={editFailure?.fieldErrors.title}
                       key={`title-${task.title}`}

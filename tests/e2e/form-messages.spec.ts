@@ -1,0 +1,85 @@
+/**
+ * The dashboard's forms answer in plain words: a blank or too-long field says what to enter
+ * (never zod's "Too small: expected string…"), and a title or name field stops at the length
+ * the API takes.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
+import { expect, fromNewAddress, test } from './fixtures';
+
+const BASE = `/orgs/${LOCAL_DEMO_ORG.slug}`;
+const unique = () => crypto.randomUUID().slice(0, 8);
+
+type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
+let session: Session | undefined;
+
+// Sign in once for the file (logins are throttled per address); every test starts signed in.
+test.beforeAll(async ({ browser }, testInfo) => {
+  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  await fromNewAddress(context);
+  const page = await context.newPage();
+  await page.goto(`${BASE}/tasks`);
+  await expect(page).toHaveURL(/\/login\?redirectTo=/);
+  await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
+  await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(`${BASE}/tasks`);
+  session = await context.storageState();
+  await context.close();
+});
+
+test.use({ storageState: async ({}, use) => use(session!) });
+
+async function signIn(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page).toHaveURL(path);
+}
+
+const RAW_ZOD = /Too (small|big): expected/;
+
+test('the New agent dialog sent empty says what each required field needs', async ({ page }) => {
+  await signIn(page, `${BASE}/agents`);
+  await page.getByRole('button', { name: 'New agent' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New agent' });
+  await expect(dialog.getByLabel('Name')).toHaveAttribute('maxlength', '60');
+  await dialog.getByRole('button', { name: 'Add agent' }).click();
+  await expect(dialog.getByText('Give the agent a name.')).toBeVisible();
+  await expect(dialog.getByText('Give the agent a role, e.g. "Security Engineer".')).toBeVisible();
+  await expect(dialog.getByText('Describe the agent’s personality.')).toBeVisible();
+  await expect(dialog.getByText(RAW_ZOD)).toHaveCount(0);
+});
+
+test('a schedule sent empty says what to enter', async ({ page }) => {
+  await signIn(page, `${BASE}/schedules`);
+  await expect(page.getByLabel('Name')).toHaveAttribute('maxlength', '100');
+  await page.getByRole('button', { name: 'Create schedule' }).click();
+  await expect(page.getByText('Name the schedule.')).toBeVisible();
+  await expect(page.getByText('Describe the task.')).toBeVisible();
+  await expect(page.getByText(RAW_ZOD)).toHaveCount(0);
+});
+
+test('a task’s title stops at 200 characters, and a longer one sent anyway is explained', async ({ page }) => {
+  await signIn(page, `${BASE}/tasks`);
+  // Starting far in the future, the task stays pending, so it can still be edited.
+  const description = `Editable later ${unique()}`;
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByLabel('Description').fill(description);
+  await expect(dialog.getByLabel(/^Title/)).toHaveAttribute('maxlength', '200');
+  await dialog.getByLabel(/^Start at/).fill('2099-01-01T09:00');
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('link', { name: description }).first().click();
+  await expect(page.getByRole('heading', { name: 'Edit task' })).toBeVisible();
+
+  const title = page.getByLabel('Title', { exact: true });
+  await title.fill('x'.repeat(300));
+  await expect(title).toHaveValue('x'.repeat(200));
+
+  // A browser that ignores maxlength still gets the rule in words.
+  await title.evaluate((input) => input.removeAttribute('maxlength'));
+  await title.fill('x'.repeat(300));
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Titles are at most 200 characters.')).toBeVisible();
+  await expect(page.getByText(RAW_ZOD)).toHaveCount(0);
+});

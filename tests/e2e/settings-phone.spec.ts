@@ -1,0 +1,58 @@
+/**
+ * Settings on a phone (390 px wide): the audit log shows what happened without a sideways
+ * scroll, and the tab bar shows that it scrolls to more tabs.
+ */
+import type { BrowserContext } from '@playwright/test';
+import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
+import { expect, fromNewAddress, test } from './fixtures';
+
+const SETTINGS = `/orgs/${LOCAL_DEMO_ORG.slug}/settings`;
+
+type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
+let session: Session | undefined;
+
+// Sign in once for the file (logins are throttled per address); every test starts signed in.
+test.beforeAll(async ({ browser }, testInfo) => {
+  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  await fromNewAddress(context);
+  const page = await context.newPage();
+  await page.goto(`${SETTINGS}/general`);
+  await expect(page).toHaveURL(/\/login\?redirectTo=/);
+  await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
+  await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(`${SETTINGS}/general`);
+  session = await context.storageState();
+  await context.close();
+});
+
+test.use({ storageState: async ({}, use) => use(session!), viewport: { width: 390, height: 844 } });
+
+test('on a phone the audit log shows each entry’s action, actor and time without a sideways scroll', async ({
+  page,
+}) => {
+  await page.goto(`${SETTINGS}/audit`);
+  const log = page.getByRole('region', { name: 'Audit log' });
+  const created = log.getByRole('row').filter({ hasText: 'Created the organization' });
+  await expect(created.getByText('Created the organization')).toBeInViewport();
+  await expect(created.getByText(LOCAL_DEMO_USER.name, { exact: true }).filter({ visible: true })).toBeInViewport();
+  await expect(created.locator('time').filter({ visible: true })).toBeInViewport();
+  expect(await log.evaluate((region) => region.scrollWidth - region.clientWidth)).toBe(0);
+});
+
+test('on a phone the settings tabs fade at an edge that hides more tabs', async ({ page }) => {
+  await page.goto(`${SETTINGS}/general`);
+  const tabs = page.getByRole('navigation', { name: 'Settings' });
+  await expect(tabs.getByRole('link', { name: 'Usage' })).not.toBeInViewport();
+  // Opaque from the start, transparent at the end.
+  await expect(tabs).toHaveCSS('mask-image', /^linear-gradient\(to right, rgb\(0, 0, 0\),.* rgba\(0, 0, 0, 0\)\)$/);
+
+  // At the far end, the fade moves to the start, where the first tabs now hide.
+  await tabs.evaluate((nav) => nav.scrollTo({ left: nav.scrollWidth }));
+  await expect(tabs.getByRole('link', { name: 'Usage' })).toBeInViewport();
+  await expect(tabs).toHaveCSS('mask-image', /^linear-gradient\(to right, rgba\(0, 0, 0, 0\),.* rgb\(0, 0, 0\)\)$/);
+
+  // With room for every tab, nothing fades.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(tabs).toHaveCSS('mask-image', 'none');
+});
