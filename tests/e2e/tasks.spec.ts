@@ -258,3 +258,24 @@ test('on a phone the task list fits the screen: each task shows its status witho
   await expect(row.getByText(/^Yuki ·/)).toBeVisible();
   expect(await list.evaluate((region) => region.scrollWidth - region.clientWidth)).toBe(0);
 });
+
+test('Clear filters empties the filter fields too, so Apply cannot bring the old filters back', async ({ page }) => {
+  await signIn(page, `${BASE}/tasks?view=list`);
+  const search = page.getByRole('searchbox', { name: 'Search tasks' });
+  const status = page.getByLabel('Filter by status');
+  await search.fill('caching');
+  await search.press('Enter');
+  await expect(page).toHaveURL(/[?&]q=caching/);
+  await status.selectOption('failed');
+  await expect(page).toHaveURL(/[?&]status=failed/);
+
+  await page.getByRole('link', { name: 'Clear filters', exact: true }).click();
+  await expect(page).toHaveURL(`${BASE}/tasks?view=list`);
+  await expect(search).toHaveValue('');
+  await expect(status).toHaveValue('');
+
+  // The fields follow the URL both ways: back brings the filters and their values back.
+  await page.goBack();
+  await expect(search).toHaveValue('caching');
+  await expect(status).toHaveValue('failed');
+});
