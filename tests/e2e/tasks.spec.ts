@@ -279,3 +279,46 @@ test('Clear filters empties the filter fields too, so Apply cannot bring the old
   await expect(search).toHaveValue('caching');
   await expect(status).toHaveValue('failed');
 });
+
+/** Creates a task that waits for a start time years away, so it stays open (its priority can change). */
+async function createWaitingTask(page: Page, agent: string, description: string) {
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByLabel('Agent', { exact: true }).selectOption(agent);
+  await dialog.getByLabel('Description').fill(description);
+  await dialog.getByLabel(/^Start at/).fill('2099-01-01T09:00');
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+test('the priority select shows its whole value, in the list and on the board at 1280 px', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, `${BASE}/tasks`);
+  const description = `Renew the TLS certificates ${unique()}`;
+  await createWaitingTask(page, 'graham', description);
+
+  // A select shows its value whole when it is at least as wide as it is when sized to its options.
+  const fitsItsOptions = (select: ReturnType<Page['getByLabel']>) =>
+    select.evaluate((element) => {
+      const width = element.getBoundingClientRect().width;
+      element.style.setProperty('width', 'max-content', 'important');
+      const natural = element.getBoundingClientRect().width;
+      element.style.removeProperty('width');
+      return width >= natural - 0.5;
+    });
+  const priority = page.getByLabel(`Priority of “${description}”`);
+
+  await expect(
+    page.getByRole('region', { name: 'Task board' }).getByRole('article', { name: description }),
+  ).toBeVisible();
+  await expect(priority).toHaveValue('normal');
+  expect(await fitsItsOptions(priority)).toBe(true);
+
+  await page.getByRole('link', { name: 'List', exact: true }).click();
+  await expect(page).toHaveURL(`${BASE}/tasks?view=list`);
+  await expect(
+    page.getByRole('region', { name: 'Tasks' }).getByRole('row').filter({ hasText: description }),
+  ).toBeVisible();
+  await expect(priority).toBeVisible();
+  expect(await fitsItsOptions(priority)).toBe(true);
+});
