@@ -37,8 +37,8 @@ export const BOARD_COLUMNS: TaskStatus[] = [
   'failed',
   'cancelled',
 ];
-/** Columns shown even when empty (from `sm` up): where work waits and happens. */
-const ALWAYS_OPEN: TaskStatus[] = ['pending', 'queued', 'running'];
+/** The column that stays open on a board with no tasks at all, so the board still reads as one. */
+const OPEN_WHEN_ALL_EMPTY: TaskStatus = 'pending';
 const FINAL: TaskStatus[] = ['completed', 'failed', 'cancelled'];
 
 export const isFinalStatus = (status: TaskStatus) => FINAL.includes(status);
@@ -225,9 +225,10 @@ export function TaskKanban({
                 </span>
               </section>
             );
-            // Empty columns fold to a slim rail (on phones they are only named above the board);
-            // where work waits and runs stays open from `sm` up.
-            if (items.length === 0 && !ALWAYS_OPEN.includes(status)) return rail;
+            // Empty columns fold to a slim rail (on phones they are only named above the board), so
+            // the columns that hold tasks fit on screen instead of being pushed off it by empty ones.
+            const open = items.length > 0 || (tasks.length === 0 && status === OPEN_WHEN_ALL_EMPTY);
+            if (!open) return rail;
             const column = (
               <section
                 key={status}

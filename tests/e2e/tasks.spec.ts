@@ -322,3 +322,20 @@ test('the priority select shows its whole value, in the list and on the board at
   await expect(priority).toBeVisible();
   expect(await fitsItsOptions(priority)).toBe(true);
 });
+
+test('at 1280×800 empty board columns fold to rails, so a column with tasks is in view', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, `${BASE}/tasks`);
+  const description = `Summarise the standup notes ${unique()}`;
+  await createFromBoard(page, 'yuki', description);
+  // Only this task on the board: every column but its own is empty.
+  const search = page.getByRole('searchbox', { name: 'Search tasks' });
+  await search.fill(description);
+  await search.press('Enter');
+
+  const card = page.getByRole('region', { name: 'Completed' }).getByRole('article', { name: description });
+  await expect(card).toBeVisible({ timeout: 10_000 });
+  await expect(card).toBeInViewport({ ratio: 1 });
+  for (const status of ['Pending', 'Queued', 'Running', 'Blocked'])
+    await expect(page.getByRole('region', { name: `${status}: no tasks` })).toBeVisible();
+});
