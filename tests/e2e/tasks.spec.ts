@@ -339,3 +339,26 @@ test('at 1280×800 empty board columns fold to rails, so a column with tasks is 
   for (const status of ['Pending', 'Queued', 'Running', 'Blocked'])
     await expect(page.getByRole('region', { name: `${status}: no tasks` })).toBeVisible();
 });
+
+test('the New task dialog reopens clean after it was closed showing errors', async ({ page }) => {
+  await signIn(page, `${BASE}/tasks`);
+  const opener = page.getByRole('button', { name: 'New task' });
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await opener.click();
+  await dialog.getByLabel(/^Title/).fill('Half a thought');
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog.getByText('Describe the task.')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  await opener.click();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText('Please correct the highlighted fields.')).toBeHidden();
+  await expect(dialog.getByText('Describe the task.')).toBeHidden();
+  await expect(dialog.getByLabel('Description')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByLabel(/^Title/)).toHaveValue('');
+
+  // A new mistake is shown as before.
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog.getByText('Describe the task.')).toBeVisible();
+});
