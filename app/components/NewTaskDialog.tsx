@@ -1,5 +1,5 @@
 import { useFetcher } from '@remix-run/react';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { FIELD_LIMITS } from '../../core/field-limits';
 import { TASK_PRIORITIES } from '../../core/vocabulary';
 import { Dialog } from './Dialog';
@@ -52,9 +52,18 @@ export function NewTaskDialog({
   const fetcher = useFetcher<NewTaskResult>({ key: 'new-task' });
   const formRef = useRef<HTMLFormElement>(null);
   const [offset, setOffset] = useState('');
-  const result = fetcher.state === 'idle' ? fetcher.data : undefined;
+  // The fetcher keeps its last answer after the dialog closes; what was on screen then is not
+  // shown again, so a reopened dialog starts clean.
+  const [dismissed, setDismissed] = useState<NewTaskResult | undefined>(undefined);
+  const result = fetcher.state === 'idle' && fetcher.data !== dismissed ? fetcher.data : undefined;
   const failure = result && !result.ok && result.intent === 'create' ? result : null;
   const handled = useRef<unknown>(null);
+
+  const close = useCallback(() => {
+    setDismissed(fetcher.data);
+    formRef.current?.reset();
+    onClose();
+  }, [fetcher.data, onClose]);
 
   // The browser's UTC offset for "scheduled for"; set after hydration so both renders agree.
   useEffect(() => setOffset(String(new Date().getTimezoneOffset())), []);
@@ -74,7 +83,7 @@ export function NewTaskDialog({
   return (
     <Dialog
       open={open}
-      onClose={onClose}
+      onClose={close}
       title="New task"
       description="Hand work to an agent. It is queued at once unless it waits for other tasks or a start time."
       size="lg"
@@ -181,7 +190,7 @@ export function NewTaskDialog({
         <div className="flex flex-col-reverse gap-2 border-t border-line pt-4 sm:flex-row sm:justify-end">
           <button
             type="button"
-            onClick={onClose}
+            onClick={close}
             className="h-10 rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink"
           >
             Cancel

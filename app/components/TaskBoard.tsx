@@ -37,8 +37,8 @@ export const BOARD_COLUMNS: TaskStatus[] = [
   'failed',
   'cancelled',
 ];
-/** Columns shown even when empty (from `sm` up): where work waits and happens. */
-const ALWAYS_OPEN: TaskStatus[] = ['pending', 'queued', 'running'];
+/** The column that stays open on a board with no tasks at all, so the board still reads as one. */
+const OPEN_WHEN_ALL_EMPTY: TaskStatus = 'pending';
 const FINAL: TaskStatus[] = ['completed', 'failed', 'cancelled'];
 
 export const isFinalStatus = (status: TaskStatus) => FINAL.includes(status);
@@ -75,7 +75,10 @@ function PrioritySelect({
         name="priority"
         value={value}
         onChange={(event) => fetcher.submit(event.currentTarget.form)}
-        className={`${inputClasses} h-7 w-auto py-0 pr-7 pl-2 text-xs capitalize`}
+        // As wide as its longest option: a plain w-auto loses to inputClasses' w-full in the
+        // stylesheet's order, which squeezed the select to its arrow in the list and cut "Normal".
+        // The native arrow brings its own room, so little padding is needed beside it.
+        className={`${inputClasses} h-7 w-auto! py-0 pr-2 pl-2 text-xs capitalize`}
       >
         {[...TASK_PRIORITIES].reverse().map((priority) => (
           <option key={priority} value={priority}>
@@ -158,7 +161,8 @@ function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string
       {task.error && (task.status === 'failed' || task.status === 'blocked') ? (
         <p className="mt-2 line-clamp-2 text-xs text-ink-muted">{task.error}</p>
       ) : null}
-      <div className="mt-3 flex items-center justify-between gap-2">
+      {/* Wraps rather than overflowing the card when the date is long (older tasks show one). */}
+      <div className="mt-3 flex flex-wrap items-center justify-between gap-2">
         <PrioritySelect task={task} canWrite={canWrite} />
         <div className="flex items-center gap-1">
           <time
@@ -221,9 +225,10 @@ export function TaskKanban({
                 </span>
               </section>
             );
-            // Empty columns fold to a slim rail (on phones they are only named above the board);
-            // where work waits and runs stays open from `sm` up.
-            if (items.length === 0 && !ALWAYS_OPEN.includes(status)) return rail;
+            // Empty columns fold to a slim rail (on phones they are only named above the board), so
+            // the columns that hold tasks fit on screen instead of being pushed off it by empty ones.
+            const open = items.length > 0 || (tasks.length === 0 && status === OPEN_WHEN_ALL_EMPTY);
+            if (!open) return rail;
             const column = (
               <section
                 key={status}

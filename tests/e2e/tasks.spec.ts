@@ -258,3 +258,107 @@ test('on a phone the task list fits the screen: each task shows its status witho
   await expect(row.getByText(/^Yuki ·/)).toBeVisible();
   expect(await list.evaluate((region) => region.scrollWidth - region.clientWidth)).toBe(0);
 });
+
+test('Clear filters empties the filter fields too, so Apply cannot bring the old filters back', async ({ page }) => {
+  await signIn(page, `${BASE}/tasks?view=list`);
+  const search = page.getByRole('searchbox', { name: 'Search tasks' });
+  const status = page.getByLabel('Filter by status');
+  await search.fill('caching');
+  await search.press('Enter');
+  await expect(page).toHaveURL(/[?&]q=caching/);
+  await status.selectOption('failed');
+  await expect(page).toHaveURL(/[?&]status=failed/);
+
+  await page.getByRole('link', { name: 'Clear filters', exact: true }).click();
+  await expect(page).toHaveURL(`${BASE}/tasks?view=list`);
+  await expect(search).toHaveValue('');
+  await expect(status).toHaveValue('');
+
+  // The fields follow the URL both ways: back brings the filters and their values back.
+  await page.goBack();
+  await expect(search).toHaveValue('caching');
+  await expect(status).toHaveValue('failed');
+});
+
+/** Creates a task that waits for a start time years away, so it stays open (its priority can change). */
+async function createWaitingTask(page: Page, agent: string, description: string) {
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByLabel('Agent', { exact: true }).selectOption(agent);
+  await dialog.getByLabel('Description').fill(description);
+  await dialog.getByLabel(/^Start at/).fill('2099-01-01T09:00');
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+test('the priority select shows its whole value, in the list and on the board at 1280 px', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, `${BASE}/tasks`);
+  const description = `Renew the TLS certificates ${unique()}`;
+  await createWaitingTask(page, 'graham', description);
+
+  // A select shows its value whole when it is at least as wide as it is when sized to its options.
+  const fitsItsOptions = (select: ReturnType<Page['getByLabel']>) =>
+    select.evaluate((element) => {
+      const width = element.getBoundingClientRect().width;
+      element.style.setProperty('width', 'max-content', 'important');
+      const natural = element.getBoundingClientRect().width;
+      element.style.removeProperty('width');
+      return width >= natural - 0.5;
+    });
+  const priority = page.getByLabel(`Priority of “${description}”`);
+
+  await expect(
+    page.getByRole('region', { name: 'Task board' }).getByRole('article', { name: description }),
+  ).toBeVisible();
+  await expect(priority).toHaveValue('normal');
+  expect(await fitsItsOptions(priority)).toBe(true);
+
+  await page.getByRole('link', { name: 'List', exact: true }).click();
+  await expect(page).toHaveURL(`${BASE}/tasks?view=list`);
+  await expect(
+    page.getByRole('region', { name: 'Tasks' }).getByRole('row').filter({ hasText: description }),
+  ).toBeVisible();
+  await expect(priority).toBeVisible();
+  expect(await fitsItsOptions(priority)).toBe(true);
+});
+
+test('at 1280×800 empty board columns fold to rails, so a column with tasks is in view', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, `${BASE}/tasks`);
+  const description = `Summarise the standup notes ${unique()}`;
+  await createFromBoard(page, 'yuki', description);
+  // Only this task on the board: every column but its own is empty.
+  const search = page.getByRole('searchbox', { name: 'Search tasks' });
+  await search.fill(description);
+  await search.press('Enter');
+
+  const card = page.getByRole('region', { name: 'Completed' }).getByRole('article', { name: description });
+  await expect(card).toBeVisible({ timeout: 10_000 });
+  await expect(card).toBeInViewport({ ratio: 1 });
+  for (const status of ['Pending', 'Queued', 'Running', 'Blocked'])
+    await expect(page.getByRole('region', { name: `${status}: no tasks` })).toBeVisible();
+});
+
+test('the New task dialog reopens clean after it was closed showing errors', async ({ page }) => {
+  await signIn(page, `${BASE}/tasks`);
+  const opener = page.getByRole('button', { name: 'New task' });
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await opener.click();
+  await dialog.getByLabel(/^Title/).fill('Half a thought');
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog.getByText('Describe the task.')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  await opener.click();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText('Please correct the highlighted fields.')).toBeHidden();
+  await expect(dialog.getByText('Describe the task.')).toBeHidden();
+  await expect(dialog.getByLabel('Description')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByLabel(/^Title/)).toHaveValue('');
+
+  // A new mistake is shown as before.
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog.getByText('Describe the task.')).toBeVisible();
+});

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData, useNavigate, useSearchParams } from '@remix-run/react';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { TASK_PRIORITIES, TASK_STATUSES } from '../../../core/vocabulary';
 import { can, requirePermission } from '../../../core/permissions';
@@ -169,7 +169,23 @@ function Filters({
   agents: Array<{ slug: string; name: string }>;
 }) {
   const navigate = useNavigate();
-  const active = Boolean(filters.status || filters.agent || filters.priority || filters.q);
+  const formRef = useRef<HTMLFormElement>(null);
+  const { q, status, agent, priority } = filters;
+  const active = Boolean(status || agent || priority || q);
+  // The fields are uncontrolled (typing stays local until Enter), so they follow the URL when it
+  // changes under them (Clear filters, back): else they show, and Apply re-sends, filters no longer
+  // applied. Setting values rather than remounting keeps focus on a select just changed.
+  useEffect(() => {
+    const fields = formRef.current?.elements;
+    if (!fields) return;
+    for (const [name, value] of Object.entries({ q, status, agent, priority })) {
+      const field = fields.namedItem(name);
+      if (!(field instanceof HTMLInputElement || field instanceof HTMLSelectElement)) continue;
+      field.value = value ?? '';
+      // A slug the list lacks would blank the select; show "Any agent" as the first render does.
+      if (field instanceof HTMLSelectElement && field.selectedIndex === -1) field.value = '';
+    }
+  }, [q, status, agent, priority]);
   const select = `${inputClasses} h-9 w-full pr-8 sm:w-auto`;
   // With JavaScript, filters apply without the blank ones in the URL; without, the GET form works as is.
   const apply = (form: HTMLFormElement) => {
@@ -180,6 +196,7 @@ function Filters({
   };
   return (
     <Form
+      ref={formRef}
       method="get"
       action={action}
       role="search"
