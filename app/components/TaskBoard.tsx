@@ -281,7 +281,7 @@ export function TaskTable({
   return (
     <div className="overflow-hidden rounded-2xl border border-line bg-card shadow-card">
       <div role="region" aria-label="Tasks" tabIndex={0} className="relative overflow-x-auto">
-        {/* On a phone: task (with its agent and age), status and cancel; the rest from sm up. */}
+        {/* On a phone: the task (with its agent and age) and its status; the rest from sm up (cancel is on the task's page). */}
         <table className="w-full text-left text-sm sm:min-w-[760px]">
           <thead className="border-b border-line bg-page-alt text-xs font-medium text-ink-faint">
             <tr>
@@ -304,7 +304,7 @@ export function TaskTable({
                 Created
               </th>
               {canWrite ? (
-                <th scope="col" className="px-4 py-3 font-medium">
+                <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">
                   <span className="sr-only">Actions</span>
                 </th>
               ) : null}
@@ -313,7 +313,7 @@ export function TaskTable({
           <tbody className="divide-y divide-line">
             {tasks.map((task) => (
               <tr key={task.id} className="align-middle">
-                <td className="max-w-[22rem] px-4 py-3">
+                <td className="max-w-[22rem] px-4 py-3 [overflow-wrap:anywhere]">
                   <Link
                     to={`${base}/tasks/${task.id}`}
                     className="font-medium text-ink hover:text-accent-ink hover:underline"
@@ -362,7 +362,7 @@ export function TaskTable({
                   </time>
                 </td>
                 {canWrite ? (
-                  <td className="px-4 py-3 text-right">
+                  <td className="hidden px-4 py-3 text-right sm:table-cell">
                     {!isFinalStatus(task.status) ? <CancelButton task={task} /> : null}
                   </td>
                 ) : null}
