@@ -46,8 +46,9 @@ export function parseTaskPatch(
       if (form.has('depends_on_shown')) patch.depends_on = form.getAll('depends_on').map(String).filter(Boolean);
       continue;
     }
-    const value = optionalText(form, field);
-    if (value !== undefined) patch[field] = value;
+    // A field on the form is sent even when emptied, so the schema says it is required; dropping
+    // it would answer "Saved." with the old text kept.
+    if (form.has(field)) patch[field] = text(form, field);
   }
   return parseForm(TaskPatch, patch, intent);
 }

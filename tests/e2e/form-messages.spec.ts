@@ -83,3 +83,24 @@ test('a task’s title stops at 200 characters, and a longer one sent anyway is 
   await expect(page.getByText('Titles are at most 200 characters.')).toBeVisible();
   await expect(page.getByText(RAW_ZOD)).toHaveCount(0);
 });
+
+test('emptying a task’s description is refused, not answered "Saved." with the old text kept', async ({ page }) => {
+  await signIn(page, `${BASE}/tasks`);
+  const description = `Keep my words ${unique()}`;
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByLabel('Description').fill(description);
+  await dialog.getByLabel(/^Start at/).fill('2099-01-01T09:00');
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('link', { name: description }).first().click();
+  await expect(page.getByRole('heading', { name: 'Edit task' })).toBeVisible();
+
+  await page.getByRole('textbox', { name: 'Description' }).fill('');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Describe the task.')).toBeVisible();
+  await expect(page.getByText('Saved.', { exact: true })).toHaveCount(0);
+  // The task still says what it said.
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Description' })).toHaveValue(description);
+});
