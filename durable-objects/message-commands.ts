@@ -118,7 +118,7 @@ export class MessageCommands {
         await this.engine.publishTask('task.updated', task.id, actor, {
           change: decision === 'approved' ? 'approval_granted' : 'approval_rejected',
         });
-        if (decision === 'rejected') await this.engine.blockDependents(task.id, `Dependency ${task.id} failed.`, actor);
+        if (decision === 'rejected') await this.engine.blockDependents(task.id, 'failed', actor);
         await this.engine.admit();
       }
     }

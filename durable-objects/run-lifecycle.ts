@@ -517,8 +517,7 @@ export class RunLifecycle {
       await this.replyInThread(task, view.result ?? '');
       await this.engine.reevaluateDependentsOf(taskId);
     }
-    if (view.status === 'failed')
-      await this.engine.blockDependents(taskId, `Dependency ${taskId} failed.`, { type: 'system', id: null });
+    if (view.status === 'failed') await this.engine.blockDependents(taskId, 'failed', { type: 'system', id: null });
     await this.engine.admit();
   }
 
@@ -627,7 +626,7 @@ export class RunLifecycle {
       ),
     ]);
     await this.engine.publishTask('task.updated', task.id, { type: 'system', id: null }, { change });
-    await this.engine.blockDependents(task.id, `Dependency ${task.id} failed.`, { type: 'system', id: null });
+    await this.engine.blockDependents(task.id, 'failed', { type: 'system', id: null });
     await this.engine.admit();
   }
 

@@ -181,7 +181,7 @@ export class TaskEngine {
           description: input.description,
           priority: input.priority,
           status: failedDep ? 'blocked' : 'pending',
-          error: failedDep ? `Dependency ${failedDep.id} ${failedDep.status}.` : null,
+          error: failedDep ? blockedReason(failedDep, failedDep.status) : null,
           maxAttempts: input.max_attempts,
           idempotencyKey: idempotency?.key ?? null,
           requestHash: idempotency?.hash ?? null,
@@ -294,7 +294,7 @@ export class TaskEngine {
     const run = this.runner.runs.get(id);
     run?.abort.abort();
     const view = await this.publishTask('task.updated', id, actor, { change: 'cancelled' });
-    await this.blockDependents(id, `Dependency ${id} was cancelled.`, actor);
+    await this.blockDependents(id, 'cancelled', actor);
     await this.admit();
     return view;
   }
@@ -340,9 +340,11 @@ export class TaskEngine {
   }
 
   /** Dependents of a failed or cancelled task become blocked with the reason. */
-  async blockDependents(id: string, reason: string, actor: Actor) {
+  /** Open tasks waiting on `id`, which failed or was cancelled, are blocked, saying why. */
+  async blockDependents(id: string, outcome: 'failed' | 'cancelled', actor: Actor) {
     const dependents = this.scope.statements.dependentsOf.all({ id });
     if (!dependents.length) return;
+    const reason = blockedReason(this.scope.statements.taskById.get({ id }) ?? { id, title: id }, outcome);
     const open = await this.scope.select(
       tasks,
       inArray(
@@ -425,10 +427,11 @@ export class TaskEngine {
       if (slots <= 0) break;
       if (task.failedDependency) {
         const [depId, depStatus] = task.failedDependency.split(' ');
+        const dependency = this.scope.statements.taskById.get({ id: depId! }) ?? { id: depId!, title: depId! };
         await this.scope.batch([
           this.scope.updateRows(
             tasks,
-            { status: 'blocked', error: `Dependency ${depId} ${depStatus}.`, updatedAt: now },
+            { status: 'blocked', error: blockedReason(dependency, depStatus!), updatedAt: now },
             eq(tasks.id, task.id),
           ),
         ]);
@@ -472,4 +475,10 @@ export class TaskEngine {
     );
     if (candidates.length) await this.host.setAlarmAt(Math.max(now + 50, Math.min(...candidates)));
   }
+}
+
+/** Why a task is blocked, as its card shows it: the dependency's title first, then its id. */
+function blockedReason(dependency: { id: string; title: string }, status: string): string {
+  const outcome = status === 'cancelled' ? 'was cancelled' : 'failed';
+  return `Waiting on “${dependency.title}” (${dependency.id}), which ${outcome}.`;
 }

@@ -137,7 +137,7 @@ describe('tasks through the real queue and OrgHub', () => {
     const failed = await waitForStatus(key, first.json.id, 'failed');
     expect(failed.error).toMatch(/Simulated model failure/);
     const blocked = await waitForStatus(key, second.json.id, 'blocked');
-    expect(blocked.error).toContain(first.json.id);
+    expect(blocked.error).toBe(`Waiting on “Pull the numbers [simulate:fail]” (${first.json.id}), which failed.`);
     // The detail names both sides of the edge, with their agents.
     expect(blocked.depends_on).toEqual([first.json.id]);
     expect(blocked.dependencies).toEqual([
