@@ -107,6 +107,7 @@ if (migrationsDir) {
 let demo;
 if (seed) demo = await step('Seeding the demo organization', () => seedDemo(runtime.url.href, url));
 if (staged) await step(`Listening on port ${port}`, () => runtime.listen(port));
+runtime.startCrons();
 
 console.log(`
   Generic Corp is running at ${url} (workerd via Miniflare, state in ${path.relative(REPO_ROOT, persistTo) || '.'})

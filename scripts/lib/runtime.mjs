@@ -73,14 +73,15 @@ export function bundleWorker({ config = 'wrangler.toml', entry, outDir }) {
  * @param {Record<string, string>} [options.vars] overrides of [vars]
  * @param {'none'|'error'|'warn'|'info'|'debug'} [options.logLevel] Miniflare's log and the Worker's
  *   console output shown from this level (default warn)
- * @param {boolean} [options.crons] fire the config's cron triggers on schedule (default true)
+ * @param {boolean} [options.crons] fire the config's cron triggers on schedule once `startCrons()` is called (default true)
  * @param {number} [options.inspectorPort] open the V8 inspector here (profiling: bench/profile.mjs)
  * @returns {Promise<Runtime>}
  *
  * @typedef {object} Runtime
  * @property {URL} url
  * @property {import('miniflare').Miniflare} mf
- * @property {string[]} crons the cron triggers being fired
+ * @property {string[]} crons the config's cron triggers
+ * @property {() => void} startCrons start firing them (once the database is migrated)
  * @property {(port: number) => Promise<URL>} listen move to another port (restarts workerd; state is kept)
  * @property {() => Promise<void>} dispose stops workerd
  */
@@ -137,7 +138,8 @@ export async function startRuntime({
   const schedules = crons ? (worker.cronTriggers ?? []) : [];
   const timers = schedules.map(
     (pattern) =>
-      new Cron(pattern, { protect: true }, async () => {
+      // Paused until startCrons(): a trigger firing before the migrations are applied fails.
+      new Cron(pattern, { protect: true, paused: true }, async () => {
         try {
           const w = await mf.getWorker();
           await w.scheduled({ cron: pattern, scheduledTime: new Date() });
@@ -153,6 +155,9 @@ export async function startRuntime({
     },
     mf,
     crons: schedules,
+    startCrons() {
+      for (const timer of timers) timer.resume();
+    },
     async listen(nextPort) {
       port = nextPort;
       await mf.setOptions(options());
