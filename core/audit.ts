@@ -1,4 +1,7 @@
-/** The audit log: sign-ins, failed sign-ins, member, role, key and org changes (org views: org events only). */
+/**
+ * The audit log: sign-ins, failed sign-ins, member, role, key and org changes, and changes of
+ * agents, schedules and connections (org views: org events only).
+ */
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from './db/client';
 import { auditLog } from './db/schema';
@@ -36,7 +39,20 @@ export type AuditAction =
   | 'billing.plan_set_by_operator'
   | 'connection.created'
   | 'connection.deleted'
-  | 'mcp.tool_called';
+  | 'mcp.tool_called'
+  /** Written by the OrgHub (best effort) for changes of what agents may do and when they work. */
+  | 'agent.created'
+  | 'agent.updated'
+  | 'agent.deleted'
+  | 'schedule.created'
+  | 'schedule.updated'
+  | 'schedule.deleted';
+
+/** The audit actions an OrgHub writes (durable-objects/task-engine.ts `audit`). */
+export type HubAuditAction = Extract<
+  AuditAction,
+  `agent.${string}` | `schedule.${string}` | `connection.${string}` | 'mcp.tool_called'
+>;
 
 export interface AuditEntry {
   organizationId: string | null;

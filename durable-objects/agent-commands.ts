@@ -85,6 +85,7 @@ export class AgentCommands {
       }),
       this.engine.record('agent.created', actor, { type: 'agent', id }, { agent_id: id, slug }),
     ]);
+    this.engine.audit(actor, 'agent.created', { type: 'agent', id }, { slug, name: input.name });
     return agentView((await scope.first(agents, eq(agents.id, id)))!);
   }
 
@@ -145,6 +146,19 @@ export class AgentCommands {
         { agent_id: agent.id, slug: agent.slug, ...(status ? { status } : {}) },
       ),
     ]);
+    // What was sent, field names only, except the policies: who relaxed an approval matters.
+    this.engine.audit(
+      actor,
+      'agent.updated',
+      { type: 'agent', id: agent.id },
+      {
+        slug: agent.slug,
+        fields: Object.keys(patch),
+        ...(patch.tool_policies !== undefined && { tool_policies: patch.tool_policies }),
+        ...(patch.server_tools !== undefined && { server_tools: patch.server_tools }),
+        ...(patch.tool_permissions !== undefined && { tool_permissions: patch.tool_permissions }),
+      },
+    );
     if (status === 'idle') await this.engine.admit();
     return agentView((await scope.first(agents, eq(agents.id, agent.id)))!);
   }
@@ -185,6 +199,12 @@ export class AgentCommands {
       ),
     ] as const;
     await scope.batch(statements);
+    this.engine.audit(
+      actor,
+      'agent.deleted',
+      { type: 'agent', id: agent.id },
+      { slug: agent.slug, name: agent.name, archived: history > 0 },
+    );
     return { archived: history > 0 };
   }
 

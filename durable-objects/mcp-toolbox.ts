@@ -8,10 +8,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit } from '../core/audit';
 import { type AppConfig, loadConfig } from '../core/config';
 import { DecryptionError } from '../core/crypto';
-import { getDb } from '../core/db/client';
 import { type agents, mcpConnections, type McpToolInfo, type tasks } from '../core/db/org-schema';
 import { ApiError } from '../core/errors';
 import { newId } from '../core/ids';
@@ -128,7 +126,12 @@ export class McpToolbox {
         { connection_id: id, slug, name: input.name, url: input.url },
       ),
     ]);
-    this.audit(actor, 'connection.created', id, { slug, url: input.url, auth_type: input.auth.type });
+    this.engine.audit(
+      actor,
+      'connection.created',
+      { type: 'mcp_connection', id },
+      { slug, url: input.url, auth_type: input.auth.type },
+    );
     return connectionView((await this.find(id))!);
   }
 
@@ -143,7 +146,12 @@ export class McpToolbox {
         { connection_id: row.id, slug: row.slug },
       ),
     ]);
-    this.audit(actor, 'connection.deleted', row.id, { slug: row.slug, url: row.url });
+    this.engine.audit(
+      actor,
+      'connection.deleted',
+      { type: 'mcp_connection', id: row.id },
+      { slug: row.slug, url: row.url },
+    );
     return { deleted: true };
   }
 
@@ -321,25 +329,11 @@ export class McpToolbox {
         ]),
       )
       .catch((error) => log.warn('mcp.activity_failed', { error: String(error) }));
-    this.audit({ type: 'system', id: null }, 'mcp.tool_called', row.id, { ...data, mcp_tool: tool });
-  }
-
-  /** Best effort: the D1 audit log must not hold up a run or a request. */
-  private audit(
-    actor: Actor,
-    action: 'connection.created' | 'connection.deleted' | 'mcp.tool_called',
-    id: string,
-    metadata: Record<string, unknown>,
-  ) {
-    const auditActor =
-      actor.type === 'user' || actor.type === 'api_key' ? actor : ({ type: 'system', id: null } as const);
-    const write = recordAudit(getDb(this.engine.host.env), {
-      organizationId: this.engine.host.orgId,
-      actor: auditActor,
-      action,
-      target: { type: 'mcp_connection', id },
-      metadata,
-    }).catch((error) => log.warn('mcp.audit_failed', { action, error: error instanceof Error ? error.message : '' }));
-    void write;
+    this.engine.audit(
+      { type: 'system', id: null },
+      'mcp.tool_called',
+      { type: 'mcp_connection', id: row.id },
+      { ...data, mcp_tool: tool },
+    );
   }
 }

@@ -62,6 +62,12 @@ export class ScheduleCommands {
       }),
       this.engine.record('schedule.created', actor, { type: 'schedule', id }, { schedule_id: id }),
     ]);
+    this.engine.audit(
+      actor,
+      'schedule.created',
+      { type: 'schedule', id },
+      { name: input.name, cron: input.cron, agent: agent.slug },
+    );
     await this.engine.scheduleNextAlarm();
     return scheduleView((await scope.first(schedules, eq(schedules.id, id)))!);
   }
@@ -100,17 +106,25 @@ export class ScheduleCommands {
       ),
       this.engine.record('schedule.updated', actor, { type: 'schedule', id }, { schedule_id: id }),
     ]);
+    this.engine.audit(
+      actor,
+      'schedule.updated',
+      { type: 'schedule', id },
+      { name: patch.name ?? current.name, fields: Object.keys(patch) },
+    );
     await this.engine.scheduleNextAlarm();
     return scheduleView((await scope.first(schedules, eq(schedules.id, id)))!);
   }
 
   async deleteSchedule(actor: Actor, id: string) {
     const scope = this.scope;
-    if (!(await scope.first(schedules, eq(schedules.id, id)))) throw new ApiError('not_found', 'No such schedule.');
+    const current = await scope.first(schedules, eq(schedules.id, id));
+    if (!current) throw new ApiError('not_found', 'No such schedule.');
     await scope.batch([
       scope.deleteRows(schedules, eq(schedules.id, id)),
       this.engine.record('schedule.deleted', actor, { type: 'schedule', id }, { schedule_id: id }),
     ]);
+    this.engine.audit(actor, 'schedule.deleted', { type: 'schedule', id }, { name: current.name });
   }
 
   /** Creates the task of every due schedule, at most once per tick (idempotency key per tick). */

@@ -8,6 +8,8 @@
  * depth per plan, agent-minute quota left; priority order, then age.
  */
 import { track } from '../core/analytics';
+import { type HubAuditAction, recordAudit } from '../core/audit';
+import { getDb } from '../core/db/client';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { requireAgent } from '../core/agents';
 import { bound, type Statement } from '../core/db/org-store';
@@ -74,6 +76,23 @@ export class TaskEngine {
 
   record(type: OrgEventType, actor: Actor, subject: { type: string; id: string }, data: JsonObject) {
     return this.scope.record(type, actor, subject, data);
+  }
+
+  /**
+   * An entry in the org's audit log (D1), after the change committed. Best effort: the audit
+   * log must not hold up a run or a request, and an agent's own actions are the system's.
+   */
+  audit(actor: Actor, action: HubAuditAction, target: { type: string; id: string }, metadata: Record<string, unknown>) {
+    const auditActor =
+      actor.type === 'user' || actor.type === 'api_key' ? actor : ({ type: 'system', id: null } as const);
+    const write = recordAudit(getDb(this.host.env), {
+      organizationId: this.host.orgId,
+      actor: auditActor,
+      action,
+      target,
+      metadata,
+    }).catch((error) => log.warn('audit_failed', { action, error: error instanceof Error ? error.message : '' }));
+    void write;
   }
 
   async taskView(id: string): Promise<TaskView> {

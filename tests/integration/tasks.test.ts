@@ -504,6 +504,45 @@ describe('agents', () => {
     expect((await call('/v1/agents?include_archived=true', { key })).json.data.length).toBe(6);
   });
 
+  it('agent and schedule changes are in the org’s audit log, with who made them', async () => {
+    const { key, cookie, org } = await setup();
+    await call('/v1/agents', { key, body: { name: 'Quill', role: 'Writer', personality: 'Terse.' } });
+    // Policies need an admin: the owner, signed in.
+    const patched = await call('/v1/agents/quill', {
+      cookie,
+      org: org.slug,
+      method: 'PATCH',
+      body: { tool_policies: { web_search: 'auto' } },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    const schedule = await call('/v1/schedules', {
+      key,
+      body: { name: 'Weekly digest', cron: '0 9 * * 1', task: { agent: 'quill', description: 'Write the digest' } },
+    });
+    await call(`/v1/schedules/${schedule.json.id}`, { key, method: 'DELETE' });
+    await call('/v1/agents/quill', { key, method: 'DELETE' });
+    // Written after each change commits, without holding up the request.
+    await vi.waitFor(
+      async () => {
+        const audit = (await call(`/api/orgs/${org.slug}/audit`, { cookie })).json.data as Array<{
+          action: string;
+          actor: { type: string };
+          metadata: Record<string, unknown>;
+        }>;
+        const byAction = Object.fromEntries(audit.map((entry) => [entry.action, entry]));
+        expect(byAction['agent.created']).toMatchObject({ actor: { type: 'api_key' }, metadata: { slug: 'quill' } });
+        expect(byAction['agent.updated']).toMatchObject({
+          actor: { type: 'user' },
+          metadata: { fields: ['tool_policies'], tool_policies: { web_search: 'auto' } },
+        });
+        expect(byAction['schedule.created']).toMatchObject({ metadata: { name: 'Weekly digest', agent: 'quill' } });
+        expect(byAction['schedule.deleted']).toMatchObject({ metadata: { name: 'Weekly digest' } });
+        expect(byAction['agent.deleted']).toMatchObject({ metadata: { slug: 'quill', archived: false } });
+      },
+      { timeout: 5_000, interval: 100 },
+    );
+  });
+
   it('viewer sessions read but cannot write; keys need the scope', async () => {
     const { key } = await setup(['agents:read', 'tasks:read']);
     expect((await call('/v1/agents', { key })).status).toBe(200);

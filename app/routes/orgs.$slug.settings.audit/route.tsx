@@ -41,6 +41,36 @@ const ACTIONS: Record<string, string> = {
   'billing.plan_changed': 'Plan changed',
   'billing.subscription_changed': 'Subscription changed',
   'billing.trial_will_end': 'Trial ends soon',
+  'billing.plan_set_by_operator': 'Plan set by an operator',
+  'demo.created': 'Started the demo',
+  'demo.claimed': 'Kept the demo organization',
+  'connection.created': 'Added a connection',
+  'connection.deleted': 'Removed a connection',
+  'mcp.tool_called': 'An agent used a connection’s tool',
+  'agent.created': 'Created an agent',
+  'agent.updated': 'Changed an agent',
+  'agent.deleted': 'Deleted an agent',
+  'schedule.created': 'Created a schedule',
+  'schedule.updated': 'Changed a schedule',
+  'schedule.deleted': 'Deleted a schedule',
+};
+
+const list = (value: unknown) => (Array.isArray(value) ? value.filter((item) => typeof item === 'string') : []);
+
+/** "web_search: auto, tracker__create_issue: ask" from a policy patch (null: back to its default). */
+function policiesOf(value: unknown): string | null {
+  if (!value || typeof value !== 'object') return null;
+  const parts = Object.entries(value).map(([tool, policy]) => `${tool}: ${policy ?? 'default'}`);
+  return parts.length ? `policies ${parts.join(', ')}` : null;
+}
+
+/** What an entry was done to, by the target's type (people and keys are named in the loader). */
+const TARGETS: Record<string, string> = {
+  invitation: 'Invitation',
+  organization: 'Organization',
+  agent: 'Agent',
+  schedule: 'Schedule',
+  mcp_connection: 'Connection',
 };
 
 const str = (value: unknown) => (typeof value === 'string' ? value : null);
@@ -65,6 +95,26 @@ function detailOf(action: string, metadata: Record<string, unknown> | null): str
       );
     case 'auth.other_sessions_revoked':
       return typeof metadata.ended === 'number' ? `${metadata.ended} ended` : null;
+    case 'agent.created':
+    case 'agent.deleted':
+      return [str(metadata.name), metadata.archived === true && '(archived: it has history)'].filter(Boolean).join(' ');
+    case 'agent.updated':
+      return (
+        [str(metadata.slug), list(metadata.fields).join(', '), policiesOf(metadata.tool_policies)]
+          .filter(Boolean)
+          .join(' · ') || null
+      );
+    case 'schedule.created':
+      return [str(metadata.name), str(metadata.cron) && `(${str(metadata.cron)})`].filter(Boolean).join(' ');
+    case 'schedule.updated':
+      return [str(metadata.name), list(metadata.fields).join(', ')].filter(Boolean).join(' · ') || null;
+    case 'schedule.deleted':
+      return str(metadata.name);
+    case 'connection.created':
+    case 'connection.deleted':
+      return str(metadata.slug);
+    case 'mcp.tool_called':
+      return str(metadata.mcp_tool);
     default:
       return null;
   }
@@ -94,11 +144,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           ? person(entry.targetId)
           : entry.targetType === 'api_key'
             ? `API key ${entry.targetId?.slice(-6) ?? ''}`
-            : entry.targetType === 'invitation'
-              ? 'Invitation'
-              : entry.targetType === 'organization'
-                ? 'Organization'
-                : null,
+            : (TARGETS[entry.targetType ?? ''] ?? null),
       ip: entry.ip,
     }));
     return { forbidden: null, entries, nextCursor: page.nextCursor, cursor: cursor ?? null };
