@@ -19,7 +19,7 @@ import { memberships, organizations, sessions, users } from './db/schema';
 import { ApiError } from './errors';
 import { newId } from './ids';
 import { log } from './log';
-import { STARTER_TASK_METADATA } from './onboarding';
+import { STARTER_TASK_METADATA } from './starter-tasks';
 import { getOrgHub, orgHub } from './org-hub-client';
 import { orgInfoOf } from './org-info';
 import { freeSlug, initialPlan, type Organization, organizationInserts, syncOrgHub } from './orgs';

@@ -6,9 +6,7 @@ import { eq } from 'drizzle-orm';
 import { findCredential } from './credentials';
 import type { Db } from './db/client';
 import { apiKeys, invitations } from './db/schema';
-
-/** Marks the tasks a demo sandbox starts with (core/demo.ts): they are not the visitor's own. */
-export const STARTER_TASK_METADATA = { demo_starter: true } as const;
+import { isStarterTask } from './starter-tasks';
 
 export interface OnboardingTask {
   status: string;
@@ -27,7 +25,7 @@ export interface Onboarding {
 
 /** A task someone gave (not an agent's delegation, not a sandbox's starter task). */
 function givenByPerson(task: OnboardingTask): boolean {
-  return task.parent_id === null && task.creator.type !== 'agent' && task.metadata.demo_starter !== true;
+  return task.parent_id === null && task.creator.type !== 'agent' && !isStarterTask(task.metadata);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { TaskChange } from '../../core/events';
 import type { ActivityEntry } from '../../core/activity-feed';
+import { isStarterTask } from '../../core/starter-tasks';
 
 export type FeedPart =
   | { kind: 'text'; text: string }
@@ -41,6 +42,7 @@ interface TaskData {
   error?: string | null;
   parent_id?: string | null;
   agent?: { id: string; slug: string; name: string };
+  metadata?: Record<string, unknown>;
 }
 
 const text = (value: string): FeedPart => ({ kind: 'text', text: value });
@@ -53,6 +55,9 @@ function taskOf(entry: ActivityEntry): TaskData | null {
 
 function actorName(entry: ActivityEntry, names: Names): { name: string; color: string | null } {
   const { type, id } = entry.actor;
+  // The demo's starter tasks are given in the visitor's name, but not by the visitor.
+  if (entry.type === 'task.created' && isStarterTask(taskOf(entry)?.metadata))
+    return { name: 'Generic Corp', color: null };
   if (type === 'agent' && id) {
     const agent = names.agents.get(id);
     return { name: agent?.name ?? 'An agent', color: agent?.color ?? null };
