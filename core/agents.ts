@@ -9,6 +9,7 @@ import { agents } from './db/org-schema';
 import { AGENT_STATUSES, SERVER_TOOLS, TOOL_POLICIES } from './vocabulary';
 import { CORE_TOOLS } from './default-team';
 import { ApiError, whenFieldsValid } from './errors';
+import { FIELD_LIMITS } from './field-limits';
 import { AGENT_MODELS } from './runtime/pricing';
 import { slugField } from './validation';
 
@@ -30,13 +31,20 @@ const modelField = z
   .nullable()
   .optional();
 
+const limits = FIELD_LIMITS.agent;
+const nameField = text(limits.name, 'Give the agent a name.', 'Names');
+const roleField = text(limits.role, 'Give the agent a role, e.g. "Security Engineer".', 'Roles');
+const departmentField = text(limits.department, 'Enter a department, e.g. "Engineering".', 'Departments');
+const levelField = text(limits.level, 'Enter a level, e.g. "Senior".', 'Levels');
+const personalityField = text(limits.personality, 'Describe the agent’s personality.', 'Personalities');
+
 export const AgentInput = z.strictObject({
   slug: slugField.optional(),
-  name: text(60, 'Give the agent a name.', 'Names'),
-  role: text(100, 'Give the agent a role, e.g. "Security Engineer".', 'Roles'),
-  department: text(60, 'Enter a department, e.g. "Engineering".', 'Departments').default('General'),
-  level: text(40, 'Enter a level, e.g. "Senior".', 'Levels').default('Senior'),
-  personality: text(4_000, 'Describe the agent’s personality.', 'Personalities'),
+  name: nameField,
+  role: roleField,
+  department: departmentField.default('General'),
+  level: levelField.default('Senior'),
+  personality: personalityField,
   model: modelField,
   manager: z.string().trim().min(1).max(64).nullable().optional(),
   tool_permissions: z.array(z.enum(ALL_TOOLS)).max(ALL_TOOLS.length).optional(),
@@ -68,11 +76,11 @@ export const ToolPoliciesPatch = z
 
 export const AgentPatch = z
   .strictObject({
-    name: text(60, 'Give the agent a name.', 'Names').optional(),
-    role: text(100, 'Give the agent a role, e.g. "Security Engineer".', 'Roles').optional(),
-    department: text(60, 'Enter a department, e.g. "Engineering".', 'Departments').optional(),
-    level: text(40, 'Enter a level, e.g. "Senior".', 'Levels').optional(),
-    personality: text(4_000, 'Describe the agent’s personality.', 'Personalities').optional(),
+    name: nameField.optional(),
+    role: roleField.optional(),
+    department: departmentField.optional(),
+    level: levelField.optional(),
+    personality: personalityField.optional(),
     model: modelField,
     manager: z.string().trim().min(1).max(64).nullable().optional(),
     tool_permissions: z.array(z.enum(ALL_TOOLS)).max(ALL_TOOLS.length).optional(),

@@ -6,6 +6,7 @@ import type { OrgStore } from './db/org-store';
 import { schedules } from './db/org-schema';
 import { TASK_PRIORITIES } from './vocabulary';
 import { ApiError, whenFieldsValid } from './errors';
+import { FIELD_LIMITS } from './field-limits';
 import { getPlan, type Plan, type PlanId } from './plans';
 import { MAX_DESCRIPTION } from './tasks';
 
@@ -53,7 +54,7 @@ const cronField = z
   .string({ error: 'Enter a cron expression, e.g. "0 9 * * 1-5".' })
   .trim()
   .min(1, 'Enter a cron expression, e.g. "0 9 * * 1-5".')
-  .max(120, 'Cron expressions are at most 120 characters.')
+  .max(FIELD_LIMITS.schedule.cron, `Cron expressions are at most ${FIELD_LIMITS.schedule.cron} characters.`)
   .refine(isFiveFieldCron, CRON_MESSAGE);
 
 /** The shortest interval a plan allows between two runs of one schedule. */
@@ -171,12 +172,14 @@ const TaskTemplateFields = z.strictObject({
   priority: z.enum(TASK_PRIORITIES, { error: `Priority is one of: ${TASK_PRIORITIES.join(', ')}.` }),
 });
 
+const scheduleNameField = z
+  .string({ error: 'Name the schedule.' })
+  .trim()
+  .min(1, 'Name the schedule.')
+  .max(FIELD_LIMITS.schedule.name, `Names are at most ${FIELD_LIMITS.schedule.name} characters.`);
+
 export const ScheduleInput = z.strictObject({
-  name: z
-    .string({ error: 'Name the schedule.' })
-    .trim()
-    .min(1, 'Name the schedule.')
-    .max(100, 'Names are at most 100 characters.'),
+  name: scheduleNameField,
   cron: cronField,
   timezone: timezoneField.default('UTC'),
   enabled: z.boolean().default(true),
@@ -190,12 +193,7 @@ export type ScheduleInput = z.infer<typeof ScheduleInput>;
 
 export const SchedulePatch = z
   .strictObject({
-    name: z
-      .string({ error: 'Name the schedule.' })
-      .trim()
-      .min(1, 'Name the schedule.')
-      .max(100, 'Names are at most 100 characters.')
-      .optional(),
+    name: scheduleNameField.optional(),
     cron: cronField.optional(),
     timezone: timezoneField.optional(),
     enabled: z.boolean().optional(),
