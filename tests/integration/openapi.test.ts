@@ -71,4 +71,27 @@ describe('GET /v1/openapi.json', () => {
     expect(ops).toContain('POST /v1/tasks');
     expect(ops.filter((op) => !op.split(' ')[1]!.startsWith('/v1/'))).toEqual([]);
   });
+
+  it('documents the answers every route can give: 400 for a bad path, query or body, 413/415 for a body, 429 and the rate-limit headers', async () => {
+    type Op = {
+      parameters?: unknown[];
+      requestBody?: unknown;
+      security?: unknown[];
+      responses: Record<string, { headers?: Record<string, unknown> }>;
+    };
+    const doc = (await document('/v1/openapi.json')) as unknown as { paths: Record<string, Record<string, Op>> };
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(item)) {
+        if (!METHODS.includes(method)) continue;
+        const name = `${method.toUpperCase()} ${path}`;
+        if (op.parameters?.length || op.requestBody) expect(op.responses, name).toHaveProperty('400');
+        if (op.requestBody) expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(['413', '415']));
+        if (op.security?.length) {
+          expect(op.responses['429']?.headers, name).toHaveProperty('Retry-After');
+          const ok = Object.entries(op.responses).find(([status]) => status.startsWith('2'))!;
+          expect(ok[1].headers, name).toHaveProperty('X-RateLimit-Remaining');
+        }
+      }
+    expect(doc.paths['/v1/tasks']!.post!.responses['201']!.headers).toHaveProperty('Location');
+  });
 });

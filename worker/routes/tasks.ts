@@ -54,8 +54,17 @@ export const taskRoutes = createApiApp()
         headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
       },
       responses: {
-        201: jsonResponse(TaskSchema, 'Created'),
-        200: jsonResponse(TaskSchema, 'Replayed: this Idempotency-Key already created this task'),
+        201: {
+          ...jsonResponse(TaskSchema, 'Created'),
+          headers: { Location: { description: 'The new task: `/v1/tasks/{id}`.', schema: { type: 'string' } } },
+        },
+        200: {
+          ...jsonResponse(TaskSchema, 'Replayed: this Idempotency-Key already created this task'),
+          headers: {
+            'Idempotent-Replayed': { description: 'Always `true` on a replay.', schema: { type: 'string' } },
+            Location: { description: 'The task: `/v1/tasks/{id}`.', schema: { type: 'string' } },
+          },
+        },
         ...errorResponses(400, 401, 402, 403, 404, 409, 413, 415, 429),
       },
     }),

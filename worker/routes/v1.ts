@@ -4,6 +4,7 @@ import { matchedRoutes } from 'hono/route';
 import { authenticate, requireOrg } from '../middleware/auth';
 import { apiRateLimit } from '../middleware/rate-limit';
 import { createApiApp } from '../openapi';
+import { withCommonResponses } from '../openapi-common';
 import { health } from './health';
 import { liveSocketRoute, taskStreamRoute } from './live';
 import { activityRoutes } from './activity';
@@ -27,15 +28,22 @@ v1.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
   description:
     'An API key: `Authorization: Bearer gc_sk_…`. A signed-in dashboard session may call with `X-Organization: <slug>` instead.',
 });
-v1.doc31('/openapi.json', (c) => ({
-  openapi: '3.1.0',
-  info: {
-    title: 'Generic Corp API',
-    version: '1.0.0',
-    description: 'Give tasks to your AI agents and watch them work. Authenticate with `Authorization: Bearer gc_sk_…`.',
-  },
-  servers: [{ url: new URL(c.req.url).origin, description: 'This deployment' }],
-}));
+// Generated once per isolate (the routes do not change), then given this deployment's origin.
+let openApiDocument: ReturnType<typeof v1.getOpenAPI31Document> | null = null;
+v1.get('/openapi.json', (c) => {
+  openApiDocument ??= withCommonResponses(
+    v1.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Generic Corp API',
+        version: '1.0.0',
+        description:
+          'Give tasks to your AI agents and watch them work. Authenticate with `Authorization: Bearer gc_sk_…`.',
+      },
+    }),
+  );
+  return c.json({ ...openApiDocument, servers: [{ url: new URL(c.req.url).origin, description: 'This deployment' }] });
+});
 
 // Everything registered below is tenant API: identify, resolve the org, then rate-limit per key.
 // An unknown path or method skips this, so it gets its 404/405 rather than a 401.

@@ -181,7 +181,10 @@ export const OrganizationSchema = z
       concurrent_runs: z.number().nullable(),
       api_requests_per_minute: z.number().nullable(),
     }),
-    role: z.string().optional(),
+    role: z
+      .string()
+      .optional()
+      .openapi({ description: 'Your role in it, when called with a signed-in session; absent for an API key.' }),
   })
   .openapi('Organization');
 
