@@ -11,6 +11,7 @@ import { type agentRuns, agents, taskDependencies, tasks } from './db/org-schema
 import { TASK_PRIORITIES, TASK_STATUSES } from './vocabulary';
 import { ApiError, whenFieldsValid } from './errors';
 import { FIELD_LIMITS } from './field-limits';
+import { cursorField } from './validation';
 
 export type Task = typeof tasks.$inferSelect;
 export type AgentRun = typeof agentRuns.$inferSelect;
@@ -82,7 +83,7 @@ export const TaskListQuery = z.strictObject({
   q: z.string().trim().max(200).optional(),
   parent_id: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(64).optional(),
+  cursor: cursorField('tsk').optional(),
 });
 export type TaskListQuery = z.infer<typeof TaskListQuery>;
 

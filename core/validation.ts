@@ -1,6 +1,7 @@
 /** Field rules shared by the API and the UI's forms, so both refuse the same input. */
 import { z } from 'zod';
 import { ROLES } from './vocabulary';
+import { hasPrefix, type IdPrefix } from './ids';
 import { SLUG_PATTERN } from './slug';
 
 // Control characters (other than ordinary spaces) never belong in names.
@@ -66,3 +67,13 @@ export type PasswordResetInput = z.infer<typeof PasswordResetInput>;
 export const EmailTokenInput = z.strictObject({
   token: z.string({ error: 'The link is missing its token.' }).min(1).max(100),
 });
+
+/**
+ * A list's `cursor`: the `next_cursor` of the page before, an id of that list's kind. Anything
+ * else is refused: compared as text, it would quietly start from the top.
+ */
+export function cursorField(prefix: IdPrefix) {
+  return z
+    .string()
+    .refine((value) => hasPrefix(value, prefix), 'Not a cursor of this list: send `next_cursor` as it came.');
+}

@@ -347,6 +347,11 @@ describe('tasks through the real queue and OrgHub', () => {
     const ids = [...page1.json.data, ...page2.json.data, ...page3.json.data].map((t: { id: string }) => t.id);
     expect(new Set(ids).size).toBe(5);
     expect(page3.json.next_cursor).toBeNull();
+    // A cursor that no page gave is refused, not read as "from the top".
+    const madeUp = await call('/v1/tasks?cursor=zzzz', { key });
+    expect(madeUp.status).toBe(400);
+    expect(madeUp.json.error.details[0].field).toBe('cursor');
+    expect((await call('/v1/activity?cursor=tsk_01m8jamdmdbarzfvzj636k', { key })).status).toBe(400);
     expect((await call('/v1/tasks?agent=yuki', { key })).json.data).toHaveLength(2);
     expect((await call('/v1/tasks?priority=urgent', { key })).json.data).toHaveLength(1);
     expect((await call('/v1/tasks?status=pending', { key })).json.data).toHaveLength(5);

@@ -1,5 +1,6 @@
 /** `GET /v1/activity` (every state change, newest first) and `GET /v1/usage` (this period against the plan). */
 import { createRoute, z } from '@hono/zod-openapi';
+import { cursorField } from '../../core/validation';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonResponse } from '../schemas/common';
@@ -18,7 +19,7 @@ export const activityRoutes = createApiApp()
       request: {
         query: z.strictObject({
           limit: z.coerce.number().int().min(1).max(100).default(50),
-          cursor: z.string().max(64).optional(),
+          cursor: cursorField('act').optional(),
         }),
       },
       responses: { 200: jsonResponse(list(ActivitySchema), 'Activity'), ...errorResponses(400, 401, 403, 429) },

@@ -1,5 +1,6 @@
 /** Messages and threads: a human's message to an agent becomes a task; the reply lands in the thread. */
 import { createRoute, z } from '@hono/zod-openapi';
+import { cursorField } from '../../core/validation';
 import { requireScope } from '../middleware/auth';
 import { createApiApp } from '../openapi';
 import { errorResponses, jsonResponse } from '../schemas/common';
@@ -24,7 +25,7 @@ export const messageRoutes = createApiApp()
       request: {
         query: z.strictObject({
           limit: z.coerce.number().int().min(1).max(100).default(25),
-          cursor: z.string().max(64).optional(),
+          cursor: cursorField('msg').optional(),
         }),
       },
       responses: { 200: jsonResponse(list(MessageSchema), 'Messages'), ...errorResponses(400, 401, 403, 429) },

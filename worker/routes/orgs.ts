@@ -44,7 +44,7 @@ import {
 import { deleteOrganization, findMembershipBySlug, listMemberships, updateOrganization } from '../../core/orgs';
 import { requirePermission } from '../../core/permissions';
 import { AUTH_RATE_LIMITS } from '../../core/rate-limit';
-import { roleField } from '../../core/validation';
+import { cursorField, roleField } from '../../core/validation';
 import { requireUser } from '../middleware/auth';
 import { mailInvitation } from '../../core/invitation-email';
 import { clientIp, enforceRateLimit } from '../middleware/rate-limit';
@@ -96,7 +96,7 @@ const PutCredentialsInput = z.strictObject({
 const TestCredentialsInput = z.strictObject({ anthropic_api_key: anthropicKeyField.optional() });
 const AuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(64).optional(),
+  cursor: cursorField('aud').optional(),
 });
 
 /** Loads the org named by `:slug` for the signed-in user and sets `c.get('org')`. */
