@@ -27,6 +27,17 @@ describe('schedule cron validation', () => {
     expect(ScheduleInput.safeParse({ name: 'weekdays', cron: '0 9 * * 1-5', task }).success).toBe(true);
     expect(SchedulePatch.safeParse({ cron: '  0 9 * * 1-5  ' }).success).toBe(true);
   });
+
+  it('refuses an expression that never matches a date, with the reason', () => {
+    const never = ScheduleInput.safeParse({ name: 'never', cron: '0 0 30 2 *', task });
+    expect(never.success).toBe(false);
+    expect(never.error?.issues.map((issue) => issue.message)).toEqual([
+      'This expression never matches a date (e.g. February 30th), so the schedule would never run.',
+    ]);
+    expect(SchedulePatch.safeParse({ cron: '0 0 31 4 *' }).success).toBe(false);
+    // Rare is not never: the 29th of February comes every four years.
+    expect(ScheduleInput.safeParse({ name: 'leap', cron: '0 0 29 2 *', task }).success).toBe(true);
+  });
 });
 
 describe('plan schedule limits', () => {

@@ -55,7 +55,11 @@ const cronField = z
   .trim()
   .min(1, 'Enter a cron expression, e.g. "0 9 * * 1-5".')
   .max(FIELD_LIMITS.schedule.cron, `Cron expressions are at most ${FIELD_LIMITS.schedule.cron} characters.`)
-  .refine(isFiveFieldCron, CRON_MESSAGE);
+  .refine(isFiveFieldCron, CRON_MESSAGE)
+  // Valid but impossible (February 30th): a schedule that would never run.
+  .refine((cron) => !isFiveFieldCron(cron) || nextRun(cron, 'UTC', Date.now()) !== null, {
+    message: 'This expression never matches a date (e.g. February 30th), so the schedule would never run.',
+  });
 
 /** The shortest interval a plan allows between two runs of one schedule. */
 export function minimumIntervalMs(plan: PlanId | Plan): number {
