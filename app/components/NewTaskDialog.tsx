@@ -1,5 +1,5 @@
-import { useFetcher } from '@remix-run/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useDialogFetcher } from '../lib/use-dialog-fetcher';
 import { FIELD_LIMITS } from '../../core/field-limits';
 import { TASK_PRIORITIES } from '../../core/vocabulary';
 import { Dialog } from './Dialog';
@@ -49,21 +49,11 @@ export function NewTaskDialog({
   defaultAgent?: string;
   onCreated: (task: { id: string; title: string }) => void;
 }) {
-  const fetcher = useFetcher<NewTaskResult>({ key: 'new-task' });
   const formRef = useRef<HTMLFormElement>(null);
+  const { fetcher, result, close } = useDialogFetcher<NewTaskResult>('new-task', formRef, onClose);
   const [offset, setOffset] = useState('');
-  // The fetcher keeps its last answer after the dialog closes; what was on screen then is not
-  // shown again, so a reopened dialog starts clean.
-  const [dismissed, setDismissed] = useState<NewTaskResult | undefined>(undefined);
-  const result = fetcher.state === 'idle' && fetcher.data !== dismissed ? fetcher.data : undefined;
   const failure = result && !result.ok && result.intent === 'create' ? result : null;
   const handled = useRef<unknown>(null);
-
-  const close = useCallback(() => {
-    setDismissed(fetcher.data);
-    formRef.current?.reset();
-    onClose();
-  }, [fetcher.data, onClose]);
 
   // The browser's UTC offset for "scheduled for"; set after hydration so both renders agree.
   useEffect(() => setOffset(String(new Date().getTimezoneOffset())), []);

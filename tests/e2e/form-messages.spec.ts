@@ -47,6 +47,14 @@ test('the New agent dialog sent empty says what each required field needs', asyn
   await expect(dialog.getByText('Give the agent a role, e.g. "Security Engineer".')).toBeVisible();
   await expect(dialog.getByText('Describe the agent’s personality.')).toBeVisible();
   await expect(dialog.getByText(RAW_ZOD)).toHaveCount(0);
+
+  // Closed with its errors showing, it reopens clean.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await page.getByRole('button', { name: 'New agent' }).first().click();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText('Give the agent a name.')).toHaveCount(0);
+  await expect(dialog.getByLabel('Name')).not.toHaveAttribute('aria-invalid', 'true');
 });
 
 test('a schedule sent empty says what to enter', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
-import { Link, useFetcher, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../../core/errors';
 import { FIELD_LIMITS } from '../../../core/field-limits';
@@ -24,6 +24,7 @@ import { parseNewAgent } from '../../lib/agent-form.server';
 import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
 import { hubFor } from '../../lib/org.server';
+import { useDialogFetcher } from '../../lib/use-dialog-fetcher';
 import { requireOrgMember } from '../../lib/session.server';
 import { useLiveRevalidation } from '../../lib/use-live-data';
 
@@ -118,16 +119,16 @@ interface CreateResult {
 }
 
 function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () => void; team: Agent[] }) {
-  const fetcher = useFetcher<CreateResult>({ key: 'new-agent' });
   const formRef = useRef<HTMLFormElement>(null);
-  const failure = fetcher.state === 'idle' && fetcher.data && !fetcher.data.ok ? fetcher.data : null;
+  const { fetcher, result, close } = useDialogFetcher<CreateResult>('new-agent', formRef, onClose);
+  const failure = result && !result.ok ? result : null;
   useEffect(() => {
     if (failure) focusFirstProblem(formRef.current);
   }, [failure]);
   return (
     <Dialog
       open={open}
-      onClose={onClose}
+      onClose={close}
       title="New agent"
       description="Agents are data: a name, a role, a personality that shapes how they work, and a place in the org chart."
       size="lg"
@@ -226,7 +227,7 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
         <div className="flex flex-col-reverse gap-2 border-t border-line pt-4 sm:flex-row sm:justify-end">
           <button
             type="button"
-            onClick={onClose}
+            onClick={close}
             className="h-10 rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink"
           >
             Cancel
