@@ -3,37 +3,15 @@
  * (never zod's "Too small: expected string…"), and a title or name field stops at the length
  * the API takes.
  */
-import type { BrowserContext, Page } from '@playwright/test';
-import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
-import { expect, fromNewAddress, test } from './fixtures';
+import { LOCAL_DEMO_ORG } from '../../core/seed';
+import { demoSessionOnce, expect, signIn, test } from './fixtures';
 
 const BASE = `/orgs/${LOCAL_DEMO_ORG.slug}`;
 const unique = () => crypto.randomUUID().slice(0, 8);
 
-type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
-let session: Session | undefined;
+const session = demoSessionOnce(`${BASE}/tasks`);
 
-// Sign in once for the file (logins are throttled per address); every test starts signed in.
-test.beforeAll(async ({ browser }, testInfo) => {
-  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-  await fromNewAddress(context);
-  const page = await context.newPage();
-  await page.goto(`${BASE}/tasks`);
-  await expect(page).toHaveURL(/\/login\?redirectTo=/);
-  await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
-  await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(`${BASE}/tasks`);
-  session = await context.storageState();
-  await context.close();
-});
-
-test.use({ storageState: async ({}, use) => use(session!) });
-
-async function signIn(page: Page, path: string) {
-  await page.goto(path);
-  await expect(page).toHaveURL(path);
-}
+test.use({ storageState: async ({}, use) => use(session()) });
 
 const RAW_ZOD = /Too (small|big): expected/;
 

@@ -3,31 +3,14 @@
  * from a Markdown message), and a preview names its author only when that is not the thread's
  * own agent, whose name is already above it.
  */
-import type { BrowserContext } from '@playwright/test';
-import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
-import { expect, fromNewAddress, test } from './fixtures';
+import { LOCAL_DEMO_ORG } from '../../core/seed';
+import { demoSessionOnce, expect, test } from './fixtures';
 
 const MESSAGES = `/orgs/${LOCAL_DEMO_ORG.slug}/messages`;
 
-type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
-let session: Session | undefined;
+const session = demoSessionOnce(MESSAGES);
 
-// Sign in once for the file (logins are throttled per address); every test starts signed in.
-test.beforeAll(async ({ browser }, testInfo) => {
-  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-  await fromNewAddress(context);
-  const page = await context.newPage();
-  await page.goto(MESSAGES);
-  await expect(page).toHaveURL(/\/login\?redirectTo=/);
-  await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
-  await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(MESSAGES);
-  session = await context.storageState();
-  await context.close();
-});
-
-test.use({ storageState: async ({}, use) => use(session!) });
+test.use({ storageState: async ({}, use) => use(session()) });
 
 test('a thread’s subject shows without Markdown syntax, and its agent’s reply is previewed without repeating its name', async ({
   page,

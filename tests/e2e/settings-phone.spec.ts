@@ -2,31 +2,14 @@
  * Settings on a phone (390 px wide): the audit log shows what happened without a sideways
  * scroll, and the tab bar shows that it scrolls to more tabs.
  */
-import type { BrowserContext } from '@playwright/test';
 import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
-import { expect, fromNewAddress, test } from './fixtures';
+import { demoSessionOnce, expect, test } from './fixtures';
 
 const SETTINGS = `/orgs/${LOCAL_DEMO_ORG.slug}/settings`;
 
-type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
-let session: Session | undefined;
+const session = demoSessionOnce(`${SETTINGS}/general`);
 
-// Sign in once for the file (logins are throttled per address); every test starts signed in.
-test.beforeAll(async ({ browser }, testInfo) => {
-  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-  await fromNewAddress(context);
-  const page = await context.newPage();
-  await page.goto(`${SETTINGS}/general`);
-  await expect(page).toHaveURL(/\/login\?redirectTo=/);
-  await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
-  await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(`${SETTINGS}/general`);
-  session = await context.storageState();
-  await context.close();
-});
-
-test.use({ storageState: async ({}, use) => use(session!), viewport: { width: 390, height: 844 } });
+test.use({ storageState: async ({}, use) => use(session()), viewport: { width: 390, height: 844 } });
 
 test('on a phone the audit log shows each entry’s action, actor and time without a sideways scroll', async ({
   page,

@@ -4,37 +4,16 @@
  * `[simulate:think=MS]` directive slows it down). Pages refresh themselves, so every wait is
  * for text to appear, never a reload.
  */
-import type { BrowserContext, Page } from '@playwright/test';
-import { LOCAL_DEMO_ORG, LOCAL_DEMO_USER } from '../../core/seed';
-import { expect, fromNewAddress, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { LOCAL_DEMO_ORG } from '../../core/seed';
+import { demoSessionOnce, expect, signIn, test } from './fixtures';
 
 const BASE = `/orgs/${LOCAL_DEMO_ORG.slug}`;
 const unique = () => crypto.randomUUID().slice(0, 8);
 
-type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
-let session: Session | undefined;
+const session = demoSessionOnce(`${BASE}/tasks`);
 
-// Sign in once for the file (logins are throttled per address); every test starts signed in.
-test.beforeAll(async ({ browser }, testInfo) => {
-  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-  await fromNewAddress(context);
-  const page = await context.newPage();
-  await page.goto(`${BASE}/tasks`);
-  await expect(page).toHaveURL(/\/login\?redirectTo=/);
-  await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
-  await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(`${BASE}/tasks`);
-  session = await context.storageState();
-  await context.close();
-});
-
-test.use({ storageState: async ({}, use) => use(session!) });
-
-async function signIn(page: Page, path: string) {
-  await page.goto(path);
-  await expect(page).toHaveURL(path);
-}
+test.use({ storageState: async ({}, use) => use(session()) });
 
 /** Opens "New task" on the board, fills it and creates the task; returns to the board. */
 async function createFromBoard(page: Page, agent: string, description: string) {
