@@ -281,6 +281,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
+/** An action that worked: its notice, and the status the task was left in (the notice shows while it lasts). */
+const done = (intent: string, status: string, message: string) => ({ ok: true as const, intent, status, message });
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const env = context.cloudflare.env;
   const member = await requireOrgMember(request, env, params.slug);
@@ -291,21 +294,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const hub = hubFor(env, member, 'tasks:write');
     if (intent === 'cancel') {
       const { status } = await hub.cancelTask(id);
-      return {
-        ok: true as const,
-        intent,
-        status,
-        message: 'Cancelled. Dependent tasks are blocked until you retry it.',
-      };
+      return done(intent, status, 'Cancelled. Dependent tasks are blocked until you retry it.');
     }
     if (intent === 'retry') {
       const { status } = await hub.retryTask(id);
-      return {
-        ok: true as const,
-        intent,
-        status,
-        message: 'Queued again: a new attempt starts when an agent is free.',
-      };
+      return done(intent, status, 'Queued again: a new attempt starts when an agent is free.');
     }
     if (intent === 'edit' || intent === 'priority') {
       const parsed = parseTaskPatch(
@@ -315,7 +308,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       );
       if (!parsed.ok) return parsed.failure;
       const { status } = await hub.updateTask(id, parsed.data);
-      return { ok: true as const, intent, status, message: intent === 'edit' ? 'Saved.' : 'Priority changed.' };
+      return done(intent, status, intent === 'edit' ? 'Saved.' : 'Priority changed.');
     }
     return formFailure(intent, 'Unknown action.');
   } catch (error) {
