@@ -162,7 +162,15 @@ test('a teammate invited as a viewer joins through the link and cannot rename th
     await expect(invited.getByLabel('Organization name')).toHaveCount(0);
     await expect(invited.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
     await expect(invited.getByRole('link', { name: 'API keys' })).toHaveCount(0);
+    // A viewer follows work but is not offered to give any.
+    await invited.goto(`/orgs/${LOCAL_DEMO_ORG.slug}/agents/graham`);
+    await expect(invited.getByRole('heading', { level: 1, name: 'Graham' })).toBeVisible();
+    await expect(invited.getByRole('link', { name: 'Give a task' })).toHaveCount(0);
     expect(teammate.errors).toEqual([]);
+
+    // The owner sees the new viewer, with a role button named for them.
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'Change Vera Viewer’s role' })).toBeVisible();
   } finally {
     await teammate.context.close();
   }

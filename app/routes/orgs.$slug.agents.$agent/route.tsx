@@ -74,6 +74,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: member.organization.slug,
     now: Date.now(),
     canWrite: can(member.role, 'agents:write'),
+    canGiveTasks: can(member.role, 'tasks:write'),
     agent: {
       id: agent.id,
       slug: agent.slug,
@@ -195,6 +196,7 @@ export default function AgentDetail() {
     slug,
     now,
     canWrite,
+    canGiveTasks,
     agent,
     currentTask,
     reports,
@@ -321,10 +323,16 @@ export default function AgentDetail() {
               <p className="mt-2 text-sm text-ink-muted">
                 {agent.status === 'paused'
                   ? `${agent.name} is paused and takes no new work. Resume to pick up queued tasks.`
-                  : `${agent.name} is free.`}{' '}
-                <Link to={`${base}/tasks`} className="font-medium text-accent-ink hover:underline">
-                  Give a task
-                </Link>
+                  : `${agent.name} is free.`}
+                {/* A viewer follows work but gives none: no link to a form it cannot send. */}
+                {canGiveTasks ? (
+                  <>
+                    {' '}
+                    <Link to={`${base}/tasks`} className="font-medium text-accent-ink hover:underline">
+                      Give a task
+                    </Link>
+                  </>
+                ) : null}
               </p>
             )}
           </Card>

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
@@ -112,7 +112,12 @@ export default function MembersSettings() {
   const { me, role: myRole, canManage, members, invitations, assignable, allRoles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const inviting = useIsSubmitting('invite');
-  const changingRole = useIsSubmitting('change-role');
+  // Whose role is being saved: only that row's button says so.
+  const navigation = useNavigation();
+  const changingRoleOf =
+    navigation.state !== 'idle' && navigation.formData?.get('intent') === 'change-role'
+      ? navigation.formData.get('userId')
+      : null;
   const removing = useIsSubmitting('remove');
   const revoking = useIsSubmitting('revoke-invitation');
   const inviteForm = useRef<HTMLFormElement>(null);
@@ -131,7 +136,7 @@ export default function MembersSettings() {
         <Panel
           id="invite"
           title="Invite a teammate"
-          description="Create an invitation link for their email address and send it to them yourself. It works once and expires in 7 days."
+          description="We email them a link to join once your own email address is confirmed, and show the link here to share as well. It works once and expires in 7 days."
         >
           <Form ref={inviteForm} method="post" noValidate className="space-y-4">
             {failed?.intent === 'invite' ? <FormAlert message={failed.formError} /> : null}
@@ -248,8 +253,9 @@ export default function MembersSettings() {
                         value="change-role"
                         variant="secondary"
                         size="sm"
-                        pending={changingRole}
+                        pending={changingRoleOf === member.user_id}
                         pendingLabel="Saving…"
+                        aria-label={`Change ${member.name}’s role`}
                       >
                         Change
                       </SubmitButton>
