@@ -213,3 +213,28 @@ test('the dashboard works on a phone: the sidebar collapses into a menu', async 
     })
     .toBeLessThanOrEqual(0);
 });
+
+test('deleting an organization says so where the owner lands', async ({ page }) => {
+  await fromNewAddress(page.context());
+  const firstName = `First ${crypto.randomUUID().slice(0, 8)}`;
+  await page.goto('/signup');
+  await page.getByLabel('Your name').fill('Odile Owner');
+  await page.getByLabel('Work email').fill(uniqueEmail('owner'));
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Organization name').fill(firstName);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/orgs\/first-[a-z0-9-]+$/);
+  const first = new URL(page.url()).pathname;
+
+  await page.goto('/orgs/new');
+  await page.getByLabel('Organization name').fill(`Scratch ${crypto.randomUUID().slice(0, 8)}`);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page).toHaveURL(/\/orgs\/scratch-[a-z0-9-]+$/);
+  const slug = new URL(page.url()).pathname.split('/').pop()!;
+
+  await page.goto(`/orgs/${slug}/settings/general`);
+  await page.getByLabel(new RegExp(`Type ${slug}`)).fill(slug);
+  await page.getByRole('button', { name: 'Delete this organization' }).click();
+  await expect(page).toHaveURL(`${first}?gone=deleted`);
+  await expect(page.getByText('The organization was deleted, with its agents and work.')).toBeVisible();
+});

@@ -6,6 +6,7 @@ import { otherOwners, removeMember } from '../../../core/members';
 import { UpdateOrgInput } from '../../../core/org-admin';
 import { deleteOrganization, updateOrganization } from '../../../core/orgs';
 import { can } from '../../../core/permissions';
+import { ConfirmAction } from '../../components/ConfirmAction';
 import { FormAlert, SubmitButton, TextField, useIsSubmitting } from '../../components/Form';
 import { Panel } from '../../components/PageHeader';
 import { failureFromError, formFailure, parseForm, readFormData, text } from '../../lib/forms.server';
@@ -51,11 +52,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return formFailure(intent, null, { confirm: `Type ${member.organization.slug} to confirm.` });
       }
       await deleteOrganization(db, env, member.ctx, ip);
-      return redirect('/orgs');
+      return redirect('/orgs?gone=deleted');
     }
     if (intent === 'leave') {
       await removeMember(db, env, member.ctx, member.user.id, ip);
-      return redirect('/orgs');
+      return redirect('/orgs?gone=left');
     }
     return formFailure(intent, 'Unknown action.');
   } catch (error) {
@@ -143,11 +144,15 @@ export default function GeneralSettings() {
         }
         footer={
           canLeave ? (
-            <Form method="post">
-              <SubmitButton name="intent" value="leave" variant="secondary" pending={leaving} pendingLabel="Leaving…">
-                Leave {org.name}
-              </SubmitButton>
-            </Form>
+            <ConfirmAction
+              label={`Leave ${org.name}`}
+              title={`Leave ${org.name}?`}
+              description="You lose access at once, until someone invites you again."
+              confirmLabel="Leave organization"
+              intent="leave"
+              fields={{}}
+              pending={leaving}
+            />
           ) : null
         }
       >

@@ -8,6 +8,7 @@ import { listMemberships } from '../../../core/orgs';
 import { can } from '../../../core/permissions';
 import { AppShell } from '../../components/AppShell';
 import { DemoBanner } from '../../components/DemoBanner';
+import { OrgGoneNotice } from '../../components/OrgGoneNotice';
 import { PastDueBanner } from '../../components/PastDueBanner';
 import { requireOrgMember } from '../../lib/session.server';
 
@@ -50,6 +51,7 @@ export default function OrgLayout() {
     <AppShell user={user} org={org} orgs={orgs}>
       {demo ? <DemoBanner idleHours={demo.idleHours} /> : null}
       {pastDue ? <PastDueBanner slug={org.slug} {...pastDue} /> : null}
+      <OrgGoneNotice className="mb-6" />
       <Outlet />
     </AppShell>
   );

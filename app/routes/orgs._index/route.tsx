@@ -5,6 +5,7 @@ import { listMemberships } from '../../../core/orgs';
 import { AuthLayout } from '../../components/AuthLayout';
 import { ButtonLink } from '../../components/Button';
 import { Icon } from '../../components/Icon';
+import { OrgGoneNotice, withGone } from '../../components/OrgGoneNotice';
 import { RoleBadge } from '../../components/StatusBadge';
 import { pageMeta } from '../../lib/meta';
 import { requireUser } from '../../lib/session.server';
@@ -16,8 +17,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
   const { user } = await requireUser(request, env);
   const memberships = await listMemberships(getDb(env), user.id);
-  if (memberships.length === 0) throw redirect('/orgs/new');
-  if (memberships.length === 1) throw redirect(`/orgs/${memberships[0]!.organization.slug}`);
+  const url = new URL(request.url);
+  if (memberships.length === 0) throw redirect(withGone('/orgs/new', url));
+  if (memberships.length === 1) throw redirect(withGone(`/orgs/${memberships[0]!.organization.slug}`, url));
   return {
     user: { name: user.name, email: user.email },
     orgs: memberships.map((m) => ({ slug: m.organization.slug, name: m.organization.name, role: m.role })),
@@ -38,6 +40,7 @@ export default function Orgs() {
         </Form>
       }
     >
+      <OrgGoneNotice className="mb-4" />
       <ul className="-my-2 divide-y divide-line">
         {orgs.map((org) => (
           <li key={org.slug}>

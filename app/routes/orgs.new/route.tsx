@@ -6,6 +6,7 @@ import { getDb } from '../../../core/db/client';
 import { CreateOrgInput, createOrganizationAs } from '../../../core/org-admin';
 import { listMemberships } from '../../../core/orgs';
 import { AuthLayout, TextLink } from '../../components/AuthLayout';
+import { OrgGoneNotice } from '../../components/OrgGoneNotice';
 import { FormAlert, SubmitButton, TextField, useActionForm } from '../../components/Form';
 import { failureFromError, optionalText, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
@@ -59,9 +60,21 @@ export default function NewOrganization() {
       eyebrow="Step 1 · Your organization"
       title="Create your organization"
       description="An organization holds your team of agents, their tasks, your members and API keys. It starts with the default team of five."
-      footer={hasOrgs ? <TextLink to="/orgs">Back to your organizations</TextLink> : null}
+      footer={
+        hasOrgs ? (
+          <TextLink to="/orgs">Back to your organizations</TextLink>
+        ) : (
+          // With no organization there is nowhere else to go: offer the way out.
+          <Form method="post" action="/logout">
+            <button type="submit" className="rounded font-medium text-accent-ink underline-offset-4 hover:underline">
+              Sign out
+            </button>
+          </Form>
+        )
+      }
     >
       <Form ref={formRef} method="post" noValidate className="space-y-5">
+        <OrgGoneNotice />
         <FormAlert message={result?.formError} />
         <TextField
           label="Organization name"
