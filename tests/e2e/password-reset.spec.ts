@@ -59,3 +59,47 @@ test('a user who forgot their password gets an email in the outbox, resets it an
   await page.goto(resetPath);
   await expect(page.getByText('This password reset link is invalid or has expired.')).toBeVisible();
 });
+
+test('a user whose email is not confirmed is told so where invitations are made, asks for a new link, and confirms', async ({
+  page,
+  context,
+}) => {
+  await fromNewAddress(context);
+  const email = `unconfirmed-${crypto.randomUUID()}@example.com`;
+  await page.goto('/signup');
+  await page.getByLabel('Your name').fill('Una Confirmed');
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Organization name').fill(`Org ${crypto.randomUUID().slice(0, 8)}`);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/orgs\/org-[a-z0-9-]+$/);
+  const members = `${new URL(page.url()).pathname}/settings/members`;
+
+  await page.goto(members);
+  await expect(page.getByText('Your email address is not confirmed yet')).toBeVisible();
+  await page.getByRole('button', { name: 'Send me a new confirmation link' }).click();
+  await expect(page.getByText(`We sent a new confirmation link to ${email}.`)).toBeVisible();
+
+  // Two links in the outbox now (signup's and the new one); the newest confirms.
+  let confirmPath = '';
+  await expect
+    .poll(
+      async () => {
+        await page.goto(`/dev/outbox?to=${encodeURIComponent(email)}`);
+        const mails = page.getByTestId('outbox-email').filter({ hasText: 'Confirm your email address' });
+        if ((await mails.count()) < 2) return '';
+        const text = await mails.first().textContent();
+        confirmPath = /https?:\/\/[^\s)]+(\/verify-email\/[0-9A-Za-z]+)/.exec(text ?? '')?.[1] ?? '';
+        return confirmPath;
+      },
+      { timeout: 15_000 },
+    )
+    .not.toBe('');
+  await page.goto(confirmPath);
+  await page.getByRole('button', { name: 'Confirm my email address' }).click();
+  await expect(page.getByText('Your email address is confirmed.')).toBeVisible();
+
+  await page.goto(members);
+  await expect(page.getByRole('heading', { name: 'Invite a teammate' })).toBeVisible();
+  await expect(page.getByText('Your email address is not confirmed yet')).toHaveCount(0);
+});

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
+import { isEmailVerified, sendVerificationEmail } from '../../../core/account-email';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { ROLES } from '../../../core/vocabulary';
@@ -24,6 +25,7 @@ import { RoleBadge } from '../../components/StatusBadge';
 import { formatDate, titleCase, withArticle } from '../../lib/format';
 import { failureFromError, formFailure, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
+import { authLimits, enforceRateLimit } from '../../lib/rate-limit.server';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
 
@@ -42,12 +44,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = getDb(env);
   const member = await requireOrgMember(request, env, params.slug);
   const canManage = can(member.role, 'members:manage');
-  const [members, invitations] = await Promise.all([
+  const [members, invitations, emailConfirmed] = await Promise.all([
     listMembers(db, member.ctx),
     canManage ? listInvitations(db, member.ctx) : Promise.resolve([]),
+    // Invitations are emailed only from a confirmed address: say so where they are made.
+    canManage ? isEmailVerified(db, member.user.id) : Promise.resolve(true),
   ]);
   return {
     me: member.user.id,
+    emailConfirmed,
     role: member.role,
     canManage,
     members,
@@ -66,6 +71,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = text(form, 'intent');
   const ip = clientIp(request);
   try {
+    if (intent === 'resend-confirmation') {
+      if (await isEmailVerified(db, member.user.id))
+        return { ok: true as const, intent, message: 'Your email address is already confirmed.' };
+      await enforceRateLimit(context, authLimits.accountEmailPerIp(ip));
+      await enforceRateLimit(context, authLimits.accountEmailPerEmail(member.user.email));
+      await sendVerificationEmail(db, env, loadConfig(env), member.user);
+      return { ok: true as const, intent, message: `We sent a new confirmation link to ${member.user.email}.` };
+    }
     if (intent === 'invite') {
       const parsed = parseForm(
         InviteInput,
@@ -109,7 +122,16 @@ function initials(name: string) {
 }
 
 export default function MembersSettings() {
-  const { me, role: myRole, canManage, members, invitations, assignable, allRoles } = useLoaderData<typeof loader>();
+  const {
+    me,
+    emailConfirmed,
+    role: myRole,
+    canManage,
+    members,
+    invitations,
+    assignable,
+    allRoles,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const inviting = useIsSubmitting('invite');
   // Whose role is being saved: only that row's button says so.
@@ -120,6 +142,7 @@ export default function MembersSettings() {
       : null;
   const removing = useIsSubmitting('remove');
   const revoking = useIsSubmitting('revoke-invitation');
+  const resending = useIsSubmitting('resend-confirmation');
   const inviteForm = useRef<HTMLFormElement>(null);
 
   const failed = result && !result.ok ? result : null;
@@ -138,6 +161,27 @@ export default function MembersSettings() {
           title="Invite a teammate"
           description="We email them a link to join once your own email address is confirmed, and show the link here to share as well. It works once and expires in 7 days."
         >
+          {!emailConfirmed ? (
+            <Form method="post" className="mb-4 flex flex-wrap items-center gap-3 rounded-lg bg-page-alt p-3 text-sm">
+              <p className="text-ink-muted">
+                Your email address is not confirmed yet, so invitations are not emailed: share their links yourself.
+              </p>
+              <SubmitButton
+                name="intent"
+                value="resend-confirmation"
+                variant="secondary"
+                size="sm"
+                pending={resending}
+                pendingLabel="Sending…"
+              >
+                Send me a new confirmation link
+              </SubmitButton>
+            </Form>
+          ) : null}
+          {notice && result?.intent === 'resend-confirmation' ? (
+            <FormAlert tone="success" message={notice} className="mb-4" />
+          ) : null}
+          {failed?.intent === 'resend-confirmation' ? <FormAlert message={failed.formError} className="mb-4" /> : null}
           <Form ref={inviteForm} method="post" noValidate className="space-y-4">
             {failed?.intent === 'invite' ? <FormAlert message={failed.formError} /> : null}
             <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_180px_auto] sm:items-start">
