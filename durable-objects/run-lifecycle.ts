@@ -235,7 +235,11 @@ export class RunLifecycle {
             canDelegate:
               agent.toolPermissions.includes('delegate_task') &&
               (await this.delegationDepth(task)) < MAX_DELEGATION_DEPTH,
-            decidedToolCalls: decidedCalls.map((call) => call.toolName),
+            // A decided external draft counts as a decided call: the simulated model drafts once.
+            decidedToolCalls: [
+              ...decidedCalls.map((call) => call.toolName),
+              ...(decided.some((draft) => draft.approvalStatus !== 'pending') ? ['draft_external'] : []),
+            ],
           });
     const effects = agentToolEffects(
       {

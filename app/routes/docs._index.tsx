@@ -364,9 +364,10 @@ export default function Quickstart() {
             <H3 id="simulated-model">The simulated model</H3>
             <P>
               A deterministic local agent with the same tool loop as a real one: it plans, reports progress, delegates
-              when the task names a teammate (<Code>@yuki</Code>, “ask Yuki”), and finishes with a result. It makes
-              demos and tests work offline, and these directives in a task’s description make failure paths
-              reproducible:
+              when the task names a teammate (<Code>@yuki</Code>, “ask Yuki”), calls a connected MCP tool the task names
+              (<Code>tracker__search_issues</Code>), drafts an email for a person to approve when the task asks to email
+              an address (“Email jane@example.com that …”), and finishes with a result. It makes demos and tests work
+              offline, and these directives in a task’s description make failure paths reproducible:
             </P>
             <DocTable
               caption="Simulated model directives"

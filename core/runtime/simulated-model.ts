@@ -3,8 +3,9 @@
  * Claude, so the local start, the demo and the tests show real behaviour with no key. It
  * plans, reports progress, delegates when the task names a teammate (`@slug` or "ask
  * <Name>"), calls each connected MCP tool the task names (`github__search_issues`, optionally
- * followed by its JSON arguments), and finishes with a result built from the task, its tool
- * results and its dependencies' results.
+ * followed by its JSON arguments), drafts an email for approval when the task asks to email an
+ * address ("email jane@example.com …"), and finishes with a result built from the task, its
+ * tool results and its dependencies' results.
  *
  * Directives in a task description make failure paths reproducible (documented in the API
  * docs): `[simulate:fail]` fails every attempt, `[simulate:fail-once]` fails the first,
@@ -70,6 +71,12 @@ export class SimulatedModel implements ModelProvider {
       if (next) {
         return [{ type: 'text', text: `Calling ${next.name}.` }, toolUse(turn, next.name, this.argumentsFor(next))];
       }
+      const draft = this.draftToSend(request, called);
+      if (draft)
+        return [
+          { type: 'text', text: `Drafting the email to ${draft.to} for approval.` },
+          toolUse(turn, 'draft_external', draft),
+        ];
     }
     const blocks = this.respond(turn - called.length, lastResults);
     const finish = blocks.find((b) => b.type === 'tool_use' && b.name === 'finish_task') as
@@ -83,6 +90,24 @@ export class SimulatedModel implements ModelProvider {
       if (lines.length) finish.input.result = `${finish.input.result}\n\nTool results:\n${lines.join('\n')}`;
     }
     return blocks;
+  }
+
+  /**
+   * An email the task asks for ("email jane@example.com …", "write to …", "draft … to …"),
+   * drafted once for a person to approve; none once a person decided a draft of this task.
+   */
+  private draftToSend(request: ModelRequest, called: string[]) {
+    if (!request.tools.some((tool) => tool.name === 'draft_external') || called.includes('draft_external')) return null;
+    if ((this.context.decidedToolCalls ?? []).includes('draft_external')) return null;
+    const text = this.context.description;
+    const to = /\b(?:e-?mail|write to|draft)\b[^@]*?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/i.exec(text)?.[1];
+    if (!to) return null;
+    return {
+      channel: 'email' as const,
+      to,
+      subject: this.context.taskTitle.slice(0, 200),
+      body: `Hello,\n\n${text.replace(/\[simulate:[^\]]*\]/g, '').trim()}\n\nBest regards,\n${this.context.agentName}`,
+    };
   }
 
   /** MCP tools (named `connection__tool`) the task mentions, in the order it mentions them. */

@@ -256,6 +256,26 @@ describe('tasks through the real queue and OrgHub', () => {
     expect((await call(`/v1/tasks/${orphan.json.id}`, { key })).json.status).toBe('cancelled');
   });
 
+  it('with no model key, a task that asks to email someone drafts it for approval, and finishes once approved', async () => {
+    const { key } = await setup(['tasks:read', 'tasks:write', 'approvals:write', 'agents:read', 'messages:read']);
+    const created = await call('/v1/tasks', {
+      key,
+      body: { agent: 'marcus', description: 'Email jane@customer.example that the release ships Friday.' },
+    });
+    await waitForStatus(key, created.json.id, 'awaiting_approval');
+    const pending = (await call('/v1/approvals', { key })).json.data;
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ status: 'pending', task: { id: created.json.id } });
+    expect(pending[0].draft).toContain('To: jane@customer.example');
+    expect((await call(`/v1/approvals/${pending[0].id}/approve`, { key, method: 'POST' })).status).toBe(200);
+    const done = await waitForStatus(key, created.json.id, 'completed');
+    expect(done.result).toContain('draft_external: decided by a human');
+    // Drafted once: the run after the approval did not draft again.
+    expect(
+      (await call('/v1/approvals', { key })).json.data.filter((a: { status: string }) => a.status === 'pending'),
+    ).toEqual([]);
+  });
+
   it('one running task per agent: a second task for the same agent waits its turn', async () => {
     const { key } = await setup();
     const a = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'First [simulate:think=150]' } });
