@@ -341,3 +341,17 @@ test('the New task dialog reopens clean after it was closed showing errors', asy
   await dialog.getByRole('button', { name: 'Create task' }).click();
   await expect(dialog.getByText('Describe the task.')).toBeVisible();
 });
+
+test('saving an agent’s tool policies answers beside the button', async ({ page }) => {
+  await signIn(page, `${BASE}/agents/marcus`);
+  const policy = page.getByLabel('Policy for draft_external');
+  await policy.selectOption('never');
+  await page.getByRole('button', { name: 'Save tool policies' }).click();
+  const saved = page.getByRole('status').filter({ hasText: 'Saved Marcus’s tool policies.' });
+  await expect(saved).toBeInViewport();
+  await expect(page.getByLabel('Policy for draft_external')).toHaveValue('never');
+  // Leave Marcus as he was.
+  await page.getByLabel('Policy for draft_external').selectOption('');
+  await page.getByRole('button', { name: 'Save tool policies' }).click();
+  await expect(page.getByLabel('Policy for draft_external')).toHaveValue('');
+});

@@ -220,8 +220,12 @@ export default function AgentDetail() {
   const toggling = useIsSubmitting(agent.status === 'paused' ? 'resume' : 'pause');
   const deleting = useIsSubmitting('delete');
   const otherFailure = result && !result.ok && result.intent !== 'update' && result.intent !== 'tools' ? result : null;
+  // The tool policies' save answers beside its button, far below the page's top.
+  const toolsNotice = result?.ok && result.intent === 'tools' ? result.message : null;
   const notice = result?.ok
-    ? result.message
+    ? result.intent === 'tools'
+      ? null
+      : result.message
     : searchParams.get('created')
       ? `${agent.name} joined the team. Give them a first task from the task board.`
       : null;
@@ -408,7 +412,7 @@ export default function AgentDetail() {
                 <thead>
                   <tr className="text-xs text-ink-faint">
                     <th className="py-1 font-medium">Tool</th>
-                    <th className="w-40 py-1 font-medium">Policy</th>
+                    <th className="w-48 py-1 font-medium">Policy</th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-line">
@@ -444,7 +448,8 @@ export default function AgentDetail() {
                 </tbody>
               </table>
               {canManageTools ? (
-                <div className="flex justify-end">
+                <div className="flex flex-wrap items-center justify-end gap-3">
+                  <FormAlert tone="success" message={toolsNotice} className="flex-1" />
                   <SubmitButton name="intent" value="tools" pending={savingTools} pendingLabel="Saving…">
                     Save tool policies
                   </SubmitButton>
