@@ -20,6 +20,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { roundTicks } from '../lib/axis-ticks';
 
 const INITIAL = { width: 720, height: 260 };
 
@@ -32,7 +33,8 @@ export interface DayPoint {
 }
 
 export function CumulativeUsageChart({ days, limit }: { days: DayPoint[]; limit: number | null }) {
-  const top = Math.max(limit ?? 0, ...days.map((d) => d.cumulative)) * 1.1 || 1;
+  // Round ticks a little above the limit or the usage, whichever is higher (the limit line stays inside).
+  const ticks = roundTicks(Math.max(limit ?? 0, ...days.map((d) => d.cumulative)) * 1.05, 5);
   return (
     <figure data-testid="usage-chart-period" aria-label="Agent-minutes used this period, by day">
       <ResponsiveContainer width="100%" height={INITIAL.height} initialDimension={INITIAL}>
@@ -44,7 +46,7 @@ export function CumulativeUsageChart({ days, limit }: { days: DayPoint[]; limit:
             interval={Math.max(0, Math.ceil(days.length / 16) - 1)}
             fontSize={12}
           />
-          <YAxis domain={[0, Math.ceil(top)]} interval={0} fontSize={12} width={56} />
+          <YAxis domain={[0, ticks.at(-1)!]} ticks={ticks} interval={0} fontSize={12} width={56} />
           <Tooltip formatter={(value) => [`${Number(value).toLocaleString('en-US')} min`, 'Used so far']} />
           <Line
             id="usage-period-line"
