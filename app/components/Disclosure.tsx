@@ -4,7 +4,8 @@ import { type ReactNode, useEffect, useRef } from 'react';
 /**
  * A menu or panel that opens from a button: a native <details>, so it works with the
  * keyboard (Enter/Space on the summary, Tab through the panel) and without JavaScript.
- * With JavaScript it also closes on Escape, on a click outside and after navigating.
+ * With JavaScript it also closes on Escape, on a click outside, when keyboard focus moves out of
+ * it (an open panel would otherwise sit over what the user tabbed to) and after navigating.
  */
 export function Disclosure({
   summary,
@@ -43,11 +44,18 @@ export function Disclosure({
         details.querySelector('summary')?.focus();
       }
     };
+    const onFocusOut = (event: FocusEvent) => {
+      // relatedTarget is where focus went; null when the window itself lost focus (keep it open then).
+      const next = event.relatedTarget as Node | null;
+      if (details.open && next && !details.contains(next)) details.open = false;
+    };
     document.addEventListener('pointerdown', onPointerDown);
     details.addEventListener('keydown', onKeyDown);
+    details.addEventListener('focusout', onFocusOut);
     return () => {
       document.removeEventListener('pointerdown', onPointerDown);
       details.removeEventListener('keydown', onKeyDown);
+      details.removeEventListener('focusout', onFocusOut);
     };
   }, []);
 

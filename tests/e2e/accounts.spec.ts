@@ -101,6 +101,14 @@ test('the seeded demo user signs in to the acme dashboard, and the org switcher 
   await page.keyboard.press('Escape');
   await expect(create).toBeHidden();
   await expect(switcher).toBeFocused();
+
+  // Tabbing out of the open menu closes it, rather than leaving it over what comes next.
+  await page.keyboard.press('Enter');
+  await expect(create).toBeVisible();
+  const menu = page.locator('details').filter({ has: switcher });
+  for (let i = 0; i < 15 && (await menu.evaluate((details) => details.contains(document.activeElement))); i++)
+    await page.keyboard.press('Tab');
+  await expect(create).toBeHidden();
 });
 
 test('an API key created in settings works once shown, and stops working when revoked', async ({ page, request }) => {
