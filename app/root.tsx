@@ -64,6 +64,7 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  if (notFound && (error.data as { notFound?: string } | null)?.notFound === 'organization') return <NoOrganization />;
   return (
     <SiteLayout>
       <Container width="narrow" className="py-24 text-center sm:py-32">
@@ -82,6 +83,29 @@ export function ErrorBoundary() {
           </ButtonLink>
           <ButtonLink to={notFound ? '/docs/api' : 'mailto:hello@genericcorp.io'} variant="secondary" size="lg">
             {notFound ? 'Read the docs' : 'Contact support'}
+          </ButtonLink>
+        </div>
+      </Container>
+    </SiteLayout>
+  );
+}
+
+/** An organization the user cannot open: removed from it, it was deleted, or the link is wrong. */
+function NoOrganization() {
+  return (
+    <SiteLayout>
+      <Container width="narrow" className="py-24 text-center sm:py-32">
+        <p className="font-mono text-sm font-semibold text-accent-ink">404</p>
+        <h1 className="mt-3 text-4xl font-semibold tracking-tight text-balance text-ink sm:text-5xl">
+          You do not have access to this organization
+        </h1>
+        <p className="mx-auto mt-5 max-w-md text-lg leading-relaxed text-ink-muted">
+          You may have been removed from it, it may have been deleted, or the link is wrong. Your other organizations
+          are still yours.
+        </p>
+        <div className="mt-10 flex flex-col justify-center gap-3 sm:flex-row">
+          <ButtonLink to="/orgs" size="lg">
+            Your organizations
           </ButtonLink>
         </div>
       </Container>

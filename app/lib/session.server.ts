@@ -3,7 +3,7 @@
  * (worker/routes/auth.ts), holding the raw session token, so a browser signed in on one face
  * is signed in on the other. Sessions are validated by core/auth/sessions.ts.
  */
-import { redirect } from '@remix-run/cloudflare';
+import { data, redirect } from '@remix-run/cloudflare';
 import {
   SESSION_COOKIE,
   type Session,
@@ -94,7 +94,9 @@ export async function requireOrgMember(
 ): Promise<OrgMember> {
   const signedIn = await requireUser(request, env);
   const membership = slug ? await membershipOnce(request, env, signedIn.user.id, slug.toLowerCase()) : undefined;
-  if (!membership) throw new Response('Not Found', { status: 404, statusText: 'Not Found' });
+  // The same 404 whether the org does not exist or is not the user's (nothing is revealed); the
+  // page says which question to ask (were you removed? was it deleted?) and where to go.
+  if (!membership) throw data({ notFound: 'organization' as const }, { status: 404 });
   // A demo sandbox in use stays alive (written at most every few minutes).
   if (membership.organization.isDemo) await touchSandbox(getDb(env), membership.organization);
   return {

@@ -355,3 +355,11 @@ test('saving an agent’s tool policies answers beside the button', async ({ pag
   await page.getByRole('button', { name: 'Save tool policies' }).click();
   await expect(page.getByLabel('Policy for draft_external')).toHaveValue('');
 });
+
+test('an organization the user cannot open says so, and leads back to their organizations', async ({ page }) => {
+  const response = await page.goto(`/orgs/not-mine-${unique()}/tasks`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'You do not have access to this organization' })).toBeVisible();
+  await page.getByRole('link', { name: 'Your organizations' }).click();
+  await expect(page).toHaveURL(/\/orgs(\/acme)?$/);
+});
