@@ -76,17 +76,6 @@ describe('the simulated model and MCP tools', () => {
 
 describe('the simulated model and external drafts', () => {
   const withDraft = [...tools, tool('draft_external')];
-  const draftModel = (description: string, decidedToolCalls: string[] = []) =>
-    new SimulatedModel({
-      agentName: 'Marcus',
-      taskTitle: 'Tell Jane',
-      description,
-      attempt: 1,
-      teammates: [],
-      dependencyResults: [],
-      canDelegate: false,
-      decidedToolCalls,
-    });
   const secondTurn = async (sim: SimulatedModel) => {
     const messages: ModelMessage[] = [{ role: 'user', content: 'task' }];
     const first = await sim.createMessage({ ...request(messages), tools: withDraft });
@@ -100,16 +89,16 @@ describe('the simulated model and external drafts', () => {
   };
 
   it('drafts the email a task asks for, to the address it names, for a person to approve', async () => {
-    const call = await secondTurn(draftModel('Email jane@customer.example that the release ships Friday.'));
+    const call = await secondTurn(model('Email jane@customer.example that the release ships Friday.'));
     expect(call).toMatchObject({ name: 'draft_external', input: { channel: 'email', to: 'jane@customer.example' } });
   });
 
   it('drafts nothing once a person decided the draft, or when the task only mentions an address', async () => {
     const decided = await secondTurn(
-      draftModel('Email jane@customer.example that the release ships Friday.', ['draft_external']),
+      model('Email jane@customer.example that the release ships Friday.', ['draft_external']),
     );
     expect(decided).toMatchObject({ name: 'update_progress' });
-    const mention = await secondTurn(draftModel('Look into the bug jane@customer.example reported.'));
+    const mention = await secondTurn(model('Look into the bug jane@customer.example reported.'));
     expect(mention).toMatchObject({ name: 'update_progress' });
   });
 });

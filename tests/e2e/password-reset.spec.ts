@@ -1,7 +1,19 @@
+import type { Page } from '@playwright/test';
 import { expect, fromNewAddress, test } from './fixtures';
 
 const PASSWORD = 'correct-horse-battery-staple';
 const NEW_PASSWORD = 'a-fresh-passphrase-2026';
+
+/** An account (and its org) through the signup form; lands in the new org's dashboard. */
+async function signUpThroughForm(page: Page, name: string, email: string) {
+  await page.goto('/signup');
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Organization name').fill(`Org ${crypto.randomUUID().slice(0, 8)}`);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/orgs\/org-[a-z0-9-]+$/);
+}
 
 test('a user who forgot their password gets an email in the outbox, resets it and is signed in', async ({
   page,
@@ -9,14 +21,7 @@ test('a user who forgot their password gets an email in the outbox, resets it an
 }) => {
   await fromNewAddress(context);
   const email = `forgetful-${crypto.randomUUID()}@example.com`;
-  // An account, through the signup form.
-  await page.goto('/signup');
-  await page.getByLabel('Your name').fill('Forgetful Fran');
-  await page.getByLabel('Work email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByLabel('Organization name').fill(`Org ${crypto.randomUUID().slice(0, 8)}`);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/orgs\/org-[a-z0-9-]+$/);
+  await signUpThroughForm(page, 'Forgetful Fran', email);
   // Leave the dashboard first: its live socket would reconnect without the cookie and log a 401.
   await page.goto('about:blank');
   await context.clearCookies();
@@ -66,13 +71,7 @@ test('a user whose email is not confirmed is told so where invitations are made,
 }) => {
   await fromNewAddress(context);
   const email = `unconfirmed-${crypto.randomUUID()}@example.com`;
-  await page.goto('/signup');
-  await page.getByLabel('Your name').fill('Una Confirmed');
-  await page.getByLabel('Work email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByLabel('Organization name').fill(`Org ${crypto.randomUUID().slice(0, 8)}`);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/orgs\/org-[a-z0-9-]+$/);
+  await signUpThroughForm(page, 'Una Confirmed', email);
   const members = `${new URL(page.url()).pathname}/settings/members`;
 
   await page.goto(members);
