@@ -1,3 +1,4 @@
+import { PLANS } from '../../core/plans';
 import { E2E_BILLING } from '../fakes/e2e-billing';
 import { expect, fromNewAddress, test } from './fixtures';
 
@@ -65,4 +66,10 @@ test('leaving Checkout lands on the billing page with the org still on its trial
   await expect(page.getByText('Checkout was canceled; nothing changed.')).toBeVisible();
   await expect(page.getByTestId('billing-plan')).toHaveText('Starter');
   await expect(page.getByTestId('billing-status')).toHaveText('Trial');
+  // The limits the plan gives, from the same numbers as the pricing table.
+  const limits = page.getByRole('list', { name: 'Your plan’s limits' });
+  await expect(limits).toContainText(`${PLANS.starter.limits.agents} agents`);
+  await expect(limits).toContainText(
+    `${PLANS.starter.limits.agentMinutesPerMonth.toLocaleString('en-US')} agent-minutes/mo`,
+  );
 });

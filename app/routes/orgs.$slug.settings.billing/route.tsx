@@ -7,12 +7,12 @@ import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { ApiError } from '../../../core/errors';
 import { can } from '../../../core/permissions';
-import { getPlan } from '../../../core/plans';
+import { effectivePlan, formatLimit, getPlan } from '../../../core/plans';
 import { FormAlert, SubmitButton, useIsSubmitting } from '../../components/Form';
 import { Panel } from '../../components/PageHeader';
 import { failureFromError, formFailure, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
-import { formatPrice } from '../../lib/plan-display';
+import { formatPrice, LIMIT_ROWS } from '../../lib/plan-display';
 import { clientIp } from '../../lib/request.server';
 import { requireOrgMember } from '../../lib/session.server';
 
@@ -32,6 +32,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     slug: org.slug,
     plan: { id: org.plan, name: getPlan(org.plan).name },
+    // What this org may use now: the plan's limits with any contract overrides, as the OrgHub enforces them.
+    limits: LIMIT_ROWS.map((row) => {
+      const value = effectivePlan({ plan: org.plan, limits: org.planLimits }).limits[row.key];
+      return { key: row.key, text: `${formatLimit(value)} ${value === 1 ? row.one : row.many}` };
+    }),
     status: org.subscriptionStatus,
     trialDaysLeft:
       org.subscriptionStatus === 'trialing' && org.trialEndsAt
@@ -129,7 +134,7 @@ export default function BillingSettings() {
       <FormAlert message={failed?.formError} />
       {!data.configured ? <FormAlert tone="info" message={BILLING_NOT_CONFIGURED} /> : null}
 
-      <Panel id="plan" title="Plan" description="Your plan sets your limits: agents, agent-minutes, concurrent runs.">
+      <Panel id="plan" title="Plan" description="Your plan sets your limits.">
         <dl className="grid max-w-xl gap-4 text-sm sm:grid-cols-3">
           <div>
             <dt className="text-ink-faint">Plan</dt>
@@ -157,6 +162,13 @@ export default function BillingSettings() {
             </div>
           ) : null}
         </dl>
+        <ul aria-label="Your plan’s limits" className="mt-5 flex flex-wrap gap-x-6 gap-y-2 text-sm text-ink-muted">
+          {data.limits.map((limit) => (
+            <li key={limit.key} className="tabular-nums">
+              {limit.text}
+            </li>
+          ))}
+        </ul>
       </Panel>
 
       <p className="text-sm text-ink-muted">
