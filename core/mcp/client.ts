@@ -78,7 +78,7 @@ export async function connectMcp(target: McpTarget, signal?: AbortSignal): Promi
     await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS, signal });
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw new McpCallError(`Could not connect to the MCP server: ${reasonOf(error)}`);
+    throw new McpCallError(`Could not connect to the MCP server: ${reasonOf(error, url)}`);
   }
   return client;
 }
@@ -154,11 +154,23 @@ export async function callMcpTool(
 }
 
 /** A short reason without the server's stack or our secrets. */
-function reasonOf(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'AbortError') return 'cancelled.';
-    const message = error.message.replace(/Bearer\s+\S+/gi, 'Bearer …');
-    return /timed? ?out/i.test(message) ? `timed out (${message.slice(0, 200)}).` : message.slice(0, 300);
+/**
+ * Why an MCP request failed, in words a person can act on: the server's HTTP status (with a hint
+ * when the URL is likely not the MCP endpoint) rather than its raw body, and an unreachable host
+ * named rather than workerd's "internal error; reference = …". Tokens never appear.
+ */
+export function reasonOf(error: unknown, url?: URL): string {
+  if (!(error instanceof Error)) return String(error).slice(0, 300);
+  if (error.name === 'AbortError') return 'cancelled.';
+  const message = error.message.replace(/Bearer\s+\S+/gi, 'Bearer …');
+  if (/internal error; reference =/i.test(message))
+    return `could not reach ${url?.host ?? 'the server'}: the name does not resolve, or nothing answers there.`;
+  // The SDK's StreamableHTTPError carries the HTTP status as `code`, and the body in its message.
+  const status = (error as { code?: unknown }).code;
+  if (typeof status === 'number' && status >= 400 && status < 600) {
+    const body = message.replace(/^.*?Error (?:POSTing to|GETting from) endpoint:?\s*/i, '').replace(/\s+/g, ' ');
+    const hint = status === 404 || status === 405 ? ' Is this the server’s MCP endpoint (often ending in /mcp)?' : '';
+    return `the server answered HTTP ${status}${body ? ` (${body.slice(0, 120)})` : ''}.${hint}`;
   }
-  return String(error).slice(0, 300);
+  return /timed? ?out/i.test(message) ? `timed out (${message.slice(0, 200)}).` : message.slice(0, 300);
 }
