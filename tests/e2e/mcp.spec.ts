@@ -82,6 +82,8 @@ test('an admin connects an MCP server; Sable uses its tools and the write call w
   await dialog.getByLabel('Description').fill(description);
   await dialog.getByRole('button', { name: 'Create task' }).click();
   await page.getByRole('status').getByRole('link').first().click();
+  // On the task's own page first: the board's folded "Awaiting approval" column reads the same.
+  await expect(page).toHaveURL(/\/tasks\/tsk_/);
   await expect(headerStatus(page, 'Awaiting approval')).toBeVisible({ timeout: 15_000 });
   const taskPage = page.url();
   const first = page.getByRole('list', { name: 'Trace of attempt 1' });
