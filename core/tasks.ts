@@ -298,6 +298,6 @@ export async function dependsTransitively(scope: OrgStore, from: string[], targe
   return false;
 }
 
-export function isFinal(status: Task['status']): boolean {
+export function isFinal(status: string): boolean {
   return (FINAL_STATUSES as readonly string[]).includes(status);
 }

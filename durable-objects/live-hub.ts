@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { JsonObject } from '../core/json';
 import { type LiveAudience, mayReceive } from '../core/live-access';
 import { ROLES } from '../core/vocabulary';
-import { FINAL_STATUSES } from '../core/tasks';
+import { isFinal } from '../core/tasks';
 
 export interface LiveEvent {
   seq: number;
@@ -455,7 +455,8 @@ export class LiveHub {
       }
     }
     // A task that has already ended gets its `end` now: no event would ever close the stream.
-    if (isFinalStatus(this.host.taskStatus(taskId))) endSse(writer);
+    const status = this.host.taskStatus(taskId);
+    if (status !== undefined && isFinal(status)) endSse(writer);
     else this.sse.add(client);
     return new Response(stream.readable, {
       headers: {
@@ -471,16 +472,12 @@ export class LiveHub {
       if (!concernsTask(event, client.taskId) || !mayReceive(client.audience, event.type)) continue;
       client.writer.write(encoder.encode(sseFrame(event))).catch(() => this.sse.delete(client));
       const status = (event.data.task as Record<string, unknown> | undefined)?.status;
-      if (event.type === 'task.updated' && isFinalStatus(status)) {
+      if (event.type === 'task.updated' && typeof status === 'string' && isFinal(status)) {
         endSse(client.writer);
         this.sse.delete(client);
       }
     }
   }
-}
-
-function isFinalStatus(status: unknown): boolean {
-  return (FINAL_STATUSES as readonly unknown[]).includes(status);
 }
 
 /** The task ended: the stream's last frame, then it closes. */
