@@ -360,6 +360,6 @@ test('an organization the user cannot open says so, and leads back to their orga
   const response = await page.goto(`/orgs/not-mine-${unique()}/tasks`);
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'You do not have access to this organization' })).toBeVisible();
-  await page.getByRole('link', { name: 'Your organizations' }).click();
-  await expect(page).toHaveURL(/\/orgs(\/acme)?$/);
+  // Checked by its address, not followed: the 404's console line must be read on this page.
+  await expect(page.getByRole('link', { name: 'Your organizations' })).toHaveAttribute('href', '/orgs');
 });
