@@ -8,7 +8,7 @@ import { useLive } from './live';
  */
 async function revalidateWhenReachable(revalidate: () => void): Promise<boolean> {
   if (!navigator.onLine) return false;
-  const reachable = await fetch('/v1/health', { cache: 'no-store' }).then(
+  const reachable = await fetch('/v1/ping', { cache: 'no-store' }).then(
     async (res) => {
       // Only the status matters; an unread body would keep the request open.
       await res.body?.cancel();
@@ -43,9 +43,12 @@ export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
   latest.current = { revalidator, busy: navigation.state !== 'idle' || revalidator.state !== 'idle' };
   const connected = live?.state === 'open';
 
-  // Event-driven refresh while the socket is open.
+  // Event-driven refresh while the socket is open. Keyed on the stable `subscribe`, not on
+  // `live`: that object changes with every presence or state change, and re-running this
+  // effect would clear a refresh that an event had just scheduled.
+  const subscribe = live?.subscribe;
   useEffect(() => {
-    if (!live) return;
+    if (!subscribe) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let missed = false;
     const flush = () => {
@@ -70,7 +73,7 @@ export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
         }
       });
     };
-    const unsubscribe = live.subscribe((frame) => {
+    const unsubscribe = subscribe((frame) => {
       if (NO_REFETCH.has(frame.type) || timer) return;
       timer = setTimeout(flush, missed ? 0 : coalesceMs);
     });
@@ -83,7 +86,7 @@ export function useLiveRevalidation(intervalMs = 2000, coalesceMs = 150): void {
       window.removeEventListener('online', onOnline);
       clearTimeout(timer);
     };
-  }, [live, coalesceMs]);
+  }, [subscribe, coalesceMs]);
 
   // A resync (or a reconnect after missing events) means: refetch everything now.
   const resyncs = live?.resyncCount ?? 0;

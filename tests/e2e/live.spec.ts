@@ -151,3 +151,58 @@ test('a change made while the page was opening its connection still shows', asyn
   await expect(status.getByText('Cancelled', { exact: true })).toBeVisible({ timeout: 1_500 });
   await context.close();
 });
+
+test('a busy org’s board keeps up past the per-address health limit: its refreshes ask /v1/ping, not /v1/health', async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  const a = await openContext(browser, testInfo.project.use.baseURL);
+  // The watching tab from one address, as a team behind one office IP would be.
+  const b = await openContext(browser, testInfo.project.use.baseURL);
+  await b.context.setExtraHTTPHeaders({ 'cf-connecting-ip': '10.254.0.1' });
+  const errors: string[] = [];
+  b.page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  await b.page.goto(`${BASE}/tasks`);
+  await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible();
+
+  // Each task is one live event and one refresh of the board: more than /v1/health allows an
+  // address in a minute (30). Scheduled for later, so no run adds load or events.
+  const later = new Date(Date.now() + 3600_000).toISOString();
+  const run = crypto.randomUUID().slice(0, 6);
+  for (let i = 1; i <= 36; i++) {
+    const title = `Busy board ${run} #${i}`;
+    await createTask(a.context, { agent: 'marcus', title, description: 'Later', scheduled_for: later });
+    await expect(b.page.getByText(title, { exact: true }).first()).toBeVisible({ timeout: 5_000 });
+  }
+  expect(errors).toEqual([]);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('an event followed at once by a presence change (someone leaving the org) still refreshes the board', async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(60_000);
+  const a = await openContext(browser, testInfo.project.use.baseURL);
+  const b = await openContext(browser, testInfo.project.use.baseURL);
+  await b.page.goto(`${BASE}/tasks`);
+  await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible();
+
+  const later = new Date(Date.now() + 3600_000).toISOString();
+  const run = crypto.randomUUID().slice(0, 6);
+  for (let i = 1; i <= 4; i++) {
+    const visitor = await a.context.newPage();
+    await visitor.goto(BASE);
+    await expect(visitor.locator('[data-live-state="open"]').first()).toBeVisible();
+    await b.page.waitForTimeout(400); // the join's presence has reached the board
+    await visitor.close();
+    // The hub sends presence 250 ms after a change: the task's event arrives just before it,
+    // while the board's refresh for the event is still waiting to coalesce.
+    await b.page.waitForTimeout(120);
+    const title = `Presence race ${run} #${i}`;
+    await createTask(a.context, { agent: 'marcus', title, description: 'Later', scheduled_for: later });
+    await expect(b.page.getByText(title, { exact: true }).first()).toBeVisible({ timeout: 4_000 });
+  }
+  await a.context.close();
+  await b.context.close();
+});

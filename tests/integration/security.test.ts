@@ -241,6 +241,14 @@ describe('#12d per-IP limits on /v1/health and the /v1/live upgrade', () => {
     expect((await call('/v1/health', { ip: '10.253.0.2' })).status).toBe(200);
   });
 
+  it('GET /v1/ping (what the dashboard asks before each live refresh) is not limited: 204 well past 30 a minute', async () => {
+    const ip = '10.253.0.3';
+    await startOfRateWindow(60, 5_000);
+    const statuses: number[] = [];
+    for (let i = 0; i < 45; i++) statuses.push((await call('/v1/ping', { ip })).status);
+    expect(new Set(statuses)).toEqual(new Set([204]));
+  });
+
   it('GET /v1/live: 429 before authenticating after 60 a minute from one IP', async () => {
     const ip = '10.253.1.1';
     await startOfRateWindow(60, 5_000); // all 61 requests in one fixed window
