@@ -50,6 +50,7 @@ const later = () => new Date(Date.now() + 3600_000).toISOString();
 
 const MATRIX: Record<string, Entry> = {
   'GET /v1/health': { kind: 'public', why: 'health check, no tenant data' },
+  'GET /v1/ping': { kind: 'public', why: 'liveness only, touches no binding' },
   'GET /v1/openapi.json': { kind: 'public', why: 'API description' },
   'GET /v1/org': v1('viewer', () => ({ path: '/v1/org' })),
   'GET /v1/live': {
