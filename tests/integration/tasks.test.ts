@@ -1,4 +1,4 @@
-import { abortAllDurableObjects, env, runDurableObjectAlarm } from 'cloudflare:test';
+import { abortAllDurableObjects, env, runDurableObjectAlarm, SELF } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import { getOrgHub } from '../../core/org-hub-client';
 import { call, createKey, setPlan, signUp, hubSql, waitForStatus } from './helpers';
@@ -461,6 +461,30 @@ describe('bad input on tasks (nothing half-written)', () => {
     expect(paused.status).toBe(409);
     expect(paused.json.error.message).toMatch(/paused/);
     expect(cookie).toBeTruthy();
+  });
+
+  it('a body that is not valid UTF-8 is refused with 400, not stored with U+FFFD in place of its bytes', async () => {
+    const { key, org } = await setup();
+    const before = await taskCount(org.id);
+    const json = new TextEncoder().encode('{"agent":"sable","description":"Caf\u00e9 X"}');
+    const bytes = new Uint8Array(json.length);
+    bytes.set(json);
+    bytes[bytes.indexOf(0x58)] = 0xff; // the X: a byte that no UTF-8 text contains
+    const res = await SELF.fetch('https://app.test/v1/tasks', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'CF-Connecting-IP': '10.9.9.9' },
+      body: bytes,
+    });
+    expect(res.status).toBe(400);
+    const body = await res.json<{ error: { code: string; message: string } }>();
+    expect(body.error.code).toBe('invalid_json');
+    expect(body.error.message).toMatch(/UTF-8/);
+    expect(await taskCount(org.id)).toBe(before);
+
+    // The same text, valid, is taken as sent.
+    const ok = await call('/v1/tasks', { key, body: { agent: 'sable', description: 'Café ☕ 李雷' } });
+    expect(ok.status).toBe(201);
+    expect(ok.json.description).toBe('Café ☕ 李雷');
   });
 
   it('refuses dependency cycles', async () => {

@@ -4,9 +4,13 @@ import type { AppEnv } from '../types';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
+/** Strict: the platform's decoder would replace bad bytes with U+FFFD and store the damage. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * Refuses a request body that is not JSON with 415, before any handler reads it. A mutation
- * with no body at all (e.g. `POST /v1/tasks/:id/cancel`) passes.
+ * Refuses a request body that is not JSON with 415, and JSON that is not valid UTF-8 with 400,
+ * before any handler reads it. A mutation with no body at all (e.g. `POST /v1/tasks/:id/cancel`)
+ * passes. The bytes read here are cached by Hono for the handler's own `json()`.
  *
  * @example v1.use('*', requireJsonBody())
  */
@@ -24,6 +28,13 @@ export function requireJsonBody(): MiddlewareHandler<AppEnv> {
             received: type ?? null,
           },
         );
+      }
+      if (hasBody) {
+        try {
+          utf8.decode(await c.req.arrayBuffer());
+        } catch {
+          throw new ApiError('invalid_json', 'The request body is not valid UTF-8 (send JSON text encoded as UTF-8).');
+        }
       }
     }
     await next();
