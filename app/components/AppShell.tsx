@@ -5,6 +5,7 @@ import { getPlan, type PlanId } from '../../core/plans';
 import { Disclosure } from './Disclosure';
 import { Icon, type IconName } from './Icon';
 import { LiveProvider } from '../lib/live';
+import { LiveEndedNotice } from './LiveEndedNotice';
 import { LiveStatus } from './LiveStatus';
 import { LogoMark } from './Logo';
 
@@ -309,6 +310,7 @@ export function AppShell({
             tabIndex={-1}
             className="mx-auto w-full max-w-6xl px-4 py-8 focus:outline-none sm:px-6 lg:px-10 lg:py-10"
           >
+            <LiveEndedNotice />
             {children}
           </main>
         </div>

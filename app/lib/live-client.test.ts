@@ -27,11 +27,13 @@ function harness() {
   const events: LiveFrame[] = [];
   const states: string[] = [];
   let resyncs = 0;
+  const ended: Array<{ code: number; reason: string }> = [];
   const client = new LiveClient({
     url: 'wss://app.test/v1/live?org=acme',
     onEvent: (f) => events.push(f),
     onState: (s) => states.push(s),
     onResync: () => (resyncs += 1),
+    onEnded: (close) => ended.push(close),
     createSocket: (url) => {
       const socket = new FakeSocket(url);
       sockets.push(socket);
@@ -48,7 +50,7 @@ function harness() {
       if (i >= 0) timers.splice(i, 1);
     },
   });
-  return { client, sockets, timers, events, states, resyncs: () => resyncs };
+  return { client, sockets, timers, events, states, ended, resyncs: () => resyncs };
 }
 
 describe('LiveClient', () => {
@@ -102,6 +104,17 @@ describe('LiveClient', () => {
     h.sockets[0]!.close(4001, 'API key revoked');
     expect(h.client.connectionState).toBe('offline');
     expect(h.timers.filter((t) => t.ms < 25_000)).toHaveLength(0);
+    expect(h.ended).toEqual([{ code: 4001, reason: 'API key revoked' }]);
+  });
+
+  it('reports no end when the page itself stopped, or for a drop it will reconnect after', () => {
+    const h = harness();
+    h.client.start();
+    h.sockets[0]!.deliver({ type: 'hello', seq: 1 });
+    h.sockets[0]!.close(1006, '');
+    h.timers.find((t) => t.ms < 25_000)!.fn();
+    h.client.stop();
+    expect(h.ended).toEqual([]);
   });
 
   it('sends heartbeats while open', () => {

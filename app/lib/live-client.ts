@@ -34,6 +34,8 @@ export interface LiveClientOptions {
   onState?(state: LiveConnectionState): void;
   /** The server could not replay what was missed: refetch everything. */
   onResync?(): void;
+  /** The server closed for good (access ended, org deleted): the client will not reconnect. */
+  onEnded?(close: { code: number; reason: string }): void;
   createSocket?: (url: string) => SocketLike;
   random?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -104,8 +106,10 @@ export class LiveClient {
       this.socket = null;
       this.clearTimers();
       if (this.stopped || FINAL_CLOSE_CODES.has(event.code)) {
+        const ended = !this.stopped;
         this.stopped = true;
         this.setState('offline');
+        if (ended) this.options.onEnded?.({ code: event.code, reason: event.reason });
         return;
       }
       this.scheduleReconnect();

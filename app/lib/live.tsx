@@ -20,6 +20,13 @@ interface LiveContextValue {
   subscribe(listener: (frame: LiveFrame) => void): () => void;
   /** Increments on `resync`: everything must be refetched. */
   resyncCount: number;
+  /** The server closed the connection for good (access ended, org deleted), with its reason. */
+  ended: LiveEnded | null;
+}
+
+export interface LiveEnded {
+  code: number;
+  reason: string;
 }
 
 const LiveContext = createContext<LiveContextValue | null>(null);
@@ -28,6 +35,7 @@ export function LiveProvider({ orgSlug, children }: { orgSlug: string; children:
   const [state, setState] = useState<LiveConnectionState>('connecting');
   const [viewers, setViewers] = useState<PresenceViewer[]>([]);
   const [resyncCount, setResyncCount] = useState(0);
+  const [ended, setEnded] = useState<LiveEnded | null>(null);
   const listeners = useRef(new Set<(frame: LiveFrame) => void>());
 
   useEffect(() => {
@@ -36,11 +44,13 @@ export function LiveProvider({ orgSlug, children }: { orgSlug: string; children:
       url: `${scheme}://${window.location.host}/v1/live?org=${encodeURIComponent(orgSlug)}`,
       onState: setState,
       onResync: () => setResyncCount((n) => n + 1),
+      onEnded: setEnded,
       onEvent: (frame) => {
         if (frame.type === 'presence') setViewers(Array.isArray(frame.data?.viewers) ? frame.data.viewers : []);
         for (const listener of listeners.current) listener(frame);
       },
     });
+    setEnded(null);
     client.start();
     const nudge = () => client.nudge();
     const onVisible = () => document.visibilityState === 'visible' && client.nudge();
@@ -58,7 +68,10 @@ export function LiveProvider({ orgSlug, children }: { orgSlug: string; children:
     return () => void listeners.current.delete(listener);
   }, []);
 
-  const value = useMemo(() => ({ state, viewers, subscribe, resyncCount }), [state, viewers, subscribe, resyncCount]);
+  const value = useMemo(
+    () => ({ state, viewers, subscribe, resyncCount, ended }),
+    [state, viewers, subscribe, resyncCount, ended],
+  );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 

@@ -206,3 +206,35 @@ test('an event followed at once by a presence change (someone leaving the org) s
   await a.context.close();
   await b.context.close();
 });
+
+test('a page whose session is signed out from another browser says why it stopped updating', async ({
+  browser,
+}, testInfo) => {
+  const baseURL = testInfo.project.use.baseURL;
+  // A session of its own, so ending it leaves the file's session alone.
+  const ending = await browser.newContext({ baseURL });
+  await fromNewAddress(ending);
+  const page = await ending.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(LOCAL_DEMO_USER.email);
+  await page.getByLabel('Password').fill(LOCAL_DEMO_USER.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/orgs/);
+  await page.goto(`${BASE}/tasks`);
+  await expect(page.locator('[data-live-state="open"]').first()).toBeVisible();
+  const sessions = (await (await ending.request.get('/api/me/sessions')).json()) as {
+    data: Array<{ id: string; current: boolean }>;
+  };
+  const endingId = sessions.data.find((session) => session.current)!.id;
+
+  const other = await openContext(browser, baseURL);
+  const res = await other.context.request.delete(`/api/me/sessions/${endingId}`, { headers: { Origin: baseURL! } });
+  expect(res.status()).toBe(204);
+
+  const notice = page.getByRole('alert').filter({ hasText: 'This page no longer updates' });
+  await expect(notice).toContainText('Signed out.');
+  await notice.getByRole('link', { name: 'Go to your organizations' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await ending.close();
+  await other.context.close();
+});
