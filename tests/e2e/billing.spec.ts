@@ -73,3 +73,25 @@ test('leaving Checkout lands on the billing page with the org still on its trial
     `${PLANS.starter.limits.agentMinutesPerMonth.toLocaleString('en-US')} agent-minutes/mo`,
   );
 });
+
+test('the Agents page counts active agents against the plan, and at the limit New agent says so before any typing', async ({
+  page,
+  context,
+}) => {
+  await fromNewAddress(context);
+  await signUpFor(page, 'starter', `Full team ${Date.now()}`);
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page).toHaveURL(/\/settings\/billing\?checkout=canceled$/);
+  await page.getByRole('link', { name: 'Agents', exact: true }).first().click();
+
+  // The Starter trial includes 5 active agents: the default team fills it.
+  const limit = PLANS.starter.limits.agents;
+  await expect(page.getByText(`${limit} of ${limit} active agents on your Starter plan`)).toBeVisible();
+  await page.getByRole('button', { name: 'New agent' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New agent' });
+  await expect(dialog.getByRole('status')).toContainText(`You have ${limit} of ${limit} active agents`);
+  await expect(dialog.getByLabel('Name')).toHaveCount(0);
+  await expect(dialog.getByRole('link', { name: 'compare plans' })).toHaveAttribute('href', '/pricing');
+  await dialog.getByRole('button', { name: 'Close' }).last().click();
+  await expect(dialog).toBeHidden();
+});

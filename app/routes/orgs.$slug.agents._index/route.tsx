@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../../core/errors';
 import { FIELD_LIMITS } from '../../../core/field-limits';
 import { can } from '../../../core/permissions';
+import { effectivePlan } from '../../../core/plans';
 import type { TeamMember } from '../../../core/team';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { Button } from '../../components/Button';
@@ -37,10 +38,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const hub = hubFor(env, member, 'agents:read');
   const team = await hub.read.team();
   const current = new Map(Object.entries(await hub.read.currentTasks(team.map((agent) => agent.id))));
+  // The plan's active-agent limit as the OrgHub enforces it (overrides included); none when unlimited.
+  const plan = effectivePlan({ plan: member.organization.plan, limits: member.organization.planLimits });
   return {
     slug: member.organization.slug,
     team: team.map((agent) => ({ ...agent, currentTask: current.get(agent.id) ?? null })),
     canWrite: can(member.role, 'agents:write'),
+    agentLimit: Number.isFinite(plan.limits.agents) ? { limit: plan.limits.agents, planName: plan.name } : null,
   };
 }
 
@@ -118,7 +122,27 @@ interface CreateResult {
   upgrade?: boolean;
 }
 
-function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () => void; team: Agent[] }) {
+interface AgentLimit {
+  limit: number;
+  planName: string;
+}
+
+/** Agents that count against the plan: the OrgHub counts those not paused (archived ones are not listed). */
+function activeCount(team: Agent[]): number {
+  return team.filter((agent) => agent.status !== 'paused').length;
+}
+
+function NewAgentDialog({
+  open,
+  onClose,
+  team,
+  agentLimit,
+}: {
+  open: boolean;
+  onClose: () => void;
+  team: Agent[];
+  agentLimit: AgentLimit | null;
+}) {
   const formRef = useRef<HTMLFormElement>(null);
   const { fetcher, result, close } = useDialogFetcher<CreateResult>('new-agent', formRef, onClose);
   const failure = result && !result.ok ? result : null;
@@ -133,116 +157,139 @@ function NewAgentDialog({ open, onClose, team }: { open: boolean; onClose: () =>
       description="Agents are data: a name, a role, a personality that shapes how they work, and a place in the org chart."
       size="lg"
     >
-      <fetcher.Form ref={formRef} method="post" noValidate className="space-y-5">
-        <input type="hidden" name="intent" value="create" />
-        <FormAlert
-          message={
-            failure?.formError ? (
+      {agentLimit && activeCount(team) >= agentLimit.limit ? (
+        <div className="space-y-5">
+          <FormAlert
+            tone="info"
+            message={
               <>
-                {failure.formError}
-                {failure.upgrade ? (
-                  <>
-                    {' '}
-                    <Link to="/pricing" className="font-medium underline">
-                      Compare plans
-                    </Link>{' '}
-                    to add more agents.
-                  </>
-                ) : null}
-              </>
-            ) : null
-          }
-        />
-        <div className="grid gap-5 sm:grid-cols-2">
-          <TextField
-            label="Name"
-            name="name"
-            maxLength={FIELD_LIMITS.agent.name}
-            required
-            autoComplete="off"
-            placeholder="Ines"
-            error={failure?.fieldErrors?.name}
-          />
-          <TextField
-            label="Role"
-            name="role"
-            maxLength={FIELD_LIMITS.agent.role}
-            required
-            autoComplete="off"
-            placeholder="Security Engineer"
-            error={failure?.fieldErrors?.role}
-          />
-          <TextField
-            label="Department"
-            name="department"
-            maxLength={FIELD_LIMITS.agent.department}
-            autoComplete="off"
-            placeholder="Engineering"
-            error={failure?.fieldErrors?.department}
-          />
-          <TextField
-            label="Level"
-            name="level"
-            maxLength={FIELD_LIMITS.agent.level}
-            autoComplete="off"
-            placeholder="Senior"
-            error={failure?.fieldErrors?.level}
-          />
-          <TextField
-            label={
-              <>
-                Slug <span className="font-normal text-ink-faint">(optional)</span>
+                You have {activeCount(team)} of {agentLimit.limit} active agents, all your {agentLimit.planName} plan
+                includes. Pause or archive an agent, or{' '}
+                <Link to="/pricing" className="font-medium underline">
+                  compare plans
+                </Link>
+                , to add another.
               </>
             }
-            name="slug"
-            autoComplete="off"
-            placeholder="ines"
-            hint="How the API addresses the agent; made from the name if empty."
-            error={failure?.fieldErrors?.slug}
           />
-          <SelectField
-            label="Reports to"
-            name="manager"
-            defaultValue={team[0]?.slug ?? ''}
-            error={failure?.fieldErrors?.manager}
-          >
-            <option value="">Nobody (top of the chart)</option>
-            {team.map((agent) => (
-              <option key={agent.id} value={agent.slug}>
-                {agent.name} · {agent.role}
-              </option>
-            ))}
-          </SelectField>
+          <div className="flex justify-end border-t border-line pt-4">
+            <Button variant="secondary" onClick={close}>
+              Close
+            </Button>
+          </div>
         </div>
-        <TextAreaField
-          label="Personality"
-          name="personality"
-          maxLength={FIELD_LIMITS.agent.personality}
-          rows={4}
-          required
-          placeholder="Ines is meticulous and calm under pressure. She reads the threat model first…"
-          hint="Written into the agent’s system prompt on every run."
-          error={failure?.fieldErrors?.personality}
-        />
-        <div className="flex flex-col-reverse gap-2 border-t border-line pt-4 sm:flex-row sm:justify-end">
-          <button
-            type="button"
-            onClick={close}
-            className="h-10 rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink"
-          >
-            Cancel
-          </button>
-          <SubmitButton pending={fetcher.state !== 'idle'} pendingLabel="Adding…">
-            Add agent
-          </SubmitButton>
-        </div>
-      </fetcher.Form>
+      ) : (
+        <fetcher.Form ref={formRef} method="post" noValidate className="space-y-5">
+          <input type="hidden" name="intent" value="create" />
+          <FormAlert
+            message={
+              failure?.formError ? (
+                <>
+                  {failure.formError}
+                  {failure.upgrade ? (
+                    <>
+                      {' '}
+                      <Link to="/pricing" className="font-medium underline">
+                        Compare plans
+                      </Link>{' '}
+                      to add more agents.
+                    </>
+                  ) : null}
+                </>
+              ) : null
+            }
+          />
+          <div className="grid gap-5 sm:grid-cols-2">
+            <TextField
+              label="Name"
+              name="name"
+              maxLength={FIELD_LIMITS.agent.name}
+              required
+              autoComplete="off"
+              placeholder="Ines"
+              error={failure?.fieldErrors?.name}
+            />
+            <TextField
+              label="Role"
+              name="role"
+              maxLength={FIELD_LIMITS.agent.role}
+              required
+              autoComplete="off"
+              placeholder="Security Engineer"
+              error={failure?.fieldErrors?.role}
+            />
+            <TextField
+              label="Department"
+              name="department"
+              maxLength={FIELD_LIMITS.agent.department}
+              autoComplete="off"
+              placeholder="Engineering"
+              error={failure?.fieldErrors?.department}
+            />
+            <TextField
+              label="Level"
+              name="level"
+              maxLength={FIELD_LIMITS.agent.level}
+              autoComplete="off"
+              placeholder="Senior"
+              error={failure?.fieldErrors?.level}
+            />
+            <TextField
+              label={
+                <>
+                  Slug <span className="font-normal text-ink-faint">(optional)</span>
+                </>
+              }
+              name="slug"
+              autoComplete="off"
+              placeholder="ines"
+              hint="How the API addresses the agent; made from the name if empty."
+              error={failure?.fieldErrors?.slug}
+            />
+            <SelectField
+              label="Reports to"
+              name="manager"
+              defaultValue={team[0]?.slug ?? ''}
+              error={failure?.fieldErrors?.manager}
+            >
+              <option value="">Nobody (top of the chart)</option>
+              {team.map((agent) => (
+                <option key={agent.id} value={agent.slug}>
+                  {agent.name} · {agent.role}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          <TextAreaField
+            label="Personality"
+            name="personality"
+            maxLength={FIELD_LIMITS.agent.personality}
+            rows={4}
+            required
+            placeholder="Ines is meticulous and calm under pressure. She reads the threat model first…"
+            hint="Written into the agent’s system prompt on every run."
+            error={failure?.fieldErrors?.personality}
+          />
+          <div className="flex flex-col-reverse gap-2 border-t border-line pt-4 sm:flex-row sm:justify-end">
+            <button
+              type="button"
+              onClick={close}
+              className="h-10 rounded-lg px-4 text-sm font-medium text-ink-muted hover:bg-page-alt hover:text-ink"
+            >
+              Cancel
+            </button>
+            <SubmitButton pending={fetcher.state !== 'idle'} pendingLabel="Adding…">
+              Add agent
+            </SubmitButton>
+          </div>
+        </fetcher.Form>
+      )}
     </Dialog>
   );
 }
 
 export default function Agents() {
-  const { slug, team, canWrite } = useLoaderData<typeof loader>();
+  const { slug, team, canWrite, agentLimit } = useLoaderData<typeof loader>();
   useLiveRevalidation();
   const [searchParams] = useSearchParams();
   const [dialogOpen, setDialogOpen] = useState(false);
@@ -254,7 +301,17 @@ export default function Agents() {
     <div className="space-y-6">
       <PageHeader
         title="Agents"
-        description="Who is on the team, what they are doing and whom they report to. API calls address an agent by its slug."
+        description={
+          <>
+            Who is on the team, what they are doing and whom they report to. API calls address an agent by its slug.
+            {agentLimit ? (
+              <span className="mt-1 block">
+                {activeCount(team)} of {agentLimit.limit} active agents on your {agentLimit.planName} plan; paused
+                agents do not count.
+              </span>
+            ) : null}
+          </>
+        }
         actions={
           canWrite ? (
             <Button onClick={() => setDialogOpen(true)} aria-haspopup="dialog">
@@ -346,7 +403,7 @@ export default function Agents() {
         </div>
       )}
 
-      {canWrite ? <NewAgentDialog open={dialogOpen} onClose={close} team={team} /> : null}
+      {canWrite ? <NewAgentDialog open={dialogOpen} onClose={close} team={team} agentLimit={agentLimit} /> : null}
     </div>
   );
 }
