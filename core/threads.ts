@@ -3,7 +3,7 @@
  * one is with and its latest message, and one thread with its messages. Writes (a human's
  * message, which becomes a task, and the agent's reply) happen in the OrgHub.
  */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { OrgStore } from './db/org-store';
 import { messages, threads } from './db/org-schema';
 import { ApiError } from './errors';
@@ -121,11 +121,21 @@ export async function replyThreadOf(
   return origin ? thread.id : null;
 }
 
-/** One thread and its messages, oldest first; another org's thread is a 404. */
+/** How many of a thread's messages the dashboard shows: the latest ones. */
+export const THREAD_PAGE_MESSAGES = 500;
+
+/**
+ * One thread and its latest messages, oldest first; another org's thread is a 404. `earlier`
+ * says older messages were left out, so the page can say so rather than end mid-conversation.
+ */
 export async function getThread(scope: OrgStore, id: string) {
   const thread = await scope.first(threads, eq(threads.id, id));
   if (!thread) throw new ApiError('not_found', 'No such thread.');
-  const rows = await scope.select(messages, eq(messages.threadId, thread.id)).orderBy(asc(messages.id)).limit(500);
+  const newest = await scope
+    .select(messages, eq(messages.threadId, thread.id))
+    .orderBy(desc(messages.id))
+    .limit(THREAD_PAGE_MESSAGES + 1);
+  const rows = newest.slice(0, THREAD_PAGE_MESSAGES).reverse();
   return {
     id: thread.id,
     subject: thread.subject,
@@ -134,5 +144,6 @@ export async function getThread(scope: OrgStore, id: string) {
     createdAt: thread.createdAt,
     updatedAt: thread.updatedAt,
     messages: rows.map(messageEntry),
+    earlier: newest.length > THREAD_PAGE_MESSAGES,
   };
 }

@@ -5,7 +5,7 @@
  * filters and cursors run in the object's SQL and nothing reads org data from anywhere else.
  * The `api*` reads return the public API's shapes; the others serve the dashboard.
  */
-import { asc, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { listRecentActivity, listTaskActivity } from '../core/activity-feed';
 import { AgentStatusFilter, agentView, listAgents, requireAgent } from '../core/agents';
@@ -40,6 +40,8 @@ import { parseDraft } from './external-email';
 const Id = z.string().min(1).max(64);
 const Ids = z.array(Id).max(500);
 const Page = z.object({ limit: z.number().int().min(1).max(200).default(50), cursor: Id.optional() });
+/** A thread's messages, oldest first, after `cursor`. */
+const ThreadPage = z.object({ limit: z.number().int().min(1).max(500).default(500), cursor: Id.optional() });
 
 interface ReadContext {
   store: OrgStore;
@@ -224,16 +226,21 @@ export const ORG_READS = {
     const page = rows.slice(0, limit);
     return { data: page.map(messageView), next_cursor: rows.length > limit ? page[page.length - 1]!.id : null };
   }),
-  apiThread: read(z.tuple([Id]), async ({ store }, id) => {
+  apiThread: read(z.tuple([Id, ThreadPage]), async ({ store }, id, { limit, cursor }) => {
     const thread = await store.first(threads, eq(threads.id, id));
     if (!thread) throw new ApiError('not_found', 'No such thread.');
-    const rows = await store.select(messages, eq(messages.threadId, thread.id)).orderBy(asc(messages.id)).limit(500);
+    const rows = await store
+      .select(messages, and(eq(messages.threadId, thread.id), cursor ? gt(messages.id, cursor) : undefined))
+      .orderBy(asc(messages.id))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
     return {
       id: thread.id,
       subject: thread.subject,
       kind: thread.kind,
       created_at: iso(thread.createdAt)!,
-      messages: rows.map(messageView),
+      messages: page.map(messageView),
+      next_cursor: rows.length > limit ? page[page.length - 1]!.id : null,
     };
   }),
   apiListSchedules: read(z.tuple([]), async ({ store }) => ({

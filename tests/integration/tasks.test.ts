@@ -1,5 +1,6 @@
 import { abortAllDurableObjects, env, runDurableObjectAlarm, SELF } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
+import { newId } from '../../core/ids';
 import { getOrgHub } from '../../core/org-hub-client';
 import { call, createKey, setPlan, signUp, hubSql, waitForStatus } from './helpers';
 
@@ -807,5 +808,53 @@ describe('messages', () => {
     expect(thread.messages[0]).toMatchObject({ sender: { type: 'api_key' }, body: 'Can you look at the flaky test?' });
     expect(thread.messages[1].sender.type).toBe('agent');
     expect(thread.messages[1].body).toContain('Sable completed');
+  });
+
+  it('a thread longer than a page is read whole through next_cursor, oldest first', async () => {
+    const { key, org, cookie } = await setup();
+    const sent = await call('/v1/messages', { key, body: { agent: 'sable', body: 'Message 0' } });
+    await waitForStatus(key, sent.json.task.id, 'completed');
+    // 600 more, written straight into the hub's storage: reading them is what is tested here.
+    for (let i = 1; i <= 600; i++)
+      await hubSql(
+        org.id,
+        `INSERT INTO messages (id, thread_id, sender_type, sender_id, recipient_type, recipient_id, type, body, created_at)
+         VALUES (?, ?, 'user', NULL, 'agent', NULL, 'direct', ?, ?)`,
+        newId('msg'),
+        sent.json.thread_id,
+        `Later ${i}`,
+        Math.floor(Date.now() / 1000),
+      );
+
+    const first = (await call(`/v1/threads/${sent.json.thread_id}`, { key })).json;
+    expect(first.messages).toHaveLength(500);
+    expect(first.messages[0].body).toBe('Message 0');
+    expect(first.next_cursor).toBe(first.messages[499].id);
+    const bodies: string[] = first.messages.map((m: { body: string }) => m.body);
+    let cursor: string | null = first.next_cursor;
+    while (cursor) {
+      const page = await call(`/v1/threads/${sent.json.thread_id}?limit=40&cursor=${cursor}`, { key });
+      expect(page.status).toBe(200);
+      expect(page.json.messages.length).toBeLessThanOrEqual(40);
+      bodies.push(...page.json.messages.map((m: { body: string }) => m.body));
+      cursor = page.json.next_cursor;
+    }
+    expect(bodies).toHaveLength(602);
+    expect(new Set(bodies).size).toBe(602);
+    expect(bodies.at(-1)).toBe('Later 600');
+
+    // The dashboard shows the latest messages (where a reply lands) and says older ones are left out.
+    const page = await call(`/orgs/${org.slug}/messages/${sent.json.thread_id}`, { cookie });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('>Later 600<');
+    expect(page.text).toContain('>Later 101<');
+    expect(page.text).not.toContain('>Later 100<');
+    expect(page.text).toContain('Earlier messages are not shown here');
+
+    const foreign = await call(`/v1/threads/${sent.json.thread_id}?cursor=tsk_x`, { key });
+    expect(foreign.status).toBe(400);
+    expect(foreign.json.error.details).toEqual([
+      { field: 'cursor', message: 'Not a cursor of this list: send `next_cursor` as it came.' },
+    ]);
   });
 });

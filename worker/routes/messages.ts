@@ -63,6 +63,8 @@ export const messageRoutes = createApiApp()
       path: '/threads/{id}',
       tags: ['messages'],
       summary: 'A thread and its messages, oldest first',
+      description:
+        'Up to `limit` messages (500 unless asked); when more follow, `next_cursor` is set: send it as `cursor` for the next page.',
       security: [{ bearer: [] }],
       middleware: requireScope('messages:read'),
       request: {
@@ -73,6 +75,10 @@ export const messageRoutes = createApiApp()
             .max(64)
             .openapi({ param: { name: 'id', in: 'path' } }),
         }),
+        query: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(500).default(500),
+          cursor: cursorField('msg').optional(),
+        }),
       },
       responses: {
         200: jsonResponse(
@@ -82,6 +88,7 @@ export const messageRoutes = createApiApp()
             kind: z.string(),
             created_at: z.string(),
             messages: z.array(MessageSchema),
+            next_cursor: z.string().nullable(),
           }),
           'The thread',
         ),
@@ -91,6 +98,6 @@ export const messageRoutes = createApiApp()
     async (c) => {
       const t = tenant(c);
       t.require('tasks:read');
-      return c.json(await t.hub.read.apiThread(c.req.valid('param').id), 200);
+      return c.json(await t.hub.read.apiThread(c.req.valid('param').id, c.req.valid('query')), 200);
     },
   );

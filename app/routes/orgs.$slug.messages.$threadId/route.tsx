@@ -67,6 +67,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         }
       : null,
     working: working.map((task) => ({ id: task.id, title: task.title, status: task.status })),
+    earlier: thread.earlier,
     messages: thread.messages.map((m) => {
       const fromAgent = m.sender.type === 'agent';
       const sender = fromAgent ? agentById.get(m.sender.id ?? '') : undefined;
@@ -137,7 +138,7 @@ function useStreamingReply(taskIds: string[]): string {
 }
 
 export default function ThreadPage() {
-  const { slug, now, canWrite, thread, agent, working, messages } = useLoaderData<typeof loader>();
+  const { slug, now, canWrite, thread, agent, working, messages, earlier } = useLoaderData<typeof loader>();
   const result = useLiveActionData<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
@@ -197,6 +198,12 @@ export default function ThreadPage() {
         aria-label="Messages"
         className="max-h-[65vh] flex-1 space-y-4 overflow-y-auto px-4 py-5 sm:px-5"
       >
+        {earlier ? (
+          <li className="text-center text-xs text-ink-faint">
+            Earlier messages are not shown here: this is the latest {messages.length.toLocaleString('en-US')}. The API
+            returns the whole thread (<code>GET /v1/threads/{thread.id}</code>, page by page).
+          </li>
+        ) : null}
         {messages.map((message) => (
           <li key={message.id} className={`flex items-end gap-2.5 ${message.fromAgent ? '' : 'flex-row-reverse'}`}>
             {message.fromAgent ? (
