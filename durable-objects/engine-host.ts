@@ -76,6 +76,7 @@ export class PublishingStore extends OrgStore {
       subjectType: subject.type,
       subjectId: subject.id,
       data,
+      now: Date.now(),
     });
   }
 

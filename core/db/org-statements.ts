@@ -481,6 +481,7 @@ export function prepareOrgStatements(db: OrgDb) {
           subjectType: p('subjectType'),
           subjectId: p('subjectId'),
           data: p('data'),
+          createdAt: p('now'),
         })
         .prepare(),
   });

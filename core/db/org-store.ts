@@ -4,13 +4,15 @@
  * transaction. The read helpers in core/ take an OrgStore, and only an OrgHub makes one, so
  * an org's work is reached through its own object and nowhere else.
  */
-import { and, count, type SQL } from 'drizzle-orm';
+import { and, count, getTableColumns, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/durable-sqlite';
 import type { SQLiteSyncDialect, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as orgSchema from './org-schema';
 import { type OrgStatements, prepareOrgStatements } from './org-statements';
 
 export type OrgDb = ReturnType<typeof createOrgDb>;
+
+const TIMESTAMP_COLUMNS = ['createdAt', 'updatedAt'] as const;
 
 /**
  * How a bound value is written in the SQL: `+?`, not `?`.
@@ -97,8 +99,23 @@ export class OrgStore {
     );
   }
 
+  /**
+   * Rows without `createdAt`/`updatedAt` get this millisecond: the columns' SQL default
+   * (`unixepoch() * 1000`) has whole seconds only, and rows made in one second would share a time.
+   */
   insertRows<T extends SQLiteTable>(table: T, values: Insert<T> | Insert<T>[]) {
-    return this.db.insert(table).values((Array.isArray(values) ? values : [values]) as never);
+    const rows = (Array.isArray(values) ? values : [values]) as Array<Record<string, unknown>>;
+    const columns = getTableColumns(table);
+    const stamped = TIMESTAMP_COLUMNS.filter((name) => name in columns);
+    const now = Date.now();
+    const filled = stamped.length
+      ? rows.map((row) => {
+          const out = { ...row };
+          for (const name of stamped) out[name] ??= now;
+          return out;
+        })
+      : rows;
+    return this.db.insert(table).values(filled as never);
   }
 
   updateRows<T extends SQLiteTable>(table: T, set: Update<T>, ...conditions: Array<SQL | undefined>) {

@@ -502,6 +502,32 @@ describe('bad input on tasks (nothing half-written)', () => {
 });
 
 describe('agents', () => {
+  it('agents, threads, messages and schedules carry their creation time to the millisecond', async () => {
+    const { key } = await setup();
+    const times: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const agent = await call('/v1/agents', {
+        key,
+        body: { name: `Clock ${i}`, role: 'Timekeeper', personality: 'Punctual.' },
+      });
+      times.push(agent.json.created_at);
+      const schedule = await call('/v1/schedules', {
+        key,
+        body: { name: `Tick ${i}`, cron: '0 9 * * 1', task: { agent: agent.json.slug, description: 'Tick' } },
+      });
+      times.push(schedule.json.created_at);
+      const sent = await call('/v1/messages', {
+        key,
+        body: { agent: agent.json.slug, body: 'What time is it?' },
+      });
+      const thread = (await call(`/v1/threads/${sent.json.thread_id}`, { key })).json;
+      times.push(thread.created_at, thread.messages[0].created_at);
+    }
+    expect(times.every((time) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(time))).toBe(true);
+    // Whole seconds (the column default's precision) would end every one of them in .000Z.
+    expect(times.filter((time) => !time.endsWith('.000Z')).length).toBeGreaterThan(0);
+  });
+
   it('creates, updates, refuses manager cycles, archives an agent with history, and enforces the plan count', async () => {
     const { key, org } = await setup();
     // Starter trial in the hosted edition is 5; this edition is self-hosted (unlimited), so set Free (3).
@@ -823,7 +849,7 @@ describe('messages', () => {
         newId('msg'),
         sent.json.thread_id,
         `Later ${i}`,
-        Math.floor(Date.now() / 1000),
+        Date.now(),
       );
 
     const first = (await call(`/v1/threads/${sent.json.thread_id}`, { key })).json;
