@@ -39,6 +39,12 @@ export async function handleScheduled(
   let pushedOrgs = 0;
   let overage: Awaited<ReturnType<typeof reconcileOverage>> | null = null;
   const config = loadConfig(env);
+  try {
+    // Operator plan changes (scripts/ops, either edition) whose push to the hub did not get through.
+    pushedOrgs = await pushChangedOrgs(db, env, now - SWEEP_LOOKBACK_MS);
+  } catch (error) {
+    log.error('org_push_sweep_failed', { error });
+  }
   if (config.billingEnabled) {
     try {
       endedTrials = await endExpiredTrials(db, env, now);
@@ -49,12 +55,6 @@ export async function handleScheduled(
       endedGrace = await endExpiredGrace(db, env, config, now);
     } catch (error) {
       log.error('grace_sweep_failed', { error });
-    }
-    try {
-      // Operator plan changes (scripts/ops) whose push to the hub did not get through.
-      pushedOrgs = await pushChangedOrgs(db, env, now - SWEEP_LOOKBACK_MS);
-    } catch (error) {
-      log.error('org_push_sweep_failed', { error });
     }
     try {
       overage = await reconcileOverage(db, env, now);

@@ -4,7 +4,14 @@
  * overage as Stripe meter events (idempotent, retried, never twice) and its reconciliation, the
  * past_due grace period, and `GET /v1/usage`.
  */
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createScheduledController,
+  env,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { reconcileOverage } from '../../core/billing/metering';
@@ -13,6 +20,7 @@ import { loadConfig } from '../../core/config';
 import { getDb } from '../../core/db/client';
 import { auditLog, organizations } from '../../core/db/schema';
 import { getOrgHub, orgHub } from '../../core/org-hub-client';
+import worker from '../../worker/index';
 import { call, createKey, hubSql, ORIGIN, PASSWORD, setPlan, signUp, uniqueEmail } from './helpers';
 import { fake, fakeId, send, sentToStripe, stripeHas } from './stripe-helpers';
 
@@ -502,5 +510,29 @@ describe('operator plan changes (npm run ops -- set-plan)', () => {
     expect((await add('Seventh')).status).toBe(201);
     expect((await add('Eighth')).status).toBe(402);
     expect((await call('/v1/usage', { key: o.key })).json.limits.agent_minutes_per_month).toBe(50_000);
+  });
+
+  it('a change whose push did not get through reaches the hub with the next cron sweep, in the self-hosted edition too', async () => {
+    const o = await owner();
+    // A contract limit written to D1 (what the script does), never pushed.
+    await db()
+      .update(organizations)
+      .set({ planLimits: { agents: 9 }, updatedAt: Date.now() })
+      .where(eq(organizations.id, o.org.id));
+    const hubLimits = async () => {
+      const [row] = await hubSql<{ value: string }>(o.org.id, `SELECT value FROM meta WHERE key = 'org_info'`);
+      return row ? ((JSON.parse(row.value) as { limits?: Record<string, number> | null }).limits ?? null) : null;
+    };
+    expect(await hubLimits()).toBeNull();
+
+    const ctx = createExecutionContext();
+    const selfHosted = { ...env, EDITION: 'self-hosted' } as typeof env;
+    await worker.scheduled(
+      createScheduledController({ cron: '*/5 * * * *', scheduledTime: Date.now() }),
+      selfHosted,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(await hubLimits()).toEqual({ agents: 9 });
   });
 });
