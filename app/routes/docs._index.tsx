@@ -155,6 +155,7 @@ npx wrangler d1 create generic-corp            # put the database_id in wrangler
 npx wrangler kv namespace create KV            # put the id in wrangler.toml
 npx wrangler queues create agent-runs
 npx wrangler queues create agent-runs-dlq
+npx wrangler queues create emails
 npx wrangler secret put ENCRYPTION_KEY         # openssl rand -base64 32
 # optional: ANTHROPIC_API_KEY, CLERK_*; hosted edition: STRIPE_*
 # set APP_ENV = "production" and APP_URL in wrangler.toml [vars]
@@ -214,7 +215,8 @@ export default function Quickstart() {
               In the dashboard open <strong className="font-semibold text-ink">Settings → API keys</strong>, name the
               key after the integration that will use it and tick the scopes it needs. The key, <Code>gc_sk_…</Code>, is
               shown once: store it in a secret manager. Keys belong to the organization, not to you, and can expire or
-              be revoked at any time (revocation is immediate, and within about a minute everywhere).
+              be revoked at any time (revocation is immediate where it was made, and within about 75 seconds
+              everywhere).
             </P>
             <DocTable
               caption="API key scopes"
@@ -292,9 +294,11 @@ export default function Quickstart() {
               <Code>run.step</Code>, <Code>message.created</Code>, <Code>approval.requested</Code>,{' '}
               <Code>usage.updated</Code>, <Code>usage.quota_warning</Code> (80% of the month&apos;s agent-minutes),{' '}
               <Code>usage.quota_reached</Code> and more, each as <Code>{'{"seq", "type", "at", "data"}'}</Code>. Keys
-              need the <Code>live:read</Code> scope. Reconnect with <Code>?since=&lt;last seq&gt;</Code> to receive
-              exactly what you missed; if the replay log no longer reaches back that far you get a <Code>resync</Code>{' '}
-              frame and should refetch. Send <Code>{'{"type":"ping"}'}</Code> to keep the socket open.
+              need the <Code>live:read</Code> scope, and see each kind of event only with its read scope too:{' '}
+              <Code>tasks:read</Code> for tasks and runs, <Code>usage:read</Code> for usage, and so on. Reconnect with{' '}
+              <Code>?since=&lt;last seq&gt;</Code> to receive exactly what you missed; if the replay log no longer
+              reaches back that far you get a <Code>resync</Code> frame and should refetch. Send{' '}
+              <Code>{'{"type":"ping"}'}</Code> to keep the socket open.
             </P>
             <CodeBlock code={LIVE} language="js" title="live.mjs" />
             <Callout title="In the browser">
@@ -349,8 +353,9 @@ export default function Quickstart() {
               <Code>402</Code> (<Code>payment_required</Code> or <Code>quota_exceeded</Code>) with the limit and an
               upgrade link in <Code>details</Code>. Soft limits just make work wait: a task stays <Code>pending</Code>{' '}
               while every run slot is busy or the month’s agent-minutes are used up. See{' '}
-              <TextLink href="/pricing">pricing</TextLink> for each plan’s numbers; the self-hosted edition has no plan
-              limits.
+              <TextLink href="/pricing">pricing</TextLink> for each plan’s numbers; the self-hosted edition has
+              unlimited agents and agent-minutes, with ceilings kept against runaway work (10 concurrent runs, 100,000
+              waiting tasks).
             </P>
           </DocSection>
 
@@ -409,7 +414,7 @@ export default function Quickstart() {
             </P>
             <List ordered>
               <li>
-                Create the D1 database, the KV namespace and the two queues, and put their ids in{' '}
+                Create the D1 database, the KV namespace and the three queues, and put their ids in{' '}
                 <Code>wrangler.toml</Code>.
               </li>
               <li>

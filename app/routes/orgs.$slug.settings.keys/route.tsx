@@ -212,7 +212,7 @@ export default function ApiKeysSettings() {
       <Panel
         id="keys"
         title="Active keys"
-        description="Revoking a key refuses it at once here; other regions may accept it for up to about a minute while caches expire."
+        description="Revoking a key refuses it at once here; other regions may accept it for up to about 75 seconds while caches expire."
       >
         {failed?.intent === 'revoke' ? <FormAlert message={failed.formError} className="mb-4" /> : null}
         {revokedNotice ? <FormAlert tone="success" message={revokedNotice} className="mb-4" /> : null}
