@@ -1,14 +1,14 @@
 /** Schedules: cron + time zone + task template; validation and the next run time (croner). */
 import { Cron } from 'croner';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { OrgStore } from './db/org-store';
-import { schedules } from './db/org-schema';
+import { agents, schedules } from './db/org-schema';
 import { TASK_PRIORITIES } from './vocabulary';
 import { ApiError, whenFieldsValid } from './errors';
 import { FIELD_LIMITS } from './field-limits';
 import { getPlan, type Plan, type PlanId } from './plans';
-import { MAX_DESCRIPTION } from './tasks';
+import { type AgentRef, MAX_DESCRIPTION, unknownAgent } from './tasks';
 
 export type Schedule = typeof schedules.$inferSelect;
 
@@ -211,7 +211,7 @@ export type SchedulePatch = z.infer<typeof SchedulePatch>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function scheduleView(schedule: Schedule) {
+export function scheduleView(schedule: Schedule, agent: AgentRef) {
   return {
     id: schedule.id,
     name: schedule.name,
@@ -220,6 +220,8 @@ export function scheduleView(schedule: Schedule) {
     enabled: schedule.enabled,
     task: {
       agent_id: schedule.taskTemplate.agentId,
+      /** The agent as tasks name theirs: `task.agent` in a request takes its slug or id. */
+      agent,
       title: schedule.taskTemplate.title,
       description: schedule.taskTemplate.description,
       priority: schedule.taskTemplate.priority,
@@ -230,6 +232,18 @@ export function scheduleView(schedule: Schedule) {
     last_error: schedule.lastError,
     created_at: iso(schedule.createdAt),
   };
+}
+
+/** Schedules in API shape, each with the agent its tasks go to. */
+export async function scheduleViews(scope: OrgStore, rows: Schedule[]) {
+  const ids = [...new Set(rows.map((row) => row.taskTemplate.agentId))];
+  const refs = ids.length
+    ? await scope.selectFields({ id: agents.id, slug: agents.slug, name: agents.name }, agents, inArray(agents.id, ids))
+    : [];
+  const byId = new Map(refs.map((ref) => [ref.id, ref]));
+  return rows.map((row) =>
+    scheduleView(row, byId.get(row.taskTemplate.agentId) ?? unknownAgent(row.taskTemplate.agentId)),
+  );
 }
 
 export async function listSchedules(scope: OrgStore) {

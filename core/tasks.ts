@@ -170,7 +170,7 @@ export async function inChunks<T>(ids: string[], query: (chunk: string[]) => Pro
 }
 
 /** An agent that no longer exists, as a task shows it. */
-const unknownAgent = (id: string): AgentRef => ({ id, slug: 'unknown', name: 'Unknown' });
+export const unknownAgent = (id: string): AgentRef => ({ id, slug: 'unknown', name: 'Unknown' });
 
 /** One task in API shape (its agent and dependency ids included), in one prepared statement. */
 export function viewTask(scope: OrgStore, id: string): TaskView | undefined {

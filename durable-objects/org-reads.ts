@@ -22,7 +22,7 @@ import {
 import type { OrgStore } from '../core/db/org-store';
 import { ApiError } from '../core/errors';
 import { billsOverage, effectivePlan, type PlanId, type PlanLimitOverrides } from '../core/plans';
-import { getSchedule, listSchedules, scheduleView } from '../core/schedules';
+import { getSchedule, listSchedules, scheduleViews } from '../core/schedules';
 import {
   agentUsage,
   currentTaskOf,
@@ -244,10 +244,13 @@ export const ORG_READS = {
     };
   }),
   apiListSchedules: read(z.tuple([]), async ({ store }) => ({
-    data: (await listSchedules(store)).map(scheduleView),
+    data: await scheduleViews(store, await listSchedules(store)),
     next_cursor: null,
   })),
-  apiGetSchedule: read(z.tuple([Id]), async ({ store }, id) => scheduleView(await getSchedule(store, id))),
+  apiGetSchedule: read(
+    z.tuple([Id]),
+    async ({ store }, id) => (await scheduleViews(store, [await getSchedule(store, id)]))[0]!,
+  ),
 
   // ─── Dashboard ─────────────────────────────────────────────────────────────────────────
   team: read(z.tuple([]), ({ store }) => listTeam(store)),

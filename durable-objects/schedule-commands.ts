@@ -14,7 +14,7 @@ import {
   type Schedule,
   type ScheduleInput,
   type SchedulePatch,
-  scheduleView,
+  scheduleViews,
 } from '../core/schedules';
 import { titleFrom } from '../core/tasks';
 import type { EngineHost, PublishingStore } from './engine-host';
@@ -69,7 +69,7 @@ export class ScheduleCommands {
       { name: input.name, cron: input.cron, agent: agent.slug },
     );
     await this.engine.scheduleNextAlarm();
-    return scheduleView((await scope.first(schedules, eq(schedules.id, id)))!);
+    return (await scheduleViews(scope, [(await scope.first(schedules, eq(schedules.id, id)))!]))[0]!;
   }
 
   async updateSchedule(actor: Actor, id: string, patch: SchedulePatch) {
@@ -113,7 +113,7 @@ export class ScheduleCommands {
       { name: patch.name ?? current.name, fields: Object.keys(patch) },
     );
     await this.engine.scheduleNextAlarm();
-    return scheduleView((await scope.first(schedules, eq(schedules.id, id)))!);
+    return (await scheduleViews(scope, [(await scope.first(schedules, eq(schedules.id, id)))!]))[0]!;
   }
 
   async deleteSchedule(actor: Actor, id: string) {

@@ -82,6 +82,7 @@ const MATRIX: Record<string, Entry> = {
     path: '/v1/schedules',
     body: { name: 'Matrix', cron: '0 9 * * *', task: { agent: f.agentId, description: 'x' } },
   })),
+  'GET /v1/schedules/:id': v1('viewer', (f) => ({ path: `/v1/schedules/${f.scheduleId}` })),
   'PATCH /v1/schedules/:id': v1('member', (f) => ({ path: `/v1/schedules/${f.scheduleId}`, body: { enabled: false } })),
   'DELETE /v1/schedules/:id': v1('member', (f) => ({ path: `/v1/schedules/${f.scheduleId}` })),
   'GET /v1/messages': v1('viewer', () => ({ path: '/v1/messages' })),

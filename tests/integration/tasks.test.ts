@@ -733,7 +733,16 @@ describe('schedules', () => {
     const sixth = await schedule('30 * * * *', 'One too many');
     expect(sixth.status).toBe(402);
     expect(sixth.json.error.details).toMatchObject({ limit: 5, upgrade_url: '/pricing' });
-    const created = (await call('/v1/schedules', { key })).json.data as Array<{ id: string }>;
+    const created = (await call('/v1/schedules', { key })).json.data as Array<{
+      id: string;
+      task: { agent_id: string; agent: { id: string; slug: string; name: string } };
+    }>;
+    // The agent is named as tasks name theirs, beside the id it always carried.
+    expect(created[0]!.task.agent).toEqual({ id: created[0]!.task.agent_id, slug: 'yuki', name: 'Yuki' });
+    const one = await call(`/v1/schedules/${created[0]!.id}`, { key });
+    expect(one.status).toBe(200);
+    expect(one.json).toEqual(created[0]);
+    expect((await call('/v1/schedules/sch_nope', { key })).status).toBe(404);
     const patched = await call(`/v1/schedules/${created[0]!.id}`, {
       key,
       method: 'PATCH',

@@ -51,6 +51,23 @@ export const scheduleRoutes = createApiApp()
   )
   .openapi(
     createRoute({
+      method: 'get',
+      path: '/schedules/{id}',
+      tags: ['schedules'],
+      summary: 'Get a schedule',
+      security: [{ bearer: [] }],
+      middleware: requireScope('schedules:read'),
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(ScheduleSchema, 'The schedule'), ...errorResponses(401, 403, 404, 429) },
+    }),
+    async (c) => {
+      const t = tenant(c);
+      t.require('tasks:read');
+      return c.json(await t.hub.read.apiGetSchedule(c.req.valid('param').id), 200);
+    },
+  )
+  .openapi(
+    createRoute({
       method: 'patch',
       path: '/schedules/{id}',
       tags: ['schedules'],
