@@ -260,6 +260,7 @@ export async function getTaskDetail(scope: OrgStore, id: string) {
     ...view,
     dependencies: summaries('dependency'),
     dependents: related.filter((r) => r.relation === 'dependent').map((r) => r.task.id),
+    dependent_tasks: summaries('dependent'),
     children: summaries('child'),
     runs: scope.statements.runsOfTask.all({ id }).map(runView),
   };

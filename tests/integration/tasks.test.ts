@@ -149,6 +149,9 @@ describe('tasks through the real queue and OrgHub', () => {
       }),
     ]);
     expect(failed.dependents).toEqual([second.json.id]);
+    expect(failed.dependent_tasks).toEqual([
+      expect.objectContaining({ id: second.json.id, agent: expect.objectContaining({ id: second.json.agent.id }) }),
+    ]);
     expect(failed.children).toEqual([]);
 
     // Retrying the dependency: it fails again (the directive is still there) — change it first.

@@ -80,7 +80,10 @@ export const RunSchema = z
 
 export const TaskDetailSchema = TaskSchema.extend({
   dependencies: z.array(taskSummary),
-  dependents: z.array(z.string()),
+  dependents: z.array(z.string()).openapi({ description: 'Ids of the tasks that wait for this one.' }),
+  dependent_tasks: z
+    .array(taskSummary)
+    .openapi({ description: 'The same tasks as `dependents`, summarized as `dependencies` are.' }),
   children: z.array(taskSummary),
   runs: z.array(RunSchema),
 }).openapi('TaskDetail');
