@@ -505,6 +505,17 @@ describe('bad input on tasks (nothing half-written)', () => {
 });
 
 describe('agents', () => {
+  it('an agent page offers a policy only for built-in tools the agent has (one switch per tool)', async () => {
+    const { org, cookie } = await setup();
+    const policyRow = (html: string) => html.slice(html.indexOf('data-testid="policy-draft_external"')).slice(0, 1500);
+    const sable = await call(`/orgs/${org.slug}/agents/sable`, { cookie });
+    expect(sable.status).toBe(200);
+    expect(policyRow(sable.text)).toContain('Off: not among its');
+    expect(policyRow(sable.text)).not.toContain('name="policy:draft_external"');
+    const marcus = await call(`/orgs/${org.slug}/agents/marcus`, { cookie });
+    expect(policyRow(marcus.text)).toContain('name="policy:draft_external"');
+  });
+
   it('agents, threads, messages and schedules carry their creation time to the millisecond', async () => {
     const { key } = await setup();
     const times: string[] = [];

@@ -426,7 +426,19 @@ export default function AgentDetail() {
                           <span className="block text-xs text-ink-muted">{row.hint}</span>
                         </td>
                         <td className="py-2 align-top">
-                          {canManageTools ? (
+                          {row.kind === 'built-in' && !agent.toolPermissions.includes(row.name) ? (
+                            // One switch per tool: a built-in tool the agent does not have is off here too.
+                            <span className="text-ink-muted">
+                              Off: not among its{' '}
+                              {canWrite ? (
+                                <a href="#config-heading" className="underline underline-offset-2 hover:text-ink">
+                                  tools
+                                </a>
+                              ) : (
+                                'tools'
+                              )}
+                            </span>
+                          ) : canManageTools ? (
                             <SelectField
                               label={`Policy for ${row.name}`}
                               hideLabel
@@ -533,7 +545,8 @@ export default function AgentDetail() {
                 <fieldset>
                   <legend className="text-sm font-medium text-ink">Tools</legend>
                   <p className="mt-1 text-xs text-ink-faint">
-                    What the agent may do during a run, inside this organization only.
+                    What the agent may do during a run, inside this organization only. Whether a person approves each
+                    use is set under Tool policies.
                   </p>
                   <div className="mt-3 grid gap-x-6 gap-y-2.5 sm:grid-cols-2">
                     {tools.map((tool) => (
