@@ -16,7 +16,7 @@ export function setLogLevel(level: LogLevel): void {
  * Paths whose last segment is a secret (single-use tokens mailed or handed to a person): the
  * segment becomes `[redacted]` wherever a URL is recorded (request logs, error monitoring).
  */
-const SECRET_PATH = /^(\/(?:reset-password|verify-email|invitations)\/)[^/?#]+/;
+const SECRET_PATH = /^((?:\/api)?\/(?:reset-password|verify-email|invitations)\/)[^/?#]+/;
 
 /** A URL or path without its query string and with secret path segments redacted. */
 export function redactUrl(url: string): string {

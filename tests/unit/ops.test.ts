@@ -14,6 +14,8 @@ describe('redaction for error monitoring', () => {
       'https://app.example.com/reset-password/[redacted]',
     );
     expect(redactUrl('/invitations/tok/accept')).toBe('/invitations/[redacted]/accept');
+    expect(redactUrl('/api/invitations/tok/accept')).toBe('/api/invitations/[redacted]/accept');
+    expect(redactUrl('/verify-email/tok.data')).toBe('/verify-email/[redacted]');
     expect(redactUrl('/orgs/acme?token=secret')).toBe('/orgs/acme');
   });
 

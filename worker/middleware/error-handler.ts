@@ -8,7 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { ConfigError } from '../../core/config';
 import { ApiError, errorEnvelope, fieldIssues } from '../../core/errors';
-import { log } from '../../core/log';
+import { log, redactUrl } from '../../core/log';
 import { captureError } from '../../core/monitoring';
 import type { AppEnv } from '../types';
 
@@ -47,7 +47,7 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   log.error('unhandled_error', {
     request_id: c.get('requestId'),
     method: c.req.method,
-    path: c.req.path,
+    path: redactUrl(c.req.path),
     error: err instanceof Error ? { name: err.name, message: err.message } : String(err),
   });
   return errorResponse(

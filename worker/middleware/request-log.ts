@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { track } from '../../core/analytics';
-import { log } from '../../core/log';
+import { log, redactUrl } from '../../core/log';
 import { tagEvents } from '../../core/monitoring';
 import type { AppEnv } from '../types';
 
@@ -23,20 +23,23 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     tagEvents({ request_id: c.get('requestId') });
     await next();
     const status = c.res.status;
-    const fields = {
-      request_id: c.get('requestId'),
-      method: c.req.method,
-      path: c.req.path,
-      status,
-      duration_ms: Date.now() - started,
-    };
+    const durationMs = Date.now() - started;
     // The error rate on /status: one Analytics Engine data point per request, by status class.
     try {
       c.executionCtx.waitUntil(track(c.env, 'request', { detail: `${Math.floor(status / 100)}xx` }));
     } catch {
       // No execution context (a direct app.fetch in a unit test): nothing to count.
     }
+    if (status < 500 && durationMs < SLOW_MS) return;
+    // Paths can carry single-use tokens (reset, invitation, verification links): redacted.
+    const fields = {
+      request_id: c.get('requestId'),
+      method: c.req.method,
+      path: redactUrl(c.req.path),
+      status,
+      duration_ms: durationMs,
+    };
     if (status >= 500) log.error('request', fields);
-    else if (fields.duration_ms >= SLOW_MS) log.warn('slow_request', fields);
+    else log.warn('slow_request', fields);
   };
 }
