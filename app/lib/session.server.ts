@@ -40,7 +40,13 @@ export function readSessionToken(request: Request): string | null {
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
     if (index < 0) continue;
-    if (part.slice(0, index).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(index + 1).trim());
+    if (part.slice(0, index).trim() !== SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(part.slice(index + 1).trim());
+    } catch {
+      // A malformed cookie (planted by a sibling site, say) is no session, not a 500 on every page.
+      return null;
+    }
   }
   return null;
 }

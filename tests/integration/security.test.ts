@@ -281,3 +281,15 @@ describe('#12e principal names outside Latin-1 survive the trip to the OrgHub', 
     });
   }
 });
+
+describe('a malformed session cookie is no session, not an error', () => {
+  it('pages and the dashboard API answer as signed out, so the user can still sign in', async () => {
+    const cookie = 'gc_session=%E0%A4%A';
+    expect((await call('/login', { cookie })).status).toBe(200);
+    expect((await call('/', { cookie })).status).toBe(200);
+    const orgs = await call('/orgs', { cookie });
+    expect(orgs.status).toBe(302);
+    expect(orgs.res.headers.get('location')).toMatch(/^\/login/);
+    expect((await call('/api/me', { cookie })).status).toBe(401);
+  });
+});
