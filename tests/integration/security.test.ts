@@ -183,6 +183,14 @@ describe('#11 development fallbacks never serve a real host', () => {
     }
   });
 
+  it('the development outbox (it shows reset links) answers only on the machine itself', async () => {
+    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+    const vars = { APP_ENV: 'development', ENCRYPTION_KEY: key };
+    expect((await fetchAs('https://app.example.com/dev/outbox', vars)).status).toBe(404);
+    expect((await fetchAs('https://app.example.com/dev/outbox.data', vars)).status).toBe(404);
+    expect((await fetchAs('http://localhost:8787/dev/outbox', vars)).status).toBe(200);
+  });
+
   it('works on localhost, and anywhere with a real key', async () => {
     expect((await fetchAs('http://localhost:8787/v1/health', { APP_ENV: 'development' })).status).toBe(200);
     expect((await fetchAs('http://127.0.0.1:8787/v1/health', { APP_ENV: 'development' })).status).toBe(200);

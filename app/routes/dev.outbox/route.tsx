@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { useLoaderData } from '@remix-run/react';
-import { loadConfig } from '../../../core/config';
+import { isLocalHost, loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { listOutbox } from '../../../core/email/outbox';
 import { Container } from '../../components/Container';
@@ -9,10 +9,16 @@ import { pageMeta } from '../../lib/meta';
 export const meta: MetaFunction = () =>
   pageMeta({ title: 'Outbox · Generic Corp (development)', description: 'Emails sent locally.', noIndex: true });
 
-/** Development only: every email the app sent (or tried to), newest first, as the recipient sees it. */
+/**
+ * Development only, on the machine itself: every email the app sent (or tried to), newest first,
+ * as the recipient sees it. It shows reset and invitation links, so a deploy that kept
+ * APP_ENV = "development" must not serve it to the internet.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const env = context.cloudflare.env;
-  if (loadConfig(env).APP_ENV !== 'development') throw new Response('Not Found', { status: 404 });
+  const config = loadConfig(env);
+  if (config.APP_ENV !== 'development' || !isLocalHost(new URL(request.url).hostname, config.APP_ENV))
+    throw new Response('Not Found', { status: 404 });
   const to = new URL(request.url).searchParams.get('to') ?? undefined;
   const emails = await listOutbox(getDb(env), { to, limit: 50 });
   return {
