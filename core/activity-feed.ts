@@ -20,6 +20,18 @@ export interface ActivityEntry {
   createdAt: number;
 }
 
+/**
+ * A row's data as every reader may see it. A connection's URL can carry its secret in the path,
+ * and anyone who reads activity (viewers included) would see it: older rows recorded it, so it
+ * is dropped here (the audit log, for admins, keeps it).
+ */
+export function activityData(row: Pick<ActivityRow, 'type' | 'data'>): Record<string, unknown> {
+  const data = row.data ?? {};
+  if (!row.type.startsWith('connection.') || !('url' in data)) return data;
+  const { url: _url, ...rest } = data;
+  return rest;
+}
+
 function entry(row: ActivityRow): ActivityEntry {
   return {
     id: row.id,
@@ -27,7 +39,7 @@ function entry(row: ActivityRow): ActivityEntry {
     type: row.type as OrgEventType,
     actor: { type: row.actorType, id: row.actorId },
     subject: { type: row.subjectType, id: row.subjectId },
-    data: row.data ?? {},
+    data: activityData(row),
     createdAt: row.createdAt,
   };
 }

@@ -16,12 +16,22 @@ describe('mayReceive', () => {
     expect(mayReceive({ kind: 'api_key', scopes: ['usage:read'] }, 'usage.updated')).toBe(true);
   });
 
-  it('no key receives membership events or unknown types; every role receives what a viewer reads', () => {
+  it('no key receives membership events or unknown types; members and up receive every event', () => {
     const all = { kind: 'api_key' as const, scopes: ['org:read', 'tasks:read', 'messages:read', 'agents:read'] };
     expect(mayReceive(all, 'member.removed')).toBe(false);
     expect(mayReceive(all, 'test.custom')).toBe(false);
-    for (const role of ['viewer', 'member', 'admin', 'owner'] as const)
+    for (const role of ['member', 'admin', 'owner'] as const)
       for (const type of ORG_EVENT_TYPES) expect(mayReceive({ kind: 'user', role }, type)).toBe(true);
+  });
+
+  it('connections are for those who may list them: not viewers, and keys only with connections:read', () => {
+    const viewer = { kind: 'user' as const, role: 'viewer' as const };
+    expect(mayReceive(viewer, 'connection.created')).toBe(false);
+    expect(mayReceive(viewer, 'tool.called')).toBe(true);
+    for (const type of ORG_EVENT_TYPES)
+      if (!type.startsWith('connection.')) expect(mayReceive(viewer, type)).toBe(true);
+    expect(mayReceive({ kind: 'api_key', scopes: ['tasks:read'] }, 'connection.created')).toBe(false);
+    expect(mayReceive({ kind: 'api_key', scopes: ['connections:read'] }, 'connection.created')).toBe(true);
   });
 
   it('every org event type has a rule', () => {

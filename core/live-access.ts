@@ -29,6 +29,10 @@ const RULES: Array<[prefix: string, rule: ReadRule]> = [
   ['schedule.', { scope: 'schedules:read', permission: 'tasks:read' }],
   ['org.', { scope: 'org:read', permission: 'org:read' }],
   ['member.', { scope: null, permission: 'members:read' }],
+  // Connections are listed to members (and keys with connections:read), not to viewers.
+  ['connection.', { scope: 'connections:read', permission: 'connections:read' }],
+  // An agent's tool call is part of its task's work, like its run steps.
+  ['tool.', { scope: 'tasks:read', permission: 'tasks:read' }],
   // Who is watching names the org's people: keys need org:read.
   ['presence', { scope: 'org:read', permission: 'members:read' }],
 ];

@@ -123,7 +123,7 @@ export class McpToolbox {
         'connection.created',
         actor,
         { type: 'connection', id },
-        { connection_id: id, slug, name: input.name, url: input.url },
+        { connection_id: id, slug, name: input.name },
       ),
     ]);
     this.engine.audit(

@@ -7,7 +7,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { listRecentActivity, listTaskActivity } from '../core/activity-feed';
+import { activityData, listRecentActivity, listTaskActivity } from '../core/activity-feed';
 import { AgentStatusFilter, agentView, listAgents, requireAgent } from '../core/agents';
 import {
   activityLog,
@@ -166,7 +166,7 @@ export const ORG_READS = {
         type: row.type,
         actor: { type: row.actorType, id: row.actorId },
         subject: { type: row.subjectType, id: row.subjectId },
-        data: row.data ?? {},
+        data: activityData(row),
         created_at: iso(row.createdAt)!,
       })),
       next_cursor: rows.length > limit ? page[page.length - 1]!.id : null,

@@ -77,6 +77,13 @@ describe('MCP connections', () => {
     const audit = await call(`/api/orgs/${org.slug}/audit`, { cookie: as.cookie });
     expect(audit.json.data.map((e: { action: string }) => e.action)).toContain('connection.created');
     expect(audit.text).not.toContain(FAKE_MCP_TOKEN);
+
+    // The activity feed (which viewers read too) names the connection but not its URL, which
+    // may carry a secret in its path.
+    const activity = await call('/v1/activity?limit=50', { key });
+    const created = activity.json.data.find((a: { type: string }) => a.type === 'connection.created');
+    expect(created.data).toEqual({ connection_id: connection.id, slug: 'tracker', name: connection.name });
+    expect(activity.text).not.toContain(connection.url);
   });
 
   it('tests and tool refreshes reach out at most 20 times a minute per org; the next one is 429', async () => {
