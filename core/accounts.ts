@@ -11,6 +11,7 @@ import { auditInsert, recordAudit } from './audit';
 import type { EmailEnv } from './email/mailer';
 import type { AppConfig } from './config';
 import type { Db } from './db/client';
+import type { Role } from './db/schema';
 import { users } from './db/schema';
 import { ApiError } from './errors';
 import { newId } from './ids';
@@ -33,6 +34,8 @@ export interface SignedIn {
   token: string;
   /** The org the user lands in: the one created, or the one the invitation joined. */
   organization: Pick<Organization, 'id' | 'slug' | 'name' | 'plan'>;
+  /** The user's role there: owner of a new org, or the invitation's role. */
+  role: Role;
 }
 
 export const INVALID_LOGIN_MESSAGE = 'That email and password do not match an account.';
@@ -64,6 +67,8 @@ export async function signUp(
   };
 
   let organization: SignedIn['organization'];
+  // The role the user has in that organization: owner of a new one, the invitation's otherwise.
+  let role: Role = 'owner';
   let orgStatements: readonly BatchItem<'sqlite'>[];
   if (input.invitation_token) {
     const invitation = await findInvitationByToken(db, input.invitation_token);
@@ -73,6 +78,7 @@ export async function signUp(
       ]);
     }
     organization = invitation.organization;
+    role = invitation.role;
     orgStatements = invitationAcceptStatements(db, invitation, user.id, meta.ip);
   } else {
     if (!input.organization_name)
@@ -118,7 +124,7 @@ export async function signUp(
       actor: user.id,
     });
   }
-  return { user: { id: user.id, email: user.email, name: user.name }, token, organization };
+  return { user: { id: user.id, email: user.email, name: user.name }, token, organization, role };
 }
 
 export async function logIn(

@@ -17,6 +17,9 @@ describe('invitations and roles', () => {
     const owner = await signUp();
     const member = await inviteAndJoin(owner.cookie, owner.org.slug, 'member');
     expect(member.org.slug).toBe(owner.org.slug);
+    // The signup answer gives the role the invitation carried, not the owner's of a new org.
+    expect((member.org as { role?: string }).role).toBe('member');
+    expect((owner.org as { role?: string }).role).toBe('owner');
     const me = await call('/api/me', { cookie: member.cookie });
     expect(me.json.memberships).toEqual([
       { organization: expect.objectContaining({ slug: owner.org.slug }), role: 'member' },

@@ -213,7 +213,7 @@ export const authRoutes = createApiApp()
   .openapi(signupRoute, async (c) => {
     const result = await signUp(getDb(c.env), c.get('config'), c.req.valid('json'), requestMeta(c), c.env);
     setCookie(c, SESSION_COOKIE, result.token, sessionCookieOptions());
-    return c.json({ user: result.user, organization: organizationView(result.organization, 'owner') }, 201);
+    return c.json({ user: result.user, organization: organizationView(result.organization, result.role) }, 201);
   })
   .openapi(loginRoute, async (c) => {
     const input = c.req.valid('json');
