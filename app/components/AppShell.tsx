@@ -1,5 +1,5 @@
-import { Form, Link, NavLink } from '@remix-run/react';
-import type { ReactNode } from 'react';
+import { Form, Link, NavLink, useLocation } from '@remix-run/react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import type { Role } from '../../core/db/schema';
 import { getPlan, type PlanId } from '../../core/plans';
 import { Disclosure } from './Disclosure';
@@ -210,6 +210,24 @@ function UserMenu({ user, slug }: { user: ShellUser; slug: string }) {
 }
 
 /**
+ * After a client-side move to another page, focus goes to the page's main content, as a full
+ * page load would put a screen reader there: otherwise focus stays on the link that was
+ * followed, or falls to the body when that link went away (the phone menu). Not on the first
+ * render, and not when something on the new page took focus itself (a field, a dialog).
+ */
+function useFocusMainOnNavigation() {
+  const { pathname } = useLocation();
+  const previous = useRef(pathname);
+  useEffect(() => {
+    if (previous.current === pathname) return;
+    previous.current = pathname;
+    const active = document.activeElement;
+    if (active && active !== document.body && !(active instanceof HTMLAnchorElement)) return;
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [pathname]);
+}
+
+/**
  * The signed-in dashboard: a sidebar (org switcher, navigation, account) on large screens;
  * on phones a top bar whose menu button opens the same navigation.
  */
@@ -224,6 +242,7 @@ export function AppShell({
   orgs: ShellOrg[];
   children: ReactNode;
 }) {
+  useFocusMainOnNavigation();
   return (
     <LiveProvider orgSlug={org.slug}>
       <div className="min-h-dvh bg-page-alt">

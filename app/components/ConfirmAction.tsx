@@ -46,7 +46,10 @@ export function ConfirmAction({
           className={buttonClasses({ variant: 'ghost', size: 'sm' })}
           onClick={(event) => {
             const details = event.currentTarget.closest('details');
-            if (details) details.open = false;
+            if (!details) return;
+            details.open = false;
+            // The focused button just disappeared: give focus back to the button that opened it.
+            details.querySelector('summary')?.focus();
           }}
         >
           Cancel

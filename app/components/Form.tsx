@@ -220,8 +220,19 @@ export function useFocusFirstError(
   }, [formRef, result]);
 }
 
-/** Focuses the form's first invalid field, else its alert. */
-export function focusFirstProblem(form: HTMLFormElement | null | undefined) {
+/**
+ * For a page with several forms: after a failed submit, focus goes to the first invalid field
+ * on the page (else its alert), wherever that form is.
+ */
+export function useFocusFirstErrorOnPage(result: { ok: boolean } | null | undefined) {
+  useEffect(() => {
+    if (!result || result.ok) return;
+    focusFirstProblem(document.getElementById('main'));
+  }, [result]);
+}
+
+/** Focuses the first invalid field in `form` (a form or a page region), else its alert. */
+export function focusFirstProblem(form: HTMLElement | null | undefined) {
   const target =
     form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('[role="alert"]');
   target?.focus();

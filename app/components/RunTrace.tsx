@@ -156,7 +156,7 @@ export function RunCard({ run, open }: { run: RunSummary; open: boolean }) {
             {run.error}
           </p>
         ) : null}
-        <h4 className="mt-4 text-xs font-semibold tracking-wide text-ink-faint uppercase">Trace</h4>
+        <h3 className="mt-4 text-xs font-semibold tracking-wide text-ink-faint uppercase">Trace</h3>
         {run.steps.length === 0 ? (
           <p className="mt-2 text-sm text-ink-muted">
             {run.outcome === 'running'

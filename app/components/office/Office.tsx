@@ -230,6 +230,7 @@ export function Office({
         onSelect={select}
         onFocusAgent={(agentId) => officeRef.current?.setFocused(view === 'office' ? agentId : null)}
         labelledBy={headingId}
+        readOnly={readOnly}
       />
 
       {view === 'office' && !readOnly ? (

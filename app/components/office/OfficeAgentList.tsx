@@ -17,6 +17,7 @@ export function OfficeAgentList({
   onSelect,
   onFocusAgent,
   labelledBy,
+  readOnly = false,
 }: {
   agents: readonly OfficeSnapshotAgent[];
   visuallyHidden: boolean;
@@ -24,6 +25,8 @@ export function OfficeAgentList({
   onSelect(agentId: string): void;
   onFocusAgent(agentId: string | null): void;
   labelledBy?: string;
+  /** The landing page's live picture: the agents are listed, not selectable. */
+  readOnly?: boolean;
 }) {
   const [activeId, setActiveId] = useState<string | null>(null);
   const buttons = useRef(new Map<string, HTMLButtonElement>());
@@ -62,75 +65,85 @@ export function OfficeAgentList({
     >
       {agents.map((agent, index) => {
         const selected = agent.id === selectedId;
-        return (
-          <li key={agent.id} className="min-w-0">
-            <button
-              type="button"
-              ref={(element) => {
-                if (element) buttons.current.set(agent.id, element);
-                else buttons.current.delete(agent.id);
-              }}
-              tabIndex={agent.id === active ? 0 : -1}
-              aria-current={selected ? 'true' : undefined}
-              onClick={() => onSelect(agent.id)}
-              onKeyDown={(event) => move(event, index)}
-              onFocus={() => {
-                setActiveId(agent.id);
-                onFocusAgent(agent.id);
-              }}
-              onBlur={() => onFocusAgent(null)}
-              className={`flex w-full items-start gap-3 rounded-xl px-3 py-3 text-left transition-colors hover:bg-page-alt ${selected ? 'bg-accent-soft ring-1 ring-brand-500/30 ring-inset' : ''}`}
-            >
-              <AgentAvatar name={agent.name} color={agent.color} size="sm" />
-              <span className="block min-w-0 flex-1">
-                <span className="flex flex-wrap items-baseline gap-x-2">
-                  <span className="text-sm font-semibold text-ink">{agent.name}</span>
-                  <span className="truncate text-xs text-ink-faint">{agent.role}</span>
-                </span>
-                <span className="mt-1 flex flex-wrap items-center gap-2">
-                  <StatusBadge status={agent.status} />
-                  {agent.awaitingApproval ? (
-                    <span className="inline-flex items-center gap-1.5 text-xs font-medium text-violet-700 dark:text-violet-400">
-                      <span className="size-2 rounded-full bg-violet-500" aria-hidden="true" />
-                      Awaiting approval
-                    </span>
-                  ) : null}
-                </span>
-                {agent.task ? (
-                  <span className="mt-2 block">
-                    <span className="block truncate text-sm text-ink">
-                      <span className="sr-only">Current task: </span>
-                      {agent.task.title}
-                    </span>
-                    <span className="mt-1.5 flex items-center gap-2">
-                      <span
-                        className="block h-1.5 flex-1 overflow-hidden rounded-full bg-page-alt ring-1 ring-line ring-inset"
-                        aria-hidden="true"
-                      >
-                        <span
-                          className="block h-full rounded-full bg-brand-500 transition-[width] duration-500 motion-reduce:transition-none"
-                          style={{ width: `${agent.task.progress}%` }}
-                        />
-                      </span>
-                      <span className="text-xs text-ink-muted tabular-nums">
-                        {agent.task.progress}%<span className="sr-only"> done</span>
-                      </span>
-                    </span>
-                  </span>
-                ) : (
-                  <span className="mt-1.5 block text-sm text-ink-faint">No current task</span>
-                )}
-                {agent.latest ? (
-                  <span className="mt-1.5 block truncate text-sm text-ink-muted">
-                    <span className="sr-only">Latest: </span>
-                    {agent.latest.toName ? (
-                      <span className="font-medium text-accent-ink">→ {agent.latest.toName}: </span>
-                    ) : null}
-                    “{agent.latest.text}”
+        const details = (
+          <>
+            <AgentAvatar name={agent.name} color={agent.color} size="sm" />
+            <span className="block min-w-0 flex-1">
+              <span className="flex flex-wrap items-baseline gap-x-2">
+                <span className="text-sm font-semibold text-ink">{agent.name}</span>
+                <span className="truncate text-xs text-ink-faint">{agent.role}</span>
+              </span>
+              <span className="mt-1 flex flex-wrap items-center gap-2">
+                <StatusBadge status={agent.status} />
+                {agent.awaitingApproval ? (
+                  <span className="inline-flex items-center gap-1.5 text-xs font-medium text-violet-700 dark:text-violet-400">
+                    <span className="size-2 rounded-full bg-violet-500" aria-hidden="true" />
+                    Awaiting approval
                   </span>
                 ) : null}
               </span>
-            </button>
+              {agent.task ? (
+                <span className="mt-2 block">
+                  <span className="block truncate text-sm text-ink">
+                    <span className="sr-only">Current task: </span>
+                    {agent.task.title}
+                  </span>
+                  <span className="mt-1.5 flex items-center gap-2">
+                    <span
+                      className="block h-1.5 flex-1 overflow-hidden rounded-full bg-page-alt ring-1 ring-line ring-inset"
+                      aria-hidden="true"
+                    >
+                      <span
+                        className="block h-full rounded-full bg-brand-500 transition-[width] duration-500 motion-reduce:transition-none"
+                        style={{ width: `${agent.task.progress}%` }}
+                      />
+                    </span>
+                    <span className="text-xs text-ink-muted tabular-nums">
+                      {agent.task.progress}%<span className="sr-only"> done</span>
+                    </span>
+                  </span>
+                </span>
+              ) : (
+                <span className="mt-1.5 block text-sm text-ink-faint">No current task</span>
+              )}
+              {agent.latest ? (
+                <span className="mt-1.5 block truncate text-sm text-ink-muted">
+                  <span className="sr-only">Latest: </span>
+                  {agent.latest.toName ? (
+                    <span className="font-medium text-accent-ink">→ {agent.latest.toName}: </span>
+                  ) : null}
+                  “{agent.latest.text}”
+                </span>
+              ) : null}
+            </span>
+          </>
+        );
+        return (
+          <li key={agent.id} className="min-w-0">
+            {readOnly ? (
+              // A picture of the office with nothing to select: plain text, not buttons that do nothing.
+              <div className="flex w-full items-start gap-3 rounded-xl px-3 py-3 text-left">{details}</div>
+            ) : (
+              <button
+                type="button"
+                ref={(element) => {
+                  if (element) buttons.current.set(agent.id, element);
+                  else buttons.current.delete(agent.id);
+                }}
+                tabIndex={agent.id === active ? 0 : -1}
+                aria-current={selected ? 'true' : undefined}
+                onClick={() => onSelect(agent.id)}
+                onKeyDown={(event) => move(event, index)}
+                onFocus={() => {
+                  setActiveId(agent.id);
+                  onFocusAgent(agent.id);
+                }}
+                onBlur={() => onFocusAgent(null)}
+                className={`flex w-full items-start gap-3 rounded-xl px-3 py-3 text-left transition-colors hover:bg-page-alt ${selected ? 'bg-accent-soft ring-1 ring-brand-500/30 ring-inset' : ''}`}
+              >
+                {details}
+              </button>
+            )}
           </li>
         );
       })}

@@ -110,7 +110,7 @@ export default function Approvals() {
                   <AgentAvatar name={approval.agent.name} color={approval.agent.color} size="sm" />
                 ) : null}
                 <div className="min-w-0 flex-1">
-                  <p className="text-sm text-ink">
+                  <p id={`approval-${approval.id}-what`} className="text-sm text-ink">
                     <span className="font-semibold">{approval.agent?.name ?? 'An agent'}</span>{' '}
                     {approval.kind === 'tool_call' ? 'wants to make this tool call for' : 'drafted this for'}{' '}
                     {approval.task ? (
@@ -141,6 +141,7 @@ export default function Approvals() {
                         <input
                           name="note"
                           maxLength={1000}
+                          aria-describedby={`approval-${approval.id}-what`}
                           className="w-full rounded-lg border border-line bg-card px-3 py-2 text-sm text-ink focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
                         />
                       </label>
@@ -149,6 +150,7 @@ export default function Approvals() {
                           type="submit"
                           name="intent"
                           value="approve"
+                          aria-describedby={`approval-${approval.id}-what`}
                           className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
                         >
                           Approve
@@ -157,6 +159,7 @@ export default function Approvals() {
                           type="submit"
                           name="intent"
                           value="reject"
+                          aria-describedby={`approval-${approval.id}-what`}
                           className="rounded-lg border border-line bg-card px-4 py-2 text-sm font-semibold text-ink hover:bg-page-alt focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
                         >
                           Reject

@@ -10,7 +10,14 @@ import { ConnectionInput, mcpConnectLimit } from '../../../core/mcp/connections'
 import { can } from '../../../core/permissions';
 import { Badge } from '../../components/Badge';
 import { ConfirmAction } from '../../components/ConfirmAction';
-import { FormAlert, SelectField, SubmitButton, TextField, useIsSubmitting } from '../../components/Form';
+import {
+  FormAlert,
+  SelectField,
+  SubmitButton,
+  TextField,
+  useIsSubmitting,
+  useFocusFirstErrorOnPage,
+} from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { EmptyState, Panel } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/format';
@@ -101,6 +108,7 @@ const AUTH_LABEL = { none: 'No auth', bearer: 'Bearer token', oauth_client_crede
 export default function ConnectionsSettings() {
   const { forbidden, connections, tools, canManage } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useFocusFirstErrorOnPage(result);
   const creating = useIsSubmitting('create');
   const testing = useIsSubmitting('test');
   const deleting = useIsSubmitting('delete');

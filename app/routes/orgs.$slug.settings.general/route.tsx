@@ -7,7 +7,7 @@ import { UpdateOrgInput } from '../../../core/org-admin';
 import { deleteOrganization, updateOrganization } from '../../../core/orgs';
 import { can } from '../../../core/permissions';
 import { ConfirmAction } from '../../components/ConfirmAction';
-import { FormAlert, SubmitButton, TextField, useIsSubmitting } from '../../components/Form';
+import { FormAlert, SubmitButton, TextField, useIsSubmitting, useFocusFirstErrorOnPage } from '../../components/Form';
 import { Panel } from '../../components/PageHeader';
 import { failureFromError, formFailure, parseForm, readFormData, text } from '../../lib/forms.server';
 import { pageMeta } from '../../lib/meta';
@@ -67,6 +67,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function GeneralSettings() {
   const { org, role, canUpdate, canDelete, canLeave } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useFocusFirstErrorOnPage(result);
   const renaming = useIsSubmitting('rename');
   const deleting = useIsSubmitting('delete');
   const leaving = useIsSubmitting('leave');

@@ -6,7 +6,14 @@ import { API_KEY_SCOPES, DEFAULT_SCOPES } from '../../../core/auth/api-keys';
 import { getDb } from '../../../core/db/client';
 import { ApiError } from '../../../core/errors';
 import { CreateKeyInput, issueApiKey, listOrgApiKeys, revokeOrgApiKey } from '../../../core/org-admin';
-import { Checkbox, FormAlert, SubmitButton, TextField, useIsSubmitting } from '../../components/Form';
+import {
+  Checkbox,
+  FormAlert,
+  SubmitButton,
+  TextField,
+  useIsSubmitting,
+  useFocusFirstErrorOnPage,
+} from '../../components/Form';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { EmptyState, Panel } from '../../components/PageHeader';
 import { SecretReveal } from '../../components/SecretReveal';
@@ -104,6 +111,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function ApiKeysSettings() {
   const { forbidden, keys, now, scopes, defaultScopes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useFocusFirstErrorOnPage(result);
   const creating = useIsSubmitting('create');
   const revoking = useIsSubmitting('revoke');
   const createForm = useRef<HTMLFormElement>(null);

@@ -18,7 +18,14 @@ import { InviteInput } from '../../../core/org-admin';
 import { can } from '../../../core/permissions';
 import { roleField } from '../../../core/validation';
 import { ConfirmAction } from '../../components/ConfirmAction';
-import { FormAlert, SelectField, SubmitButton, TextField, useIsSubmitting } from '../../components/Form';
+import {
+  FormAlert,
+  SelectField,
+  SubmitButton,
+  TextField,
+  useIsSubmitting,
+  useFocusFirstErrorOnPage,
+} from '../../components/Form';
 import { Panel } from '../../components/PageHeader';
 import { SecretReveal } from '../../components/SecretReveal';
 import { RoleBadge } from '../../components/StatusBadge';
@@ -133,6 +140,7 @@ export default function MembersSettings() {
     allRoles,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useFocusFirstErrorOnPage(result);
   const inviting = useIsSubmitting('invite');
   // Whose role is being saved: only that row's button says so.
   const navigation = useNavigation();

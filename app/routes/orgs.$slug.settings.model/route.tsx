@@ -17,7 +17,14 @@ import { ApiError } from '../../../core/errors';
 import { requirePermission } from '../../../core/permissions';
 import { Badge } from '../../components/Badge';
 import { ConfirmAction } from '../../components/ConfirmAction';
-import { Checkbox, FormAlert, SubmitButton, TextField, useIsSubmitting } from '../../components/Form';
+import {
+  Checkbox,
+  FormAlert,
+  SubmitButton,
+  TextField,
+  useIsSubmitting,
+  useFocusFirstErrorOnPage,
+} from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { EmptyState, Panel } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/format';
@@ -124,6 +131,7 @@ function fallbackSentence(fallback: 'platform' | 'simulated'): string {
 export default function ModelKeySettings() {
   const { forbidden, status, fallback, agents } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useFocusFirstErrorOnPage(result);
   const saving = useIsSubmitting('save');
   const testing = useIsSubmitting('test');
   const removing = useIsSubmitting('remove');

@@ -1,0 +1,48 @@
+/**
+ * Keyboard and screen-reader paths: focus lands where the user must look next (the new page's
+ * content, the field to fix, the button that opened a closed panel), and the landing page's
+ * live office lists its agents as text rather than as buttons that do nothing.
+ */
+import { LOCAL_DEMO_ORG } from '../../core/seed';
+import { demoSessionOnce, expect, signIn, test } from './fixtures';
+
+const BASE = `/orgs/${LOCAL_DEMO_ORG.slug}`;
+const session = demoSessionOnce(`${BASE}/settings/general`);
+
+test.describe('signed in', () => {
+  test.use({ storageState: async ({}, use) => use(session()) });
+
+  test('following a dashboard link moves focus to the new page’s content', async ({ page }) => {
+    await signIn(page, `${BASE}/settings/general`);
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Agents' }).click();
+    await expect(page).toHaveURL(`${BASE}/agents`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Agents' })).toBeVisible();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+
+  test('an invitation sent empty puts focus on the email field, which says what to fix', async ({ page }) => {
+    await signIn(page, `${BASE}/settings/members`);
+    await page.getByRole('button', { name: 'Create invitation' }).click();
+    const email = page.getByLabel('Email address');
+    await expect(email).toHaveAttribute('aria-invalid', 'true');
+    await expect(email).toBeFocused();
+  });
+
+  test('Cancel in a confirm panel gives focus back to the button that opened it', async ({ page }) => {
+    await signIn(page, `${BASE}/settings/keys`);
+    const name = `Focus check ${crypto.randomUUID().slice(0, 6)}`;
+    await page.getByLabel('Name').fill(name);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const opener = page.locator(`summary[aria-label="Revoke ${name}"]`);
+    await opener.click();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).filter({ visible: true }).click();
+    await expect(opener).toBeFocused();
+  });
+});
+
+test('the landing page’s live office lists its agents as text, not as buttons that do nothing', async ({ page }) => {
+  await page.goto('/');
+  const list = page.getByRole('list', { name: 'Agents in the office' });
+  await expect(list.getByRole('listitem').first()).toBeAttached();
+  await expect(list.getByRole('button')).toHaveCount(0);
+});
