@@ -40,6 +40,37 @@ test.describe('signed in', () => {
   });
 });
 
+test.describe('live changes are read out', () => {
+  test.use({ storageState: async ({}, use) => use(session()) });
+  test.describe.configure({ timeout: 60_000 });
+
+  test('a task that completes while its page is open is announced', async ({ page }) => {
+    const title = `Announce me ${crypto.randomUUID().slice(0, 6)}`;
+    const res = await page.request.post('/v1/tasks', {
+      headers: { 'X-Organization': LOCAL_DEMO_ORG.slug },
+      data: { agent: 'sable', title, description: 'Slow enough to watch [simulate:think=3000]' },
+    });
+    expect(res.status()).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    await signIn(page, `${BASE}/tasks/${id}`);
+    const announcement = page.getByRole('status').filter({ hasText: `“${title}” is completed.` });
+    await expect(announcement).toBeAttached({ timeout: 30_000 });
+  });
+
+  test('an agent’s reply arriving in an open thread is announced', async ({ page }) => {
+    await signIn(page, `${BASE}/messages`);
+    const body = `Are we ready to ship ${crypto.randomUUID().slice(0, 6)}? [simulate:think=3000]`;
+    const res = await page.request.post('/v1/messages', {
+      headers: { 'X-Organization': LOCAL_DEMO_ORG.slug },
+      data: { agent: 'yuki', body },
+    });
+    expect(res.status()).toBe(201);
+    const { thread_id: threadId } = (await res.json()) as { thread_id: string };
+    await signIn(page, `${BASE}/messages/${threadId}`);
+    await expect(page.getByRole('status').filter({ hasText: /^Yuki replied: / })).toBeAttached({ timeout: 30_000 });
+  });
+});
+
 test('the landing page’s live office lists its agents as text, not as buttons that do nothing', async ({ page }) => {
   await page.goto('/');
   const list = page.getByRole('list', { name: 'Agents in the office' });

@@ -6,6 +6,7 @@ import { getDb } from '../../../core/db/client';
 import { listMembers } from '../../../core/members';
 import { can, requirePermission } from '../../../core/permissions';
 import { AgentAvatar } from '../../components/AgentAvatar';
+import { Announcer } from '../../components/Announcer';
 import { FormAlert, SubmitButton, focusFirstProblem, inputClasses, useIsSubmitting } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { TaskStatusBadge } from '../../components/StatusBadge';
@@ -139,6 +140,8 @@ function useStreamingReply(taskIds: string[]): string {
 
 export default function ThreadPage() {
   const { slug, now, canWrite, thread, agent, working, messages, earlier } = useLoaderData<typeof loader>();
+  // The newest message from an agent: when a reply arrives live, it is read out.
+  const lastReply = messages.findLast((message) => message.fromAgent);
   const result = useLiveActionData<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
@@ -193,6 +196,12 @@ export default function ThreadPage() {
         </div>
       </header>
 
+      <Announcer
+        value={lastReply?.id ?? null}
+        message={() =>
+          lastReply ? `${lastReply.author} replied: ${markdownToPlainText(lastReply.body).slice(0, 300)}` : null
+        }
+      />
       <ol
         ref={listRef}
         aria-label="Messages"
@@ -237,7 +246,7 @@ export default function ThreadPage() {
           </li>
         ))}
         {working.length > 0 && agent ? (
-          <li aria-live="polite" className="flex items-center gap-2.5">
+          <li className="flex items-center gap-2.5">
             <AgentAvatar name={agent.name} color={agent.color} size="sm" />
             <p className="inline-flex items-center gap-2 rounded-2xl bg-page-alt px-4 py-2.5 text-sm text-ink-muted ring-1 ring-line ring-inset">
               <span className="inline-flex gap-1" aria-hidden="true">

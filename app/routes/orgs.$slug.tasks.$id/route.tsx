@@ -11,6 +11,7 @@ import { listMembers } from '../../../core/members';
 import { can, requirePermission } from '../../../core/permissions';
 import type { TaskSummary } from '../../../core/task-reads';
 import { AgentAvatar } from '../../components/AgentAvatar';
+import { Announcer } from '../../components/Announcer';
 import { Card } from '../../components/Card';
 import {
   FormAlert,
@@ -408,6 +409,10 @@ export default function TaskDetail() {
       </nav>
 
       <header className="space-y-4">
+        <Announcer
+          value={task.status}
+          message={(status) => `“${task.title}” is ${taskStatusLabel(status).toLowerCase()}.`}
+        />
         <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
           <div className="min-w-0">
             <div className="flex flex-wrap items-center gap-2">
