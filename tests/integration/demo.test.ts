@@ -25,9 +25,18 @@ async function orgBySlug(slug: string) {
     .first<OrgRow>();
 }
 
+/** The POST the /demo page sends as it loads (a form post: the browser's Origin and Host). */
+const startDemo = (options: { ip?: string; cookie?: string } = {}) =>
+  call('/demo?index', {
+    ...options,
+    method: 'POST',
+    body: '',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Host: new URL(ORIGIN).host },
+  });
+
 /** Opens /demo as a new visitor (its own address unless given); returns the cookie and the sandbox. */
 async function openDemo(ip = randomIp()) {
-  const { status, res } = await call('/demo', { ip, origin: null });
+  const { status, res } = await startDemo({ ip });
   expect(status).toBe(302);
   const location = res.headers.get('location')!;
   const slug = /^\/orgs\/(demo-[a-z0-9-]+)$/.exec(location)?.[1];
@@ -39,6 +48,17 @@ async function openDemo(ip = randomIp()) {
 const sweep = () => worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env, createExecutionContext());
 
 describe('the public demo', () => {
+  it('a GET of /demo makes nothing (a crawler or an image on another site): the page posts to start', async () => {
+    const count = async () =>
+      (await env.DB.prepare(`SELECT COUNT(*) AS n FROM organizations WHERE is_demo = 1`).first<{ n: number }>())!.n;
+    const before = await count();
+    const page = await call('/demo', { origin: null });
+    expect(page.status).toBe(200);
+    expect(page.res.headers.get('set-cookie')).toBeNull();
+    expect(page.text).toContain('Start the demo');
+    expect(await count()).toBe(before);
+  });
+
   it('gives a visitor a sandbox: a guest session, the demo plan, the default team and tasks that run', async () => {
     const before = Date.now();
     const { cookie, slug, org } = await openDemo();
@@ -97,7 +117,7 @@ describe('the public demo', () => {
     await env.DB.prepare(`UPDATE organizations SET expires_at = ? WHERE id = ?`)
       .bind(Date.now() - 1, org.id)
       .run();
-    const fresh = await call('/demo', { cookie, origin: null });
+    const fresh = await startDemo({ cookie });
     expect(fresh.status).toBe(302);
     expect(fresh.res.headers.get('location')).not.toBe(`/orgs/${slug}`);
   });
@@ -202,7 +222,7 @@ describe('the public demo', () => {
   it('limits how many sandboxes one address creates', async () => {
     const ip = randomIp();
     for (let i = 0; i < 3; i++) await openDemo(ip);
-    const limited = await call('/demo', { ip, origin: null });
+    const limited = await startDemo({ ip });
     expect(limited.status).toBe(429);
     expect(limited.text).toContain('Too many demos');
     // Another address is not affected.

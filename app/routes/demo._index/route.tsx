@@ -3,6 +3,10 @@
  * anonymous guest, and lands in its dashboard; a returning guest goes back to the same one.
  * Someone signed in with a real account is asked first (the demo would sign them out), and an
  * address over its hourly allowance of new sandboxes is told to wait.
+ *
+ * A sandbox is made by the POST only. The page posts itself as it loads (and shows the button
+ * without JavaScript), so a crawler, a link preview or an <img src="/demo"> on another site
+ * makes nothing and spends no one's allowance.
  */
 import { track } from '../../../core/analytics';
 import {
@@ -13,6 +17,7 @@ import {
   redirect,
 } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
 import { loadConfig } from '../../../core/config';
 import { getDb } from '../../../core/db/client';
 import { createSandbox, findGuestSandbox, isGuestUser, touchSandbox } from '../../../core/demo';
@@ -64,14 +69,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // A real account: starting a demo would replace its session, so ask first.
     if (!(await isGuestUser(db, signedIn.user.id))) return { kind: 'signed_in' as const, name: signedIn.user.name };
   }
-  try {
-    return await startSandbox(request, context);
-  } catch (error) {
-    return refusal(error);
-  }
+  return { kind: 'start' as const };
 }
 
-/** "Start the demo anyway", for someone signed in with an account. */
+/** Starts the sandbox: posted by the page as it loads, or "Start the demo anyway" when signed in. */
 export async function action({ request, context }: ActionFunctionArgs) {
   try {
     return await startSandbox(request, context);
@@ -84,7 +85,7 @@ export default function Demo() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const pending = useIsSubmitting();
-  const limited = result?.kind === 'limited' ? result : data.kind === 'limited' ? data : null;
+  const limited = result?.kind === 'limited' ? result : null;
   if (limited) {
     return (
       <AuthLayout
@@ -106,6 +107,7 @@ export default function Demo() {
       </AuthLayout>
     );
   }
+  if (data.kind === 'start') return <StartingDemo pending={pending} />;
   return (
     <AuthLayout
       eyebrow="Live demo"
@@ -119,6 +121,30 @@ export default function Demo() {
         <ButtonLink to="/orgs" variant="secondary" size="lg" className="w-full">
           Back to my organizations
         </ButtonLink>
+      </Form>
+    </AuthLayout>
+  );
+}
+
+/** Posts itself once when it loads, so a visitor goes straight in; the button is for no JavaScript. */
+function StartingDemo({ pending }: { pending: boolean }) {
+  const form = useRef<HTMLFormElement>(null);
+  const sent = useRef(false);
+  useEffect(() => {
+    if (sent.current) return;
+    sent.current = true;
+    form.current?.requestSubmit();
+  }, []);
+  return (
+    <AuthLayout
+      eyebrow="Live demo"
+      title="Your team is on its way"
+      description="A sandbox of your own with five agents at work. No signup; it is deleted after a few hours unused."
+    >
+      <Form ref={form} method="post" className="space-y-3">
+        <SubmitButton pending={pending} pendingLabel="Starting…" size="lg" className="w-full">
+          Start the demo
+        </SubmitButton>
       </Form>
     </AuthLayout>
   );
