@@ -1,10 +1,11 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { CopyButton } from './CopyButton';
 import { Icon } from './Icon';
 
 /**
  * A secret shown once (a new API key, an invitation link): read-only, selected on focus,
- * with a copy button and a plain warning that it will not be shown again.
+ * with a copy button and a plain warning that it will not be shown again. It takes the focus
+ * when it appears, so a keyboard or screen-reader user lands on it, selected, ready to copy.
  */
 export function SecretReveal({
   label,
@@ -18,6 +19,10 @@ export function SecretReveal({
   warning: string;
 }) {
   const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (value) input.current?.focus();
+  }, [value]);
   return (
     <section
       aria-label={title}
@@ -35,6 +40,7 @@ export function SecretReveal({
               {label}
             </label>
             <input
+              ref={input}
               id={id}
               readOnly
               value={value}

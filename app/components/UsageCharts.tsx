@@ -71,6 +71,30 @@ export function CumulativeUsageChart({ days, limit }: { days: DayPoint[]; limit:
           ) : null}
         </LineChart>
       </ResponsiveContainer>
+      {/* The chart's numbers for screen readers, which get only tick labels from the SVG. */}
+      <figcaption className="sr-only">
+        {`${(days.at(-1)?.cumulative ?? 0).toLocaleString('en-US')} agent-minutes used so far this period`}
+        {limit !== null ? ` of ${limit.toLocaleString('en-US')} in the plan.` : '.'}
+      </figcaption>
+      <table className="sr-only">
+        <caption>Agent-minutes by day</caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">Used that day</th>
+            <th scope="col">Used so far</th>
+          </tr>
+        </thead>
+        <tbody>
+          {days.map((day) => (
+            <tr key={day.date}>
+              <th scope="row">{day.date}</th>
+              <td>{day.minutes.toLocaleString('en-US')}</td>
+              <td>{day.cumulative.toLocaleString('en-US')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </figure>
   );
 }

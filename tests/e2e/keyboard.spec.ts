@@ -22,10 +22,21 @@ test.describe('signed in', () => {
 
   test('an invitation sent empty puts focus on the email field, which says what to fix', async ({ page }) => {
     await signIn(page, `${BASE}/settings/members`);
+    // Each settings tab is a page of its own, and its heading says which.
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings: Members');
     await page.getByRole('button', { name: 'Create invitation' }).click();
     const email = page.getByLabel('Email address');
     await expect(email).toHaveAttribute('aria-invalid', 'true');
     await expect(email).toBeFocused();
+  });
+
+  test('a new key, shown once, takes the focus, selected and ready to copy', async ({ page }) => {
+    await signIn(page, `${BASE}/settings/keys`);
+    await page.getByLabel('Name').fill(`Shown once ${crypto.randomUUID().slice(0, 6)}`);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = page.getByRole('textbox', { name: 'New API key' });
+    await expect(secret).toBeFocused();
+    await expect(secret).toHaveValue(/^gc_sk_/);
   });
 
   test('Cancel in a confirm panel gives focus back to the button that opened it', async ({ page }) => {

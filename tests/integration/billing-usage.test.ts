@@ -464,6 +464,11 @@ describe('signup with ?plan= and the usage page', () => {
     expect(page.text).toContain('data-testid="usage-chart-period"');
     expect(page.text).toContain('data-testid="usage-chart-agents"');
     expect(page.text).toMatch(/<svg[^>]*recharts-surface/);
+    // The numbers behind the period chart, for screen readers (the SVG gives them only ticks).
+    expect(page.text).toContain('<caption>Agent-minutes by day</caption>');
+    expect(page.text).toMatch(
+      /agent-minutes used so far this period(<!-- -->)? of (<!-- -->)?1,000(<!-- -->)? in the plan/,
+    );
     expect(page.text).toMatch(/Plan limit: (<!-- -->)?1,000(<!-- -->)? min/);
     expect(page.text).toContain(`/orgs/${o.org.slug}/settings/billing`);
     expect(page.text).toContain('Sable');

@@ -178,7 +178,7 @@ export default function ThreadPage() {
         </Link>
         {agent ? <AgentAvatar name={agent.name} color={agent.color} size="sm" /> : null}
         <div className="min-w-0 flex-1">
-          <h2 id="thread-heading" className="truncate text-sm font-semibold text-ink">
+          <h2 id="thread-heading" className="line-clamp-2 text-sm font-semibold break-words text-ink">
             {thread.subject}
           </h2>
           {agent ? (

@@ -38,6 +38,7 @@ export default function SettingsLayout() {
   // On a phone the tabs scroll sideways: a faded edge shows there are more past it.
   const mask = edgeFadeMask(useScrollEdges(nav));
   const { pathname } = useLocation();
+  const current = tabs.find((tab) => tab.to === pathname);
   // On a phone the tabs scroll sideways: keep the current one in the middle, its neighbours peeking in.
   useEffect(() => {
     const current = nav.current?.querySelector(`a[href="${CSS.escape(pathname)}"]`);
@@ -46,7 +47,13 @@ export default function SettingsLayout() {
   return (
     <div className="space-y-6">
       <PageHeader
-        title="Settings"
+        // The tab's name is part of the page's heading for screen readers (each tab is a page).
+        title={
+          <>
+            Settings
+            {current ? <span className="sr-only">: {current.label}</span> : null}
+          </>
+        }
         description="Your organization, its members and keys, the model your agents use, and your own sessions."
       />
       <nav
