@@ -41,6 +41,24 @@ export type OrgEventType = (typeof ORG_EVENT_TYPES)[number];
 export const LIVE_CONTROL_FRAMES = ['hello', 'resync', 'error', 'presence', 'pong'] as const;
 export type LiveControlFrame = (typeof LIVE_CONTROL_FRAMES)[number];
 
+/** The close codes of `/v1/live`: the hub closes with them, and clients act on them. */
+export const LIVE_CLOSE = {
+  normal: 1000,
+  policy: 1008,
+  tooBig: 1009,
+  tryAgainLater: 1013,
+  /** The credential or membership ended (revoked key, signed out, removed): final. */
+  revoked: 4001,
+  idle: 4002,
+  /** The organization was deleted: final. */
+  orgDeleted: 4003,
+  /** The user's role changed: what they may see changed, so they reconnect and are filtered again. */
+  reauthorize: 4004,
+} as const;
+
+/** Closes after which reconnecting cannot help. */
+export const FINAL_LIVE_CLOSES: readonly number[] = [LIVE_CLOSE.revoked, LIVE_CLOSE.orgDeleted, LIVE_CLOSE.policy];
+
 /** What a `task.updated` event says changed. */
 export const TASK_CHANGES = [
   'edited',

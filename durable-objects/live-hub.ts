@@ -4,6 +4,7 @@
  * one task, replay from the event log for gap-free resume, presence, and per-socket limits.
  */
 import { z } from 'zod';
+import { LIVE_CLOSE } from '../core/events';
 import type { JsonObject } from '../core/json';
 import { type LiveAudience, mayReceive } from '../core/live-access';
 import { ROLES } from '../core/vocabulary';
@@ -51,16 +52,7 @@ interface SocketAttachment {
   readOnly?: boolean;
 }
 
-export const CLOSE = {
-  normal: 1000,
-  policy: 1008,
-  tooBig: 1009,
-  tryAgainLater: 1013,
-  revoked: 4001,
-  idle: 4002,
-  /** The user's role changed: what they may see changed, so they reconnect and are filtered again. */
-  reauthorize: 4004,
-} as const;
+export const CLOSE = LIVE_CLOSE;
 
 export const LIVE_LIMITS = {
   maxFrameBytes: 4 * 1024,

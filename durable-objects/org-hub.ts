@@ -211,7 +211,7 @@ export class OrgHub extends DurableObject<Env> {
   /** Clears every piece of this org's state (org deletion). */
   async purge(orgId: string): Promise<void> {
     this.bindOrg(IdArg.parse(orgId));
-    for (const ws of this.ctx.getWebSockets()) ws.close(4003, 'The organization was deleted.');
+    for (const ws of this.ctx.getWebSockets()) ws.close(CLOSE.orgDeleted, 'The organization was deleted.');
     this.live.closeAllSse('The organization was deleted.');
     await this.ctx.storage.deleteAlarm();
     this.alarmAt = null;

@@ -1,10 +1,7 @@
 import { Link } from '@remix-run/react';
+import { LIVE_CLOSE } from '../../core/events';
 import { useLive } from '../lib/live';
 import { FormAlert } from './Form';
-
-/** Close codes the hub ends a connection with for good (durable-objects/live-hub.ts CLOSE). */
-const ACCESS_ENDED = 4001;
-const ORG_DELETED = 4003;
 
 function sentence(reason: string): string {
   const trimmed = reason.trim();
@@ -20,12 +17,12 @@ export function LiveEndedNotice() {
   const ended = useLive()?.ended;
   if (!ended) return null;
   const why =
-    ended.code === ORG_DELETED
+    ended.code === LIVE_CLOSE.orgDeleted
       ? 'This organization was deleted.'
-      : ended.code === ACCESS_ENDED
+      : ended.code === LIVE_CLOSE.revoked
         ? sentence(ended.reason || 'Your access to this organization ended.')
         : `The live connection was closed${ended.reason ? `: ${sentence(ended.reason)}` : '.'}`;
-  const final = ended.code === ORG_DELETED || ended.code === ACCESS_ENDED;
+  const final = ended.code === LIVE_CLOSE.orgDeleted || ended.code === LIVE_CLOSE.revoked;
   return (
     <FormAlert
       className="mb-6"

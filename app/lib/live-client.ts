@@ -4,7 +4,7 @@
  * `resync` frame (the gap is older than the server's replay log) tells the page to refetch.
  * Framework-free so it can be unit-tested with a fake socket.
  */
-import type { LiveControlFrame, OrgEventType } from '../../core/events';
+import { FINAL_LIVE_CLOSES, type LiveControlFrame, type OrgEventType } from '../../core/events';
 
 export type LiveConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline';
 
@@ -44,9 +44,6 @@ export interface LiveClientOptions {
   maxDelayMs?: number;
   heartbeatMs?: number;
 }
-
-/** Close codes after which reconnecting cannot help (revoked credential, deleted org). */
-const FINAL_CLOSE_CODES = new Set([4001, 4003, 1008]);
 
 export class LiveClient {
   private socket: SocketLike | null = null;
@@ -105,7 +102,7 @@ export class LiveClient {
       if (this.socket !== socket) return;
       this.socket = null;
       this.clearTimers();
-      if (this.stopped || FINAL_CLOSE_CODES.has(event.code)) {
+      if (this.stopped || FINAL_LIVE_CLOSES.includes(event.code)) {
         const ended = !this.stopped;
         this.stopped = true;
         this.setState('offline');

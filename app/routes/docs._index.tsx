@@ -163,7 +163,7 @@ npm run deploy                                 # refuses APP_ENV other than prod
 
 const STATUS_MEANINGS: Partial<Record<keyof typeof ERROR_STATUS, string>> = {
   validation_failed: 'A field is missing or wrong; `details` names each one.',
-  invalid_json: 'The body is not JSON.',
+  invalid_json: 'The body is not JSON, or not UTF-8.',
   unauthorized: 'No key, or a revoked, expired or malformed one.',
   payment_required: 'Over a plan limit (see below).',
   quota_exceeded: 'Over a plan quota, such as waiting tasks.',

@@ -137,11 +137,13 @@ function NewAgentDialog({
   onClose,
   team,
   agentLimit,
+  activeAgents,
 }: {
   open: boolean;
   onClose: () => void;
   team: Agent[];
   agentLimit: AgentLimit | null;
+  activeAgents: number;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
   const { fetcher, result, close } = useDialogFetcher<CreateResult>('new-agent', formRef, onClose);
@@ -157,13 +159,13 @@ function NewAgentDialog({
       description="Agents are data: a name, a role, a personality that shapes how they work, and a place in the org chart."
       size="lg"
     >
-      {agentLimit && activeCount(team) >= agentLimit.limit ? (
+      {agentLimit && activeAgents >= agentLimit.limit ? (
         <div className="space-y-5">
           <FormAlert
             tone="info"
             message={
               <>
-                You have {activeCount(team)} of {agentLimit.limit} active agents, all your {agentLimit.planName} plan
+                You have {activeAgents} of {agentLimit.limit} active agents, all your {agentLimit.planName} plan
                 includes. Pause or archive an agent, or{' '}
                 <Link to="/pricing" className="font-medium underline">
                   compare plans
@@ -290,6 +292,7 @@ function NewAgentDialog({
 
 export default function Agents() {
   const { slug, team, canWrite, agentLimit } = useLoaderData<typeof loader>();
+  const activeAgents = activeCount(team);
   useLiveRevalidation();
   const [searchParams] = useSearchParams();
   const [dialogOpen, setDialogOpen] = useState(false);
@@ -306,8 +309,8 @@ export default function Agents() {
             Who is on the team, what they are doing and whom they report to. API calls address an agent by its slug.
             {agentLimit ? (
               <span className="mt-1 block">
-                {activeCount(team)} of {agentLimit.limit} active agents on your {agentLimit.planName} plan; paused
-                agents do not count.
+                {activeAgents} of {agentLimit.limit} active agents on your {agentLimit.planName} plan; paused agents do
+                not count.
               </span>
             ) : null}
           </>
@@ -403,7 +406,15 @@ export default function Agents() {
         </div>
       )}
 
-      {canWrite ? <NewAgentDialog open={dialogOpen} onClose={close} team={team} agentLimit={agentLimit} /> : null}
+      {canWrite ? (
+        <NewAgentDialog
+          open={dialogOpen}
+          onClose={close}
+          team={team}
+          agentLimit={agentLimit}
+          activeAgents={activeAgents}
+        />
+      ) : null}
     </div>
   );
 }
