@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { bundleWorker } from './scripts/lib/runtime.mjs';
 
 /** Test-only Stripe settings for the billing project (the fake in tests/fakes/stripe-server.ts). */
 export const TEST_STRIPE = {
@@ -32,11 +33,23 @@ const MONITORING_TESTS = ['tests/integration/monitoring.test.ts'];
 // (the hosted edition with Stripe pointed at the fake), each with its own workerd and fakes.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, 'migrations'));
+  // The live rooms run in a Worker script of their own (wrangler.live.toml), bundled as
+  // `wrangler deploy` would and run beside the Worker under test, as in production.
+  const liveRoom = bundleWorker({ config: 'wrangler.live.toml', outDir: path.join(__dirname, 'build', 'live-room') });
   const project = (name: string, include: string[], exclude: string[], hosted: boolean, monitored = false) => ({
     plugins: [
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          workers: [
+            {
+              name: 'generic-corp-live',
+              modules: true,
+              scriptPath: liveRoom,
+              compatibilityDate: '2026-11-01',
+              durableObjects: { LIVE_ROOM: 'LiveRoom' },
+            },
+          ],
           // The fake Anthropic server (tests/fakes) stands in for the real API; no platform
           // key is set, so only orgs given their own key in a test use it.
           bindings: {

@@ -1,14 +1,22 @@
 /**
- * The org's live hub inside its OrgHub: WebSockets accepted with the hibernation API (per-socket
- * metadata in attachments, pings answered without waking the object), Server-Sent Events for
- * one task, replay from the event log for gap-free resume, presence, and per-socket limits.
+ * The org's live hub inside its OrgHub: it publishes each committed event to the org's live
+ * room (durable-objects/live-room.ts, which holds the WebSockets in an isolate of its own),
+ * admits sockets to the room with their replay from the event log, serves Server-Sent Events
+ * for one task, and batches run steps into `run.step` events.
  */
-import { z } from 'zod';
 import { LIVE_CLOSE } from '../core/events';
 import type { JsonObject } from '../core/json';
 import { type LiveAudience, mayReceive } from '../core/live-access';
-import { ROLES } from '../core/vocabulary';
+import { log } from '../core/log';
 import { isFinal } from '../core/tasks';
+import {
+  ADMISSION_HEADER,
+  audienceOf,
+  type LiveAdmission,
+  type LiveConnectArgs,
+  type LiveFrame,
+  type LiveRoom,
+} from './live-room';
 
 export interface LiveEvent {
   seq: number;
@@ -17,57 +25,13 @@ export interface LiveEvent {
   at: number;
 }
 
-/** Who a socket belongs to, set by the Worker after auth (never by the client). */
-export const LiveConnectArgs = z.object({
-  orgId: z.string().min(1).max(64),
-  principalType: z.enum(['user', 'api_key']),
-  principalId: z.string().min(1).max(64),
-  principalName: z.string().max(120).default(''),
-  /** What revocation targets: `session:<hash>`, `clerk:<user>` or `api_key:<id>`. */
-  credential: z.string().min(1).max(200),
-  /** What the caller may read (set by the Worker): the user's role; a key acts as member. */
-  role: z.enum(ROLES),
-  /** The API key's scopes; null for a user. */
-  scopes: z.array(z.string().min(1).max(64)).max(64).nullable(),
-  since: z.coerce.number().int().min(0).nullable(),
-  maxSockets: z.coerce.number().int().min(1),
-});
-export type LiveConnectArgs = z.infer<typeof LiveConnectArgs>;
-
-interface SocketAttachment {
-  principalType: 'user' | 'api_key';
-  principalId: string;
-  principalName: string;
-  credential: string;
-  /** What this socket may receive (absent on sockets of an older version: they get nothing). */
-  role?: LiveConnectArgs['role'];
-  scopes?: string[] | null;
-  connectedAt: number;
-  lastMessageAt: number;
-  /** Inbound frame rate window. */
-  windowStart: number;
-  windowCount: number;
-  page: string | null;
-  /** A landing-page viewer of the showcase (core/showcase.ts): it may only ping. */
-  readOnly?: boolean;
-}
-
 export const CLOSE = LIVE_CLOSE;
 
-export const LIVE_LIMITS = {
-  maxFrameBytes: 4 * 1024,
-  framesPerWindow: 30,
-  windowMs: 10_000,
-  idleMs: 10 * 60_000,
-  /** Run-step deltas are batched this long before they become one event. */
-  coalesceMs: 75,
-  presenceDebounceMs: 250,
-};
-
-const ClientFrame = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ping') }),
-  z.object({ type: z.literal('presence'), page: z.string().max(200).nullable().optional() }),
-]);
+/** Run-step deltas are batched this long before they become one event. */
+const STEP_COALESCE_MS = 75;
+/** The most events one replay sends; an older `since` gets `resync`. */
+const REPLAY_PAGES = 100;
+const REPLAY_PAGE_SIZE = 500;
 
 interface SseClient {
   taskId: string;
@@ -79,21 +43,17 @@ interface SseClient {
 }
 
 export interface LiveHost {
-  ctx: DurableObjectState;
   appendEvent(type: string, data: JsonObject): LiveEvent;
   eventsAfter(since: number, limit: number): LiveEvent[];
   oldestSeq(): number;
   lastSeq(): number;
   /** The task's status now (undefined: no such task). */
   taskStatus(taskId: string): string | undefined;
+  /** The org's live room (one stub, kept: calls through it arrive in order). */
+  room(): DurableObjectStub<LiveRoom>;
 }
 
 const encoder = new TextEncoder();
-
-export function audienceOf(a: Pick<SocketAttachment, 'principalType' | 'role' | 'scopes'>): LiveAudience {
-  if (a.principalType === 'api_key') return { kind: 'api_key', scopes: a.scopes ?? [] };
-  return a.role ? { kind: 'user', role: a.role } : { kind: 'api_key', scopes: [] };
-}
 
 export function frame(event: LiveEvent): string {
   return JSON.stringify({ seq: event.seq, type: event.type, at: new Date(event.at).toISOString(), data: event.data });
@@ -103,104 +63,92 @@ export class LiveHub {
   private readonly sse = new Set<SseClient>();
   private pendingSteps = new Map<string, JsonObject[]>();
   private stepTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Each socket's audience, read from its attachment once per wake-up. */
-  private audiences = new WeakMap<WebSocket, LiveAudience>();
+  /**
+   * Whether the room may have sockets: set by every admission, cleared when a publish finds the
+   * room empty. An object that just started does not know, so it publishes once to find out.
+   */
+  private roomListening = true;
+  /** Admissions so far: a publish that raced one does not clear `roomListening`. */
+  private admissions = 0;
+  /** Frames waiting for the publish in flight (publishes go one at a time, in order). */
+  private outbox: LiveFrame[] = [];
+  private publishing = false;
 
-  constructor(private readonly host: LiveHost) {
-    // Pings are answered by the runtime without waking a hibernated object.
-    host.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
-  }
+  constructor(private readonly host: LiveHost) {}
 
-  accept(args: LiveConnectArgs, options: { readOnly?: boolean } = {}): Response {
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    const open = this.host.ctx.getWebSockets().length;
-    this.host.ctx.acceptWebSocket(server, [args.credential]);
-    if (open + this.sse.size >= args.maxSockets) {
-      server.close(CLOSE.tryAgainLater, `Too many live connections for this plan (${args.maxSockets}).`);
-      return new Response(null, { status: 101, webSocket: client });
-    }
-    const now = Date.now();
-    const attachment: SocketAttachment = {
-      principalType: args.principalType,
-      principalId: args.principalId,
-      principalName: args.principalName,
-      credential: args.credential,
-      role: args.role,
-      scopes: args.scopes,
-      connectedAt: now,
-      lastMessageAt: now,
-      windowStart: now,
-      windowCount: 0,
-      page: null,
-      ...(options.readOnly ? { readOnly: true } : {}),
-    };
-    server.serializeAttachment(attachment);
-    // Everything below runs without an await: no event can slip between replay and live.
+  /**
+   * A socket for the room: its replay is made here, without an await after the room starts
+   * listening, so every later event reaches it through the room (which drops what the replay had).
+   */
+  async accept(request: Request, args: LiveConnectArgs, options: { readOnly?: boolean } = {}): Promise<Response> {
     this.flushSteps();
-    server.send(
-      JSON.stringify({
-        type: 'hello',
-        seq: this.host.lastSeq(),
-        limits: { max_frame_bytes: LIVE_LIMITS.maxFrameBytes },
-      }),
-    );
-    if (args.since !== null) this.replay(server, args.since);
-    // Showcase viewers are anonymous and are never announced.
-    if (!options.readOnly) this.publishPresence();
-    return new Response(null, { status: 101, webSocket: client });
+    this.roomListening = true;
+    this.admissions += 1;
+    const helloSeq = this.host.lastSeq();
+    const admission: LiveAdmission = {
+      args,
+      readOnly: options.readOnly ?? false,
+      otherConnections: this.sse.size,
+      helloSeq,
+      replay: args.since === null ? [] : this.replay(args.since, audienceOf(args)),
+    };
+    const token = crypto.randomUUID();
+    const room = this.host.room();
+    await room.admit(token, admission);
+    const headers = new Headers(request.headers);
+    headers.set(ADMISSION_HEADER, token);
+    return room.fetch('https://live-room/socket', { headers });
   }
 
-  /** Sends every event after `since`, or `resync` when the log no longer reaches back that far. */
-  private audience(ws: WebSocket): LiveAudience {
-    let audience = this.audiences.get(ws);
-    if (!audience) {
-      const a = ws.deserializeAttachment() as SocketAttachment | null;
-      audience = a ? audienceOf(a) : { kind: 'api_key', scopes: [] };
-      this.audiences.set(ws, audience);
-    }
-    return audience;
-  }
-
-  private replay(ws: WebSocket, since: number) {
-    if (since > this.host.lastSeq()) {
-      ws.send(
-        JSON.stringify({ type: 'resync', seq: this.host.lastSeq(), reason: 'since is ahead of this org’s events' }),
-      );
-      return;
-    }
-    if (since < this.host.oldestSeq() - 1) {
-      ws.send(
-        JSON.stringify({
-          type: 'resync',
-          seq: this.host.lastSeq(),
-          reason: 'since is older than the replay log; refetch',
-        }),
-      );
-      return;
-    }
+  /** Every event after `since` that the audience may read, or why the client must refetch. */
+  private replay(since: number, audience: LiveAudience): LiveAdmission['replay'] {
+    if (since > this.host.lastSeq()) return { resync: 'since is ahead of this org’s events' };
+    if (since < this.host.oldestSeq() - 1) return { resync: 'since is older than the replay log; refetch' };
+    const frames: LiveFrame[] = [];
     let cursor = since;
-    for (let page = 0; page < 100; page++) {
-      const events = this.host.eventsAfter(cursor, 500);
-      const audience = this.audience(ws);
-      for (const event of events) if (mayReceive(audience, event.type)) ws.send(frame(event));
-      if (events.length < 500) return;
+    for (let page = 0; page < REPLAY_PAGES; page++) {
+      const events = this.host.eventsAfter(cursor, REPLAY_PAGE_SIZE);
+      for (const event of events)
+        if (mayReceive(audience, event.type)) frames.push({ seq: event.seq, type: event.type, text: frame(event) });
+      if (events.length < REPLAY_PAGE_SIZE) break;
       cursor = events[events.length - 1]!.seq;
     }
+    return frames;
   }
 
-  /** Fans an appended event out to every socket and SSE stream that may read it. */
+  /** Sends an appended event to the room (when it has sockets) and to every SSE stream that may read it. */
   broadcast(event: LiveEvent) {
-    const text = frame(event);
-    for (const ws of this.host.ctx.getWebSockets()) {
-      if (!mayReceive(this.audience(ws), event.type)) continue;
-      try {
-        ws.send(text);
-      } catch {
-        // A socket closing mid-send is cleaned up by webSocketClose.
+    if (this.roomListening) {
+      this.outbox.push({ seq: event.seq, type: event.type, text: frame(event) });
+      // A transition's events are appended together: one publish carries them all.
+      if (!this.publishing) {
+        this.publishing = true;
+        queueMicrotask(() => void this.publish());
       }
     }
     if (this.sse.size) this.broadcastSse(event);
+  }
+
+  private async publish() {
+    try {
+      while (this.outbox.length) {
+        const frames = this.outbox;
+        this.outbox = [];
+        const admissions = this.admissions;
+        try {
+          const listeners = await this.host.room().publish(frames);
+          if (listeners === 0 && admissions === this.admissions) {
+            this.roomListening = false;
+            this.outbox = [];
+          }
+        } catch (error) {
+          // The room is unreachable: its sockets miss these events and resync from their seq.
+          log.warn('live_publish_failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    } finally {
+      this.publishing = false;
+    }
   }
 
   /** Run steps arrive fast: batched per run and appended as one `run.step` event every ~75 ms. */
@@ -209,7 +157,7 @@ export class LiveHub {
     const list = this.pendingSteps.get(key) ?? [];
     list.push(step);
     this.pendingSteps.set(key, list);
-    this.stepTimer ??= setTimeout(() => this.flushSteps(), LIVE_LIMITS.coalesceMs);
+    this.stepTimer ??= setTimeout(() => this.flushSteps(), STEP_COALESCE_MS);
   }
 
   flushSteps() {
@@ -229,71 +177,10 @@ export class LiveHub {
     }
   }
 
-  onMessage(ws: WebSocket, message: string | ArrayBuffer) {
-    const attachment = ws.deserializeAttachment() as SocketAttachment;
-    const now = Date.now();
-    const size = typeof message === 'string' ? encoder.encode(message).byteLength : message.byteLength;
-    if (size > LIVE_LIMITS.maxFrameBytes) {
-      ws.close(CLOSE.tooBig, `Frames are limited to ${LIVE_LIMITS.maxFrameBytes} bytes.`);
-      return;
-    }
-    if (now - attachment.windowStart > LIVE_LIMITS.windowMs) {
-      attachment.windowStart = now;
-      attachment.windowCount = 0;
-    }
-    attachment.windowCount += 1;
-    attachment.lastMessageAt = now;
-    if (attachment.windowCount > LIVE_LIMITS.framesPerWindow) {
-      ws.close(CLOSE.policy, 'Too many messages; slow down.');
-      return;
-    }
-    let parsed: ReturnType<typeof ClientFrame.safeParse> | null;
-    try {
-      parsed = ClientFrame.safeParse(
-        JSON.parse(typeof message === 'string' ? message : new TextDecoder().decode(message)),
-      );
-    } catch {
-      parsed = null;
-    }
-    if (!parsed?.success) {
-      ws.serializeAttachment(attachment);
-      ws.send(
-        JSON.stringify({
-          type: 'error',
-          error: { code: 'bad_frame', message: 'Send JSON: {"type":"ping"} or {"type":"presence","page":"…"}.' },
-        }),
-      );
-      return;
-    }
-    if (parsed.data.type === 'ping') ws.send('{"type":"pong"}');
-    else if (attachment.readOnly) {
-      ws.serializeAttachment(attachment);
-      ws.send(JSON.stringify({ type: 'error', error: { code: 'read_only', message: 'This live view is read-only.' } }));
-      return;
-    } else {
-      attachment.page = parsed.data.page ?? null;
-      ws.serializeAttachment(attachment);
-      this.publishPresence();
-      return;
-    }
-    ws.serializeAttachment(attachment);
-  }
-
-  onClose(ws: WebSocket, code: number, reason: string) {
-    try {
-      ws.close(code === 1005 ? CLOSE.normal : code, reason);
-    } catch {
-      // already closed
-    }
-    this.publishPresence(ws);
-  }
-
   /** Closes every socket and stream opened with this credential (revoked key, ended session). */
-  disconnect(credential: string, reason: string): number {
-    const sockets = this.host.ctx.getWebSockets(credential);
-    for (const ws of sockets) ws.close(CLOSE.revoked, reason);
-    if (sockets.length) this.publishPresence(...sockets);
-    return sockets.length + this.closeSse((client) => client.credential === credential, reason);
+  async disconnect(credential: string, reason: string): Promise<number> {
+    const sockets = await this.host.room().disconnect(credential, reason);
+    return sockets + this.closeSse((client) => client.credential === credential, reason);
   }
 
   /**
@@ -301,23 +188,17 @@ export class LiveHub {
    * Clerk token): their membership ended (4001, final) or their role changed (4004: what they
    * may see changed, so the client reconnects and is filtered by its new role).
    */
-  disconnectUser(userId: string, reason: string, code: number = CLOSE.revoked): number {
-    const sockets = this.host.ctx.getWebSockets().filter((ws) => {
-      const a = ws.deserializeAttachment() as SocketAttachment | null;
-      return a?.principalType === 'user' && a.principalId === userId;
-    });
-    for (const ws of sockets) {
-      try {
-        ws.close(code, reason);
-      } catch {
-        // already closing
-      }
-    }
-    if (sockets.length) this.publishPresence(...sockets);
+  async disconnectUser(userId: string, reason: string, code: number = CLOSE.revoked): Promise<number> {
+    const sockets = await this.host.room().disconnectUser(userId, reason, code);
     return (
-      sockets.length +
-      this.closeSse((client) => client.principalType === 'user' && client.principalId === userId, reason)
+      sockets + this.closeSse((client) => client.principalType === 'user' && client.principalId === userId, reason)
     );
+  }
+
+  /** Closes every socket and stream (the org was deleted). */
+  async closeAll(reason: string): Promise<number> {
+    const sockets = await this.host.room().closeAll(CLOSE.orgDeleted, reason);
+    return sockets + this.closeSse(() => true, reason);
   }
 
   /** Ends the SSE streams that match, with a final `revoked` event saying why. */
@@ -335,93 +216,18 @@ export class LiveHub {
     return closed;
   }
 
-  /** Closes every stream (the org was deleted). */
-  closeAllSse(reason: string): number {
-    return this.closeSse(() => true, reason);
-  }
-
-  /** Closes sockets that sent nothing (not even a ping) for the idle limit. */
-  closeIdle(now = Date.now()): number {
-    let closed = 0;
-    for (const ws of this.host.ctx.getWebSockets()) {
-      const attachment = ws.deserializeAttachment() as SocketAttachment | null;
-      const ping = this.host.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      const last = Math.max(attachment?.lastMessageAt ?? 0, ping);
-      if (now - last > LIVE_LIMITS.idleMs) {
-        ws.close(CLOSE.idle, 'Idle for too long; reconnect with ?since to catch up.');
-        closed += 1;
-      }
-    }
-    return closed;
-  }
-
-  socketCount(): number {
-    return this.host.ctx.getWebSockets().length + this.sse.size;
-  }
-
-  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
-  private leaving = new Set<WebSocket>();
-
-  /**
-   * Who is watching, sent to every socket. Ephemeral: not in the replay log and without a
-   * sequence number (it describes now, not history), and coalesced so a wave of connections
-   * costs one frame per socket rather than one per connection.
-   */
-  private publishPresence(...leaving: WebSocket[]) {
-    for (const ws of leaving) this.leaving.add(ws);
-    this.presenceTimer ??= setTimeout(() => {
-      this.presenceTimer = null;
-      const gone = this.leaving;
-      this.leaving = new Set();
-      const viewers = new Map<
-        string,
-        { id: string; type: string; name: string; connections: number; pages: string[] }
-      >();
-      const sockets = this.host.ctx.getWebSockets().filter((ws) => !gone.has(ws));
-      for (const ws of sockets) {
-        const a = ws.deserializeAttachment() as SocketAttachment | null;
-        if (!a) continue;
-        const key = `${a.principalType}:${a.principalId}`;
-        const viewer = viewers.get(key) ?? {
-          id: a.principalId,
-          type: a.principalType,
-          name: a.principalName,
-          connections: 0,
-          pages: [],
-        };
-        viewer.connections += 1;
-        if (a.page && !viewer.pages.includes(a.page)) viewer.pages.push(a.page);
-        viewers.set(key, viewer);
-      }
-      const text = JSON.stringify({
-        type: 'presence',
-        at: new Date().toISOString(),
-        data: {
-          viewers: [...viewers.values()].map((v) => ({
-            id: v.id,
-            type: v.type,
-            name: v.name,
-            connections: v.connections,
-            pages: v.pages.join(','),
-          })),
-        },
-      });
-      for (const ws of sockets) {
-        if (!mayReceive(this.audience(ws), 'presence')) continue;
-        try {
-          ws.send(text);
-        } catch {
-          // closing
-        }
-      }
-    }, LIVE_LIMITS.presenceDebounceMs);
+  /** Open sockets (or those of one credential) and, without a credential, task streams too. */
+  async connectionCount(credential?: string): Promise<number> {
+    const sockets = await this.host.room().count(credential);
+    return credential ? sockets : sockets + this.sse.size;
   }
 
   // ─── Server-Sent Events for one task ─────────────────────────────────────────────────
 
-  openSse(taskId: string, args: LiveConnectArgs): Response {
+  async openSse(taskId: string, args: LiveConnectArgs): Promise<Response> {
     const since = args.since;
-    if (this.socketCount() >= args.maxSockets)
+    // The room's count is asked first: from here to the replay nothing awaits, so no event slips between.
+    if ((await this.connectionCount()) >= args.maxSockets)
       return new Response('Too many live connections for this plan.', { status: 429 });
     const stream = new TransformStream<Uint8Array, Uint8Array>();
     const writer = stream.writable.getWriter();
@@ -438,11 +244,11 @@ export class LiveHub {
     write(`retry: 2000\n: connected to task ${taskId}\n\n`);
     if (since !== null && since >= this.host.oldestSeq() - 1) {
       let cursor = since;
-      for (let page = 0; page < 100; page++) {
-        const events = this.host.eventsAfter(cursor, 500);
+      for (let page = 0; page < REPLAY_PAGES; page++) {
+        const events = this.host.eventsAfter(cursor, REPLAY_PAGE_SIZE);
         for (const event of events)
           if (concernsTask(event, taskId) && mayReceive(client.audience, event.type)) write(sseFrame(event));
-        if (events.length < 500) break;
+        if (events.length < REPLAY_PAGE_SIZE) break;
         cursor = events[events.length - 1]!.seq;
       }
     }

@@ -32,7 +32,8 @@ import { SHOWCASE_CREDENTIAL, SHOWCASE_SCOPES } from '../core/showcase';
 import { currentTaskOf } from '../core/task-reads';
 import { TaskInput, TaskPatch } from '../core/tasks';
 import type { Actor } from '../core/tenant';
-import { CLOSE, LIVE_LIMITS, LiveConnectArgs, LiveHub } from './live-hub';
+import { CLOSE, LiveHub } from './live-hub';
+import { LiveConnectArgs, type LiveRoom } from './live-room';
 import orgMigrations from './migrations';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
 import type { MeterTotals } from './meter-reports';
@@ -82,6 +83,7 @@ export class OrgHub extends DurableObject<Env> {
   /** Tail of the exclusive-section chain: transitions run one after another. */
   private chain: Promise<unknown> = Promise.resolve();
   private readonly live: LiveHub;
+  private roomStub: DurableObjectStub<LiveRoom> | null = null;
   /** When the alarm is set for (null: not set), as last set or read; undefined until read. */
   private alarmAt: number | null | undefined;
 
@@ -89,7 +91,6 @@ export class OrgHub extends DurableObject<Env> {
     super(ctx, env);
     this.store = new OrgStore(createOrgDb(ctx.storage), ctx.storage);
     this.live = new LiveHub({
-      ctx,
       appendEvent: (type, data) => this.appendEvent(type as OrgEventType, data),
       eventsAfter: (since, limit) => this.readEvents(since, limit),
       oldestSeq: () =>
@@ -99,6 +100,13 @@ export class OrgHub extends DurableObject<Env> {
           .get()?.seq ?? this.lastSeq + 1,
       lastSeq: () => this.lastSeq,
       taskStatus: (id) => this.store.statements.taskById.get({ id })?.status,
+      room: () => {
+        if (!this.orgId) throw new Error('OrgHub is not bound to an org yet');
+        // `wrangler types` cannot type a class of another script: LIVE_ROOM is LiveRoom's namespace.
+        const rooms = this.env.LIVE_ROOM as unknown as DurableObjectNamespace<LiveRoom>;
+        this.roomStub ??= rooms.get(rooms.idFromName(this.orgId));
+        return this.roomStub;
+      },
     });
     // State is rebuilt from storage on every start, including after eviction.
     void ctx.blockConcurrencyWhile(async () => {
@@ -194,14 +202,17 @@ export class OrgHub extends DurableObject<Env> {
 
   /** A key of this org was revoked: its work is refused here at once and its sockets close. */
   async revokeKey(caller: Caller, keyId: string): Promise<RpcResult<number>> {
-    return this.run(caller, async () => {
+    const revoked = await this.run(caller, async () => {
       const id = IdArg.parse(keyId);
       this.store.batch([
         this.store.insertRows(revokedKeys, { keyId: id, revokedAt: Date.now() }).onConflictDoNothing(),
       ]);
       this.revoked?.add(id);
-      return this.live.disconnect(`api_key:${keyId}`, 'API key revoked');
+      return id;
     });
+    // Outside the writer's turn: closing sockets is a call to the live room.
+    if (!revoked.ok) return revoked;
+    return { ok: true, value: await this.live.disconnect(`api_key:${revoked.value}`, 'API key revoked') };
   }
 
   async activeRunCount(): Promise<number> {
@@ -211,8 +222,7 @@ export class OrgHub extends DurableObject<Env> {
   /** Clears every piece of this org's state (org deletion). */
   async purge(orgId: string): Promise<void> {
     this.bindOrg(IdArg.parse(orgId));
-    for (const ws of this.ctx.getWebSockets()) ws.close(CLOSE.orgDeleted, 'The organization was deleted.');
-    this.live.closeAllSse('The organization was deleted.');
+    await this.live.closeAll('The organization was deleted.');
     await this.ctx.storage.deleteAlarm();
     this.alarmAt = null;
     await this.ctx.storage.deleteAll();
@@ -304,27 +314,13 @@ export class OrgHub extends DurableObject<Env> {
     if (url.pathname === '/live') {
       if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
         return new Response('Expected a WebSocket upgrade', { status: 426 });
-      const response = this.live.accept(args.data);
-      await this.scheduleSweep();
-      return response;
+      return this.live.accept(request, args.data);
     }
     if (url.pathname === '/sse') {
       const taskId = IdArg.parse(url.searchParams.get('task'));
-      return this.live.openSse(taskId, args.data);
+      return await this.live.openSse(taskId, args.data);
     }
     return new Response('Not found', { status: 404 });
-  }
-
-  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    this.live.onMessage(ws, message);
-  }
-
-  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    this.live.onClose(ws, code, reason);
-  }
-
-  override async webSocketError(ws: WebSocket): Promise<void> {
-    this.live.onClose(ws, 1011, 'socket error');
   }
 
   /**
@@ -353,7 +349,7 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   async liveConnectionCount(): Promise<number> {
-    return this.live.socketCount();
+    return this.live.connectionCount();
   }
 
   /**
@@ -367,10 +363,6 @@ export class OrgHub extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(at);
       this.alarmAt = at;
     }
-  }
-
-  private async scheduleSweep() {
-    await this.wakeAt(Date.now() + LIVE_LIMITS.idleMs / 2);
   }
 
   // ─── Agents ──────────────────────────────────────────────────────────────────────────
@@ -557,8 +549,6 @@ export class OrgHub extends DurableObject<Env> {
     // A fired alarm is no longer set; whatever this run needs next is set anew.
     this.alarmAt = null;
     if (!this.orgId || !(await this.platform.hasOrg())) return;
-    this.live.closeIdle();
-    if (this.ctx.getWebSockets().length > 0) await this.scheduleSweep();
     if (this.platform.ledgerDirty()) await this.platform.flushLedger();
     await this.exclusive(async () => {
       const orphans = (await this.store.select(activeRuns)).map((row) => row.taskId);
@@ -594,7 +584,7 @@ export class OrgHub extends DurableObject<Env> {
       await this.engine.createTask({ type: 'system', id: null }, TaskInput.parse(next), null);
       return true;
     });
-    if (this.ctx.getWebSockets(SHOWCASE_CREDENTIAL).length > 0) {
+    if ((await this.live.connectionCount(SHOWCASE_CREDENTIAL)) > 0) {
       await this.wakeAt(Date.now() + SHOWCASE_TICK_MS);
     }
     return { created };
@@ -609,7 +599,7 @@ export class OrgHub extends DurableObject<Env> {
       this.store,
       team.map((agent) => agent.id),
     );
-    const viewers = this.ctx.getWebSockets(SHOWCASE_CREDENTIAL).length;
+    const viewers = await this.live.connectionCount(SHOWCASE_CREDENTIAL);
     return {
       seq,
       created,
@@ -638,15 +628,14 @@ export class OrgHub extends DurableObject<Env> {
       return new Response('Expected a WebSocket upgrade', { status: 426 });
     const max = z.coerce.number().int().min(0).safeParse(request.headers.get('x-gc-max-viewers'));
     if (!max.success) return new Response('Bad live request', { status: 400 });
-    // Counted and accepted without an await in between: the budget is exact.
-    if (this.ctx.getWebSockets(SHOWCASE_CREDENTIAL).length >= max.data)
-      return new Response('The live preview is full.', { status: 429 });
+    // The room counts the viewers and accepts without an await in between: the budget is exact.
     const since = z.coerce
       .number()
       .int()
       .min(0)
       .safeParse(url.searchParams.get('since') || undefined);
-    const response = this.live.accept(
+    const response = await this.live.accept(
+      request,
       {
         orgId: this.orgId,
         principalType: 'api_key',

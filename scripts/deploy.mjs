@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run deploy [-- --env NAME]`: refuses a development or test APP_ENV (scripts/deploy-env.mjs),
- * then builds, applies the D1 migrations remotely and runs `wrangler deploy` with the same --env.
+ * then builds, applies the D1 migrations remotely, deploys the live-room script
+ * (wrangler.live.toml: the main Worker binds its Durable Object, so it must exist first) and runs
+ * `wrangler deploy` with the same --env.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`
 for (const [command, ...rest] of [
   ['remix', 'vite:build'],
   ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--remote', ...envArgs],
+  ['wrangler', 'deploy', '--config', 'wrangler.live.toml'],
   ['wrangler', 'deploy', ...args],
 ]) {
   const result = spawnSync(command, rest, { cwd: root, env, stdio: 'inherit' });

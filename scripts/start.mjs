@@ -17,7 +17,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { applyD1Migrations, bundleWorker, d1MigrationsDir, REPO_ROOT, startRuntime, toolEnv } from './lib/runtime.mjs';
+import {
+  applyD1Migrations,
+  bundleWorker,
+  companionConfigs,
+  d1MigrationsDir,
+  REPO_ROOT,
+  startRuntime,
+  toolEnv,
+} from './lib/runtime.mjs';
 import { seedDemo } from './lib/seed.mjs';
 
 const args = process.argv.slice(2);
@@ -93,12 +101,23 @@ const bundle =
     bundleWorker({ config, entry: option('--entry'), outDir: path.join(workDir, 'dist') }),
   ));
 
+// The Worker scripts whose Durable Objects it binds (the live rooms), bundled the same way.
+const companionFiles = await companionConfigs(config);
+const companions = companionFiles.length
+  ? await step('Bundling the live rooms', () =>
+      companionFiles.map((file, i) => ({
+        config: file,
+        bundle: bundleWorker({ config: file, outDir: path.join(workDir, `companion-${i}`) }),
+      })),
+    )
+  : [];
+
 // Migrate and seed on a private port first, so the real one answers only once it is ready.
 const seed = !flag('--no-seed') && isApp;
 const migrationsDir = await d1MigrationsDir(config);
 const staged = seed || migrationsDir !== null;
 runtime = await step('Starting workerd', () =>
-  startRuntime({ config, bundle, port: staged ? 0 : port, host, persistTo, vars, logLevel }),
+  startRuntime({ config, bundle, companions, port: staged ? 0 : port, host, persistTo, vars, logLevel }),
 );
 if (migrationsDir) {
   const applied = await step('Applying D1 migrations', () => applyD1Migrations(runtime.mf, { migrationsDir }));

@@ -178,6 +178,8 @@ function countEnv(env: Env, side: Side): Env {
     DB: countD1(env.DB, side),
     KV: countCalls(env.KV, side, 'kv', KV_METHODS),
     ORG_HUB: countNamespace(env.ORG_HUB, side),
+    // The hub's calls to the org's live room (admit, publish, closes) count as DO calls too.
+    LIVE_ROOM: countNamespace(env.LIVE_ROOM, side),
     AGENT_RUNS: countCalls(env.AGENT_RUNS, side, 'queue', QUEUE_METHODS),
   };
 }

@@ -252,7 +252,11 @@ export async function startWrangler({
     persistDir,
     '--show-interactive-dev-session=false',
   ];
-  if (config) args.push('--config', config);
+  const primary = config ?? 'wrangler.toml';
+  args.push('--config', primary);
+  // The app binds the live rooms' Durable Object in a second script: run it in the same session.
+  if (readFileSync(path.resolve(REPO_ROOT, primary), 'utf8').includes('script_name = "generic-corp-live"'))
+    args.push('--config', path.join(REPO_ROOT, 'wrangler.live.toml'));
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`);
 
   return serveInGroup({

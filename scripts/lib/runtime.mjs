@@ -5,6 +5,7 @@
  * - bundleWorker: `wrangler deploy --dry-run --outdir` (the exact module production runs).
  * - startRuntime: Miniflare with wrangler's own reading of the config
  *   (`unstable_getMiniflareWorkerOptions`: D1, KV, Durable Objects, Queues, assets, vars),
+ *   beside the Worker scripts whose Durable Objects it binds (`script_name`: the live rooms),
  *   persisted where `wrangler dev --persist-to DIR` keeps it (DIR/v3), and the config's cron
  *   triggers fired on schedule (Miniflare only offers them on request).
  * - applyD1Migrations: what `wrangler d1 migrations apply --local` does, recorded in the same
@@ -13,7 +14,7 @@
  * Miniflare is wrangler's own dependency (one workerd for both).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -56,9 +57,36 @@ export function bundleWorker({ config = 'wrangler.toml', entry, outDir }) {
   if (entry) args.splice(1, 0, entry);
   const result = spawnSync(path.join(BIN, 'wrangler'), args, { cwd: REPO_ROOT, env: toolEnv(), encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-  const bundle = path.join(outDir, 'index.js');
-  if (!existsSync(bundle)) throw new Error(`wrangler deploy --dry-run wrote no ${bundle}`);
-  return bundle;
+  // Named after the entry module (`index.js` for worker/index.ts).
+  const written = readdirSync(outDir).filter((name) => name.endsWith('.js'));
+  if (written.length !== 1) throw new Error(`wrangler deploy --dry-run wrote ${written.length} modules to ${outDir}`);
+  return path.join(outDir, written[0]);
+}
+
+/**
+ * The configs of the Worker scripts whose Durable Objects `config` binds by `script_name`: the
+ * `wrangler.*.toml` beside it whose `name` is that script (wrangler.live.toml for the live rooms).
+ * @param {string} config
+ * @returns {Promise<string[]>} paths relative to the repo
+ */
+export async function companionConfigs(config) {
+  const { wrangler } = await loadTooling();
+  const configPath = path.resolve(REPO_ROOT, config);
+  const scripts = new Set(
+    wrangler
+      .unstable_readConfig({ config: configPath })
+      .durable_objects.bindings.map((binding) => binding.script_name)
+      .filter(Boolean),
+  );
+  if (!scripts.size) return [];
+  const dir = path.dirname(configPath);
+  const found = readdirSync(dir)
+    .filter((name) => /^wrangler\..+\.toml$/.test(name))
+    .map((name) => path.join(dir, name))
+    .filter((candidate) => scripts.has(wrangler.unstable_readConfig({ config: candidate }).name));
+  if (found.length !== scripts.size)
+    throw new Error(`${config} binds Durable Objects of ${[...scripts].join(', ')}; found configs for ${found.length}`);
+  return found.map((file) => path.relative(REPO_ROOT, file));
 }
 
 /**
@@ -67,6 +95,8 @@ export function bundleWorker({ config = 'wrangler.toml', entry, outDir }) {
  * @param {object} options
  * @param {string} [options.config] wrangler config (default wrangler.toml)
  * @param {string} options.bundle the bundled entry module (bundleWorker)
+ * @param {Array<{ config: string, bundle: string }>} [options.companions] Worker scripts run beside
+ *   it (companionConfigs, each bundled with bundleWorker)
  * @param {number} options.port
  * @param {string} [options.host] default 127.0.0.1
  * @param {string} [options.persistTo] state dir, as `wrangler dev --persist-to` (default .wrangler/state)
@@ -88,6 +118,7 @@ export function bundleWorker({ config = 'wrangler.toml', entry, outDir }) {
 export async function startRuntime({
   config = 'wrangler.toml',
   bundle,
+  companions = [],
   port,
   host = '127.0.0.1',
   persistTo = path.join(REPO_ROOT, '.wrangler', 'state'),
@@ -101,6 +132,18 @@ export async function startRuntime({
   const configPath = path.resolve(REPO_ROOT, config);
   const wranglerConfig = wrangler.unstable_readConfig({ config: configPath });
   const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(wranglerConfig);
+  const companionWorkers = companions.map((companion) => {
+    const companionConfig = wrangler.unstable_readConfig({ config: path.resolve(REPO_ROOT, companion.config) });
+    const options = wrangler.unstable_getMiniflareWorkerOptions(companionConfig).workerOptions;
+    return {
+      ...options,
+      name: companionConfig.name,
+      modules: true,
+      scriptPath: companion.bundle,
+      modulesRoot: path.dirname(companion.bundle),
+      modulesRules: undefined,
+    };
+  });
 
   const worker = {
     ...workerOptions,
@@ -115,7 +158,8 @@ export async function startRuntime({
   };
   const options = () =>
     convertV4MiniflareOptions({
-      ...worker,
+      // The first worker gets the requests.
+      workers: [worker, ...companionWorkers],
       rootPath: path.dirname(configPath),
       host,
       port,
