@@ -4,19 +4,31 @@
  * admits sockets to the room with their replay from the event log, serves Server-Sent Events
  * for one task, and batches run steps into `run.step` events.
  */
+import { z } from 'zod';
 import { LIVE_CLOSE } from '../core/events';
 import type { JsonObject } from '../core/json';
 import { type LiveAudience, mayReceive } from '../core/live-access';
 import { log } from '../core/log';
 import { isFinal } from '../core/tasks';
-import {
-  ADMISSION_HEADER,
-  audienceOf,
-  type LiveAdmission,
-  type LiveConnectArgs,
-  type LiveFrame,
-  type LiveRoom,
-} from './live-room';
+import { ROLES } from '../core/vocabulary';
+import { ADMISSION_HEADER, audienceOf, type LiveAdmission, type LiveFrame, type LiveRoom } from './live-room';
+
+/** Who a socket belongs to, set by the Worker after auth (never by the client). */
+export const LiveConnectArgs = z.object({
+  orgId: z.string().min(1).max(64),
+  principalType: z.enum(['user', 'api_key']),
+  principalId: z.string().min(1).max(64),
+  principalName: z.string().max(120).default(''),
+  /** What revocation targets: `session:<hash>`, `clerk:<user>` or `api_key:<id>`. */
+  credential: z.string().min(1).max(200),
+  /** What the caller may read (set by the Worker): the user's role; a key acts as member. */
+  role: z.enum(ROLES),
+  /** The API key's scopes; null for a user. */
+  scopes: z.array(z.string().min(1).max(64)).max(64).nullable(),
+  since: z.coerce.number().int().min(0).nullable(),
+  maxSockets: z.coerce.number().int().min(1),
+});
+export type LiveConnectArgs = z.infer<typeof LiveConnectArgs>;
 
 export interface LiveEvent {
   seq: number;
@@ -80,7 +92,7 @@ export class LiveHub {
    * A socket for the room: its replay is made here, without an await after the room starts
    * listening, so every later event reaches it through the room (which drops what the replay had).
    */
-  async accept(request: Request, args: LiveConnectArgs, options: { readOnly?: boolean } = {}): Promise<Response> {
+  async accept(args: LiveConnectArgs, options: { readOnly?: boolean } = {}): Promise<Response> {
     this.flushSteps();
     this.roomListening = true;
     this.admissions += 1;
@@ -95,9 +107,8 @@ export class LiveHub {
     const token = crypto.randomUUID();
     const room = this.host.room();
     await room.admit(token, admission);
-    const headers = new Headers(request.headers);
-    headers.set(ADMISSION_HEADER, token);
-    return room.fetch('https://live-room/socket', { headers });
+    // The client's headers (its cookie or key among them) stay here: the admission says who it is.
+    return room.fetch('https://live-room/socket', { headers: { Upgrade: 'websocket', [ADMISSION_HEADER]: token } });
   }
 
   /** Every event after `since` that the audience may read, or why the client must refetch. */

@@ -32,8 +32,8 @@ import { SHOWCASE_CREDENTIAL, SHOWCASE_SCOPES } from '../core/showcase';
 import { currentTaskOf } from '../core/task-reads';
 import { TaskInput, TaskPatch } from '../core/tasks';
 import type { Actor } from '../core/tenant';
-import { CLOSE, LiveHub } from './live-hub';
-import { LiveConnectArgs, type LiveRoom } from './live-room';
+import { CLOSE, LiveConnectArgs, LiveHub } from './live-hub';
+import type { LiveRoom } from './live-room';
 import orgMigrations from './migrations';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
 import type { MeterTotals } from './meter-reports';
@@ -314,7 +314,7 @@ export class OrgHub extends DurableObject<Env> {
     if (url.pathname === '/live') {
       if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
         return new Response('Expected a WebSocket upgrade', { status: 426 });
-      return this.live.accept(request, args.data);
+      return this.live.accept(args.data);
     }
     if (url.pathname === '/sse') {
       const taskId = IdArg.parse(url.searchParams.get('task'));
@@ -635,7 +635,6 @@ export class OrgHub extends DurableObject<Env> {
       .min(0)
       .safeParse(url.searchParams.get('since') || undefined);
     const response = await this.live.accept(
-      request,
       {
         orgId: this.orgId,
         principalType: 'api_key',
