@@ -11,7 +11,8 @@ import { type LiveAudience, mayReceive } from '../core/live-access';
 import { log } from '../core/log';
 import { isFinal } from '../core/tasks';
 import { ROLES } from '../core/vocabulary';
-import { ADMISSION_HEADER, audienceOf, type LiveAdmission, type LiveFrame, type LiveRoom } from './live-room';
+import type { LiveRoom } from './live-room';
+import { ADMISSION_HEADER, audienceOf, type LiveAdmission, type LiveFrame } from './live-room-protocol';
 
 /** Who a socket belongs to, set by the Worker after auth (never by the client). */
 export const LiveConnectArgs = z.object({

@@ -16,26 +16,7 @@ import { discriminatedUnion, literal, maxLength, nullable, object, optional, str
 import { LIVE_CLOSE } from '../core/events';
 import { type LiveAudience, mayReceive } from '../core/live-access';
 import type { LiveConnectArgs } from './live-hub';
-
-/** An event as the room sends it: the frame's text, made once by the hub. */
-export interface LiveFrame {
-  seq: number;
-  type: string;
-  text: string;
-}
-
-/** What the OrgHub hands the room for one socket, just before its upgrade arrives. */
-export interface LiveAdmission {
-  args: LiveConnectArgs;
-  /** A landing-page viewer of the showcase: it may only ping, and `maxSockets` is the viewer budget. */
-  readOnly: boolean;
-  /** Connections the hub holds itself (task event streams), counted against `maxSockets`. */
-  otherConnections: number;
-  /** The hub's last event when it made the replay: the `hello` frame's seq. */
-  helloSeq: number;
-  /** The events after `since` (already filtered for the socket), or why the client must refetch. */
-  replay: LiveFrame[] | { resync: string };
-}
+import { ADMISSION_HEADER, audienceOf, type LiveAdmission, type LiveFrame } from './live-room-protocol';
 
 interface SocketAttachment {
   principalType: 'user' | 'api_key';
@@ -61,8 +42,6 @@ export const LIVE_LIMITS = {
   presenceDebounceMs: 250,
 };
 
-/** The header naming the admission a socket upgrade redeems. */
-export const ADMISSION_HEADER = 'x-gc-admission';
 /** An admission not redeemed by then is dropped (its upgrade never came). */
 const ADMISSION_TTL_MS = 30_000;
 /** Recent frames kept to cover the moment between an admission's replay and its socket. */
@@ -75,11 +54,6 @@ const ClientFrame = discriminatedUnion('type', [
 const AdmissionToken = uuid();
 
 const encoder = new TextEncoder();
-
-export function audienceOf(a: Pick<SocketAttachment, 'principalType' | 'role' | 'scopes'>): LiveAudience {
-  if (a.principalType === 'api_key') return { kind: 'api_key', scopes: a.scopes ?? [] };
-  return a.role ? { kind: 'user', role: a.role } : { kind: 'api_key', scopes: [] };
-}
 
 /** The live-room script binds nothing the room reads. */
 type LiveRoomEnv = Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
-import { ADMISSION_HEADER, type LiveAdmission, type LiveFrame, type LiveRoom } from '../../durable-objects/live-room';
+import type { LiveRoom } from '../../durable-objects/live-room';
+import { ADMISSION_HEADER, type LiveAdmission, type LiveFrame } from '../../durable-objects/live-room-protocol';
 import { call, createKey, ORIGIN, signUp } from './helpers';
 
 // The live rooms run in their own Worker script (wrangler.live.toml), beside the one under test.
