@@ -191,7 +191,7 @@ export class LiveHub {
 
   /** Closes every socket and stream opened with this credential (revoked key, ended session). */
   async disconnect(credential: string, reason: string): Promise<number> {
-    const sockets = await this.host.room().disconnect(credential, reason);
+    const sockets = await this.closeInRoom((room) => room.disconnect(credential, reason));
     return sockets + this.closeSse((client) => client.credential === credential, reason);
   }
 
@@ -201,7 +201,7 @@ export class LiveHub {
    * may see changed, so the client reconnects and is filtered by its new role).
    */
   async disconnectUser(userId: string, reason: string, code: number = CLOSE.revoked): Promise<number> {
-    const sockets = await this.host.room().disconnectUser(userId, reason, code);
+    const sockets = await this.closeInRoom((room) => room.disconnectUser(userId, reason, code));
     return (
       sockets + this.closeSse((client) => client.principalType === 'user' && client.principalId === userId, reason)
     );
@@ -209,8 +209,21 @@ export class LiveHub {
 
   /** Closes every socket and stream (the org was deleted). */
   async closeAll(reason: string): Promise<number> {
-    const sockets = await this.host.room().closeAll(CLOSE.orgDeleted, reason);
+    const sockets = await this.closeInRoom((room) => room.closeAll(CLOSE.orgDeleted, reason));
     return sockets + this.closeSse(() => true, reason);
+  }
+
+  /**
+   * Closes sockets in the room. A room that cannot be reached is logged, not thrown: what asked
+   * (a revocation, a removal, an org's deletion) has already happened and must not be undone.
+   */
+  private async closeInRoom(close: (room: DurableObjectStub<LiveRoom>) => Promise<number>): Promise<number> {
+    try {
+      return await close(this.host.room());
+    } catch (error) {
+      log.error('live_room_close_failed', { error: error instanceof Error ? error.message : String(error) });
+      return 0;
+    }
   }
 
   /** Ends the SSE streams that match, with a final `revoked` event saying why. */
