@@ -174,16 +174,27 @@ export function Checkbox({
   );
 }
 
-/** The form-level message: an error (role=alert, announced) or a success note (role=status). */
+/**
+ * The form-level message: an error (role=alert, announced) or a success note (role=status).
+ * `focusFor`: each new non-null value (an action's result) moves focus to the message, which
+ * brings it into view. For a form that re-mounts when it saves: its button, which had focus,
+ * is gone, and content that changed above it in the same render may have moved it off screen.
+ */
 export function FormAlert({
   message,
   tone = 'error',
   className = '',
+  focusFor,
 }: {
   message: ReactNode | null | undefined;
   tone?: 'error' | 'success' | 'info';
   className?: string;
+  focusFor?: object | null;
 }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focusFor) ref.current?.focus();
+  }, [focusFor]);
   if (!message) return null;
   const tones = {
     error: 'border-red-200 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950/60 dark:text-red-200',
@@ -193,6 +204,7 @@ export function FormAlert({
   };
   return (
     <div
+      ref={ref}
       role={tone === 'error' ? 'alert' : 'status'}
       tabIndex={-1}
       className={`flex items-start gap-2.5 rounded-lg border px-3.5 py-3 text-sm outline-none ${tones[tone]} ${className}`}

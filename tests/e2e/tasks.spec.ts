@@ -348,6 +348,9 @@ test('saving an agent’s tool policies answers beside the button', async ({ pag
   await policy.selectOption('never');
   await page.getByRole('button', { name: 'Save tool policies' }).click();
   const saved = page.getByRole('status').filter({ hasText: 'Saved Marcus’s tool policies.' });
+  // The form re-mounts with what was stored, so its button is gone: focus goes to the answer,
+  // which brings it into view even when the task list above it grew in the same render.
+  await expect(saved).toBeFocused();
   await expect(saved).toBeInViewport();
   await expect(page.getByLabel('Policy for draft_external')).toHaveValue('never');
   // Leave Marcus as he was.

@@ -461,7 +461,12 @@ export default function AgentDetail() {
               </table>
               {canManageTools ? (
                 <div className="flex flex-wrap items-center justify-end gap-3">
-                  <FormAlert tone="success" message={toolsNotice} className="flex-1" />
+                  <FormAlert
+                    tone="success"
+                    message={toolsNotice}
+                    focusFor={toolsNotice ? result : null}
+                    className="flex-1"
+                  />
                   <SubmitButton name="intent" value="tools" pending={savingTools} pendingLabel="Saving…">
                     Save tool policies
                   </SubmitButton>
