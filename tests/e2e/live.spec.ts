@@ -238,3 +238,49 @@ test('a page whose session is signed out from another browser says why it stoppe
   await ending.close();
   await other.context.close();
 });
+
+test('a live refresh leaves the page where the reader scrolled while it loaded', async ({ browser }, testInfo) => {
+  test.setTimeout(60_000);
+  const a = await openContext(browser, testInfo.project.use.baseURL);
+  const b = await openContext(browser, testInfo.project.use.baseURL);
+  await b.page.setViewportSize({ width: 1280, height: 400 });
+  await b.page.goto(`${BASE}/agents/marcus`);
+  await expect(b.page.locator('[data-live-state="open"]').first()).toBeVisible();
+  const scrollTo = (top: number) => b.page.evaluate((y) => window.scrollTo({ top: y, behavior: 'instant' }), top);
+  const later = new Date(Date.now() + 3600_000).toISOString();
+  let refreshes = 0;
+  let release: () => void = () => undefined;
+  let held: Promise<void> = Promise.resolve();
+  await b.page.route(/\/agents\/marcus\.data/, async (route) => {
+    refreshes += 1;
+    await held;
+    await route.continue();
+  });
+  const refreshAfterATask = async () => {
+    const before = refreshes;
+    await createTask(a.context, {
+      agent: 'marcus',
+      title: `Scroll ${crypto.randomUUID().slice(0, 6)}`,
+      description: 'Later',
+      scheduled_for: later,
+    });
+    await expect.poll(() => refreshes).toBeGreaterThan(before);
+  };
+
+  // A first refresh while the reader is at 300 px.
+  await scrollTo(300);
+  await refreshAfterATask();
+  await b.page.waitForLoadState('networkidle');
+  // A second one starts at 100 px, and the reader scrolls on to 500 px while it loads.
+  await scrollTo(100);
+  held = new Promise<void>((resolve) => (release = resolve));
+  await refreshAfterATask();
+  await scrollTo(500);
+  release();
+  await b.page.waitForLoadState('networkidle');
+  await b.page.waitForTimeout(1_000); // long enough for a smooth scroll back to have run
+  // Not pulled back to 100 px; the new task's row above may have moved the page on by its height.
+  expect(await b.page.evaluate(() => window.scrollY)).toBeGreaterThanOrEqual(500);
+  await a.context.close();
+  await b.context.close();
+});
