@@ -38,8 +38,6 @@ export interface LiveEvent {
   at: number;
 }
 
-export const CLOSE = LIVE_CLOSE;
-
 /** Run-step deltas are batched this long before they become one event. */
 const STEP_COALESCE_MS = 75;
 /** The most events one replay sends; an older `since` gets `resync`. */
@@ -68,7 +66,7 @@ export interface LiveHost {
 
 const encoder = new TextEncoder();
 
-export function frame(event: LiveEvent): string {
+function frame(event: LiveEvent): string {
   return JSON.stringify({ seq: event.seq, type: event.type, at: new Date(event.at).toISOString(), data: event.data });
 }
 
@@ -200,7 +198,7 @@ export class LiveHub {
    * Clerk token): their membership ended (4001, final) or their role changed (4004: what they
    * may see changed, so the client reconnects and is filtered by its new role).
    */
-  async disconnectUser(userId: string, reason: string, code: number = CLOSE.revoked): Promise<number> {
+  async disconnectUser(userId: string, reason: string, code: number = LIVE_CLOSE.revoked): Promise<number> {
     const sockets = await this.closeInRoom((room) => room.disconnectUser(userId, reason, code));
     return (
       sockets + this.closeSse((client) => client.principalType === 'user' && client.principalId === userId, reason)
@@ -209,7 +207,7 @@ export class LiveHub {
 
   /** Closes every socket and stream (the org was deleted). */
   async closeAll(reason: string): Promise<number> {
-    const sockets = await this.closeInRoom((room) => room.closeAll(CLOSE.orgDeleted, reason));
+    const sockets = await this.closeInRoom((room) => room.closeAll(LIVE_CLOSE.orgDeleted, reason));
     return sockets + this.closeSse(() => true, reason);
   }
 

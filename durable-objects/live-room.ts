@@ -34,7 +34,7 @@ interface SocketAttachment {
   readOnly?: boolean;
 }
 
-export const LIVE_LIMITS = {
+const LIVE_LIMITS = {
   maxFrameBytes: 4 * 1024,
   framesPerWindow: 30,
   windowMs: 10_000,
@@ -185,6 +185,9 @@ export class LiveRoom extends DurableObject<LiveRoomEnv> {
     } catch {
       parsed = null;
     }
+    const received = parsed?.success ? parsed.data : null;
+    const presence = received?.type === 'presence' && !attachment.readOnly ? received : null;
+    if (presence) attachment.page = presence.page ?? null;
     ws.serializeAttachment(attachment);
     if (!parsed?.success) {
       ws.send(
@@ -196,11 +199,7 @@ export class LiveRoom extends DurableObject<LiveRoomEnv> {
     } else if (parsed.data.type === 'ping') ws.send('{"type":"pong"}');
     else if (attachment.readOnly)
       ws.send(JSON.stringify({ type: 'error', error: { code: 'read_only', message: 'This live view is read-only.' } }));
-    else {
-      attachment.page = parsed.data.page ?? null;
-      ws.serializeAttachment(attachment);
-      this.publishPresence();
-    }
+    else if (presence) this.publishPresence();
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {

@@ -17,7 +17,7 @@ import { ConnectionInput } from '../core/mcp/connections';
 import { sendApprovedDraft } from './external-email';
 import { activeRuns, agentRuns, deadLetters, events, revokedKeys, tasks } from '../core/db/org-schema';
 import { createOrgDb, OrgStore } from '../core/db/org-store';
-import type { HubEvent, OrgEventType } from '../core/events';
+import { type HubEvent, LIVE_CLOSE, type OrgEventType } from '../core/events';
 import type { JsonObject } from '../core/json';
 import { log } from '../core/log';
 import { tagEvents } from '../core/monitoring';
@@ -32,7 +32,7 @@ import { SHOWCASE_CREDENTIAL, SHOWCASE_SCOPES } from '../core/showcase';
 import { currentTaskOf } from '../core/task-reads';
 import { TaskInput, TaskPatch } from '../core/tasks';
 import type { Actor } from '../core/tenant';
-import { CLOSE, LiveConnectArgs, LiveHub } from './live-hub';
+import { LiveConnectArgs, LiveHub } from './live-hub';
 import type { LiveRoom } from './live-room';
 import orgMigrations from './migrations';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
@@ -337,7 +337,7 @@ export class OrgHub extends DurableObject<Env> {
       this.live.disconnectUser(
         IdArg.parse(userId),
         z.string().max(120).parse(reason),
-        z.boolean().parse(reauthorize) ? CLOSE.reauthorize : CLOSE.revoked,
+        z.boolean().parse(reauthorize) ? LIVE_CLOSE.reauthorize : LIVE_CLOSE.revoked,
       ),
     );
   }
