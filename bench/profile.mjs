@@ -10,7 +10,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { applyD1Migrations, bundleWorker, d1MigrationsDir, REPO_ROOT, startRuntime } from '../scripts/lib/runtime.mjs';
+import {
+  applyD1Migrations,
+  bundleWorker,
+  companionConfigs,
+  d1MigrationsDir,
+  REPO_ROOT,
+  startRuntime,
+} from '../scripts/lib/runtime.mjs';
 import { load } from './lib/load.mjs';
 import { makeTempDir } from './lib/server.mjs';
 import { createTenant, requestJson, waitForFinal } from './lib/tenant.mjs';
@@ -22,7 +29,9 @@ export const description = 'CPU profile of the isolate under one hot route (top 
 async function inspectorSession(port) {
   const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
   const target =
-    targets.find((t) => /generic-corp/.test(t.title ?? '') || /generic-corp/.test(t.url ?? '')) ?? targets[0];
+    // The app's isolate, not the live rooms' (`generic-corp-live`).
+    targets.find((t) => /generic-corp(?![\w-])/.test(`${t.title ?? ''} ${t.url ?? ''}`)) ?? targets[0];
+  console.error(`profiling ${target.title}`);
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
@@ -142,9 +151,15 @@ async function createTasksFor(url, key, agents, ms) {
 export async function run(settings, log) {
   const outDir = makeTempDir('profile');
   const bundle = bundleWorker({ outDir });
+  // The live rooms' script too: the app binds its Durable Object class and cannot start without it.
+  const companions = (await companionConfigs('wrangler.toml')).map((config, i) => ({
+    config,
+    bundle: bundleWorker({ config, outDir: path.join(outDir, `companion-${i}`) }),
+  }));
   const inspectorPort = settings.port + 40;
   const runtime = await startRuntime({
     bundle,
+    companions,
     port: settings.port + 41,
     persistTo: path.join(outDir, 'state'),
     logLevel: 'error',

@@ -24,9 +24,19 @@ export async function tenantWithKeys(url, tag, connections, agents = 0) {
 const FLOOR_ROUTE = { path: '/v1/tasks/t1', headers: { authorization: 'Bearer floor' } };
 const READ_FLOORS = [
   { kind: 'floor', label: 'floor: DO read, no framework', short: 'floor', route: FLOOR_ROUTE },
+  { kind: 'floor-hono', label: 'floor with Hono and zod-openapi', short: 'floor+hono', route: FLOOR_ROUTE },
   { kind: 'floor-assets', label: 'floor with [assets], worker-first', short: 'floor+assets', route: FLOOR_ROUTE },
   { kind: 'hello-assets', label: 'hello with [assets], worker-first', short: 'hello+assets', route: { path: '/' } },
 ];
+
+/** The floors named in BENCH_READ_FLOORS (comma-separated kinds), or all of them. */
+function selectedFloors() {
+  const names = (process.env.BENCH_READ_FLOORS ?? '').split(',').filter(Boolean);
+  if (!names.length) return READ_FLOORS;
+  const unknown = names.filter((name) => !READ_FLOORS.some((floor) => floor.kind === name));
+  if (unknown.length) throw new Error(`BENCH_READ_FLOORS: no floor named ${unknown.join(', ')}`);
+  return READ_FLOORS.filter((floor) => names.includes(floor.kind));
+}
 
 /** @param {import('./run.mjs').Settings} settings @param {(line: string) => void} log */
 export async function run(settings, log) {
@@ -38,7 +48,7 @@ export async function run(settings, log) {
     connections,
     portOffset: 20,
     // What the runtime itself costs for this shape of request (bench/README.md, "floors").
-    floors: READ_FLOORS,
+    floors: selectedFloors(),
     async prepare(url) {
       const tenant = await tenantWithKeys(url, 'read', connections);
       const key = tenant.keyList[0];

@@ -353,7 +353,7 @@ export function pinSelf() {
  * Bundle a Worker once for many runtime starts (as `wrangler deploy` would), into a temp dir.
  * `counted`: the app's bench build (bench/counted/index.ts) with binding round-trip counters;
  * any other kind is the Worker in bench/<kind>/ (its wrangler.toml).
- * @param {'app' | 'counted' | 'hello' | 'floor' | 'floor-assets' | 'hello-assets' | 'echo-do'} kind
+ * @param {'app' | 'counted' | 'hello' | 'floor' | 'floor-hono' | 'floor-assets' | 'hello-assets' | 'echo-do'} kind
  */
 export function bundleFor(kind) {
   ensureBuild();
