@@ -156,8 +156,9 @@ export interface InvitationView {
   created_at: number;
 }
 
+/** Pending invitations: admins only, as on the Members page (they name people who are not members yet). */
 export async function listInvitations(db: Db, ctx: OrgContext): Promise<InvitationView[]> {
-  requirePermission(ctx.role, 'members:read');
+  requirePermission(ctx.role, 'members:manage');
   const rows = await db
     .select()
     .from(invitations)

@@ -178,7 +178,7 @@ const MATRIX: Record<string, Entry> = {
     minRole: 'admin',
     request: (f) => ({ path: `/api/orgs/${f.slug}/members/${f.targetUserId}` }),
   },
-  'GET /api/orgs/:slug/invitations': { kind: 'tenant', minRole: 'viewer', request: orgPath('/invitations') },
+  'GET /api/orgs/:slug/invitations': { kind: 'tenant', minRole: 'admin', request: orgPath('/invitations') },
   'POST /api/orgs/:slug/invitations': {
     kind: 'tenant',
     minRole: 'admin',

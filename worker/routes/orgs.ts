@@ -276,7 +276,7 @@ orgRoutes
     operation({
       method: 'get',
       path: '/orgs/{slug}/invitations',
-      summary: 'Pending invitations',
+      summary: 'Pending invitations (admins)',
       request: { params: AnySlugParam },
       responses: { 200: jsonResponse(InvitationListSchema, 'Invitations'), ...errorResponses(401, 403, 404) },
     }),
