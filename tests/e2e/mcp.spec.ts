@@ -98,6 +98,8 @@ test('an admin connects an MCP server; Sable uses its tools and the write call w
   await expect(card).toContainText(`${slug}__create_issue`);
   await card.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByText('Approved: the agent continues.')).toBeVisible();
+  // The card and its buttons are gone: focus is on the answer, not lost to the page.
+  await expect(page.getByRole('status').filter({ hasText: 'Approved: the agent continues.' })).toBeFocused();
 
   // Back to the task by its address: going back through the history raced the approval's
   // own navigation and was aborted now and then.

@@ -117,6 +117,8 @@ test('a slow task is cancelled from its detail page, then Retry brings it to com
   await expect(headerStatus(page, 'Cancelled')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Cancel task' })).toBeHidden();
   await expect(page.getByText('Cancelled by a person in the organization.')).toBeVisible();
+  // The button that had focus is gone: focus is on the answer, not lost to the page.
+  await expect(page.getByRole('status').filter({ hasText: 'Dependent tasks are blocked' })).toBeFocused();
 
   await page.getByRole('button', { name: 'Retry' }).click();
   await expect(headerStatus(page, 'Cancelled')).toBeHidden();

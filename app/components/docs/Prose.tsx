@@ -29,18 +29,19 @@ export function InlineText({ text }: { text: string }) {
 /**
  * A "#" link that appears next to a heading on hover, for copying a deep link. Hidden from
  * assistive technology and the tab order (the table of contents links every heading), so
- * headings keep clean names.
+ * headings keep clean names; 24 px square, the smallest target a pointer should have to hit.
  */
 export function AnchorLink({ id }: { id: string }) {
   return (
-    <a
-      href={`#${id}`}
-      aria-label="Link to this section"
-      tabIndex={-1}
-      className="ml-2 inline-block rounded font-normal text-ink-faint no-underline opacity-0 transition-opacity group-hover:opacity-100 hover:text-accent-ink"
-    >
-      #
-    </a>
+    <span aria-hidden="true" className="ml-1 inline-flex shrink-0">
+      <a
+        href={`#${id}`}
+        tabIndex={-1}
+        className="inline-flex size-6 items-center justify-center rounded font-normal text-ink-faint no-underline opacity-0 transition-opacity group-hover:opacity-100 hover:text-accent-ink"
+      >
+        #
+      </a>
+    </span>
   );
 }
 

@@ -84,10 +84,11 @@ export default function Approvals() {
         title="Approvals"
         description="Nothing an agent writes to the outside world leaves without a human’s yes."
       />
+      {/* The decided draft's buttons are gone with it: focus moves to the answer. */}
       {result && 'formError' in result && result.formError ? (
-        <FormAlert tone="error" message={result.formError} />
+        <FormAlert tone="error" message={result.formError} focusFor={result} />
       ) : null}
-      {result?.ok ? <FormAlert tone="success" message={result.message} /> : null}
+      {result?.ok ? <FormAlert tone="success" message={result.message} focusFor={result} /> : null}
       <section aria-labelledby="pending-heading" className="space-y-4">
         <h2 id="pending-heading" className="text-base font-semibold text-ink">
           Waiting ({pending.length})

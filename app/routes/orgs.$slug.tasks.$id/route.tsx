@@ -473,8 +473,15 @@ export default function TaskDetail() {
           <ProgressBar value={task.progress} label="Progress" className="max-w-md" />
           <span className="text-sm text-ink-muted tabular-nums">{task.progress}%</span>
         </div>
-        <FormAlert message={actionFailure} />
-        {notice ? <FormAlert tone="success" message={notice} /> : null}
+        {/* Cancel and Retry replace each other: focus moves to the answer, not to the page. */}
+        <FormAlert message={actionFailure} focusFor={actionFailure ? result : null} />
+        {notice ? (
+          <FormAlert
+            tone="success"
+            message={notice}
+            focusFor={result?.intent === 'cancel' || result?.intent === 'retry' ? result : null}
+          />
+        ) : null}
       </header>
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_320px]">
