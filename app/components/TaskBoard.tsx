@@ -4,6 +4,7 @@
  * through fetchers, so the board never navigates away.
  */
 import { Link, useFetcher } from '@remix-run/react';
+import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
 import { TASK_PRIORITIES, type TaskPriority, type TaskStatus, type TaskWaitingReason } from '../../core/vocabulary';
 import { formatDateTime, isoDateTime, relativeTime } from '../lib/format';
 import { AgentAvatar } from './AgentAvatar';
@@ -95,11 +96,40 @@ function PrioritySelect({
   );
 }
 
+/**
+ * The task whose Cancel was just pressed. Its button goes once the task ends (and on the board
+ * its card moves to another column), so its title link takes focus then, rather than focus
+ * falling back to the page.
+ */
+const CancelFocus = createContext<{ current: string | null }>({ current: null });
+
+function CancelFocusScope({ children }: { children: ReactNode }) {
+  const cancelled = useRef<string | null>(null);
+  return <CancelFocus.Provider value={cancelled}>{children}</CancelFocus.Provider>;
+}
+
+function TaskTitleLink({ task, base, className }: { task: BoardTask; base: string; className: string }) {
+  const link = useRef<HTMLAnchorElement>(null);
+  const cancelled = useContext(CancelFocus);
+  const final = isFinalStatus(task.status);
+  useEffect(() => {
+    if (!final || cancelled.current !== task.id) return;
+    cancelled.current = null;
+    link.current?.focus();
+  }, [final, task.id, cancelled]);
+  return (
+    <Link ref={link} to={`${base}/tasks/${task.id}`} className={className}>
+      {task.title}
+    </Link>
+  );
+}
+
 function CancelButton({ task }: { task: BoardTask }) {
   const fetcher = useFetcher<ActionResult>({ key: `cancel-${task.id}` });
   const busy = fetcher.state !== 'idle';
+  const cancelled = useContext(CancelFocus);
   return (
-    <fetcher.Form method="post">
+    <fetcher.Form method="post" onSubmit={() => void (cancelled.current = task.id)}>
       <input type="hidden" name="intent" value="cancel" />
       <input type="hidden" name="taskId" value={task.id} />
       <button
@@ -128,9 +158,7 @@ function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string
     >
       <div className="flex items-start gap-2">
         <h3 className="min-w-0 flex-1 text-sm leading-snug font-medium text-ink">
-          <Link to={`${base}/tasks/${task.id}`} className="rounded hover:text-accent-ink hover:underline">
-            {task.title}
-          </Link>
+          <TaskTitleLink task={task} base={base} className="rounded hover:text-accent-ink hover:underline" />
         </h3>
       </div>
       <div className="mt-2 flex flex-wrap items-center gap-1.5">
@@ -179,17 +207,27 @@ function TaskCard({ task, base, canWrite, now }: { task: BoardTask; base: string
   );
 }
 
-export function TaskKanban({
-  tasks,
-  base,
-  canWrite,
-  now,
-}: {
-  tasks: BoardTask[];
-  base: string;
-  canWrite: boolean;
-  now: number;
-}) {
+type BoardProps = { tasks: BoardTask[]; base: string; canWrite: boolean; now: number };
+
+/** The kanban by status. */
+export function TaskKanban(props: BoardProps) {
+  return (
+    <CancelFocusScope>
+      <KanbanColumns {...props} />
+    </CancelFocusScope>
+  );
+}
+
+/** The list: one row per task. */
+export function TaskTable(props: BoardProps) {
+  return (
+    <CancelFocusScope>
+      <TaskRows {...props} />
+    </CancelFocusScope>
+  );
+}
+
+function KanbanColumns({ tasks, base, canWrite, now }: BoardProps) {
   const byStatus = new Map<TaskStatus, BoardTask[]>(BOARD_COLUMNS.map((status) => [status, []]));
   for (const task of tasks) byStatus.get(task.status)?.push(task);
   const empty = BOARD_COLUMNS.filter((status) => byStatus.get(status)!.length === 0).map(taskStatusLabel);
@@ -267,17 +305,7 @@ export function TaskKanban({
   );
 }
 
-export function TaskTable({
-  tasks,
-  base,
-  canWrite,
-  now,
-}: {
-  tasks: BoardTask[];
-  base: string;
-  canWrite: boolean;
-  now: number;
-}) {
+function TaskRows({ tasks, base, canWrite, now }: BoardProps) {
   return (
     <div className="overflow-hidden rounded-2xl border border-line bg-card shadow-card">
       <div role="region" aria-label="Tasks" tabIndex={0} className="relative overflow-x-auto">
@@ -314,12 +342,11 @@ export function TaskTable({
             {tasks.map((task) => (
               <tr key={task.id} className="align-middle">
                 <td className="max-w-[22rem] px-4 py-3 [overflow-wrap:anywhere]">
-                  <Link
-                    to={`${base}/tasks/${task.id}`}
+                  <TaskTitleLink
+                    task={task}
+                    base={base}
                     className="font-medium text-ink hover:text-accent-ink hover:underline"
-                  >
-                    {task.title}
-                  </Link>
+                  />
                   {task.simulated ? (
                     <span className="ml-2 align-middle">
                       <SimulatedBadge />

@@ -49,6 +49,21 @@ test.describe('signed in', () => {
     await page.getByRole('button', { name: 'Cancel', exact: true }).filter({ visible: true }).click();
     await expect(opener).toBeFocused();
   });
+
+  test('cancelling a task on the board keeps focus on that task, now in the Cancelled column', async ({ page }) => {
+    const title = `Cancel from the board ${crypto.randomUUID().slice(0, 6)}`;
+    const res = await page.request.post('/v1/tasks', {
+      headers: { 'X-Organization': LOCAL_DEMO_ORG.slug },
+      data: { agent: 'graham', title, description: 'Slow enough to cancel [simulate:think=20000]' },
+    });
+    expect(res.status()).toBe(201);
+    await signIn(page, `${BASE}/tasks`);
+    const board = page.getByRole('region', { name: 'Task board' });
+    await board.getByRole('button', { name: `Cancel “${title}”` }).focus();
+    await page.keyboard.press('Enter');
+    const cancelled = board.getByRole('region', { name: 'Cancelled' });
+    await expect(cancelled.getByRole('link', { name: title })).toBeFocused();
+  });
 });
 
 test.describe('live changes are read out', () => {
