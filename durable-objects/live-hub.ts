@@ -31,6 +31,23 @@ export const LiveConnectArgs = z.object({
 });
 export type LiveConnectArgs = z.infer<typeof LiveConnectArgs>;
 
+/** The connect arguments of a `/live` or `/sse` request, from the `x-gc-*` headers the Worker set. */
+export function liveConnectArgsOf(request: Request, url: URL) {
+  const header = (name: string) => request.headers.get(`x-gc-${name}`);
+  return LiveConnectArgs.safeParse({
+    orgId: header('org'),
+    principalType: header('principal-type'),
+    principalId: header('principal-id'),
+    principalName: decodeURIComponent(header('principal-name') ?? ''), // percent-encoded by the Worker
+    credential: header('credential'),
+    role: header('role'),
+    // Only a key has scopes; a user is governed by their role.
+    scopes: header('principal-type') === 'api_key' ? (header('scopes') ?? '').split(',').filter(Boolean) : null,
+    since: url.searchParams.get('since') || null,
+    maxSockets: header('max-sockets'),
+  });
+}
+
 export interface LiveEvent {
   seq: number;
   type: string;

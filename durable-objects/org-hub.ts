@@ -9,13 +9,11 @@
  * which fills in the caller and turns failures back into the API's errors.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { sql as sqlTag } from 'drizzle-orm';
-import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { z } from 'zod';
 import { AgentInput, AgentPatch } from '../core/agents';
 import { ConnectionInput } from '../core/mcp/connections';
 import { sendApprovedDraft } from './external-email';
-import { activeRuns, agentRuns, deadLetters, events, revokedKeys, tasks } from '../core/db/org-schema';
+import { activeRuns, deadLetters } from '../core/db/org-schema';
 import { createOrgDb, OrgStore } from '../core/db/org-store';
 import { type HubEvent, LIVE_CLOSE, type OrgEventType } from '../core/events';
 import type { JsonObject } from '../core/json';
@@ -24,61 +22,40 @@ import { tagEvents } from '../core/monitoring';
 import { isTestFaultAllowed } from '../core/test-faults';
 import { ApiError } from '../core/errors';
 import { OrgInfo } from '../core/org-info';
-import { getPlan } from '../core/plans';
 import { RunTaskMessage } from '../core/queue-messages';
 import { capture, type RpcResult } from '../core/rpc-result';
 import { ScheduleInput, SchedulePatch } from '../core/schedules';
-import { SHOWCASE_CREDENTIAL, SHOWCASE_SCOPES } from '../core/showcase';
-import { currentTaskOf } from '../core/task-reads';
 import { TaskInput, TaskPatch } from '../core/tasks';
-import type { Actor } from '../core/tenant';
-import { LiveConnectArgs, LiveHub } from './live-hub';
+import { LiveHub, liveConnectArgsOf } from './live-hub';
 import type { LiveRoom } from './live-room';
-import orgMigrations from './migrations';
+import { assertLifetimeCaps } from './quota';
 import { ORG_READS, type OrgReadName, type OrgReads } from './org-reads';
 import type { MeterTotals } from './meter-reports';
 import { metaValue, PlatformLink, setMeta } from './platform-link';
-import { nextShowcaseTask, pruneShowcase, SHOWCASE_TICK_MS, showcaseBusy } from './showcase';
+import { ShowcaseDesk } from './showcase-desk';
 import { TaskEngine } from './task-engine';
+import { migrateOrgStorage } from './org-storage';
+import { RevokedKeys } from './revoked-keys';
+import { EventLog } from './event-log';
+import { type Caller, CallerArg, IdArg, IdempotencyArg, MessageArg } from './hub-args';
+
+export type { Caller } from './hub-args';
 
 export type { HubEvent } from '../core/events';
-
-/** How many events the replay log keeps. */
-const EVENT_LOG_LIMIT = 5_000;
 
 export interface RunDeliveryResult {
   /** `duplicate`: this (task, attempt) was already delivered; `stale`: the task moved on. */
   outcome: 'ran' | 'duplicate' | 'stale' | 'refused';
 }
 
-const IdArg = z.string().min(1).max(64);
-const ActorArg: z.ZodType<Actor> = z.discriminatedUnion('type', [
-  z.object({ type: z.enum(['user', 'api_key', 'agent', 'schedule']), id: z.string().min(1).max(64) }),
-  z.object({ type: z.literal('system'), id: z.null() }),
-]);
-/**
- * Who is calling: the org (which must be this object's) and the acting party; for a call made
- * while serving a request, its id, which tags the object's error events like the Worker's.
- */
-export const CallerArg = z.object({
-  orgId: z.string().min(1).max(64),
-  actor: ActorArg,
-  requestId: z.string().max(128).optional(),
-});
-export type Caller = z.infer<typeof CallerArg>;
-const IdempotencyArg = z.object({ key: z.string().min(1).max(255), hash: z.string().min(1).max(128) }).nullable();
-const MessageArg = z.object({
-  agent: z.string().min(1).max(64),
-  body: z.string().trim().min(1).max(16_000),
-  thread_id: z.string().max(64).nullable().optional(),
-});
-
 export class OrgHub extends DurableObject<Env> {
   private readonly store: OrgStore;
   private orgId: string | null = null;
   /** Assigned under blockConcurrencyWhile, before any call is delivered. */
   private platform!: PlatformLink;
-  private lastSeq = 0;
+  private readonly eventLog: EventLog;
+  private readonly showcase: ShowcaseDesk;
+  private readonly revokedKeys: RevokedKeys;
   private engineInstance: TaskEngine | null = null;
   /** Tail of the exclusive-section chain: transitions run one after another. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -90,15 +67,13 @@ export class OrgHub extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new OrgStore(createOrgDb(ctx.storage), ctx.storage);
+    this.eventLog = new EventLog(this.store);
+    this.revokedKeys = new RevokedKeys(this.store);
     this.live = new LiveHub({
       appendEvent: (type, data) => this.appendEvent(type as OrgEventType, data),
-      eventsAfter: (since, limit) => this.readEvents(since, limit),
-      oldestSeq: () =>
-        this.store.db
-          .select({ seq: sqlTag<number | null>`MIN(${events.seq})` })
-          .from(events)
-          .get()?.seq ?? this.lastSeq + 1,
-      lastSeq: () => this.lastSeq,
+      eventsAfter: (since, limit) => this.eventLog.since(since, limit),
+      oldestSeq: () => this.eventLog.oldestSeq(),
+      lastSeq: () => this.eventLog.lastSeq,
       taskStatus: (id) => this.store.statements.taskById.get({ id })?.status,
       room: () => {
         if (!this.orgId) throw new Error('OrgHub is not bound to an org yet');
@@ -108,9 +83,20 @@ export class OrgHub extends DurableObject<Env> {
         return this.roomStub;
       },
     });
+    this.showcase = new ShowcaseDesk({
+      store: this.store,
+      live: this.live,
+      orgId: () => this.orgId,
+      ensureInfo: () => this.platform.ensureInfo(),
+      plan: () => this.platform.org().plan,
+      lastSeq: () => this.eventLog.lastSeq,
+      exclusive: (work) => this.exclusive(work),
+      createTask: (input) => this.engine.createTask({ type: 'system', id: null }, input, null),
+      wakeAt: (at) => this.wakeAt(at),
+    });
     // State is rebuilt from storage on every start, including after eviction.
     void ctx.blockConcurrencyWhile(async () => {
-      this.migrateStorage();
+      migrateOrgStorage(this.store);
       this.orgId = metaValue(this.store, 'org_id');
       this.platform = new PlatformLink(
         () => this.env,
@@ -118,31 +104,10 @@ export class OrgHub extends DurableObject<Env> {
         () => this.orgId,
         (at) => this.wakeAt(at),
       );
-      this.lastSeq =
-        this.store.db
-          .select({ seq: sqlTag<number | null>`MAX(${events.seq})` })
-          .from(events)
-          .get()?.seq ?? 0;
+      this.eventLog.load();
       // Runs recorded as active belong to a previous instance: wake the watchdog for them.
       if ((await this.store.count(activeRuns)) > 0) await ctx.storage.setAlarm(Date.now() + 100);
     });
-  }
-
-  /** drizzle-kit's migrations (bundled), after moving an object of the first layout out of the way. */
-  private migrateStorage() {
-    const sql = this.ctx.storage.sql;
-    const legacy = sql.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_schema'`).toArray();
-    if (legacy.length > 0) {
-      // The first layout kept only bookkeeping here (the org's work was in D1): keep the org id,
-      // drop the rest; live clients resync.
-      const orgId = sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'org_id'`).toArray()[0]?.value;
-      for (const table of ['_schema', 'meta', 'events', 'run_deliveries', 'dead_letters', 'active_runs'])
-        sql.exec(`DROP TABLE IF EXISTS ${table}`);
-      migrate(this.store.db, orgMigrations);
-      if (orgId) setMeta(this.store, 'org_id', orgId);
-      return;
-    }
-    migrate(this.store.db, orgMigrations);
   }
 
   // ─── Platform ────────────────────────────────────────────────────────────────────────
@@ -158,7 +123,7 @@ export class OrgHub extends DurableObject<Env> {
   /** Health round trip: proves the object starts, its storage answers and RPC works. */
   async ping(): Promise<{ ok: true; seq: number; at: number }> {
     this.ctx.storage.sql.exec(`SELECT 1`);
-    return { ok: true, seq: this.lastSeq, at: Date.now() };
+    return { ok: true, seq: this.eventLog.lastSeq, at: Date.now() };
   }
 
   /** The org changed in D1 (plan, name, slug, default model): limits apply at once. */
@@ -204,10 +169,7 @@ export class OrgHub extends DurableObject<Env> {
   async revokeKey(caller: Caller, keyId: string): Promise<RpcResult<number>> {
     const revoked = await this.run(caller, async () => {
       const id = IdArg.parse(keyId);
-      this.store.batch([
-        this.store.insertRows(revokedKeys, { keyId: id, revokedAt: Date.now() }).onConflictDoNothing(),
-      ]);
-      this.revoked?.add(id);
+      this.revokedKeys.add(id);
       return id;
     });
     // Outside the writer's turn: closing sockets is a call to the live room.
@@ -226,10 +188,10 @@ export class OrgHub extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     this.alarmAt = null;
     await this.ctx.storage.deleteAll();
-    migrate(this.store.db, orgMigrations);
-    this.lastSeq = 0;
+    migrateOrgStorage(this.store);
+    this.eventLog.load();
     this.orgId = null;
-    this.revoked = null;
+    this.revokedKeys.forget();
     this.platform.reset();
     this.engineInstance = null;
   }
@@ -246,7 +208,7 @@ export class OrgHub extends DurableObject<Env> {
   /** Events after `since`, oldest first (the replay log). */
   async eventsSince(orgId: string, since: number, limit = 500): Promise<HubEvent[]> {
     this.bindOrg(IdArg.parse(orgId));
-    return this.readEvents(z.number().int().min(0).parse(since), z.number().int().min(1).max(5_000).parse(limit));
+    return this.eventLog.since(z.number().int().min(0).parse(since), z.number().int().min(1).max(5_000).parse(limit));
   }
 
   // ─── Reads ───────────────────────────────────────────────────────────────────────────
@@ -293,23 +255,11 @@ export class OrgHub extends DurableObject<Env> {
    */
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    if (url.pathname === '/showcase') return this.showcaseSocket(request, url);
-    const header = (name: string) => request.headers.get(`x-gc-${name}`);
-    const args = LiveConnectArgs.safeParse({
-      orgId: header('org'),
-      principalType: header('principal-type'),
-      principalId: header('principal-id'),
-      principalName: decodeURIComponent(header('principal-name') ?? ''), // percent-encoded by the Worker
-      credential: header('credential'),
-      role: header('role'),
-      // Only a key has scopes; a user is governed by their role.
-      scopes: header('principal-type') === 'api_key' ? (header('scopes') ?? '').split(',').filter(Boolean) : null,
-      since: url.searchParams.get('since') || null,
-      maxSockets: header('max-sockets'),
-    });
+    if (url.pathname === '/showcase') return this.showcase.socket(request, url);
+    const args = liveConnectArgsOf(request, url);
     if (!args.success) return new Response('Bad live request', { status: 400 });
     this.bindOrg(args.data.orgId);
-    if (args.data.principalType === 'api_key' && this.isRevoked(args.data.principalId))
+    if (args.data.principalType === 'api_key' && this.revokedKeys.has(args.data.principalId))
       return new Response('This API key was revoked.', { status: 401 });
     if (url.pathname === '/live') {
       if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
@@ -390,7 +340,7 @@ export class OrgHub extends DurableObject<Env> {
 
   async createTask(caller: Caller, input: TaskInput, idempotency: { key: string; hash: string } | null) {
     return this.run(caller, async () => {
-      await this.assertLifetimeCaps('task');
+      await assertLifetimeCaps(this.store, this.platform.org().plan, 'task');
       return this.engine.createTask(caller.actor, TaskInput.parse(input), IdempotencyArg.parse(idempotency));
     });
   }
@@ -405,7 +355,7 @@ export class OrgHub extends DurableObject<Env> {
 
   async retryTask(caller: Caller, id: string) {
     return this.run(caller, async () => {
-      await this.assertLifetimeCaps('run');
+      await assertLifetimeCaps(this.store, this.platform.org().plan, 'run');
       return this.engine.retryTask(caller.actor, IdArg.parse(id));
     });
   }
@@ -558,98 +508,21 @@ export class OrgHub extends DurableObject<Env> {
       await this.engine.scheduleNextAlarm();
       if (requeued || resent || scheduled) log.info('org_alarm', { org_id: this.orgId, requeued, resent, scheduled });
     });
-    if (metaValue(this.store, 'showcase') === '1') await this.showcaseUpkeep();
+    if (this.showcase.isShowcase()) await this.showcase.upkeep();
   }
 
-  // ─── The showcase (core/showcase.ts) ─────────────────────────────────────────────────
+  // ─── The showcase (core/showcase.ts; durable-objects/showcase-desk.ts) ──────────────
 
-  /**
-   * Marks this org as the showcase, prunes it, and gives it the next task of the rotation when
-   * nothing is in flight. The cron sweep and every visitor's snapshot call it; the alarm calls
-   * it every SHOWCASE_TICK_MS while viewers are connected.
-   */
+  /** Marks this org as the showcase and keeps its team busy (the cron sweep calls it). */
   async showcaseTick(orgId: string): Promise<{ created: boolean }> {
     this.bindOrg(IdArg.parse(orgId));
-    await this.platform.ensureInfo();
-    if (metaValue(this.store, 'showcase') !== '1') setMeta(this.store, 'showcase', '1');
-    return this.showcaseUpkeep();
-  }
-
-  private async showcaseUpkeep(): Promise<{ created: boolean }> {
-    const sql = this.ctx.storage.sql;
-    const created = await this.exclusive(async () => {
-      pruneShowcase(sql);
-      if (showcaseBusy(sql)) return false;
-      const next = nextShowcaseTask(sql);
-      await this.engine.createTask({ type: 'system', id: null }, TaskInput.parse(next), null);
-      return true;
-    });
-    if ((await this.live.connectionCount(SHOWCASE_CREDENTIAL)) > 0) {
-      await this.wakeAt(Date.now() + SHOWCASE_TICK_MS);
-    }
-    return { created };
+    return this.showcase.tick();
   }
 
   /** What the landing page starts from: the team with their current tasks, and the seq to resume after. */
   async showcaseSnapshot(orgId: string, maxViewers: number) {
-    const { created } = await this.showcaseTick(orgId);
-    const seq = this.lastSeq;
-    const team = await ORG_READS.agents.run({ store: this.store, plan: this.platform.org().plan }, {});
-    const current = await currentTaskOf(
-      this.store,
-      team.map((agent) => agent.id),
-    );
-    const viewers = await this.live.connectionCount(SHOWCASE_CREDENTIAL);
-    return {
-      seq,
-      created,
-      live: viewers < z.number().int().min(0).parse(maxViewers),
-      agents: team.map((agent) => ({
-        id: agent.id,
-        slug: agent.slug,
-        name: agent.name,
-        role: agent.role,
-        status: agent.status,
-        avatar_color: agent.avatarColor,
-        desk: { x: agent.deskX, y: agent.deskY },
-        current_task: current.get(agent.id) ?? null,
-      })),
-    };
-  }
-
-  /**
-   * A landing-page viewer's socket: read-only (the office's events only; frames other than
-   * ping are refused), within the global budget `x-gc-max-viewers`; over it, 429 before any
-   * socket exists.
-   */
-  private async showcaseSocket(request: Request, url: URL): Promise<Response> {
-    if (metaValue(this.store, 'showcase') !== '1' || !this.orgId) return new Response('Not found', { status: 404 });
-    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
-      return new Response('Expected a WebSocket upgrade', { status: 426 });
-    const max = z.coerce.number().int().min(0).safeParse(request.headers.get('x-gc-max-viewers'));
-    if (!max.success) return new Response('Bad live request', { status: 400 });
-    // The room counts the viewers and accepts without an await in between: the budget is exact.
-    const since = z.coerce
-      .number()
-      .int()
-      .min(0)
-      .safeParse(url.searchParams.get('since') || undefined);
-    const response = await this.live.accept(
-      {
-        orgId: this.orgId,
-        principalType: 'api_key',
-        principalId: 'showcase',
-        principalName: '',
-        credential: SHOWCASE_CREDENTIAL,
-        role: 'viewer',
-        scopes: [...SHOWCASE_SCOPES],
-        since: since.success ? (since.data ?? null) : null,
-        maxSockets: max.data,
-      },
-      { readOnly: true },
-    );
-    await this.showcaseUpkeep();
-    return response;
+    this.bindOrg(IdArg.parse(orgId));
+    return this.showcase.snapshot(maxViewers);
   }
 
   // ─── Internals ───────────────────────────────────────────────────────────────────────
@@ -662,12 +535,12 @@ export class OrgHub extends DurableObject<Env> {
       store: this.store,
       org: () => this.platform.org(),
       modelKey: (agentId) => this.platform.modelKey(agentId),
-      appendEvents: (list) => this.writeEvents(list),
+      appendEvents: (list) => this.eventLog.write(list),
       broadcast: (list) => {
         for (const event of list) this.live.broadcast(event);
       },
       emit: (type, data) => this.appendEvent(type, data).seq,
-      nextSeq: () => this.lastSeq + 1,
+      nextSeq: () => this.eventLog.lastSeq + 1,
       usageChanged: () => this.platform.usageChanged(),
       countRunOutcome: (outcome) =>
         this.platform.runOutcomes.count(this.env, 'run_finished', { org: this.orgId, detail: outcome }),
@@ -686,41 +559,6 @@ export class OrgHub extends DurableObject<Env> {
   }
 
   /**
-   * The plan's lifetime caps on work given from outside (the demo plan's; the others have none):
-   * tasks in all, and runs in all (a new task or a retry means at least one more run).
-   */
-  private async assertLifetimeCaps(kind: 'task' | 'run') {
-    const plan = getPlan(this.platform.org().plan);
-    const { maxTasks, maxRuns } = plan.limits;
-    const demo = plan.id === 'demo';
-    const refuse = (limit: number, what: string) =>
-      new ApiError(
-        'quota_exceeded',
-        demo
-          ? `The demo allows ${limit} ${what}. Sign up to keep this team and give it more work.`
-          : `Your ${plan.name} plan allows ${limit} ${what}. Upgrade for more.`,
-        { limit, upgrade_url: demo ? '/demo/keep' : '/pricing', ...(demo ? { demo: true } : {}) },
-      );
-    if (kind === 'task' && Number.isFinite(maxTasks) && (await this.store.count(tasks)) >= maxTasks)
-      throw refuse(maxTasks, 'tasks');
-    if (Number.isFinite(maxRuns) && (await this.store.count(agentRuns)) >= maxRuns) throw refuse(maxRuns, 'agent runs');
-  }
-
-  /** Revoked key ids, read from storage once per wake-up: every API-key call checks them. */
-  private revoked: Set<string> | null = null;
-
-  private isRevoked(keyId: string): boolean {
-    this.revoked ??= new Set(
-      this.store.db
-        .select({ keyId: revokedKeys.keyId })
-        .from(revokedKeys)
-        .all()
-        .map((r) => r.keyId),
-    );
-    return this.revoked.has(keyId);
-  }
-
-  /**
    * One transition at a time. Runs await the model and the queue, so without this other RPCs
    * would interleave at those awaits. Sections must not call exclusive() again (it would wait on itself).
    */
@@ -735,7 +573,7 @@ export class OrgHub extends DurableObject<Env> {
     const { orgId, actor, requestId } = CallerArg.parse(caller);
     this.bindOrg(orgId);
     tagEvents({ org_id: orgId, request_id: requestId });
-    if (actor.type === 'api_key' && this.isRevoked(actor.id))
+    if (actor.type === 'api_key' && this.revokedKeys.has(actor.id))
       return Promise.resolve({ ok: false, error: { code: 'unauthorized', message: 'This API key was revoked.' } });
     return capture(work);
   }
@@ -747,48 +585,10 @@ export class OrgHub extends DurableObject<Env> {
     });
   }
 
-  /**
-   * Writes events (inside the caller's transaction, if any) with the next sequence numbers, in
-   * one statement: a transition's events go in together.
-   */
-  private writeEvents(list: ReadonlyArray<{ type: OrgEventType; data: JsonObject }>): HubEvent[] {
-    if (!list.length) return [];
-    const at = Date.now();
-    const written = list.map(({ type, data }, i): HubEvent => ({ seq: this.lastSeq + 1 + i, type, data, at }));
-    const values: Array<string | number> = [];
-    for (const event of written) values.push(event.seq, event.type, JSON.stringify(event.data), at);
-    this.ctx.storage.sql.exec(
-      `INSERT INTO events (seq, type, data, created_at) VALUES ${written.map(() => '(?, ?, ?, ?)').join(', ')}`,
-      ...values,
-    );
-    const first = this.lastSeq + 1;
-    this.lastSeq += written.length;
-    // Trim the log whenever the sequence passes a multiple of 100.
-    if (Math.floor(this.lastSeq / 100) > Math.floor((first - 1) / 100))
-      this.ctx.storage.sql.exec(`DELETE FROM events WHERE seq <= ?`, this.lastSeq - EVENT_LOG_LIMIT);
-    return written;
-  }
-
   private appendEvent(type: OrgEventType, data: JsonObject): HubEvent {
-    const event = this.writeEvents([{ type, data }])[0]!;
+    const event = this.eventLog.write([{ type, data }])[0]!;
     this.live.broadcast(event);
     return event;
-  }
-
-  private readEvents(since: number, limit: number): HubEvent[] {
-    const rows = this.store.db
-      .select()
-      .from(events)
-      .where(sqlTag`${events.seq} > ${since}`)
-      .orderBy(events.seq)
-      .limit(limit)
-      .all();
-    return rows.map((row) => ({
-      seq: row.seq,
-      type: row.type as OrgEventType,
-      data: JSON.parse(row.data),
-      at: row.createdAt,
-    }));
   }
 
   /** An object serves exactly one org; a call for another org is a programming error. */

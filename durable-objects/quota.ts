@@ -4,10 +4,13 @@
  * `waiting_reason = 'quota'` (shown in the API and the dashboard), and the hub wakes at the
  * period's end; a bigger plan (syncOrg re-admits) or the new period clears the reason. Live
  * events warn once per period at 80% (`usage.quota_warning`) and at 100% (`usage.quota_reached`).
+ * Also the demo plan's lifetime caps on tasks and runs, checked when work is given.
  */
 import { eq, isNotNull, isNull } from 'drizzle-orm';
-import { meta, tasks } from '../core/db/org-schema';
-import { billsOverage, type Plan } from '../core/plans';
+import { agentRuns, meta, tasks } from '../core/db/org-schema';
+import type { OrgStore } from '../core/db/org-store';
+import { ApiError } from '../core/errors';
+import { billsOverage, getPlan, type Plan, type PlanId } from '../core/plans';
 import { monthPeriod } from './engine-host';
 import { metaValue, setMeta } from './platform-link';
 import type { TaskEngine } from './task-engine';
@@ -106,4 +109,25 @@ async function warn(engine: TaskEngine, plan: Plan, state: QuotaState) {
       .insertRows(meta, { key, value: String(reached) })
       .onConflictDoUpdate({ target: meta.key, set: { value: String(reached) } }),
   ]);
+}
+
+/**
+ * The plan's lifetime caps on work given from outside (the demo plan's; the others have none):
+ * tasks in all, and runs in all (a new task or a retry means at least one more run).
+ */
+export async function assertLifetimeCaps(store: OrgStore, planId: PlanId, kind: 'task' | 'run'): Promise<void> {
+  const plan = getPlan(planId);
+  const { maxTasks, maxRuns } = plan.limits;
+  const demo = plan.id === 'demo';
+  const refuse = (limit: number, what: string) =>
+    new ApiError(
+      'quota_exceeded',
+      demo
+        ? `The demo allows ${limit} ${what}. Sign up to keep this team and give it more work.`
+        : `Your ${plan.name} plan allows ${limit} ${what}. Upgrade for more.`,
+      { limit, upgrade_url: demo ? '/demo/keep' : '/pricing', ...(demo ? { demo: true } : {}) },
+    );
+  if (kind === 'task' && Number.isFinite(maxTasks) && (await store.count(tasks)) >= maxTasks)
+    throw refuse(maxTasks, 'tasks');
+  if (Number.isFinite(maxRuns) && (await store.count(agentRuns)) >= maxRuns) throw refuse(maxRuns, 'agent runs');
 }

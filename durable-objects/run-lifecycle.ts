@@ -6,17 +6,7 @@
 import { replyThreadOf } from '../core/threads';
 import type { TaskChange } from '../core/events';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { findAgent } from '../core/agents';
-import {
-  agentRuns,
-  type agents,
-  messages,
-  runSteps,
-  taskDependencies,
-  tasks,
-  threads,
-  toolCalls,
-} from '../core/db/org-schema';
+import { agentRuns, type agents, messages, runSteps, tasks, threads, toolCalls } from '../core/db/org-schema';
 import { bound } from '../core/db/org-store';
 import { newId } from '../core/ids';
 import type { RunTaskMessage } from '../core/queue-messages';
@@ -28,6 +18,7 @@ import { SIMULATED_MODEL_ID, SimulatedModel } from '../core/runtime/simulated-mo
 import type { ModelProvider } from '../core/runtime/types';
 import { loadConfig } from '../core/config';
 import { agentToolEffects, approvalsOf, decidedToolCallsOf } from './agent-tool-effects';
+import { delegate, delegationDepth, MAX_DELEGATION_DEPTH } from './delegation';
 import { McpToolbox } from './mcp-toolbox';
 import { buildSystemPrompt, buildTaskPrompt } from '../core/runtime/prompt';
 import { coreTools } from '../core/runtime/tools';
@@ -43,7 +34,6 @@ const STEP_CHUNK_CHARS = 32_000;
  */
 const STEP_FLUSH_EVERY = 20;
 const STEP_FLUSH_MS = 1_000;
-const MAX_DELEGATION_DEPTH = 5;
 const QUEUED_RESEND_AFTER_MS = 2 * 60_000;
 
 /** Backoff before retry attempt N+1: 5 s, 20 s, 80 s … capped at 10 minutes. */
@@ -234,7 +224,7 @@ export class RunLifecycle {
             })),
             canDelegate:
               agent.toolPermissions.includes('delegate_task') &&
-              (await this.delegationDepth(task)) < MAX_DELEGATION_DEPTH,
+              delegationDepth(this.scope, task) < MAX_DELEGATION_DEPTH,
             // A decided external draft counts as a decided call: the simulated model drafts once.
             decidedToolCalls: [
               ...decidedCalls.map((call) => call.toolName),
@@ -264,7 +254,7 @@ export class RunLifecycle {
             { writes: [bound(statements.setTaskProgress, { id: task.id, progress, now: Date.now() })] },
           );
         }),
-      delegate: (input) => this.host.exclusive(() => this.delegate(agent.id, task, input)),
+      delegate: (input) => this.host.exclusive(() => delegate(this.engine, agent.id, task, input)),
       ...effects,
     });
     // MCP tools join the built-in ones the agent may use; policies then decide auto/ask/never.
@@ -361,46 +351,6 @@ export class RunLifecycle {
           costMicroUsd(provider.model, result.inputTokens, result.outputTokens) + serverToolCostMicroUsd(result),
       }),
     );
-  }
-
-  private async delegationDepth(task: Task): Promise<number> {
-    let depth = 0;
-    let parentId = task.parentId;
-    while (parentId && depth <= MAX_DELEGATION_DEPTH) {
-      const parent = this.scope.statements.taskById.get({ id: parentId });
-      parentId = parent?.parentId ?? null;
-      depth += 1;
-    }
-    return depth;
-  }
-
-  private async delegate(
-    fromAgentId: string,
-    task: Task,
-    input: { agent: string; title?: string; description: string; priority?: Task['priority'] },
-  ) {
-    const target = await findAgent(this.scope, input.agent);
-    if (!target) return { content: `No teammate "${input.agent}". Use list_agents to see the team.`, isError: true };
-    if (target.id === fromAgentId) return { content: 'You cannot delegate to yourself.', isError: true };
-    if (target.status === 'paused') return { content: `${target.name} is paused; choose someone else.`, isError: true };
-    const { task: child } = await this.engine.createTask(
-      { type: 'agent', id: fromAgentId },
-      {
-        agent: target.id,
-        description: input.description,
-        title: input.title,
-        priority: input.priority ?? task.priority,
-        depends_on: [],
-        max_attempts: 3,
-      },
-      null,
-      { parentId: task.id, skipAdmit: true },
-    );
-    await this.scope.insertRows(taskDependencies, { taskId: task.id, dependsOnId: child.id });
-    return {
-      content: `Delegated to ${target.name} as task ${child.id}. This task resumes when it completes.`,
-      yieldRun: true,
-    };
   }
 
   /** Applies a run's outcome: the task's next status, usage, the agent back to idle, dependents. */
