@@ -141,11 +141,10 @@ export async function agentUsage(scope: OrgStore, agentId: string): Promise<Agen
   };
 }
 
+export type CurrentTask = { id: string; title: string; progress: number };
+
 /** The task an agent is running now, if any. */
-export async function currentTaskOf(
-  scope: OrgStore,
-  agentIds: string[],
-): Promise<Map<string, { id: string; title: string; progress: number }>> {
+export async function currentTaskOf(scope: OrgStore, agentIds: string[]): Promise<Map<string, CurrentTask>> {
   if (agentIds.length === 0) return new Map();
   const rows = await scope
     .selectFields(
@@ -155,7 +154,7 @@ export async function currentTaskOf(
       inArray(tasks.agentId, agentIds),
     )
     .orderBy(desc(tasks.startedAt));
-  const out = new Map<string, { id: string; title: string; progress: number }>();
+  const out = new Map<string, CurrentTask>();
   for (const row of rows)
     if (!out.has(row.agentId)) out.set(row.agentId, { id: row.id, title: row.title, progress: row.progress });
   return out;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { OrgStore } from '../core/db/org-store';
 import type { PlanId } from '../core/plans';
 import { SHOWCASE_CREDENTIAL, SHOWCASE_SCOPES } from '../core/showcase';
+import { officeAgentView } from '../core/office';
 import { currentTaskOf } from '../core/task-reads';
 import { TaskInput } from '../core/tasks';
 import type { LiveHub } from './live-hub';
@@ -76,16 +77,7 @@ export class ShowcaseDesk {
       seq,
       created,
       live: viewers < z.number().int().min(0).parse(maxViewers),
-      agents: team.map((agent) => ({
-        id: agent.id,
-        slug: agent.slug,
-        name: agent.name,
-        role: agent.role,
-        status: agent.status,
-        avatar_color: agent.avatarColor,
-        desk: { x: agent.deskX, y: agent.deskY },
-        current_task: current.get(agent.id) ?? null,
-      })),
+      agents: team.map((agent) => officeAgentView(agent, current)),
     };
   }
 

@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { getDb } from '../../../core/db/client';
 import { SUGGESTED_FIRST_TASK } from '../../../core/demo';
 import { listMembers } from '../../../core/members';
+import { officeAgentView } from '../../../core/office';
 import { type Onboarding, onboardingState } from '../../../core/onboarding';
 import { can } from '../../../core/permissions';
 import { ActivityFeed } from '../../components/ActivityFeed';
@@ -77,18 +78,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     org: { slug: member.organization.slug, name: member.organization.name },
     firstName: member.user.name.split(/\s+/)[0] ?? member.user.name,
     team: team.map((agent) => ({ ...agent, currentTask: current.get(agent.id)?.title ?? null })),
-    office: everyone
-      .filter((agent) => agent.archivedAt === null)
-      .map((agent) => ({
-        id: agent.id,
-        slug: agent.slug,
-        name: agent.name,
-        role: agent.role,
-        status: agent.status,
-        avatar_color: agent.avatarColor,
-        desk: { x: agent.deskX, y: agent.deskY },
-        current_task: current.get(agent.id) ?? null,
-      })),
+    office: everyone.filter((agent) => agent.archivedAt === null).map((agent) => officeAgentView(agent, current)),
     feed,
     now: Date.now(),
     canWrite: can(member.role, 'tasks:write'),
